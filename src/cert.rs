@@ -1,0 +1,10 @@
+//! Certificates, names, and the identity of who a certificate names.
+
+mod certificate;
+mod identity;
+mod name;
+
+pub(crate) use certificate::PROCESSED_EXTENSIONS;
+pub use certificate::{BasicConstraints, Certificate, Extension, KeyUsage};
+pub use identity::{Identity, VnIdentifier};
+pub use name::{Attribute, Name};

@@ -1,0 +1,337 @@
+//! Distinguished names (RFC 5280 section 4.1.2.4): decoded text, RFC 4514 display and
+//! RFC 5280 section 7.1 comparison.
+
+use x509_parser::x509::X509Name;
+
+use crate::oid;
+
+/// One attribute of a name: its type and value.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Attribute {
+    oid: String,
+    tag: u8,
+    value: Vec<u8>,
+    text: Option<String>,
+}
+
+impl Attribute {
+    /// Dotted OID of the attribute type (`2.5.4.3` for commonName).
+    pub fn oid(&self) -> &str {
+        &self.oid
+    }
+
+    /// The value as text, decoded from its ASN.1 string type (UTF8String, PrintableString,
+    /// IA5String, BMPString, UniversalString, TeletexString as Latin-1), or `None` for a
+    /// value that is not a string or does not decode.
+    pub fn text(&self) -> Option<&str> {
+        self.text.as_deref()
+    }
+
+    /// The value's ASN.1 universal tag number (12 for UTF8String, 19 PrintableString...).
+    pub fn tag(&self) -> u8 {
+        self.tag
+    }
+
+    /// The value's content octets, as encoded.
+    pub fn raw_value(&self) -> &[u8] {
+        &self.value
+    }
+
+    /// The short name of RFC 4514 (and RFC 4519 for a few more), if the type has one.
+    pub fn short_name(&self) -> Option<&'static str> {
+        Some(match self.oid.as_str() {
+            oid::AT_COMMON_NAME => "CN",
+            oid::AT_SURNAME => "SN",
+            oid::AT_SERIAL_NUMBER => "serialNumber",
+            oid::AT_COUNTRY => "C",
+            oid::AT_LOCALITY => "L",
+            oid::AT_STATE => "ST",
+            oid::AT_STREET => "STREET",
+            oid::AT_ORGANIZATION => "O",
+            oid::AT_ORGANIZATIONAL_UNIT => "OU",
+            oid::AT_TITLE => "title",
+            oid::AT_GIVEN_NAME => "givenName",
+            oid::AT_EMAIL => "emailAddress",
+            oid::AT_UID => "UID",
+            oid::AT_DOMAIN_COMPONENT => "DC",
+            _ => return None,
+        })
+    }
+
+    /// The value normalised for comparison (RFC 5280 section 7.1, RFC 4518 in outline):
+    /// surrounding white space removed, inner runs of white space folded to one space,
+    /// case folded.
+    fn normalised(&self) -> Option<String> {
+        let text = self.text.as_deref()?;
+        let mut out = String::with_capacity(text.len());
+        for word in text.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.extend(word.chars().flat_map(char::to_lowercase));
+        }
+        Some(out)
+    }
+
+    fn matches(&self, other: &Attribute) -> bool {
+        if self.oid != other.oid {
+            return false;
+        }
+        match (self.normalised(), other.normalised()) {
+            (Some(a), Some(b)) => a == b,
+            _ => self.tag == other.tag && self.value == other.value,
+        }
+    }
+}
+
+/// A distinguished name: a sequence of relative distinguished names (RDNs), each a set of
+/// attributes.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Name {
+    der: Vec<u8>,
+    rdns: Vec<Vec<Attribute>>,
+}
+
+impl Name {
+    pub(crate) fn from_x509(name: &X509Name<'_>) -> Self {
+        let rdns = name
+            .iter_rdn()
+            .map(|rdn| {
+                rdn.iter()
+                    .map(|atv| {
+                        let any = atv.attr_value();
+                        let tag = u8::try_from(any.tag().0).unwrap_or(0);
+                        let value = any.data.to_vec();
+                        let text = decode_text(tag, &value);
+                        Attribute {
+                            oid: atv.attr_type().to_id_string(),
+                            tag,
+                            value,
+                            text,
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        Name {
+            der: name.as_raw().to_vec(),
+            rdns,
+        }
+    }
+
+    /// The DER encoding of the name.
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+
+    /// The RDNs in encoding order (most significant, usually `C`, first).
+    pub fn rdns(&self) -> impl Iterator<Item = &[Attribute]> {
+        self.rdns.iter().map(Vec::as_slice)
+    }
+
+    /// Every attribute, in encoding order.
+    pub fn attributes(&self) -> impl Iterator<Item = &Attribute> {
+        self.rdns.iter().flatten()
+    }
+
+    /// The text values of every attribute of type `oid` (dotted), in encoding order.
+    pub fn values<'a>(&'a self, oid: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.attributes()
+            .filter(move |a| a.oid == oid)
+            .filter_map(Attribute::text)
+    }
+
+    /// The last (most specific) commonName, if any.
+    pub fn common_name(&self) -> Option<&str> {
+        self.values(oid::AT_COMMON_NAME).last()
+    }
+
+    /// Whether the name has no attribute.
+    pub fn is_empty(&self) -> bool {
+        self.rdns.is_empty()
+    }
+
+    /// Compares two names as RFC 5280 section 7.1 asks: the same RDNs in the same order,
+    /// each RDN the same set of attributes, string values compared after white-space
+    /// folding and case folding. Identical encodings match at once.
+    pub fn matches(&self, other: &Name) -> bool {
+        if self.der == other.der {
+            return true;
+        }
+        self.rdns.len() == other.rdns.len()
+            && self.rdns.iter().zip(&other.rdns).all(|(a, b)| {
+                a.len() == b.len()
+                    && a.iter().all(|x| b.iter().any(|y| x.matches(y)))
+                    && b.iter().all(|y| a.iter().any(|x| x.matches(y)))
+            })
+    }
+}
+
+impl core::fmt::Display for Name {
+    /// RFC 4514 string: RDNs from the last to the first, separated by commas.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        for (i, rdn) in self.rdns.iter().rev().enumerate() {
+            if i > 0 {
+                f.write_str(",")?;
+            }
+            for (j, attr) in rdn.iter().enumerate() {
+                if j > 0 {
+                    f.write_str("+")?;
+                }
+                match attr.short_name() {
+                    Some(n) => f.write_str(n)?,
+                    None => f.write_str(&attr.oid)?,
+                }
+                f.write_str("=")?;
+                match (&attr.text, attr.short_name()) {
+                    (Some(text), Some(_)) => write_escaped(f, text)?,
+                    _ => {
+                        // RFC 4514 section 2.4: unknown types, and values that are not
+                        // text, are written as '#' and the hex of their BER encoding.
+                        f.write_str("#")?;
+                        for b in tlv_prefix(attr.tag, attr.value.len())
+                            .iter()
+                            .chain(&attr.value)
+                        {
+                            write!(f, "{b:02x}")?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// RFC 4514 section 2.4 escaping.
+fn write_escaped(f: &mut core::fmt::Formatter<'_>, text: &str) -> core::fmt::Result {
+    let last = text.chars().count().saturating_sub(1);
+    for (i, c) in text.chars().enumerate() {
+        let special = matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';')
+            || (i == 0 && (c == '#' || c == ' '))
+            || (i == last && c == ' ');
+        if c == '\0' {
+            f.write_str("\\00")?;
+        } else if special {
+            write!(f, "\\{c}")?;
+        } else {
+            write!(f, "{c}")?;
+        }
+    }
+    Ok(())
+}
+
+/// The tag and DER length octets in front of a value of `len` bytes.
+fn tlv_prefix(tag: u8, len: usize) -> Vec<u8> {
+    let mut out = vec![tag];
+    if len < 0x80 {
+        out.push(u8::try_from(len).unwrap_or(0));
+    } else {
+        let bytes = len.to_be_bytes();
+        let skip = bytes.iter().take_while(|b| **b == 0).count();
+        let significant = bytes.get(skip..).unwrap_or_default();
+        out.push(0x80 | u8::try_from(significant.len()).unwrap_or(0));
+        out.extend_from_slice(significant);
+    }
+    out
+}
+
+/// Decodes a DirectoryString-like value to text.
+fn decode_text(tag: u8, value: &[u8]) -> Option<String> {
+    match tag {
+        // UTF8String
+        12 => core::str::from_utf8(value).ok().map(str::to_owned),
+        // NumericString, PrintableString, IA5String, VisibleString: ASCII.
+        18 | 19 | 22 | 26 => value
+            .is_ascii()
+            .then(|| core::str::from_utf8(value).ok().map(str::to_owned))
+            .flatten(),
+        // TeletexString: in practice Latin-1.
+        20 => Some(value.iter().map(|&b| char::from(b)).collect()),
+        // BMPString: UTF-16 big-endian.
+        30 => {
+            if value.len() % 2 != 0 {
+                return None;
+            }
+            let units = value
+                .chunks_exact(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]));
+            char::decode_utf16(units).collect::<Result<String, _>>().ok()
+        }
+        // UniversalString: UCS-4 big-endian.
+        28 => {
+            if value.len() % 4 != 0 {
+                return None;
+            }
+            value
+                .chunks_exact(4)
+                .map(|c| char::from_u32(u32::from_be_bytes([c[0], c[1], c[2], c[3]])))
+                .collect()
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attr(oid: &str, tag: u8, text: &str) -> Attribute {
+        Attribute {
+            oid: oid.to_owned(),
+            tag,
+            value: text.as_bytes().to_vec(),
+            text: Some(text.to_owned()),
+        }
+    }
+
+    #[test]
+    fn comparison_folds_case_and_space() {
+        let a = Name {
+            der: vec![1],
+            rdns: vec![
+                vec![attr(oid::AT_COUNTRY, 19, "VN")],
+                vec![attr(oid::AT_COMMON_NAME, 12, "Nguyễn  Văn An ")],
+            ],
+        };
+        let b = Name {
+            der: vec![2],
+            rdns: vec![
+                vec![attr(oid::AT_COUNTRY, 19, "vn")],
+                vec![attr(oid::AT_COMMON_NAME, 19, "NGUYỄN VĂN AN")],
+            ],
+        };
+        assert!(a.matches(&b));
+        let c = Name {
+            der: vec![3],
+            rdns: vec![
+                vec![attr(oid::AT_COMMON_NAME, 12, "Nguyễn Văn An")],
+                vec![attr(oid::AT_COUNTRY, 19, "VN")],
+            ],
+        };
+        assert!(!a.matches(&c), "RDN order matters");
+    }
+
+    #[test]
+    fn display_escapes() {
+        let n = Name {
+            der: vec![],
+            rdns: vec![
+                vec![attr(oid::AT_COUNTRY, 19, "VN")],
+                vec![attr(oid::AT_ORGANIZATION, 12, "A, B + C")],
+                vec![attr("1.2.3.4", 12, "x")],
+            ],
+        };
+        assert_eq!(n.to_string(), "1.2.3.4=#0c0178,O=A\\, B \\+ C,C=VN");
+    }
+
+    #[test]
+    fn string_types() {
+        assert_eq!(decode_text(30, &[0x00, 0x41, 0x1e, 0xa1]).as_deref(), Some("Aạ"));
+        assert_eq!(decode_text(28, &[0, 0, 0, 0x41]).as_deref(), Some("A"));
+        assert_eq!(decode_text(20, &[0xe9]).as_deref(), Some("é"));
+        assert_eq!(decode_text(19, &[0xe9]), None);
+        assert_eq!(decode_text(30, &[0x00]), None);
+        assert_eq!(tlv_prefix(12, 200), vec![12, 0x81, 200]);
+    }
+}

@@ -1,0 +1,428 @@
+//! The one error type of the crate.
+//!
+//! Every failure is a variant of [`Error`], with the context a caller needs to act on it:
+//! which object failed to decode and why, which certificate of a chain failed which check,
+//! at which times. Cryptographic failures stay opaque on purpose ("signature invalid"):
+//! nothing says which byte of a padding was wrong.
+
+use crate::key::SignatureAlgorithm;
+use crate::path::KeyPurpose;
+use crate::time::Time;
+
+/// What kind of object a decoding error is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Object {
+    /// An X.509 certificate.
+    Certificate,
+    /// A distinguished name inside a certificate.
+    Name,
+    /// A certificate extension.
+    Extension,
+    /// A `SubjectPublicKeyInfo` or the public key inside it.
+    PublicKey,
+    /// An `AlgorithmIdentifier`.
+    AlgorithmIdentifier,
+    /// A private key (PKCS#8, PKCS#1 or SEC1).
+    PrivateKey,
+    /// A PEM document.
+    Pem,
+    /// A signature value.
+    Signature,
+}
+
+impl core::fmt::Display for Object {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            Object::Certificate => "certificate",
+            Object::Name => "name",
+            Object::Extension => "certificate extension",
+            Object::PublicKey => "public key",
+            Object::AlgorithmIdentifier => "algorithm identifier",
+            Object::PrivateKey => "private key",
+            Object::Pem => "PEM document",
+            Object::Signature => "signature",
+        })
+    }
+}
+
+/// Why an object could not be decoded.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Malformed {
+    /// The input is empty.
+    Empty,
+    /// The encoding is not valid DER for the expected structure.
+    InvalidDer,
+    /// Bytes follow the end of the object.
+    TrailingData,
+    /// The same extension appears twice (RFC 5280 section 4.2).
+    DuplicateExtension {
+        /// Dotted OID of the repeated extension.
+        oid: String,
+    },
+    /// A known extension's value does not decode.
+    InvalidExtension {
+        /// Dotted OID of the extension.
+        oid: String,
+    },
+    /// A field has a value the standard forbids (for example a v1 certificate with
+    /// extensions, or a negative serial number).
+    InvalidValue {
+        /// Which field.
+        field: &'static str,
+    },
+    /// The base64 body of a PEM block does not decode.
+    InvalidBase64,
+    /// A PEM block's boundaries are damaged (missing END line, mismatched labels, bad
+    /// headers).
+    InvalidPemFraming,
+    /// No PEM block was found in text input.
+    NoPemBlock,
+    /// A PEM block has a label other than the one expected.
+    UnexpectedPemLabel {
+        /// The label found.
+        found: String,
+    },
+    /// A legacy OpenSSL encrypted PEM key (`Proc-Type: 4,ENCRYPTED`), which is not supported;
+    /// convert it to encrypted PKCS#8.
+    LegacyEncryptedPem,
+    /// A string value is not valid in its declared ASN.1 string type.
+    InvalidString,
+}
+
+impl core::fmt::Display for Malformed {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Malformed::Empty => f.write_str("empty input"),
+            Malformed::InvalidDer => f.write_str("invalid DER"),
+            Malformed::TrailingData => f.write_str("trailing data after the object"),
+            Malformed::DuplicateExtension { oid } => write!(f, "duplicate extension {oid}"),
+            Malformed::InvalidExtension { oid } => write!(f, "invalid value of extension {oid}"),
+            Malformed::InvalidValue { field } => write!(f, "invalid value in field {field}"),
+            Malformed::InvalidBase64 => f.write_str("invalid base64 in PEM body"),
+            Malformed::InvalidPemFraming => f.write_str("damaged PEM boundaries or headers"),
+            Malformed::NoPemBlock => f.write_str("no PEM block found"),
+            Malformed::UnexpectedPemLabel { found } => write!(f, "unexpected PEM label {found:?}"),
+            Malformed::LegacyEncryptedPem => f.write_str(
+                "legacy OpenSSL encrypted PEM is not supported; convert it to encrypted PKCS#8",
+            ),
+            Malformed::InvalidString => f.write_str("invalid string value"),
+        }
+    }
+}
+
+/// Where a certificate sits in a chain that failed validation.
+///
+/// Index 0 is the end-entity certificate, 1 the certificate that issued it, and so on up to
+/// the last certificate below the trust anchor.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ChainPosition {
+    /// Index in the chain, 0 being the end entity.
+    pub index: usize,
+    /// The certificate's subject, as an RFC 4514 string.
+    pub subject: String,
+}
+
+impl core::fmt::Display for ChainPosition {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "certificate #{} ({})", self.index, self.subject)
+    }
+}
+
+/// Why an algorithm was refused by the [`AlgorithmPolicy`](crate::key::AlgorithmPolicy).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DisallowedReason {
+    /// SHA-1 is only accepted under the explicitly named legacy policy.
+    Sha1,
+    /// The algorithm is known but may only verify, never sign.
+    VerifyOnly,
+}
+
+impl core::fmt::Display for DisallowedReason {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            DisallowedReason::Sha1 => "SHA-1 is not allowed by the algorithm policy",
+            DisallowedReason::VerifyOnly => "the algorithm may be used for verification only",
+        })
+    }
+}
+
+/// Every error kyso returns.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    // ----- decoding -----
+    /// An input could not be decoded.
+    #[error("malformed {object}: {reason}")]
+    Malformed {
+        /// What was being decoded.
+        object: Object,
+        /// Why it failed.
+        reason: Malformed,
+    },
+    /// An input is larger than the bound kyso accepts for it (see [`crate::limits`]).
+    #[error("{object} too large: {actual} bytes, at most {limit} accepted")]
+    TooLarge {
+        /// What was being decoded.
+        object: Object,
+        /// The bound, in bytes (or items, for bundles).
+        limit: usize,
+        /// The size of the input.
+        actual: usize,
+    },
+    /// A file could not be read.
+    #[error("cannot read {path}: {kind}")]
+    Io {
+        /// The path given.
+        path: String,
+        /// The kind of I/O failure.
+        kind: std::io::ErrorKind,
+    },
+
+    // ----- algorithms and keys -----
+    /// An algorithm identifier names an algorithm kyso does not implement.
+    #[error("unsupported algorithm {oid}")]
+    UnsupportedAlgorithm {
+        /// Dotted OID of the algorithm.
+        oid: String,
+    },
+    /// RSA-PSS parameters other than the combinations kyso supports (MGF1 with the same hash
+    /// as the message, salt length equal to the hash length, trailer field 1).
+    #[error("unsupported RSA-PSS parameters")]
+    UnsupportedPssParameters,
+    /// A public key of a type or curve kyso does not implement.
+    #[error("unsupported public key type {oid}")]
+    UnsupportedKey {
+        /// Dotted OID of the key algorithm, or of the curve for EC keys.
+        oid: String,
+    },
+    /// The signature algorithm does not fit the key (for example ECDSA with an RSA key).
+    #[error("signature algorithm {algorithm} cannot be used with this key")]
+    AlgorithmKeyMismatch {
+        /// The algorithm asked for.
+        algorithm: SignatureAlgorithm,
+    },
+    /// The algorithm policy refuses this algorithm.
+    #[error("{algorithm} not allowed: {reason}")]
+    AlgorithmNotAllowed {
+        /// The algorithm.
+        algorithm: SignatureAlgorithm,
+        /// Why.
+        reason: DisallowedReason,
+    },
+    /// The RSA key is smaller than the algorithm policy allows.
+    #[error("RSA key of {bits} bits is below the minimum of {minimum}")]
+    RsaKeyTooSmall {
+        /// Modulus size in bits.
+        bits: usize,
+        /// The policy's minimum.
+        minimum: usize,
+    },
+    /// The RSA key is larger than kyso verifies (8192 bits, the bound of `ring`).
+    #[error("RSA key of {bits} bits is above the maximum of 8192")]
+    RsaKeyTooLarge {
+        /// Modulus size in bits.
+        bits: usize,
+    },
+    /// A signature did not verify.
+    #[error("signature invalid")]
+    InvalidSignature,
+
+    // ----- private keys and signers -----
+    /// The private key is encrypted and no password was given.
+    #[error("the private key is encrypted: a password is needed")]
+    PasswordRequired,
+    /// The password does not decrypt the private key (or the encrypted data is damaged: the
+    /// two cannot be told apart).
+    #[error("wrong password, or damaged encrypted key")]
+    WrongPassword,
+    /// The key is encrypted with a scheme kyso does not support.
+    #[error("unsupported private key encryption scheme")]
+    UnsupportedKeyEncryption,
+    /// The private key decoded but was refused as inconsistent or of an unsupported form.
+    #[error("private key rejected: {reason}")]
+    KeyRejected {
+        /// The key library's description of the problem.
+        reason: String,
+    },
+    /// The signer cannot sign a precomputed digest with this algorithm; it needs the message.
+    #[error("this signer cannot sign a precomputed digest with {algorithm}")]
+    DigestSigningUnsupported {
+        /// The signer's algorithm.
+        algorithm: SignatureAlgorithm,
+    },
+    /// A digest given to sign does not have the length of the algorithm's hash.
+    #[error("digest of {actual} bytes, {expected} expected")]
+    DigestLength {
+        /// The hash's length.
+        expected: usize,
+        /// The length given.
+        actual: usize,
+    },
+    /// A digest given to sign was made with another hash than the signature algorithm's.
+    #[error("digest made with {actual}, {expected} expected")]
+    DigestAlgorithmMismatch {
+        /// The signature algorithm's hash.
+        expected: crate::digest::DigestAlgorithm,
+        /// The digest's hash.
+        actual: crate::digest::DigestAlgorithm,
+    },
+    /// The signer failed (a token removed, a remote service unreachable...).
+    #[error("signer failed: {reason}")]
+    SignerFailed {
+        /// The signer's description of the failure.
+        reason: String,
+    },
+
+    // ----- time -----
+    /// A calendar date or time out of range.
+    #[error("invalid date or time")]
+    InvalidTime,
+
+    // ----- path validation -----
+    /// No issuer of this certificate was found among the intermediates and anchors.
+    #[error("{cert}: issuer not found among the intermediates and trust anchors")]
+    UnknownIssuer {
+        /// The certificate whose issuer is missing.
+        cert: ChainPosition,
+    },
+    /// The end entity is self-signed and is not in the trust store.
+    #[error("{cert}: self-signed and not a trust anchor")]
+    UntrustedSelfSigned {
+        /// The certificate.
+        cert: ChainPosition,
+    },
+    /// The certificate is used after its notAfter time.
+    #[error("{cert}: expired at {not_after} (validation time {time})")]
+    Expired {
+        /// The certificate.
+        cert: ChainPosition,
+        /// Its notAfter.
+        not_after: Time,
+        /// The validation time.
+        time: Time,
+    },
+    /// The certificate is used before its notBefore time.
+    #[error("{cert}: not valid before {not_before} (validation time {time})")]
+    NotYetValid {
+        /// The certificate.
+        cert: ChainPosition,
+        /// Its notBefore.
+        not_before: Time,
+        /// The validation time.
+        time: Time,
+    },
+    /// The certificate's signature does not verify with its issuer's key.
+    #[error("{cert}: signature does not verify with the issuer's key")]
+    BadSignature {
+        /// The certificate whose signature failed.
+        cert: ChainPosition,
+    },
+    /// The certificate is signed with an algorithm kyso does not implement, or with an
+    /// algorithm that does not fit the issuer's key.
+    #[error("{cert}: {source}")]
+    UnsupportedSignature {
+        /// The certificate.
+        cert: ChainPosition,
+        /// The underlying algorithm error.
+        source: Box<Error>,
+    },
+    /// The certificate is signed with an algorithm the policy refuses.
+    #[error("{cert}: signature algorithm {algorithm} not allowed: {reason}")]
+    DisallowedAlgorithm {
+        /// The certificate.
+        cert: ChainPosition,
+        /// The algorithm.
+        algorithm: SignatureAlgorithm,
+        /// Why.
+        reason: DisallowedReason,
+    },
+    /// The certificate carries an RSA key smaller than the policy allows.
+    #[error("{cert}: RSA key of {bits} bits, at least {minimum} required")]
+    WeakRsaKey {
+        /// The certificate.
+        cert: ChainPosition,
+        /// Modulus size in bits.
+        bits: usize,
+        /// The policy's minimum.
+        minimum: usize,
+    },
+    /// The certificate's issuer name does not match its issuer's subject name.
+    #[error("{cert}: issuer name {issuer} does not match the issuer's subject {issuer_subject}")]
+    IssuerNameMismatch {
+        /// The certificate.
+        cert: ChainPosition,
+        /// Its issuer field.
+        issuer: String,
+        /// The subject of the certificate that signed it.
+        issuer_subject: String,
+    },
+    /// A certificate used as a CA is not a CA (no basicConstraints with cA TRUE).
+    #[error("{cert}: used as a CA but basicConstraints does not say cA")]
+    NotCa {
+        /// The certificate.
+        cert: ChainPosition,
+    },
+    /// A CA certificate sits below more CA certificates than an issuer's
+    /// pathLenConstraint allows.
+    #[error("{cert}: path length constraint exceeded")]
+    PathLenExceeded {
+        /// The CA certificate that is one too many.
+        cert: ChainPosition,
+    },
+    /// A CA certificate has a keyUsage extension without keyCertSign.
+    #[error("{cert}: CA key usage lacks keyCertSign")]
+    MissingKeyCertSign {
+        /// The certificate.
+        cert: ChainPosition,
+    },
+    /// A critical extension kyso does not process.
+    #[error("{cert}: unknown critical extension {oid}")]
+    UnknownCriticalExtension {
+        /// The certificate.
+        cert: ChainPosition,
+        /// Dotted OID of the extension.
+        oid: String,
+    },
+    /// The end-entity certificate's key usage or extended key usage does not allow the
+    /// purpose asked for.
+    #[error("{cert}: key usage does not allow {purpose}")]
+    KeyUsageNotAllowed {
+        /// The certificate.
+        cert: ChainPosition,
+        /// The purpose asked for.
+        purpose: KeyPurpose,
+    },
+    /// The chain is longer than [`MAX_PATH_DEPTH`](crate::limits::MAX_PATH_DEPTH).
+    #[error("{cert}: certificate path longer than {limit} certificates")]
+    PathTooLong {
+        /// The certificate at which the limit was reached.
+        cert: ChainPosition,
+        /// The limit.
+        limit: usize,
+    },
+    /// Path building used up its budget of signature checks or build steps, so no input
+    /// can make it run long.
+    #[error("path building budget exhausted ({limit} {what})")]
+    BudgetExceeded {
+        /// What ran out: "signature checks" or "build steps".
+        what: &'static str,
+        /// The budget.
+        limit: usize,
+    },
+}
+
+impl Error {
+    pub(crate) fn malformed(object: Object, reason: Malformed) -> Self {
+        Error::Malformed { object, reason }
+    }
+
+    pub(crate) fn invalid_der(object: Object) -> Self {
+        Error::Malformed {
+            object,
+            reason: Malformed::InvalidDer,
+        }
+    }
+}

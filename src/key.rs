@@ -1,0 +1,14 @@
+//! Keys and signatures: algorithms and their identifiers, the algorithm policy, public keys
+//! that verify, the [`Signer`] trait and the in-memory [`SoftwareSigner`].
+
+mod algorithm;
+mod public_key;
+mod signer;
+mod software;
+
+pub use algorithm::{
+    AlgorithmPolicy, DEFAULT_MIN_RSA_BITS, LEGACY_MIN_RSA_BITS, SignatureAlgorithm,
+};
+pub use public_key::{KeyType, PublicKey};
+pub use signer::{Signer, check_digest_for, sign_by_digest};
+pub use software::SoftwareSigner;

@@ -1,0 +1,79 @@
+//! The `Signer` trait: one interface for software keys, PKCS#11 tokens and remote signing
+//! services.
+
+use crate::digest::Digest;
+use crate::error::Error;
+use crate::key::algorithm::SignatureAlgorithm;
+use crate::key::public_key::PublicKey;
+
+/// Something that can produce signatures with one private key.
+///
+/// Every method is fallible: a token can be pulled out, a PIN can lock, a remote service can
+/// be down. Implementations return [`Error::SignerFailed`] (or a more specific variant) and
+/// never panic.
+///
+/// A signer can sign in one or both of two ways:
+/// - [`Signer::sign`] takes the whole message and hashes it itself (the only way for pure
+///   Ed25519, and the natural way for in-process keys);
+/// - [`Signer::sign_digest`] takes a digest computed elsewhere, which is what PKCS#11
+///   mechanisms such as `CKM_RSA_PKCS` / `CKM_ECDSA` and remote signing services accept.
+///
+/// A signer that only implements `sign_digest` can reuse [`sign_by_digest`] for `sign`.
+pub trait Signer {
+    /// The algorithm this signer's signatures use.
+    fn algorithm(&self) -> SignatureAlgorithm;
+
+    /// The public key matching the private key, when the signer knows it.
+    fn public_key(&self) -> Option<&PublicKey> {
+        None
+    }
+
+    /// Signs `message`.
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, Error>;
+
+    /// Signs a digest computed elsewhere. The digest's algorithm must be the signature
+    /// algorithm's hash.
+    ///
+    /// The default implementation returns [`Error::DigestSigningUnsupported`].
+    fn sign_digest(&self, digest: &Digest) -> Result<Vec<u8>, Error> {
+        let _ = digest;
+        Err(Error::DigestSigningUnsupported {
+            algorithm: self.algorithm(),
+        })
+    }
+
+    /// Whether [`Signer::sign_digest`] is implemented for this signer's algorithm.
+    fn supports_digest_signing(&self) -> bool {
+        false
+    }
+}
+
+/// Signs `message` by hashing it with the algorithm's hash and calling
+/// [`Signer::sign_digest`]: a ready-made [`Signer::sign`] for signers that only sign
+/// digests.
+pub fn sign_by_digest<S: Signer + ?Sized>(signer: &S, message: &[u8]) -> Result<Vec<u8>, Error> {
+    let algorithm = signer.algorithm();
+    let hash = algorithm
+        .digest_algorithm()
+        .ok_or(Error::DigestSigningUnsupported { algorithm })?;
+    signer.sign_digest(&crate::digest::digest(hash, message))
+}
+
+/// Checks that a digest handed to [`Signer::sign_digest`] fits the signer's algorithm.
+/// Useful to implementers.
+pub fn check_digest_for(algorithm: SignatureAlgorithm, digest: &Digest) -> Result<(), Error> {
+    if !algorithm.can_sign() {
+        return Err(Error::AlgorithmNotAllowed {
+            algorithm,
+            reason: crate::error::DisallowedReason::VerifyOnly,
+        });
+    }
+    match algorithm.digest_algorithm() {
+        Some(h) if h == digest.algorithm() => Ok(()),
+        Some(h) => Err(Error::DigestAlgorithmMismatch {
+            expected: h,
+            actual: digest.algorithm(),
+        }),
+        None => Err(Error::DigestSigningUnsupported { algorithm }),
+    }
+}

@@ -1,0 +1,51 @@
+//! # kyso: electronic identity and digital signatures for government systems
+//!
+//! kyso ("ký số": to sign digitally) is a memory-safe library for the systems that sign and
+//! check official documents and electronic identities: document hashing, keys and
+//! signatures, X.509 certificates with the identity they name (name, CCCD, tax code), and
+//! RFC 5280 path validation at a time the caller chooses.
+//!
+//! ```
+//! use kyso::{Certificate, PathValidator, Time, TrustStore};
+//!
+//! let anchors = TrustStore::from_pem(&std::fs::read("test-vectors/pki/root-ca.pem")?)?;
+//! let leaf = Certificate::from_pem(&std::fs::read("test-vectors/pki/ee-rsa2048.pem")?)?;
+//! let intermediates =
+//!     Certificate::parse_pem_bundle(&std::fs::read("test-vectors/pki/intermediate-ca.pem")?)?;
+//!
+//! let path = PathValidator::new(&anchors)
+//!     .validate(&leaf, &intermediates, Time::from_utc(2026, 6, 1, 0, 0, 0)?)?;
+//! let who = path.leaf().identity();
+//! assert_eq!(who.common_name.as_deref(), Some("Nguyễn Văn An"));
+//! assert_eq!(who.cccd(), Some("001085012345"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Principles: no `unsafe`; no panic on any input; every bound on outside input is a named
+//! constant in [`limits`]; the caller passes the validation time (only [`Time::now`] reads
+//! the clock); every error is a variant of [`Error`] with structured context.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod cert;
+mod digest;
+mod error;
+mod key;
+pub mod limits;
+mod oid;
+mod path;
+mod pem;
+mod time;
+
+pub use cert::{
+    Attribute, BasicConstraints, Certificate, Extension, Identity, KeyUsage, Name, VnIdentifier,
+};
+pub use digest::{Digest, DigestAlgorithm, Hasher, digest, digest_file, digest_reader};
+pub use error::{ChainPosition, DisallowedReason, Error, Malformed, Object};
+pub use key::{
+    AlgorithmPolicy, DEFAULT_MIN_RSA_BITS, KeyType, LEGACY_MIN_RSA_BITS, PublicKey,
+    SignatureAlgorithm, Signer, SoftwareSigner, check_digest_for, sign_by_digest,
+};
+pub use path::{KeyPurpose, PathValidator, TrustStore, ValidatedPath};
+pub use time::Time;

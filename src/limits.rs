@@ -1,0 +1,47 @@
+//! Bounds on everything that comes from outside.
+//!
+//! Each number says why it is what it is. Inputs over a bound get
+//! [`Error::TooLarge`](crate::Error::TooLarge), path building over its budget gets
+//! [`Error::BudgetExceeded`](crate::Error::BudgetExceeded) or
+//! [`Error::PathTooLong`](crate::Error::PathTooLong).
+
+/// Largest DER certificate accepted, in bytes.
+///
+/// Real certificates, including CA certificates with long policy and name-constraint
+/// extensions, stay far below 16 KiB; 64 KiB leaves room for odd but legitimate ones while
+/// keeping a parser fed with garbage cheap.
+pub const MAX_CERTIFICATE_SIZE: usize = 64 * 1024;
+
+/// Largest PEM (or other text) input accepted, in bytes.
+///
+/// A bundle of every root certificate in a browser store is about 250 KiB; 8 MiB accepts any
+/// real trust-store bundle while bounding memory.
+pub const MAX_PEM_SIZE: usize = 8 * 1024 * 1024;
+
+/// Most certificates read from one bundle.
+///
+/// Ten times the size of the largest public trust stores.
+pub const MAX_BUNDLE_CERTIFICATES: usize = 2_000;
+
+/// Largest private key input accepted, in bytes. An RSA-8192 PKCS#8 key in PEM is under 7 KiB.
+pub const MAX_PRIVATE_KEY_SIZE: usize = 64 * 1024;
+
+/// Most certificates in a path, end entity included, trust anchor excluded.
+///
+/// Government and commercial PKIs use two or three levels (root, an optional policy CA, an
+/// issuing CA); 8 leaves room for cross-certification while keeping a search shallow.
+pub const MAX_PATH_DEPTH: usize = 8;
+
+/// Most signature checks that one path-building call may make.
+///
+/// Each link tried costs one signature check, so this bounds the whole search even when an
+/// attacker supplies many certificates with the same name: the same budget rustls-webpki uses
+/// after path-building denial-of-service reports against several validators (for example
+/// CVE-2023-0464 in OpenSSL's policy tree and the Go crypto/x509 quadratic chain builder).
+pub const MAX_SIGNATURE_CHECKS: usize = 100;
+
+/// Most candidate-issuer comparisons that one path-building call may make.
+///
+/// Comparing names is cheap, but a caller may pass thousands of intermediates; this caps the
+/// work at a few milliseconds on any input.
+pub const MAX_BUILD_STEPS: usize = 100_000;

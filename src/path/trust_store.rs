@@ -1,0 +1,98 @@
+//! Trust anchors.
+
+use std::path::Path;
+
+use crate::cert::Certificate;
+use crate::error::Error;
+
+/// The certificates the caller trusts as the tops of paths.
+///
+/// Following RFC 5280 section 6.1.1 (d), an anchor is its name and public key: kyso does
+/// not check an anchor's own signature, validity period or extensions. Put only roots you
+/// mean to trust here; intermediates belong in the `intermediates` argument of path
+/// validation.
+///
+/// Cheap to clone and safe to share between threads (`Send + Sync`).
+///
+/// ```
+/// let pem = std::fs::read("test-vectors/pki/root-ca.pem")?;
+/// let store = kyso::TrustStore::from_pem(&pem)?;
+/// assert_eq!(store.len(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct TrustStore {
+    anchors: Vec<Certificate>,
+}
+
+impl TrustStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        TrustStore::default()
+    }
+
+    /// A store holding every certificate of a PEM bundle.
+    pub fn from_pem(pem_text: &[u8]) -> Result<Self, Error> {
+        let mut store = TrustStore::new();
+        store.add_pem(pem_text)?;
+        Ok(store)
+    }
+
+    /// A store holding the given certificates.
+    pub fn from_certificates(certs: impl IntoIterator<Item = Certificate>) -> Self {
+        let mut store = TrustStore::new();
+        for cert in certs {
+            store.add(cert);
+        }
+        store
+    }
+
+    /// Adds one anchor. Adding the same certificate twice has no effect.
+    pub fn add(&mut self, cert: Certificate) {
+        if !self.contains(&cert) {
+            self.anchors.push(cert);
+        }
+    }
+
+    /// Adds every certificate of a PEM bundle; on error nothing is added.
+    pub fn add_pem(&mut self, pem_text: &[u8]) -> Result<(), Error> {
+        for cert in Certificate::parse_pem_bundle(pem_text)? {
+            self.add(cert);
+        }
+        Ok(())
+    }
+
+    /// Adds one DER certificate.
+    pub fn add_der(&mut self, der: &[u8]) -> Result<(), Error> {
+        self.add(Certificate::from_der(der)?);
+        Ok(())
+    }
+
+    /// Adds the certificates of a file (PEM bundle or DER); on error nothing is added.
+    pub fn add_file(&mut self, path: impl AsRef<Path>) -> Result<(), Error> {
+        for cert in Certificate::from_file(path)? {
+            self.add(cert);
+        }
+        Ok(())
+    }
+
+    /// Whether this exact certificate is an anchor.
+    pub fn contains(&self, cert: &Certificate) -> bool {
+        self.anchors.iter().any(|a| a == cert)
+    }
+
+    /// The number of anchors.
+    pub fn len(&self) -> usize {
+        self.anchors.len()
+    }
+
+    /// Whether the store is empty.
+    pub fn is_empty(&self) -> bool {
+        self.anchors.is_empty()
+    }
+
+    /// The anchors, in the order added.
+    pub fn iter(&self) -> impl Iterator<Item = &Certificate> {
+        self.anchors.iter()
+    }
+}

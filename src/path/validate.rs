@@ -1,0 +1,426 @@
+//! Path building (RFC 4158 in outline) and validation (RFC 5280 section 6.1).
+
+use crate::cert::{Certificate, KeyUsage, PROCESSED_EXTENSIONS};
+use crate::error::{ChainPosition, Error};
+use crate::key::AlgorithmPolicy;
+use crate::limits::{MAX_BUILD_STEPS, MAX_PATH_DEPTH, MAX_SIGNATURE_CHECKS};
+use crate::path::purpose::KeyPurpose;
+use crate::path::trust_store::TrustStore;
+use crate::time::Time;
+
+/// Validates certificate paths to a [`TrustStore`] at a time the caller gives.
+///
+/// ```
+/// use kyso::{Certificate, KeyPurpose, PathValidator, Time, TrustStore};
+/// let anchors = TrustStore::from_pem(&std::fs::read("test-vectors/pki/root-ca.pem")?)?;
+/// let leaf = Certificate::from_pem(&std::fs::read("test-vectors/pki/ee-rsa2048.pem")?)?;
+/// let chain = Certificate::parse_pem_bundle(&std::fs::read("test-vectors/pki/intermediate-ca.pem")?)?;
+/// let path = PathValidator::new(&anchors)
+///     .purpose(KeyPurpose::DocumentSigning)
+///     .validate(&leaf, &chain, Time::from_utc(2026, 6, 1, 0, 0, 0)?)?;
+/// assert_eq!(path.chain().len(), 2);
+/// assert_eq!(path.anchor().subject().common_name(), Some("Kyso Test Root CA"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct PathValidator<'a> {
+    anchors: &'a TrustStore,
+    purpose: KeyPurpose,
+    policy: AlgorithmPolicy,
+}
+
+/// A path that validated: the end entity, the intermediates above it, and the anchor.
+#[derive(Clone, Debug)]
+pub struct ValidatedPath {
+    chain: Vec<Certificate>,
+    anchor: Certificate,
+    time: Time,
+    purpose: KeyPurpose,
+}
+
+impl ValidatedPath {
+    /// The certificates from the end entity (index 0) up to, not including, the anchor.
+    /// When the end entity is itself a trust anchor, this holds just it.
+    pub fn chain(&self) -> &[Certificate] {
+        &self.chain
+    }
+
+    /// The end-entity certificate.
+    pub fn leaf(&self) -> &Certificate {
+        // A path always holds its end entity; `anchor` is a safe stand-in that cannot be
+        // reached.
+        self.chain.first().unwrap_or(&self.anchor)
+    }
+
+    /// The trust anchor the path ends at.
+    pub fn anchor(&self) -> &Certificate {
+        &self.anchor
+    }
+
+    /// The validation time used.
+    pub fn time(&self) -> Time {
+        self.time
+    }
+
+    /// The purpose checked.
+    pub fn purpose(&self) -> KeyPurpose {
+        self.purpose
+    }
+}
+
+impl<'a> PathValidator<'a> {
+    /// A validator for paths to `anchors`, for document signing, under the default
+    /// [`AlgorithmPolicy`].
+    pub fn new(anchors: &'a TrustStore) -> Self {
+        PathValidator {
+            anchors,
+            purpose: KeyPurpose::DocumentSigning,
+            policy: AlgorithmPolicy::default(),
+        }
+    }
+
+    /// Sets the purpose the end entity's key usage must allow.
+    #[must_use]
+    pub fn purpose(mut self, purpose: KeyPurpose) -> Self {
+        self.purpose = purpose;
+        self
+    }
+
+    /// Sets the algorithm policy (signature algorithms, key sizes).
+    #[must_use]
+    pub fn algorithm_policy(mut self, policy: AlgorithmPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// Builds a path from `leaf` through any of `intermediates` to an anchor, and validates
+    /// it at `time`.
+    ///
+    /// Every candidate path is tried (several issuers with one name, cross-certificates)
+    /// until one validates, within the budgets of [`crate::limits`]. When none does, the
+    /// error is the most telling one met: a failure of a complete path before a broken link,
+    /// before a missing issuer.
+    pub fn validate(
+        &self,
+        leaf: &Certificate,
+        intermediates: &[Certificate],
+        time: Time,
+    ) -> Result<ValidatedPath, Error> {
+        if self.anchors.contains(leaf) {
+            return self.validate_directly_trusted(leaf, time);
+        }
+        let mut search = Search {
+            validator: self,
+            intermediates,
+            time,
+            signature_checks: 0,
+            steps: 0,
+            best: None,
+        };
+        let mut path = vec![leaf.clone()];
+        if let Some(found) = search.extend(&mut path)? {
+            return Ok(found);
+        }
+        Err(search
+            .best
+            .map(|(_, e)| e)
+            .unwrap_or_else(|| Error::UnknownIssuer {
+                cert: position(0, leaf),
+            }))
+    }
+
+    fn validate_directly_trusted(&self, leaf: &Certificate, time: Time) -> Result<ValidatedPath, Error> {
+        let chain = vec![leaf.clone()];
+        self.check_path(&chain, time)?;
+        Ok(ValidatedPath {
+            chain,
+            anchor: leaf.clone(),
+            time,
+            purpose: self.purpose,
+        })
+    }
+
+    /// RFC 5280 section 6.1 over a built path, from the certificate below the anchor down to
+    /// the end entity. Signatures were checked while building.
+    fn check_path(&self, chain: &[Certificate], time: Time) -> Result<(), Error> {
+        let n = chain.len();
+        // 6.1.2 (k): max_path_length starts at n.
+        let mut max_path_length = n;
+        for (index, cert) in chain.iter().enumerate().rev() {
+            let pos = || position(index, cert);
+            // 6.1.3 (a)(2): validity.
+            if time < cert.not_before() {
+                return Err(Error::NotYetValid {
+                    cert: pos(),
+                    not_before: cert.not_before(),
+                    time,
+                });
+            }
+            if time > cert.not_after() {
+                return Err(Error::Expired {
+                    cert: pos(),
+                    not_after: cert.not_after(),
+                    time,
+                });
+            }
+            // The subject key must meet the policy (the end entity's in particular: the
+            // keys above it were checked when they verified a signature).
+            if let Ok(key) = cert.public_key() {
+                if let Err(Error::RsaKeyTooSmall { bits, minimum }) = self.policy.check_key(key) {
+                    return Err(Error::WeakRsaKey {
+                        cert: pos(),
+                        bits,
+                        minimum,
+                    });
+                }
+            }
+            // 6.1.4 (o) and 6.1.5 (f): unknown critical extensions.
+            if let Some(ext) = cert
+                .extensions()
+                .iter()
+                .find(|e| e.critical && !PROCESSED_EXTENSIONS.contains(&e.oid.as_str()))
+            {
+                return Err(Error::UnknownCriticalExtension {
+                    cert: pos(),
+                    oid: ext.oid.clone(),
+                });
+            }
+            if index > 0 {
+                // 6.1.4 (k): a CA certificate, v3 with basicConstraints cA TRUE (v1 and v2
+                // certificates cannot be shown to be CAs, so they are refused).
+                if cert.version() != 3 || !cert.is_ca() {
+                    return Err(Error::NotCa { cert: pos() });
+                }
+                // 6.1.4 (l), (m): path length.
+                if !cert.is_self_issued() {
+                    if max_path_length == 0 {
+                        return Err(Error::PathLenExceeded { cert: pos() });
+                    }
+                    max_path_length -= 1;
+                }
+                if let Some(limit) = cert.basic_constraints().and_then(|b| b.path_len) {
+                    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+                    max_path_length = max_path_length.min(limit);
+                }
+                // 6.1.4 (n): keyCertSign.
+                if cert
+                    .key_usage()
+                    .is_some_and(|ku| !ku.contains(KeyUsage::KEY_CERT_SIGN))
+                {
+                    return Err(Error::MissingKeyCertSign { cert: pos() });
+                }
+            } else if !self.purpose.allows(cert) {
+                return Err(Error::KeyUsageNotAllowed {
+                    cert: pos(),
+                    purpose: self.purpose,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The state of one path-building call: its budgets and the best error so far.
+struct Search<'v, 'a> {
+    validator: &'v PathValidator<'a>,
+    intermediates: &'v [Certificate],
+    time: Time,
+    signature_checks: usize,
+    steps: usize,
+    best: Option<(u8, Error)>,
+}
+
+/// How telling an error is, to choose among failed candidate paths.
+const RANK_NO_ISSUER: u8 = 0;
+const RANK_TOO_LONG: u8 = 1;
+const RANK_BROKEN_LINK: u8 = 2;
+const RANK_COMPLETE_PATH: u8 = 3;
+
+impl Search<'_, '_> {
+    /// Depth-first search from the last certificate of `path` towards an anchor. Returns
+    /// `Ok(None)` when no path below here validates; `Err` only when a budget runs out.
+    fn extend(&mut self, path: &mut Vec<Certificate>) -> Result<Option<ValidatedPath>, Error> {
+        let Some(child) = path.last().cloned() else {
+            return Ok(None);
+        };
+        let index = path.len() - 1;
+        let mut found_candidate = false;
+
+        // Anchors first: the shortest path wins.
+        let anchors: Vec<Certificate> = self.candidates(&child, self.validator.anchors.iter())?;
+        for anchor in anchors {
+            found_candidate = true;
+            if let Err(e) = self.check_link(&child, index, &anchor) {
+                self.record(RANK_BROKEN_LINK, e);
+                continue;
+            }
+            if let Err(e) = check_issuer_name(&child, index, &anchor) {
+                self.record(RANK_COMPLETE_PATH, e);
+                continue;
+            }
+            match self.validator.check_path(path, self.time) {
+                Ok(()) => {
+                    return Ok(Some(ValidatedPath {
+                        chain: path.clone(),
+                        anchor,
+                        time: self.time,
+                        purpose: self.validator.purpose,
+                    }));
+                }
+                Err(e) => self.record(RANK_COMPLETE_PATH, e),
+            }
+        }
+
+        let intermediates = self.candidates(&child, self.intermediates.iter())?;
+        for issuer in intermediates {
+            if path.iter().any(|c| same_entity(c, &issuer)) {
+                continue;
+            }
+            found_candidate = true;
+            if path.len() >= MAX_PATH_DEPTH {
+                self.record(
+                    RANK_TOO_LONG,
+                    Error::PathTooLong {
+                        cert: position(index, &child),
+                        limit: MAX_PATH_DEPTH,
+                    },
+                );
+                break;
+            }
+            if let Err(e) = self.check_link(&child, index, &issuer) {
+                self.record(RANK_BROKEN_LINK, e);
+                continue;
+            }
+            if let Err(e) = check_issuer_name(&child, index, &issuer) {
+                self.record(RANK_COMPLETE_PATH, e);
+                continue;
+            }
+            path.push(issuer);
+            let result = self.extend(path);
+            path.pop();
+            if let Some(found) = result? {
+                return Ok(Some(found));
+            }
+        }
+
+        if !found_candidate {
+            let e = if index == 0 && child.is_self_issued() {
+                Error::UntrustedSelfSigned {
+                    cert: position(0, &child),
+                }
+            } else {
+                Error::UnknownIssuer {
+                    cert: position(index, &child),
+                }
+            };
+            self.record(RANK_NO_ISSUER, e);
+        }
+        Ok(None)
+    }
+
+    /// The certificates among `pool` that may have issued `child`: subject equal to its
+    /// issuer name, or subjectKeyIdentifier equal to its authorityKeyIdentifier. Best
+    /// matches first (both, then name only, then key identifier only); a name match whose
+    /// key identifiers disagree comes last.
+    fn candidates<'c>(
+        &mut self,
+        child: &Certificate,
+        pool: impl Iterator<Item = &'c Certificate>,
+    ) -> Result<Vec<Certificate>, Error> {
+        let mut scored = Vec::new();
+        for cand in pool {
+            self.steps += 1;
+            if self.steps > MAX_BUILD_STEPS {
+                return Err(Error::BudgetExceeded {
+                    what: "build steps",
+                    limit: MAX_BUILD_STEPS,
+                });
+            }
+            let name = cand.subject().matches(child.issuer());
+            let key_id = match (child.authority_key_id(), cand.subject_key_id()) {
+                (Some(a), Some(s)) => Some(a == s),
+                _ => None,
+            };
+            let score = match (name, key_id) {
+                (true, Some(true)) => 4,
+                (true, None) => 3,
+                (false, Some(true)) => 2,
+                (true, Some(false)) => 1,
+                (false, _) => continue,
+            };
+            scored.push((score, cand.clone()));
+        }
+        scored.sort_by(|a, b| b.0.cmp(&a.0));
+        Ok(scored.into_iter().map(|(_, c)| c).collect())
+    }
+
+    /// Verifies that `issuer`'s key signed `child`, charging the signature budget.
+    fn check_link(&mut self, child: &Certificate, index: usize, issuer: &Certificate) -> Result<(), Error> {
+        self.signature_checks += 1;
+        if self.signature_checks > MAX_SIGNATURE_CHECKS {
+            // Fails the whole call: a budget is not a property of one candidate.
+            return Err(Error::BudgetExceeded {
+                what: "signature checks",
+                limit: MAX_SIGNATURE_CHECKS,
+            });
+        }
+        let issuer_key = issuer.public_key().map_err(|e| Error::UnsupportedSignature {
+            cert: position(index, child),
+            source: Box::new(e),
+        })?;
+        child
+            .verify_signed_by(issuer_key, &self.validator.policy)
+            .map_err(|e| match e {
+                Error::InvalidSignature => Error::BadSignature {
+                    cert: position(index, child),
+                },
+                Error::AlgorithmNotAllowed { algorithm, reason } => Error::DisallowedAlgorithm {
+                    cert: position(index, child),
+                    algorithm,
+                    reason,
+                },
+                Error::RsaKeyTooSmall { bits, minimum } => Error::WeakRsaKey {
+                    cert: position(index + 1, issuer),
+                    bits,
+                    minimum,
+                },
+                other => Error::UnsupportedSignature {
+                    cert: position(index, child),
+                    source: Box::new(other),
+                },
+            })
+    }
+
+    fn record(&mut self, rank: u8, error: Error) {
+        match &self.best {
+            Some((best_rank, _)) if *best_rank >= rank => {}
+            _ => self.best = Some((rank, error)),
+        }
+    }
+}
+
+/// 6.1.3 (a)(4): the child's issuer name equals the issuer's subject name.
+fn check_issuer_name(child: &Certificate, index: usize, issuer: &Certificate) -> Result<(), Error> {
+    if child.issuer().matches(issuer.subject()) {
+        Ok(())
+    } else {
+        Err(Error::IssuerNameMismatch {
+            cert: position(index, child),
+            issuer: child.issuer().to_string(),
+            issuer_subject: issuer.subject().to_string(),
+        })
+    }
+}
+
+/// Whether two certificates are the same CA for loop detection: the same certificate, or
+/// the same subject and key (a reissued certificate), as RFC 4158 section 5.2 advises.
+fn same_entity(a: &Certificate, b: &Certificate) -> bool {
+    a == b || (a.spki_der() == b.spki_der() && a.subject().matches(b.subject()))
+}
+
+fn position(index: usize, cert: &Certificate) -> ChainPosition {
+    ChainPosition {
+        index,
+        subject: cert.subject().to_string(),
+    }
+}
