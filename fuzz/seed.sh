@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Copies the test vectors into each fuzz target's corpus folder (fuzz/corpus/<target>, which
+# git ignores), so that fuzzing starts from real certificates, bundles and keys.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+vectors="$here/../test-vectors"
+for target in certificate_der pem_bundle private_key path_validation; do
+  mkdir -p "$here/corpus/$target"
+done
+# DER certificates: the .der files, and the DER inside every PEM certificate.
+for f in "$vectors"/pki/*.der; do cp "$f" "$here/corpus/certificate_der/"; done
+for f in "$vectors"/pki/*.pem "$vectors"/bad/*.pem; do
+  openssl x509 -in "$f" -outform DER -out "$here/corpus/certificate_der/$(basename "$f" .pem).der" 2>/dev/null || true
+  cp "$f" "$here/corpus/pem_bundle/"
+  cp "$f" "$here/corpus/path_validation/"
+done
+for f in "$vectors"/keys/* "$vectors"/bad/keys/*; do cp "$f" "$here/corpus/private_key/"; done
+echo "seeded $(find "$here/corpus" -type f | wc -l) files"

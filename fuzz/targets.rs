@@ -1,0 +1,64 @@
+//! The bodies of the fuzz targets, shared with `tests/fuzz_seeds.rs` so that stable
+//! `cargo test` replays every seed through exactly the code the fuzzer runs.
+//!
+//! Each body feeds outside input to a parser and, when it parses, touches every accessor a
+//! caller would, so that lazily computed views are exercised too.
+
+#![allow(dead_code)]
+
+use kyso::{Certificate, PathValidator, SoftwareSigner, Time, TrustStore};
+
+/// One DER certificate.
+pub fn certificate_der(data: &[u8]) {
+    if let Ok(cert) = Certificate::from_der(data) {
+        touch(&cert);
+    }
+}
+
+/// PEM text holding a bundle of certificates (or anything else).
+pub fn pem_bundle(data: &[u8]) {
+    if let Ok(certs) = Certificate::parse_pem_bundle(data) {
+        certs.iter().for_each(touch);
+    }
+    let _ = TrustStore::from_pem(data);
+    let _ = Certificate::from_pem(data);
+}
+
+/// A private key in any supported form, with and without a password.
+pub fn private_key(data: &[u8]) {
+    let _ = SoftwareSigner::from_der(data, None);
+    let _ = SoftwareSigner::from_der(data, Some(b"kyso-test"));
+    let _ = SoftwareSigner::from_pem(data, Some(b"kyso-test"));
+}
+
+/// A PEM bundle or a DER certificate whose first certificate is validated, with the rest
+/// as intermediates, against the trust anchors read from the same input.
+pub fn path_validation(data: &[u8]) {
+    let certs = match Certificate::parse_pem_bundle(data) {
+        Ok(c) => c,
+        Err(_) => match Certificate::from_der(data) {
+            Ok(c) => vec![c],
+            Err(_) => return,
+        },
+    };
+    let Some((leaf, rest)) = certs.split_first() else {
+        return;
+    };
+    let anchors = TrustStore::from_certificates(rest.iter().filter(|c| c.is_self_issued()).cloned());
+    let time = Time::from_unix(1_780_272_000);
+    let _ = PathValidator::new(&anchors).validate(leaf, rest, time);
+}
+
+fn touch(cert: &Certificate) {
+    let _ = cert.subject().to_string();
+    let _ = cert.issuer().to_string();
+    let _ = cert.identity().to_string();
+    let _ = cert.serial_hex();
+    let _ = cert.is_self_issued();
+    if let Ok(key) = cert.public_key() {
+        let _ = cert.signature_algorithm(key);
+        let _ = cert.verify_signed_by(key, &kyso::AlgorithmPolicy::default());
+    }
+    let _ = cert.not_before().to_string();
+    let _ = cert.not_after().to_string();
+}
