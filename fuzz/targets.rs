@@ -44,7 +44,8 @@ pub fn path_validation(data: &[u8]) {
     let Some((leaf, rest)) = certs.split_first() else {
         return;
     };
-    let anchors = TrustStore::from_certificates(rest.iter().filter(|c| c.is_self_issued()).cloned());
+    let anchors =
+        TrustStore::from_certificates(rest.iter().filter(|c| c.is_self_issued()).cloned());
     let time = Time::from_unix(1_780_272_000);
     let _ = PathValidator::new(&anchors).validate(leaf, rest, time);
 }

@@ -330,7 +330,11 @@ mod tests {
     #[test]
     fn known_answers() {
         let cases: [(DigestAlgorithm, &[u8], &str); 6] = [
-            (DigestAlgorithm::Sha1, b"abc", "a9993e364706816aba3e25717850c26c9cd0d89d"),
+            (
+                DigestAlgorithm::Sha1,
+                b"abc",
+                "a9993e364706816aba3e25717850c26c9cd0d89d",
+            ),
             (
                 DigestAlgorithm::Sha256,
                 b"abc",
@@ -386,7 +390,10 @@ mod tests {
         for alg in DigestAlgorithm::ALL {
             assert_eq!(DigestAlgorithm::from_oid(&alg.oid()).unwrap(), alg);
             let der = alg.algorithm_identifier_der();
-            assert_eq!(DigestAlgorithm::from_algorithm_identifier_der(&der).unwrap(), alg);
+            assert_eq!(
+                DigestAlgorithm::from_algorithm_identifier_der(&der).unwrap(),
+                alg
+            );
         }
         // SHA-256 with explicit NULL parameters, as many encoders write it.
         let with_null = [

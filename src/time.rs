@@ -206,7 +206,13 @@ mod tests {
 
     #[test]
     fn round_trip_display() {
-        for secs in [0_i64, 951_825_600, -631_152_000, 253_402_300_799, 1_780_272_000] {
+        for secs in [
+            0_i64,
+            951_825_600,
+            -631_152_000,
+            253_402_300_799,
+            1_780_272_000,
+        ] {
             let t = Time::from_unix(secs);
             assert_eq!(Time::parse_rfc3339(&t.to_string()).unwrap(), t);
         }
@@ -214,9 +220,18 @@ mod tests {
 
     #[test]
     fn rejects_bad_dates() {
-        assert_eq!(Time::from_utc(2025, 2, 29, 0, 0, 0), Err(Error::InvalidTime));
-        assert_eq!(Time::from_utc(2025, 13, 1, 0, 0, 0), Err(Error::InvalidTime));
-        assert_eq!(Time::from_utc(2025, 1, 1, 24, 0, 0), Err(Error::InvalidTime));
+        assert_eq!(
+            Time::from_utc(2025, 2, 29, 0, 0, 0),
+            Err(Error::InvalidTime)
+        );
+        assert_eq!(
+            Time::from_utc(2025, 13, 1, 0, 0, 0),
+            Err(Error::InvalidTime)
+        );
+        assert_eq!(
+            Time::from_utc(2025, 1, 1, 24, 0, 0),
+            Err(Error::InvalidTime)
+        );
         assert!(Time::parse_rfc3339("2025-01-01 00:00:00Z").is_err());
         assert!(Time::parse_rfc3339("2025-01-01T00:00:00+07:00").is_err());
         assert!(Time::parse_rfc3339("+025-01-01T00:00:00Z").is_err());

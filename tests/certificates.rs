@@ -26,8 +26,14 @@ fn person_certificate_identity_and_fields() {
     );
     assert_eq!(c.issuer().common_name(), Some("Kyso Test Signing CA"));
     assert_eq!(c.version(), 3);
-    assert_eq!(c.not_before(), kyso::Time::from_utc(2025, 1, 1, 0, 0, 0).unwrap());
-    assert_eq!(c.not_after(), kyso::Time::from_utc(2045, 1, 1, 0, 0, 0).unwrap());
+    assert_eq!(
+        c.not_before(),
+        kyso::Time::from_utc(2025, 1, 1, 0, 0, 0).unwrap()
+    );
+    assert_eq!(
+        c.not_after(),
+        kyso::Time::from_utc(2045, 1, 1, 0, 0, 0).unwrap()
+    );
     let ku = c.key_usage().unwrap();
     assert!(ku.contains(KeyUsage::DIGITAL_SIGNATURE.union(KeyUsage::NON_REPUDIATION)));
     assert!(!ku.contains(KeyUsage::KEY_CERT_SIGN));
@@ -63,11 +69,23 @@ fn person_certificate_identity_and_fields() {
 fn organisation_seal_and_other_identifiers() {
     let seal = cert("pki/ee-rsa3072.pem");
     let id = seal.identity();
-    assert_eq!(id.common_name.as_deref(), Some("Ủy ban nhân dân tỉnh Quảng Ninh"));
-    assert_eq!(id.organization.as_deref(), Some("Ủy ban nhân dân tỉnh Quảng Ninh"));
+    assert_eq!(
+        id.common_name.as_deref(),
+        Some("Ủy ban nhân dân tỉnh Quảng Ninh")
+    );
+    assert_eq!(
+        id.organization.as_deref(),
+        Some("Ủy ban nhân dân tỉnh Quảng Ninh")
+    );
     assert_eq!(id.tax_code(), Some(("5700100256", Some("001"))));
-    assert_eq!(cert("pki/ee-rsa4096.pem").identity().cmnd(), Some("025123456"));
-    assert_eq!(cert("pki/ee-rsa-pss.pem").identity().passport(), Some("C1234567"));
+    assert_eq!(
+        cert("pki/ee-rsa4096.pem").identity().cmnd(),
+        Some("025123456")
+    );
+    assert_eq!(
+        cert("pki/ee-rsa-pss.pem").identity().passport(),
+        Some("C1234567")
+    );
     assert_eq!(
         cert("pki/ee-ecdsa-p256.pem").identity().identifiers,
         [VnIdentifier::TaxCode {
@@ -75,17 +93,44 @@ fn organisation_seal_and_other_identifiers() {
             branch: None
         }]
     );
-    assert_eq!(cert("pki/ee-ecdsa-p384.pem").identity().budget_unit(), Some("1012345"));
-    assert_eq!(cert("pki/ee-ed25519.pem").identity().cccd(), Some("079190001234"));
+    assert_eq!(
+        cert("pki/ee-ecdsa-p384.pem").identity().budget_unit(),
+        Some("1012345")
+    );
+    assert_eq!(
+        cert("pki/ee-ed25519.pem").identity().cccd(),
+        Some("079190001234")
+    );
 }
 
 #[test]
 fn key_types() {
-    assert_eq!(cert("pki/ee-ecdsa-p256.pem").public_key().unwrap().key_type(), KeyType::EcP256);
-    assert_eq!(cert("pki/ee-ecdsa-p384.pem").public_key().unwrap().key_type(), KeyType::EcP384);
-    assert_eq!(cert("pki/ee-ed25519.pem").public_key().unwrap().key_type(), KeyType::Ed25519);
-    assert_eq!(cert("pki/root-ca.pem").public_key().unwrap().rsa_bits(), Some(4096));
-    assert_eq!(cert("bad/rsa1024.pem").public_key().unwrap().rsa_bits(), Some(1024));
+    assert_eq!(
+        cert("pki/ee-ecdsa-p256.pem")
+            .public_key()
+            .unwrap()
+            .key_type(),
+        KeyType::EcP256
+    );
+    assert_eq!(
+        cert("pki/ee-ecdsa-p384.pem")
+            .public_key()
+            .unwrap()
+            .key_type(),
+        KeyType::EcP384
+    );
+    assert_eq!(
+        cert("pki/ee-ed25519.pem").public_key().unwrap().key_type(),
+        KeyType::Ed25519
+    );
+    assert_eq!(
+        cert("pki/root-ca.pem").public_key().unwrap().rsa_bits(),
+        Some(4096)
+    );
+    assert_eq!(
+        cert("bad/rsa1024.pem").public_key().unwrap().rsa_bits(),
+        Some(1024)
+    );
 }
 
 #[test]
@@ -93,7 +138,9 @@ fn pss_identifier_written_by_openssl_matches_ours() {
     let c = cert("pki/ee-rsa-pss.pem");
     assert_eq!(
         c.signature_algorithm_der(),
-        SignatureAlgorithm::RsaPssSha256.algorithm_identifier_der().as_slice()
+        SignatureAlgorithm::RsaPssSha256
+            .algorithm_identifier_der()
+            .as_slice()
     );
     let ec = cert("pki/ec-intermediate-ca.pem");
     let root = cert("pki/ec-root-ca.pem");
@@ -103,7 +150,9 @@ fn pss_identifier_written_by_openssl_matches_ours() {
     );
     assert_eq!(
         ec.signature_algorithm_der(),
-        SignatureAlgorithm::EcdsaP384Sha384.algorithm_identifier_der().as_slice()
+        SignatureAlgorithm::EcdsaP384Sha384
+            .algorithm_identifier_der()
+            .as_slice()
     );
 }
 
@@ -112,7 +161,10 @@ fn der_and_pem_forms_agree_and_bundles_keep_order() {
     let der = Certificate::from_der(&read("pki/ee-rsa2048.der")).unwrap();
     let pem = cert("pki/ee-rsa2048.pem");
     assert_eq!(der, pem);
-    assert_eq!(Certificate::from_pem(&read("pki/ee-rsa2048.der")).unwrap(), pem);
+    assert_eq!(
+        Certificate::from_pem(&read("pki/ee-rsa2048.der")).unwrap(),
+        pem
+    );
     let bundle = Certificate::parse_pem_bundle(&read("pki/chain-rsa.pem")).unwrap();
     assert_eq!(bundle.len(), 2);
     assert_eq!(bundle[0], cert("pki/intermediate-ca.pem"));
@@ -138,7 +190,10 @@ fn damaged_certificates_are_refused_with_specific_errors() {
     ));
     // Every truncation is an error, never a panic.
     for len in 0..good.len() {
-        assert!(Certificate::from_der(&good[..len]).is_err(), "truncated at {len}");
+        assert!(
+            Certificate::from_der(&good[..len]).is_err(),
+            "truncated at {len}"
+        );
     }
     // Every single-byte change either fails to parse or yields a certificate whose
     // signature no longer verifies (checked in tests/vectors.rs for one case); here: no

@@ -17,7 +17,10 @@ fn sums(rel: &str) -> Vec<(String, String)> {
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
             let (hex, name) = l.split_once(' ').unwrap();
-            (hex.to_owned(), name.trim_start_matches([' ', '*']).to_owned())
+            (
+                hex.to_owned(),
+                name.trim_start_matches([' ', '*']).to_owned(),
+            )
         })
         .collect()
 }
@@ -33,7 +36,11 @@ fn matches_coreutils_and_openssl_sums() {
         for (hex, name) in sums(file) {
             let name = name.rsplit('/').next().unwrap().to_owned();
             let path = vector_path(&format!("docs/{name}"));
-            assert_eq!(digest_file(alg, &path).unwrap().to_hex(), hex, "{file}: {name}");
+            assert_eq!(
+                digest_file(alg, &path).unwrap().to_hex(),
+                hex,
+                "{file}: {name}"
+            );
             let bytes = std::fs::read(&path).unwrap();
             assert_eq!(digest(alg, &bytes).to_hex(), hex);
             checked += 1;
@@ -94,7 +101,13 @@ fn large_file_matches_openssl_cli() {
 fn missing_file_is_an_io_error() {
     let err = digest_file(DigestAlgorithm::Sha256, "/nonexistent/kyso/file").unwrap_err();
     assert!(
-        matches!(err, kyso::Error::Io { kind: std::io::ErrorKind::NotFound, .. }),
+        matches!(
+            err,
+            kyso::Error::Io {
+                kind: std::io::ErrorKind::NotFound,
+                ..
+            }
+        ),
         "{err:?}"
     );
 }

@@ -21,7 +21,10 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
 #[test]
 fn every_seed_runs_through_every_target() {
     let mut all = Vec::new();
-    files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors"), &mut all);
+    files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors"),
+        &mut all,
+    );
     assert!(all.len() > 50, "test vectors missing: {}", all.len());
     for path in &all {
         let data = std::fs::read(path).unwrap();
@@ -41,7 +44,13 @@ fn every_seed_runs_through_every_target() {
         targets::pem_bundle(&flipped);
     }
     // The chains, concatenated, exercise path building from a bundle.
-    let mut bundle = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/pki/ee-rsa2048.pem")).unwrap();
-    bundle.extend(std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/pki/chain-rsa.pem")).unwrap());
+    let mut bundle = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/pki/ee-rsa2048.pem"),
+    )
+    .unwrap();
+    bundle.extend(
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/pki/chain-rsa.pem"))
+            .unwrap(),
+    );
     targets::path_validation(&bundle);
 }

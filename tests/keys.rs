@@ -5,21 +5,30 @@ mod common;
 
 use common::{cert, read, vector_path};
 use kyso::{
-    AlgorithmPolicy, Error, Signer, SignatureAlgorithm, SoftwareSigner, digest, DigestAlgorithm,
+    AlgorithmPolicy, DigestAlgorithm, Error, SignatureAlgorithm, Signer, SoftwareSigner, digest,
 };
 
 const PASSWORD: &[u8] = b"kyso-test";
 
 fn assert_signs_for(signer: &SoftwareSigner, cert_path: &str) {
     let c = cert(cert_path);
-    assert_eq!(signer.public_key_info().spki_der(), c.spki_der(), "{cert_path}");
+    assert_eq!(
+        signer.public_key_info().spki_der(),
+        c.spki_der(),
+        "{cert_path}"
+    );
     let msg = "Quyết định số 123/QĐ-UBND".as_bytes();
     let sig = signer.sign(msg).unwrap();
     let key = c.public_key().unwrap();
     key.verify(signer.algorithm(), msg, &sig, &AlgorithmPolicy::default())
         .unwrap();
     assert_eq!(
-        key.verify(signer.algorithm(), b"another message", &sig, &AlgorithmPolicy::default()),
+        key.verify(
+            signer.algorithm(),
+            b"another message",
+            &sig,
+            &AlgorithmPolicy::default()
+        ),
         Err(Error::InvalidSignature)
     );
 }
@@ -27,11 +36,31 @@ fn assert_signs_for(signer: &SoftwareSigner, cert_path: &str) {
 #[test]
 fn pkcs8_keys_of_every_type() {
     for (key, cert_path, alg) in [
-        ("keys/ee-rsa2048.key.pem", "pki/ee-rsa2048.pem", SignatureAlgorithm::RsaPkcs1Sha256),
-        ("keys/ee-rsa4096.key.pem", "pki/ee-rsa4096.pem", SignatureAlgorithm::RsaPkcs1Sha256),
-        ("keys/ee-ecdsa-p256.key.pem", "pki/ee-ecdsa-p256.pem", SignatureAlgorithm::EcdsaP256Sha256),
-        ("keys/ee-ecdsa-p384.key.pem", "pki/ee-ecdsa-p384.pem", SignatureAlgorithm::EcdsaP384Sha384),
-        ("keys/ee-ed25519.key.pem", "pki/ee-ed25519.pem", SignatureAlgorithm::Ed25519),
+        (
+            "keys/ee-rsa2048.key.pem",
+            "pki/ee-rsa2048.pem",
+            SignatureAlgorithm::RsaPkcs1Sha256,
+        ),
+        (
+            "keys/ee-rsa4096.key.pem",
+            "pki/ee-rsa4096.pem",
+            SignatureAlgorithm::RsaPkcs1Sha256,
+        ),
+        (
+            "keys/ee-ecdsa-p256.key.pem",
+            "pki/ee-ecdsa-p256.pem",
+            SignatureAlgorithm::EcdsaP256Sha256,
+        ),
+        (
+            "keys/ee-ecdsa-p384.key.pem",
+            "pki/ee-ecdsa-p384.pem",
+            SignatureAlgorithm::EcdsaP384Sha384,
+        ),
+        (
+            "keys/ee-ed25519.key.pem",
+            "pki/ee-ed25519.pem",
+            SignatureAlgorithm::Ed25519,
+        ),
     ] {
         let signer = SoftwareSigner::from_pem(&read(key), None).unwrap();
         assert_eq!(signer.algorithm(), alg, "{key}");
@@ -84,7 +113,11 @@ fn encrypted_pkcs8() {
             SoftwareSigner::from_pem(&read(key), None).unwrap_err(),
             Error::PasswordRequired
         );
-        for wrong in [&b"kyso-tesT"[..], b"", b"a much longer wrong password than the real one"] {
+        for wrong in [
+            &b"kyso-tesT"[..],
+            b"",
+            b"a much longer wrong password than the real one",
+        ] {
             assert_eq!(
                 SoftwareSigner::from_pem(&read(key), Some(wrong)).unwrap_err(),
                 Error::WrongPassword,
@@ -106,13 +139,20 @@ fn bad_key_input_gets_specific_errors() {
     // Garbage and truncations of a real key: errors, never panics.
     let der = read("keys/ee-rsa2048.key.der");
     for len in 0..der.len() {
-        assert!(SoftwareSigner::from_der(&der[..len], None).is_err(), "{len}");
+        assert!(
+            SoftwareSigner::from_der(&der[..len], None).is_err(),
+            "{len}"
+        );
     }
     let enc = read("keys/ee-rsa3072.enc.key.pem");
     let text = String::from_utf8(enc).unwrap();
     let body_start = text.find('\n').unwrap() + 1;
     let mut damaged = text.clone().into_bytes();
-    damaged[body_start + 100] = if damaged[body_start + 100] == b'A' { b'B' } else { b'A' };
+    damaged[body_start + 100] = if damaged[body_start + 100] == b'A' {
+        b'B'
+    } else {
+        b'A'
+    };
     assert!(SoftwareSigner::from_pem(&damaged, Some(PASSWORD)).is_err());
     assert!(matches!(
         SoftwareSigner::from_der(b"", None),

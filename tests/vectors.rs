@@ -79,7 +79,13 @@ fn every_vector_gets_its_expected_verdict() {
         };
         let want = (row.expected.as_str(), row.failing_index);
         if got != want {
-            failures.push(format!("{}: got {:?} ({:?}), want {:?}", row.leaf, got, result.err(), want));
+            failures.push(format!(
+                "{}: got {:?} ({:?}), want {:?}",
+                row.leaf,
+                got,
+                result.err(),
+                want
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -132,7 +138,11 @@ fn validity_bounds_are_inclusive_and_errors_carry_times() {
             assert_eq!(cert.index, 1);
             assert_eq!(not_after, chain[0].not_after());
             assert_eq!(time, late);
-            assert!(cert.subject.contains("Kyso Test Signing CA"), "{}", cert.subject);
+            assert!(
+                cert.subject.contains("Kyso Test Signing CA"),
+                "{}",
+                cert.subject
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -149,7 +159,10 @@ fn missing_intermediate_is_unknown_issuer() {
     let err = PathValidator::new(&anchors)
         .validate(&cert("pki/ee-rsa2048.pem"), &[], validation_time())
         .unwrap_err();
-    assert!(matches!(err, Error::UnknownIssuer { ref cert } if cert.index == 0), "{err:?}");
+    assert!(
+        matches!(err, Error::UnknownIssuer { ref cert } if cert.index == 0),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -162,12 +175,16 @@ fn wrong_anchor_is_unknown_issuer_at_the_top() {
             validation_time(),
         )
         .unwrap_err();
-    assert!(matches!(err, Error::UnknownIssuer { ref cert } if cert.index == 1), "{err:?}");
+    assert!(
+        matches!(err, Error::UnknownIssuer { ref cert } if cert.index == 1),
+        "{err:?}"
+    );
 }
 
 #[test]
 fn chain_order_and_extra_certificates_do_not_matter() {
-    let anchors = TrustStore::from_certificates([cert("pki/root-ca.pem"), cert("pki/ec-root-ca.pem")]);
+    let anchors =
+        TrustStore::from_certificates([cert("pki/root-ca.pem"), cert("pki/ec-root-ca.pem")]);
     // A pile of unrelated and duplicate certificates, in no order, with the right one inside.
     let pile = vec![
         cert("pki/ec-intermediate-ca.pem"),
@@ -207,11 +224,22 @@ fn purposes() {
     let chain = [cert("pki/intermediate-ca.pem")];
     let leaf = cert("pki/ee-rsa2048.pem");
     let v = |p| PathValidator::new(&anchors).purpose(p);
-    assert!(v(KeyPurpose::ClientAuthentication).validate(&leaf, &chain, validation_time()).is_ok());
-    assert!(v(KeyPurpose::Any).validate(&leaf, &chain, validation_time()).is_ok());
+    assert!(
+        v(KeyPurpose::ClientAuthentication)
+            .validate(&leaf, &chain, validation_time())
+            .is_ok()
+    );
+    assert!(
+        v(KeyPurpose::Any)
+            .validate(&leaf, &chain, validation_time())
+            .is_ok()
+    );
     assert!(matches!(
         v(KeyPurpose::TimeStamping).validate(&leaf, &chain, validation_time()),
-        Err(Error::KeyUsageNotAllowed { purpose: KeyPurpose::TimeStamping, .. })
+        Err(Error::KeyUsageNotAllowed {
+            purpose: KeyPurpose::TimeStamping,
+            ..
+        })
     ));
     assert!(matches!(
         v(KeyPurpose::OcspSigning).validate(&leaf, &chain, validation_time()),

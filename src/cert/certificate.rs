@@ -145,7 +145,10 @@ impl Certificate {
         let (rest, x509) = x509_parser::certificate::X509Certificate::from_der(der_bytes)
             .map_err(|_| Error::invalid_der(Object::Certificate))?;
         if !rest.is_empty() {
-            return Err(Error::malformed(Object::Certificate, Malformed::TrailingData));
+            return Err(Error::malformed(
+                Object::Certificate,
+                Malformed::TrailingData,
+            ));
         }
         let tbs_cert = &x509.tbs_certificate;
         if tbs_cert.signature != x509.signature_algorithm {
@@ -348,7 +351,10 @@ impl Certificate {
     /// The signature algorithm, resolved with the issuer's key (ECDSA identifiers name only
     /// the hash).
     pub fn signature_algorithm(&self, issuer_key: &PublicKey) -> Result<SignatureAlgorithm, Error> {
-        SignatureAlgorithm::from_algorithm_identifier_der(self.signature_algorithm_der(), issuer_key)
+        SignatureAlgorithm::from_algorithm_identifier_der(
+            self.signature_algorithm_der(),
+            issuer_key,
+        )
     }
 
     /// Every extension, in encoding order.
@@ -479,7 +485,10 @@ fn split_signed(input: &[u8]) -> Result<(Range<usize>, Range<usize>, Vec<u8>), E
         .ok_or(Error::invalid_der(Object::Signature))?
         .to_vec();
     if !reader.is_finished() {
-        return Err(Error::malformed(Object::Certificate, Malformed::TrailingData));
+        return Err(Error::malformed(
+            Object::Certificate,
+            Malformed::TrailingData,
+        ));
     }
     let end = usize::try_from(reader.position()).map_err(bad)?;
     let body_end = body_start
@@ -534,7 +543,12 @@ fn read_extensions(
                     (eku.time_stamping, oid::KP_TIME_STAMPING),
                     (eku.ocsp_signing, oid::KP_OCSP_SIGNING),
                 ];
-                list.extend(known.iter().filter(|(on, _)| *on).map(|(_, o)| (*o).to_owned()));
+                list.extend(
+                    known
+                        .iter()
+                        .filter(|(on, _)| *on)
+                        .map(|(_, o)| (*o).to_owned()),
+                );
                 list.extend(eku.other.iter().map(|o| o.to_id_string()));
                 inner.extended_key_usage = Some(list);
             }
@@ -545,7 +559,10 @@ fn read_extensions(
                 inner.authority_key_id = aki.key_identifier.as_ref().map(|k| k.0.to_vec());
             }
             ParsedExtension::CertificatePolicies(policies) => {
-                inner.policies = policies.iter().map(|p| p.policy_id.to_id_string()).collect();
+                inner.policies = policies
+                    .iter()
+                    .map(|p| p.policy_id.to_id_string())
+                    .collect();
             }
             ParsedExtension::CRLDistributionPoints(points) => {
                 for point in points.iter() {

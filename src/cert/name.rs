@@ -256,7 +256,9 @@ fn decode_text(tag: u8, value: &[u8]) -> Option<String> {
             let units = value
                 .chunks_exact(2)
                 .map(|c| u16::from_be_bytes([c[0], c[1]]));
-            char::decode_utf16(units).collect::<Result<String, _>>().ok()
+            char::decode_utf16(units)
+                .collect::<Result<String, _>>()
+                .ok()
         }
         // UniversalString: UCS-4 big-endian.
         28 => {
@@ -327,7 +329,10 @@ mod tests {
 
     #[test]
     fn string_types() {
-        assert_eq!(decode_text(30, &[0x00, 0x41, 0x1e, 0xa1]).as_deref(), Some("Aạ"));
+        assert_eq!(
+            decode_text(30, &[0x00, 0x41, 0x1e, 0xa1]).as_deref(),
+            Some("Aạ")
+        );
         assert_eq!(decode_text(28, &[0, 0, 0, 0x41]).as_deref(), Some("A"));
         assert_eq!(decode_text(20, &[0xe9]).as_deref(), Some("é"));
         assert_eq!(decode_text(19, &[0xe9]), None);

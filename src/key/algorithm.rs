@@ -66,8 +66,13 @@ impl SignatureAlgorithm {
     pub fn key_type(self) -> KeyType {
         use SignatureAlgorithm::*;
         match self {
-            RsaPkcs1Sha1ForLegacyUseOnly | RsaPkcs1Sha256 | RsaPkcs1Sha384 | RsaPkcs1Sha512
-            | RsaPssSha256 | RsaPssSha384 | RsaPssSha512 => KeyType::Rsa,
+            RsaPkcs1Sha1ForLegacyUseOnly
+            | RsaPkcs1Sha256
+            | RsaPkcs1Sha384
+            | RsaPkcs1Sha512
+            | RsaPssSha256
+            | RsaPssSha384
+            | RsaPssSha512 => KeyType::Rsa,
             EcdsaP256Sha256 | EcdsaP256Sha384 => KeyType::EcP256,
             EcdsaP384Sha256 | EcdsaP384Sha384 => KeyType::EcP384,
             Ed25519 => KeyType::Ed25519,
@@ -166,7 +171,9 @@ impl SignatureAlgorithm {
         } else if *alg == oid::SHA1_WITH_RSA {
             null_or_absent.then_some(RsaPkcs1Sha1ForLegacyUseOnly)
         } else if *alg == oid::RSASSA_PSS {
-            Some(parse_pss_params(params.ok_or(Error::UnsupportedPssParameters)?)?)
+            Some(parse_pss_params(
+                params.ok_or(Error::UnsupportedPssParameters)?,
+            )?)
         } else if *alg == oid::ECDSA_WITH_SHA256 {
             if params.is_some() {
                 return Err(bad_params());
@@ -235,7 +242,8 @@ fn parse_pss_params(params: AnyRef<'_>) -> Result<SignatureAlgorithm, Error> {
         .map_err(|_| Error::invalid_der(Object::AlgorithmIdentifier))?;
     let p = pkcs1::RsaPssParams::<der::asn1::Any>::from_der(&der_bytes)
         .map_err(|_| Error::invalid_der(Object::AlgorithmIdentifier))?;
-    let hash = DigestAlgorithm::from_oid(&p.hash.oid).map_err(|_| Error::UnsupportedPssParameters)?;
+    let hash =
+        DigestAlgorithm::from_oid(&p.hash.oid).map_err(|_| Error::UnsupportedPssParameters)?;
     let hash_params_ok = p.hash.parameters.as_ref().is_none_or(|a| a.is_null());
     let mgf_ok = p.mask_gen.oid == oid::MGF1
         && p.mask_gen.parameters.as_ref().is_some_and(|m| {
@@ -428,7 +436,11 @@ mod tests {
                 .check_algorithm(SignatureAlgorithm::RsaPkcs1Sha1ForLegacyUseOnly)
                 .is_err()
         );
-        assert!(strict.check_algorithm(SignatureAlgorithm::RsaPkcs1Sha256).is_ok());
+        assert!(
+            strict
+                .check_algorithm(SignatureAlgorithm::RsaPkcs1Sha256)
+                .is_ok()
+        );
         let legacy = strict.allow_sha1_for_legacy_use_only();
         assert!(
             legacy

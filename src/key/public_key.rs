@@ -166,7 +166,9 @@ impl PublicKey {
         // and only if the caller's policy already allowed the size.
         let small = bits < 2048;
         let alg: &'static dyn rs::VerificationAlgorithm = match algorithm {
-            RsaPkcs1Sha1ForLegacyUseOnly if small => &rs::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY,
+            RsaPkcs1Sha1ForLegacyUseOnly if small => {
+                &rs::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY
+            }
             RsaPkcs1Sha1ForLegacyUseOnly => &rs::RSA_PKCS1_2048_8192_SHA1_FOR_LEGACY_USE_ONLY,
             RsaPkcs1Sha256 if small => &rs::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY,
             RsaPkcs1Sha256 => &rs::RSA_PKCS1_2048_8192_SHA256,

@@ -224,8 +224,8 @@ impl SoftwareSigner {
         let curve_any = curve
             .to_der()
             .map_err(|_| Error::invalid_der(Object::PrivateKey))?;
-        let params =
-            AnyRef::try_from(curve_any.as_slice()).map_err(|_| Error::invalid_der(Object::PrivateKey))?;
+        let params = AnyRef::try_from(curve_any.as_slice())
+            .map_err(|_| Error::invalid_der(Object::PrivateKey))?;
         let private_key =
             OctetStringRef::new(der_bytes).map_err(|_| Error::invalid_der(Object::PrivateKey))?;
         let info = pkcs8::PrivateKeyInfoRef {
@@ -313,7 +313,11 @@ impl Signer for SoftwareSigner {
                     .map_err(failed)?;
                 Ok(sig)
             }
-            KeyPair::Ecdsa(kp) => Ok(kp.sign(&self.rng, message).map_err(failed)?.as_ref().to_vec()),
+            KeyPair::Ecdsa(kp) => Ok(kp
+                .sign(&self.rng, message)
+                .map_err(failed)?
+                .as_ref()
+                .to_vec()),
             KeyPair::Ed25519(kp) => Ok(kp.sign(message).as_ref().to_vec()),
         }
     }
@@ -352,18 +356,24 @@ fn spki_for(
     key: &[u8],
 ) -> Result<PublicKey, Error> {
     let curve_der = match curve {
-        Some(c) => Some(c.to_der().map_err(|_| Error::invalid_der(Object::PublicKey))?),
+        Some(c) => Some(
+            c.to_der()
+                .map_err(|_| Error::invalid_der(Object::PublicKey))?,
+        ),
         None => None,
     };
     let parameters = match (&curve_der, alg == oid::RSA_ENCRYPTION) {
-        (Some(c), _) => {
-            Some(AnyRef::try_from(c.as_slice()).map_err(|_| Error::invalid_der(Object::PublicKey))?)
-        }
+        (Some(c), _) => Some(
+            AnyRef::try_from(c.as_slice()).map_err(|_| Error::invalid_der(Object::PublicKey))?,
+        ),
         (None, true) => Some(AnyRef::NULL),
         (None, false) => None,
     };
     let info = spki::SubjectPublicKeyInfoRef {
-        algorithm: spki::AlgorithmIdentifierRef { oid: alg, parameters },
+        algorithm: spki::AlgorithmIdentifierRef {
+            oid: alg,
+            parameters,
+        },
         subject_public_key: BitStringRef::from_bytes(key)
             .map_err(|_| Error::invalid_der(Object::PublicKey))?,
     };

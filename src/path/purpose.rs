@@ -33,7 +33,9 @@ impl KeyPurpose {
         let eku = cert.extended_key_usage();
         let eku_has = |purpose: &str, required: bool| match eku {
             None => !required,
-            Some(list) => list.iter().any(|p| p == purpose || (!required && p == oid::KP_ANY)),
+            Some(list) => list
+                .iter()
+                .any(|p| p == purpose || (!required && p == oid::KP_ANY)),
         };
         let signing = KeyUsage::DIGITAL_SIGNATURE.union(KeyUsage::NON_REPUDIATION);
         match self {
@@ -42,9 +44,7 @@ impl KeyPurpose {
                 ku_ok(KeyUsage::DIGITAL_SIGNATURE) && eku_has(oid::KP_CLIENT_AUTH, false)
             }
             KeyPurpose::TimeStamping => ku_ok(signing) && eku_has(oid::KP_TIME_STAMPING, true),
-            KeyPurpose::OcspSigning => {
-                ku_ok(signing) && eku_has(oid::KP_OCSP_SIGNING, true)
-            }
+            KeyPurpose::OcspSigning => ku_ok(signing) && eku_has(oid::KP_OCSP_SIGNING, true),
             KeyPurpose::Any => true,
         }
     }

@@ -129,7 +129,11 @@ impl<'a> PathValidator<'a> {
             }))
     }
 
-    fn validate_directly_trusted(&self, leaf: &Certificate, time: Time) -> Result<ValidatedPath, Error> {
+    fn validate_directly_trusted(
+        &self,
+        leaf: &Certificate,
+        time: Time,
+    ) -> Result<ValidatedPath, Error> {
         let chain = vec![leaf.clone()];
         self.check_path(&chain, time)?;
         Ok(ValidatedPath {
@@ -355,7 +359,12 @@ impl Search<'_, '_> {
     }
 
     /// Verifies that `issuer`'s key signed `child`, charging the signature budget.
-    fn check_link(&mut self, child: &Certificate, index: usize, issuer: &Certificate) -> Result<(), Error> {
+    fn check_link(
+        &mut self,
+        child: &Certificate,
+        index: usize,
+        issuer: &Certificate,
+    ) -> Result<(), Error> {
         self.signature_checks += 1;
         if self.signature_checks > MAX_SIGNATURE_CHECKS {
             // Fails the whole call: a budget is not a property of one candidate.
@@ -364,10 +373,12 @@ impl Search<'_, '_> {
                 limit: MAX_SIGNATURE_CHECKS,
             });
         }
-        let issuer_key = issuer.public_key().map_err(|e| Error::UnsupportedSignature {
-            cert: position(index, child),
-            source: Box::new(e),
-        })?;
+        let issuer_key = issuer
+            .public_key()
+            .map_err(|e| Error::UnsupportedSignature {
+                cert: position(index, child),
+                source: Box::new(e),
+            })?;
         child
             .verify_signed_by(issuer_key, &self.validator.policy)
             .map_err(|e| match e {
