@@ -3,6 +3,8 @@
 //!
 //! `cargo bench --bench digest`
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::as_conversions)]
+
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};

@@ -4,6 +4,8 @@
 //!
 //! `cargo bench --bench path`
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::as_conversions)]
+
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};

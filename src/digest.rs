@@ -85,15 +85,15 @@ impl DigestAlgorithm {
         use der::Decode;
         let ai = spki::AlgorithmIdentifierRef::from_der(der_bytes)
             .map_err(|_| Error::invalid_der(Object::AlgorithmIdentifier))?;
-        if let Some(p) = ai.parameters {
-            if !p.is_null() {
-                return Err(Error::malformed(
-                    Object::AlgorithmIdentifier,
-                    Malformed::InvalidValue {
-                        field: "parameters",
-                    },
-                ));
-            }
+        if let Some(p) = ai.parameters
+            && !p.is_null()
+        {
+            return Err(Error::malformed(
+                Object::AlgorithmIdentifier,
+                Malformed::InvalidValue {
+                    field: "parameters",
+                },
+            ));
         }
         DigestAlgorithm::from_oid(&ai.oid)
     }

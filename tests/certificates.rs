@@ -1,5 +1,7 @@
 //! Certificate parsing: fields, identity, formats, and refusal of damaged input.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::as_conversions)]
+
 mod common;
 
 use common::{cert, read};

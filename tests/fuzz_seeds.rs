@@ -2,6 +2,8 @@
 //! (`fuzz/targets.rs`), on stable Rust, as part of `cargo test`: the seeds the fuzzer starts
 //! from must never crash, and this keeps the targets compiling.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::as_conversions)]
+
 #[path = "../fuzz/targets.rs"]
 mod targets;
 

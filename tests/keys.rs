@@ -1,6 +1,8 @@
 //! Software keys in every supported form: they load, sign, and their signatures verify both
 //! with kyso and with the public key in the matching certificate (made by OpenSSL).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::as_conversions)]
+
 mod common;
 
 use common::{cert, read, vector_path};

@@ -466,10 +466,13 @@ fn cert_from_block(block: pem::Pem) -> Result<Certificate, Error> {
     }
 }
 
+/// The byte ranges of `tbsCertificate` and `signatureAlgorithm`, and the signature bits.
+type SignedParts = (Range<usize>, Range<usize>, Vec<u8>);
+
 /// Splits `Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }`
 /// into the byte ranges of the first two and the signature bits, with `der`'s strict
 /// decoder.
-fn split_signed(input: &[u8]) -> Result<(Range<usize>, Range<usize>, Vec<u8>), Error> {
+fn split_signed(input: &[u8]) -> Result<SignedParts, Error> {
     let bad = |_| Error::invalid_der(Object::Certificate);
     let mut reader = der::SliceReader::new(input).map_err(bad)?;
     let header = der::Header::decode(&mut reader).map_err(bad)?;

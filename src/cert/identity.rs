@@ -196,10 +196,10 @@ impl core::fmt::Display for Identity {
             }
             f.write_str(")")?;
         }
-        if let Some(o) = &self.organization {
-            if Some(o) != self.common_name.as_ref() {
-                write!(f, ", {o}")?;
-            }
+        if let Some(o) = &self.organization
+            && Some(o) != self.common_name.as_ref()
+        {
+            write!(f, ", {o}")?;
         }
         for part in [&self.locality, &self.state, &self.country]
             .into_iter()

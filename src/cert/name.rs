@@ -250,7 +250,7 @@ fn decode_text(tag: u8, value: &[u8]) -> Option<String> {
         20 => Some(value.iter().map(|&b| char::from(b)).collect()),
         // BMPString: UTF-16 big-endian.
         30 => {
-            if value.len() % 2 != 0 {
+            if !value.len().is_multiple_of(2) {
                 return None;
             }
             let units = value
@@ -262,7 +262,7 @@ fn decode_text(tag: u8, value: &[u8]) -> Option<String> {
         }
         // UniversalString: UCS-4 big-endian.
         28 => {
-            if value.len() % 4 != 0 {
+            if !value.len().is_multiple_of(4) {
                 return None;
             }
             value

@@ -169,14 +169,14 @@ impl<'a> PathValidator<'a> {
             }
             // The subject key must meet the policy (the end entity's in particular: the
             // keys above it were checked when they verified a signature).
-            if let Ok(key) = cert.public_key() {
-                if let Err(Error::RsaKeyTooSmall { bits, minimum }) = self.policy.check_key(key) {
-                    return Err(Error::WeakRsaKey {
-                        cert: pos(),
-                        bits,
-                        minimum,
-                    });
-                }
+            if let Ok(key) = cert.public_key()
+                && let Err(Error::RsaKeyTooSmall { bits, minimum }) = self.policy.check_key(key)
+            {
+                return Err(Error::WeakRsaKey {
+                    cert: pos(),
+                    bits,
+                    minimum,
+                });
             }
             // 6.1.4 (o) and 6.1.5 (f): unknown critical extensions.
             if let Some(ext) = cert
@@ -354,7 +354,7 @@ impl Search<'_, '_> {
             };
             scored.push((score, cand.clone()));
         }
-        scored.sort_by(|a, b| b.0.cmp(&a.0));
+        scored.sort_by_key(|s| core::cmp::Reverse(s.0));
         Ok(scored.into_iter().map(|(_, c)| c).collect())
     }
 
