@@ -49,3 +49,8 @@ pub use key::{
 };
 pub use path::{KeyPurpose, PathValidator, TrustStore, ValidatedPath};
 pub use time::Time;
+
+/// The README's code runs as documentation tests, so it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
