@@ -4,7 +4,7 @@ mod certificate;
 mod identity;
 mod name;
 
-pub(crate) use certificate::PROCESSED_EXTENSIONS;
 pub use certificate::{BasicConstraints, Certificate, Extension, KeyUsage};
+pub(crate) use certificate::{PROCESSED_EXTENSIONS, UNPROCESSED_CONSTRAINTS};
 pub use identity::{Identity, VnIdentifier};
 pub use name::{Attribute, Name};

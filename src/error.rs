@@ -29,6 +29,8 @@ pub enum Object {
     Pem,
     /// A signature value.
     Signature,
+    /// A CMS `ContentInfo` / `SignedData`.
+    Cms,
 }
 
 impl core::fmt::Display for Object {
@@ -42,6 +44,7 @@ impl core::fmt::Display for Object {
             Object::PrivateKey => "private key",
             Object::Pem => "PEM document",
             Object::Signature => "signature",
+            Object::Cms => "CMS signature",
         })
     }
 }
@@ -276,6 +279,22 @@ pub enum Error {
         reason: String,
     },
 
+    // ----- CMS signing -----
+    /// The signer's public key is not the key of the certificate given for it.
+    #[error("the signer's key does not match the signing certificate")]
+    SignerKeyMismatch,
+    /// The document is needed (a detached signature gets another signer, or no content was
+    /// given to sign).
+    #[error("the signed document is needed but was not given")]
+    ContentRequired,
+    /// The document given does not match the content already in the signature.
+    #[error("the document differs from the content already in the signature")]
+    ContentMismatch,
+    /// A signature value returned by a signer does not verify against the prepared data
+    /// (a token or remote service signed something else, or with another key).
+    #[error("the signature value returned by the signer does not verify")]
+    SignatureValueRejected,
+
     // ----- time -----
     /// A calendar date or time out of range.
     #[error("invalid date or time")]
@@ -385,6 +404,25 @@ pub enum Error {
         cert: ChainPosition,
         /// Dotted OID of the extension.
         oid: String,
+    },
+    /// The certificate carries a constraint extension kyso does not apply yet (name
+    /// constraints, policy mappings, policy constraints, inhibitAnyPolicy), critical or not:
+    /// kyso refuses the path rather than ignore a constraint that could forbid it.
+    #[error("{cert}: carries constraint extension {oid}, which kyso does not apply yet")]
+    UnprocessedConstraint {
+        /// The certificate.
+        cert: ChainPosition,
+        /// Dotted OID of the extension.
+        oid: String,
+    },
+    /// A certificate's public key cannot be used (too large, or refused by the policy for
+    /// a reason other than its size).
+    #[error("{cert}: {source}")]
+    UnusablePublicKey {
+        /// The certificate.
+        cert: ChainPosition,
+        /// The underlying key error.
+        source: Box<Error>,
     },
     /// The end-entity certificate's key usage or extended key usage does not allow the
     /// purpose asked for.

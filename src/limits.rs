@@ -12,6 +12,12 @@
 /// keeping a parser fed with garbage cheap.
 pub const MAX_CERTIFICATE_SIZE: usize = 64 * 1024;
 
+/// Most attributes in one distinguished name.
+///
+/// Real names have fewer than fifteen; 64 keeps the RFC 5280 comparison of two names (each
+/// attribute of an RDN against each of the other's) to a few thousand steps at most.
+pub const MAX_NAME_ATTRIBUTES: usize = 64;
+
 /// Largest PEM (or other text) input accepted, in bytes.
 ///
 /// A bundle of every root certificate in a browser store is about 250 KiB; 8 MiB accepts any
@@ -42,6 +48,25 @@ pub const MAX_SIGNATURE_CHECKS: usize = 100;
 
 /// Most candidate-issuer comparisons that one path-building call may make.
 ///
-/// Comparing names is cheap, but a caller may pass thousands of intermediates; this caps the
-/// work at a few milliseconds on any input.
+/// Comparing two names costs at most a few thousand string comparisons
+/// ([`MAX_NAME_ATTRIBUTES`]), but a caller may pass thousands of intermediates; this caps the
+/// number of comparisons, and so the work, on any input.
 pub const MAX_BUILD_STEPS: usize = 100_000;
+
+/// Largest CMS signature accepted, in bytes (DER; base64 and PEM text may be a third
+/// larger).
+///
+/// A detached signature with a long chain and revocation data stays under 1 MiB; an
+/// enveloping one carries the document, and official documents with scanned attachments reach
+/// tens of megabytes. 64 MiB bounds memory while accepting those; larger documents should be
+/// signed detached.
+pub const MAX_CMS_SIZE: usize = 64 * 1024 * 1024;
+
+/// Most signers (SignerInfos) in one signature: official documents carry two or three
+/// (author, seal, sometimes a countersignature); 64 leaves room for workflows with many
+/// approvers while bounding the work of one verification.
+pub const MAX_CMS_SIGNERS: usize = 64;
+
+/// Most certificates carried in one signature: each signer's chain, plus cross-certificates;
+/// 256 is four full chains per signer at the signer bound.
+pub const MAX_CMS_CERTIFICATES: usize = 256;

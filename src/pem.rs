@@ -3,14 +3,10 @@
 use crate::error::{Error, Malformed, Object};
 use crate::limits::MAX_PEM_SIZE;
 
-/// Whether `data` is text that starts (after white space) with a PEM boundary.
+/// Whether `data` is text holding a PEM boundary (possibly after other text, as in
+/// `openssl x509 -text` output), rather than DER, which always starts with a SEQUENCE tag.
 pub(crate) fn looks_like_pem(data: &[u8]) -> bool {
-    let trimmed = data
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .and_then(|start| data.get(start..))
-        .unwrap_or_default();
-    trimmed.starts_with(b"-----BEGIN ")
+    data.first() != Some(&0x30) && data.windows(11).any(|w| w == b"-----BEGIN ")
 }
 
 /// Every PEM block in `data`, in order. Text between blocks (such as OpenSSL's

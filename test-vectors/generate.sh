@@ -2,8 +2,11 @@
 # Generate the kyso test PKI: good chains (pki/), private keys in several
 # encodings (keys/), deliberately broken certificates (bad/), small
 # documents with reference digests (docs/) and the verdict table
-# expected.tsv. Finally every row of expected.tsv is cross-checked with
-# `openssl verify` as an independent oracle.
+# expected.tsv. Every row of expected.tsv is cross-checked with
+# `openssl verify` as an independent oracle. Last come two Vietnamese
+# official documents (documents/) and CMS signatures over the first, made by
+# `openssl cms` (cms/), with their own verdict table cms/expected.tsv, each
+# checked with `openssl cms -verify`.
 #
 # Usage: test-vectors/generate.sh [OUTDIR]     (default: this script's dir)
 #
@@ -265,8 +268,10 @@ if [[ $(date -u -d "$VALIDATION_TIME" +%s) != "$ATTIME" ]]; then
 fi
 
 # Wipe only what this script owns, so README.md and generate.sh survive.
-rm -rf "$OUTDIR/pki" "$OUTDIR/bad" "$OUTDIR/keys" "$OUTDIR/docs" "$OUTDIR/expected.tsv"
-mkdir -p "$OUTDIR/pki" "$OUTDIR/bad/keys" "$OUTDIR/keys" "$OUTDIR/docs"
+rm -rf "$OUTDIR/pki" "$OUTDIR/bad" "$OUTDIR/keys" "$OUTDIR/docs" "$OUTDIR/expected.tsv" \
+    "$OUTDIR/documents" "$OUTDIR/cms"
+mkdir -p "$OUTDIR/pki" "$OUTDIR/bad/keys" "$OUTDIR/keys" "$OUTDIR/docs" \
+    "$OUTDIR/documents" "$OUTDIR/cms"
 PKI=$OUTDIR/pki
 BAD=$OUTDIR/bad
 KEYS=$OUTDIR/keys
@@ -567,4 +572,330 @@ if ((disagreements > 0)); then
     echo "generate.sh: OpenSSL disagrees with $disagreements row(s) of expected.tsv" >&2
     exit 1
 fi
+
+# ----------------------------------------------------------------------------
+# documents/: Vietnamese official documents for the CMS/CAdES tests
+# ----------------------------------------------------------------------------
+echo "writing documents/..."
+
+# A dispatch (công văn) laid out like a real one: issuing body, national
+# motto, number, place and date, subject, body, recipients, signer block.
+# Only cong-van.txt is signed; quyet-dinh.txt is a second, unsigned document
+# (e.g. the wrong content for a detached signature).
+CONG_VAN=$OUTDIR/documents/cong-van.txt
+cat >"$CONG_VAN" <<'EOF'
+ỦY BAN NHÂN DÂN TỈNH QUẢNG NINH
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Số: 123/UBND-VP
+Quảng Ninh, ngày 01 tháng 6 năm 2026
+
+V/v triển khai ký số văn bản điện tử trong cơ quan hành chính nhà nước
+
+Kính gửi: Các sở, ban, ngành thuộc tỉnh.
+
+Thực hiện kế hoạch chuyển đổi số năm 2026, Ủy ban nhân dân tỉnh đề nghị
+các cơ quan, đơn vị ký số toàn bộ văn bản điện tử gửi đi bằng chứng thư số
+còn hiệu lực. Văn bản này chỉ dùng để kiểm thử thư viện Kyso và không có
+giá trị pháp lý.
+
+Nơi nhận:
+- Như trên;
+- Lưu: VT, VP.
+
+TM. ỦY BAN NHÂN DÂN
+CHỦ TỊCH
+Nguyễn Văn An
+EOF
+cat >"$OUTDIR/documents/quyet-dinh.txt" <<'EOF'
+ỦY BAN NHÂN DÂN TỈNH QUẢNG NINH
+Số: 45/QĐ-UBND
+Quảng Ninh, ngày 01 tháng 6 năm 2026
+
+QUYẾT ĐỊNH
+Về việc công bố danh mục văn bản điện tử được ký số
+
+Điều 1. Công bố kèm theo Quyết định này danh mục văn bản điện tử được ký số.
+Điều 2. Quyết định này có hiệu lực kể từ ngày ký.
+
+CHỦ TỊCH
+Nguyễn Văn An
+EOF
+
+# ----------------------------------------------------------------------------
+# cms/: CMS SignedData made by `openssl cms`, over documents/cong-van.txt
+# ----------------------------------------------------------------------------
+echo "signing documents/cong-van.txt with openssl cms..."
+CMS=$OUTDIR/cms
+
+# openssl cms writes the current time into signingTime and verifies at the
+# current time, so the clock must lie inside the good certificates' window.
+now=$(date -u +%s)
+if ((now < $(date -u -d 2025-01-01T00:00:00Z +%s) || now >= $(date -u -d 2045-01-01T00:00:00Z +%s))); then
+    echo "generate.sh: the system clock ($(date -u +%FT%TZ)) is outside 2025-2045;" \
+        "the CMS signatures would not verify" >&2
+    exit 1
+fi
+
+# cms_sign OUT CERTFILE [openssl cms options]: SignedData over cong-van.txt,
+# DER. -binary stops OpenSSL from turning LF into CRLF (S/MIME canonical
+# text), so the signed bytes are exactly the file. CERTFILE (extra
+# certificates to embed, normally the intermediate, so that a verifier only
+# needs the root) may be "-" for none. OpenSSL detaches the content unless
+# -nodetach is among the options.
+cms_sign() {
+    local out=$1 certfile=$2
+    shift 2
+    local extra=()
+    [[ $certfile != - ]] && extra=(-certfile "$certfile")
+    run openssl cms -sign -binary -in "$CONG_VAN" "${extra[@]}" \
+        -outform DER -out "$CMS/$out" "$@"
+}
+
+# The -signer/-inkey pair of each signing end entity.
+RSA2048=(-signer "$PKI/ee-rsa2048.pem" -inkey "$KEYS/ee-rsa2048.key.pem")
+RSA3072=(-signer "$PKI/ee-rsa3072.pem" -inkey "$KEYS/ee-rsa3072.key.pem")
+P256=(-signer "$PKI/ee-ecdsa-p256.pem" -inkey "$KEYS/ee-ecdsa-p256.key.pem")
+P384=(-signer "$PKI/ee-ecdsa-p384.pem" -inkey "$KEYS/ee-ecdsa-p384.key.pem")
+EC_CHAIN=(-signer "$PKI/ee-ec-chain.pem" -inkey "$KEYS/ee-ec-chain.key.pem")
+ED25519=(-signer "$PKI/ee-ed25519.pem" -inkey "$KEYS/ee-ed25519.key.pem")
+EXPIRED=(-signer "$BAD/expired.pem" -inkey "$BAD/keys/expired.key.pem")
+
+cms_sign openssl-rsa2048-detached.p7s "$INTER" "${RSA2048[@]}" -md sha256
+cms_sign openssl-rsa2048-attached.p7m "$INTER" "${RSA2048[@]}" -md sha256 -nodetach
+cms_sign openssl-rsa2048-noattr.p7s "$INTER" "${RSA2048[@]}" -md sha256 -noattr
+cms_sign openssl-rsa-pss.p7s "$INTER" "${RSA2048[@]}" -md sha256 \
+    -keyopt rsa_padding_mode:pss -keyopt rsa_pss_saltlen:digest
+cms_sign openssl-rsa3072-sha512.p7s "$INTER" "${RSA3072[@]}" -md sha512
+cms_sign openssl-ecdsa-p256.p7s "$INTER" "${P256[@]}" -md sha256
+cms_sign openssl-ecdsa-p384.p7s "$INTER" "${P384[@]}" -md sha384
+cms_sign openssl-ec-chain.p7s "$EC_INTER" "${EC_CHAIN[@]}" -md sha256
+# Author first, then the organisation seal: one SignedData, two SignerInfos
+# (parallel signatures over the same content, as OpenSSL writes them).
+cms_sign openssl-two-signers.p7s "$INTER" "${RSA2048[@]}" "${RSA3072[@]}" -md sha256
+cms_sign openssl-expired-signer.p7s "$INTER" "${EXPIRED[@]}" -md sha256
+# -nocerts only drops the signer's certificate; -certfile would still add the
+# intermediate, so none is given and the SignedData has no certificates.
+cms_sign openssl-no-certs.p7s - "${RSA2048[@]}" -md sha256 -nocerts
+cms_sign openssl-skid.p7s "$INTER" "${RSA2048[@]}" -md sha256 -keyid
+
+# The detached RSA signature again, in the two text forms tools exchange:
+# PEM ("BEGIN CMS", re-encoded by OpenSSL from the DER) and bare one-line
+# base64 (as carried in JSON or XML fields). Both must decode to the very
+# same DER bytes.
+run openssl cms -cmsout -inform DER -in "$CMS/openssl-rsa2048-detached.p7s" \
+    -outform PEM -out "$CMS/openssl-rsa2048-detached.pem"
+run openssl base64 -A -in "$CMS/openssl-rsa2048-detached.p7s" -out "$CMS/openssl-rsa2048-detached.p7s.b64"
+echo >>"$CMS/openssl-rsa2048-detached.p7s.b64"
+run openssl cms -cmsout -inform PEM -in "$CMS/openssl-rsa2048-detached.pem" \
+    -outform DER -out "$WORK/from-pem.der"
+run openssl base64 -d -A -in "$CMS/openssl-rsa2048-detached.p7s.b64" -out "$WORK/from-b64.der"
+for f in from-pem.der from-b64.der; do
+    if ! cmp -s "$WORK/$f" "$CMS/openssl-rsa2048-detached.p7s"; then
+        echo "generate.sh: $f differs from openssl-rsa2048-detached.p7s" >&2
+        exit 1
+    fi
+done
+
+# Ed25519: RFC 8419 wants digestAlgorithm id-sha512 with signed attributes,
+# but OpenSSL 3.0 can neither sign nor verify Ed25519 SignerInfos ("no
+# default digest" without -md; "invalid digest" from the EdDSA provider with
+# -md sha512), so there is no openssl-ed25519.p7s. The probe below only
+# reports when a newer OpenSSL starts to cope; it writes nothing to OUTDIR.
+if openssl cms -sign -binary -in "$CONG_VAN" "${ED25519[@]}" -md sha512 \
+    -outform DER -out "$WORK/ed25519-probe.p7s" >>"$LOG" 2>&1; then
+    echo "  note: this OpenSSL can sign CMS with Ed25519; openssl-ed25519.p7s could be added"
+else
+    echo "  skipped openssl-ed25519.p7s: $(openssl version | cut -d' ' -f1-2) cannot sign CMS with Ed25519"
+fi
+
+# ----------------------------------------------------------------------------
+# cms/expected.tsv: what a CMS/CAdES validator must conclude for each file
+# ----------------------------------------------------------------------------
+# Indications and sub-indications are those of ETSI EN 319 102-1. The expired
+# signer is judged at its claimed signingTime, which is after the certificate
+# expired in 2024, and nothing proves the signature existed before that:
+# OUT_OF_BOUNDS_NO_POE. The no-certs file is judged with no certificates
+# besides the trust anchor: NO_SIGNING_CERTIFICATE_FOUND.
+echo "writing cms/expected.tsv..."
+
+D=documents/cong-van.txt
+cms_rows=(
+    # file                                 content  anchor              indication     sub_indication                signers
+    "cms/openssl-rsa2048-detached.p7s      $D       $R                  TOTAL-PASSED   -                             1"
+    "cms/openssl-rsa2048-detached.pem      $D       $R                  TOTAL-PASSED   -                             1"
+    "cms/openssl-rsa2048-detached.p7s.b64  $D       $R                  TOTAL-PASSED   -                             1"
+    "cms/openssl-rsa2048-attached.p7m      -        $R                  TOTAL-PASSED   -                             1"
+    "cms/openssl-rsa2048-noattr.p7s        $D       $R                  TOTAL-PASSED   -                             1"
+    "cms/openssl-rsa-pss.p7s               $D       $R                  TOTAL-PASSED   -                             1"
+    "cms/openssl-rsa3072-sha512.p7s        $D       $R                  TOTAL-PASSED   -                             1"
+    "cms/openssl-ecdsa-p256.p7s            $D       $R                  TOTAL-PASSED   -                             1"
+    "cms/openssl-ecdsa-p384.p7s            $D       $R                  TOTAL-PASSED   -                             1"
+    "cms/openssl-ec-chain.p7s              $D       pki/ec-root-ca.pem  TOTAL-PASSED   -                             1"
+    "cms/openssl-two-signers.p7s           $D       $R                  TOTAL-PASSED   -                             2"
+    "cms/openssl-skid.p7s                  $D       $R                  TOTAL-PASSED   -                             1"
+    "cms/openssl-expired-signer.p7s        $D       $R                  INDETERMINATE  OUT_OF_BOUNDS_NO_POE          1"
+    "cms/openssl-no-certs.p7s              $D       $R                  INDETERMINATE  NO_SIGNING_CERTIFICATE_FOUND  1"
+)
+{
+    printf 'file\tcontent\tanchor\tindication\tsub_indication\tsigners\n'
+    for row in "${cms_rows[@]}"; do
+        read -r file content anchor indication sub signers <<<"$row"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$file" "$content" "$anchor" "$indication" "$sub" "$signers"
+    done
+} >"$CMS/expected.tsv"
+
+# ----------------------------------------------------------------------------
+# Oracle: openssl cms -verify must agree with every row of cms/expected.tsv
+# ----------------------------------------------------------------------------
+# The certificate paths were checked above; here -purpose any keeps OpenSSL
+# to the CMS layer (digest, signature, chain to the anchor at the current
+# time). TOTAL-PASSED rows must verify and all others must fail, for the
+# reason given in cms_fail_reason, not just any reason.
+declare -A cms_fail_reason=(
+    [cms/openssl-expired-signer.p7s]="certificate has expired"
+    [cms/openssl-no-certs.p7s]="signer certificate not found"
+)
+
+# cms_verify FILE CONTENT ANCHOR [openssl cms options]: 0 if OpenSSL accepts
+# the signature. Sets cms_why to OpenSSL's last error reason. FILE's
+# encoding follows its extension (.pem, .b64, else DER). Relative paths are
+# taken from OUTDIR; CONTENT "-" means the content is inside FILE.
+cms_verify() {
+    local file=$1 content=$2 anchor=$3
+    shift 3
+    [[ $file == /* ]] || file=$OUTDIR/$file
+    [[ $anchor == /* ]] || anchor=$OUTDIR/$anchor
+    local input=(-inform DER -in "$file") out
+    case $file in
+        *.pem) input=(-inform PEM -in "$file") ;;
+        *.b64) run openssl base64 -d -A -in "$file" -out "$WORK/verify.der"
+               input=(-inform DER -in "$WORK/verify.der") ;;
+    esac
+    if [[ $content != - ]]; then
+        [[ $content == /* ]] || content=$OUTDIR/$content
+        input+=(-content "$content")
+    fi
+    if out=$(openssl cms -verify -binary "${input[@]}" -CAfile "$anchor" \
+        -purpose any "$@" -out /dev/null 2>&1); then
+        cms_why=OK
+        return 0
+    fi
+    # OpenSSL's error lines are "pid:error:code:lib:func:reason:file:line:data";
+    # report the data of the last one if any ("Verify error: certificate has
+    # expired"), else its reason ("content verify error").
+    cms_why=$(grep ':error:' <<<"$out" | tail -n1 | awk -F: '{
+        data = ""
+        for (i = 9; i <= NF; i++) data = data (i > 9 ? ":" : "") $i
+        print (data != "") ? data : $6 }')
+    cms_why=${cms_why:-$(tail -n1 <<<"$out")}
+    return 1
+}
+
+# describe_cms FILE: one line summarising what OpenSSL wrote, e.g.
+#   detached, 2 cert(s), 1 signer(s) | issuerAndSerial sha256 rsaEncryption signed-attrs
+describe_cms() {
+    local form=DER
+    [[ $1 == *.pem ]] && form=PEM
+    [[ $1 == *.b64 ]] && { echo "(base64 of the .p7s)"; return; }
+    openssl cms -cmsout -print -inform "$form" -in "$OUTDIR/$1" | awk '
+        /^ *eContent: <ABSENT>/            { content = "detached" }
+        /^ *eContent: *$/                  { content = "attached" }
+        /^ *d\.certificate:/               { certs++ }
+        /^ *signerInfos:/                  { in_si = 1 }
+        in_si && /d\.issuerAndSerialNumber:/ { sid = "issuerAndSerial" }
+        in_si && /d\.subjectKeyIdentifier:/  { sid = "subjectKeyId" }
+        in_si && /^ *digestAlgorithm:/     { getline; digest = $2 }
+        in_si && /^ *signedAttrs:/         { getline; attrs = /<ABSENT>/ ? "no-attrs" : "signed-attrs" }
+        in_si && /^ *signatureAlgorithm:/  { getline; si = si " | " sid " " digest " " $2 " " attrs; n++ }
+        END { printf "%s, %d cert(s), %d signer(s)%s\n", content, certs, n, si }'
+}
+
+echo "verifying cms/ with openssl cms -verify..."
+cms_disagreements=0
+{
+    read -r _header
+    while IFS=$'\t' read -r file content anchor indication _sub signers; do
+        want=fail
+        [[ $indication == TOTAL-PASSED ]] && want=ok
+        if cms_verify "$file" "$content" "$anchor"; then verdict=ok; else verdict=fail; fi
+        reason=${cms_fail_reason[$file]:-}
+        desc=$(describe_cms "$file")
+        if [[ $verdict != "$want" ]] || [[ $verdict == fail && $cms_why != *"$reason"* ]]; then
+            printf '  DISAGREE  %-38s %-14s openssl: %s\n' "$file" "$indication" "$cms_why"
+            cms_disagreements=$((cms_disagreements + 1))
+        elif [[ $desc =~ ([0-9]+)\ signer && ${BASH_REMATCH[1]} != "$signers" ]]; then
+            printf '  DISAGREE  %-38s %s signer(s) expected, OpenSSL sees: %s\n' "$file" "$signers" "$desc"
+            cms_disagreements=$((cms_disagreements + 1))
+        else
+            printf '  agree     %-38s %-14s openssl: %s\n' "$file" "$indication" "$cms_why"
+        fi
+        printf '            %s\n' "$desc"
+    done
+} <"$CMS/expected.tsv"
+
+# cms_expect WHAT STATUS FILE CONTENT ANCHOR [options]: one extra check;
+# STATUS is ok or fail.
+cms_expect() {
+    local what=$1 want=$2
+    shift 2
+    local verdict=fail
+    cms_verify "$@" && verdict=ok
+    if [[ $verdict == "$want" ]]; then
+        printf '  agree     %-53s openssl: %s\n' "$what" "$cms_why"
+    else
+        printf '  DISAGREE  %-53s openssl: %s\n' "$what" "$cms_why"
+        cms_disagreements=$((cms_disagreements + 1))
+    fi
+}
+
+# The no-certs signature is fine once the verifier is handed the signer's
+# certificate and the intermediate. OpenSSL 3.0's `cms -verify` uses
+# -certfile only to find the signer's certificate, never as untrusted chain
+# material (it has no -untrusted), so the intermediate goes into the CAfile
+# next to the root (pki/chain-rsa.pem); the chain still ends at the root.
+cms_expect "no-certs + signer cert, intermediate in CAfile" ok \
+    cms/openssl-no-certs.p7s "$D" pki/chain-rsa.pem -certfile "$PKI/ee-rsa2048.pem"
+
+# One byte of the content changed (document number 123 -> 124), and a
+# different document altogether: both must break the detached signature.
+sed 's#^Số: 123/UBND-VP$#Số: 124/UBND-VP#' "$CONG_VAN" >"$WORK/cong-van-tampered.txt"
+if [[ $(cmp -l "$CONG_VAN" "$WORK/cong-van-tampered.txt" | wc -l) != 1 ]]; then
+    echo "generate.sh: the tampered document does not differ in exactly one byte" >&2
+    exit 1
+fi
+cms_expect "rsa2048-detached over a one-byte-tampered document" fail \
+    cms/openssl-rsa2048-detached.p7s "$WORK/cong-van-tampered.txt" "$R"
+cms_expect "rsa2048-detached over documents/quyet-dinh.txt" fail \
+    cms/openssl-rsa2048-detached.p7s documents/quyet-dinh.txt "$R"
+
+# What OpenSSL must have written for the options to mean anything.
+cms_structure=(
+    "openssl-rsa2048-detached.p7s|detached, 2 cert(s), 1 signer(s) | issuerAndSerial sha256 rsaEncryption signed-attrs"
+    "openssl-rsa2048-attached.p7m|attached, 2 cert(s)"
+    "openssl-rsa2048-noattr.p7s|sha256 rsaEncryption no-attrs"
+    "openssl-rsa-pss.p7s|sha256 rsassaPss signed-attrs"
+    "openssl-rsa3072-sha512.p7s|sha512 rsaEncryption"
+    "openssl-ecdsa-p256.p7s|sha256 ecdsa-with-SHA256"
+    "openssl-ecdsa-p384.p7s|sha384 ecdsa-with-SHA384"
+    "openssl-ec-chain.p7s|sha256 ecdsa-with-SHA256"
+    "openssl-two-signers.p7s|detached, 3 cert(s), 2 signer(s)"
+    "openssl-no-certs.p7s|detached, 0 cert(s)"
+    "openssl-skid.p7s|subjectKeyId sha256"
+)
+for entry in "${cms_structure[@]}"; do
+    file=${entry%%|*} want=${entry#*|}
+    desc=$(describe_cms "cms/$file")
+    if [[ $desc != *"$want"* ]]; then
+        printf '  DISAGREE  %s: expected "%s" in: %s\n' "$file" "$want" "$desc"
+        cms_disagreements=$((cms_disagreements + 1))
+    fi
+done
+
+if ((cms_disagreements > 0)); then
+    echo "generate.sh: OpenSSL disagrees with $cms_disagreements CMS check(s)" >&2
+    exit 1
+fi
+
 echo "done: test vectors written to $OUTDIR"

@@ -176,7 +176,7 @@ impl Certificate {
             ));
         }
         let spki = tbs_cert.subject_pki.raw.to_vec();
-        let subject = Name::from_x509(&tbs_cert.subject);
+        let subject = Name::from_x509(&tbs_cert.subject)?;
         let mut inner = Inner {
             der: der_bytes.to_vec(),
             tbs,
@@ -185,7 +185,7 @@ impl Certificate {
             fingerprint: [0; 32],
             version,
             serial: tbs_cert.raw_serial().to_vec(),
-            issuer: Name::from_x509(&tbs_cert.issuer),
+            issuer: Name::from_x509(&tbs_cert.issuer)?,
             identity: Identity::from_name(&subject),
             subject,
             not_before: Time::from_unix(tbs_cert.validity.not_before.timestamp()),
@@ -209,7 +209,8 @@ impl Certificate {
         Ok(Certificate(Arc::new(inner)))
     }
 
-    /// Parses the first `CERTIFICATE` block of PEM text, or DER if the input is not PEM.
+    /// Parses the first `CERTIFICATE` block of PEM text (other blocks and text around them
+    /// are skipped), or DER if the input is not PEM.
     pub fn from_pem(pem_text: &[u8]) -> Result<Self, Error> {
         if !crate::pem::looks_like_pem(pem_text) {
             return Certificate::from_der(pem_text);
@@ -217,7 +218,7 @@ impl Certificate {
         let blocks = crate::pem::parse_blocks(pem_text)?;
         let first = blocks
             .into_iter()
-            .next()
+            .find(|b| b.tag() == "CERTIFICATE")
             .ok_or(Error::malformed(Object::Pem, Malformed::NoPemBlock))?;
         cert_from_block(first)
     }
@@ -239,18 +240,8 @@ impl Certificate {
 
     /// Reads certificates from a file: a PEM bundle, or one DER certificate.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Vec<Certificate>, Error> {
-        let path = path.as_ref();
-        let meta = std::fs::metadata(path).map_err(|e| crate::digest::io_error(path, &e))?;
-        let len = usize::try_from(meta.len()).unwrap_or(usize::MAX);
-        let limit = crate::limits::MAX_PEM_SIZE;
-        if len > limit {
-            return Err(Error::TooLarge {
-                object: Object::Pem,
-                limit,
-                actual: len,
-            });
-        }
-        let data = std::fs::read(path).map_err(|e| crate::digest::io_error(path, &e))?;
+        let data =
+            crate::digest::read_bounded(path.as_ref(), crate::limits::MAX_PEM_SIZE, Object::Pem)?;
         if crate::pem::looks_like_pem(&data) {
             Certificate::parse_pem_bundle(&data)
         } else {
@@ -430,7 +421,7 @@ impl Certificate {
 
 impl PartialEq for Certificate {
     fn eq(&self, other: &Self) -> bool {
-        self.0.der == other.0.der
+        self.0.fingerprint == other.0.fingerprint && self.0.der == other.0.der
     }
 }
 
@@ -604,6 +595,16 @@ fn uris<'n>(names: &'n [GeneralName<'_>]) -> impl Iterator<Item = String> + 'n {
         _ => None,
     })
 }
+
+/// Dotted OIDs of constraint extensions kyso does not apply yet (name constraints and the
+/// policy-tree controls). Applying them can only refuse paths, so a certificate carrying one,
+/// critical or not, is refused rather than validated as if it were absent.
+pub(crate) const UNPROCESSED_CONSTRAINTS: [&str; 4] = [
+    "2.5.29.30", // nameConstraints
+    "2.5.29.33", // policyMappings
+    "2.5.29.36", // policyConstraints
+    "2.5.29.54", // inhibitAnyPolicy
+];
 
 /// Dotted OIDs of the extensions whose meaning kyso's path validation applies, so a
 /// critical one is not "unknown" (RFC 5280 section 4.2).

@@ -3,6 +3,8 @@
 
 use x509_parser::x509::X509Name;
 
+use crate::error::{Error, Object};
+use crate::limits::MAX_NAME_ATTRIBUTES;
 use crate::oid;
 
 /// One attribute of a name: its type and value.
@@ -12,6 +14,8 @@ pub struct Attribute {
     tag: u8,
     value: Vec<u8>,
     text: Option<String>,
+    /// `text` normalised for comparison, computed once at parse time.
+    normalised: Option<String>,
 }
 
 impl Attribute {
@@ -58,26 +62,23 @@ impl Attribute {
         })
     }
 
-    /// The value normalised for comparison (RFC 5280 section 7.1, RFC 4518 in outline):
-    /// surrounding white space removed, inner runs of white space folded to one space,
-    /// case folded.
-    fn normalised(&self) -> Option<String> {
-        let text = self.text.as_deref()?;
-        let mut out = String::with_capacity(text.len());
-        for word in text.split_whitespace() {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.extend(word.chars().flat_map(char::to_lowercase));
+    fn new(oid: String, tag: u8, value: Vec<u8>) -> Self {
+        let text = decode_text(tag, &value);
+        let normalised = text.as_deref().map(normalise);
+        Attribute {
+            oid,
+            tag,
+            value,
+            text,
+            normalised,
         }
-        Some(out)
     }
 
     fn matches(&self, other: &Attribute) -> bool {
         if self.oid != other.oid {
             return false;
         }
-        match (self.normalised(), other.normalised()) {
+        match (&self.normalised, &other.normalised) {
             (Some(a), Some(b)) => a == b,
             _ => self.tag == other.tag && self.value == other.value,
         }
@@ -93,7 +94,18 @@ pub struct Name {
 }
 
 impl Name {
-    pub(crate) fn from_x509(name: &X509Name<'_>) -> Self {
+    /// Copies a parsed name. Names with more than
+    /// [`MAX_NAME_ATTRIBUTES`](crate::limits::MAX_NAME_ATTRIBUTES) attributes are refused, which
+    /// keeps every name comparison cheap.
+    pub(crate) fn from_x509(name: &X509Name<'_>) -> Result<Self, Error> {
+        let count = name.iter_attributes().count();
+        if count > MAX_NAME_ATTRIBUTES {
+            return Err(Error::TooLarge {
+                object: Object::Name,
+                limit: MAX_NAME_ATTRIBUTES,
+                actual: count,
+            });
+        }
         let rdns = name
             .iter_rdn()
             .map(|rdn| {
@@ -101,22 +113,15 @@ impl Name {
                     .map(|atv| {
                         let any = atv.attr_value();
                         let tag = u8::try_from(any.tag().0).unwrap_or(0);
-                        let value = any.data.to_vec();
-                        let text = decode_text(tag, &value);
-                        Attribute {
-                            oid: atv.attr_type().to_id_string(),
-                            tag,
-                            value,
-                            text,
-                        }
+                        Attribute::new(atv.attr_type().to_id_string(), tag, any.data.to_vec())
                     })
                     .collect()
             })
             .collect();
-        Name {
+        Ok(Name {
             der: name.as_raw().to_vec(),
             rdns,
-        }
+        })
     }
 
     /// The DER encoding of the name.
@@ -203,6 +208,20 @@ impl core::fmt::Display for Name {
     }
 }
 
+/// A value normalised for comparison (RFC 5280 section 7.1, RFC 4518 in outline):
+/// surrounding white space removed, inner runs of white space folded to one space, case
+/// folded.
+fn normalise(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
 /// RFC 4514 section 2.4 escaping.
 fn write_escaped(f: &mut core::fmt::Formatter<'_>, text: &str) -> core::fmt::Result {
     let last = text.chars().count().saturating_sub(1);
@@ -279,12 +298,7 @@ mod tests {
     use super::*;
 
     fn attr(oid: &str, tag: u8, text: &str) -> Attribute {
-        Attribute {
-            oid: oid.to_owned(),
-            tag,
-            value: text.as_bytes().to_vec(),
-            text: Some(text.to_owned()),
-        }
+        Attribute::new(oid.to_owned(), tag, text.as_bytes().to_vec())
     }
 
     #[test]
@@ -300,7 +314,7 @@ mod tests {
             der: vec![2],
             rdns: vec![
                 vec![attr(oid::AT_COUNTRY, 19, "vn")],
-                vec![attr(oid::AT_COMMON_NAME, 19, "NGUYỄN VĂN AN")],
+                vec![attr(oid::AT_COMMON_NAME, 12, "NGUYỄN VĂN AN")],
             ],
         };
         assert!(a.matches(&b));

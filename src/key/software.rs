@@ -106,18 +106,11 @@ impl SoftwareSigner {
 
     /// Loads a key file, PEM or DER (told apart by content).
     pub fn from_file(path: impl AsRef<Path>, password: Option<&[u8]>) -> Result<Self, Error> {
-        let path = path.as_ref();
-        let meta = std::fs::metadata(path).map_err(|e| crate::digest::io_error(path, &e))?;
-        let len = usize::try_from(meta.len()).unwrap_or(usize::MAX);
-        if len > MAX_PRIVATE_KEY_SIZE {
-            return Err(Error::TooLarge {
-                object: Object::PrivateKey,
-                limit: MAX_PRIVATE_KEY_SIZE,
-                actual: len,
-            });
-        }
-        let data =
-            Zeroizing::new(std::fs::read(path).map_err(|e| crate::digest::io_error(path, &e))?);
+        let data = Zeroizing::new(crate::digest::read_bounded(
+            path.as_ref(),
+            MAX_PRIVATE_KEY_SIZE,
+            Object::PrivateKey,
+        )?);
         if crate::pem::looks_like_pem(&data) {
             Self::from_pem(&data, password)
         } else {
@@ -192,6 +185,7 @@ impl SoftwareSigner {
         let info = pkcs8::EncryptedPrivateKeyInfoRef::from_der(der_bytes)
             .map_err(|_| Error::invalid_der(Object::PrivateKey))?;
         let password = password.ok_or(Error::PasswordRequired)?;
+        check_kdf_cost(&info.encryption_algorithm)?;
         let secret = info.decrypt(password).map_err(|e| match e {
             pkcs8::Error::EncryptedPrivateKey(pkcs5::Error::DecryptFailed) => Error::WrongPassword,
             pkcs8::Error::EncryptedPrivateKey(_) => Error::UnsupportedKeyEncryption,
@@ -332,6 +326,49 @@ impl core::fmt::Debug for SoftwareSigner {
     }
 }
 
+/// Refuses key-derivation parameters that would cost unbounded time or memory, or that the
+/// KDF implementation cannot take, before any work is done: the parameters come from the
+/// key file, which may come from anyone.
+fn check_kdf_cost(scheme: &pkcs5::EncryptionScheme) -> Result<(), Error> {
+    use pkcs5::pbes2::Kdf;
+    let pkcs5::EncryptionScheme::Pbes2(params) = scheme else {
+        return Err(Error::UnsupportedKeyEncryption);
+    };
+    match &params.kdf {
+        Kdf::Pbkdf2(p) => {
+            if p.iteration_count == 0 || p.iteration_count > MAX_PBKDF2_ITERATIONS {
+                return Err(Error::UnsupportedKeyEncryption);
+            }
+        }
+        Kdf::Scrypt(p) => {
+            let n = p.cost_parameter;
+            let memory = 128u64
+                .checked_mul(u64::from(p.block_size))
+                .and_then(|m| m.checked_mul(n));
+            let ok = n >= 2
+                && n.is_power_of_two()
+                && p.block_size > 0
+                && p.parallelization > 0
+                && p.parallelization <= MAX_SCRYPT_PARALLELIZATION
+                && memory.is_some_and(|m| m <= MAX_SCRYPT_MEMORY);
+            if !ok {
+                return Err(Error::UnsupportedKeyEncryption);
+            }
+        }
+        _ => return Err(Error::UnsupportedKeyEncryption),
+    }
+    Ok(())
+}
+
+/// Most PBKDF2 iterations accepted: 10 million is about ten times what OWASP recommends
+/// for PBKDF2-SHA256 today (and OpenSSL writes 2048), and a few seconds of work at most.
+const MAX_PBKDF2_ITERATIONS: u32 = 10_000_000;
+/// Most memory an scrypt parameter set may ask for (128 * r * N bytes): 64 MiB, twice the
+/// 32 MiB OpenSSL allows by default, so every key OpenSSL can read, kyso can too.
+const MAX_SCRYPT_MEMORY: u64 = 64 * 1024 * 1024;
+/// Most scrypt parallelization accepted (each lane repeats the memory-hard work).
+const MAX_SCRYPT_PARALLELIZATION: u16 = 16;
+
 fn check_size(input: &[u8]) -> Result<(), Error> {
     if input.len() > MAX_PRIVATE_KEY_SIZE {
         return Err(Error::TooLarge {
@@ -381,4 +418,32 @@ fn spki_for(
         .to_der()
         .map_err(|_| Error::invalid_der(Object::PublicKey))?;
     PublicKey::from_spki_der(&der_bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pbkdf2_iteration_bound() {
+        use pkcs5::pbes2::{EncryptionScheme as Cipher, Kdf, Parameters, Pbkdf2Params};
+        let mut kdf = Pbkdf2Params::hmac_sha256(2048, &[7; 16]).unwrap();
+        let scheme = |kdf: Pbkdf2Params| {
+            pkcs5::EncryptionScheme::Pbes2(Parameters {
+                kdf: Kdf::Pbkdf2(kdf),
+                encryption: Cipher::Aes256Cbc { iv: [0; 16] },
+            })
+        };
+        assert!(check_kdf_cost(&scheme(kdf)).is_ok());
+        kdf.iteration_count = u32::MAX;
+        assert_eq!(
+            check_kdf_cost(&scheme(kdf)),
+            Err(Error::UnsupportedKeyEncryption)
+        );
+        kdf.iteration_count = 0;
+        assert_eq!(
+            check_kdf_cost(&scheme(kdf)),
+            Err(Error::UnsupportedKeyEncryption)
+        );
+    }
 }

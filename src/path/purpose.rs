@@ -9,14 +9,15 @@ use crate::oid;
 #[non_exhaustive]
 pub enum KeyPurpose {
     /// Signing documents (CMS, CAdES, PAdES): keyUsage, when present, must include
-    /// digitalSignature or nonRepudiation. extendedKeyUsage is not required: Vietnamese
+    /// digitalSignature or nonRepudiation; a certificate without keyUsage may be used for
+    /// any purpose (RFC 5280 section 4.2.1.3). extendedKeyUsage is not required: Vietnamese
     /// and European signing certificates carry various ones, or none.
     DocumentSigning,
     /// Logging in with a certificate (challenge–response): keyUsage digitalSignature, and
     /// extendedKeyUsage, when present, must include clientAuth (or anyExtendedKeyUsage).
     ClientAuthentication,
-    /// Signing RFC 3161 timestamps: keyUsage digitalSignature or nonRepudiation, and
-    /// extendedKeyUsage must be present and include id-kp-timeStamping (RFC 3161
+    /// Signing RFC 3161 timestamps: keyUsage digitalSignature or nonRepudiation, and a
+    /// critical extendedKeyUsage whose only purpose is id-kp-timeStamping (RFC 3161
     /// section 2.3).
     TimeStamping,
     /// Signing OCSP responses for a CA: extendedKeyUsage must include id-kp-OCSPSigning
@@ -43,7 +44,18 @@ impl KeyPurpose {
             KeyPurpose::ClientAuthentication => {
                 ku_ok(KeyUsage::DIGITAL_SIGNATURE) && eku_has(oid::KP_CLIENT_AUTH, false)
             }
-            KeyPurpose::TimeStamping => ku_ok(signing) && eku_has(oid::KP_TIME_STAMPING, true),
+            KeyPurpose::TimeStamping => {
+                // RFC 3161 section 2.3: extendedKeyUsage critical, with id-kp-timeStamping as
+                // its only purpose.
+                let critical = cert
+                    .extensions()
+                    .iter()
+                    .any(|e| e.oid == oid::EXT_EXTENDED_KEY_USAGE && e.critical);
+                ku_ok(signing)
+                    && critical
+                    && eku.is_some_and(|list| list.len() == 1)
+                    && eku_has(oid::KP_TIME_STAMPING, true)
+            }
             KeyPurpose::OcspSigning => ku_ok(signing) && eku_has(oid::KP_OCSP_SIGNING, true),
             KeyPurpose::Any => true,
         }

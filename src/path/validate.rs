@@ -1,6 +1,6 @@
 //! Path building (RFC 4158 in outline) and validation (RFC 5280 section 6.1).
 
-use crate::cert::{Certificate, KeyUsage, PROCESSED_EXTENSIONS};
+use crate::cert::{Certificate, KeyUsage, PROCESSED_EXTENSIONS, UNPROCESSED_CONSTRAINTS};
 use crate::error::{ChainPosition, Error};
 use crate::key::AlgorithmPolicy;
 use crate::limits::{MAX_BUILD_STEPS, MAX_PATH_DEPTH, MAX_SIGNATURE_CHECKS};
@@ -169,13 +169,33 @@ impl<'a> PathValidator<'a> {
             }
             // The subject key must meet the policy (the end entity's in particular: the
             // keys above it were checked when they verified a signature).
-            if let Ok(key) = cert.public_key()
-                && let Err(Error::RsaKeyTooSmall { bits, minimum }) = self.policy.check_key(key)
+            if let Ok(key) = cert.public_key() {
+                match self.policy.check_key(key) {
+                    Ok(()) => {}
+                    Err(Error::RsaKeyTooSmall { bits, minimum }) => {
+                        return Err(Error::WeakRsaKey {
+                            cert: pos(),
+                            bits,
+                            minimum,
+                        });
+                    }
+                    Err(other) => {
+                        return Err(Error::UnusablePublicKey {
+                            cert: pos(),
+                            source: Box::new(other),
+                        });
+                    }
+                }
+            }
+            // Constraints not applied yet: refused, whatever their criticality.
+            if let Some(ext) = cert
+                .extensions()
+                .iter()
+                .find(|e| UNPROCESSED_CONSTRAINTS.contains(&e.oid.as_str()))
             {
-                return Err(Error::WeakRsaKey {
+                return Err(Error::UnprocessedConstraint {
                     cert: pos(),
-                    bits,
-                    minimum,
+                    oid: ext.oid.clone(),
                 });
             }
             // 6.1.4 (o) and 6.1.5 (f): unknown critical extensions.
@@ -254,12 +274,13 @@ impl Search<'_, '_> {
         let anchors: Vec<Certificate> = self.candidates(&child, self.validator.anchors.iter())?;
         for anchor in anchors {
             found_candidate = true;
-            if let Err(e) = self.check_link(&child, index, &anchor) {
+            if let Err(e) = check_issuer_name(&child, index, &anchor) {
                 self.record(RANK_BROKEN_LINK, e);
                 continue;
             }
-            if let Err(e) = check_issuer_name(&child, index, &anchor) {
-                self.record(RANK_COMPLETE_PATH, e);
+            self.charge_signature_check()?;
+            if let Err(e) = self.check_link(&child, index, &anchor) {
+                self.record(RANK_BROKEN_LINK, e);
                 continue;
             }
             match self.validator.check_path(path, self.time) {
@@ -291,12 +312,14 @@ impl Search<'_, '_> {
                 );
                 break;
             }
-            if let Err(e) = self.check_link(&child, index, &issuer) {
+            // Names first: comparing them is cheap, a signature check is not.
+            if let Err(e) = check_issuer_name(&child, index, &issuer) {
                 self.record(RANK_BROKEN_LINK, e);
                 continue;
             }
-            if let Err(e) = check_issuer_name(&child, index, &issuer) {
-                self.record(RANK_COMPLETE_PATH, e);
+            self.charge_signature_check()?;
+            if let Err(e) = self.check_link(&child, index, &issuer) {
+                self.record(RANK_BROKEN_LINK, e);
                 continue;
             }
             path.push(issuer);
@@ -358,21 +381,26 @@ impl Search<'_, '_> {
         Ok(scored.into_iter().map(|(_, c)| c).collect())
     }
 
-    /// Verifies that `issuer`'s key signed `child`, charging the signature budget.
-    fn check_link(
-        &mut self,
-        child: &Certificate,
-        index: usize,
-        issuer: &Certificate,
-    ) -> Result<(), Error> {
+    /// Charges one signature check to the budget. Running out fails the whole call (the
+    /// caller propagates it with `?`): a budget is not a property of one candidate.
+    fn charge_signature_check(&mut self) -> Result<(), Error> {
         self.signature_checks += 1;
         if self.signature_checks > MAX_SIGNATURE_CHECKS {
-            // Fails the whole call: a budget is not a property of one candidate.
             return Err(Error::BudgetExceeded {
                 what: "signature checks",
                 limit: MAX_SIGNATURE_CHECKS,
             });
         }
+        Ok(())
+    }
+
+    /// Verifies that `issuer`'s key signed `child` (the caller charged the budget).
+    fn check_link(
+        &self,
+        child: &Certificate,
+        index: usize,
+        issuer: &Certificate,
+    ) -> Result<(), Error> {
         let issuer_key = issuer
             .public_key()
             .map_err(|e| Error::UnsupportedSignature {
