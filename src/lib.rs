@@ -29,6 +29,7 @@
 #![deny(missing_docs)]
 
 mod cert;
+mod cms;
 mod digest;
 mod error;
 mod key;
@@ -37,9 +38,13 @@ mod oid;
 mod path;
 mod pem;
 mod time;
+mod validate;
 
 pub use cert::{
     Attribute, BasicConstraints, Certificate, Extension, Identity, KeyUsage, Name, VnIdentifier,
+};
+pub use cms::{
+    CommitmentType, PreparedSignature, SignatureBuilder, SignedCms, SignerLocation, Verifier,
 };
 pub use digest::{Digest, DigestAlgorithm, Hasher, digest, digest_file, digest_reader};
 pub use error::{ChainPosition, DisallowedReason, Error, Malformed, Object};
@@ -49,6 +54,10 @@ pub use key::{
 };
 pub use path::{KeyPurpose, PathValidator, TrustStore, ValidatedPath};
 pub use time::Time;
+pub use validate::{
+    Check, CheckKind, Indication, Outcome, SignerReport, SubIndication, TimeSource,
+    ValidationPolicy, ValidationReport, ValidationTime,
+};
 
 /// The README's code runs as documentation tests, so it cannot rot.
 #[cfg(doctest)]

@@ -124,6 +124,20 @@ impl Name {
         })
     }
 
+    /// Parses a DER `Name`.
+    pub(crate) fn from_der(der_bytes: &[u8]) -> Result<Self, Error> {
+        use x509_parser::prelude::FromDer;
+        let (rest, name) =
+            X509Name::from_der(der_bytes).map_err(|_| Error::invalid_der(Object::Name))?;
+        if !rest.is_empty() {
+            return Err(Error::malformed(
+                Object::Name,
+                crate::error::Malformed::TrailingData,
+            ));
+        }
+        Name::from_x509(&name)
+    }
+
     /// The DER encoding of the name.
     pub fn der(&self) -> &[u8] {
         &self.der

@@ -1,0 +1,14 @@
+//! CMS signatures (RFC 5652) following the CAdES baseline (ETSI EN 319 122-1, level B-B):
+//! creating them, with any [`Signer`](crate::Signer) and in two steps for signers outside the
+//! process, and validating them into an ETSI EN 319 102-1 report.
+
+mod attributes;
+mod sign;
+mod signed_cms;
+mod signed_data;
+mod verify;
+
+pub use attributes::{CommitmentType, SignerLocation};
+pub use sign::{PreparedSignature, SignatureBuilder};
+pub use signed_cms::SignedCms;
+pub use verify::Verifier;

@@ -1,0 +1,445 @@
+//! Creating CAdES-B-B signatures (ETSI EN 319 122-1) as CMS SignedData, in one step with a
+//! [`Signer`], or in two steps for signers outside the process.
+
+use std::io::Read;
+
+use cms::cert::IssuerAndSerialNumber;
+use cms::content_info::CmsVersion;
+use cms::signed_data::{EncapsulatedContentInfo, SignerIdentifier, SignerInfo, SignerInfos};
+use der::asn1::{OctetString, SetOfVec};
+use der::{Any, Decode, Encode};
+use x509_cert::attr::Attribute;
+use x509_cert::ext::pkix::name::GeneralName;
+use x509_cert::spki::AlgorithmIdentifierOwned;
+
+use crate::cert::Certificate;
+use crate::cms::attributes::{
+    self, COMMITMENT_TYPE, CONTENT_TYPE, CommitmentType, CommitmentTypeIndication, EssCertIdV2,
+    ID_DATA, IssuerSerial, MESSAGE_DIGEST, SIGNER_LOCATION, SIGNING_CERTIFICATE_V2, SIGNING_TIME,
+    SignerLocation, SigningCertificateV2,
+};
+use crate::cms::signed_cms::SignedCms;
+use crate::cms::signed_data::SignedData;
+use crate::digest::{Digest, DigestAlgorithm, digest, digest_reader};
+use crate::error::{Error, Object};
+use crate::key::{AlgorithmPolicy, LEGACY_MIN_RSA_BITS, SignatureAlgorithm, Signer};
+use crate::time::Time;
+
+/// Builds CAdES-B-B signatures for one signer: signed attributes content-type,
+/// message-digest, signing-time and ESS signing-certificate-v2 (always), plus the optional
+/// commitment-type-indication and signer-location; the signer's certificate and chain are
+/// included.
+///
+/// ```
+/// use kyso::{Certificate, SignatureBuilder, SoftwareSigner, Time, CommitmentType};
+/// let cert = Certificate::from_pem(&std::fs::read("test-vectors/pki/ee-rsa2048.pem")?)?;
+/// let chain = Certificate::from_file("test-vectors/pki/intermediate-ca.pem")?;
+/// let key = SoftwareSigner::from_file("test-vectors/keys/ee-rsa2048.key.pem", None)?;
+/// let signature = SignatureBuilder::new(cert, Time::from_utc(2026, 6, 1, 8, 30, 0)?)
+///     .chain(chain)
+///     .commitment_type(CommitmentType::ProofOfOrigin)
+///     .sign(b"the document", &key)?;
+/// assert!(signature.is_detached());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct SignatureBuilder {
+    certificate: Certificate,
+    chain: Vec<Certificate>,
+    signing_time: Time,
+    commitment_type: Option<CommitmentType>,
+    signer_location: Option<SignerLocation>,
+    enveloping: bool,
+    use_key_identifier: bool,
+}
+
+/// A signature waiting for its signature value: the result of the first of the two steps.
+///
+/// Send [`PreparedSignature::to_be_signed`] (or [`PreparedSignature::digest_to_sign`], for
+/// services that sign digests) to the signer, then call [`PreparedSignature::finish`] with the
+/// value it returns. The prepared state holds no secret.
+#[derive(Clone, Debug)]
+pub struct PreparedSignature {
+    algorithm: SignatureAlgorithm,
+    digest_algorithm: DigestAlgorithm,
+    certificate: Certificate,
+    chain: Vec<Certificate>,
+    signer_info: SignerInfo,
+    to_be_signed: Vec<u8>,
+    content: Option<Vec<u8>>,
+    base: Option<SignedData>,
+}
+
+impl SignatureBuilder {
+    /// A builder for the holder of `certificate`, claiming `signing_time` (pass
+    /// [`Time::now`] when signing now).
+    pub fn new(certificate: Certificate, signing_time: Time) -> Self {
+        SignatureBuilder {
+            certificate,
+            chain: Vec::new(),
+            signing_time,
+            commitment_type: None,
+            signer_location: None,
+            enveloping: false,
+            use_key_identifier: false,
+        }
+    }
+
+    /// Certificates to include above the signer's (intermediates; the root may be left out).
+    #[must_use]
+    pub fn chain(mut self, chain: impl IntoIterator<Item = Certificate>) -> Self {
+        self.chain.extend(chain);
+        self
+    }
+
+    /// Adds a commitment-type-indication attribute.
+    #[must_use]
+    pub fn commitment_type(mut self, commitment: CommitmentType) -> Self {
+        self.commitment_type = Some(commitment);
+        self
+    }
+
+    /// Adds a signer-location attribute.
+    #[must_use]
+    pub fn signer_location(mut self, location: SignerLocation) -> Self {
+        self.signer_location = Some(location);
+        self
+    }
+
+    /// Puts the document inside the signature (enveloping) instead of leaving it outside
+    /// (detached, the default).
+    #[must_use]
+    pub fn enveloping(mut self) -> Self {
+        self.enveloping = true;
+        self
+    }
+
+    /// Identifies the signer by subjectKeyIdentifier instead of issuer and serial number.
+    #[must_use]
+    pub fn identify_by_key_identifier(mut self) -> Self {
+        self.use_key_identifier = true;
+        self
+    }
+
+    /// Signs `document` with `signer` in one step.
+    pub fn sign(&self, document: &[u8], signer: &dyn Signer) -> Result<SignedCms, Error> {
+        self.check_signer(signer)?;
+        let prepared = self.prepare(document, signer.algorithm())?;
+        let value = signer.sign(prepared.to_be_signed())?;
+        prepared.finish(&value)
+    }
+
+    /// Signs a document read from `reader`, in constant memory (detached only).
+    pub fn sign_reader(&self, reader: impl Read, signer: &dyn Signer) -> Result<SignedCms, Error> {
+        self.check_signer(signer)?;
+        let hash = message_digest_algorithm(signer.algorithm());
+        let d = digest_reader(hash, reader)?;
+        let prepared = self.prepare_digest(&d, signer.algorithm())?;
+        let value = signer.sign(prepared.to_be_signed())?;
+        prepared.finish(&value)
+    }
+
+    /// Signs a document whose digest was computed elsewhere (detached only). The digest must
+    /// be made with the algorithm's hash (SHA-512 for Ed25519, RFC 8419).
+    pub fn sign_digest(
+        &self,
+        document_digest: &Digest,
+        signer: &dyn Signer,
+    ) -> Result<SignedCms, Error> {
+        self.check_signer(signer)?;
+        let prepared = self.prepare_digest(document_digest, signer.algorithm())?;
+        let value = signer.sign(prepared.to_be_signed())?;
+        prepared.finish(&value)
+    }
+
+    /// Adds this signer to an existing signature (the organisation's seal after the author's
+    /// signature, say), leaving the signers already there untouched. `document` is needed
+    /// for a detached signature; for an enveloping one it may be `None`.
+    pub fn add_to(
+        &self,
+        existing: &SignedCms,
+        document: Option<&[u8]>,
+        signer: &dyn Signer,
+    ) -> Result<SignedCms, Error> {
+        self.check_signer(signer)?;
+        let prepared = self.prepare_addition(existing, document, signer.algorithm())?;
+        let value = signer.sign(prepared.to_be_signed())?;
+        prepared.finish(&value)
+    }
+
+    /// First step of two-step signing over document bytes.
+    pub fn prepare(
+        &self,
+        document: &[u8],
+        algorithm: SignatureAlgorithm,
+    ) -> Result<PreparedSignature, Error> {
+        let d = digest(message_digest_algorithm(algorithm), document);
+        let content = self.enveloping.then(|| document.to_vec());
+        self.prepare_inner(&d, algorithm, content, None)
+    }
+
+    /// First step of two-step signing over a document digest (detached signatures).
+    pub fn prepare_digest(
+        &self,
+        document_digest: &Digest,
+        algorithm: SignatureAlgorithm,
+    ) -> Result<PreparedSignature, Error> {
+        if self.enveloping {
+            return Err(Error::ContentRequired);
+        }
+        self.prepare_inner(document_digest, algorithm, None, None)
+    }
+
+    /// First step of adding a signer to an existing signature.
+    pub fn prepare_addition(
+        &self,
+        existing: &SignedCms,
+        document: Option<&[u8]>,
+        algorithm: SignatureAlgorithm,
+    ) -> Result<PreparedSignature, Error> {
+        let content = match (existing.content(), document) {
+            (Some(inside), Some(given)) if inside != given => return Err(Error::ContentMismatch),
+            (Some(inside), _) => inside,
+            (None, Some(given)) => given,
+            (None, None) => return Err(Error::ContentRequired),
+        };
+        let d = digest(message_digest_algorithm(algorithm), content);
+        self.prepare_inner(&d, algorithm, None, Some(existing.signed_data.clone()))
+    }
+
+    fn check_signer(&self, signer: &dyn Signer) -> Result<(), Error> {
+        if let (Some(key), Ok(cert_key)) = (signer.public_key(), self.certificate.public_key())
+            && key.spki_der() != cert_key.spki_der()
+        {
+            return Err(Error::SignerKeyMismatch);
+        }
+        Ok(())
+    }
+
+    fn prepare_inner(
+        &self,
+        document_digest: &Digest,
+        algorithm: SignatureAlgorithm,
+        content: Option<Vec<u8>>,
+        base: Option<SignedData>,
+    ) -> Result<PreparedSignature, Error> {
+        if !algorithm.can_sign() {
+            return Err(Error::AlgorithmNotAllowed {
+                algorithm,
+                reason: crate::error::DisallowedReason::VerifyOnly,
+            });
+        }
+        let cert_key = self.certificate.public_key()?;
+        if algorithm.key_type() != cert_key.key_type() {
+            return Err(Error::AlgorithmKeyMismatch { algorithm });
+        }
+        let digest_algorithm = message_digest_algorithm(algorithm);
+        if document_digest.algorithm() != digest_algorithm {
+            return Err(Error::DigestAlgorithmMismatch {
+                expected: digest_algorithm,
+                actual: document_digest.algorithm(),
+            });
+        }
+        let x509 = x509_cert::Certificate::from_der(self.certificate.der())
+            .map_err(|_| Error::invalid_der(Object::Certificate))?;
+        let tbs = x509.tbs_certificate();
+
+        let mut attrs: Vec<Attribute> = vec![
+            attributes::attribute(CONTENT_TYPE, &ID_DATA)?,
+            attributes::attribute(
+                MESSAGE_DIGEST,
+                &OctetString::new(document_digest.as_bytes()).map_err(der_err)?,
+            )?,
+            attributes::attribute(
+                SIGNING_TIME,
+                &attributes::signing_time_value(self.signing_time)?,
+            )?,
+            attributes::attribute(
+                SIGNING_CERTIFICATE_V2,
+                &SigningCertificateV2 {
+                    certs: vec![EssCertIdV2 {
+                        hash_algorithm: None,
+                        cert_hash: OctetString::new(
+                            digest(DigestAlgorithm::Sha256, self.certificate.der()).as_bytes(),
+                        )
+                        .map_err(der_err)?,
+                        issuer_serial: Some(IssuerSerial {
+                            issuer: vec![GeneralName::DirectoryName(tbs.issuer().clone())],
+                            serial_number: tbs.serial_number().clone(),
+                        }),
+                    }],
+                    policies: None,
+                },
+            )?,
+        ];
+        if let Some(c) = self.commitment_type {
+            attrs.push(attributes::attribute(
+                COMMITMENT_TYPE,
+                &CommitmentTypeIndication {
+                    commitment_type_id: c.oid(),
+                    qualifiers: None,
+                },
+            )?);
+        }
+        if let Some(loc) = &self.signer_location {
+            attrs.push(attributes::attribute(
+                SIGNER_LOCATION,
+                &attributes::signer_location_value(loc)?,
+            )?);
+        }
+        // DER: a SET OF is sorted by encoding (RFC 5652 section 5.3 requires DER here).
+        let signed_attrs = SetOfVec::try_from(attrs).map_err(der_err)?;
+        let to_be_signed = signed_attrs.to_der().map_err(der_err)?;
+
+        let (version, sid) = if self.use_key_identifier {
+            let ski = self.certificate.subject_key_id().ok_or(Error::malformed(
+                Object::Certificate,
+                crate::error::Malformed::InvalidValue {
+                    field: "subjectKeyIdentifier (absent)",
+                },
+            ))?;
+            (
+                CmsVersion::V3,
+                SignerIdentifier::SubjectKeyIdentifier(x509_cert::ext::pkix::SubjectKeyIdentifier(
+                    OctetString::new(ski).map_err(der_err)?,
+                )),
+            )
+        } else {
+            (
+                CmsVersion::V1,
+                SignerIdentifier::IssuerAndSerialNumber(IssuerAndSerialNumber {
+                    issuer: tbs.issuer().clone(),
+                    serial_number: tbs.serial_number().clone(),
+                }),
+            )
+        };
+        let signer_info = SignerInfo {
+            version,
+            sid,
+            digest_alg: AlgorithmIdentifierOwned {
+                oid: digest_algorithm.oid(),
+                parameters: None,
+            },
+            signed_attrs: Some(signed_attrs),
+            signature_algorithm: AlgorithmIdentifierOwned::from_der(
+                &algorithm.algorithm_identifier_der(),
+            )
+            .map_err(der_err)?,
+            signature: OctetString::new(Vec::new()).map_err(der_err)?,
+            unsigned_attrs: None,
+        };
+        Ok(PreparedSignature {
+            algorithm,
+            digest_algorithm,
+            certificate: self.certificate.clone(),
+            chain: self.chain.clone(),
+            signer_info,
+            to_be_signed,
+            content,
+            base,
+        })
+    }
+}
+
+impl PreparedSignature {
+    /// The exact bytes the signer must sign: the DER signed attributes (a SET).
+    pub fn to_be_signed(&self) -> &[u8] {
+        &self.to_be_signed
+    }
+
+    /// The digest of [`PreparedSignature::to_be_signed`] with the algorithm's hash, for
+    /// signers that sign digests; `None` for Ed25519, which signs the bytes themselves.
+    pub fn digest_to_sign(&self) -> Option<Digest> {
+        self.algorithm
+            .digest_algorithm()
+            .map(|h| digest(h, &self.to_be_signed))
+    }
+
+    /// The signature algorithm the value must use.
+    pub fn algorithm(&self) -> SignatureAlgorithm {
+        self.algorithm
+    }
+
+    /// The hash of the document's message digest (the signature algorithm's; SHA-512 for
+    /// Ed25519).
+    pub fn message_digest_algorithm(&self) -> DigestAlgorithm {
+        self.digest_algorithm
+    }
+
+    /// Second step: attaches the signature value and returns the signature. The value is
+    /// verified with the certificate's key first, so a token or service that signed with
+    /// another key, or other bytes, is caught here
+    /// ([`Error::SignatureValueRejected`]).
+    pub fn finish(self, signature_value: &[u8]) -> Result<SignedCms, Error> {
+        let key = self.certificate.public_key()?;
+        let policy = AlgorithmPolicy::default().with_min_rsa_bits(LEGACY_MIN_RSA_BITS);
+        key.verify(self.algorithm, &self.to_be_signed, signature_value, &policy)
+            .map_err(|e| match e {
+                Error::InvalidSignature => Error::SignatureValueRejected,
+                other => other,
+            })?;
+        let mut signer_info = self.signer_info;
+        signer_info.signature = OctetString::new(signature_value).map_err(der_err)?;
+
+        let digest_alg = signer_info.digest_alg.clone();
+        let mut signed_data = match self.base {
+            Some(base) => base,
+            None => SignedData {
+                version: CmsVersion::V1,
+                digest_algorithms: SetOfVec::new(),
+                encap_content_info: EncapsulatedContentInfo {
+                    econtent_type: ID_DATA,
+                    econtent: match &self.content {
+                        Some(c) => {
+                            Some(Any::new(der::Tag::OctetString, c.as_slice()).map_err(der_err)?)
+                        }
+                        None => None,
+                    },
+                },
+                certificates: None,
+                crls: None,
+                signer_infos: SignerInfos(SetOfVec::new()),
+            },
+        };
+
+        let mut digests: Vec<AlgorithmIdentifierOwned> =
+            signed_data.digest_algorithms.iter().cloned().collect();
+        if !digests.iter().any(|d| d.oid == digest_alg.oid) {
+            digests.push(digest_alg);
+        }
+        signed_data.digest_algorithms = SetOfVec::try_from(digests).map_err(der_err)?;
+
+        let mut certs: Vec<Any> = signed_data
+            .certificates
+            .take()
+            .map(SetOfVec::into_vec)
+            .unwrap_or_default();
+        for c in std::iter::once(&self.certificate).chain(&self.chain) {
+            let any = Any::from_der(c.der()).map_err(der_err)?;
+            if !certs.contains(&any) {
+                certs.push(any);
+            }
+        }
+        signed_data.certificates = Some(SetOfVec::try_from(certs).map_err(der_err)?);
+
+        if signer_info.version == CmsVersion::V3 {
+            signed_data.version = CmsVersion::V3;
+        }
+        let mut infos: Vec<SignerInfo> = signed_data.signer_infos.0.into_vec();
+        infos.push(signer_info);
+        signed_data.signer_infos = SignerInfos(SetOfVec::try_from(infos).map_err(der_err)?);
+        SignedCms::from_signed_data(signed_data)
+    }
+}
+
+/// The hash of the message digest: the signature algorithm's, and SHA-512 for Ed25519
+/// (RFC 8419 section 3.1).
+pub(crate) fn message_digest_algorithm(algorithm: SignatureAlgorithm) -> DigestAlgorithm {
+    algorithm
+        .digest_algorithm()
+        .unwrap_or(DigestAlgorithm::Sha512)
+}
+
+fn der_err(_: der::Error) -> Error {
+    Error::invalid_der(Object::Cms)
+}

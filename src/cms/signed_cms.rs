@@ -1,0 +1,224 @@
+//! A CMS `SignedData` (RFC 5652 section 5) read from DER, PEM or base64.
+
+use base64::Engine as _;
+use cms::content_info::ContentInfo;
+use der::{Decode, Encode};
+
+use crate::cert::Certificate;
+use crate::cms::attributes::{ID_DATA, ID_SIGNED_DATA};
+use crate::cms::signed_data::SignedData;
+use crate::error::{Error, Malformed, Object};
+use crate::limits::{MAX_CMS_CERTIFICATES, MAX_CMS_SIGNERS, MAX_CMS_SIZE};
+
+/// A signed document's signature: a CMS `ContentInfo` holding `SignedData`, detached (the
+/// document travels separately) or enveloping (the document inside).
+///
+/// ```
+/// let der = std::fs::read("test-vectors/cms/openssl-rsa2048-detached.p7s")?;
+/// let cms = kyso::SignedCms::parse(&der)?;
+/// assert!(cms.is_detached());
+/// assert_eq!(cms.signer_count(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct SignedCms {
+    pub(crate) signed_data: SignedData,
+    pub(crate) certificates: Vec<Certificate>,
+    pub(crate) certificate_warnings: Vec<String>,
+}
+
+impl SignedCms {
+    /// Reads a signature in any of the usual forms: DER, PEM (`CMS`, `PKCS7` or
+    /// `PKCS #7 SIGNED DATA` label), or bare base64 of the DER.
+    pub fn parse(input: &[u8]) -> Result<Self, Error> {
+        check_size(input)?;
+        if crate::pem::looks_like_pem(input) {
+            return SignedCms::from_pem(input);
+        }
+        match input.first() {
+            Some(0x30) => SignedCms::from_der(input),
+            Some(_) => SignedCms::from_base64(input),
+            None => Err(Error::malformed(Object::Cms, Malformed::Empty)),
+        }
+    }
+
+    /// Reads a DER `ContentInfo`. Trailing bytes are an error.
+    pub fn from_der(der_bytes: &[u8]) -> Result<Self, Error> {
+        check_size(der_bytes)?;
+        if der_bytes.is_empty() {
+            return Err(Error::malformed(Object::Cms, Malformed::Empty));
+        }
+        let info = ContentInfo::from_der(der_bytes).map_err(|e| {
+            if matches!(e.kind(), der::ErrorKind::TrailingData { .. }) {
+                Error::malformed(Object::Cms, Malformed::TrailingData)
+            } else {
+                Error::invalid_der(Object::Cms)
+            }
+        })?;
+        if info.content_type != ID_SIGNED_DATA {
+            return Err(Error::malformed(
+                Object::Cms,
+                Malformed::InvalidValue {
+                    field: "contentType (not id-signedData)",
+                },
+            ));
+        }
+        let signed_data: SignedData = info
+            .content
+            .decode_as()
+            .map_err(|_| Error::invalid_der(Object::Cms))?;
+        SignedCms::from_signed_data(signed_data)
+    }
+
+    /// Reads PEM text with a `CMS`, `PKCS7` or `PKCS #7 SIGNED DATA` block.
+    pub fn from_pem(pem_text: &[u8]) -> Result<Self, Error> {
+        let blocks = crate::pem::parse_blocks(pem_text)?;
+        let block = blocks
+            .into_iter()
+            .next()
+            .ok_or(Error::malformed(Object::Pem, Malformed::NoPemBlock))?;
+        match block.tag() {
+            "CMS" | "PKCS7" | "PKCS #7 SIGNED DATA" => SignedCms::from_der(block.contents()),
+            other => Err(Error::malformed(
+                Object::Pem,
+                Malformed::UnexpectedPemLabel {
+                    found: other.to_owned(),
+                },
+            )),
+        }
+    }
+
+    /// Reads base64 of the DER (white space between characters is ignored).
+    pub fn from_base64(text: &[u8]) -> Result<Self, Error> {
+        check_size(text)?;
+        let compact: Vec<u8> = text
+            .iter()
+            .copied()
+            .filter(|b| !b.is_ascii_whitespace())
+            .collect();
+        let der_bytes = base64::engine::general_purpose::STANDARD
+            .decode(&compact)
+            .map_err(|_| Error::malformed(Object::Cms, Malformed::InvalidBase64))?;
+        SignedCms::from_der(&der_bytes)
+    }
+
+    pub(crate) fn from_signed_data(signed_data: SignedData) -> Result<Self, Error> {
+        let signer_count = signed_data.signer_infos.0.len();
+        if signer_count > MAX_CMS_SIGNERS {
+            return Err(Error::TooLarge {
+                object: Object::Cms,
+                limit: MAX_CMS_SIGNERS,
+                actual: signer_count,
+            });
+        }
+        let mut certificates = Vec::new();
+        let mut certificate_warnings = Vec::new();
+        if let Some(set) = &signed_data.certificates {
+            if set.len() > MAX_CMS_CERTIFICATES {
+                return Err(Error::TooLarge {
+                    object: Object::Cms,
+                    limit: MAX_CMS_CERTIFICATES,
+                    actual: set.len(),
+                });
+            }
+            for choice in set.iter() {
+                // CertificateChoices: a plain certificate is a SEQUENCE; the other choices
+                // (obsolete extended and attribute certificates, other formats) are tagged.
+                if der::Tagged::tag(choice) != der::Tag::Sequence {
+                    certificate_warnings
+                        .push("an embedded certificate of another format was skipped".to_owned());
+                    continue;
+                }
+                let parsed = choice
+                    .to_der()
+                    .map_err(|_| Error::invalid_der(Object::Certificate))
+                    .and_then(|d| Certificate::from_der(&d));
+                match parsed {
+                    Ok(cert) => certificates.push(cert),
+                    Err(e) => certificate_warnings
+                        .push(format!("an embedded certificate was skipped: {e}")),
+                }
+            }
+        }
+        Ok(SignedCms {
+            signed_data,
+            certificates,
+            certificate_warnings,
+        })
+    }
+
+    /// The DER encoding of the `ContentInfo`.
+    pub fn to_der(&self) -> Result<Vec<u8>, Error> {
+        let content = der::Any::encode_from(&self.signed_data)
+            .map_err(|_| Error::invalid_der(Object::Cms))?;
+        ContentInfo {
+            content_type: ID_SIGNED_DATA,
+            content,
+        }
+        .to_der()
+        .map_err(|_| Error::invalid_der(Object::Cms))
+    }
+
+    /// PEM text with the `CMS` label (RFC 7468 section 9).
+    pub fn to_pem(&self) -> Result<String, Error> {
+        let block = pem::Pem::new("CMS", self.to_der()?);
+        Ok(pem::encode_config(
+            &block,
+            pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF),
+        ))
+    }
+
+    /// Whether the document is outside the signature (detached).
+    pub fn is_detached(&self) -> bool {
+        self.signed_data.encap_content_info.econtent.is_none()
+    }
+
+    /// The document inside the signature (enveloping signatures of id-data content).
+    pub fn content(&self) -> Option<&[u8]> {
+        let any = self.signed_data.encap_content_info.econtent.as_ref()?;
+        if der::Tagged::tag(any) == der::Tag::OctetString {
+            Some(any.value())
+        } else {
+            None
+        }
+    }
+
+    /// Whether the encapsulated content type is id-data.
+    pub fn is_data(&self) -> bool {
+        self.signed_data.encap_content_info.econtent_type == ID_DATA
+    }
+
+    /// The number of signers (SignerInfos).
+    pub fn signer_count(&self) -> usize {
+        self.signed_data.signer_infos.0.len()
+    }
+
+    /// The certificates carried in the signature that kyso could read, in encoding order.
+    pub fn certificates(&self) -> &[Certificate] {
+        &self.certificates
+    }
+
+    /// The digest algorithms the signers use (the ones kyso knows), without repeats.
+    pub fn digest_algorithms(&self) -> Vec<crate::digest::DigestAlgorithm> {
+        let mut out = Vec::new();
+        for si in self.signed_data.signer_infos.0.iter() {
+            if let Ok(d) = crate::digest::DigestAlgorithm::from_oid(&si.digest_alg.oid)
+                && !out.contains(&d)
+            {
+                out.push(d);
+            }
+        }
+        out
+    }
+}
+
+fn check_size(input: &[u8]) -> Result<(), Error> {
+    if input.len() > MAX_CMS_SIZE {
+        return Err(Error::TooLarge {
+            object: Object::Cms,
+            limit: MAX_CMS_SIZE,
+            actual: input.len(),
+        });
+    }
+    Ok(())
+}

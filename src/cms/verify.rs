@@ -1,0 +1,751 @@
+//! Validating CMS signatures: every SignerInfo gets an ETSI EN 319 102-1 verdict.
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use cms::signed_data::{SignerIdentifier, SignerInfo};
+use der::asn1::{ObjectIdentifier, OctetString};
+use der::{Decode, Encode};
+use x509_cert::attr::Attribute;
+use x509_cert::ext::pkix::name::GeneralName;
+
+use crate::cert::{Certificate, Name};
+use crate::cms::attributes::{
+    COMMITMENT_TYPE, CONTENT_TYPE, CommitmentType, CommitmentTypeIndication, MESSAGE_DIGEST,
+    SIGNING_CERTIFICATE, SIGNING_CERTIFICATE_V2, SIGNING_TIME, SigningCertificateV1,
+    SigningCertificateV2,
+};
+use crate::cms::signed_cms::SignedCms;
+use crate::digest::{Digest, DigestAlgorithm, Hasher, digest};
+use crate::error::Error;
+use crate::key::SignatureAlgorithm;
+use crate::path::{PathValidator, TrustStore};
+use crate::time::Time;
+use crate::validate::{
+    CheckKind, Indication, Outcome, SignerReport, SubIndication, TimeSource, ValidationPolicy,
+    ValidationReport, ValidationTime,
+};
+
+const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+
+/// Validates CMS signatures against a trust store under a [`ValidationPolicy`].
+///
+/// ```
+/// use kyso::{SignedCms, TrustStore, ValidationPolicy, Verifier, Indication, Time};
+/// let anchors = TrustStore::from_pem(&std::fs::read("test-vectors/pki/root-ca.pem")?)?;
+/// let signature = SignedCms::parse(&std::fs::read("test-vectors/cms/openssl-rsa2048-detached.p7s")?)?;
+/// let document = std::fs::read("test-vectors/documents/cong-van.txt")?;
+/// let report = Verifier::new(&anchors, ValidationPolicy::now()).verify(&signature, Some(&document));
+/// assert_eq!(report.indication(), Indication::TotalPassed);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Verifier<'a> {
+    anchors: &'a TrustStore,
+    policy: ValidationPolicy,
+    extra_certificates: Vec<Certificate>,
+}
+
+/// The signed document as the verifier has it.
+enum Document<'d> {
+    Bytes(&'d [u8]),
+    Digests(Vec<Digest>),
+    Missing,
+}
+
+impl<'a> Verifier<'a> {
+    /// A verifier for paths to `anchors`, applying `policy`.
+    pub fn new(anchors: &'a TrustStore, policy: ValidationPolicy) -> Self {
+        Verifier {
+            anchors,
+            policy,
+            extra_certificates: Vec::new(),
+        }
+    }
+
+    /// Certificates to use besides those inside the signature (a signer certificate or
+    /// intermediates delivered separately).
+    #[must_use]
+    pub fn with_certificates(mut self, certs: impl IntoIterator<Item = Certificate>) -> Self {
+        self.extra_certificates.extend(certs);
+        self
+    }
+
+    /// Reads a signature (DER, PEM or base64) and validates it. A signature that cannot be
+    /// read is TOTAL-FAILED / FORMAT_FAILURE.
+    pub fn verify_encoded(&self, signature: &[u8], document: Option<&[u8]>) -> ValidationReport {
+        match SignedCms::parse(signature) {
+            Ok(cms) => self.verify(&cms, document),
+            Err(e) => ValidationReport::format_failure(&e),
+        }
+    }
+
+    /// Validates `cms`. `document` is the signed document for a detached signature; for an
+    /// enveloping one it may be `None` (if given, it must equal the content inside).
+    pub fn verify(&self, cms: &SignedCms, document: Option<&[u8]>) -> ValidationReport {
+        let doc = match (cms.content(), document) {
+            (Some(inside), _) => Document::Bytes(inside),
+            (None, Some(given)) => Document::Bytes(given),
+            (None, None) => Document::Missing,
+        };
+        let mut report = self.verify_document(cms, &doc);
+        if let (Some(inside), Some(given)) = (cms.content(), document)
+            && inside != given
+        {
+            for s in &mut report.signers {
+                s.warnings.push(
+                        "the document given differs from the content inside the signature; the content inside was verified".to_owned(),
+                    );
+            }
+        }
+        report
+    }
+
+    /// Validates a detached signature over a document read from `reader`, in constant memory
+    /// (the document is hashed once with every digest algorithm the signers use).
+    ///
+    /// A signer without signed attributes signs the document itself, which needs the bytes:
+    /// such a signer gets INDETERMINATE / SIGNED_DATA_NOT_FOUND here.
+    pub fn verify_reader(
+        &self,
+        cms: &SignedCms,
+        mut reader: impl Read,
+    ) -> Result<ValidationReport, Error> {
+        let algorithms = cms.digest_algorithms();
+        let mut hashers: Vec<Hasher> = algorithms.iter().map(|a| Hasher::new(*a)).collect();
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let n = match reader.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    return Err(Error::Io {
+                        path: String::new(),
+                        kind: e.kind(),
+                    });
+                }
+            };
+            let chunk = buf.get(..n).unwrap_or_default();
+            for h in &mut hashers {
+                h.update(chunk);
+            }
+        }
+        let digests = hashers.into_iter().map(Hasher::finish).collect();
+        Ok(self.verify_digests(cms, digests))
+    }
+
+    /// Validates a detached signature given the document's digests (one per digest
+    /// algorithm the signers use; see [`SignedCms::digest_algorithms`]).
+    pub fn verify_digests(&self, cms: &SignedCms, digests: Vec<Digest>) -> ValidationReport {
+        if let Some(inside) = cms.content() {
+            return self.verify_document(cms, &Document::Bytes(inside));
+        }
+        self.verify_document(cms, &Document::Digests(digests))
+    }
+
+    fn verify_document(&self, cms: &SignedCms, doc: &Document<'_>) -> ValidationReport {
+        let mut pool: Vec<Certificate> = cms.certificates().to_vec();
+        pool.extend(self.extra_certificates.iter().cloned());
+        let econtent_type = cms.signed_data.encap_content_info.econtent_type;
+        let signers = cms
+            .signed_data
+            .signer_infos
+            .0
+            .iter()
+            .map(|si| {
+                let mut r = self.verify_signer(si, econtent_type, doc, &pool);
+                r.warnings.extend(cms.certificate_warnings.iter().cloned());
+                r
+            })
+            .collect();
+        ValidationReport {
+            signers,
+            format_error: None,
+        }
+    }
+
+    fn verify_signer(
+        &self,
+        si: &SignerInfo,
+        econtent_type: ObjectIdentifier,
+        doc: &Document<'_>,
+        pool: &[Certificate],
+    ) -> SignerReport {
+        let given_time = match self.policy.time {
+            ValidationTime::Given(t) => t,
+            ValidationTime::ClaimedSigningTime { fallback } => fallback,
+        };
+        let mut run = Run {
+            report: SignerReport {
+                indication: Indication::TotalPassed,
+                sub_indication: None,
+                identity: None,
+                signer_certificate: None,
+                claimed_signing_time: None,
+                validation_time: given_time,
+                validation_time_source: TimeSource::Given,
+                chain: Vec::new(),
+                digest_algorithm: None,
+                signature_algorithm: None,
+                commitment_type: None,
+                checks: Vec::new(),
+                warnings: Vec::new(),
+                error: None,
+            },
+            failures: Vec::new(),
+        };
+        run.verify(self, si, econtent_type, doc, pool);
+        run.finish()
+    }
+}
+
+/// One signer's validation in progress: the report, and the failures met, in order.
+struct Run {
+    report: SignerReport,
+    failures: Vec<(SubIndication, Option<Error>)>,
+}
+
+impl Run {
+    fn pass(&mut self, kind: CheckKind, detail: impl Into<String>) {
+        self.report.check(kind, Outcome::Passed, detail);
+    }
+
+    fn skip(&mut self, kind: CheckKind, detail: impl Into<String>) {
+        self.report.check(kind, Outcome::Skipped, detail);
+    }
+
+    fn fail(
+        &mut self,
+        kind: CheckKind,
+        sub: SubIndication,
+        detail: impl Into<String>,
+        error: Option<Error>,
+    ) {
+        self.report.check(kind, Outcome::Failed, detail);
+        self.failures.push((sub, error));
+    }
+
+    /// ETSI EN 319 102-1 order of precedence: a proven failure (TOTAL-FAILED) outranks any
+    /// INDETERMINATE; among equals, the first met.
+    fn finish(mut self) -> SignerReport {
+        let chosen = self
+            .failures
+            .iter()
+            .position(|(s, _)| s.indication() == Indication::TotalFailed)
+            .or(if self.failures.is_empty() {
+                None
+            } else {
+                Some(0)
+            });
+        if let Some(i) = chosen {
+            let (sub, error) = self.failures.swap_remove(i);
+            self.report.indication = sub.indication();
+            self.report.sub_indication = Some(sub);
+            self.report.error = error;
+            self.report.chain.clear();
+        }
+        self.report
+    }
+
+    fn verify(
+        &mut self,
+        v: &Verifier<'_>,
+        si: &SignerInfo,
+        econtent_type: ObjectIdentifier,
+        doc: &Document<'_>,
+        pool: &[Certificate],
+    ) {
+        // The digest algorithm.
+        let Ok(digest_algorithm) = DigestAlgorithm::from_oid(&si.digest_alg.oid) else {
+            self.fail(
+                CheckKind::Algorithm,
+                SubIndication::CryptoConstraintsFailure,
+                format!("unsupported digest algorithm {}", si.digest_alg.oid),
+                Some(Error::UnsupportedAlgorithm {
+                    oid: si.digest_alg.oid.to_string(),
+                }),
+            );
+            return;
+        };
+        self.report.digest_algorithm = Some(digest_algorithm);
+
+        // The signed attributes: structure first (a malformed signature is TOTAL-FAILED).
+        let attrs = match si.signed_attrs.as_ref() {
+            None => None,
+            Some(set) => match SignedAttributes::read(set.iter(), econtent_type) {
+                Ok(a) => Some(a),
+                Err(detail) => {
+                    self.fail(
+                        CheckKind::Format,
+                        SubIndication::FormatFailure,
+                        detail,
+                        None,
+                    );
+                    return;
+                }
+            },
+        };
+        match &attrs {
+            Some(_) => self.pass(CheckKind::Format, "signed attributes well formed"),
+            None => {
+                self.pass(
+                    CheckKind::Format,
+                    "no signed attributes: the signature covers the document itself",
+                );
+                self.report
+                    .warnings
+                    .push("no signed attributes: not a CAdES signature (no signing time, no signing-certificate binding)".to_owned());
+            }
+        }
+        if let Some(a) = &attrs {
+            self.report.claimed_signing_time = a.signing_time;
+            self.report.commitment_type = a.commitment_type;
+            self.pass(
+                CheckKind::ContentType,
+                format!("content type {econtent_type}"),
+            );
+        }
+
+        // The signer's certificate.
+        let Some(cert) = find_signer(&si.sid, pool) else {
+            self.fail(
+                CheckKind::SignerCertificate,
+                SubIndication::NoSigningCertificateFound,
+                "the signer's certificate is neither in the signature nor among the certificates given",
+                None,
+            );
+            return;
+        };
+        self.pass(
+            CheckKind::SignerCertificate,
+            format!("{} (serial {})", cert.subject(), cert.serial_hex()),
+        );
+        self.report.identity = Some(cert.identity().clone());
+        self.report.signer_certificate = Some(cert.clone());
+
+        // The ESS signing-certificate binding.
+        match attrs.as_ref().map(|a| &a.signing_certificate) {
+            Some(Some(binding)) => match binding.matches(&cert) {
+                Ok(detail) => self.pass(CheckKind::SigningCertificateAttribute, detail),
+                Err(detail) => self.fail(
+                    CheckKind::SigningCertificateAttribute,
+                    SubIndication::NoSigningCertificateFound,
+                    detail,
+                    None,
+                ),
+            },
+            _ if v.policy.require_signing_certificate_attribute => self.fail(
+                CheckKind::SigningCertificateAttribute,
+                SubIndication::SigConstraintsFailure,
+                "no signing-certificate attribute, which the policy requires",
+                None,
+            ),
+            _ => {
+                self.skip(CheckKind::SigningCertificateAttribute, "absent");
+                self.report.warnings.push(
+                    "no ESS signing-certificate attribute: the certificate is not bound to the signature".to_owned(),
+                );
+            }
+        }
+
+        // The algorithm, under the policy.
+        let algorithm = match signature_algorithm(si, digest_algorithm, &cert) {
+            Ok(a) => a,
+            Err(e) => {
+                self.fail(
+                    CheckKind::Algorithm,
+                    SubIndication::CryptoConstraintsFailure,
+                    e.to_string(),
+                    Some(e),
+                );
+                return;
+            }
+        };
+        self.report.signature_algorithm = Some(algorithm);
+        let policy_check = v
+            .policy
+            .algorithms
+            .check_algorithm(algorithm)
+            .and_then(|()| {
+                if digest_algorithm == DigestAlgorithm::Sha1 && !v.policy.algorithms.sha1_allowed()
+                {
+                    return Err(Error::AlgorithmNotAllowed {
+                        algorithm,
+                        reason: crate::error::DisallowedReason::Sha1,
+                    });
+                }
+                cert.public_key()
+                    .and_then(|k| v.policy.algorithms.check_key(k))
+            });
+        match policy_check {
+            Ok(()) => {
+                self.pass(
+                    CheckKind::Algorithm,
+                    format!("{algorithm}, digest {digest_algorithm}"),
+                );
+                if algorithm.digest_algorithm() == Some(DigestAlgorithm::Sha1)
+                    || digest_algorithm == DigestAlgorithm::Sha1
+                {
+                    self.report
+                        .warnings
+                        .push("SHA-1 accepted by the legacy algorithm policy".to_owned());
+                }
+            }
+            Err(e) => {
+                self.fail(
+                    CheckKind::Algorithm,
+                    SubIndication::CryptoConstraintsFailureNoPoe,
+                    e.to_string(),
+                    Some(e),
+                );
+                return;
+            }
+        }
+
+        // The document's digest, then the signature value.
+        let signed_bytes: Vec<u8> = match (&attrs, si.signed_attrs.as_ref()) {
+            (Some(a), Some(set)) => {
+                match document_digest(doc, digest_algorithm) {
+                    None => {
+                        self.fail(
+                            CheckKind::MessageDigest,
+                            SubIndication::SignedDataNotFound,
+                            "the signature is detached and the document was not given",
+                            None,
+                        );
+                        return;
+                    }
+                    Some(d) if d.as_bytes() == a.message_digest.as_slice() => {
+                        self.pass(
+                            CheckKind::MessageDigest,
+                            format!("{digest_algorithm} {}", d.to_hex()),
+                        );
+                    }
+                    Some(d) => self.fail(
+                        CheckKind::MessageDigest,
+                        SubIndication::HashFailure,
+                        format!(
+                            "the document's {digest_algorithm} is {}, the signed digest differs",
+                            d.to_hex()
+                        ),
+                        None,
+                    ),
+                }
+                match set.to_der() {
+                    Ok(bytes) => bytes,
+                    Err(_) => {
+                        self.fail(
+                            CheckKind::Format,
+                            SubIndication::FormatFailure,
+                            "signed attributes do not re-encode",
+                            None,
+                        );
+                        return;
+                    }
+                }
+            }
+            _ => match doc {
+                Document::Bytes(b) => {
+                    self.skip(CheckKind::MessageDigest, "no signed attributes");
+                    b.to_vec()
+                }
+                _ => {
+                    self.fail(
+                        CheckKind::MessageDigest,
+                        SubIndication::SignedDataNotFound,
+                        "without signed attributes the document bytes are needed",
+                        None,
+                    );
+                    return;
+                }
+            },
+        };
+        let verified = cert.public_key().and_then(|key| {
+            key.verify(
+                algorithm,
+                &signed_bytes,
+                si.signature.as_bytes(),
+                &v.policy.algorithms,
+            )
+        });
+        match verified {
+            Ok(()) => self.pass(CheckKind::SignatureValue, "verifies with the signer's key"),
+            Err(e) => self.fail(
+                CheckKind::SignatureValue,
+                SubIndication::SigCryptoFailure,
+                "does not verify with the signer's key",
+                Some(e),
+            ),
+        }
+
+        // The claimed signing time against the certificate.
+        let claimed = self.report.claimed_signing_time;
+        match claimed {
+            Some(t) if t < cert.not_before() => self.fail(
+                CheckKind::SigningTime,
+                SubIndication::NotYetValid,
+                format!(
+                    "claimed signing time {t} is before the certificate's notBefore {}",
+                    cert.not_before()
+                ),
+                None,
+            ),
+            Some(t) => self.pass(CheckKind::SigningTime, format!("{t} (claimed, not proven)")),
+            None => self.skip(CheckKind::SigningTime, "no signing-time attribute"),
+        }
+
+        // The certificate path.
+        let (time, source) = match (v.policy.time, claimed) {
+            (ValidationTime::ClaimedSigningTime { .. }, Some(t)) => {
+                (t, TimeSource::ClaimedSigningTime)
+            }
+            (ValidationTime::ClaimedSigningTime { fallback }, None) => {
+                (fallback, TimeSource::Given)
+            }
+            (ValidationTime::Given(t), _) => (t, TimeSource::Given),
+        };
+        self.report.validation_time = time;
+        self.report.validation_time_source = source;
+        let intermediates: Vec<Certificate> =
+            pool.iter().filter(|c| **c != cert).cloned().collect();
+        match PathValidator::new(v.anchors)
+            .purpose(v.policy.purpose)
+            .algorithm_policy(v.policy.algorithms)
+            .validate(&cert, &intermediates, time)
+        {
+            Ok(path) => {
+                self.report.chain = path.chain().to_vec();
+                if path.anchor() != &cert {
+                    self.report.chain.push(path.anchor().clone());
+                }
+                self.pass(
+                    CheckKind::CertificatePath,
+                    format!("valid at {time} to {}", path.anchor().subject()),
+                );
+            }
+            Err(e) => {
+                let sub = path_sub_indication(&e);
+                self.fail(CheckKind::CertificatePath, sub, e.to_string(), Some(e));
+            }
+        }
+    }
+}
+
+/// Maps a path-validation error to its ETSI EN 319 102-1 sub-indication.
+fn path_sub_indication(e: &Error) -> SubIndication {
+    match e {
+        Error::Expired { .. } | Error::NotYetValid { .. } => SubIndication::OutOfBoundsNoPoe,
+        Error::UnknownIssuer { .. }
+        | Error::UntrustedSelfSigned { .. }
+        | Error::PathTooLong { .. }
+        | Error::BudgetExceeded { .. } => SubIndication::NoCertificateChainFound,
+        Error::DisallowedAlgorithm { .. }
+        | Error::WeakRsaKey { .. }
+        | Error::UnusablePublicKey { .. } => SubIndication::CryptoConstraintsFailureNoPoe,
+        Error::NotCa { .. }
+        | Error::PathLenExceeded { .. }
+        | Error::MissingKeyCertSign { .. }
+        | Error::UnknownCriticalExtension { .. }
+        | Error::UnprocessedConstraint { .. }
+        | Error::KeyUsageNotAllowed { .. } => SubIndication::ChainConstraintsFailure,
+        _ => SubIndication::CertificateChainGeneralFailure,
+    }
+}
+
+/// The document's digest with `algorithm`, if the document (or that digest) is at hand.
+fn document_digest(doc: &Document<'_>, algorithm: DigestAlgorithm) -> Option<Digest> {
+    match doc {
+        Document::Bytes(b) => Some(digest(algorithm, b)),
+        Document::Digests(list) => list.iter().find(|d| d.algorithm() == algorithm).cloned(),
+        Document::Missing => None,
+    }
+}
+
+/// The signature algorithm of a SignerInfo. CMS writers put either the full signature
+/// algorithm or, for RSA PKCS#1 v1.5, plain `rsaEncryption` with the hash in
+/// digestAlgorithm (RFC 5754 section 3.2; OpenSSL does the latter).
+fn signature_algorithm(
+    si: &SignerInfo,
+    digest_algorithm: DigestAlgorithm,
+    cert: &Certificate,
+) -> Result<SignatureAlgorithm, Error> {
+    let key = cert.public_key()?;
+    if si.signature_algorithm.oid == RSA_ENCRYPTION {
+        return match digest_algorithm {
+            DigestAlgorithm::Sha1 => Ok(SignatureAlgorithm::RsaPkcs1Sha1ForLegacyUseOnly),
+            DigestAlgorithm::Sha256 => Ok(SignatureAlgorithm::RsaPkcs1Sha256),
+            DigestAlgorithm::Sha384 => Ok(SignatureAlgorithm::RsaPkcs1Sha384),
+            DigestAlgorithm::Sha512 => Ok(SignatureAlgorithm::RsaPkcs1Sha512),
+        };
+    }
+    let der_bytes = si
+        .signature_algorithm
+        .to_der()
+        .map_err(|_| Error::invalid_der(crate::error::Object::AlgorithmIdentifier))?;
+    SignatureAlgorithm::from_algorithm_identifier_der(&der_bytes, key)
+}
+
+/// Finds the certificate a SignerIdentifier names.
+fn find_signer(sid: &SignerIdentifier, pool: &[Certificate]) -> Option<Certificate> {
+    match sid {
+        SignerIdentifier::IssuerAndSerialNumber(isn) => {
+            let issuer_der = isn.issuer.to_der().ok()?;
+            let issuer = Name::from_der(&issuer_der).ok();
+            pool.iter()
+                .find(|c| {
+                    c.serial() == isn.serial_number.as_bytes()
+                        && (c.issuer().der() == issuer_der.as_slice()
+                            || issuer.as_ref().is_some_and(|n| n.matches(c.issuer())))
+                })
+                .cloned()
+        }
+        SignerIdentifier::SubjectKeyIdentifier(ski) => pool
+            .iter()
+            .find(|c| c.subject_key_id() == Some(ski.0.as_bytes()))
+            .cloned(),
+    }
+}
+
+/// The signed attributes kyso reads, checked for the structure RFC 5652 section 5.3 and
+/// RFC 5035 require.
+struct SignedAttributes {
+    message_digest: Vec<u8>,
+    signing_time: Option<Time>,
+    signing_certificate: Option<SigningCertificateBinding>,
+    commitment_type: Option<CommitmentType>,
+}
+
+enum SigningCertificateBinding {
+    V2(SigningCertificateV2),
+    V1(SigningCertificateV1),
+}
+
+impl SignedAttributes {
+    fn read<'x>(
+        attrs: impl Iterator<Item = &'x Attribute>,
+        econtent_type: ObjectIdentifier,
+    ) -> Result<Self, String> {
+        let mut by_oid: HashMap<ObjectIdentifier, &Attribute> = HashMap::new();
+        for a in attrs {
+            if by_oid.insert(a.oid, a).is_some() {
+                return Err(format!("attribute {} appears more than once", a.oid));
+            }
+        }
+        let single = |oid: ObjectIdentifier, name: &str| -> Result<Option<&der::Any>, String> {
+            match by_oid.get(&oid) {
+                None => Ok(None),
+                Some(a) if a.values.len() == 1 => Ok(a.values.iter().next()),
+                Some(_) => Err(format!("the {name} attribute must have exactly one value")),
+            }
+        };
+        let content_type = single(CONTENT_TYPE, "content-type")?
+            .ok_or("the content-type attribute is missing")?
+            .decode_as::<ObjectIdentifier>()
+            .map_err(|_| "the content-type attribute is malformed".to_owned())?;
+        if content_type != econtent_type {
+            return Err(format!(
+                "the content-type attribute ({content_type}) differs from the content type ({econtent_type})"
+            ));
+        }
+        let message_digest = single(MESSAGE_DIGEST, "message-digest")?
+            .ok_or("the message-digest attribute is missing")?
+            .decode_as::<OctetString>()
+            .map_err(|_| "the message-digest attribute is malformed".to_owned())?
+            .into_bytes()
+            .into_vec();
+        let signing_time = match single(SIGNING_TIME, "signing-time")? {
+            None => None,
+            Some(any) => {
+                let t = x509_cert::time::Time::from_der(
+                    &any.to_der()
+                        .map_err(|_| "the signing-time attribute is malformed")?,
+                )
+                .map_err(|_| "the signing-time attribute is malformed".to_owned())?;
+                let secs = i64::try_from(t.to_unix_duration().as_secs())
+                    .map_err(|_| "the signing-time attribute is out of range".to_owned())?;
+                Some(Time::from_unix(secs))
+            }
+        };
+        let v2 = single(SIGNING_CERTIFICATE_V2, "signing-certificate-v2")?;
+        let v1 = single(SIGNING_CERTIFICATE, "signing-certificate")?;
+        let signing_certificate = match (v2, v1) {
+            (Some(any), _) => Some(SigningCertificateBinding::V2(
+                any.decode_as()
+                    .map_err(|_| "the signing-certificate-v2 attribute is malformed".to_owned())?,
+            )),
+            (None, Some(any)) => Some(SigningCertificateBinding::V1(
+                any.decode_as()
+                    .map_err(|_| "the signing-certificate attribute is malformed".to_owned())?,
+            )),
+            (None, None) => None,
+        };
+        let commitment_type = match single(COMMITMENT_TYPE, "commitment-type-indication")? {
+            None => None,
+            Some(any) => {
+                let cti: CommitmentTypeIndication = any.decode_as().map_err(|_| {
+                    "the commitment-type-indication attribute is malformed".to_owned()
+                })?;
+                CommitmentType::from_oid(&cti.commitment_type_id)
+            }
+        };
+        Ok(SignedAttributes {
+            message_digest,
+            signing_time,
+            signing_certificate,
+            commitment_type,
+        })
+    }
+}
+
+impl SigningCertificateBinding {
+    /// Whether the first ESSCertID (the signer's, RFC 5035 section 3) names `cert`.
+    fn matches(&self, cert: &Certificate) -> Result<String, String> {
+        let (alg, hash, issuer_serial) = match self {
+            SigningCertificateBinding::V2(v2) => {
+                let id = v2
+                    .certs
+                    .first()
+                    .ok_or("the signing-certificate-v2 attribute is empty")?;
+                let alg = match &id.hash_algorithm {
+                    None => DigestAlgorithm::Sha256,
+                    Some(a) => DigestAlgorithm::from_oid(&a.oid).map_err(|_| {
+                        format!("unsupported hash {} in signing-certificate-v2", a.oid)
+                    })?,
+                };
+                (alg, id.cert_hash.as_bytes(), id.issuer_serial.as_ref())
+            }
+            SigningCertificateBinding::V1(v1) => {
+                let id = v1
+                    .certs
+                    .first()
+                    .ok_or("the signing-certificate attribute is empty")?;
+                (
+                    DigestAlgorithm::Sha1,
+                    id.cert_hash.as_bytes(),
+                    id.issuer_serial.as_ref(),
+                )
+            }
+        };
+        if digest(alg, cert.der()).as_bytes() != hash {
+            return Err(format!(
+                "the {alg} hash in the signing-certificate attribute is not the signer certificate's"
+            ));
+        }
+        if let Some(is) = issuer_serial {
+            let serial_ok = is.serial_number.as_bytes() == cert.serial();
+            let issuer_ok = is.issuer.iter().any(|g| match g {
+                GeneralName::DirectoryName(n) => n
+                    .to_der()
+                    .ok()
+                    .and_then(|d| Name::from_der(&d).ok())
+                    .is_some_and(|n| n.matches(cert.issuer())),
+                _ => false,
+            });
+            if !(serial_ok && issuer_ok) {
+                return Err("the issuer and serial in the signing-certificate attribute are not the signer certificate's".to_owned());
+            }
+        }
+        Ok(format!("binds the signer certificate ({alg})"))
+    }
+}

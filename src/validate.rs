@@ -1,0 +1,11 @@
+//! Validation reports in the terms of ETSI EN 319 102-1, and the policy a validation
+//! applies.
+
+mod policy;
+mod report;
+
+pub use policy::{ValidationPolicy, ValidationTime};
+pub use report::{
+    Check, CheckKind, Indication, Outcome, SignerReport, SubIndication, TimeSource,
+    ValidationReport,
+};

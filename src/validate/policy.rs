@@ -1,0 +1,81 @@
+//! What a validation accepts.
+
+use crate::key::AlgorithmPolicy;
+use crate::path::KeyPurpose;
+use crate::time::Time;
+
+/// Which time certificate paths are validated at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ValidationTime {
+    /// The time given (usually now). The safe default: a claimed signing time is only the
+    /// signer's word until a timestamp proves it.
+    Given(Time),
+    /// The signing time the signer claims, when the signature has one, else the time given.
+    /// Use it for documents whose signing time is vouched for elsewhere (an archive that
+    /// recorded the arrival time, for example); the report says which time was used.
+    ClaimedSigningTime {
+        /// The time used when the signature claims none.
+        fallback: Time,
+    },
+}
+
+/// What a signature validation accepts: algorithms and key sizes, the key usage the signing
+/// certificate must allow, and the validation time.
+///
+/// ```
+/// use kyso::{Time, ValidationPolicy};
+/// let policy = ValidationPolicy::at(Time::from_utc(2026, 6, 1, 0, 0, 0)?);
+/// # Ok::<(), kyso::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidationPolicy {
+    /// Accepted algorithms and key sizes. Default: no SHA-1, RSA of 2048 bits or more.
+    pub algorithms: AlgorithmPolicy,
+    /// What the signing certificate's key usage must allow. Default: document signing
+    /// (digitalSignature or nonRepudiation).
+    pub purpose: KeyPurpose,
+    /// The validation time.
+    pub time: ValidationTime,
+    /// Whether a signer without an ESS signing-certificate(-v2) attribute fails
+    /// (INDETERMINATE / SIG_CONSTRAINTS_FAILURE), as CAdES requires. Default: false, so that
+    /// plain CMS signatures (`openssl cms -sign` without `-cades`) verify, with a warning.
+    pub require_signing_certificate_attribute: bool,
+}
+
+impl ValidationPolicy {
+    /// The default policy, validating at `time`.
+    pub fn at(time: Time) -> Self {
+        ValidationPolicy {
+            algorithms: AlgorithmPolicy::default(),
+            purpose: KeyPurpose::DocumentSigning,
+            time: ValidationTime::Given(time),
+            require_signing_certificate_attribute: false,
+        }
+    }
+
+    /// The default policy, validating at the current system time.
+    pub fn now() -> Self {
+        ValidationPolicy::at(Time::now())
+    }
+
+    /// Validates at the claimed signing time when there is one, else at `fallback`.
+    #[must_use]
+    pub fn at_claimed_signing_time(mut self, fallback: Time) -> Self {
+        self.time = ValidationTime::ClaimedSigningTime { fallback };
+        self
+    }
+
+    /// Sets the algorithm policy.
+    #[must_use]
+    pub fn with_algorithms(mut self, algorithms: AlgorithmPolicy) -> Self {
+        self.algorithms = algorithms;
+        self
+    }
+
+    /// Requires the CAdES signing-certificate attribute.
+    #[must_use]
+    pub fn require_signing_certificate_attribute(mut self) -> Self {
+        self.require_signing_certificate_attribute = true;
+        self
+    }
+}

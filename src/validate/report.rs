@@ -1,0 +1,559 @@
+//! The validation report: one verdict per signer, as ETSI EN 319 102-1 states them, with who
+//! signed, when, the chain, and every check performed.
+
+use crate::cert::{Certificate, Identity};
+use crate::digest::DigestAlgorithm;
+use crate::error::Error;
+use crate::key::SignatureAlgorithm;
+use crate::time::Time;
+
+/// The main indication of ETSI EN 319 102-1 section 5.1.3.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub enum Indication {
+    /// Every check passed: the signature is valid under the policy.
+    TotalPassed,
+    /// The available information is not enough to say (missing certificate, chain, proof of
+    /// time, an algorithm or constraint the policy refuses...).
+    Indeterminate,
+    /// The signature is proven invalid (document changed, signature value wrong, malformed).
+    TotalFailed,
+}
+
+impl Indication {
+    /// The ETSI name: `TOTAL-PASSED`, `INDETERMINATE`, `TOTAL-FAILED`.
+    pub fn etsi_name(self) -> &'static str {
+        match self {
+            Indication::TotalPassed => "TOTAL-PASSED",
+            Indication::Indeterminate => "INDETERMINATE",
+            Indication::TotalFailed => "TOTAL-FAILED",
+        }
+    }
+}
+
+impl core::fmt::Display for Indication {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.etsi_name())
+    }
+}
+
+/// The sub-indications of ETSI EN 319 102-1 section 5.1.3 that kyso reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub enum SubIndication {
+    /// TOTAL-FAILED: the signature is not conformant to the format (undecodable, missing or
+    /// repeated mandatory attributes, inconsistent content types).
+    FormatFailure,
+    /// TOTAL-FAILED: the document's hash does not match the signed message digest.
+    HashFailure,
+    /// TOTAL-FAILED: the signature value does not verify with the signer's key.
+    SigCryptoFailure,
+    /// TOTAL-FAILED: the signing certificate was revoked before the (proven) signing time.
+    Revoked,
+    /// TOTAL-FAILED: the signing certificate expired before the (proven) signing time.
+    Expired,
+    /// TOTAL-FAILED: the claimed signing time lies before the signing certificate's
+    /// notBefore.
+    NotYetValid,
+    /// INDETERMINATE: a constraint on the signature or its attributes is not met.
+    SigConstraintsFailure,
+    /// INDETERMINATE: a constraint on the certificate chain is not met (CA flags, path
+    /// length, key usage, critical extensions).
+    ChainConstraintsFailure,
+    /// INDETERMINATE: the chain could not be validated for another reason (a certificate
+    /// signature does not verify, names do not chain).
+    CertificateChainGeneralFailure,
+    /// INDETERMINATE: an algorithm or key size is refused or unsupported.
+    CryptoConstraintsFailure,
+    /// INDETERMINATE: an algorithm or key size is refused, and no proof of existence before
+    /// it became unreliable is available.
+    CryptoConstraintsFailureNoPoe,
+    /// INDETERMINATE: the signing certificate is not in the signature or among the
+    /// certificates given, or does not match the signing-certificate attribute.
+    NoSigningCertificateFound,
+    /// INDETERMINATE: no path to a trust anchor.
+    NoCertificateChainFound,
+    /// INDETERMINATE: the signing certificate is revoked and there is no proof the signature
+    /// existed before.
+    RevokedNoPoe,
+    /// INDETERMINATE: a CA certificate of the chain is revoked, without proof of existence.
+    RevokedCaNoPoe,
+    /// INDETERMINATE: the validation time is outside a certificate's validity period, and
+    /// there is no proof the signature existed within it.
+    OutOfBoundsNoPoe,
+    /// INDETERMINATE: as `OutOfBoundsNoPoe`, but the certificate is known not to be revoked.
+    OutOfBoundsNotRevoked,
+    /// INDETERMINATE: no proof of existence is available where one is needed.
+    NoPoe,
+    /// INDETERMINATE: revocation information is not yet available; try later.
+    TryLater,
+    /// INDETERMINATE: the signed data (the document) was not given.
+    SignedDataNotFound,
+}
+
+impl SubIndication {
+    /// The ETSI name: `HASH_FAILURE`, `OUT_OF_BOUNDS_NO_POE`...
+    pub fn etsi_name(self) -> &'static str {
+        use SubIndication::*;
+        match self {
+            FormatFailure => "FORMAT_FAILURE",
+            HashFailure => "HASH_FAILURE",
+            SigCryptoFailure => "SIG_CRYPTO_FAILURE",
+            Revoked => "REVOKED",
+            Expired => "EXPIRED",
+            NotYetValid => "NOT_YET_VALID",
+            SigConstraintsFailure => "SIG_CONSTRAINTS_FAILURE",
+            ChainConstraintsFailure => "CHAIN_CONSTRAINTS_FAILURE",
+            CertificateChainGeneralFailure => "CERTIFICATE_CHAIN_GENERAL_FAILURE",
+            CryptoConstraintsFailure => "CRYPTO_CONSTRAINTS_FAILURE",
+            CryptoConstraintsFailureNoPoe => "CRYPTO_CONSTRAINTS_FAILURE_NO_POE",
+            NoSigningCertificateFound => "NO_SIGNING_CERTIFICATE_FOUND",
+            NoCertificateChainFound => "NO_CERTIFICATE_CHAIN_FOUND",
+            RevokedNoPoe => "REVOKED_NO_POE",
+            RevokedCaNoPoe => "REVOKED_CA_NO_POE",
+            OutOfBoundsNoPoe => "OUT_OF_BOUNDS_NO_POE",
+            OutOfBoundsNotRevoked => "OUT_OF_BOUNDS_NOT_REVOKED",
+            NoPoe => "NO_POE",
+            TryLater => "TRY_LATER",
+            SignedDataNotFound => "SIGNED_DATA_NOT_FOUND",
+        }
+    }
+
+    /// The main indication this sub-indication belongs to.
+    pub fn indication(self) -> Indication {
+        use SubIndication::*;
+        match self {
+            FormatFailure | HashFailure | SigCryptoFailure | Revoked | Expired | NotYetValid => {
+                Indication::TotalFailed
+            }
+            _ => Indication::Indeterminate,
+        }
+    }
+}
+
+impl core::fmt::Display for SubIndication {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.etsi_name())
+    }
+}
+
+/// A check the validation performed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub enum CheckKind {
+    /// The SignerInfo's structure and mandatory attributes.
+    Format,
+    /// The signer's certificate was found (by issuer and serial, or key identifier).
+    SignerCertificate,
+    /// The ESS signing-certificate(-v2) attribute binds that certificate.
+    SigningCertificateAttribute,
+    /// The content-type attribute matches the encapsulated content type.
+    ContentType,
+    /// The document's digest equals the message-digest attribute.
+    MessageDigest,
+    /// The signature algorithm is known and allowed by the policy.
+    Algorithm,
+    /// The signature value verifies with the signer's key.
+    SignatureValue,
+    /// The claimed signing time is consistent with the signing certificate.
+    SigningTime,
+    /// The certificate path to a trust anchor validates at the validation time (including
+    /// the key usage for signing).
+    CertificatePath,
+}
+
+impl CheckKind {
+    /// A short English name.
+    pub fn name(self) -> &'static str {
+        match self {
+            CheckKind::Format => "format",
+            CheckKind::SignerCertificate => "signer certificate",
+            CheckKind::SigningCertificateAttribute => "signing-certificate attribute",
+            CheckKind::ContentType => "content type",
+            CheckKind::MessageDigest => "message digest",
+            CheckKind::Algorithm => "algorithm",
+            CheckKind::SignatureValue => "signature value",
+            CheckKind::SigningTime => "signing time",
+            CheckKind::CertificatePath => "certificate path",
+        }
+    }
+}
+
+/// How a check ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub enum Outcome {
+    /// It passed.
+    Passed,
+    /// It failed.
+    Failed,
+    /// It could not be performed or did not apply (for example no signed attributes).
+    Skipped,
+}
+
+/// One check and its outcome, with a sentence saying what was found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Check {
+    /// What was checked.
+    pub kind: CheckKind,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// What was found.
+    pub detail: String,
+}
+
+/// Where the validation time came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub enum TimeSource {
+    /// The time the caller gave.
+    Given,
+    /// The signing time the signer claimed (signingTime attribute), as the policy asked.
+    ClaimedSigningTime,
+}
+
+/// The verdict on one signer of a signature.
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct SignerReport {
+    /// The main indication.
+    pub indication: Indication,
+    /// The sub-indication, for INDETERMINATE and TOTAL-FAILED.
+    pub sub_indication: Option<SubIndication>,
+    /// Who signed, read from the signing certificate, if it was found.
+    pub identity: Option<Identity>,
+    /// The signing certificate, if it was found.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub signer_certificate: Option<Certificate>,
+    /// The signing time the signer claims (signingTime attribute); not proven.
+    pub claimed_signing_time: Option<Time>,
+    /// The time the certificate path was validated at.
+    pub validation_time: Time,
+    /// Where the validation time came from.
+    pub validation_time_source: TimeSource,
+    /// The validated chain, end entity first, anchor last (empty if none validated).
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub chain: Vec<Certificate>,
+    /// The digest algorithm of the signer.
+    pub digest_algorithm: Option<DigestAlgorithm>,
+    /// The signature algorithm of the signer.
+    pub signature_algorithm: Option<SignatureAlgorithm>,
+    /// The commitment the signer states (commitment-type-indication), if any.
+    pub commitment_type: Option<crate::cms::CommitmentType>,
+    /// Every check performed, in order.
+    pub checks: Vec<Check>,
+    /// Things that did not change the verdict but that a reader should know.
+    pub warnings: Vec<String>,
+    /// The error behind a failed verdict.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub error: Option<Error>,
+}
+
+impl SignerReport {
+    /// Whether this signer's verdict is TOTAL-PASSED.
+    pub fn is_passed(&self) -> bool {
+        self.indication == Indication::TotalPassed
+    }
+
+    /// The subjects of the validated chain, end entity first, as RFC 4514 strings.
+    pub fn chain_subjects(&self) -> Vec<String> {
+        self.chain.iter().map(|c| c.subject().to_string()).collect()
+    }
+
+    pub(crate) fn check(&mut self, kind: CheckKind, outcome: Outcome, detail: impl Into<String>) {
+        self.checks.push(Check {
+            kind,
+            outcome,
+            detail: detail.into(),
+        });
+    }
+}
+
+/// The verdict on a whole signature: one [`SignerReport`] per SignerInfo.
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct ValidationReport {
+    /// One report per signer, in the order of the SignedData.
+    pub signers: Vec<SignerReport>,
+    /// Set when the signature as a whole could not be read; there are then no signers.
+    pub format_error: Option<String>,
+}
+
+impl ValidationReport {
+    pub(crate) fn format_failure(error: &Error) -> Self {
+        ValidationReport {
+            signers: Vec::new(),
+            format_error: Some(error.to_string()),
+        }
+    }
+
+    /// The overall indication: the worst of the signers' (TOTAL-FAILED, then INDETERMINATE,
+    /// then TOTAL-PASSED). A signature that could not be read, or has no signer, is
+    /// TOTAL-FAILED.
+    pub fn indication(&self) -> Indication {
+        if self.format_error.is_some() || self.signers.is_empty() {
+            return Indication::TotalFailed;
+        }
+        self.signers
+            .iter()
+            .map(|s| s.indication)
+            .max()
+            .unwrap_or(Indication::TotalFailed)
+    }
+
+    /// The sub-indication that goes with [`ValidationReport::indication`]: the first worst
+    /// signer's.
+    pub fn sub_indication(&self) -> Option<SubIndication> {
+        if self.format_error.is_some() || self.signers.is_empty() {
+            return Some(SubIndication::FormatFailure);
+        }
+        let worst = self.indication();
+        self.signers
+            .iter()
+            .find(|s| s.indication == worst)
+            .and_then(|s| s.sub_indication)
+    }
+
+    /// Whether every signer is TOTAL-PASSED.
+    pub fn is_passed(&self) -> bool {
+        self.indication() == Indication::TotalPassed
+    }
+
+    /// The report as JSON (no feature needed).
+    pub fn to_json(&self) -> String {
+        let mut j = Json::default();
+        j.open('{');
+        j.key("indication");
+        j.string(self.indication().etsi_name());
+        j.key("sub_indication");
+        j.opt_string(self.sub_indication().map(|s| s.etsi_name()));
+        j.key("format_error");
+        j.opt_string(self.format_error.as_deref());
+        j.key("signers");
+        j.open('[');
+        for s in &self.signers {
+            j.item();
+            signer_json(&mut j, s);
+        }
+        j.close(']');
+        j.close('}');
+        j.out
+    }
+}
+
+fn signer_json(j: &mut Json, s: &SignerReport) {
+    j.open('{');
+    j.key("indication");
+    j.string(s.indication.etsi_name());
+    j.key("sub_indication");
+    j.opt_string(s.sub_indication.map(|x| x.etsi_name()));
+    j.key("signer");
+    match &s.identity {
+        None => j.raw("null"),
+        Some(id) => {
+            j.open('{');
+            j.key("common_name");
+            j.opt_string(id.common_name.as_deref());
+            j.key("organization");
+            j.opt_string(id.organization.as_deref());
+            j.key("cccd");
+            j.opt_string(id.cccd());
+            j.key("cmnd");
+            j.opt_string(id.cmnd());
+            j.key("passport");
+            j.opt_string(id.passport());
+            j.key("tax_code");
+            let tax = id.tax_code().map(|(code, branch)| match branch {
+                Some(b) => format!("{code}-{b}"),
+                None => code.to_owned(),
+            });
+            j.opt_string(tax.as_deref());
+            j.key("budget_unit");
+            j.opt_string(id.budget_unit());
+            j.key("locality");
+            j.opt_string(id.locality.as_deref());
+            j.key("state");
+            j.opt_string(id.state.as_deref());
+            j.key("country");
+            j.opt_string(id.country.as_deref());
+            j.close('}');
+        }
+    }
+    j.key("claimed_signing_time");
+    let claimed = s.claimed_signing_time.map(|t| t.to_string());
+    j.opt_string(claimed.as_deref());
+    j.key("validation_time");
+    j.string(&s.validation_time.to_string());
+    j.key("validation_time_source");
+    j.string(match s.validation_time_source {
+        TimeSource::Given => "given",
+        TimeSource::ClaimedSigningTime => "claimed-signing-time",
+    });
+    j.key("digest_algorithm");
+    j.opt_string(s.digest_algorithm.map(|d| d.name()));
+    j.key("signature_algorithm");
+    j.opt_string(s.signature_algorithm.map(|a| a.name()));
+    j.key("commitment_type");
+    let commitment = s.commitment_type.map(|c| c.to_string());
+    j.opt_string(commitment.as_deref());
+    j.key("chain");
+    j.open('[');
+    for subject in s.chain_subjects() {
+        j.item();
+        j.string(&subject);
+    }
+    j.close(']');
+    j.key("checks");
+    j.open('[');
+    for c in &s.checks {
+        j.item();
+        j.open('{');
+        j.key("check");
+        j.string(c.kind.name());
+        j.key("outcome");
+        j.string(match c.outcome {
+            Outcome::Passed => "passed",
+            Outcome::Failed => "failed",
+            Outcome::Skipped => "skipped",
+        });
+        j.key("detail");
+        j.string(&c.detail);
+        j.close('}');
+    }
+    j.close(']');
+    j.key("warnings");
+    j.open('[');
+    for w in &s.warnings {
+        j.item();
+        j.string(w);
+    }
+    j.close(']');
+    j.close('}');
+}
+
+/// A small JSON writer: objects, arrays, strings with RFC 8259 escaping.
+#[derive(Default)]
+struct Json {
+    out: String,
+    /// Whether the current container already has an element.
+    first: Vec<bool>,
+}
+
+impl Json {
+    fn open(&mut self, c: char) {
+        self.out.push(c);
+        self.first.push(true);
+    }
+    fn close(&mut self, c: char) {
+        self.out.push(c);
+        self.first.pop();
+    }
+    fn item(&mut self) {
+        if let Some(first) = self.first.last_mut() {
+            if !*first {
+                self.out.push(',');
+            }
+            *first = false;
+        }
+    }
+    fn key(&mut self, k: &str) {
+        self.item();
+        self.string(k);
+        self.out.push(':');
+    }
+    fn raw(&mut self, s: &str) {
+        self.out.push_str(s);
+    }
+    fn opt_string(&mut self, s: Option<&str>) {
+        match s {
+            Some(s) => self.string(s),
+            None => self.raw("null"),
+        }
+    }
+    fn string(&mut self, s: &str) {
+        use core::fmt::Write as _;
+        self.out.push('"');
+        for c in s.chars() {
+            match c {
+                '"' => self.out.push_str("\\\""),
+                '\\' => self.out.push_str("\\\\"),
+                '\n' => self.out.push_str("\\n"),
+                '\r' => self.out.push_str("\\r"),
+                '\t' => self.out.push_str("\\t"),
+                c if u32::from(c) < 0x20 => {
+                    let _ = write!(self.out, "\\u{:04x}", u32::from(c));
+                }
+                c => self.out.push(c),
+            }
+        }
+        self.out.push('"');
+    }
+}
+
+impl core::fmt::Display for ValidationReport {
+    /// A readable summary: the overall verdict, then each signer with who, when, the chain
+    /// and the checks.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "Signature: {}", self.indication())?;
+        if let Some(sub) = self.sub_indication() {
+            write!(f, " / {sub}")?;
+        }
+        writeln!(f)?;
+        if let Some(e) = &self.format_error {
+            writeln!(f, "  cannot read the signature: {e}")?;
+        }
+        for (i, s) in self.signers.iter().enumerate() {
+            write!(f, "Signer {}: {}", i + 1, s.indication)?;
+            if let Some(sub) = s.sub_indication {
+                write!(f, " / {sub}")?;
+            }
+            writeln!(f)?;
+            match &s.identity {
+                Some(id) => writeln!(f, "  who:      {id}")?,
+                None => writeln!(f, "  who:      (signing certificate not found)")?,
+            }
+            match s.claimed_signing_time {
+                Some(t) => writeln!(f, "  signed:   {t} (claimed by the signer)")?,
+                None => writeln!(f, "  signed:   (no signing time)")?,
+            }
+            writeln!(
+                f,
+                "  checked:  at {} ({})",
+                s.validation_time,
+                match s.validation_time_source {
+                    TimeSource::Given => "time given by the caller",
+                    TimeSource::ClaimedSigningTime => "claimed signing time",
+                }
+            )?;
+            if let Some(a) = s.signature_algorithm {
+                writeln!(f, "  algorithm: {a}")?;
+            }
+            if let Some(c) = s.commitment_type {
+                writeln!(f, "  commits:  {c}")?;
+            }
+            for (k, c) in s.chain.iter().enumerate() {
+                let role = if k + 1 == s.chain.len() {
+                    "anchor"
+                } else {
+                    "chain"
+                };
+                writeln!(f, "  {role}:    {}", c.subject())?;
+            }
+            for c in &s.checks {
+                let mark = match c.outcome {
+                    Outcome::Passed => "ok  ",
+                    Outcome::Failed => "FAIL",
+                    Outcome::Skipped => "skip",
+                };
+                writeln!(f, "  [{mark}] {}: {}", c.kind.name(), c.detail)?;
+            }
+            for w in &s.warnings {
+                writeln!(f, "  warning: {w}")?;
+            }
+        }
+        Ok(())
+    }
+}
