@@ -19,6 +19,7 @@ const STREAM_BUFFER_SIZE: usize = 64 * 1024;
 
 /// A hash algorithm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub enum DigestAlgorithm {
     /// SHA-1. Broken for collision resistance: kyso uses it only to verify legacy data

@@ -960,3 +960,21 @@ fn split_smime(message: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
     let b64 = signature_part[b64_start..].trim().as_bytes().to_vec();
     Some((canonical, b64))
 }
+
+/// With the `serde` feature, the report serialises (here to JSON through serde_json).
+#[cfg(feature = "serde")]
+#[test]
+fn report_serialises_with_serde() {
+    let cms = kyso_signature();
+    let report = verify(&cms, Some(&document()));
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["signers"][0]["indication"], "TotalPassed");
+    assert_eq!(
+        json["signers"][0]["identity"]["common_name"],
+        "Nguyễn Văn An"
+    );
+    assert_eq!(
+        json["signers"][0]["claimed_signing_time"],
+        "2026-06-01T08:30:00Z"
+    );
+}

@@ -10,6 +10,7 @@ use crate::oid;
 /// A value is typed only when it has the form the identifier requires; anything else is kept
 /// verbatim as [`VnIdentifier::Unrecognized`], never guessed at.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub enum VnIdentifier {
     /// `CCCD:` citizen identity card number (căn cước công dân), 12 digits.
@@ -92,6 +93,7 @@ impl core::fmt::Display for VnIdentifier {
 ///
 /// Names are the UTF-8 text of the certificate, unchanged ("Nguyễn Văn An").
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Identity {
     /// commonName: the person's full name, or the organisation's name for a seal.

@@ -15,6 +15,7 @@ use crate::oid;
 /// kyso therefore resolves an identifier together with the key that is to verify
 /// ([`SignatureAlgorithm::from_algorithm_identifier_der`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub enum SignatureAlgorithm {
     /// RSA PKCS#1 v1.5 with SHA-1: verification of legacy data only, and only under
