@@ -4,7 +4,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 vectors="$here/../test-vectors"
-for target in certificate_der pem_bundle private_key path_validation; do
+for target in certificate_der pem_bundle private_key path_validation cms_verify; do
   mkdir -p "$here/corpus/$target"
 done
 # DER certificates: the .der files, and the DER inside every PEM certificate.
@@ -15,4 +15,5 @@ for f in "$vectors"/pki/*.pem "$vectors"/bad/*.pem; do
   cp "$f" "$here/corpus/path_validation/"
 done
 for f in "$vectors"/keys/* "$vectors"/bad/keys/*; do cp "$f" "$here/corpus/private_key/"; done
+for f in "$vectors"/cms/*; do cp "$f" "$here/corpus/cms_verify/"; done
 echo "seeded $(find "$here/corpus" -type f | wc -l) files"

@@ -6,7 +6,10 @@
 
 #![allow(dead_code)]
 
-use kyso::{Certificate, PathValidator, SoftwareSigner, Time, TrustStore};
+use kyso::{
+    Certificate, PathValidator, SignedCms, SoftwareSigner, Time, TrustStore, ValidationPolicy,
+    Verifier,
+};
 
 /// One DER certificate.
 pub fn certificate_der(data: &[u8]) {
@@ -48,6 +51,30 @@ pub fn path_validation(data: &[u8]) {
         TrustStore::from_certificates(rest.iter().filter(|c| c.is_self_issued()).cloned());
     let time = Time::from_unix(1_780_272_000);
     let _ = PathValidator::new(&anchors).validate(leaf, rest, time);
+}
+
+/// A CMS signature (DER, PEM or base64) validated against the test root over the sample
+/// document, then re-encoded if it parsed.
+pub fn cms_verify(data: &[u8]) {
+    let root: &[u8] = include_bytes!("../test-vectors/pki/root-ca.pem");
+    let document: &[u8] = include_bytes!("../test-vectors/documents/cong-van.txt");
+    let Ok(anchors) = TrustStore::from_pem(root) else {
+        return;
+    };
+    let verifier = Verifier::new(
+        &anchors,
+        ValidationPolicy::at(Time::from_unix(1_893_456_000)),
+    );
+    let report = verifier.verify_encoded(data, Some(document));
+    let _ = report.to_string();
+    let _ = report.to_json();
+    if let Ok(cms) = SignedCms::parse(data) {
+        let _ = cms.to_der();
+        let _ = verifier.verify_digests(
+            &cms,
+            vec![kyso::digest(kyso::DigestAlgorithm::Sha256, document)],
+        );
+    }
 }
 
 fn touch(cert: &Certificate) {

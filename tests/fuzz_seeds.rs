@@ -34,6 +34,7 @@ fn every_seed_runs_through_every_target() {
         targets::pem_bundle(&data);
         targets::private_key(&data);
         targets::path_validation(&data);
+        targets::cms_verify(&data);
         // Truncated and bit-flipped variants too, cheaply.
         let half = &data[..data.len() / 2];
         targets::certificate_der(half);
@@ -44,6 +45,8 @@ fn every_seed_runs_through_every_target() {
         }
         targets::certificate_der(&flipped);
         targets::pem_bundle(&flipped);
+        targets::cms_verify(half);
+        targets::cms_verify(&flipped);
     }
     // The chains, concatenated, exercise path building from a bundle.
     let mut bundle = std::fs::read(
