@@ -978,3 +978,88 @@ fn report_serialises_with_serde() {
         "2026-06-01T08:30:00Z"
     );
 }
+
+/// Re-encodes the first SignerInfo after `edit`.
+fn edit_signer_info(
+    cms: &SignedCms,
+    edit: impl FnOnce(&mut cms::signed_data::SignerInfo),
+) -> SignedCms {
+    use der::{Decode, Encode};
+    let info = cms::content_info::ContentInfo::from_der(&cms.to_der().unwrap()).unwrap();
+    let mut sd: cms::signed_data::SignedData = info.content.decode_as().unwrap();
+    let mut infos = sd.signer_infos.0.into_vec();
+    edit(&mut infos[0]);
+    sd.signer_infos = cms::signed_data::SignerInfos(der::asn1::SetOfVec::try_from(infos).unwrap());
+    let info = cms::content_info::ContentInfo {
+        content_type: info.content_type,
+        content: der::Any::encode_from(&sd).unwrap(),
+    };
+    SignedCms::from_der(&info.to_der().unwrap()).unwrap()
+}
+
+#[test]
+fn unknown_algorithms_are_crypto_constraints() {
+    let cms = kyso_signature();
+    let doc = document();
+    // MD5 as the digest algorithm.
+    let md5 = edit_signer_info(&cms, |si| {
+        si.digest_alg.oid = der::asn1::ObjectIdentifier::new_unwrap("1.2.840.113549.2.5");
+    });
+    let r = verify(&md5, Some(&doc));
+    assert_eq!(
+        verdict(&r),
+        (
+            Indication::Indeterminate,
+            Some(SubIndication::CryptoConstraintsFailure)
+        ),
+        "{r}"
+    );
+    // DSA with SHA-256 as the signature algorithm.
+    let dsa = edit_signer_info(&cms, |si| {
+        si.signature_algorithm.oid =
+            der::asn1::ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.3.2");
+        si.signature_algorithm.parameters = None;
+    });
+    let r = verify(&dsa, Some(&doc));
+    assert_eq!(
+        verdict(&r),
+        (
+            Indication::Indeterminate,
+            Some(SubIndication::CryptoConstraintsFailure)
+        ),
+        "{r}"
+    );
+    // An ECDSA identifier on an RSA key.
+    let mismatch = edit_signer_info(&cms, |si| {
+        si.signature_algorithm.oid = der::asn1::ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2");
+        si.signature_algorithm.parameters = None;
+    });
+    assert_eq!(
+        verdict(&verify(&mismatch, Some(&doc))),
+        (
+            Indication::Indeterminate,
+            Some(SubIndication::CryptoConstraintsFailure)
+        )
+    );
+}
+
+#[test]
+fn oversized_input_is_refused_before_parsing() {
+    let huge = vec![0x30u8; kyso::limits::MAX_CMS_SIZE + 1];
+    assert!(matches!(
+        SignedCms::parse(&huge),
+        Err(kyso::Error::TooLarge { .. })
+    ));
+    let store = anchors("pki/root-ca.pem");
+    let r = Verifier::new(&store, ValidationPolicy::at(check_time())).verify_encoded(&huge, None);
+    assert_eq!(
+        verdict(&r),
+        (Indication::TotalFailed, Some(SubIndication::FormatFailure))
+    );
+    // Deeply nested constructed values where the structure expects something else.
+    let mut nested = Vec::new();
+    for _ in 0..10_000 {
+        nested.extend_from_slice(&[0x30, 0x80]);
+    }
+    assert!(SignedCms::parse(&nested).is_err());
+}
