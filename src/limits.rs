@@ -53,8 +53,8 @@ pub const MAX_SIGNATURE_CHECKS: usize = 100;
 /// number of comparisons, and so the work, on any input.
 pub const MAX_BUILD_STEPS: usize = 100_000;
 
-/// Largest CMS signature accepted, in bytes (DER; base64 and PEM text may be a third
-/// larger).
+/// Largest CMS signature accepted, in bytes, as DER or as base64 text (PEM text is bounded by
+/// [`MAX_PEM_SIZE`]).
 ///
 /// A detached signature with a long chain and revocation data stays under 1 MiB; an
 /// enveloping one carries the document, and official documents with scanned attachments reach
@@ -70,3 +70,17 @@ pub const MAX_CMS_SIGNERS: usize = 64;
 /// Most certificates carried in one signature: each signer's chain, plus cross-certificates;
 /// 256 is four full chains per signer at the signer bound.
 pub const MAX_CMS_CERTIFICATES: usize = 256;
+
+/// Most ASN.1 elements (TLVs) in one CMS signature, not counting the contents of primitive
+/// values such as the document itself.
+///
+/// A certificate holds about 300 elements; the certificate bound (256) with signers, signed
+/// attributes and revocation data stays under 100,000. The bound keeps the typed decoding of
+/// any input within a few tens of megabytes: without it, 64 MiB of two-byte elements would
+/// decode into tens of millions of values.
+pub const MAX_CMS_ELEMENTS: usize = 250_000;
+
+/// Deepest nesting of constructed elements in a CMS signature. Real signatures nest about a
+/// dozen deep (ContentInfo, SignedData, certificates, extensions); 32 leaves room and keeps
+/// the walk shallow.
+pub const MAX_CMS_DEPTH: usize = 32;

@@ -1056,10 +1056,156 @@ fn oversized_input_is_refused_before_parsing() {
         verdict(&r),
         (Indication::TotalFailed, Some(SubIndication::FormatFailure))
     );
-    // Deeply nested constructed values where the structure expects something else.
-    let mut nested = Vec::new();
-    for _ in 0..10_000 {
-        nested.extend_from_slice(&[0x30, 0x80]);
+    // Deeply nested constructed values (definite lengths, so DER itself has no objection).
+    let mut nested = vec![0x05, 0x00];
+    for _ in 0..200 {
+        let len = nested.len();
+        let mut outer = vec![0x30];
+        match len {
+            0..=127 => outer.push(u8::try_from(len).unwrap()),
+            128..=255 => outer.extend_from_slice(&[0x81, u8::try_from(len).unwrap()]),
+            _ => {
+                outer.push(0x82);
+                outer.extend_from_slice(&u16::try_from(len).unwrap().to_be_bytes());
+            }
+        }
+        outer.extend_from_slice(&nested);
+        nested = outer;
     }
-    assert!(SignedCms::parse(&nested).is_err());
+    assert!(matches!(
+        SignedCms::parse(&nested),
+        Err(kyso::Error::TooLarge { .. })
+    ));
+}
+
+/// A signature carrying content (enveloping) is a signature over that content only: any
+/// other document given, as bytes, a stream or digests, fails.
+#[test]
+fn enveloped_content_does_not_vouch_for_another_document() {
+    let doc = document();
+    let enveloping = SignatureBuilder::new(cert("pki/ee-rsa2048.pem"), signing_time())
+        .chain([cert("pki/intermediate-ca.pem")])
+        .enveloping()
+        .sign(&doc, &key("keys/ee-rsa2048.key.pem"))
+        .unwrap();
+    let other = read("documents/quyet-dinh.txt");
+    let store = anchors("pki/root-ca.pem");
+    let v = Verifier::new(&store, ValidationPolicy::at(check_time()));
+    assert!(v.verify(&enveloping, None).is_passed());
+    assert!(v.verify(&enveloping, Some(&doc)).is_passed());
+    let hash_failure = (Indication::TotalFailed, Some(SubIndication::HashFailure));
+    assert_eq!(verdict(&v.verify(&enveloping, Some(&other))), hash_failure);
+    assert_eq!(
+        verdict(&v.verify_reader(&enveloping, &other[..]).unwrap()),
+        hash_failure
+    );
+    let d = kyso::digest(kyso::DigestAlgorithm::Sha256, &other);
+    assert_eq!(
+        verdict(&v.verify_digests(&enveloping, vec![d])),
+        hash_failure
+    );
+}
+
+/// Content that is not a document (here typed as a timestamp token's TSTInfo, signed by
+/// OpenSSL) does not pass as a signed document unless the policy says so; without signed
+/// attributes it cannot pass at all.
+#[test]
+fn other_content_types_are_not_documents() {
+    if !openssl_present() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("kyso-cms-ctype-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sign = |out: &str, extra: &[&str]| {
+        let o = Command::new("openssl")
+            .args(["cms", "-sign", "-binary", "-nodetach", "-outform", "DER"])
+            .args(["-econtent_type", "1.2.840.113549.1.9.16.1.4"])
+            .args(extra)
+            .arg("-in")
+            .arg(vector_path("documents/cong-van.txt"))
+            .arg("-signer")
+            .arg(vector_path("pki/ee-rsa2048.pem"))
+            .arg("-inkey")
+            .arg(vector_path("keys/ee-rsa2048.key.pem"))
+            .arg("-certfile")
+            .arg(vector_path("pki/intermediate-ca.pem"))
+            .arg("-out")
+            .arg(dir.join(out))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        SignedCms::parse(&std::fs::read(dir.join(out)).unwrap()).unwrap()
+    };
+    let tst = sign("tst.p7m", &[]);
+    let store = anchors("pki/root-ca.pem");
+    let r = Verifier::new(&store, ValidationPolicy::at(check_time())).verify(&tst, None);
+    assert_eq!(
+        verdict(&r),
+        (
+            Indication::Indeterminate,
+            Some(SubIndication::SigConstraintsFailure)
+        ),
+        "{r}"
+    );
+    let mut open_policy = ValidationPolicy::at(check_time());
+    open_policy.accept_any_content_type = true;
+    assert!(
+        Verifier::new(&store, open_policy.clone())
+            .verify(&tst, None)
+            .is_passed()
+    );
+    let noattr = sign("tst-noattr.p7m", &["-noattr"]);
+    assert_eq!(
+        verdict(&Verifier::new(&store, open_policy).verify(&noattr, None)),
+        (Indication::TotalFailed, Some(SubIndication::FormatFailure))
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn signer_identified_by_key_identifier() {
+    let cms = SignatureBuilder::new(cert("pki/ee-ecdsa-p256.pem"), signing_time())
+        .chain([cert("pki/intermediate-ca.pem")])
+        .identify_by_key_identifier()
+        .sign(&document(), &key("keys/ee-ecdsa-p256.key.pem"))
+        .unwrap();
+    assert!(verify(&cms, Some(&document())).is_passed());
+}
+
+/// Signed attributes out of DER order: the signature covers exactly the encoding, so this is
+/// refused as a format failure before anything else.
+#[test]
+fn unsorted_signed_attributes_are_format_failures() {
+    use der::{Decode, Encode};
+    let cms = kyso_signature();
+    let der_bytes = cms.to_der().unwrap();
+    let info = cms::content_info::ContentInfo::from_der(&der_bytes).unwrap();
+    let sd: cms::signed_data::SignedData = info.content.decode_as().unwrap();
+    let si = sd.signer_infos.0.iter().next().unwrap();
+    let attrs: Vec<Vec<u8>> = si
+        .signed_attrs
+        .as_ref()
+        .unwrap()
+        .iter()
+        .map(|a| a.to_der().unwrap())
+        .collect();
+    let sorted = [attrs[0].clone(), attrs[1].clone()].concat();
+    let swapped = [attrs[1].clone(), attrs[0].clone()].concat();
+    let at = der_bytes
+        .windows(sorted.len())
+        .position(|w| w == sorted.as_slice())
+        .unwrap();
+    let mut damaged = der_bytes.clone();
+    damaged[at..at + sorted.len()].copy_from_slice(&swapped);
+    assert!(matches!(
+        SignedCms::from_der(&damaged),
+        Err(kyso::Error::Malformed { .. })
+    ));
+    let store = anchors("pki/root-ca.pem");
+    let r = Verifier::new(&store, ValidationPolicy::at(check_time()))
+        .verify_encoded(&damaged, Some(&document()));
+    assert_eq!(
+        verdict(&r),
+        (Indication::TotalFailed, Some(SubIndication::FormatFailure))
+    );
 }

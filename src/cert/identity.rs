@@ -1,7 +1,7 @@
 //! Who a certificate names: the person or organisation, with the Vietnamese identifiers that
 //! certificate authorities put in the subject's UID (and sometimes serialNumber) attribute.
 
-use crate::cert::name::Name;
+use crate::cert::name::{Name, write_printable};
 use crate::oid;
 
 /// An identifier of a person or organisation, as Vietnamese certificate authorities write
@@ -185,9 +185,10 @@ impl Identity {
 }
 
 impl core::fmt::Display for Identity {
-    /// `Nguyễn Văn An (CCCD 001085012345), Cầu Giấy, Hà Nội, VN`.
+    /// `Nguyễn Văn An (CCCD 001085012345), Cầu Giấy, Hà Nội, VN`. Control characters in the
+    /// certificate's text are escaped, so a name cannot forge lines of a report.
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(self.common_name.as_deref().unwrap_or("(no common name)"))?;
+        write_printable(f, self.common_name.as_deref().unwrap_or("(no common name)"))?;
         if !self.identifiers.is_empty() {
             f.write_str(" (")?;
             for (i, id) in self.identifiers.iter().enumerate() {
@@ -201,13 +202,15 @@ impl core::fmt::Display for Identity {
         if let Some(o) = &self.organization
             && Some(o) != self.common_name.as_ref()
         {
-            write!(f, ", {o}")?;
+            f.write_str(", ")?;
+            write_printable(f, o)?;
         }
         for part in [&self.locality, &self.state, &self.country]
             .into_iter()
             .flatten()
         {
-            write!(f, ", {part}")?;
+            f.write_str(", ")?;
+            write_printable(f, part)?;
         }
         Ok(())
     }

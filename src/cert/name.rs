@@ -222,6 +222,18 @@ impl core::fmt::Display for Name {
     }
 }
 
+/// Writes `text` with control characters escaped (`\u{a}`), for reports read by people.
+pub(crate) fn write_printable(f: &mut core::fmt::Formatter<'_>, text: &str) -> core::fmt::Result {
+    for c in text.chars() {
+        if c.is_control() {
+            write!(f, "{}", c.escape_unicode())?;
+        } else {
+            write!(f, "{c}")?;
+        }
+    }
+    Ok(())
+}
+
 /// A value normalised for comparison (RFC 5280 section 7.1, RFC 4518 in outline):
 /// surrounding white space removed, inner runs of white space folded to one space, case
 /// folded.
@@ -243,8 +255,13 @@ fn write_escaped(f: &mut core::fmt::Formatter<'_>, text: &str) -> core::fmt::Res
         let special = matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';')
             || (i == 0 && (c == '#' || c == ' '))
             || (i == last && c == ' ');
-        if c == '\0' {
-            f.write_str("\\00")?;
+        if c.is_control() {
+            // RFC 4514 allows any character as hex pairs of its UTF-8 encoding; control
+            // characters are written that way so a name cannot forge lines of a report.
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                write!(f, "\\{b:02x}")?;
+            }
         } else if special {
             write!(f, "\\{c}")?;
         } else {
@@ -353,6 +370,15 @@ mod tests {
             ],
         };
         assert_eq!(n.to_string(), "1.2.3.4=#0c0178,O=A\\, B \\+ C,C=VN");
+        let forged = Name {
+            der: vec![],
+            rdns: vec![vec![attr(
+                oid::AT_COMMON_NAME,
+                12,
+                "An\nSigner 2: TOTAL-PASSED",
+            )]],
+        };
+        assert_eq!(forged.to_string(), "CN=An\\0aSigner 2: TOTAL-PASSED");
     }
 
     #[test]

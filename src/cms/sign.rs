@@ -203,6 +203,22 @@ impl SignatureBuilder {
             (None, Some(given)) => given,
             (None, None) => return Err(Error::ContentRequired),
         };
+        // The document must be the one the signers already there signed.
+        for si in existing.signed_data.signer_infos.0.iter() {
+            let signed = si.signed_attrs.as_ref().and_then(|attrs| {
+                attrs
+                    .iter()
+                    .find(|a| a.oid == MESSAGE_DIGEST)
+                    .and_then(|a| a.values.iter().next())
+                    .and_then(|v| v.decode_as::<OctetString>().ok())
+            });
+            let hash = DigestAlgorithm::from_oid(&si.digest_alg.oid).ok();
+            if let (Some(signed), Some(hash)) = (signed, hash)
+                && digest(hash, content).as_bytes() != signed.as_bytes()
+            {
+                return Err(Error::ContentMismatch);
+            }
+        }
         let d = digest(message_digest_algorithm(algorithm), content);
         self.prepare_inner(&d, algorithm, None, Some(existing.signed_data.clone()))
     }
@@ -244,8 +260,11 @@ impl SignatureBuilder {
             .map_err(|_| Error::invalid_der(Object::Certificate))?;
         let tbs = x509.tbs_certificate();
 
+        let content_type = base
+            .as_ref()
+            .map_or(ID_DATA, |b| b.encap_content_info.econtent_type);
         let mut attrs: Vec<Attribute> = vec![
-            attributes::attribute(CONTENT_TYPE, &ID_DATA)?,
+            attributes::attribute(CONTENT_TYPE, &content_type)?,
             attributes::attribute(
                 MESSAGE_DIGEST,
                 &OctetString::new(document_digest.as_bytes()).map_err(der_err)?,
@@ -422,7 +441,8 @@ impl PreparedSignature {
         }
         signed_data.certificates = Some(SetOfVec::try_from(certs).map_err(der_err)?);
 
-        if signer_info.version == CmsVersion::V3 {
+        // RFC 5652 section 5.1: version 3 once a SignerInfo is version 3; never lowered.
+        if signer_info.version == CmsVersion::V3 && signed_data.version < CmsVersion::V3 {
             signed_data.version = CmsVersion::V3;
         }
         let mut infos: Vec<SignerInfo> = signed_data.signer_infos.0.into_vec();

@@ -48,6 +48,7 @@ impl SignedCms {
         if der_bytes.is_empty() {
             return Err(Error::malformed(Object::Cms, Malformed::Empty));
         }
+        crate::cms::walk::precheck(der_bytes)?;
         let info = ContentInfo::from_der(der_bytes).map_err(|e| {
             if matches!(e.kind(), der::ErrorKind::TrailingData { .. }) {
                 Error::malformed(Object::Cms, Malformed::TrailingData)
@@ -103,6 +104,17 @@ impl SignedCms {
     }
 
     pub(crate) fn from_signed_data(signed_data: SignedData) -> Result<Self, Error> {
+        // RFC 5652 section 5.2: eContent is an OCTET STRING whatever the content type.
+        if let Some(content) = &signed_data.encap_content_info.econtent
+            && der::Tagged::tag(content) != der::Tag::OctetString
+        {
+            return Err(Error::malformed(
+                Object::Cms,
+                Malformed::InvalidValue {
+                    field: "eContent (not an OCTET STRING)",
+                },
+            ));
+        }
         let signer_count = signed_data.signer_infos.0.len();
         if signer_count > MAX_CMS_SIGNERS {
             return Err(Error::TooLarge {
@@ -173,14 +185,10 @@ impl SignedCms {
         self.signed_data.encap_content_info.econtent.is_none()
     }
 
-    /// The document inside the signature (enveloping signatures of id-data content).
+    /// The content inside the signature (the document, for an enveloping signature).
     pub fn content(&self) -> Option<&[u8]> {
         let any = self.signed_data.encap_content_info.econtent.as_ref()?;
-        if der::Tagged::tag(any) == der::Tag::OctetString {
-            Some(any.value())
-        } else {
-            None
-        }
+        Some(any.value())
     }
 
     /// Whether the encapsulated content type is id-data.

@@ -11,14 +11,14 @@ use x509_cert::ext::pkix::name::GeneralName;
 
 use crate::cert::{Certificate, Name};
 use crate::cms::attributes::{
-    COMMITMENT_TYPE, CONTENT_TYPE, CommitmentType, CommitmentTypeIndication, MESSAGE_DIGEST,
-    SIGNING_CERTIFICATE, SIGNING_CERTIFICATE_V2, SIGNING_TIME, SigningCertificateV1,
-    SigningCertificateV2,
+    COMMITMENT_TYPE, CONTENT_TYPE, CommitmentType, CommitmentTypeIndication, ID_DATA,
+    MESSAGE_DIGEST, SIGNING_CERTIFICATE, SIGNING_CERTIFICATE_V2, SIGNING_TIME,
+    SigningCertificateV1, SigningCertificateV2,
 };
 use crate::cms::signed_cms::SignedCms;
 use crate::digest::{Digest, DigestAlgorithm, Hasher, digest};
 use crate::error::Error;
-use crate::key::SignatureAlgorithm;
+use crate::key::{AlgorithmPolicy, LEGACY_MIN_RSA_BITS, SignatureAlgorithm};
 use crate::path::{PathValidator, TrustStore};
 use crate::time::Time;
 use crate::validate::{
@@ -80,29 +80,23 @@ impl<'a> Verifier<'a> {
         }
     }
 
-    /// Validates `cms`. `document` is the signed document for a detached signature; for an
-    /// enveloping one it may be `None` (if given, it must equal the content inside).
+    /// Validates `cms` as a signature over `document`.
+    ///
+    /// For a detached signature, `document` is the signed document. For an enveloping one it
+    /// may be `None`, and the content inside is verified; if a document is given, it is the
+    /// one verified, so a document that differs from what was signed fails
+    /// (HASH_FAILURE), whatever the signature carries inside.
     pub fn verify(&self, cms: &SignedCms, document: Option<&[u8]>) -> ValidationReport {
-        let doc = match (cms.content(), document) {
-            (Some(inside), _) => Document::Bytes(inside),
-            (None, Some(given)) => Document::Bytes(given),
+        let doc = match (document, cms.content()) {
+            (Some(given), _) => Document::Bytes(given),
+            (None, Some(inside)) => Document::Bytes(inside),
             (None, None) => Document::Missing,
         };
-        let mut report = self.verify_document(cms, &doc);
-        if let (Some(inside), Some(given)) = (cms.content(), document)
-            && inside != given
-        {
-            for s in &mut report.signers {
-                s.warnings.push(
-                        "the document given differs from the content inside the signature; the content inside was verified".to_owned(),
-                    );
-            }
-        }
-        report
+        self.verify_document(cms, &doc)
     }
 
-    /// Validates a detached signature over a document read from `reader`, in constant memory
-    /// (the document is hashed once with every digest algorithm the signers use).
+    /// Validates a signature over a document read from `reader`, in constant memory (the
+    /// document is hashed once with every digest algorithm the signers use).
     ///
     /// A signer without signed attributes signs the document itself, which needs the bytes:
     /// such a signer gets INDETERMINATE / SIGNED_DATA_NOT_FOUND here.
@@ -135,12 +129,9 @@ impl<'a> Verifier<'a> {
         Ok(self.verify_digests(cms, digests))
     }
 
-    /// Validates a detached signature given the document's digests (one per digest
-    /// algorithm the signers use; see [`SignedCms::digest_algorithms`]).
+    /// Validates a signature given the document's digests (one per digest algorithm the
+    /// signers use; see [`SignedCms::digest_algorithms`]).
     pub fn verify_digests(&self, cms: &SignedCms, digests: Vec<Digest>) -> ValidationReport {
-        if let Some(inside) = cms.content() {
-            return self.verify_document(cms, &Document::Bytes(inside));
-        }
         self.verify_document(cms, &Document::Digests(digests))
     }
 
@@ -286,6 +277,25 @@ impl Run {
                 }
             },
         };
+        if attrs.is_none() && econtent_type != ID_DATA {
+            // RFC 5652 section 5.3: without signed attributes the content type is not
+            // signed, so it could be relabelled.
+            self.fail(
+                CheckKind::Format,
+                SubIndication::FormatFailure,
+                format!("content of type {econtent_type} without signed attributes"),
+                None,
+            );
+            return;
+        }
+        if econtent_type != ID_DATA && !v.policy.accept_any_content_type {
+            self.fail(
+                CheckKind::ContentType,
+                SubIndication::SigConstraintsFailure,
+                format!("the signed content is of type {econtent_type}, not a document (id-data)"),
+                None,
+            );
+        }
         match &attrs {
             Some(_) => self.pass(CheckKind::Format, "signed attributes well formed"),
             None => {
@@ -307,8 +317,86 @@ impl Run {
             );
         }
 
-        // The signer's certificate.
-        let Some(cert) = find_signer(&si.sid, pool) else {
+        // The document's digest, and the bytes the signature covers.
+        let signed_bytes: Vec<u8> = match (&attrs, si.signed_attrs.as_ref()) {
+            (Some(a), Some(set)) => {
+                match document_digest(doc, digest_algorithm) {
+                    None => {
+                        self.fail(
+                            CheckKind::MessageDigest,
+                            SubIndication::SignedDataNotFound,
+                            "the signature is detached and the document was not given",
+                            None,
+                        );
+                        return;
+                    }
+                    Some(d) if d.as_bytes() == a.message_digest.as_slice() => {
+                        self.pass(
+                            CheckKind::MessageDigest,
+                            format!("{digest_algorithm} {}", d.to_hex()),
+                        );
+                    }
+                    Some(d) => self.fail(
+                        CheckKind::MessageDigest,
+                        SubIndication::HashFailure,
+                        format!(
+                            "the document's {digest_algorithm} is {}, the signed digest differs",
+                            d.to_hex()
+                        ),
+                        None,
+                    ),
+                }
+                // The walk before decoding refused attributes out of DER order, so this
+                // encoding is the one that was signed.
+                match set.to_der() {
+                    Ok(bytes) => bytes,
+                    Err(_) => {
+                        self.fail(
+                            CheckKind::Format,
+                            SubIndication::FormatFailure,
+                            "signed attributes do not re-encode",
+                            None,
+                        );
+                        return;
+                    }
+                }
+            }
+            _ => match doc {
+                Document::Bytes(b) => {
+                    self.skip(CheckKind::MessageDigest, "no signed attributes");
+                    b.to_vec()
+                }
+                _ => {
+                    self.fail(
+                        CheckKind::MessageDigest,
+                        SubIndication::SignedDataNotFound,
+                        "without signed attributes the document bytes are needed",
+                        None,
+                    );
+                    return;
+                }
+            },
+        };
+
+        // The signer's certificate: among the certificates the identifier names, the one the
+        // signing-certificate attribute binds, else the first whose key verifies (so a decoy
+        // with the same identifier cannot displace the real one).
+        let binding = attrs.as_ref().and_then(|a| a.signing_certificate.as_ref());
+        let candidates = find_signers(&si.sid, pool);
+        let chosen = match binding {
+            Some(b) => candidates.iter().find(|c| b.matches(c).is_ok()),
+            None => candidates.iter().find(|c| {
+                signature_algorithm(si, digest_algorithm, c).is_ok_and(|alg| {
+                    c.public_key().is_ok_and(|k| {
+                        k.verify(alg, &signed_bytes, si.signature.as_bytes(), &permissive())
+                            .is_ok()
+                    })
+                })
+            }),
+        }
+        .or(candidates.first())
+        .cloned();
+        let Some(cert) = chosen else {
             self.fail(
                 CheckKind::SignerCertificate,
                 SubIndication::NoSigningCertificateFound,
@@ -325,9 +413,16 @@ impl Run {
         self.report.signer_certificate = Some(cert.clone());
 
         // The ESS signing-certificate binding.
-        match attrs.as_ref().map(|a| &a.signing_certificate) {
-            Some(Some(binding)) => match binding.matches(&cert) {
-                Ok(detail) => self.pass(CheckKind::SigningCertificateAttribute, detail),
+        match binding {
+            Some(b) => match b.matches(&cert) {
+                Ok(detail) => {
+                    if b.uses_sha1() {
+                        self.report.warnings.push(
+                            "the signing-certificate attribute identifies the certificate by its SHA-1 hash".to_owned(),
+                        );
+                    }
+                    self.pass(CheckKind::SigningCertificateAttribute, detail);
+                }
                 Err(detail) => self.fail(
                     CheckKind::SigningCertificateAttribute,
                     SubIndication::NoSigningCertificateFound,
@@ -335,13 +430,13 @@ impl Run {
                     None,
                 ),
             },
-            _ if v.policy.require_signing_certificate_attribute => self.fail(
+            None if v.policy.require_signing_certificate_attribute => self.fail(
                 CheckKind::SigningCertificateAttribute,
                 SubIndication::SigConstraintsFailure,
                 "no signing-certificate attribute, which the policy requires",
                 None,
             ),
-            _ => {
+            None => {
                 self.skip(CheckKind::SigningCertificateAttribute, "absent");
                 self.report.warnings.push(
                     "no ESS signing-certificate attribute: the certificate is not bound to the signature".to_owned(),
@@ -349,7 +444,8 @@ impl Run {
             }
         }
 
-        // The algorithm, under the policy.
+        // The algorithm, under the policy. A refusal is recorded, and the signature is still
+        // checked: a signature proven wrong is TOTAL-FAILED whatever its algorithm.
         let algorithm = match signature_algorithm(si, digest_algorithm, &cert) {
             Ok(a) => a,
             Err(e) => {
@@ -392,91 +488,41 @@ impl Run {
                         .push("SHA-1 accepted by the legacy algorithm policy".to_owned());
                 }
             }
-            Err(e) => {
-                self.fail(
-                    CheckKind::Algorithm,
-                    SubIndication::CryptoConstraintsFailureNoPoe,
-                    e.to_string(),
-                    Some(e),
-                );
-                return;
-            }
+            Err(e) => self.fail(
+                CheckKind::Algorithm,
+                SubIndication::CryptoConstraintsFailureNoPoe,
+                e.to_string(),
+                Some(e),
+            ),
         }
 
-        // The document's digest, then the signature value.
-        let signed_bytes: Vec<u8> = match (&attrs, si.signed_attrs.as_ref()) {
-            (Some(a), Some(set)) => {
-                match document_digest(doc, digest_algorithm) {
-                    None => {
-                        self.fail(
-                            CheckKind::MessageDigest,
-                            SubIndication::SignedDataNotFound,
-                            "the signature is detached and the document was not given",
-                            None,
-                        );
-                        return;
-                    }
-                    Some(d) if d.as_bytes() == a.message_digest.as_slice() => {
-                        self.pass(
-                            CheckKind::MessageDigest,
-                            format!("{digest_algorithm} {}", d.to_hex()),
-                        );
-                    }
-                    Some(d) => self.fail(
-                        CheckKind::MessageDigest,
-                        SubIndication::HashFailure,
-                        format!(
-                            "the document's {digest_algorithm} is {}, the signed digest differs",
-                            d.to_hex()
-                        ),
-                        None,
-                    ),
-                }
-                match set.to_der() {
-                    Ok(bytes) => bytes,
-                    Err(_) => {
-                        self.fail(
-                            CheckKind::Format,
-                            SubIndication::FormatFailure,
-                            "signed attributes do not re-encode",
-                            None,
-                        );
-                        return;
-                    }
-                }
-            }
-            _ => match doc {
-                Document::Bytes(b) => {
-                    self.skip(CheckKind::MessageDigest, "no signed attributes");
-                    b.to_vec()
-                }
-                _ => {
-                    self.fail(
-                        CheckKind::MessageDigest,
-                        SubIndication::SignedDataNotFound,
-                        "without signed attributes the document bytes are needed",
-                        None,
-                    );
-                    return;
-                }
-            },
-        };
+        // The signature value, with every algorithm kyso can verify (the policy was applied
+        // above): only a signature that does not verify is SIG_CRYPTO_FAILURE.
         let verified = cert.public_key().and_then(|key| {
             key.verify(
                 algorithm,
                 &signed_bytes,
                 si.signature.as_bytes(),
-                &v.policy.algorithms,
+                &permissive(),
             )
         });
         match verified {
             Ok(()) => self.pass(CheckKind::SignatureValue, "verifies with the signer's key"),
-            Err(e) => self.fail(
+            Err(Error::InvalidSignature) => self.fail(
                 CheckKind::SignatureValue,
                 SubIndication::SigCryptoFailure,
                 "does not verify with the signer's key",
-                Some(e),
+                Some(Error::InvalidSignature),
             ),
+            Err(e) => {
+                self.fail(
+                    CheckKind::SignatureValue,
+                    SubIndication::CryptoConstraintsFailure,
+                    format!("cannot be verified: {e}"),
+                    Some(e),
+                );
+                return;
+            }
         }
 
         // The claimed signing time against the certificate.
@@ -522,6 +568,9 @@ impl Run {
                 self.pass(
                     CheckKind::CertificatePath,
                     format!("valid at {time} to {}", path.anchor().subject()),
+                );
+                self.report.warnings.push(
+                    "revocation status was not checked: this version of kyso has no CRL or OCSP support".to_owned(),
                 );
             }
             Err(e) => {
@@ -586,25 +635,37 @@ fn signature_algorithm(
     SignatureAlgorithm::from_algorithm_identifier_der(&der_bytes, key)
 }
 
-/// Finds the certificate a SignerIdentifier names.
-fn find_signer(sid: &SignerIdentifier, pool: &[Certificate]) -> Option<Certificate> {
+/// Every certificate a SignerIdentifier names, in pool order.
+fn find_signers(sid: &SignerIdentifier, pool: &[Certificate]) -> Vec<Certificate> {
     match sid {
         SignerIdentifier::IssuerAndSerialNumber(isn) => {
-            let issuer_der = isn.issuer.to_der().ok()?;
+            let Ok(issuer_der) = isn.issuer.to_der() else {
+                return Vec::new();
+            };
             let issuer = Name::from_der(&issuer_der).ok();
             pool.iter()
-                .find(|c| {
+                .filter(|c| {
                     c.serial() == isn.serial_number.as_bytes()
                         && (c.issuer().der() == issuer_der.as_slice()
                             || issuer.as_ref().is_some_and(|n| n.matches(c.issuer())))
                 })
                 .cloned()
+                .collect()
         }
         SignerIdentifier::SubjectKeyIdentifier(ski) => pool
             .iter()
-            .find(|c| c.subject_key_id() == Some(ski.0.as_bytes()))
-            .cloned(),
+            .filter(|c| c.subject_key_id() == Some(ski.0.as_bytes()))
+            .cloned()
+            .collect(),
     }
+}
+
+/// The widest policy kyso can verify under, to tell a wrong signature (SIG_CRYPTO_FAILURE)
+/// from a refused algorithm, which the caller's policy judges separately.
+fn permissive() -> AlgorithmPolicy {
+    AlgorithmPolicy::default()
+        .allow_sha1_for_legacy_use_only()
+        .with_min_rsa_bits(LEGACY_MIN_RSA_BITS)
 }
 
 /// The signed attributes kyso reads, checked for the structure RFC 5652 section 5.3 and
@@ -699,6 +760,18 @@ impl SignedAttributes {
 }
 
 impl SigningCertificateBinding {
+    /// Whether the binding hashes the certificate with SHA-1 (ESS v1, or v2 with SHA-1).
+    fn uses_sha1(&self) -> bool {
+        match self {
+            SigningCertificateBinding::V1(_) => true,
+            SigningCertificateBinding::V2(v2) => v2.certs.first().is_some_and(|id| {
+                id.hash_algorithm
+                    .as_ref()
+                    .is_some_and(|a| a.oid == DigestAlgorithm::Sha1.oid())
+            }),
+        }
+    }
+
     /// Whether the first ESSCertID (the signer's, RFC 5035 section 3) names `cert`.
     fn matches(&self, cert: &Certificate) -> Result<String, String> {
         let (alg, hash, issuer_serial) = match self {

@@ -40,6 +40,10 @@ pub struct ValidationPolicy {
     /// (INDETERMINATE / SIG_CONSTRAINTS_FAILURE), as CAdES requires. Default: false, so that
     /// plain CMS signatures (`openssl cms -sign` without `-cades`) verify, with a warning.
     pub require_signing_certificate_attribute: bool,
+    /// Whether content other than a document (id-data) may pass, for example a timestamp
+    /// token's TSTInfo. Default: false, so that no other signed object is mistaken for a
+    /// signed document (INDETERMINATE / SIG_CONSTRAINTS_FAILURE).
+    pub accept_any_content_type: bool,
 }
 
 impl ValidationPolicy {
@@ -50,6 +54,7 @@ impl ValidationPolicy {
             purpose: KeyPurpose::DocumentSigning,
             time: ValidationTime::Given(time),
             require_signing_certificate_attribute: false,
+            accept_any_content_type: false,
         }
     }
 
