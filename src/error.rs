@@ -295,6 +295,64 @@ pub enum Error {
     #[error("the signature value returned by the signer does not verify")]
     SignatureValueRejected,
 
+    // ----- PKCS#11 tokens -----
+    /// The PKCS#11 module could not be loaded or initialised.
+    #[error("cannot load PKCS#11 module {path}: {reason}")]
+    Pkcs11Module {
+        /// The module path given.
+        path: String,
+        /// The loader's or module's description.
+        reason: String,
+    },
+    /// No token matches the selector.
+    #[error("no token matches {selector}")]
+    TokenNotFound {
+        /// The selector, as written.
+        selector: String,
+    },
+    /// The PIN is wrong.
+    #[error("wrong PIN")]
+    WrongPin,
+    /// The PIN is locked after too many wrong attempts.
+    #[error("the PIN is locked")]
+    PinLocked,
+    /// The PIN has expired and must be changed on the token first.
+    #[error("the PIN has expired")]
+    PinExpired,
+    /// The token was removed, or its session closed or logged out, while in use: open it
+    /// again (with the PIN) to go on.
+    #[error("the token was removed or its session ended")]
+    TokenRemoved,
+    /// No private key matches the selector.
+    #[error("no private key matches {selector}")]
+    KeyNotFound {
+        /// The selector, as written.
+        selector: String,
+    },
+    /// The key may not sign (CKA_SIGN false), or is not of a type the mechanism takes.
+    #[error("the key is not allowed to sign")]
+    KeyCannotSign,
+    /// The token offers no mechanism for the algorithm.
+    #[error("the token has no mechanism for {algorithm}")]
+    MechanismUnsupported {
+        /// The algorithm asked for.
+        algorithm: SignatureAlgorithm,
+    },
+    /// The key has no certificate on the token and none was given.
+    #[error("no certificate for key {key} on the token")]
+    TokenCertificateMissing {
+        /// The key's label.
+        key: String,
+    },
+    /// Another PKCS#11 failure.
+    #[error("PKCS#11 {function} failed: {code}")]
+    Pkcs11 {
+        /// The PKCS#11 function.
+        function: String,
+        /// The return value's name.
+        code: String,
+    },
+
     // ----- time -----
     /// A calendar date or time out of range.
     #[error("invalid date or time")]

@@ -37,6 +37,8 @@ pub mod limits;
 mod oid;
 mod path;
 mod pem;
+#[cfg(feature = "pkcs11")]
+pub mod pkcs11;
 mod time;
 mod validate;
 

@@ -1209,3 +1209,86 @@ fn unsorted_signed_attributes_are_format_failures() {
         (Indication::TotalFailed, Some(SubIndication::FormatFailure))
     );
 }
+
+/// Two-step signing across a restart: the prepared state is saved as bytes, the signature
+/// value is made elsewhere (a thread standing in for a remote signing service, which only
+/// ever sees the bytes to sign), and the signature is finished from the saved state.
+#[test]
+fn two_step_signing_resumes_from_saved_state() {
+    let doc = document();
+    let dir = std::env::temp_dir().join(format!("kyso-cms-resume-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let author = kyso_signature();
+    for (name, prepared) in [
+        (
+            "detached",
+            SignatureBuilder::new(cert("pki/ee-rsa3072.pem"), signing_time())
+                .chain([cert("pki/intermediate-ca.pem")])
+                .prepare(&doc, SignatureAlgorithm::RsaPssSha256)
+                .unwrap(),
+        ),
+        (
+            "enveloping",
+            SignatureBuilder::new(cert("pki/ee-ecdsa-p384.pem"), signing_time())
+                .chain([cert("pki/intermediate-ca.pem")])
+                .enveloping()
+                .prepare(&doc, SignatureAlgorithm::EcdsaP384Sha384)
+                .unwrap(),
+        ),
+        (
+            "second signer",
+            SignatureBuilder::new(cert("pki/ee-rsa3072.pem"), signing_time())
+                .chain([cert("pki/intermediate-ca.pem")])
+                .prepare_addition(&author, Some(&doc), SignatureAlgorithm::RsaPkcs1Sha256)
+                .unwrap(),
+        ),
+    ] {
+        let state_file = dir.join(format!("{name}.state"));
+        std::fs::write(&state_file, prepared.to_bytes().unwrap()).unwrap();
+        let to_sign = prepared.to_be_signed().to_vec();
+        let key_path = if name == "enveloping" {
+            "keys/ee-ecdsa-p384.key.pem"
+        } else {
+            "keys/ee-rsa3072.key.pem"
+        };
+        let alg = prepared.algorithm();
+        drop(prepared);
+        // The remote service: gets the bytes, returns the value.
+        let value = std::thread::spawn(move || {
+            key(key_path)
+                .with_algorithm(alg)
+                .unwrap()
+                .sign(&to_sign)
+                .unwrap()
+        })
+        .join()
+        .unwrap();
+        let resumed =
+            kyso::PreparedSignature::from_bytes(&std::fs::read(&state_file).unwrap()).unwrap();
+        assert_eq!(resumed.algorithm(), alg);
+        let cms = resumed.finish(&value).unwrap();
+        let detached = name != "enveloping";
+        let r = verify(&cms, detached.then_some(doc.as_slice()));
+        assert!(r.is_passed(), "{name}: {r}");
+        if name == "second signer" {
+            assert_eq!(r.signers.len(), 2);
+        }
+        if openssl_present() && alg != SignatureAlgorithm::Ed25519 {
+            let (ok, stderr) = openssl_verify(&dir, &cms, "pki/root-ca.pem", detached);
+            assert!(ok, "{name}: {stderr}");
+        }
+    }
+    // A damaged state is an error, never a panic.
+    let prepared = SignatureBuilder::new(cert("pki/ee-rsa2048.pem"), signing_time())
+        .prepare(&doc, SignatureAlgorithm::RsaPkcs1Sha256)
+        .unwrap();
+    let bytes = prepared.to_bytes().unwrap();
+    for len in (0..bytes.len()).step_by(13) {
+        assert!(kyso::PreparedSignature::from_bytes(&bytes[..len]).is_err());
+    }
+    let mut flipped = bytes.clone();
+    let mid = flipped.len() / 2;
+    flipped[mid] ^= 0x40;
+    let _ = kyso::PreparedSignature::from_bytes(&flipped);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -57,7 +57,9 @@ pub struct SignatureBuilder {
 ///
 /// Send [`PreparedSignature::to_be_signed`] (or [`PreparedSignature::digest_to_sign`], for
 /// services that sign digests) to the signer, then call [`PreparedSignature::finish`] with the
-/// value it returns. The prepared state holds no secret.
+/// value it returns. The prepared state holds no secret, and
+/// [`PreparedSignature::to_bytes`] / [`PreparedSignature::from_bytes`] carry it across a
+/// restart or to another process while the signer works.
 #[derive(Clone, Debug)]
 pub struct PreparedSignature {
     algorithm: SignatureAlgorithm,
@@ -385,6 +387,90 @@ impl PreparedSignature {
         self.digest_algorithm
     }
 
+    /// The prepared state as bytes (DER), to store while a remote signer works and resume
+    /// with [`PreparedSignature::from_bytes`], in this process or another. It holds the
+    /// certificates, the signed attributes, the document for an enveloping signature and the
+    /// signature being extended, and no secret.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, Error> {
+        let any = |der_bytes: &[u8]| Any::from_der(der_bytes).map_err(der_err);
+        let chain = self
+            .chain
+            .iter()
+            .map(|c| any(c.der()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let state = PreparedState {
+            version: 1,
+            signer_info: self.signer_info.clone(),
+            certificate: any(self.certificate.der())?,
+            chain,
+            content: match &self.content {
+                Some(c) => Some(OctetString::new(c.as_slice()).map_err(der_err)?),
+                None => None,
+            },
+            base: self.base.clone(),
+        };
+        state.to_der().map_err(der_err)
+    }
+
+    /// Resumes a prepared signature saved with [`PreparedSignature::to_bytes`]. Everything
+    /// is checked again: the certificate parses, the algorithm fits its key, and the bytes to
+    /// sign are rebuilt from the signed attributes, not taken on trust.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
+        let state = PreparedState::from_der(bytes).map_err(der_err)?;
+        if state.version != 1 {
+            return Err(Error::malformed(
+                Object::Cms,
+                crate::error::Malformed::InvalidValue {
+                    field: "prepared signature version",
+                },
+            ));
+        }
+        let certificate = Certificate::from_der(&state.certificate.to_der().map_err(der_err)?)?;
+        let chain = state
+            .chain
+            .iter()
+            .map(|c| Certificate::from_der(&c.to_der().map_err(der_err)?))
+            .collect::<Result<Vec<_>, _>>()?;
+        let key = certificate.public_key()?;
+        let algorithm = SignatureAlgorithm::from_algorithm_identifier_der(
+            &state
+                .signer_info
+                .signature_algorithm
+                .to_der()
+                .map_err(der_err)?,
+            key,
+        )?;
+        let digest_algorithm = DigestAlgorithm::from_oid(&state.signer_info.digest_alg.oid)?;
+        if digest_algorithm != message_digest_algorithm(algorithm) {
+            return Err(Error::DigestAlgorithmMismatch {
+                expected: message_digest_algorithm(algorithm),
+                actual: digest_algorithm,
+            });
+        }
+        let to_be_signed = state
+            .signer_info
+            .signed_attrs
+            .as_ref()
+            .ok_or(Error::malformed(
+                Object::Cms,
+                crate::error::Malformed::InvalidValue {
+                    field: "prepared signature without signed attributes",
+                },
+            ))?
+            .to_der()
+            .map_err(der_err)?;
+        Ok(PreparedSignature {
+            algorithm,
+            digest_algorithm,
+            certificate,
+            chain,
+            signer_info: state.signer_info,
+            to_be_signed,
+            content: state.content.map(|c| c.as_bytes().to_vec()),
+            base: state.base,
+        })
+    }
+
     /// Second step: attaches the signature value and returns the signature. The value is
     /// verified with the certificate's key first, so a token or service that signed with
     /// another key, or other bytes, is caught here
@@ -450,6 +536,34 @@ impl PreparedSignature {
         signed_data.signer_infos = SignerInfos(SetOfVec::try_from(infos).map_err(der_err)?);
         SignedCms::from_signed_data(signed_data)
     }
+}
+
+/// The saved form of a [`PreparedSignature`]:
+///
+/// ```text
+/// PreparedState ::= SEQUENCE {
+///   version      INTEGER (1),
+///   signerInfo   SignerInfo,           -- signature value empty
+///   certificate  Certificate,
+///   chain        SEQUENCE OF Certificate,
+///   content      [0] IMPLICIT OCTET STRING OPTIONAL,  -- enveloping signatures
+///   base         [1] IMPLICIT SignedData OPTIONAL }   -- when adding a signer
+/// ```
+#[derive(Clone, Debug, der::Sequence)]
+struct PreparedState {
+    version: u8,
+    signer_info: SignerInfo,
+    certificate: Any,
+    chain: Vec<Any>,
+    #[asn1(context_specific = "0", tag_mode = "IMPLICIT", optional = "true")]
+    content: Option<OctetString>,
+    #[asn1(
+        context_specific = "1",
+        tag_mode = "IMPLICIT",
+        constructed = "true",
+        optional = "true"
+    )]
+    base: Option<SignedData>,
 }
 
 /// The hash of the message digest: the signature algorithm's, and SHA-512 for Ed25519
