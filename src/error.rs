@@ -319,8 +319,8 @@ pub enum Error {
     /// The PIN has expired and must be changed on the token first.
     #[error("the PIN has expired")]
     PinExpired,
-    /// The token was removed, or its session closed or logged out, while in use: open it
-    /// again (with the PIN) to go on.
+    /// The token was removed, or its session closed or logged out (which also invalidates the
+    /// key's handle), while in use: open it again (with the PIN) to go on.
     #[error("the token was removed or its session ended")]
     TokenRemoved,
     /// No private key matches the selector.

@@ -498,7 +498,7 @@ fn ecdsa_raw_to_der(raw: &[u8]) -> Result<Vec<u8>, Error> {
     let bad = || Error::SignerFailed {
         reason: "the token returned an ECDSA signature of odd length".to_owned(),
     };
-    if raw.is_empty() || raw.len() % 2 != 0 {
+    if raw.is_empty() || !raw.len().is_multiple_of(2) {
         return Err(bad());
     }
     let (r, s) = raw.split_at(raw.len() / 2);
@@ -556,10 +556,10 @@ fn find_certificate(
                 .get_attributes(h, &[AttributeType::Value])
                 .map_err(map_error)?;
             for a in value {
-                if let Attribute::Value(der_bytes) = a {
-                    if let Ok(c) = Certificate::from_der(&der_bytes) {
-                        return Ok(Some(c));
-                    }
+                if let Attribute::Value(der_bytes) = a
+                    && let Ok(c) = Certificate::from_der(&der_bytes)
+                {
+                    return Ok(Some(c));
                 }
             }
         }
@@ -587,7 +587,10 @@ fn map_rv(rv: RvError, function: &str) -> Error {
         | RvError::TokenNotPresent
         | RvError::SessionClosed
         | RvError::SessionHandleInvalid
-        | RvError::UserNotLoggedIn => Error::TokenRemoved,
+        | RvError::UserNotLoggedIn
+        // A key handle dies with the login that made the private key visible.
+        | RvError::KeyHandleInvalid
+        | RvError::ObjectHandleInvalid => Error::TokenRemoved,
         RvError::KeyFunctionNotPermitted | RvError::KeyTypeInconsistent => Error::KeyCannotSign,
         other => Error::Pkcs11 {
             function: function.to_owned(),
