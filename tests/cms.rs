@@ -1292,3 +1292,63 @@ fn two_step_signing_resumes_from_saved_state() {
     let _ = kyso::PreparedSignature::from_bytes(&flipped);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The prepared state is resumed in another process: this test prepares and has the value
+/// made, then runs `resume_in_child_process` as a child process of this test binary, which
+/// finishes the signature from the saved files alone.
+#[test]
+fn two_step_signing_resumes_in_another_process() {
+    let doc = document();
+    let dir = std::env::temp_dir().join(format!("kyso-cms-process-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let prepared = SignatureBuilder::new(cert("pki/ee-rsa2048.pem"), signing_time())
+        .chain([cert("pki/intermediate-ca.pem")])
+        .commitment_type(CommitmentType::ProofOfApproval)
+        .prepare(&doc, SignatureAlgorithm::RsaPkcs1Sha256)
+        .unwrap();
+    std::fs::write(dir.join("state"), prepared.to_bytes().unwrap()).unwrap();
+    let value = key("keys/ee-rsa2048.key.pem")
+        .sign(prepared.to_be_signed())
+        .unwrap();
+    std::fs::write(dir.join("value"), value).unwrap();
+    drop(prepared);
+    let out = Command::new(std::env::current_exe().unwrap())
+        .env("KYSO_RESUME_DIR", &dir)
+        .args([
+            "--ignored",
+            "--exact",
+            "resume_in_child_process",
+            "--test-threads=1",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success() && String::from_utf8_lossy(&out.stdout).contains("1 passed"),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cms = SignedCms::from_der(&std::fs::read(dir.join("signature.p7s")).unwrap()).unwrap();
+    let r = verify(&cms, Some(&doc));
+    assert!(r.is_passed(), "{r}");
+    assert_eq!(
+        r.signers[0].commitment_type,
+        Some(CommitmentType::ProofOfApproval)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+#[ignore = "run by two_step_signing_resumes_in_another_process as a child process"]
+fn resume_in_child_process() {
+    let Some(dir) = std::env::var_os("KYSO_RESUME_DIR").map(std::path::PathBuf::from) else {
+        return;
+    };
+    let state = std::fs::read(dir.join("state")).unwrap();
+    let value = std::fs::read(dir.join("value")).unwrap();
+    let cms = kyso::PreparedSignature::from_bytes(&state)
+        .unwrap()
+        .finish(&value)
+        .unwrap();
+    std::fs::write(dir.join("signature.p7s"), cms.to_der().unwrap()).unwrap();
+}
