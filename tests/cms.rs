@@ -226,18 +226,7 @@ fn cases() -> Vec<(
 }
 
 fn openssl_present() -> bool {
-    let ok = Command::new("openssl")
-        .arg("version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "openssl CLI is required under CI"
-        );
-        eprintln!("skipping: openssl CLI not available");
-    }
-    ok
+    common::openssl_available()
 }
 
 /// Runs `openssl cms -verify` on a signature; returns whether it succeeded and what it said.
@@ -619,19 +608,11 @@ fn edit_attributes(
     cms: &SignedCms,
     edit: impl FnOnce(&mut Vec<x509_cert::attr::Attribute>),
 ) -> SignedCms {
-    use der::{Decode, Encode};
-    let info = cms::content_info::ContentInfo::from_der(&cms.to_der().unwrap()).unwrap();
-    let mut sd: cms::signed_data::SignedData = info.content.decode_as().unwrap();
-    let mut infos = sd.signer_infos.0.into_vec();
-    let mut attrs = infos[0].signed_attrs.take().unwrap().into_vec();
-    edit(&mut attrs);
-    infos[0].signed_attrs = Some(der::asn1::SetOfVec::try_from(attrs).unwrap());
-    sd.signer_infos = cms::signed_data::SignerInfos(der::asn1::SetOfVec::try_from(infos).unwrap());
-    let info = cms::content_info::ContentInfo {
-        content_type: info.content_type,
-        content: der::Any::encode_from(&sd).unwrap(),
-    };
-    SignedCms::from_der(&info.to_der().unwrap()).unwrap()
+    edit_signer_info(cms, |si| {
+        let mut attrs = si.signed_attrs.take().unwrap().into_vec();
+        edit(&mut attrs);
+        si.signed_attrs = Some(der::asn1::SetOfVec::try_from(attrs).unwrap());
+    })
 }
 
 #[test]

@@ -266,6 +266,24 @@ fn assert_verifies(cms: &kyso::SignedCms, doc: &[u8], openssl_too: bool) {
     }
 }
 
+/// The module through `cryptoki` itself, and the slot of the token labelled `label`, for
+/// what kyso's API rightly does not offer (changing key attributes, logging out).
+fn raw_slot(label: &str) -> (cryptoki::context::Pkcs11, cryptoki::slot::Slot) {
+    let ctx =
+        cryptoki::context::Pkcs11::new(std::env::var_os("KYSO_SOFTHSM_MODULE").unwrap()).unwrap();
+    // Already initialised by kyso in this process: that answer is expected.
+    let _ = ctx.initialize(cryptoki::context::CInitializeArgs::new(
+        cryptoki::context::CInitializeFlags::OS_LOCKING_OK,
+    ));
+    let slot = ctx
+        .get_slots_with_token()
+        .unwrap()
+        .into_iter()
+        .find(|s| ctx.get_token_info(*s).unwrap().label().trim() == label)
+        .unwrap();
+    (ctx, slot)
+}
+
 #[test]
 #[ignore = "run by softhsm_suite in a child process that has the SoftHSM token"]
 fn softhsm_lists_tokens_and_keys() {
@@ -421,17 +439,7 @@ fn softhsm_errors_are_specific() {
     // A key whose CKA_SIGN is false.
     {
         use cryptoki::object::Attribute;
-        let ctx = cryptoki::context::Pkcs11::new(std::env::var_os("KYSO_SOFTHSM_MODULE").unwrap())
-            .unwrap();
-        let _ = ctx.initialize(cryptoki::context::CInitializeArgs::new(
-            cryptoki::context::CInitializeFlags::OS_LOCKING_OK,
-        ));
-        let slot = ctx
-            .get_slots_with_token()
-            .unwrap()
-            .into_iter()
-            .find(|s| ctx.get_token_info(*s).unwrap().label().trim() == TOKEN)
-            .unwrap();
+        let (ctx, slot) = raw_slot(TOKEN);
         let session = ctx.open_rw_session(slot).unwrap();
         let _ = session.login(
             cryptoki::session::UserType::User,
@@ -475,17 +483,7 @@ fn softhsm_session_loss_is_token_removed() {
         .unwrap();
     assert!(signer.sign(b"before").is_ok());
     {
-        let ctx = cryptoki::context::Pkcs11::new(std::env::var_os("KYSO_SOFTHSM_MODULE").unwrap())
-            .unwrap();
-        let _ = ctx.initialize(cryptoki::context::CInitializeArgs::new(
-            cryptoki::context::CInitializeFlags::OS_LOCKING_OK,
-        ));
-        let slot = ctx
-            .get_slots_with_token()
-            .unwrap()
-            .into_iter()
-            .find(|s| ctx.get_token_info(*s).unwrap().label().trim() == REMOVAL_TOKEN)
-            .unwrap();
+        let (ctx, slot) = raw_slot(REMOVAL_TOKEN);
         ctx.open_ro_session(slot).unwrap().logout().unwrap();
     }
     assert_eq!(signer.sign(b"after").err(), Some(Error::TokenRemoved));

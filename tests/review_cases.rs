@@ -9,23 +9,8 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{cert, validation_time, vector_path};
+use common::{cert, openssl_available, validation_time, vector_path};
 use kyso::{Certificate, Error, PathValidator, SoftwareSigner, TrustStore};
-
-fn openssl_available() -> bool {
-    let ok = Command::new("openssl")
-        .arg("version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "openssl CLI is required under CI"
-        );
-        eprintln!("skipping: openssl CLI not available");
-    }
-    ok
-}
 
 fn tempdir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("kyso-{name}-{}", std::process::id()));

@@ -23,3 +23,20 @@ pub fn read(rel: &str) -> Vec<u8> {
 pub fn cert(rel: &str) -> Certificate {
     Certificate::from_pem(&read(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
+
+/// Whether the OpenSSL CLI is here. Under `CI=true` it must be; elsewhere a test that needs
+/// it prints why it skips.
+pub fn openssl_available() -> bool {
+    let ok = std::process::Command::new("openssl")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "openssl CLI is required under CI"
+        );
+        eprintln!("skipping: openssl CLI not available");
+    }
+    ok
+}
