@@ -48,7 +48,9 @@ pub struct Verifier<'a> {
 
 /// The signed document as the verifier has it.
 enum Document<'d> {
-    Bytes(&'d [u8]),
+    /// The bytes, with their digest for every algorithm the signers use, computed once
+    /// whatever the number of signers.
+    Bytes(&'d [u8], Vec<Digest>),
     Digests(Vec<Digest>),
     Missing,
 }
@@ -88,8 +90,14 @@ impl<'a> Verifier<'a> {
     /// (HASH_FAILURE), whatever the signature carries inside.
     pub fn verify(&self, cms: &SignedCms, document: Option<&[u8]>) -> ValidationReport {
         let doc = match (document, cms.content()) {
-            (Some(given), _) => Document::Bytes(given),
-            (None, Some(inside)) => Document::Bytes(inside),
+            (Some(bytes), _) | (None, Some(bytes)) => {
+                let digests = cms
+                    .digest_algorithms()
+                    .into_iter()
+                    .map(|a| digest(a, bytes))
+                    .collect();
+                Document::Bytes(bytes, digests)
+            }
             (None, None) => Document::Missing,
         };
         self.verify_document(cms, &doc)
@@ -362,7 +370,7 @@ impl Run {
                 }
             }
             _ => match doc {
-                Document::Bytes(b) => {
+                Document::Bytes(b, _) => {
                     self.skip(CheckKind::MessageDigest, "no signed attributes");
                     b.to_vec()
                 }
@@ -605,8 +613,9 @@ fn path_sub_indication(e: &Error) -> SubIndication {
 /// The document's digest with `algorithm`, if the document (or that digest) is at hand.
 fn document_digest(doc: &Document<'_>, algorithm: DigestAlgorithm) -> Option<Digest> {
     match doc {
-        Document::Bytes(b) => Some(digest(algorithm, b)),
-        Document::Digests(list) => list.iter().find(|d| d.algorithm() == algorithm).cloned(),
+        Document::Bytes(_, list) | Document::Digests(list) => {
+            list.iter().find(|d| d.algorithm() == algorithm).cloned()
+        }
         Document::Missing => None,
     }
 }
