@@ -329,9 +329,21 @@ pub enum Error {
         /// The selector, as written.
         selector: String,
     },
-    /// The key may not sign (CKA_SIGN false), or is not of a type the mechanism takes.
+    /// The key may not sign (CKA_SIGN false).
     #[error("the key is not allowed to sign")]
     KeyCannotSign,
+    /// Several private keys match the selector; choose by CKA_ID.
+    #[error("{count} private keys match {selector}")]
+    KeyAmbiguous {
+        /// The selector, as written.
+        selector: String,
+        /// How many keys match.
+        count: usize,
+    },
+    /// The token wants a login for this operation (a key that asks for the PIN at every
+    /// signature, CKA_ALWAYS_AUTHENTICATE, which kyso does not support yet).
+    #[error("the token requires a login for this operation")]
+    LoginRequired,
     /// The token offers no mechanism for the algorithm.
     #[error("the token has no mechanism for {algorithm}")]
     MechanismUnsupported {

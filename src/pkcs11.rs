@@ -132,7 +132,11 @@ impl Pkcs11Module {
     /// The tokens present.
     pub fn tokens(&self) -> Result<Vec<TokenDescription>, Error> {
         let slots = self.context.get_slots_with_token().map_err(map_error)?;
-        slots.into_iter().map(|s| self.describe(s)).collect()
+        // A token pulled out while listing is left out rather than failing the list.
+        Ok(slots
+            .into_iter()
+            .filter_map(|s| self.describe(s).ok())
+            .collect())
     }
 
     fn describe(&self, slot: Slot) -> Result<TokenDescription, Error> {
@@ -154,7 +158,9 @@ impl Pkcs11Module {
         let slots = self.context.get_slots_with_token().map_err(map_error)?;
         let mut chosen = None;
         for slot in slots {
-            let d = self.describe(slot)?;
+            let Ok(d) = self.describe(slot) else {
+                continue;
+            };
             let hit = match selector {
                 TokenSelector::Label(l) => d.label == *l,
                 TokenSelector::Serial(s) => d.serial == *s,
@@ -171,7 +177,17 @@ impl Pkcs11Module {
         let session = self.context.open_ro_session(slot).map_err(map_error)?;
         let auth = AuthPin::from(pin.to_owned());
         match session.login(UserType::User, Some(&auth)) {
-            Ok(()) | Err(CkError::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => {}
+            Ok(()) => {}
+            // PKCS#11 login state is shared by every session of the process: another token
+            // handle already logged in. The PIN given must still be checked, so log out and
+            // in again with it; a wrong PIN then leaves the token logged out for every handle
+            // (they report `TokenRemoved` and must be opened again).
+            Err(CkError::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => {
+                session.logout().map_err(map_error)?;
+                session
+                    .login(UserType::User, Some(&auth))
+                    .map_err(map_error)?;
+            }
             Err(e) => return Err(map_error(e)),
         }
         drop(auth);
@@ -228,17 +244,35 @@ impl Pkcs11Token {
         let handles = session
             .find_objects(&[Attribute::Class(ObjectClass::PRIVATE_KEY), template])
             .map_err(map_error)?;
-        let key = *handles.first().ok_or_else(|| Error::KeyNotFound {
-            selector: format!("{selector:?}"),
-        })?;
+        let key = match handles.as_slice() {
+            [one] => *one,
+            [] => {
+                return Err(Error::KeyNotFound {
+                    selector: format!("{selector:?}"),
+                });
+            }
+            many => {
+                return Err(Error::KeyAmbiguous {
+                    selector: format!("{selector:?}"),
+                    count: many.len(),
+                });
+            }
+        };
         let (label, id, _) = key_attributes(&session, key)?;
         let certificate = match certificate {
             Some(c) => c,
             None => find_certificate(&session, &id, &label)?
                 .ok_or_else(|| Error::TokenCertificateMissing { key: label.clone() })?,
         };
-        drop(session);
         let public_key = certificate.public_key()?.clone();
+        // The certificate must be the key's: compare with the token's public key object
+        // when the token has one, before anything is signed.
+        if let Some(matches) = token_public_key_matches(&session, &id, &public_key)?
+            && !matches
+        {
+            return Err(Error::SignerKeyMismatch);
+        }
+        drop(session);
         let algorithm = match public_key.key_type() {
             KeyType::Rsa => SignatureAlgorithm::RsaPkcs1Sha256,
             KeyType::EcP256 => SignatureAlgorithm::EcdsaP256Sha256,
@@ -284,11 +318,32 @@ impl Pkcs11Signer {
 
     fn run(&self, step: &Step, data: &[u8]) -> Result<Vec<u8>, Error> {
         let session = lock(&self.session)?;
+        let algorithm = self.algorithm;
         let raw = session
             .sign(&step.mechanism(), self.key, data)
-            .map_err(map_error)?;
+            .map_err(|e| match e {
+                CkError::Pkcs11(RvError::MechanismInvalid | RvError::MechanismParamInvalid, _) => {
+                    Error::MechanismUnsupported { algorithm }
+                }
+                CkError::Pkcs11(RvError::KeyTypeInconsistent, _) => {
+                    Error::AlgorithmKeyMismatch { algorithm }
+                }
+                other => map_error(other),
+            })?;
         drop(session);
         if step.raw_ecdsa {
+            let expected = match self.public_key.key_type() {
+                KeyType::EcP384 => 96,
+                _ => 64,
+            };
+            if raw.len() != expected {
+                return Err(Error::SignerFailed {
+                    reason: format!(
+                        "the token returned an ECDSA signature of {} bytes, {expected} expected",
+                        raw.len()
+                    ),
+                });
+            }
             ecdsa_raw_to_der(&raw)
         } else {
             Ok(raw)
@@ -540,13 +595,13 @@ fn find_certificate(
     id: &[u8],
     label: &str,
 ) -> Result<Option<Certificate>, Error> {
-    let mut templates = Vec::new();
-    if !id.is_empty() {
-        templates.push(Attribute::Id(id.to_vec()));
-    }
-    if !label.is_empty() {
-        templates.push(Attribute::Label(label.as_bytes().to_vec()));
-    }
+    // By CKA_ID, which ties a certificate to its key; by label only for keys without one.
+    let template = if id.is_empty() {
+        Attribute::Label(label.as_bytes().to_vec())
+    } else {
+        Attribute::Id(id.to_vec())
+    };
+    let templates = [template];
     for t in templates {
         let handles = session
             .find_objects(&[Attribute::Class(ObjectClass::CERTIFICATE), t])
@@ -562,6 +617,56 @@ fn find_certificate(
                     return Ok(Some(c));
                 }
             }
+        }
+    }
+    Ok(None)
+}
+
+/// Whether the token's public key with `id` is `expected`; `None` when the token holds no
+/// public key object for it (the signature is then checked against the certificate when the
+/// CMS is finished).
+fn token_public_key_matches(
+    session: &Session,
+    id: &[u8],
+    expected: &PublicKey,
+) -> Result<Option<bool>, Error> {
+    if id.is_empty() {
+        return Ok(None);
+    }
+    let handles = session
+        .find_objects(&[
+            Attribute::Class(ObjectClass::PUBLIC_KEY),
+            Attribute::Id(id.to_vec()),
+        ])
+        .map_err(map_error)?;
+    let Some(handle) = handles.first() else {
+        return Ok(None);
+    };
+    let attrs = session
+        .get_attributes(*handle, &[AttributeType::Modulus, AttributeType::EcPoint])
+        .map_err(map_error)?;
+    let strip = |b: &[u8]| -> Vec<u8> { b.iter().copied().skip_while(|x| *x == 0).collect() };
+    for a in attrs {
+        match a {
+            Attribute::Modulus(m) if expected.key_type() == KeyType::Rsa => {
+                let Ok(rsa) =
+                    <pkcs1::RsaPublicKey<der::asn1::UintRef<'_>> as der::Decode>::from_der(
+                        expected.key_bytes(),
+                    )
+                else {
+                    return Ok(Some(false));
+                };
+                return Ok(Some(strip(&m) == strip(rsa.modulus.as_bytes())));
+            }
+            Attribute::EcPoint(p) if expected.key_type() != KeyType::Rsa => {
+                // PKCS#11 wraps the point in a DER OCTET STRING; some tokens give it bare.
+                let bare = expected.key_bytes();
+                let wrapped = der::asn1::OctetStringRef::new(bare)
+                    .ok()
+                    .and_then(|o| o.to_der().ok());
+                return Ok(Some(p == bare || wrapped.is_some_and(|w| w == p)));
+            }
+            _ => {}
         }
     }
     Ok(None)
@@ -587,11 +692,13 @@ fn map_rv(rv: RvError, function: &str) -> Error {
         | RvError::TokenNotPresent
         | RvError::SessionClosed
         | RvError::SessionHandleInvalid
-        | RvError::UserNotLoggedIn
+        | RvError::TokenNotRecognized
+        | RvError::SlotIdInvalid
         // A key handle dies with the login that made the private key visible.
         | RvError::KeyHandleInvalid
         | RvError::ObjectHandleInvalid => Error::TokenRemoved,
-        RvError::KeyFunctionNotPermitted | RvError::KeyTypeInconsistent => Error::KeyCannotSign,
+        RvError::UserNotLoggedIn => Error::LoginRequired,
+        RvError::KeyFunctionNotPermitted => Error::KeyCannotSign,
         other => Error::Pkcs11 {
             function: function.to_owned(),
             code: format!("{other:?}"),
@@ -617,6 +724,11 @@ mod tests {
             map_rv(RvError::KeyFunctionNotPermitted, "Sign"),
             Error::KeyCannotSign
         );
+        assert_eq!(
+            map_rv(RvError::UserNotLoggedIn, "Sign"),
+            Error::LoginRequired
+        );
+        assert_eq!(map_rv(RvError::SlotIdInvalid, "Sign"), Error::TokenRemoved);
         assert!(matches!(
             map_rv(RvError::GeneralError, "Sign"),
             Error::Pkcs11 { .. }

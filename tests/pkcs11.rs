@@ -201,7 +201,10 @@ fn softhsm_suite() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     println!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "the SoftHSM tests failed");
-    assert!(stdout.contains("test result: ok."), "no SoftHSM test ran");
+    assert!(
+        stdout.contains("test result: ok. 6 passed"),
+        "the six SoftHSM tests did not all run"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -411,7 +414,13 @@ fn softhsm_signer_is_shared_across_threads() {
 #[ignore = "run by softhsm_suite in a child process that has the SoftHSM token"]
 fn softhsm_errors_are_specific() {
     let Some(m) = module() else { return };
-    // Wrong PIN.
+    // Wrong PIN, while another handle is logged in to the same token: still checked.
+    let logged_in = m.open(&TokenSelector::Label(TOKEN.into()), PIN).unwrap();
+    assert_eq!(
+        m.open(&TokenSelector::Label(TOKEN.into()), "000000").err(),
+        Some(Error::WrongPin)
+    );
+    drop(logged_in);
     assert_eq!(
         m.open(&TokenSelector::Label(TOKEN.into()), "000000").err(),
         Some(Error::WrongPin)
@@ -429,6 +438,16 @@ fn softhsm_errors_are_specific() {
             .err(),
         Some(Error::KeyNotFound { .. })
     ));
+    // A certificate that is not the key's: refused before anything is signed.
+    assert_eq!(
+        token
+            .signer(
+                &KeySelector::Label("rsa".into()),
+                Some(cert("pki/ee-rsa3072.pem"))
+            )
+            .err(),
+        Some(Error::SignerKeyMismatch)
+    );
     // An algorithm of another key type.
     assert!(matches!(
         open_signer(&m, "rsa")

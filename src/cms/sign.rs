@@ -390,7 +390,9 @@ impl PreparedSignature {
     /// The prepared state as bytes (DER), to store while a remote signer works and resume
     /// with [`PreparedSignature::from_bytes`], in this process or another. It holds the
     /// certificates, the signed attributes, the document for an enveloping signature and the
-    /// signature being extended, and no secret.
+    /// signature being extended, and no secret. Store it where it cannot be altered, as any
+    /// input to signing: `from_bytes` refuses an inconsistent state, but cannot tell a
+    /// consistent substitute (another prepared signature of the same signer) from the original.
     pub fn to_bytes(&self) -> Result<Vec<u8>, Error> {
         let any = |der_bytes: &[u8]| Any::from_der(der_bytes).map_err(der_err);
         let chain = self
@@ -416,6 +418,13 @@ impl PreparedSignature {
     /// is checked again: the certificate parses, the algorithm fits its key, and the bytes to
     /// sign are rebuilt from the signed attributes, not taken on trust.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
+        if bytes.len() > crate::limits::MAX_CMS_SIZE {
+            return Err(Error::TooLarge {
+                object: Object::Cms,
+                limit: crate::limits::MAX_CMS_SIZE,
+                actual: bytes.len(),
+            });
+        }
         let state = PreparedState::from_der(bytes).map_err(der_err)?;
         if state.version != 1 {
             return Err(Error::malformed(
@@ -459,6 +468,14 @@ impl PreparedSignature {
             ))?
             .to_der()
             .map_err(der_err)?;
+        let content = state.content.map(|c| c.as_bytes().to_vec());
+        check_state(
+            &state.signer_info,
+            &certificate,
+            digest_algorithm,
+            content.as_deref(),
+            state.base.as_ref(),
+        )?;
         Ok(PreparedSignature {
             algorithm,
             digest_algorithm,
@@ -466,7 +483,7 @@ impl PreparedSignature {
             chain,
             signer_info: state.signer_info,
             to_be_signed,
-            content: state.content.map(|c| c.as_bytes().to_vec()),
+            content,
             base: state.base,
         })
     }
@@ -538,6 +555,97 @@ impl PreparedSignature {
     }
 }
 
+/// Checks a resumed state for consistency, so that a state altered while stored cannot make
+/// `finish` produce something other than what `prepare` would have: no signature value and
+/// no unsigned attributes yet; the signer identifier and the signing-certificate attribute
+/// name the certificate; the content type and the message digest fit the enveloped content
+/// or the signature being extended.
+fn check_state(
+    si: &SignerInfo,
+    certificate: &Certificate,
+    digest_algorithm: DigestAlgorithm,
+    content: Option<&[u8]>,
+    base: Option<&SignedData>,
+) -> Result<(), Error> {
+    let bad = |field: &'static str| {
+        Error::malformed(Object::Cms, crate::error::Malformed::InvalidValue { field })
+    };
+    if !si.signature.as_bytes().is_empty() || si.unsigned_attrs.is_some() {
+        return Err(bad(
+            "prepared signature already signed or with unsigned attributes",
+        ));
+    }
+    let sid_ok = match &si.sid {
+        SignerIdentifier::IssuerAndSerialNumber(isn) => {
+            isn.serial_number.as_bytes() == certificate.serial()
+                && isn.issuer.to_der().map_err(der_err)?.as_slice() == certificate.issuer().der()
+        }
+        SignerIdentifier::SubjectKeyIdentifier(ski) => {
+            certificate.subject_key_id() == Some(ski.0.as_bytes())
+        }
+    };
+    if !sid_ok {
+        return Err(bad("prepared signature: signer identifier"));
+    }
+    let attrs = si
+        .signed_attrs
+        .as_ref()
+        .ok_or(bad("prepared signature without signed attributes"))?;
+    let single = |oid| {
+        attrs
+            .iter()
+            .find(|a| a.oid == oid)
+            .and_then(|a| a.values.iter().next())
+    };
+    let ess: SigningCertificateV2 = single(SIGNING_CERTIFICATE_V2)
+        .and_then(|v| v.decode_as().ok())
+        .ok_or(bad("prepared signature: signing-certificate attribute"))?;
+    let bound = ess.certs.first().is_some_and(|id| {
+        id.hash_algorithm.is_none()
+            && id.cert_hash.as_bytes()
+                == digest(DigestAlgorithm::Sha256, certificate.der()).as_bytes()
+    });
+    if !bound {
+        return Err(bad("prepared signature: signing-certificate attribute"));
+    }
+    let content_type: der::asn1::ObjectIdentifier = single(CONTENT_TYPE)
+        .and_then(|v| v.decode_as().ok())
+        .ok_or(bad("prepared signature: content type"))?;
+    let expected_type = base.map_or(ID_DATA, |b| b.encap_content_info.econtent_type);
+    if content_type != expected_type {
+        return Err(bad("prepared signature: content type"));
+    }
+    let message_digest: OctetString = single(MESSAGE_DIGEST)
+        .and_then(|v| v.decode_as().ok())
+        .ok_or(bad("prepared signature: message digest"))?;
+    let inside = content.or_else(|| {
+        base.and_then(|b| b.encap_content_info.econtent.as_ref())
+            .map(|c| c.value())
+    });
+    if let Some(inside) = inside
+        && digest(digest_algorithm, inside).as_bytes() != message_digest.as_bytes()
+    {
+        return Err(bad("prepared signature: message digest"));
+    }
+    // The signers already there must have signed the same document.
+    if let Some(b) = base {
+        for other in b.signer_infos.0.iter() {
+            let other_digest = other.signed_attrs.as_ref().and_then(|a| {
+                a.iter()
+                    .find(|x| x.oid == MESSAGE_DIGEST)
+                    .and_then(|x| x.values.iter().next())
+                    .and_then(|v| v.decode_as::<OctetString>().ok())
+            });
+            if other.digest_alg.oid == si.digest_alg.oid
+                && other_digest.is_some_and(|d| d.as_bytes() != message_digest.as_bytes())
+            {
+                return Err(Error::ContentMismatch);
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The saved form of a [`PreparedSignature`]:
 ///
 /// ```text
@@ -576,4 +684,53 @@ pub(crate) fn message_digest_algorithm(algorithm: SignatureAlgorithm) -> DigestA
 
 fn der_err(_: der::Error) -> Error {
     Error::invalid_der(Object::Cms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(rel: &str) -> Vec<u8> {
+        std::fs::read(format!("{}/test-vectors/{rel}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    }
+
+    fn state(enveloping: bool) -> PreparedState {
+        let cert = Certificate::from_pem(&read("pki/ee-rsa2048.pem")).unwrap();
+        let mut b = SignatureBuilder::new(cert, Time::from_unix(1_780_272_000));
+        if enveloping {
+            b = b.enveloping();
+        }
+        let prepared = b
+            .prepare(b"the document", SignatureAlgorithm::RsaPkcs1Sha256)
+            .unwrap();
+        PreparedState::from_der(&prepared.to_bytes().unwrap()).unwrap()
+    }
+
+    fn resumes(s: &PreparedState) -> bool {
+        PreparedSignature::from_bytes(&s.to_der().unwrap()).is_ok()
+    }
+
+    #[test]
+    fn altered_states_are_refused() {
+        assert!(resumes(&state(false)));
+        assert!(resumes(&state(true)));
+
+        let mut signed = state(false);
+        signed.signer_info.signature = OctetString::new(vec![1u8; 256]).unwrap();
+        assert!(!resumes(&signed));
+
+        let mut unsigned_attr = state(false);
+        let extra = attributes::attribute(SIGNING_TIME, &ID_DATA).unwrap();
+        unsigned_attr.signer_info.unsigned_attrs = Some(SetOfVec::try_from(vec![extra]).unwrap());
+        assert!(!resumes(&unsigned_attr));
+
+        let mut other_content = state(true);
+        other_content.content = Some(OctetString::new(b"another document".to_vec()).unwrap());
+        assert!(!resumes(&other_content));
+
+        let mut other_cert = state(false);
+        let seal = Certificate::from_pem(&read("pki/ee-rsa3072.pem")).unwrap();
+        other_cert.certificate = Any::from_der(seal.der()).unwrap();
+        assert!(!resumes(&other_cert));
+    }
 }
