@@ -4,7 +4,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 vectors="$here/../test-vectors"
-for target in certificate_der pem_bundle private_key path_validation cms_verify; do
+for target in certificate_der pem_bundle private_key path_validation cms_verify crl; do
   mkdir -p "$here/corpus/$target"
 done
 # DER certificates: the .der files, and the DER inside every PEM certificate.
@@ -16,4 +16,9 @@ for f in "$vectors"/pki/*.pem "$vectors"/bad/*.pem; do
 done
 for f in "$vectors"/keys/* "$vectors"/bad/keys/*; do cp "$f" "$here/corpus/private_key/"; done
 for f in "$vectors"/cms/*; do cp "$f" "$here/corpus/cms_verify/"; done
+# CRLs: NIST PKITS's, when the shared data is beside the checkout.
+pkits="${KYSO_PKITS_DIR:-$here/../../shared/vectors/pkits}"
+if [ -d "$pkits/crls" ]; then
+  for f in "$pkits"/crls/*.crl; do cp "$f" "$here/corpus/crl/"; done
+fi
 echo "seeded $(find "$here/corpus" -type f | wc -l) files"

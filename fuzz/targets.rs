@@ -77,6 +77,24 @@ pub fn cms_verify(data: &[u8]) {
     }
 }
 
+/// A CRL (DER or PEM), checked against a certificate of the test PKI if it parses.
+pub fn crl(data: &[u8]) {
+    let Ok(crl) = kyso::Crl::from_pem(data) else {
+        return;
+    };
+    let _ = crl.entries().count();
+    let leaf: &[u8] = include_bytes!("../test-vectors/pki/ee-rsa2048.pem");
+    let issuer: &[u8] = include_bytes!("../test-vectors/pki/intermediate-ca.pem");
+    if let (Ok(leaf), Ok(issuer)) = (Certificate::from_pem(leaf), Certificate::from_pem(issuer)) {
+        let _ = crl.status_of(
+            &leaf,
+            &issuer,
+            Time::from_unix(1_893_456_000),
+            &kyso::AlgorithmPolicy::default(),
+        );
+    }
+}
+
 fn touch(cert: &Certificate) {
     let _ = cert.subject().to_string();
     let _ = cert.issuer().to_string();

@@ -31,6 +31,8 @@ pub enum Object {
     Signature,
     /// A CMS `ContentInfo` / `SignedData`.
     Cms,
+    /// A certificate revocation list.
+    Crl,
 }
 
 impl core::fmt::Display for Object {
@@ -45,6 +47,7 @@ impl core::fmt::Display for Object {
             Object::Pem => "PEM document",
             Object::Signature => "signature",
             Object::Cms => "CMS signature",
+            Object::Crl => "CRL",
         })
     }
 }
@@ -363,6 +366,49 @@ pub enum Error {
         function: String,
         /// The return value's name.
         code: String,
+    },
+
+    // ----- revocation -----
+    /// The CRL's issuer is not the certificate's issuer (or not the certificate given to
+    /// verify it).
+    #[error("the CRL was not issued by the certificate's issuer")]
+    CrlIssuerMismatch,
+    /// The CRL issuer's keyUsage lacks cRLSign.
+    #[error("the CRL issuer may not sign CRLs (keyUsage lacks cRLSign)")]
+    CrlIssuerCannotSignCrls,
+    /// The CRL's signature does not verify.
+    #[error("CRL signature invalid")]
+    CrlBadSignature,
+    /// The CRL was issued after the validation time.
+    #[error("CRL not valid before {this_update} (validation time {time})")]
+    CrlNotYetValid {
+        /// thisUpdate.
+        this_update: Time,
+        /// The validation time.
+        time: Time,
+    },
+    /// The CRL's nextUpdate is before the validation time: a newer CRL is needed.
+    #[error("CRL expired at {next_update} (validation time {time})")]
+    CrlExpired {
+        /// nextUpdate.
+        next_update: Time,
+        /// The validation time.
+        time: Time,
+    },
+    /// The CRL does not cover this certificate (its issuingDistributionPoint scope).
+    #[error("the CRL does not cover this certificate")]
+    CrlOutOfScope,
+    /// A CRL feature kyso does not implement yet.
+    #[error("{feature} not supported")]
+    CrlUnsupported {
+        /// Which.
+        feature: &'static str,
+    },
+    /// A critical CRL or CRL-entry extension kyso does not process.
+    #[error("unknown critical CRL extension {oid}")]
+    UnknownCriticalCrlExtension {
+        /// Dotted OID.
+        oid: String,
     },
 
     // ----- time -----

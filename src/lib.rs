@@ -39,6 +39,7 @@ mod path;
 mod pem;
 #[cfg(feature = "pkcs11")]
 pub mod pkcs11;
+mod revocation;
 mod time;
 mod validate;
 
@@ -55,6 +56,7 @@ pub use key::{
     SignatureAlgorithm, Signer, SoftwareSigner, check_digest_for, sign_by_digest,
 };
 pub use path::{KeyPurpose, PathValidator, TrustStore, ValidatedPath};
+pub use revocation::{Crl, CrlStatus, RevocationReason, RevokedEntry};
 pub use time::Time;
 pub use validate::{
     Check, CheckKind, Indication, Outcome, SignerReport, SubIndication, TimeSource,

@@ -84,3 +84,10 @@ pub const MAX_CMS_ELEMENTS: usize = 250_000;
 /// dozen deep (ContentInfo, SignedData, certificates, extensions); 32 leaves room and keeps
 /// the walk shallow.
 pub const MAX_CMS_DEPTH: usize = 32;
+
+/// Largest CRL accepted, in bytes. National CAs publish CRLs of a few megabytes (about 40
+/// bytes per entry); 32 MiB holds close to a million entries.
+pub const MAX_CRL_SIZE: usize = 32 * 1024 * 1024;
+
+/// Most entries in one CRL, for the same reason: a million revoked certificates.
+pub const MAX_CRL_ENTRIES: usize = 1_000_000;

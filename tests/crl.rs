@@ -1,0 +1,251 @@
+//! CRLs made by `openssl ca` at test time from the test PKI's signing CA: revoked, on hold
+//! and good certificates; freshness; scope; damaged and unsupported CRLs.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{cert, openssl_available, vector_path};
+use kyso::{AlgorithmPolicy, Crl, CrlStatus, Error, RevocationReason, Time};
+
+struct Ca {
+    dir: PathBuf,
+}
+
+impl Ca {
+    /// An `openssl ca` setup over the test PKI's signing CA, with `crl_ext` as the CRL
+    /// extensions section.
+    fn new(name: &str, crl_ext: &str) -> Ca {
+        let dir = std::env::temp_dir().join(format!("kyso-crl-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("index.txt"), "").unwrap();
+        std::fs::write(dir.join("crlnumber"), "01\n").unwrap();
+        let conf = format!(
+            "[ca]\ndefault_ca = ca\n[ca]\ndatabase = {db}\ncrlnumber = {num}\ncertificate = {cert}\nprivate_key = {key}\ndefault_md = sha256\ndefault_crl_days = 30\ncrl_extensions = crl_ext\n[crl_ext]\nauthorityKeyIdentifier = keyid\n{crl_ext}\n",
+            db = dir.join("index.txt").display(),
+            num = dir.join("crlnumber").display(),
+            cert = vector_path("pki/intermediate-ca.pem").display(),
+            key = vector_path("keys/intermediate-ca.key.pem").display(),
+        );
+        std::fs::write(dir.join("ca.cnf"), conf).unwrap();
+        Ca { dir }
+    }
+
+    fn openssl(&self, args: &[&str]) {
+        let out = Command::new("openssl")
+            .current_dir(&self.dir)
+            .args(args)
+            .arg("-config")
+            .arg(self.dir.join("ca.cnf"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    fn revoke(&self, cert_path: &str, extra: &[&str]) {
+        let p = vector_path(cert_path);
+        let mut args = vec!["ca", "-revoke", p.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        self.openssl(&args);
+    }
+
+    fn crl(&self) -> PathBuf {
+        let out = self.dir.join("crl.pem");
+        self.openssl(&["ca", "-gencrl", "-out", out.to_str().unwrap()]);
+        out
+    }
+}
+
+impl Drop for Ca {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn status(crl: &Crl, leaf: &str, time: Time) -> Result<CrlStatus, Error> {
+    crl.status_of(
+        &cert(leaf),
+        &cert("pki/intermediate-ca.pem"),
+        time,
+        &AlgorithmPolicy::default(),
+    )
+}
+
+#[test]
+fn revoked_on_hold_and_good() {
+    if !openssl_available() {
+        return;
+    }
+    let ca = Ca::new("basic", "");
+    ca.revoke("pki/ee-rsa3072.pem", &["-crl_reason", "keyCompromise"]);
+    ca.revoke("pki/ee-ecdsa-p256.pem", &["-crl_hold", "1.2.840.10040.2.2"]);
+    let path = ca.crl();
+    let crl = Crl::from_file(&path).unwrap();
+    assert_eq!(crl.entries().count(), 2);
+    assert_eq!(crl.issuer().common_name(), Some("Kyso Test Signing CA"));
+    assert!(crl.crl_number().is_some());
+    let now = Time::now();
+    assert_eq!(
+        status(&crl, "pki/ee-rsa2048.pem", now).unwrap(),
+        CrlStatus::NotRevoked
+    );
+    match status(&crl, "pki/ee-rsa3072.pem", now).unwrap() {
+        CrlStatus::Revoked(e) => {
+            assert_eq!(e.reason, RevocationReason::KeyCompromise);
+            assert_eq!(e.serial, cert("pki/ee-rsa3072.pem").serial());
+            assert!(e.revocation_date <= now);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        status(&crl, "pki/ee-ecdsa-p256.pem", now).unwrap(),
+        CrlStatus::OnHold(e) if e.reason == RevocationReason::CertificateHold
+    ));
+    // DER and PEM read alike.
+    let der = Crl::from_der(crl.der()).unwrap();
+    assert_eq!(der.entries().count(), 2);
+
+    // Freshness.
+    let after = Time::from_unix(crl.next_update().unwrap().unix() + 1);
+    assert!(matches!(
+        status(&crl, "pki/ee-rsa2048.pem", after),
+        Err(Error::CrlExpired { .. })
+    ));
+    let before = Time::from_unix(crl.this_update().unix() - 1);
+    assert!(matches!(
+        status(&crl, "pki/ee-rsa2048.pem", before),
+        Err(Error::CrlNotYetValid { .. })
+    ));
+
+    // Issued by another CA than the certificate's.
+    assert_eq!(
+        status(&crl, "pki/ee-ec-chain.pem", now),
+        Err(Error::CrlIssuerMismatch)
+    );
+    // Checked with the wrong issuer certificate.
+    assert_eq!(
+        crl.status_of(
+            &cert("pki/ee-rsa2048.pem"),
+            &cert("pki/root-ca.pem"),
+            now,
+            &AlgorithmPolicy::default()
+        ),
+        Err(Error::CrlIssuerMismatch)
+    );
+
+    // A flipped bit in the signature.
+    let mut damaged = crl.der().to_vec();
+    let last = damaged.len() - 1;
+    damaged[last] ^= 0x01;
+    let damaged = Crl::from_der(&damaged).unwrap();
+    assert_eq!(
+        status(&damaged, "pki/ee-rsa2048.pem", now),
+        Err(Error::CrlBadSignature)
+    );
+
+    // Truncations and garbage: errors, never panics.
+    for len in (0..crl.der().len()).step_by(5) {
+        assert!(Crl::from_der(&crl.der()[..len]).is_err());
+    }
+    let mut trailing = crl.der().to_vec();
+    trailing.push(0);
+    assert!(matches!(
+        Crl::from_der(&trailing),
+        Err(Error::Malformed {
+            reason: kyso::Malformed::TrailingData,
+            ..
+        })
+    ));
+    assert!(Crl::from_pem(b"-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----\n").is_err());
+}
+
+#[test]
+fn scope_of_issuing_distribution_point() {
+    if !openssl_available() {
+        return;
+    }
+    // A CRL for CA certificates only does not cover an end entity.
+    let ca_only = Ca::new(
+        "ca-only",
+        "issuingDistributionPoint = critical, @idp\n[idp]\nonlyCA = TRUE\n",
+    );
+    let crl = Crl::from_file(ca_only.crl()).unwrap();
+    assert_eq!(
+        status(&crl, "pki/ee-rsa2048.pem", crl.this_update()),
+        Err(Error::CrlOutOfScope)
+    );
+    // A CRL for one distribution point covers the certificates that name it...
+    let matching = Ca::new(
+        "dp",
+        "issuingDistributionPoint = critical, @idp\n[idp]\nfullname = URI:http://127.0.0.1:8080/crl/signing-ca.crl\n",
+    );
+    let crl = Crl::from_file(matching.crl()).unwrap();
+    assert_eq!(
+        status(&crl, "pki/ee-rsa2048.pem", crl.this_update()).unwrap(),
+        CrlStatus::NotRevoked
+    );
+    // ...and not the others.
+    let other = Ca::new(
+        "other-dp",
+        "issuingDistributionPoint = critical, @idp\n[idp]\nfullname = URI:http://127.0.0.1:8080/crl/partition-2.crl\n",
+    );
+    let crl = Crl::from_file(other.crl()).unwrap();
+    assert_eq!(
+        status(&crl, "pki/ee-rsa2048.pem", crl.this_update()),
+        Err(Error::CrlOutOfScope)
+    );
+}
+
+#[test]
+fn unknown_critical_extensions_and_delta_crls_are_refused() {
+    if !openssl_available() {
+        return;
+    }
+    let critical = Ca::new("critical", "1.3.6.1.4.1.55555.7.7 = critical,DER:05:00\n");
+    let crl = Crl::from_file(critical.crl()).unwrap();
+    assert!(matches!(
+        status(&crl, "pki/ee-rsa2048.pem", crl.this_update()),
+        Err(Error::UnknownCriticalCrlExtension { .. })
+    ));
+    let delta = Ca::new("delta", "2.5.29.27 = critical,DER:02:01:01\n");
+    let crl = Crl::from_file(delta.crl()).unwrap();
+    assert!(crl.is_delta());
+    assert_eq!(
+        status(&crl, "pki/ee-rsa2048.pem", crl.this_update()),
+        Err(Error::CrlUnsupported {
+            feature: "delta CRL"
+        })
+    );
+}
+
+/// The PKITS CRLs (made by another implementation) all parse.
+#[test]
+fn pkits_crls_parse() {
+    let dir = std::env::var("KYSO_PKITS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/vectors/pkits"));
+    let crls = dir.join("crls");
+    if !crls.is_dir() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "PKITS data missing under CI"
+        );
+        eprintln!("skipping: PKITS data not found (set KYSO_PKITS_DIR)");
+        return;
+    }
+    let mut parsed = 0;
+    for entry in std::fs::read_dir(&crls).unwrap() {
+        let path = entry.unwrap().path();
+        Crl::from_file(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        parsed += 1;
+    }
+    assert_eq!(parsed, 173);
+}
