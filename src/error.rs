@@ -369,6 +369,25 @@ pub enum Error {
     },
 
     // ----- revocation -----
+    /// A certificate of the path was revoked at or before the validation time.
+    #[error("{cert}: revoked at {revocation_date} ({reason:?})")]
+    Revoked {
+        /// The certificate.
+        cert: ChainPosition,
+        /// When it was revoked.
+        revocation_date: Time,
+        /// Why.
+        reason: crate::revocation::RevocationReason,
+    },
+    /// The revocation policy requires an answer for this certificate and no usable data was
+    /// found (none, stale, out of scope, or unverifiable).
+    #[error("{cert}: revocation status unknown: {reason}")]
+    RevocationUnknown {
+        /// The certificate.
+        cert: ChainPosition,
+        /// Why the data available could not be used.
+        reason: String,
+    },
     /// The CRL's issuer is not the certificate's issuer (or not the certificate given to
     /// verify it).
     #[error("the CRL was not issued by the certificate's issuer")]

@@ -56,7 +56,10 @@ pub use key::{
     SignatureAlgorithm, Signer, SoftwareSigner, check_digest_for, sign_by_digest,
 };
 pub use path::{KeyPurpose, PathValidator, TrustStore, ValidatedPath};
-pub use revocation::{Crl, CrlStatus, RevocationReason, RevokedEntry};
+pub use revocation::{
+    Crl, CrlStatus, CrlStore, RevocationCheck, RevocationOutcome, RevocationPolicy,
+    RevocationReason, RevocationSource, RevokedEntry,
+};
 pub use time::Time;
 pub use validate::{
     Check, CheckKind, Indication, Outcome, SignerReport, SubIndication, TimeSource,

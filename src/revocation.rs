@@ -1,6 +1,11 @@
-//! Revocation status: certificate revocation lists (RFC 5280). OCSP and the revocation
-//! policy of path validation build on this.
+//! Revocation status: certificate revocation lists (RFC 5280), the sources they come from,
+//! and the policy path validation applies. OCSP builds on this next.
 
 mod crl;
+mod source;
 
 pub use crl::{Crl, CrlStatus, RevocationReason, RevokedEntry};
+pub(crate) use source::Both;
+pub use source::{
+    CrlStore, RevocationCheck, RevocationOutcome, RevocationPolicy, RevocationSource,
+};

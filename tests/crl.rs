@@ -19,6 +19,16 @@ impl Ca {
     /// An `openssl ca` setup over the test PKI's signing CA, with `crl_ext` as the CRL
     /// extensions section.
     fn new(name: &str, crl_ext: &str) -> Ca {
+        Ca::with_issuer(
+            name,
+            crl_ext,
+            "pki/intermediate-ca.pem",
+            "keys/intermediate-ca.key.pem",
+        )
+    }
+
+    /// The same over another CA of the test PKI.
+    fn with_issuer(name: &str, crl_ext: &str, ca_cert: &str, ca_key: &str) -> Ca {
         let dir = std::env::temp_dir().join(format!("kyso-crl-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
@@ -28,8 +38,8 @@ impl Ca {
             "[ca]\ndefault_ca = ca\n[ca]\ndatabase = {db}\ncrlnumber = {num}\ncertificate = {cert}\nprivate_key = {key}\ndefault_md = sha256\ndefault_crl_days = 30\ncrl_extensions = crl_ext\n[crl_ext]\nauthorityKeyIdentifier = keyid\n{crl_ext}\n",
             db = dir.join("index.txt").display(),
             num = dir.join("crlnumber").display(),
-            cert = vector_path("pki/intermediate-ca.pem").display(),
-            key = vector_path("keys/intermediate-ca.key.pem").display(),
+            cert = vector_path(ca_cert).display(),
+            key = vector_path(ca_key).display(),
         );
         std::fs::write(dir.join("ca.cnf"), conf).unwrap();
         Ca { dir }
@@ -248,4 +258,139 @@ fn pkits_crls_parse() {
         parsed += 1;
     }
     assert_eq!(parsed, 173);
+}
+
+mod in_validation {
+    use super::*;
+    use kyso::{
+        CrlStore, Indication, PathValidator, RevocationOutcome, RevocationPolicy, SignatureBuilder,
+        SignedCms, SoftwareSigner, SubIndication, TrustStore, ValidationPolicy, Verifier,
+    };
+
+    fn anchors() -> TrustStore {
+        TrustStore::from_certificates([cert("pki/root-ca.pem")])
+    }
+
+    /// CRLs from both CAs of the RSA chain: the signing CA revokes `revoked` (if any), the
+    /// root revokes `revoked_ca` (if any).
+    fn crls(name: &str, revoked: Option<&str>, revoked_ca: Option<&str>) -> (CrlStore, Ca, Ca) {
+        let signing = Ca::new(&format!("{name}-signing"), "");
+        if let Some(r) = revoked {
+            signing.revoke(r, &["-crl_reason", "keyCompromise"]);
+        }
+        let root = Ca::with_issuer(
+            &format!("{name}-root"),
+            "",
+            "pki/root-ca.pem",
+            "keys/root-ca.key.pem",
+        );
+        if let Some(r) = revoked_ca {
+            root.revoke(r, &["-crl_reason", "cACompromise"]);
+        }
+        let store = CrlStore::from_crls([
+            Crl::from_file(signing.crl()).unwrap(),
+            Crl::from_file(root.crl()).unwrap(),
+        ]);
+        (store, signing, root)
+    }
+
+    #[test]
+    fn path_validation_applies_the_revocation_policy() {
+        if !openssl_available() {
+            return;
+        }
+        let (store, _a, _b) = crls("path", Some("pki/ee-rsa3072.pem"), None);
+        let store_anchors = anchors();
+        let chain = [cert("pki/intermediate-ca.pem")];
+        let now = Time::now();
+        let v = PathValidator::new(&store_anchors).revocation(RevocationPolicy::Required, &store);
+        let good = v
+            .validate(&cert("pki/ee-rsa2048.pem"), &chain, now)
+            .unwrap();
+        assert_eq!(good.revocation().len(), 2, "leaf and intermediate checked");
+        assert!(
+            good.revocation()
+                .iter()
+                .all(|c| matches!(c.outcome, RevocationOutcome::NotRevoked { .. }))
+        );
+        match v.validate(&cert("pki/ee-rsa3072.pem"), &chain, now) {
+            Err(Error::Revoked { cert, reason, .. }) => {
+                assert_eq!(cert.index, 0);
+                assert_eq!(reason, RevocationReason::KeyCompromise);
+            }
+            other => panic!("{other:?}"),
+        }
+        // No data: required fails, if-available records "unknown".
+        let empty = CrlStore::new();
+        assert!(matches!(
+            PathValidator::new(&store_anchors)
+                .revocation(RevocationPolicy::Required, &empty)
+                .validate(&cert("pki/ee-rsa2048.pem"), &chain, now),
+            Err(Error::RevocationUnknown { .. })
+        ));
+        let unknown = PathValidator::new(&store_anchors)
+            .revocation(RevocationPolicy::IfAvailable, &empty)
+            .validate(&cert("pki/ee-rsa2048.pem"), &chain, now)
+            .unwrap();
+        assert!(
+            unknown
+                .revocation()
+                .iter()
+                .all(|c| matches!(c.outcome, RevocationOutcome::Unknown { .. }))
+        );
+    }
+
+    fn sign(cert_path: &str, key_path: &str) -> SignedCms {
+        SignatureBuilder::new(cert(cert_path), Time::now())
+            .chain([cert("pki/intermediate-ca.pem")])
+            .sign(
+                &std::fs::read(vector_path("documents/cong-van.txt")).unwrap(),
+                &SoftwareSigner::from_file(vector_path(key_path), None).unwrap(),
+            )
+            .unwrap()
+    }
+
+    fn verdict(
+        cms: &SignedCms,
+        policy: RevocationPolicy,
+        store: &CrlStore,
+    ) -> (Indication, Option<SubIndication>) {
+        let a = anchors();
+        let doc = std::fs::read(vector_path("documents/cong-van.txt")).unwrap();
+        let r = Verifier::new(&a, ValidationPolicy::now())
+            .with_revocation(policy, store)
+            .verify(cms, Some(&doc));
+        (r.indication(), r.sub_indication())
+    }
+
+    #[test]
+    fn signature_reports_carry_revocation() {
+        if !openssl_available() {
+            return;
+        }
+        let (store, _a, _b) = crls("cms", Some("pki/ee-rsa3072.pem"), None);
+        let good = sign("pki/ee-rsa2048.pem", "keys/ee-rsa2048.key.pem");
+        assert_eq!(
+            verdict(&good, RevocationPolicy::Required, &store),
+            (Indication::TotalPassed, None)
+        );
+        let revoked = sign("pki/ee-rsa3072.pem", "keys/ee-rsa3072.key.pem");
+        assert_eq!(
+            verdict(&revoked, RevocationPolicy::Required, &store),
+            (Indication::Indeterminate, Some(SubIndication::RevokedNoPoe))
+        );
+        assert_eq!(
+            verdict(&good, RevocationPolicy::Required, &CrlStore::new()),
+            (Indication::Indeterminate, Some(SubIndication::TryLater))
+        );
+        // The intermediate revoked by the root: every signer under it.
+        let (ca_store, _c, _d) = crls("cms-ca", None, Some("pki/intermediate-ca.pem"));
+        assert_eq!(
+            verdict(&good, RevocationPolicy::IfAvailable, &ca_store),
+            (
+                Indication::Indeterminate,
+                Some(SubIndication::RevokedCaNoPoe)
+            )
+        );
+    }
 }

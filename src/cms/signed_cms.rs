@@ -9,6 +9,7 @@ use crate::cms::attributes::{ID_DATA, ID_SIGNED_DATA};
 use crate::cms::signed_data::SignedData;
 use crate::error::{Error, Malformed, Object};
 use crate::limits::{MAX_CMS_CERTIFICATES, MAX_CMS_SIGNERS, MAX_CMS_SIZE};
+use crate::revocation::{Crl, CrlStore};
 
 /// A signed document's signature: a CMS `ContentInfo` holding `SignedData`, detached (the
 /// document travels separately) or enveloping (the document inside).
@@ -25,6 +26,7 @@ pub struct SignedCms {
     pub(crate) signed_data: SignedData,
     pub(crate) certificates: Vec<Certificate>,
     pub(crate) certificate_warnings: Vec<String>,
+    pub(crate) crls: CrlStore,
 }
 
 impl SignedCms {
@@ -152,10 +154,29 @@ impl SignedCms {
                 }
             }
         }
+        let mut crls = CrlStore::new();
+        if let Some(set) = &signed_data.crls {
+            for choice in set.iter() {
+                // RevocationInfoChoice: a CRL is a SEQUENCE; other formats are tagged.
+                let parsed = (der::Tagged::tag(choice) == der::Tag::Sequence)
+                    .then(|| choice.to_der().ok())
+                    .flatten()
+                    .map(|d| Crl::from_der(&d));
+                match parsed {
+                    Some(Ok(crl)) => crls.add(crl),
+                    Some(Err(e)) => {
+                        certificate_warnings.push(format!("an embedded CRL was skipped: {e}"))
+                    }
+                    None => certificate_warnings
+                        .push("embedded revocation data of another format was skipped".to_owned()),
+                }
+            }
+        }
         Ok(SignedCms {
             signed_data,
             certificates,
             certificate_warnings,
+            crls,
         })
     }
 
@@ -204,6 +225,11 @@ impl SignedCms {
     /// The certificates carried in the signature that kyso could read, in encoding order.
     pub fn certificates(&self) -> &[Certificate] {
         &self.certificates
+    }
+
+    /// The CRLs carried in the signature (used by the verifier for revocation).
+    pub fn crls(&self) -> &CrlStore {
+        &self.crls
     }
 
     /// The digest algorithms the signers use (the ones kyso knows), without repeats.

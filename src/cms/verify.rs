@@ -20,6 +20,7 @@ use crate::digest::{Digest, DigestAlgorithm, Hasher, digest};
 use crate::error::Error;
 use crate::key::{AlgorithmPolicy, LEGACY_MIN_RSA_BITS, SignatureAlgorithm};
 use crate::path::{PathValidator, TrustStore};
+use crate::revocation::{Both, CrlStore, RevocationOutcome, RevocationPolicy, RevocationSource};
 use crate::time::Time;
 use crate::validate::{
     CheckKind, Indication, Outcome, SignerReport, SubIndication, TimeSource, ValidationPolicy,
@@ -39,11 +40,23 @@ const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.1
 /// assert_eq!(report.indication(), Indication::TotalPassed);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Verifier<'a> {
     anchors: &'a TrustStore,
     policy: ValidationPolicy,
     extra_certificates: Vec<Certificate>,
+    revocation: RevocationPolicy,
+    revocation_source: Option<&'a dyn RevocationSource>,
+}
+
+impl core::fmt::Debug for Verifier<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Verifier")
+            .field("anchors", &self.anchors.len())
+            .field("policy", &self.policy)
+            .field("revocation", &self.revocation)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The signed document as the verifier has it.
@@ -62,7 +75,25 @@ impl<'a> Verifier<'a> {
             anchors,
             policy,
             extra_certificates: Vec::new(),
+            revocation: RevocationPolicy::NoCheck,
+            revocation_source: None,
         }
+    }
+
+    /// Checks the revocation of every certificate of each signer's chain under `policy`,
+    /// with the CRLs from `source` and those embedded in the signature. A signer whose
+    /// certificate is revoked is INDETERMINATE / REVOKED_NO_POE (a CA's:
+    /// REVOKED_CA_NO_POE), since a CAdES-B-B signature has no proof of when it was made; a
+    /// required status that cannot be had is INDETERMINATE / TRY_LATER.
+    #[must_use]
+    pub fn with_revocation(
+        mut self,
+        policy: RevocationPolicy,
+        source: &'a dyn RevocationSource,
+    ) -> Self {
+        self.revocation = policy;
+        self.revocation_source = Some(source);
+        self
     }
 
     /// Certificates to use besides those inside the signature (a signer certificate or
@@ -153,7 +184,7 @@ impl<'a> Verifier<'a> {
             .0
             .iter()
             .map(|si| {
-                let mut r = self.verify_signer(si, econtent_type, doc, &pool);
+                let mut r = self.verify_signer(si, econtent_type, doc, &pool, &cms.crls);
                 r.warnings.extend(cms.certificate_warnings.iter().cloned());
                 r
             })
@@ -170,6 +201,7 @@ impl<'a> Verifier<'a> {
         econtent_type: ObjectIdentifier,
         doc: &Document<'_>,
         pool: &[Certificate],
+        embedded_crls: &CrlStore,
     ) -> SignerReport {
         let given_time = match self.policy.time {
             ValidationTime::Given(t) => t,
@@ -194,7 +226,7 @@ impl<'a> Verifier<'a> {
             },
             failures: Vec::new(),
         };
-        run.verify(self, si, econtent_type, doc, pool);
+        run.verify(self, si, econtent_type, doc, pool, embedded_crls);
         run.finish()
     }
 }
@@ -254,6 +286,7 @@ impl Run {
         econtent_type: ObjectIdentifier,
         doc: &Document<'_>,
         pool: &[Certificate],
+        embedded_crls: &CrlStore,
     ) {
         // The digest algorithm.
         let Ok(digest_algorithm) = DigestAlgorithm::from_oid(&si.digest_alg.oid) else {
@@ -563,11 +596,22 @@ impl Run {
         self.report.validation_time_source = source;
         let intermediates: Vec<Certificate> =
             pool.iter().filter(|c| **c != cert).cloned().collect();
-        match PathValidator::new(v.anchors)
+        let none = CrlStore::new();
+        let given: &dyn RevocationSource = v.revocation_source.unwrap_or(&none);
+        let sources = Both(given, embedded_crls);
+        let mut validator = PathValidator::new(v.anchors)
             .purpose(v.policy.purpose)
-            .algorithm_policy(v.policy.algorithms)
-            .validate(&cert, &intermediates, time)
-        {
+            .algorithm_policy(v.policy.algorithms);
+        let revocation = match v.revocation {
+            RevocationPolicy::NoCheck if embedded_crls.is_empty() => RevocationPolicy::NoCheck,
+            // CRLs in the signature are used even when the caller gave none.
+            RevocationPolicy::NoCheck => RevocationPolicy::IfAvailable,
+            other => other,
+        };
+        if revocation != RevocationPolicy::NoCheck {
+            validator = validator.revocation(revocation, &sources);
+        }
+        match validator.validate(&cert, &intermediates, time) {
             Ok(path) => {
                 self.report.chain = path.chain().to_vec();
                 if path.anchor() != &cert {
@@ -577,9 +621,32 @@ impl Run {
                     CheckKind::CertificatePath,
                     format!("valid at {time} to {}", path.anchor().subject()),
                 );
-                self.report.warnings.push(
-                    "revocation status was not checked: this version of kyso has no CRL or OCSP support".to_owned(),
-                );
+                if revocation == RevocationPolicy::NoCheck {
+                    self.skip(
+                        CheckKind::Revocation,
+                        "not checked (no revocation policy, no CRL in the signature)",
+                    );
+                    self.report
+                        .warnings
+                        .push("revocation status was not checked".to_owned());
+                }
+                for check in path.revocation() {
+                    match &check.outcome {
+                        RevocationOutcome::NotRevoked { source } => self.pass(
+                            CheckKind::Revocation,
+                            format!("{}: not revoked ({source})", check.subject),
+                        ),
+                        RevocationOutcome::Unknown { reason } => {
+                            self.skip(
+                                CheckKind::Revocation,
+                                format!("{}: status unknown ({reason})", check.subject),
+                            );
+                            self.report
+                                .warnings
+                                .push(format!("revocation status of {} unknown", check.subject));
+                        }
+                    }
+                }
             }
             Err(e) => {
                 let sub = path_sub_indication(&e);
@@ -592,6 +659,9 @@ impl Run {
 /// Maps a path-validation error to its ETSI EN 319 102-1 sub-indication.
 fn path_sub_indication(e: &Error) -> SubIndication {
     match e {
+        Error::Revoked { cert, .. } if cert.index == 0 => SubIndication::RevokedNoPoe,
+        Error::Revoked { .. } => SubIndication::RevokedCaNoPoe,
+        Error::RevocationUnknown { .. } => SubIndication::TryLater,
         Error::Expired { .. } | Error::NotYetValid { .. } => SubIndication::OutOfBoundsNoPoe,
         Error::UnknownIssuer { .. }
         | Error::UntrustedSelfSigned { .. }

@@ -6,6 +6,9 @@ use crate::key::AlgorithmPolicy;
 use crate::limits::{MAX_BUILD_STEPS, MAX_PATH_DEPTH, MAX_SIGNATURE_CHECKS};
 use crate::path::purpose::KeyPurpose;
 use crate::path::trust_store::TrustStore;
+use crate::revocation::{
+    CrlStatus, RevocationCheck, RevocationOutcome, RevocationPolicy, RevocationSource,
+};
 use crate::time::Time;
 
 /// Validates certificate paths to a [`TrustStore`] at a time the caller gives.
@@ -22,11 +25,24 @@ use crate::time::Time;
 /// assert_eq!(path.anchor().subject().common_name(), Some("Kyso Test Root CA"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct PathValidator<'a> {
     anchors: &'a TrustStore,
     purpose: KeyPurpose,
     policy: AlgorithmPolicy,
+    revocation: RevocationPolicy,
+    revocation_source: Option<&'a dyn RevocationSource>,
+}
+
+impl core::fmt::Debug for PathValidator<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("PathValidator")
+            .field("anchors", &self.anchors.len())
+            .field("purpose", &self.purpose)
+            .field("policy", &self.policy)
+            .field("revocation", &self.revocation)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A path that validated: the end entity, the intermediates above it, and the anchor.
@@ -36,6 +52,7 @@ pub struct ValidatedPath {
     anchor: Certificate,
     time: Time,
     purpose: KeyPurpose,
+    revocation: Vec<RevocationCheck>,
 }
 
 impl ValidatedPath {
@@ -66,6 +83,12 @@ impl ValidatedPath {
     pub fn purpose(&self) -> KeyPurpose {
         self.purpose
     }
+
+    /// What revocation checking found for each certificate below the anchor (empty when the
+    /// policy was [`RevocationPolicy::NoCheck`]).
+    pub fn revocation(&self) -> &[RevocationCheck] {
+        &self.revocation
+    }
 }
 
 impl<'a> PathValidator<'a> {
@@ -76,7 +99,101 @@ impl<'a> PathValidator<'a> {
             anchors,
             purpose: KeyPurpose::DocumentSigning,
             policy: AlgorithmPolicy::default(),
+            revocation: RevocationPolicy::NoCheck,
+            revocation_source: None,
         }
+    }
+
+    /// Checks revocation of every certificate below the anchor with the data `source`
+    /// gives, under `policy`. A certificate revoked at or before the validation time fails
+    /// the path ([`Error::Revoked`]).
+    #[must_use]
+    pub fn revocation(
+        mut self,
+        policy: RevocationPolicy,
+        source: &'a dyn RevocationSource,
+    ) -> Self {
+        self.revocation = policy;
+        self.revocation_source = Some(source);
+        self
+    }
+
+    /// Revocation of each certificate of `chain` (issued by the next one, the last by
+    /// `anchor`), under the policy.
+    fn check_revocation(
+        &self,
+        chain: &[Certificate],
+        anchor: &Certificate,
+        time: Time,
+    ) -> Result<Vec<RevocationCheck>, Error> {
+        let (RevocationPolicy::IfAvailable | RevocationPolicy::Required, Some(source)) =
+            (self.revocation, self.revocation_source)
+        else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for (index, cert) in chain.iter().enumerate() {
+            let issuer = chain.get(index + 1).unwrap_or(anchor);
+            let mut reasons = Vec::new();
+            let mut decided = None;
+            for crl in source.crls_for(cert) {
+                match crl.status_of(cert, issuer, time, &self.policy) {
+                    Ok(CrlStatus::NotRevoked) => {
+                        decided = Some(RevocationOutcome::NotRevoked {
+                            source: format!(
+                                "CRL of {}, thisUpdate {}",
+                                crl.issuer(),
+                                crl.this_update()
+                            ),
+                        });
+                        break;
+                    }
+                    Ok(CrlStatus::Revoked(e) | CrlStatus::OnHold(e)) => {
+                        if e.revocation_date <= time {
+                            return Err(Error::Revoked {
+                                cert: position(index, cert),
+                                revocation_date: e.revocation_date,
+                                reason: e.reason,
+                            });
+                        }
+                        // Revoked after the validation time: good at that time.
+                        decided = Some(RevocationOutcome::NotRevoked {
+                            source: format!(
+                                "CRL of {}, thisUpdate {} (revoked later, at {})",
+                                crl.issuer(),
+                                crl.this_update(),
+                                e.revocation_date
+                            ),
+                        });
+                        break;
+                    }
+                    Err(e) => reasons.push(e.to_string()),
+                }
+            }
+            let outcome = match decided {
+                Some(o) => o,
+                None => {
+                    let reason = if reasons.is_empty() {
+                        "no CRL for this certificate".to_owned()
+                    } else {
+                        reasons.join("; ")
+                    };
+                    if self.revocation == RevocationPolicy::Required {
+                        return Err(Error::RevocationUnknown {
+                            cert: position(index, cert),
+                            reason,
+                        });
+                    }
+                    RevocationOutcome::Unknown { reason }
+                }
+            };
+            out.push(RevocationCheck {
+                index,
+                subject: cert.subject().to_string(),
+                outcome,
+            });
+        }
+        Ok(out)
     }
 
     /// Sets the purpose the end entity's key usage must allow.
@@ -141,6 +258,7 @@ impl<'a> PathValidator<'a> {
             anchor: leaf.clone(),
             time,
             purpose: self.purpose,
+            revocation: Vec::new(),
         })
     }
 
@@ -283,13 +401,18 @@ impl Search<'_, '_> {
                 self.record(RANK_BROKEN_LINK, e);
                 continue;
             }
-            match self.validator.check_path(path, self.time) {
-                Ok(()) => {
+            let checked = self
+                .validator
+                .check_path(path, self.time)
+                .and_then(|()| self.validator.check_revocation(path, &anchor, self.time));
+            match checked {
+                Ok(revocation) => {
                     return Ok(Some(ValidatedPath {
                         chain: path.clone(),
                         anchor,
                         time: self.time,
                         purpose: self.validator.purpose,
+                        revocation,
                     }));
                 }
                 Err(e) => self.record(RANK_COMPLETE_PATH, e),

@@ -162,6 +162,8 @@ pub enum CheckKind {
     /// The certificate path to a trust anchor validates at the validation time (including
     /// the key usage for signing).
     CertificatePath,
+    /// A certificate's revocation status.
+    Revocation,
 }
 
 impl CheckKind {
@@ -177,6 +179,7 @@ impl CheckKind {
             CheckKind::SignatureValue => "signature value",
             CheckKind::SigningTime => "signing time",
             CheckKind::CertificatePath => "certificate path",
+            CheckKind::Revocation => "revocation",
         }
     }
 }
