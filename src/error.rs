@@ -33,6 +33,8 @@ pub enum Object {
     Cms,
     /// A certificate revocation list.
     Crl,
+    /// An OCSP request or response.
+    Ocsp,
 }
 
 impl core::fmt::Display for Object {
@@ -48,6 +50,7 @@ impl core::fmt::Display for Object {
             Object::Signature => "signature",
             Object::Cms => "CMS signature",
             Object::Crl => "CRL",
+            Object::Ocsp => "OCSP response",
         })
     }
 }
@@ -429,6 +432,46 @@ pub enum Error {
         /// Dotted OID.
         oid: String,
     },
+
+    /// The OCSP responder answered with an error status (1 malformedRequest, 2 internalError,
+    /// 3 tryLater, 5 sigRequired, 6 unauthorized).
+    #[error("OCSP responder answered with status {status}")]
+    OcspResponseStatus {
+        /// The OCSPResponseStatus value.
+        status: u8,
+    },
+    /// The OCSP response does not carry the nonce the request sent.
+    #[error("OCSP nonce mismatch")]
+    OcspNonceMismatch,
+    /// The OCSP response has no status for this certificate.
+    #[error("the OCSP response does not cover this certificate")]
+    OcspNoResponseForCertificate,
+    /// The OCSP response's thisUpdate is after the validation time (beyond the clock skew).
+    #[error("OCSP response not valid before {this_update} (validation time {time})")]
+    OcspNotYetValid {
+        /// thisUpdate.
+        this_update: Time,
+        /// The validation time.
+        time: Time,
+    },
+    /// The OCSP response is too old for the validation time.
+    #[error(
+        "OCSP response stale: thisUpdate {this_update}, nextUpdate {next_update:?}, validation time {time}"
+    )]
+    OcspStale {
+        /// thisUpdate.
+        this_update: Time,
+        /// nextUpdate, if given.
+        next_update: Option<Time>,
+        /// The validation time.
+        time: Time,
+    },
+    /// The OCSP response's signature does not verify.
+    #[error("OCSP response signature invalid")]
+    OcspBadSignature,
+    /// The OCSP response is signed by neither the CA nor a responder the CA authorised.
+    #[error("OCSP response signed by an unauthorised responder")]
+    OcspUnauthorizedResponder,
 
     // ----- time -----
     /// A calendar date or time out of range.

@@ -57,8 +57,9 @@ pub use key::{
 };
 pub use path::{KeyPurpose, PathValidator, TrustStore, ValidatedPath};
 pub use revocation::{
-    Crl, CrlStatus, CrlStore, RevocationCheck, RevocationOutcome, RevocationPolicy,
-    RevocationReason, RevocationSource, RevokedEntry,
+    Crl, CrlStatus, CrlStore, OcspAnswer, OcspCheck, OcspRequest, OcspResponse, OcspStatus,
+    RevocationCheck, RevocationOutcome, RevocationPolicy, RevocationReason, RevocationSource,
+    RevokedEntry,
 };
 pub use time::Time;
 pub use validate::{

@@ -91,3 +91,7 @@ pub const MAX_CRL_SIZE: usize = 32 * 1024 * 1024;
 
 /// Most entries in one CRL, for the same reason: a million revoked certificates.
 pub const MAX_CRL_ENTRIES: usize = 1_000_000;
+
+/// Largest OCSP response accepted, in bytes: responses are a few kilobytes; 1 MiB leaves
+/// room for long responder certificate chains.
+pub const MAX_OCSP_RESPONSE_SIZE: usize = 1024 * 1024;

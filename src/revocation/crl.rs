@@ -42,7 +42,7 @@ pub enum RevocationReason {
 }
 
 impl RevocationReason {
-    fn from_code(code: u8) -> Option<Self> {
+    pub(crate) fn from_code(code: u8) -> Option<Self> {
         Some(match code {
             0 => RevocationReason::Unspecified,
             1 => RevocationReason::KeyCompromise,

@@ -1,0 +1,478 @@
+//! OCSP (RFC 6960): requests, and responses checked against the certificate they speak of.
+//!
+//! The ASN.1 types are written here with `der` derive: the RustCrypto `x509-ocsp` crate is
+//! released only for `der` 0.7, while kyso is on 0.8.
+
+use der::asn1::{GeneralizedTime, ObjectIdentifier, OctetString};
+use der::{Any, Decode, Encode, Sequence};
+use x509_cert::ext::Extensions;
+use x509_cert::serial_number::SerialNumber;
+use x509_cert::spki::AlgorithmIdentifierOwned;
+
+use crate::cert::{Certificate, Name};
+use crate::digest::{DigestAlgorithm, digest};
+use crate::error::{Error, Malformed, Object};
+use crate::key::{AlgorithmPolicy, SignatureAlgorithm};
+use crate::limits::MAX_OCSP_RESPONSE_SIZE;
+use crate::revocation::crl::RevocationReason;
+use crate::time::Time;
+
+const ID_PKIX_OCSP_BASIC: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.1.1");
+const ID_PKIX_OCSP_NONCE: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.1.2");
+const KP_OCSP_SIGNING: &str = "1.3.6.1.5.5.7.3.9";
+
+/// `CertID ::= SEQUENCE { hashAlgorithm, issuerNameHash, issuerKeyHash, serialNumber }`.
+#[derive(Clone, Debug, PartialEq, Eq, Sequence)]
+struct CertId {
+    hash_algorithm: AlgorithmIdentifierOwned,
+    issuer_name_hash: OctetString,
+    issuer_key_hash: OctetString,
+    serial_number: SerialNumber,
+}
+
+/// `Request ::= SEQUENCE { reqCert CertID, singleRequestExtensions [0] EXPLICIT ... }`.
+#[derive(Clone, Debug, Sequence)]
+struct Request {
+    req_cert: CertId,
+}
+
+/// `TBSRequest ::= SEQUENCE { requestList SEQUENCE OF Request, requestExtensions [2] EXPLICIT
+/// Extensions OPTIONAL }` (version and requestorName left at their defaults).
+#[derive(Clone, Debug, Sequence)]
+struct TbsRequest {
+    request_list: Vec<Request>,
+    #[asn1(context_specific = "2", tag_mode = "EXPLICIT", optional = "true")]
+    request_extensions: Option<Extensions>,
+}
+
+/// `OCSPRequest ::= SEQUENCE { tbsRequest TBSRequest, optionalSignature [0] ... }`.
+#[derive(Clone, Debug, Sequence)]
+struct OcspRequestAsn1 {
+    tbs_request: TbsRequest,
+}
+
+/// `OCSPResponse ::= SEQUENCE { responseStatus ENUMERATED, responseBytes [0] EXPLICIT
+/// ResponseBytes OPTIONAL }`.
+#[derive(Clone, Debug, Sequence)]
+struct OcspResponseAsn1 {
+    response_status: Any,
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
+    response_bytes: Option<ResponseBytes>,
+}
+
+#[derive(Clone, Debug, Sequence)]
+struct ResponseBytes {
+    response_type: ObjectIdentifier,
+    response: OctetString,
+}
+
+/// `BasicOCSPResponse ::= SEQUENCE { tbsResponseData, signatureAlgorithm, signature BIT
+/// STRING, certs [0] EXPLICIT SEQUENCE OF Certificate OPTIONAL }`; the data and the
+/// certificates kept as encoded.
+#[derive(Clone, Debug, Sequence)]
+struct BasicResponse {
+    tbs_response_data: Any,
+    signature_algorithm: AlgorithmIdentifierOwned,
+    signature: der::asn1::BitString,
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
+    certs: Option<Vec<Any>>,
+}
+
+/// `ResponseData ::= SEQUENCE { version [0] EXPLICIT DEFAULT v1, responderID, producedAt,
+/// responses SEQUENCE OF SingleResponse, responseExtensions [1] EXPLICIT OPTIONAL }`.
+#[derive(Clone, Debug, Sequence)]
+struct ResponseData {
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
+    version: Option<u8>,
+    responder_id: Any,
+    produced_at: GeneralizedTime,
+    responses: Vec<SingleResponse>,
+    #[asn1(context_specific = "1", tag_mode = "EXPLICIT", optional = "true")]
+    response_extensions: Option<Extensions>,
+}
+
+/// `SingleResponse ::= SEQUENCE { certID, certStatus, thisUpdate, nextUpdate [0] EXPLICIT
+/// OPTIONAL, singleExtensions [1] EXPLICIT OPTIONAL }`; certStatus kept as encoded, since its
+/// alternatives are implicitly tagged.
+#[derive(Clone, Debug, Sequence)]
+struct SingleResponse {
+    cert_id: CertId,
+    cert_status: Any,
+    this_update: GeneralizedTime,
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
+    next_update: Option<GeneralizedTime>,
+    #[asn1(context_specific = "1", tag_mode = "EXPLICIT", optional = "true")]
+    single_extensions: Option<Extensions>,
+}
+
+/// `RevokedInfo ::= SEQUENCE { revocationTime, revocationReason [0] EXPLICIT CRLReason
+/// OPTIONAL }`.
+#[derive(Clone, Debug, Sequence)]
+struct RevokedInfo {
+    revocation_time: GeneralizedTime,
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
+    revocation_reason: Option<Any>,
+}
+
+/// An OCSP request for one certificate.
+#[derive(Clone, Debug)]
+pub struct OcspRequest {
+    der: Vec<u8>,
+    nonce: Option<Vec<u8>>,
+}
+
+impl OcspRequest {
+    /// A request for `cert`, issued by `issuer`, identifying it with `hash` (SHA-1 is what
+    /// most responders index by; SHA-256 where they accept it), with an optional nonce.
+    pub fn new(
+        cert: &Certificate,
+        issuer: &Certificate,
+        hash: DigestAlgorithm,
+        nonce: Option<&[u8]>,
+    ) -> Result<Self, Error> {
+        let cert_id = cert_id(cert, issuer, hash)?;
+        let request_extensions = match nonce {
+            None => None,
+            Some(n) => Some(vec![x509_cert::ext::Extension {
+                extn_id: ID_PKIX_OCSP_NONCE,
+                critical: false,
+                extn_value: OctetString::new(
+                    OctetString::new(n)
+                        .map_err(der_err)?
+                        .to_der()
+                        .map_err(der_err)?,
+                )
+                .map_err(der_err)?,
+            }]),
+        };
+        let req = OcspRequestAsn1 {
+            tbs_request: TbsRequest {
+                request_list: vec![Request { req_cert: cert_id }],
+                request_extensions,
+            },
+        };
+        Ok(OcspRequest {
+            der: req.to_der().map_err(der_err)?,
+            nonce: nonce.map(<[u8]>::to_vec),
+        })
+    }
+
+    /// The DER request, to POST as `application/ocsp-request`.
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+
+    /// The nonce sent, if any.
+    pub fn nonce(&self) -> Option<&[u8]> {
+        self.nonce.as_deref()
+    }
+}
+
+/// What an OCSP response says of a certificate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum OcspStatus {
+    /// Not revoked.
+    Good,
+    /// Revoked at this time, for this reason.
+    Revoked {
+        /// When.
+        revocation_time: Time,
+        /// Why (unspecified when the response does not say).
+        reason: RevocationReason,
+    },
+    /// The responder does not know the certificate.
+    Unknown,
+}
+
+/// The checked answer of an OCSP response about one certificate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct OcspAnswer {
+    /// The status.
+    pub status: OcspStatus,
+    /// When the responder signed the response.
+    pub produced_at: Time,
+    /// The status's thisUpdate.
+    pub this_update: Time,
+    /// The status's nextUpdate, if given.
+    pub next_update: Option<Time>,
+    /// Who signed: the CA itself, or the subject of the delegated responder certificate.
+    pub responder: String,
+}
+
+/// An OCSP response (a `BasicOCSPResponse` inside an `OCSPResponse`).
+#[derive(Clone, Debug)]
+pub struct OcspResponse {
+    der: Vec<u8>,
+    tbs: Vec<u8>,
+    data: ResponseData,
+    signature_algorithm: Vec<u8>,
+    signature: Vec<u8>,
+    certs: Vec<Certificate>,
+}
+
+/// How strictly a response is checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OcspCheck {
+    /// Tolerated clock difference with the responder, in seconds (default 300).
+    pub clock_skew: i64,
+    /// The nonce the request carried: the response must echo it.
+    pub nonce: Option<Vec<u8>>,
+    /// How old a response without nextUpdate may be, in seconds (default one day).
+    pub max_age_without_next_update: i64,
+}
+
+impl Default for OcspCheck {
+    fn default() -> Self {
+        OcspCheck {
+            clock_skew: 300,
+            nonce: None,
+            max_age_without_next_update: 86_400,
+        }
+    }
+}
+
+impl OcspResponse {
+    /// Parses a DER `OCSPResponse`. A response whose status is not `successful`
+    /// (malformedRequest, tryLater, unauthorized...) is [`Error::OcspResponseStatus`].
+    pub fn from_der(der_bytes: &[u8]) -> Result<Self, Error> {
+        if der_bytes.len() > MAX_OCSP_RESPONSE_SIZE {
+            return Err(Error::TooLarge {
+                object: Object::Ocsp,
+                limit: MAX_OCSP_RESPONSE_SIZE,
+                actual: der_bytes.len(),
+            });
+        }
+        let outer = OcspResponseAsn1::from_der(der_bytes).map_err(der_err)?;
+        if der::Tagged::tag(&outer.response_status) != der::Tag::Enumerated {
+            return Err(Error::invalid_der(Object::Ocsp));
+        }
+        let status = outer
+            .response_status
+            .value()
+            .first()
+            .copied()
+            .unwrap_or(255);
+        if status != 0 || outer.response_status.value().len() != 1 {
+            return Err(Error::OcspResponseStatus { status });
+        }
+        let bytes = outer
+            .response_bytes
+            .ok_or_else(|| Error::invalid_der(Object::Ocsp))?;
+        if bytes.response_type != ID_PKIX_OCSP_BASIC {
+            return Err(Error::UnsupportedAlgorithm {
+                oid: bytes.response_type.to_string(),
+            });
+        }
+        let basic = BasicResponse::from_der(bytes.response.as_bytes()).map_err(der_err)?;
+        let tbs = basic.tbs_response_data.to_der().map_err(der_err)?;
+        let data: ResponseData = basic.tbs_response_data.decode_as().map_err(der_err)?;
+        let mut certs = Vec::new();
+        for c in basic.certs.unwrap_or_default() {
+            certs.push(Certificate::from_der(&c.to_der().map_err(der_err)?)?);
+        }
+        Ok(OcspResponse {
+            der: der_bytes.to_vec(),
+            tbs,
+            data,
+            signature_algorithm: basic.signature_algorithm.to_der().map_err(der_err)?,
+            signature: basic
+                .signature
+                .as_bytes()
+                .ok_or_else(|| Error::invalid_der(Object::Ocsp))?
+                .to_vec(),
+            certs,
+        })
+    }
+
+    /// The DER encoding.
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+
+    /// What the response says of `cert` (issued by `issuer`) at `time`, after checking the
+    /// signature (the CA's, or a responder's certificate issued by the CA with
+    /// id-kp-OCSPSigning and valid at `time`), the nonce, and freshness.
+    pub fn check(
+        &self,
+        cert: &Certificate,
+        issuer: &Certificate,
+        time: Time,
+        policy: &AlgorithmPolicy,
+        options: &OcspCheck,
+    ) -> Result<OcspAnswer, Error> {
+        let responder = self.verify_signature(issuer, time, policy)?;
+        if let Some(expected) = &options.nonce {
+            let echoed = self
+                .data
+                .response_extensions
+                .as_ref()
+                .and_then(|exts| exts.iter().find(|e| e.extn_id == ID_PKIX_OCSP_NONCE))
+                .map(|e| {
+                    // The value is an OCTET STRING holding the nonce; some responders put the
+                    // nonce bare.
+                    let v = e.extn_value.as_bytes();
+                    OctetString::from_der(v)
+                        .map(|o| o.as_bytes().to_vec())
+                        .unwrap_or_else(|_| v.to_vec())
+                });
+            if echoed.as_deref() != Some(expected.as_slice()) {
+                return Err(Error::OcspNonceMismatch);
+            }
+        }
+        let single = self
+            .data
+            .responses
+            .iter()
+            .find(|r| {
+                DigestAlgorithm::from_oid(&r.cert_id.hash_algorithm.oid)
+                    .ok()
+                    .and_then(|h| cert_id(cert, issuer, h).ok())
+                    .is_some_and(|id| {
+                        id.issuer_name_hash == r.cert_id.issuer_name_hash
+                            && id.issuer_key_hash == r.cert_id.issuer_key_hash
+                            && id.serial_number.as_bytes() == r.cert_id.serial_number.as_bytes()
+                    })
+            })
+            .ok_or(Error::OcspNoResponseForCertificate)?;
+        let this_update = time_of(&single.this_update);
+        let next_update = single.next_update.as_ref().map(time_of);
+        let skew = options.clock_skew;
+        if this_update.unix() > time.unix().saturating_add(skew) {
+            return Err(Error::OcspNotYetValid { this_update, time });
+        }
+        let stale = match next_update {
+            Some(next) => time.unix() > next.unix().saturating_add(skew),
+            None => {
+                time.unix().saturating_sub(this_update.unix()) > options.max_age_without_next_update
+            }
+        };
+        if stale {
+            return Err(Error::OcspStale {
+                this_update,
+                next_update,
+                time,
+            });
+        }
+        let status = match der::Tagged::tag(&single.cert_status) {
+            der::Tag::ContextSpecific { number, .. } if number.value() == 0 => OcspStatus::Good,
+            der::Tag::ContextSpecific { number, .. } if number.value() == 2 => OcspStatus::Unknown,
+            der::Tag::ContextSpecific { number, .. } if number.value() == 1 => {
+                let mut reader =
+                    der::SliceReader::new(single.cert_status.value()).map_err(der_err)?;
+                let header = der::Header::new(
+                    der::Tag::Sequence,
+                    der::Length::try_from(single.cert_status.value().len()).map_err(der_err)?,
+                );
+                let info = <RevokedInfo as der::DecodeValue>::decode_value(&mut reader, header)
+                    .map_err(der_err)?;
+                let reason = match info.revocation_reason {
+                    None => RevocationReason::Unspecified,
+                    Some(r) => r
+                        .value()
+                        .first()
+                        .and_then(|c| RevocationReason::from_code(*c))
+                        .ok_or_else(|| Error::invalid_der(Object::Ocsp))?,
+                };
+                OcspStatus::Revoked {
+                    revocation_time: time_of(&info.revocation_time),
+                    reason,
+                }
+            }
+            _ => return Err(Error::invalid_der(Object::Ocsp)),
+        };
+        Ok(OcspAnswer {
+            status,
+            produced_at: time_of(&self.data.produced_at),
+            this_update,
+            next_update,
+            responder,
+        })
+    }
+
+    /// Verifies the signature: by the CA itself, or by a delegated responder certificate in
+    /// the response, issued by the CA, with id-kp-OCSPSigning, valid at `time`. Returns who
+    /// signed.
+    fn verify_signature(
+        &self,
+        issuer: &Certificate,
+        time: Time,
+        policy: &AlgorithmPolicy,
+    ) -> Result<String, Error> {
+        let verify_with = |signer: &Certificate| -> Result<(), Error> {
+            let key = signer.public_key()?;
+            let alg =
+                SignatureAlgorithm::from_algorithm_identifier_der(&self.signature_algorithm, key)?;
+            key.verify(alg, &self.tbs, &self.signature, policy)
+        };
+        if self.names_responder(issuer)? {
+            verify_with(issuer).map_err(|_| Error::OcspBadSignature)?;
+            return Ok(issuer.subject().to_string());
+        }
+        for candidate in &self.certs {
+            if !self.names_responder(candidate)? {
+                continue;
+            }
+            // RFC 6960 section 4.2.2.2: issued directly by the CA, for OCSP signing.
+            let authorised = candidate.issuer().matches(issuer.subject())
+                && candidate
+                    .verify_signed_by(issuer.public_key()?, policy)
+                    .is_ok()
+                && candidate
+                    .extended_key_usage()
+                    .is_some_and(|eku| eku.iter().any(|p| p == KP_OCSP_SIGNING))
+                && candidate.is_valid_at(time);
+            if !authorised {
+                return Err(Error::OcspUnauthorizedResponder);
+            }
+            verify_with(candidate).map_err(|_| Error::OcspBadSignature)?;
+            return Ok(candidate.subject().to_string());
+        }
+        Err(Error::OcspUnauthorizedResponder)
+    }
+
+    /// Whether the ResponderID names `cert` (byName: its subject; byKey: SHA-1 of its key).
+    fn names_responder(&self, cert: &Certificate) -> Result<bool, Error> {
+        let id = &self.data.responder_id;
+        match der::Tagged::tag(id) {
+            der::Tag::ContextSpecific { number, .. } if number.value() == 1 => {
+                let name = Name::from_der(id.value())?;
+                Ok(name.matches(cert.subject()))
+            }
+            der::Tag::ContextSpecific { number, .. } if number.value() == 2 => {
+                let hash = OctetString::from_der(id.value()).map_err(der_err)?;
+                let key = cert.public_key()?;
+                Ok(digest(DigestAlgorithm::Sha1, key.key_bytes()).as_bytes() == hash.as_bytes())
+            }
+            _ => Err(Error::invalid_der(Object::Ocsp)),
+        }
+    }
+}
+
+fn cert_id(
+    cert: &Certificate,
+    issuer: &Certificate,
+    hash: DigestAlgorithm,
+) -> Result<CertId, Error> {
+    let key = issuer.public_key()?;
+    Ok(CertId {
+        hash_algorithm: AlgorithmIdentifierOwned {
+            oid: hash.oid(),
+            parameters: Some(Any::null()),
+        },
+        issuer_name_hash: OctetString::new(digest(hash, issuer.subject().der()).as_bytes())
+            .map_err(der_err)?,
+        issuer_key_hash: OctetString::new(digest(hash, key.key_bytes()).as_bytes())
+            .map_err(der_err)?,
+        serial_number: SerialNumber::new(cert.serial()).map_err(der_err)?,
+    })
+}
+
+fn time_of(t: &GeneralizedTime) -> Time {
+    Time::from_unix(i64::try_from(t.to_unix_duration().as_secs()).unwrap_or(i64::MAX))
+}
+
+fn der_err(_: der::Error) -> Error {
+    Error::malformed(Object::Ocsp, Malformed::InvalidDer)
+}

@@ -1,0 +1,330 @@
+//! OCSP: kyso's requests answered by `openssl ocsp` as the responder (from request and
+//! response files, so no server is needed), signed by the CA itself or by a delegated
+//! responder; good, revoked and unknown certificates; nonce, freshness and authorisation.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use common::{cert, openssl_available, vector_path};
+use kyso::{
+    AlgorithmPolicy, Certificate, DigestAlgorithm, Error, OcspCheck, OcspRequest, OcspResponse,
+    OcspStatus, RevocationReason, Time,
+};
+
+struct Responder {
+    dir: PathBuf,
+}
+
+impl Responder {
+    /// A CA database over the signing CA: ee-rsa2048 valid, ee-rsa3072 revoked
+    /// (keyCompromise); every other certificate unknown.
+    fn new(name: &str) -> Responder {
+        let dir = std::env::temp_dir().join(format!("kyso-ocsp-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let good = cert("pki/ee-rsa2048.pem");
+        let revoked = cert("pki/ee-rsa3072.pem");
+        let index = format!(
+            "V\t450101000000Z\t\t{}\tunknown\t/CN=good\nR\t450101000000Z\t250601000000Z,keyCompromise\t{}\tunknown\t/CN=revoked\n",
+            good.serial_hex(),
+            revoked.serial_hex()
+        );
+        std::fs::write(dir.join("index.txt"), index).unwrap();
+        std::fs::write(dir.join("index.txt.attr"), "unique_subject = no\n").unwrap();
+        Responder { dir }
+    }
+
+    /// Answers `request` with `openssl ocsp`, signing as `signer` with `key`.
+    fn answer(&self, request: &OcspRequest, signer: &str, key: &str, extra: &[&str]) -> Vec<u8> {
+        let req = self.dir.join("req.der");
+        let resp = self.dir.join("resp.der");
+        std::fs::write(&req, request.der()).unwrap();
+        let out = Command::new("openssl")
+            .args(["ocsp", "-index"])
+            .arg(self.dir.join("index.txt"))
+            .arg("-CA")
+            .arg(vector_path("pki/intermediate-ca.pem"))
+            .arg("-rsigner")
+            .arg(signer)
+            .arg("-rkey")
+            .arg(key)
+            .arg("-reqin")
+            .arg(&req)
+            .arg("-respout")
+            .arg(&resp)
+            .args(["-ndays", "7"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "openssl ocsp: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::fs::read(&resp).unwrap()
+    }
+
+    fn as_ca(&self, request: &OcspRequest) -> Vec<u8> {
+        self.answer(
+            request,
+            vector_path("pki/intermediate-ca.pem").to_str().unwrap(),
+            vector_path("keys/intermediate-ca.key.pem")
+                .to_str()
+                .unwrap(),
+            // Signed by the CA itself, the response needs no certificate; without one it
+            // ends with its signature, which the damage test relies on.
+            &["-resp_no_certs"],
+        )
+    }
+
+    /// A delegated responder certificate issued by the signing CA; `eku` true gives it
+    /// id-kp-OCSPSigning.
+    fn delegate(&self, name: &str, eku: bool) -> (PathBuf, PathBuf) {
+        let key = self.dir.join(format!("{name}.key"));
+        let csr = self.dir.join(format!("{name}.csr"));
+        let pem = self.dir.join(format!("{name}.pem"));
+        let ext = self.dir.join(format!("{name}.cnf"));
+        let eku_line = if eku {
+            "extendedKeyUsage = OCSPSigning\n"
+        } else {
+            "extendedKeyUsage = clientAuth\n"
+        };
+        std::fs::write(
+            &ext,
+            format!("[e]\nkeyUsage = critical,digitalSignature\n{eku_line}"),
+        )
+        .unwrap();
+        let run = |args: &[&str]| {
+            let out = Command::new("openssl")
+                .current_dir(&self.dir)
+                .args(args)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        run(&[
+            "genpkey",
+            "-algorithm",
+            "EC",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-out",
+            key.to_str().unwrap(),
+        ]);
+        run(&[
+            "req",
+            "-new",
+            "-key",
+            key.to_str().unwrap(),
+            "-subj",
+            &format!("/C=VN/O=Kyso Test PKI/CN=OCSP {name}"),
+            "-out",
+            csr.to_str().unwrap(),
+        ]);
+        run(&[
+            "x509",
+            "-req",
+            "-in",
+            csr.to_str().unwrap(),
+            "-CA",
+            vector_path("pki/intermediate-ca.pem").to_str().unwrap(),
+            "-CAkey",
+            vector_path("keys/intermediate-ca.key.pem")
+                .to_str()
+                .unwrap(),
+            "-CAcreateserial",
+            "-CAserial",
+            "serial.srl",
+            "-days",
+            "30",
+            "-extfile",
+            ext.to_str().unwrap(),
+            "-extensions",
+            "e",
+            "-out",
+            pem.to_str().unwrap(),
+        ]);
+        (pem, key)
+    }
+}
+
+impl Drop for Responder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn check(resp: &[u8], leaf: &str, nonce: Option<&[u8]>) -> Result<kyso::OcspAnswer, Error> {
+    let options = OcspCheck {
+        nonce: nonce.map(<[u8]>::to_vec),
+        ..OcspCheck::default()
+    };
+    OcspResponse::from_der(resp)?.check(
+        &cert(leaf),
+        &cert("pki/intermediate-ca.pem"),
+        Time::now(),
+        &AlgorithmPolicy::default(),
+        &options,
+    )
+}
+
+fn request(leaf: &str, hash: DigestAlgorithm, nonce: Option<&[u8]>) -> OcspRequest {
+    OcspRequest::new(&cert(leaf), &cert("pki/intermediate-ca.pem"), hash, nonce).unwrap()
+}
+
+#[test]
+fn good_revoked_and_unknown_signed_by_the_ca() {
+    if !openssl_available() {
+        return;
+    }
+    let r = Responder::new("ca");
+    let nonce = b"kyso-nonce-0001";
+    let good = r.as_ca(&request(
+        "pki/ee-rsa2048.pem",
+        DigestAlgorithm::Sha1,
+        Some(nonce),
+    ));
+    let answer = check(&good, "pki/ee-rsa2048.pem", Some(nonce)).unwrap();
+    assert_eq!(answer.status, OcspStatus::Good);
+    assert!(answer.responder.contains("Kyso Test Signing CA"));
+    assert!(answer.next_update.is_some());
+
+    let revoked = r.as_ca(&request(
+        "pki/ee-rsa3072.pem",
+        DigestAlgorithm::Sha256,
+        None,
+    ));
+    match check(&revoked, "pki/ee-rsa3072.pem", None).unwrap().status {
+        OcspStatus::Revoked {
+            revocation_time,
+            reason,
+        } => {
+            assert_eq!(
+                revocation_time,
+                Time::from_utc(2025, 6, 1, 0, 0, 0).unwrap()
+            );
+            assert_eq!(reason, RevocationReason::KeyCompromise);
+        }
+        other => panic!("{other:?}"),
+    }
+
+    let unknown = r.as_ca(&request(
+        "pki/ee-ecdsa-p256.pem",
+        DigestAlgorithm::Sha1,
+        None,
+    ));
+    assert_eq!(
+        check(&unknown, "pki/ee-ecdsa-p256.pem", None)
+            .unwrap()
+            .status,
+        OcspStatus::Unknown
+    );
+
+    // A response about another certificate.
+    assert_eq!(
+        check(&good, "pki/ee-rsa3072.pem", None).err(),
+        Some(Error::OcspNoResponseForCertificate)
+    );
+    // The nonce must come back.
+    assert_eq!(
+        check(&good, "pki/ee-rsa2048.pem", Some(b"another nonce")).err(),
+        Some(Error::OcspNonceMismatch)
+    );
+    // Stale, and not yet valid.
+    let resp = OcspResponse::from_der(&good).unwrap();
+    let (c, i, p) = (
+        cert("pki/ee-rsa2048.pem"),
+        cert("pki/intermediate-ca.pem"),
+        AlgorithmPolicy::default(),
+    );
+    let later = Time::from_unix(Time::now().unix() + 30 * 86_400);
+    assert!(matches!(
+        resp.check(&c, &i, later, &p, &OcspCheck::default()),
+        Err(Error::OcspStale { .. })
+    ));
+    let earlier = Time::from_unix(Time::now().unix() - 86_400);
+    assert!(matches!(
+        resp.check(&c, &i, earlier, &p, &OcspCheck::default()),
+        Err(Error::OcspNotYetValid { .. })
+    ));
+    // A flipped bit in the signature.
+    let mut damaged = good.clone();
+    let n = damaged.len();
+    // The certificate-less response ends with the signature BIT STRING.
+    damaged[n - 1] ^= 0x01;
+    assert_eq!(
+        check(&damaged, "pki/ee-rsa2048.pem", None).err(),
+        Some(Error::OcspBadSignature)
+    );
+    // Truncations: errors, never panics.
+    for len in (0..good.len()).step_by(3) {
+        assert!(OcspResponse::from_der(&good[..len]).is_err());
+    }
+}
+
+#[test]
+fn delegated_responders() {
+    if !openssl_available() {
+        return;
+    }
+    let r = Responder::new("delegated");
+    let req = request("pki/ee-rsa2048.pem", DigestAlgorithm::Sha1, None);
+    // Authorised: issued by the CA with id-kp-OCSPSigning, included in the response.
+    let (pem, key) = r.delegate("authorised", true);
+    let resp = r.answer(&req, pem.to_str().unwrap(), key.to_str().unwrap(), &[]);
+    let answer = check(&resp, "pki/ee-rsa2048.pem", None).unwrap();
+    assert_eq!(answer.status, OcspStatus::Good);
+    assert!(answer.responder.contains("OCSP authorised"));
+    // Responder identified by key hash instead of name.
+    let by_key = r.answer(
+        &req,
+        pem.to_str().unwrap(),
+        key.to_str().unwrap(),
+        &["-resp_key_id"],
+    );
+    assert_eq!(
+        check(&by_key, "pki/ee-rsa2048.pem", None).unwrap().status,
+        OcspStatus::Good
+    );
+    // Without id-kp-OCSPSigning: refused.
+    let (pem, key) = r.delegate("not-authorised", false);
+    let resp = r.answer(&req, pem.to_str().unwrap(), key.to_str().unwrap(), &[]);
+    assert_eq!(
+        check(&resp, "pki/ee-rsa2048.pem", None).err(),
+        Some(Error::OcspUnauthorizedResponder)
+    );
+    // Signed by another CA's certificate altogether: refused.
+    let resp = r.answer(
+        &req,
+        vector_path("pki/ec-intermediate-ca.pem").to_str().unwrap(),
+        vector_path("keys/ec-intermediate-ca.key.pem")
+            .to_str()
+            .unwrap(),
+        &[],
+    );
+    assert_eq!(
+        check(&resp, "pki/ee-rsa2048.pem", None).err(),
+        Some(Error::OcspUnauthorizedResponder)
+    );
+    let _ = Certificate::from_file(vector_path("pki/intermediate-ca.pem")).unwrap();
+}
+
+#[test]
+fn error_statuses_and_garbage() {
+    // OCSPResponse { responseStatus tryLater (3) }.
+    assert_eq!(
+        OcspResponse::from_der(&[0x30, 0x03, 0x0a, 0x01, 0x03]).err(),
+        Some(Error::OcspResponseStatus { status: 3 })
+    );
+    assert!(OcspResponse::from_der(&[]).is_err());
+    assert!(OcspResponse::from_der(&[0x30, 0x03, 0x02, 0x01, 0x00]).is_err());
+    assert!(OcspResponse::from_der(b"not an ocsp response").is_err());
+}
