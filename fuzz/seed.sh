@@ -4,7 +4,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 vectors="$here/../test-vectors"
-for target in certificate_der pem_bundle private_key path_validation cms_verify crl; do
+for target in certificate_der pem_bundle private_key path_validation cms_verify crl ocsp_response; do
   mkdir -p "$here/corpus/$target"
 done
 # DER certificates: the .der files, and the DER inside every PEM certificate.
@@ -21,4 +21,12 @@ pkits="${KYSO_PKITS_DIR:-$here/../../shared/vectors/pkits}"
 if [ -d "$pkits/crls" ]; then
   for f in "$pkits"/crls/*.crl; do cp "$f" "$here/corpus/crl/"; done
 fi
+# OCSP responses: one good answer from openssl ocsp over the test PKI.
+tmp=$(mktemp -d)
+serial=$(openssl x509 -in "$vectors/pki/ee-rsa2048.pem" -noout -serial | cut -d= -f2)
+printf 'V\t450101000000Z\t\t%s\tunknown\t/CN=good\n' "$serial" > "$tmp/index.txt"
+openssl ocsp -issuer "$vectors/pki/intermediate-ca.pem" -cert "$vectors/pki/ee-rsa2048.pem" -reqout "$tmp/req.der" >/dev/null 2>&1 || true
+openssl ocsp -index "$tmp/index.txt" -CA "$vectors/pki/intermediate-ca.pem" -rsigner "$vectors/pki/intermediate-ca.pem" \
+  -rkey "$vectors/keys/intermediate-ca.key.pem" -reqin "$tmp/req.der" -respout "$here/corpus/ocsp_response/good.der" >/dev/null 2>&1 || true
+rm -rf "$tmp"
 echo "seeded $(find "$here/corpus" -type f | wc -l) files"

@@ -95,6 +95,24 @@ pub fn crl(data: &[u8]) {
     }
 }
 
+/// An OCSP response, checked against a certificate of the test PKI if it parses.
+pub fn ocsp_response(data: &[u8]) {
+    let Ok(response) = kyso::OcspResponse::from_der(data) else {
+        return;
+    };
+    let leaf: &[u8] = include_bytes!("../test-vectors/pki/ee-rsa2048.pem");
+    let issuer: &[u8] = include_bytes!("../test-vectors/pki/intermediate-ca.pem");
+    if let (Ok(leaf), Ok(issuer)) = (Certificate::from_pem(leaf), Certificate::from_pem(issuer)) {
+        let _ = response.check(
+            &leaf,
+            &issuer,
+            Time::from_unix(1_893_456_000),
+            &kyso::AlgorithmPolicy::default(),
+            &kyso::OcspCheck::default(),
+        );
+    }
+}
+
 fn touch(cert: &Certificate) {
     let _ = cert.subject().to_string();
     let _ = cert.issuer().to_string();

@@ -36,6 +36,7 @@ fn every_seed_runs_through_every_target() {
         targets::path_validation(&data);
         targets::cms_verify(&data);
         targets::crl(&data);
+        targets::ocsp_response(&data);
         // Truncated and bit-flipped variants too, cheaply.
         let half = &data[..data.len() / 2];
         targets::certificate_der(half);

@@ -328,3 +328,47 @@ fn error_statuses_and_garbage() {
     assert!(OcspResponse::from_der(&[0x30, 0x03, 0x02, 0x01, 0x00]).is_err());
     assert!(OcspResponse::from_der(b"not an ocsp response").is_err());
 }
+
+/// OCSP responses in a revocation source decide in path validation (before CRLs).
+#[test]
+fn ocsp_in_path_validation() {
+    if !openssl_available() {
+        return;
+    }
+    use kyso::{CrlStore, PathValidator, RevocationOutcome, RevocationPolicy, TrustStore};
+    let r = Responder::new("path");
+    let mut store = CrlStore::new();
+    store.add_ocsp(
+        OcspResponse::from_der(&r.as_ca(&request(
+            "pki/ee-rsa2048.pem",
+            DigestAlgorithm::Sha1,
+            None,
+        )))
+        .unwrap(),
+    );
+    store.add_ocsp(
+        OcspResponse::from_der(&r.as_ca(&request(
+            "pki/ee-rsa3072.pem",
+            DigestAlgorithm::Sha1,
+            None,
+        )))
+        .unwrap(),
+    );
+    let anchors = TrustStore::from_certificates([cert("pki/root-ca.pem")]);
+    let chain = [cert("pki/intermediate-ca.pem")];
+    let v = PathValidator::new(&anchors).revocation(RevocationPolicy::IfAvailable, &store);
+    let path = v
+        .validate(&cert("pki/ee-rsa2048.pem"), &chain, Time::now())
+        .unwrap();
+    assert!(matches!(
+        &path.revocation()[0].outcome,
+        RevocationOutcome::NotRevoked { source } if source.starts_with("OCSP")
+    ));
+    assert!(matches!(
+        v.validate(&cert("pki/ee-rsa3072.pem"), &chain, Time::now()),
+        Err(Error::Revoked {
+            reason: RevocationReason::KeyCompromise,
+            ..
+        })
+    ));
+}

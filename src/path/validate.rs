@@ -7,7 +7,8 @@ use crate::limits::{MAX_BUILD_STEPS, MAX_PATH_DEPTH, MAX_SIGNATURE_CHECKS};
 use crate::path::purpose::KeyPurpose;
 use crate::path::trust_store::TrustStore;
 use crate::revocation::{
-    CrlStatus, RevocationCheck, RevocationOutcome, RevocationPolicy, RevocationSource,
+    CrlStatus, OcspCheck, OcspStatus, RevocationCheck, RevocationOutcome, RevocationPolicy,
+    RevocationSource,
 };
 use crate::time::Time;
 
@@ -136,7 +137,50 @@ impl<'a> PathValidator<'a> {
             let issuer = chain.get(index + 1).unwrap_or(anchor);
             let mut reasons = Vec::new();
             let mut decided = None;
+            for response in source.ocsp_responses_for(cert) {
+                match response.check(cert, issuer, time, &self.policy, &OcspCheck::default()) {
+                    Ok(answer) => match answer.status {
+                        OcspStatus::Good => {
+                            decided = Some(RevocationOutcome::NotRevoked {
+                                source: format!(
+                                    "OCSP response by {}, thisUpdate {}",
+                                    answer.responder, answer.this_update
+                                ),
+                            });
+                            break;
+                        }
+                        OcspStatus::Revoked {
+                            revocation_time,
+                            reason,
+                        } if revocation_time <= time => {
+                            return Err(Error::Revoked {
+                                cert: position(index, cert),
+                                revocation_date: revocation_time,
+                                reason,
+                            });
+                        }
+                        OcspStatus::Revoked { .. } => {
+                            decided = Some(RevocationOutcome::NotRevoked {
+                                source: format!(
+                                    "OCSP response by {} (revoked after the validation time)",
+                                    answer.responder
+                                ),
+                            });
+                            break;
+                        }
+                        OcspStatus::Unknown => {
+                            reasons.push("OCSP responder does not know the certificate".to_owned())
+                        }
+                    },
+                    // Responses about other certificates are expected in a shared store.
+                    Err(Error::OcspNoResponseForCertificate) => {}
+                    Err(e) => reasons.push(e.to_string()),
+                }
+            }
             for crl in source.crls_for(cert) {
+                if decided.is_some() {
+                    break;
+                }
                 match crl.status_of(cert, issuer, time, &self.policy) {
                     Ok(CrlStatus::NotRevoked) => {
                         decided = Some(RevocationOutcome::NotRevoked {

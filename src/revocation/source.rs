@@ -2,6 +2,7 @@
 
 use crate::cert::Certificate;
 use crate::revocation::crl::Crl;
+use crate::revocation::ocsp::OcspResponse;
 
 /// How path validation treats revocation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -27,12 +28,20 @@ pub enum RevocationPolicy {
 pub trait RevocationSource: Send + Sync {
     /// The CRLs that may hold `cert`'s status.
     fn crls_for(&self, cert: &Certificate) -> Vec<Crl>;
+
+    /// OCSP responses that may hold `cert`'s status (tried before CRLs). None by default.
+    fn ocsp_responses_for(&self, cert: &Certificate) -> Vec<OcspResponse> {
+        let _ = cert;
+        Vec::new()
+    }
 }
 
-/// CRLs held in memory, matched to certificates by issuer name.
+/// CRLs and OCSP responses held in memory. CRLs are matched to certificates by issuer
+/// name; every OCSP response is offered, and kyso keeps those about the certificate.
 #[derive(Clone, Debug, Default)]
 pub struct CrlStore {
     crls: Vec<Crl>,
+    ocsp: Vec<OcspResponse>,
 }
 
 impl CrlStore {
@@ -45,7 +54,13 @@ impl CrlStore {
     pub fn from_crls(crls: impl IntoIterator<Item = Crl>) -> Self {
         CrlStore {
             crls: crls.into_iter().collect(),
+            ocsp: Vec::new(),
         }
+    }
+
+    /// Adds an OCSP response.
+    pub fn add_ocsp(&mut self, response: OcspResponse) {
+        self.ocsp.push(response);
     }
 
     /// Adds a CRL.
@@ -53,14 +68,14 @@ impl CrlStore {
         self.crls.push(crl);
     }
 
-    /// The number of CRLs.
+    /// The number of CRLs and OCSP responses.
     pub fn len(&self) -> usize {
-        self.crls.len()
+        self.crls.len() + self.ocsp.len()
     }
 
     /// Whether the store is empty.
     pub fn is_empty(&self) -> bool {
-        self.crls.is_empty()
+        self.crls.is_empty() && self.ocsp.is_empty()
     }
 }
 
@@ -72,6 +87,10 @@ impl RevocationSource for CrlStore {
             .cloned()
             .collect()
     }
+
+    fn ocsp_responses_for(&self, _cert: &Certificate) -> Vec<OcspResponse> {
+        self.ocsp.clone()
+    }
 }
 
 /// Two sources asked in turn.
@@ -81,6 +100,12 @@ impl RevocationSource for Both<'_> {
     fn crls_for(&self, cert: &Certificate) -> Vec<Crl> {
         let mut v = self.0.crls_for(cert);
         v.extend(self.1.crls_for(cert));
+        v
+    }
+
+    fn ocsp_responses_for(&self, cert: &Certificate) -> Vec<OcspResponse> {
+        let mut v = self.0.ocsp_responses_for(cert);
+        v.extend(self.1.ocsp_responses_for(cert));
         v
     }
 }
