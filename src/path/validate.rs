@@ -135,20 +135,16 @@ impl<'a> PathValidator<'a> {
         let mut out = Vec::new();
         for (index, cert) in chain.iter().enumerate() {
             let issuer = chain.get(index + 1).unwrap_or(anchor);
+            // Every response and CRL is consulted: a verified revocation anywhere wins, and
+            // data that speaks of this certificate but cannot be used (a signature kyso
+            // cannot verify, a delta or partitioned CRL it does not apply) leaves the status
+            // unknown rather than letting another source's "not revoked" stand alone.
             let mut reasons = Vec::new();
             let mut decided = None;
+            let mut tainted = false;
             for response in source.ocsp_responses_for(cert) {
                 match response.check(cert, issuer, time, &self.policy, &OcspCheck::default()) {
                     Ok(answer) => match answer.status {
-                        OcspStatus::Good => {
-                            decided = Some(RevocationOutcome::NotRevoked {
-                                source: format!(
-                                    "OCSP response by {}, thisUpdate {}",
-                                    answer.responder, answer.this_update
-                                ),
-                            });
-                            break;
-                        }
                         OcspStatus::Revoked {
                             revocation_time,
                             reason,
@@ -159,14 +155,13 @@ impl<'a> PathValidator<'a> {
                                 reason,
                             });
                         }
-                        OcspStatus::Revoked { .. } => {
-                            decided = Some(RevocationOutcome::NotRevoked {
+                        OcspStatus::Good | OcspStatus::Revoked { .. } => {
+                            decided.get_or_insert(RevocationOutcome::NotRevoked {
                                 source: format!(
-                                    "OCSP response by {} (revoked after the validation time)",
-                                    answer.responder
+                                    "OCSP response by {}, thisUpdate {}",
+                                    answer.responder, answer.this_update
                                 ),
                             });
-                            break;
                         }
                         OcspStatus::Unknown => {
                             reasons.push("OCSP responder does not know the certificate".to_owned())
@@ -174,45 +169,50 @@ impl<'a> PathValidator<'a> {
                     },
                     // Responses about other certificates are expected in a shared store.
                     Err(Error::OcspNoResponseForCertificate) => {}
-                    Err(e) => reasons.push(e.to_string()),
+                    Err(e @ (Error::OcspStale { .. } | Error::OcspNotYetValid { .. })) => {
+                        reasons.push(e.to_string())
+                    }
+                    Err(e) => {
+                        tainted = true;
+                        reasons.push(e.to_string());
+                    }
                 }
             }
             for crl in source.crls_for(cert) {
-                if decided.is_some() {
-                    break;
-                }
                 match crl.status_of(cert, issuer, time, &self.policy) {
-                    Ok(CrlStatus::NotRevoked) => {
-                        decided = Some(RevocationOutcome::NotRevoked {
+                    Ok(CrlStatus::Revoked(e) | CrlStatus::OnHold(e))
+                        if e.revocation_date <= time =>
+                    {
+                        return Err(Error::Revoked {
+                            cert: position(index, cert),
+                            revocation_date: e.revocation_date,
+                            reason: e.reason,
+                        });
+                    }
+                    Ok(_) => {
+                        decided.get_or_insert(RevocationOutcome::NotRevoked {
                             source: format!(
                                 "CRL of {}, thisUpdate {}",
                                 crl.issuer(),
                                 crl.this_update()
                             ),
                         });
-                        break;
                     }
-                    Ok(CrlStatus::Revoked(e) | CrlStatus::OnHold(e)) => {
-                        if e.revocation_date <= time {
-                            return Err(Error::Revoked {
-                                cert: position(index, cert),
-                                revocation_date: e.revocation_date,
-                                reason: e.reason,
-                            });
-                        }
-                        // Revoked after the validation time: good at that time.
-                        decided = Some(RevocationOutcome::NotRevoked {
-                            source: format!(
-                                "CRL of {}, thisUpdate {} (revoked later, at {})",
-                                crl.issuer(),
-                                crl.this_update(),
-                                e.revocation_date
-                            ),
-                        });
-                        break;
+                    // Not this certificate's CRL, or not current: no say.
+                    Err(
+                        e @ (Error::CrlOutOfScope
+                        | Error::CrlExpired { .. }
+                        | Error::CrlNotYetValid { .. }
+                        | Error::CrlIssuerMismatch),
+                    ) => reasons.push(e.to_string()),
+                    Err(e) => {
+                        tainted = true;
+                        reasons.push(e.to_string());
                     }
-                    Err(e) => reasons.push(e.to_string()),
                 }
+            }
+            if tainted {
+                decided = None;
             }
             let outcome = match decided {
                 Some(o) => o,

@@ -113,6 +113,9 @@ struct Scope {
     only_some_reasons: bool,
     indirect: bool,
     only_attribute_certs: bool,
+    /// Distribution point names kyso cannot compare (directory names, names relative to the
+    /// CRL issuer): refused rather than ignored.
+    uncomparable_names: bool,
 }
 
 const EXT_CRL_NUMBER: &str = "2.5.29.20";
@@ -188,8 +191,18 @@ impl Crl {
                     EXT_ISSUING_DISTRIBUTION_POINT,
                     ParsedExtension::IssuingDistributionPoint(idp),
                 ) => {
-                    if let Some(DistributionPointName::FullName(names)) = &idp.distribution_point {
-                        inner.scope.distribution_points = uris(names);
+                    match &idp.distribution_point {
+                        Some(DistributionPointName::FullName(names)) => {
+                            inner.scope.distribution_points = uris(names);
+                            inner.scope.uncomparable_names =
+                                inner.scope.distribution_points.len() != names.len();
+                        }
+                        Some(DistributionPointName::NameRelativeToCRLIssuer(_)) => {
+                            inner.scope.uncomparable_names = true;
+                        }
+                        // The parser may leave out a name form it does not read: the raw
+                        // encoding says whether a distribution point is there.
+                        None => inner.scope.uncomparable_names = idp_names_point(ext.value),
                     }
                     inner.scope.only_user_certs = idp.only_contains_user_certs;
                     inner.scope.only_ca_certs = idp.only_contains_ca_certs;
@@ -355,6 +368,11 @@ impl Crl {
                 feature: "indirect CRL",
             });
         }
+        if inner.scope.uncomparable_names {
+            return Err(Error::CrlUnsupported {
+                feature: "distribution point names other than URIs",
+            });
+        }
         if inner.scope.only_some_reasons {
             return Err(Error::CrlUnsupported {
                 feature: "CRL partitioned by reason",
@@ -420,6 +438,23 @@ fn uris(names: &[GeneralName<'_>]) -> Vec<String> {
             _ => None,
         })
         .collect()
+}
+
+/// Whether an encoded IssuingDistributionPoint starts with a distributionPoint field
+/// (`[0]`), or cannot be read at all (then assume it does: refusing is the safe side).
+fn idp_names_point(value: &[u8]) -> bool {
+    use der::{Decode, Reader};
+    let first = (|| -> der::Result<Option<u8>> {
+        let mut reader = der::SliceReader::new(value)?;
+        let header = der::Header::decode(&mut reader)?;
+        let body = reader.read_slice(header.length())?;
+        Ok(body.first().copied())
+    })();
+    match first {
+        Ok(Some(tag)) => tag == 0xa0,
+        Ok(None) => false,
+        Err(_) => true,
+    }
 }
 
 /// The raw `tbsCertList` and `signatureAlgorithm` of `CertificateList ::= SEQUENCE {
