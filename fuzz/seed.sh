@@ -4,7 +4,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 vectors="$here/../test-vectors"
-for target in certificate_der pem_bundle private_key path_validation cms_verify crl ocsp_response; do
+for target in certificate_der pem_bundle private_key path_validation cms_verify crl ocsp_response timestamp; do
   mkdir -p "$here/corpus/$target"
 done
 # DER certificates: the .der files, and the DER inside every PEM certificate.

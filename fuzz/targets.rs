@@ -113,6 +113,25 @@ pub fn ocsp_response(data: &[u8]) {
     }
 }
 
+/// A timestamp response (or a bare token), verified against the test root if it parses.
+pub fn timestamp(data: &[u8]) {
+    let token = kyso::TimeStampToken::from_response_der(data)
+        .or_else(|_| kyso::TimeStampToken::from_der(data));
+    let Ok(token) = token else {
+        return;
+    };
+    let root: &[u8] = include_bytes!("../test-vectors/pki/root-ca.pem");
+    if let Ok(anchors) = TrustStore::from_pem(root) {
+        let imprint = kyso::digest(kyso::DigestAlgorithm::Sha256, b"x");
+        let _ = token.verify(
+            &anchors,
+            &imprint,
+            Some(&[1, 2, 3]),
+            &kyso::AlgorithmPolicy::default(),
+        );
+    }
+}
+
 fn touch(cert: &Certificate) {
     let _ = cert.subject().to_string();
     let _ = cert.issuer().to_string();

@@ -35,6 +35,8 @@ pub enum Object {
     Crl,
     /// An OCSP request or response.
     Ocsp,
+    /// An RFC 3161 timestamp request, response or token.
+    TimeStamp,
 }
 
 impl core::fmt::Display for Object {
@@ -51,6 +53,7 @@ impl core::fmt::Display for Object {
             Object::Cms => "CMS signature",
             Object::Crl => "CRL",
             Object::Ocsp => "OCSP response",
+            Object::TimeStamp => "timestamp",
         })
     }
 }
@@ -472,6 +475,29 @@ pub enum Error {
     /// The OCSP response is signed by neither the CA nor a responder the CA authorised.
     #[error("OCSP response signed by an unauthorised responder")]
     OcspUnauthorizedResponder,
+
+    // ----- timestamps -----
+    /// The TSA refused the request (PKIStatus 2 rejection, 3 waiting, 4 revocationWarning,
+    /// 5 revocationNotification).
+    #[error("the TSA refused the request (status {status})")]
+    TimeStampRefused {
+        /// The PKIStatus.
+        status: u8,
+    },
+    /// The timestamp token's signature or TSA certificate does not validate.
+    #[error("timestamp token signature: {indication} {sub_indication:?}")]
+    TimeStampSignature {
+        /// The CMS verdict on the token.
+        indication: crate::validate::Indication,
+        /// Its sub-indication.
+        sub_indication: Option<crate::validate::SubIndication>,
+    },
+    /// The token stamps another hash than the one expected.
+    #[error("the timestamp token stamps another message imprint")]
+    TimeStampImprintMismatch,
+    /// The token does not carry the nonce the request sent.
+    #[error("timestamp nonce mismatch")]
+    TimeStampNonceMismatch,
 
     // ----- time -----
     /// A calendar date or time out of range.

@@ -41,6 +41,7 @@ mod pem;
 pub mod pkcs11;
 mod revocation;
 mod time;
+mod tsp;
 mod validate;
 
 pub use cert::{
@@ -62,6 +63,7 @@ pub use revocation::{
     RevokedEntry,
 };
 pub use time::Time;
+pub use tsp::{TimeStampInfo, TimeStampRequest, TimeStampToken};
 pub use validate::{
     Check, CheckKind, Indication, Outcome, SignerReport, SubIndication, TimeSource,
     ValidationPolicy, ValidationReport, ValidationTime,

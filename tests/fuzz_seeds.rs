@@ -37,6 +37,7 @@ fn every_seed_runs_through_every_target() {
         targets::cms_verify(&data);
         targets::crl(&data);
         targets::ocsp_response(&data);
+        targets::timestamp(&data);
         // Truncated and bit-flipped variants too, cheaply.
         let half = &data[..data.len() / 2];
         targets::certificate_der(half);
