@@ -84,75 +84,17 @@ impl Responder {
     /// A delegated responder certificate issued by the signing CA; `eku` true gives it
     /// id-kp-OCSPSigning.
     fn delegate(&self, name: &str, eku: bool) -> (PathBuf, PathBuf) {
-        let key = self.dir.join(format!("{name}.key"));
-        let csr = self.dir.join(format!("{name}.csr"));
-        let pem = self.dir.join(format!("{name}.pem"));
-        let ext = self.dir.join(format!("{name}.cnf"));
         let eku_line = if eku {
-            "extendedKeyUsage = OCSPSigning\n"
+            "extendedKeyUsage = OCSPSigning"
         } else {
-            "extendedKeyUsage = clientAuth\n"
+            "extendedKeyUsage = clientAuth"
         };
-        std::fs::write(
-            &ext,
-            format!("[e]\nkeyUsage = critical,digitalSignature\n{eku_line}"),
-        )
-        .unwrap();
-        let run = |args: &[&str]| {
-            let out = Command::new("openssl")
-                .current_dir(&self.dir)
-                .args(args)
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "{args:?}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        };
-        run(&[
-            "genpkey",
-            "-algorithm",
-            "EC",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-out",
-            key.to_str().unwrap(),
-        ]);
-        run(&[
-            "req",
-            "-new",
-            "-key",
-            key.to_str().unwrap(),
-            "-subj",
+        common::issue_from_signing_ca(
+            &self.dir,
+            name,
             &format!("/C=VN/O=Kyso Test PKI/CN=OCSP {name}"),
-            "-out",
-            csr.to_str().unwrap(),
-        ]);
-        run(&[
-            "x509",
-            "-req",
-            "-in",
-            csr.to_str().unwrap(),
-            "-CA",
-            vector_path("pki/intermediate-ca.pem").to_str().unwrap(),
-            "-CAkey",
-            vector_path("keys/intermediate-ca.key.pem")
-                .to_str()
-                .unwrap(),
-            "-CAcreateserial",
-            "-CAserial",
-            "serial.srl",
-            "-days",
-            "30",
-            "-extfile",
-            ext.to_str().unwrap(),
-            "-extensions",
-            "e",
-            "-out",
-            pem.to_str().unwrap(),
-        ]);
-        (pem, key)
+            &format!("keyUsage = critical,digitalSignature\n{eku_line}"),
+        )
     }
 }
 

@@ -7,9 +7,8 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use common::{cert, openssl_available, validation_time, vector_path};
+use common::{cert, openssl, openssl_available, validation_time, vector_path};
 use kyso::{Certificate, Error, PathValidator, SoftwareSigner, TrustStore};
 
 fn tempdir(name: &str) -> PathBuf {
@@ -17,19 +16,6 @@ fn tempdir(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
-}
-
-fn openssl(dir: &Path, args: &[&str]) {
-    let out = Command::new("openssl")
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// An intermediate CA with a constraint extension (here not critical) issuing an end

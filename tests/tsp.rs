@@ -6,7 +6,6 @@
 mod common;
 
 use std::path::PathBuf;
-use std::process::Command;
 
 use common::{cert, openssl_available, vector_path};
 use kyso::{
@@ -24,53 +23,12 @@ impl Tsa {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let t = Tsa { dir };
-        std::fs::write(
-            t.dir.join("ext.cnf"),
-            format!("[e]\nkeyUsage = critical,digitalSignature\n{eku}\n"),
-        )
-        .unwrap();
-        t.run(&[
-            "genpkey",
-            "-algorithm",
-            "EC",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-out",
-            "tsa.key",
-        ]);
-        t.run(&[
-            "req",
-            "-new",
-            "-key",
-            "tsa.key",
-            "-subj",
+        common::issue_from_signing_ca(
+            &t.dir,
+            "tsa",
             "/C=VN/O=Kyso Test PKI/CN=Kyso Test TSA",
-            "-out",
-            "tsa.csr",
-        ]);
-        t.run(&[
-            "x509",
-            "-req",
-            "-in",
-            "tsa.csr",
-            "-CA",
-            vector_path("pki/intermediate-ca.pem").to_str().unwrap(),
-            "-CAkey",
-            vector_path("keys/intermediate-ca.key.pem")
-                .to_str()
-                .unwrap(),
-            "-CAcreateserial",
-            "-CAserial",
-            "ca.srl",
-            "-days",
-            "30",
-            "-extfile",
-            "ext.cnf",
-            "-extensions",
-            "e",
-            "-out",
-            "tsa.pem",
-        ]);
+            &format!("keyUsage = critical,digitalSignature\n{eku}"),
+        );
         let chain = [
             std::fs::read_to_string(t.dir.join("tsa.pem")).unwrap(),
             std::fs::read_to_string(vector_path("pki/intermediate-ca.pem")).unwrap(),
@@ -87,16 +45,7 @@ impl Tsa {
     }
 
     fn run(&self, args: &[&str]) {
-        let out = Command::new("openssl")
-            .current_dir(&self.dir)
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "openssl {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        common::openssl(&self.dir, args);
     }
 
     fn reply(&self, request: &TimeStampRequest) -> Vec<u8> {

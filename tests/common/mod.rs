@@ -40,3 +40,84 @@ pub fn openssl_available() -> bool {
     }
     ok
 }
+
+/// Runs the OpenSSL CLI in `dir`; a failure fails the test with OpenSSL's message.
+pub fn openssl(dir: &std::path::Path, args: &[&str]) {
+    let out = std::process::Command::new("openssl")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Issues a P-256 certificate for `subject` from the test PKI's signing CA, with the
+/// extension lines `extensions`, valid for 30 days from now. Writes `<name>.key` and
+/// `<name>.pem` in `dir` and returns their paths.
+pub fn issue_from_signing_ca(
+    dir: &std::path::Path,
+    name: &str,
+    subject: &str,
+    extensions: &str,
+) -> (PathBuf, PathBuf) {
+    let key = dir.join(format!("{name}.key"));
+    let csr = dir.join(format!("{name}.csr"));
+    let pem = dir.join(format!("{name}.pem"));
+    let ext = dir.join(format!("{name}.cnf"));
+    std::fs::write(&ext, format!("[e]\n{extensions}\n")).unwrap();
+    let path = |p: &PathBuf| p.to_str().unwrap().to_owned();
+    openssl(
+        dir,
+        &[
+            "genpkey",
+            "-algorithm",
+            "EC",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-out",
+            &path(&key),
+        ],
+    );
+    openssl(
+        dir,
+        &[
+            "req",
+            "-new",
+            "-key",
+            &path(&key),
+            "-subj",
+            subject,
+            "-out",
+            &path(&csr),
+        ],
+    );
+    openssl(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            &path(&csr),
+            "-CA",
+            &path(&vector_path("pki/intermediate-ca.pem")),
+            "-CAkey",
+            &path(&vector_path("keys/intermediate-ca.key.pem")),
+            "-CAcreateserial",
+            "-CAserial",
+            "ca.srl",
+            "-days",
+            "30",
+            "-extfile",
+            &path(&ext),
+            "-extensions",
+            "e",
+            "-out",
+            &path(&pem),
+        ],
+    );
+    (pem, key)
+}
