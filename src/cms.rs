@@ -1,8 +1,10 @@
-//! CMS signatures (RFC 5652) following the CAdES baseline (ETSI EN 319 122-1, level B-B):
-//! creating them, with any [`Signer`](crate::Signer) and in two steps for signers outside the
-//! process, and validating them into an ETSI EN 319 102-1 report.
+//! CMS signatures (RFC 5652) following the CAdES baseline (ETSI EN 319 122-1, levels B-B,
+//! B-T and B-LT): creating them, with any [`Signer`](crate::Signer) and in two steps for
+//! signers outside the process; extending them with signature timestamps and validation
+//! data; and validating them into an ETSI EN 319 102-1 report.
 
 mod attributes;
+mod augment;
 mod sign;
 mod signed_cms;
 mod signed_data;

@@ -142,6 +142,53 @@ impl core::fmt::Display for ChainPosition {
     }
 }
 
+/// Why an HTTP fetch failed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum HttpFailure {
+    /// The server did not answer in time.
+    #[error("no complete answer within {seconds} s")]
+    Timeout {
+        /// The time allowed.
+        seconds: u64,
+    },
+    /// More redirects than allowed (or a redirect loop).
+    #[error("more than {limit} redirects")]
+    TooManyRedirects {
+        /// The redirects allowed.
+        limit: u32,
+    },
+    /// The body is larger than allowed.
+    #[error("body larger than {limit} bytes")]
+    TooLarge {
+        /// The bytes allowed.
+        limit: usize,
+    },
+    /// The server answered with a status other than 200.
+    #[error("HTTP status {status}")]
+    Status {
+        /// The status code.
+        status: u16,
+    },
+    /// The answer is not of the media type expected.
+    #[error("content type {found:?}, expected {expected}")]
+    ContentType {
+        /// The media type expected.
+        expected: &'static str,
+        /// The Content-Type received, if any.
+        found: Option<String>,
+    },
+    /// The URL's scheme is not http or https, or the URL cannot be used.
+    #[error("unusable URL")]
+    BadUrl,
+    /// The connection failed (refused, reset, name not found, TLS).
+    #[error("connection failed: {detail}")]
+    Connection {
+        /// What the transport said.
+        detail: String,
+    },
+}
+
 /// Why an algorithm was refused by the [`AlgorithmPolicy`](crate::key::AlgorithmPolicy).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -475,6 +522,24 @@ pub enum Error {
     /// The OCSP response is signed by neither the CA nor a responder the CA authorised.
     #[error("OCSP response signed by an unauthorised responder")]
     OcspUnauthorizedResponder,
+    /// The CRL or OCSP response was issued after the certificate expired: a CA may drop
+    /// expired certificates from its CRLs and a responder may stop answering for them, so it
+    /// cannot prove the certificate was not revoked.
+    #[error("revocation data issued at {issued} after the certificate expired at {not_after}")]
+    RevocationDataAfterExpiry {
+        /// thisUpdate of the CRL or OCSP response.
+        issued: Time,
+        /// The certificate's notAfter.
+        not_after: Time,
+    },
+    /// Fetching revocation data or a timestamp over HTTP failed.
+    #[error("{url}: {failure}")]
+    Http {
+        /// The URL asked.
+        url: String,
+        /// What went wrong.
+        failure: HttpFailure,
+    },
 
     // ----- timestamps -----
     /// The TSA refused the request (PKIStatus 2 rejection, 3 waiting, 4 revocationWarning,
@@ -498,6 +563,20 @@ pub enum Error {
     /// The token does not carry the nonce the request sent.
     #[error("timestamp nonce mismatch")]
     TimeStampNonceMismatch,
+    /// The system's random number generator failed (a nonce could not be made).
+    #[error("the system random number generator failed")]
+    RandomUnavailable,
+    /// Validation data (CAdES-B-LT) or a timestamp was to be added to a signature that does
+    /// not validate.
+    #[error("signer {signer} does not validate: {indication} {sub_indication:?}")]
+    SignatureNotValid {
+        /// The signer's index in the SignedData.
+        signer: usize,
+        /// Its verdict.
+        indication: crate::validate::Indication,
+        /// Its sub-indication.
+        sub_indication: Option<crate::validate::SubIndication>,
+    },
 
     // ----- time -----
     /// A calendar date or time out of range.

@@ -51,19 +51,19 @@ pub use cms::{
     CommitmentType, PreparedSignature, SignatureBuilder, SignedCms, SignerLocation, Verifier,
 };
 pub use digest::{Digest, DigestAlgorithm, Hasher, digest, digest_file, digest_reader};
-pub use error::{ChainPosition, DisallowedReason, Error, Malformed, Object};
+pub use error::{ChainPosition, DisallowedReason, Error, HttpFailure, Malformed, Object};
 pub use key::{
     AlgorithmPolicy, DEFAULT_MIN_RSA_BITS, KeyType, LEGACY_MIN_RSA_BITS, PublicKey,
     SignatureAlgorithm, Signer, SoftwareSigner, check_digest_for, sign_by_digest,
 };
 pub use path::{KeyPurpose, PathValidator, TrustStore, ValidatedPath};
 pub use revocation::{
-    Crl, CrlStatus, CrlStore, OcspAnswer, OcspCheck, OcspRequest, OcspResponse, OcspStatus,
-    RevocationCheck, RevocationOutcome, RevocationPolicy, RevocationReason, RevocationSource,
-    RevokedEntry,
+    Crl, CrlStatus, CrlStore, Evidence, OcspAnswer, OcspCheck, OcspRequest, OcspResponse,
+    OcspStatus, RevocationCheck, RevocationData, RevocationOutcome, RevocationPolicy,
+    RevocationReason, RevocationSource, RevokedEntry,
 };
 pub use time::Time;
-pub use tsp::{TimeStampInfo, TimeStampRequest, TimeStampToken};
+pub use tsp::{TimeStampInfo, TimeStampRequest, TimeStampSource, TimeStampStamper, TimeStampToken};
 pub use validate::{
     Check, CheckKind, Indication, Outcome, SignerReport, SubIndication, TimeSource,
     ValidationPolicy, ValidationReport, ValidationTime,

@@ -67,6 +67,13 @@ pub const MAX_CMS_SIZE: usize = 64 * 1024 * 1024;
 /// approvers while bounding the work of one verification.
 pub const MAX_CMS_SIGNERS: usize = 64;
 
+/// Most signature timestamps read per signer; more are reported and ignored (each one costs
+/// a CMS verification and a path validation).
+pub const MAX_SIGNATURE_TIMESTAMPS: usize = 4;
+
+/// Most revocation data items (CRLs and OCSP responses) read from one signature.
+pub const MAX_CMS_REVOCATION_DATA: usize = 256;
+
 /// Most certificates carried in one signature: each signer's chain, plus cross-certificates;
 /// 256 is four full chains per signer at the signer bound.
 pub const MAX_CMS_CERTIFICATES: usize = 256;

@@ -1,5 +1,5 @@
-//! Revocation status: certificate revocation lists (RFC 5280), the sources they come from,
-//! and the policy path validation applies. OCSP builds on this next.
+//! Revocation status: certificate revocation lists (RFC 5280), OCSP (RFC 6960), the sources
+//! they come from, and the policy path validation applies.
 
 mod crl;
 mod ocsp;
@@ -9,5 +9,6 @@ pub use crl::{Crl, CrlStatus, RevocationReason, RevokedEntry};
 pub use ocsp::{OcspAnswer, OcspCheck, OcspRequest, OcspResponse, OcspStatus};
 pub(crate) use source::Both;
 pub use source::{
-    CrlStore, RevocationCheck, RevocationOutcome, RevocationPolicy, RevocationSource,
+    CrlStore, Evidence, RevocationCheck, RevocationData, RevocationOutcome, RevocationPolicy,
+    RevocationSource,
 };

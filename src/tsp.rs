@@ -11,13 +11,45 @@ use der::{Any, Decode, Encode, Sequence};
 use x509_cert::spki::AlgorithmIdentifierOwned;
 
 use crate::Verifier;
+use crate::cert::Certificate;
 use crate::cms::SignedCms;
-use crate::digest::Digest;
+use crate::digest::{Digest, DigestAlgorithm};
 use crate::error::{Error, Malformed, Object};
 use crate::key::AlgorithmPolicy;
 use crate::path::{KeyPurpose, TrustStore};
+use crate::revocation::{RevocationPolicy, RevocationSource};
 use crate::time::Time;
-use crate::validate::{Indication, ValidationPolicy, ValidationReport};
+use crate::validate::{Indication, SubIndication, ValidationPolicy, ValidationReport};
+
+/// How a timestamp token's TSA certificate is validated besides the anchors: more
+/// certificates (those of the signature the token is in), and revocation.
+#[derive(Default)]
+pub(crate) struct TsaContext<'a> {
+    pub extra_certificates: &'a [Certificate],
+    pub revocation: RevocationPolicy,
+    pub source: Option<&'a dyn RevocationSource>,
+    /// The time revocation data is judged at (data issued up to then counts).
+    pub now: Option<Time>,
+}
+
+/// A time-stamping authority (RFC 3161): takes a request, returns the DER
+/// `TimeStampResp`. kyso checks everything in the answer itself.
+///
+/// With the `http` feature, `HttpTimeStampSource` posts requests to a TSA URL; a closure
+/// or a type of the caller's can reach a TSA any other way.
+pub trait TimeStampSource: Send + Sync {
+    /// Sends `request` to the TSA and returns its response.
+    fn timestamp(&self, request: &TimeStampRequest) -> Result<Vec<u8>, Error>;
+}
+
+impl<F> TimeStampSource for F
+where
+    F: Fn(&TimeStampRequest) -> Result<Vec<u8>, Error> + Send + Sync,
+{
+    fn timestamp(&self, request: &TimeStampRequest) -> Result<Vec<u8>, Error> {
+        self(request)
+    }
+}
 
 const ID_CT_TST_INFO: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.1.4");
 
@@ -160,12 +192,105 @@ impl TimeStampRequest {
     }
 }
 
+/// Obtains checked timestamp tokens from a [`TimeStampSource`]: each request carries a fresh
+/// random nonce and asks for the TSA's certificate, and each token is verified (signature,
+/// TSA certificate to `anchors` with the critical timeStamping EKU, imprint, nonce) before it
+/// is returned. [`SignedCms::add_signature_timestamps`] uses it to make CAdES-B-T signatures.
+///
+/// ```no_run
+/// use kyso::{TimeStampRequest, TimeStampStamper, TrustStore};
+/// # fn send_to_my_tsa(der: &[u8]) -> Result<Vec<u8>, kyso::Error> { unimplemented!() }
+/// let tsa_roots = TrustStore::from_pem(&std::fs::read("tsa-root.pem")?)?;
+/// let tsa = |request: &TimeStampRequest| send_to_my_tsa(request.der());
+/// let stamper = TimeStampStamper::new(&tsa, &tsa_roots);
+/// let (token, info) = stamper.stamp(b"the bytes to stamp")?;
+/// println!("stamped at {}", info.gen_time);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct TimeStampStamper<'a> {
+    source: &'a dyn TimeStampSource,
+    anchors: &'a TrustStore,
+    digest: DigestAlgorithm,
+    policy: Option<ObjectIdentifier>,
+    algorithms: AlgorithmPolicy,
+}
+
+impl core::fmt::Debug for TimeStampStamper<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("TimeStampStamper")
+            .field("digest", &self.digest)
+            .field("policy", &self.policy)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> TimeStampStamper<'a> {
+    /// Stamps through `source`, trusting TSAs that chain to `anchors`; imprints are SHA-256.
+    pub fn new(source: &'a dyn TimeStampSource, anchors: &'a TrustStore) -> Self {
+        TimeStampStamper {
+            source,
+            anchors,
+            digest: DigestAlgorithm::Sha256,
+            policy: None,
+            algorithms: AlgorithmPolicy::default(),
+        }
+    }
+
+    /// The hash algorithm of the imprints (SHA-256 by default).
+    #[must_use]
+    pub fn digest_algorithm(mut self, algorithm: DigestAlgorithm) -> Self {
+        self.digest = algorithm;
+        self
+    }
+
+    /// Asks the TSA for this policy.
+    #[must_use]
+    pub fn tsa_policy(mut self, policy: ObjectIdentifier) -> Self {
+        self.policy = Some(policy);
+        self
+    }
+
+    /// The algorithms accepted in tokens (the default policy otherwise).
+    #[must_use]
+    pub fn algorithm_policy(mut self, algorithms: AlgorithmPolicy) -> Self {
+        self.algorithms = algorithms;
+        self
+    }
+
+    /// The imprint algorithm.
+    pub fn imprint_algorithm(&self) -> DigestAlgorithm {
+        self.digest
+    }
+
+    /// Stamps `data` (hashed here with the imprint algorithm).
+    pub fn stamp(&self, data: &[u8]) -> Result<(TimeStampToken, TimeStampInfo), Error> {
+        self.stamp_digest(&crate::digest::digest(self.digest, data))
+    }
+
+    /// Stamps a hash.
+    pub fn stamp_digest(&self, imprint: &Digest) -> Result<(TimeStampToken, TimeStampInfo), Error> {
+        use ring::rand::SecureRandom;
+        let mut nonce = [0u8; 16];
+        ring::rand::SystemRandom::new()
+            .fill(&mut nonce)
+            .map_err(|_| Error::RandomUnavailable)?;
+        let request = TimeStampRequest::new(imprint, Some(&nonce), true, self.policy)?;
+        let response = self.source.timestamp(&request)?;
+        let token = TimeStampToken::from_response_der(&response)?;
+        let info = token.verify(self.anchors, imprint, Some(&nonce), &self.algorithms)?;
+        Ok((token, info))
+    }
+}
+
 /// What a checked timestamp token says.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct TimeStampInfo {
     /// When the TSA stamped.
     pub gen_time: Time,
+    /// The TSA's certificate.
+    pub tsa: Certificate,
     /// The accuracy the TSA states, in microseconds, if it states one.
     pub accuracy_micros: Option<u64>,
     /// The TSA policy.
@@ -180,6 +305,7 @@ pub struct TimeStampInfo {
 /// A timestamp token: a CMS SignedData over a TSTInfo.
 #[derive(Clone, Debug)]
 pub struct TimeStampToken {
+    der: Vec<u8>,
     cms: SignedCms,
     info: TstInfo,
 }
@@ -187,8 +313,25 @@ pub struct TimeStampToken {
 impl TimeStampToken {
     /// Reads a token (a DER ContentInfo).
     pub fn from_der(der_bytes: &[u8]) -> Result<Self, Error> {
+        if der_bytes.len() > MAX_TSP_SIZE {
+            return Err(Error::TooLarge {
+                object: Object::TimeStamp,
+                limit: MAX_TSP_SIZE,
+                actual: der_bytes.len(),
+            });
+        }
         let cms = SignedCms::from_der(der_bytes)?;
-        TimeStampToken::from_cms(cms)
+        TimeStampToken::from_cms(cms, der_bytes.to_vec())
+    }
+
+    /// The token's DER encoding (a ContentInfo), as embedded in a signature.
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+
+    /// The hash algorithm of the message imprint.
+    pub fn imprint_algorithm(&self) -> Result<DigestAlgorithm, Error> {
+        DigestAlgorithm::from_oid(&self.info.message_imprint.hash_algorithm.oid)
     }
 
     /// Reads the token out of a `TimeStampResp`. A response whose status is neither granted
@@ -213,7 +356,7 @@ impl TimeStampToken {
         TimeStampToken::from_der(&token.to_der().map_err(der_err)?)
     }
 
-    fn from_cms(cms: SignedCms) -> Result<Self, Error> {
+    fn from_cms(cms: SignedCms, der: Vec<u8>) -> Result<Self, Error> {
         if cms.signed_data.encap_content_info.econtent_type != ID_CT_TST_INFO {
             return Err(Error::malformed(
                 Object::TimeStamp,
@@ -234,7 +377,7 @@ impl TimeStampToken {
                 },
             ));
         }
-        Ok(TimeStampToken { cms, info })
+        Ok(TimeStampToken { der, cms, info })
     }
 
     /// The genTime, unchecked (use [`TimeStampToken::verify`] before relying on it).
@@ -253,6 +396,38 @@ impl TimeStampToken {
         nonce: Option<&[u8]>,
         algorithms: &AlgorithmPolicy,
     ) -> Result<TimeStampInfo, Error> {
+        self.verify_in(anchors, imprint, nonce, algorithms, &TsaContext::default())
+    }
+
+    /// [`TimeStampToken::verify`], with the TSA certificate's revocation checked under
+    /// `policy` with `source` (the data judged at `now`, so data issued after genTime counts).
+    pub fn verify_with_revocation(
+        &self,
+        anchors: &TrustStore,
+        imprint: &Digest,
+        nonce: Option<&[u8]>,
+        algorithms: &AlgorithmPolicy,
+        policy: RevocationPolicy,
+        source: &dyn RevocationSource,
+        now: Time,
+    ) -> Result<TimeStampInfo, Error> {
+        let context = TsaContext {
+            extra_certificates: &[],
+            revocation: policy,
+            source: Some(source),
+            now: Some(now),
+        };
+        self.verify_in(anchors, imprint, nonce, algorithms, &context)
+    }
+
+    pub(crate) fn verify_in(
+        &self,
+        anchors: &TrustStore,
+        imprint: &Digest,
+        nonce: Option<&[u8]>,
+        algorithms: &AlgorithmPolicy,
+        context: &TsaContext<'_>,
+    ) -> Result<TimeStampInfo, Error> {
         if self.cms.signer_count() != 1 {
             return Err(Error::malformed(
                 Object::TimeStamp,
@@ -267,7 +442,13 @@ impl TimeStampToken {
             .require_signing_certificate_attribute();
         policy.purpose = KeyPurpose::TimeStamping;
         policy.accept_any_content_type = true;
-        let report = Verifier::new(anchors, policy).verify(&self.cms, None);
+        let mut verifier = Verifier::new(anchors, policy)
+            .with_certificates(context.extra_certificates.iter().cloned())
+            .for_timestamp_token(context.now);
+        if let Some(source) = context.source {
+            verifier = verifier.with_revocation(context.revocation, source);
+        }
+        let report = verifier.verify(&self.cms, None);
         if report.indication() != Indication::TotalPassed {
             return Err(Error::TimeStampSignature {
                 indication: report.indication(),
@@ -291,8 +472,17 @@ impl TimeStampToken {
                 + u64::from(a.millis.unwrap_or(0)) * 1_000
                 + u64::from(a.micros.unwrap_or(0))
         });
+        let tsa = report
+            .signers
+            .first()
+            .and_then(|r| r.signer_certificate.clone())
+            .ok_or(Error::TimeStampSignature {
+                indication: Indication::Indeterminate,
+                sub_indication: Some(SubIndication::NoSigningCertificateFound),
+            })?;
         Ok(TimeStampInfo {
             gen_time,
+            tsa,
             accuracy_micros,
             policy: self.info.policy,
             serial: self.info.serial_number.as_bytes().to_vec(),

@@ -341,7 +341,11 @@ mod in_validation {
     }
 
     fn sign(cert_path: &str, key_path: &str) -> SignedCms {
-        SignatureBuilder::new(cert(cert_path), Time::now())
+        sign_at(cert_path, key_path, Time::now())
+    }
+
+    fn sign_at(cert_path: &str, key_path: &str, claimed: Time) -> SignedCms {
+        SignatureBuilder::new(cert(cert_path), claimed)
             .chain([cert("pki/intermediate-ca.pem")])
             .sign(
                 &std::fs::read(vector_path("documents/cong-van.txt")).unwrap(),
@@ -374,9 +378,20 @@ mod in_validation {
             verdict(&good, RevocationPolicy::Required, &store),
             (Indication::TotalPassed, None)
         );
+        // Signed, by the signer's own claim, after the revocation: proven to fail.
         let revoked = sign("pki/ee-rsa3072.pem", "keys/ee-rsa3072.key.pem");
         assert_eq!(
             verdict(&revoked, RevocationPolicy::Required, &store),
+            (Indication::TotalFailed, Some(SubIndication::Revoked))
+        );
+        // Claimed before the revocation, with nothing to prove it.
+        let before = sign_at(
+            "pki/ee-rsa3072.pem",
+            "keys/ee-rsa3072.key.pem",
+            Time::from_unix(Time::now().unix() - 86_400),
+        );
+        assert_eq!(
+            verdict(&before, RevocationPolicy::Required, &store),
             (Indication::Indeterminate, Some(SubIndication::RevokedNoPoe))
         );
         assert_eq!(

@@ -20,6 +20,10 @@ pub(crate) const SIGNING_CERTIFICATE: Oid = Oid::new_unwrap("1.2.840.113549.1.9.
 pub(crate) const SIGNING_CERTIFICATE_V2: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.2.47");
 pub(crate) const COMMITMENT_TYPE: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.2.16");
 pub(crate) const SIGNER_LOCATION: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.2.17");
+/// id-aa-signatureTimeStampToken (RFC 3161 appendix A): a timestamp over the signature value.
+pub(crate) const SIGNATURE_TIME_STAMP: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.2.14");
+/// id-ri-ocsp-response (RFC 5940): an OCSPResponse among a SignedData's revocation data.
+pub(crate) const ID_RI_OCSP_RESPONSE: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.16.2");
 
 /// The commitment a signer makes (ETSI EN 319 122-1 section 5.2.3, commitment types of
 /// ETSI TS 119 172-1).

@@ -5,11 +5,11 @@ use cms::content_info::ContentInfo;
 use der::{Decode, Encode};
 
 use crate::cert::Certificate;
-use crate::cms::attributes::{ID_DATA, ID_SIGNED_DATA};
+use crate::cms::attributes::{ID_DATA, ID_RI_OCSP_RESPONSE, ID_SIGNED_DATA};
 use crate::cms::signed_data::SignedData;
 use crate::error::{Error, Malformed, Object};
-use crate::limits::{MAX_CMS_CERTIFICATES, MAX_CMS_SIGNERS, MAX_CMS_SIZE};
-use crate::revocation::{Crl, CrlStore};
+use crate::limits::{MAX_CMS_CERTIFICATES, MAX_CMS_REVOCATION_DATA, MAX_CMS_SIGNERS, MAX_CMS_SIZE};
+use crate::revocation::{Crl, CrlStore, OcspResponse};
 
 /// A signed document's signature: a CMS `ContentInfo` holding `SignedData`, detached (the
 /// document travels separately) or enveloping (the document inside).
@@ -156,17 +156,19 @@ impl SignedCms {
         }
         let mut crls = CrlStore::new();
         if let Some(set) = &signed_data.crls {
+            if set.len() > MAX_CMS_REVOCATION_DATA {
+                return Err(Error::TooLarge {
+                    object: Object::Cms,
+                    limit: MAX_CMS_REVOCATION_DATA,
+                    actual: set.len(),
+                });
+            }
             for choice in set.iter() {
-                // RevocationInfoChoice: a CRL is a SEQUENCE; other formats are tagged.
-                let parsed = (der::Tagged::tag(choice) == der::Tag::Sequence)
-                    .then(|| choice.to_der().ok())
-                    .flatten()
-                    .map(|d| Crl::from_der(&d));
-                match parsed {
-                    Some(Ok(crl)) => crls.add(crl),
-                    Some(Err(e)) => {
-                        certificate_warnings.push(format!("an embedded CRL was skipped: {e}"))
-                    }
+                match read_revocation_choice(choice) {
+                    Some(Ok(Revocation::Crl(crl))) => crls.add(crl),
+                    Some(Ok(Revocation::Ocsp(response))) => crls.add_ocsp(response),
+                    Some(Err(e)) => certificate_warnings
+                        .push(format!("embedded revocation data was skipped: {e}")),
                     None => certificate_warnings
                         .push("embedded revocation data of another format was skipped".to_owned()),
                 }
@@ -255,4 +257,59 @@ fn check_size(input: &[u8]) -> Result<(), Error> {
         });
     }
     Ok(())
+}
+
+pub(crate) enum Revocation {
+    Crl(Crl),
+    Ocsp(OcspResponse),
+}
+
+/// One `RevocationInfoChoice`: a CRL (a SEQUENCE), or `[1] OtherRevocationInfoFormat`
+/// holding an OCSPResponse (RFC 5940, id-ri-ocsp-response). `None` for other formats.
+fn read_revocation_choice(choice: &der::Any) -> Option<Result<Revocation, Error>> {
+    let tag = der::Tagged::tag(choice);
+    if tag == der::Tag::Sequence {
+        return Some(
+            choice
+                .to_der()
+                .map_err(|_| Error::invalid_der(Object::Crl))
+                .and_then(|d| Crl::from_der(&d))
+                .map(Revocation::Crl),
+        );
+    }
+    if !matches!(tag, der::Tag::ContextSpecific { constructed: true, number } if number.value() == 1)
+    {
+        return None;
+    }
+    let read = || -> der::Result<(der::asn1::ObjectIdentifier, Vec<u8>)> {
+        use der::Reader;
+        let mut reader = der::SliceReader::new(choice.value())?;
+        let format = der::asn1::ObjectIdentifier::decode(&mut reader)?;
+        let info = reader.tlv_bytes()?.to_vec();
+        reader.finish()?;
+        Ok((format, info))
+    };
+    match read() {
+        Ok((format, info)) if format == ID_RI_OCSP_RESPONSE => {
+            Some(OcspResponse::from_der(&info).map(Revocation::Ocsp))
+        }
+        Ok(_) => None,
+        Err(_) => Some(Err(Error::invalid_der(Object::Ocsp))),
+    }
+}
+
+/// The `RevocationInfoChoice` for an OCSP response: `[1] IMPLICIT OtherRevocationInfoFormat
+/// { id-ri-ocsp-response, OCSPResponse }`.
+pub(crate) fn ocsp_revocation_choice(response: &OcspResponse) -> Result<der::Any, Error> {
+    let bad = |_| Error::invalid_der(Object::Cms);
+    let mut value = ID_RI_OCSP_RESPONSE.to_der().map_err(bad)?;
+    value.extend_from_slice(response.der());
+    der::Any::new(
+        der::Tag::ContextSpecific {
+            constructed: true,
+            number: der::TagNumber(1),
+        },
+        value,
+    )
+    .map_err(bad)
 }

@@ -12,16 +12,18 @@ use x509_cert::ext::pkix::name::GeneralName;
 use crate::cert::{Certificate, Name};
 use crate::cms::attributes::{
     COMMITMENT_TYPE, CONTENT_TYPE, CommitmentType, CommitmentTypeIndication, ID_DATA,
-    MESSAGE_DIGEST, SIGNING_CERTIFICATE, SIGNING_CERTIFICATE_V2, SIGNING_TIME,
-    SigningCertificateV1, SigningCertificateV2,
+    MESSAGE_DIGEST, SIGNATURE_TIME_STAMP, SIGNING_CERTIFICATE, SIGNING_CERTIFICATE_V2,
+    SIGNING_TIME, SigningCertificateV1, SigningCertificateV2,
 };
 use crate::cms::signed_cms::SignedCms;
 use crate::digest::{Digest, DigestAlgorithm, Hasher, digest};
 use crate::error::Error;
 use crate::key::{AlgorithmPolicy, LEGACY_MIN_RSA_BITS, SignatureAlgorithm};
+use crate::limits::MAX_SIGNATURE_TIMESTAMPS;
 use crate::path::{PathValidator, TrustStore};
 use crate::revocation::{Both, CrlStore, RevocationOutcome, RevocationPolicy, RevocationSource};
 use crate::time::Time;
+use crate::tsp::{TimeStampToken, TsaContext};
 use crate::validate::{
     CheckKind, Indication, Outcome, SignerReport, SubIndication, TimeSource, ValidationPolicy,
     ValidationReport, ValidationTime,
@@ -45,8 +47,12 @@ pub struct Verifier<'a> {
     anchors: &'a TrustStore,
     policy: ValidationPolicy,
     extra_certificates: Vec<Certificate>,
-    revocation: RevocationPolicy,
+    pub(crate) revocation: RevocationPolicy,
     revocation_source: Option<&'a dyn RevocationSource>,
+    timestamp_anchors: Option<&'a TrustStore>,
+    /// Set when verifying a timestamp token: revocation data is judged at this time, and
+    /// timestamps inside the token are not followed.
+    token_now: Option<Option<Time>>,
 }
 
 impl core::fmt::Debug for Verifier<'_> {
@@ -77,14 +83,32 @@ impl<'a> Verifier<'a> {
             extra_certificates: Vec::new(),
             revocation: RevocationPolicy::NoCheck,
             revocation_source: None,
+            timestamp_anchors: None,
+            token_now: None,
         }
     }
 
-    /// Checks the revocation of every certificate of each signer's chain under `policy`,
-    /// with the CRLs from `source` and those embedded in the signature. A signer whose
-    /// certificate is revoked is INDETERMINATE / REVOKED_NO_POE (a CA's:
-    /// REVOKED_CA_NO_POE), since a CAdES-B-B signature has no proof of when it was made; a
-    /// required status that cannot be had is INDETERMINATE / TRY_LATER.
+    /// Trust anchors for the TSAs of signature timestamps (default: the signers' anchors).
+    #[must_use]
+    pub fn with_timestamp_anchors(mut self, anchors: &'a TrustStore) -> Self {
+        self.timestamp_anchors = Some(anchors);
+        self
+    }
+
+    pub(crate) fn for_timestamp_token(mut self, now: Option<Time>) -> Self {
+        self.token_now = Some(now);
+        self
+    }
+
+    /// Checks the revocation of every certificate of each signer's chain (and of each
+    /// signature timestamp's TSA) under `policy`, with the data from `source` and that
+    /// embedded in the signature (CRLs, and OCSP responses of CAdES-B-LT).
+    ///
+    /// A signer whose certificate was revoked before the validation time: TOTAL-PASSED when
+    /// a signature timestamp proves the signature existed before the revocation; TOTAL-FAILED
+    /// / REVOKED when the timestamp (or the signer's own claimed signing time) is after it;
+    /// otherwise INDETERMINATE / REVOKED_NO_POE (a CA's: REVOKED_CA_NO_POE). A required status
+    /// that cannot be had is INDETERMINATE / TRY_LATER.
     #[must_use]
     pub fn with_revocation(
         mut self,
@@ -201,7 +225,7 @@ impl<'a> Verifier<'a> {
         econtent_type: ObjectIdentifier,
         doc: &Document<'_>,
         pool: &[Certificate],
-        embedded_crls: &CrlStore,
+        embedded: &CrlStore,
     ) -> SignerReport {
         let given_time = match self.policy.time {
             ValidationTime::Given(t) => t,
@@ -223,10 +247,13 @@ impl<'a> Verifier<'a> {
                 checks: Vec::new(),
                 warnings: Vec::new(),
                 error: None,
+                best_signature_time: None,
+                evidence: Vec::new(),
+                used_certificates: Vec::new(),
             },
             failures: Vec::new(),
         };
-        run.verify(self, si, econtent_type, doc, pool, embedded_crls);
+        run.verify(self, si, econtent_type, doc, pool, embedded);
         run.finish()
     }
 }
@@ -286,7 +313,7 @@ impl Run {
         econtent_type: ObjectIdentifier,
         doc: &Document<'_>,
         pool: &[Certificate],
-        embedded_crls: &CrlStore,
+        embedded: &CrlStore,
     ) {
         // The digest algorithm.
         let Ok(digest_algorithm) = DigestAlgorithm::from_oid(&si.digest_alg.oid) else {
@@ -582,7 +609,7 @@ impl Run {
             None => self.skip(CheckKind::SigningTime, "no signing-time attribute"),
         }
 
-        // The certificate path.
+        // The certificate path, its revocation, and the signature timestamps.
         let (time, source) = match (v.policy.time, claimed) {
             (ValidationTime::ClaimedSigningTime { .. }, Some(t)) => {
                 (t, TimeSource::ClaimedSigningTime)
@@ -592,39 +619,107 @@ impl Run {
             }
             (ValidationTime::Given(t), _) => (t, TimeSource::Given),
         };
+        // "Now": the time revocation data is judged at.
+        let now = match v.token_now {
+            Some(Some(t)) => t,
+            _ => match v.policy.time {
+                ValidationTime::Given(t) => t,
+                ValidationTime::ClaimedSigningTime { fallback } => fallback.max(time),
+            },
+        };
         self.report.validation_time = time;
         self.report.validation_time_source = source;
         let intermediates: Vec<Certificate> =
             pool.iter().filter(|c| **c != cert).cloned().collect();
         let none = CrlStore::new();
         let given: &dyn RevocationSource = v.revocation_source.unwrap_or(&none);
-        let sources = Both(given, embedded_crls);
-        let mut validator = PathValidator::new(v.anchors)
-            .purpose(v.policy.purpose)
-            .algorithm_policy(v.policy.algorithms);
+        let sources = Both(given, embedded);
         let revocation = match v.revocation {
-            RevocationPolicy::NoCheck if embedded_crls.is_empty() => RevocationPolicy::NoCheck,
-            // CRLs in the signature are used even when the caller gave none.
+            RevocationPolicy::NoCheck if embedded.is_empty() => RevocationPolicy::NoCheck,
+            // Revocation data in the signature is used even when the caller gave none.
             RevocationPolicy::NoCheck => RevocationPolicy::IfAvailable,
             other => other,
         };
-        if revocation != RevocationPolicy::NoCheck {
-            validator = validator.revocation(revocation, &sources);
+
+        let best_signature_time = if v.token_now.is_some() {
+            None
+        } else {
+            self.signature_timestamps(v, si, pool, revocation, &sources, now)
+        };
+        self.report.best_signature_time = best_signature_time;
+        if let Some(poe) = best_signature_time {
+            if poe < cert.not_before() {
+                self.fail(
+                    CheckKind::SignatureTimestamp,
+                    SubIndication::NotYetValid,
+                    format!(
+                        "the signature timestamp ({poe}) is before the certificate's notBefore {}",
+                        cert.not_before()
+                    ),
+                    None,
+                );
+            }
+            if let Some(t) = claimed
+                && t > poe
+            {
+                self.report.warnings.push(format!(
+                    "the claimed signing time {t} is after the signature timestamp {poe}"
+                ));
+            }
         }
-        match validator.validate(&cert, &intermediates, time) {
+
+        let validator = |at: Time| {
+            let mut validator = PathValidator::new(v.anchors)
+                .purpose(v.policy.purpose)
+                .algorithm_policy(v.policy.algorithms)
+                .revocation_data_until(now);
+            if revocation != RevocationPolicy::NoCheck {
+                validator = validator.revocation(revocation, &sources);
+            }
+            validator.validate(&cert, &intermediates, at)
+        };
+        let mut result = validator(time);
+        // A failure that a proof of existence can cure (revoked, expired or without current
+        // revocation data now): validate again at the time the signature is proven to exist.
+        let mut at_poe = None;
+        if let (Err(e), Some(poe)) = (&result, best_signature_time)
+            && poe < time
+            && matches!(
+                e,
+                Error::Revoked { .. } | Error::Expired { .. } | Error::RevocationUnknown { .. }
+            )
+        {
+            let first = e.to_string();
+            result = validator(poe);
+            at_poe = Some((poe, first));
+        }
+        match result {
             Ok(path) => {
                 self.report.chain = path.chain().to_vec();
                 if path.anchor() != &cert {
                     self.report.chain.push(path.anchor().clone());
                 }
-                self.pass(
-                    CheckKind::CertificatePath,
-                    format!("valid at {time} to {}", path.anchor().subject()),
-                );
+                match &at_poe {
+                    None => self.pass(
+                        CheckKind::CertificatePath,
+                        format!("valid at {time} to {}", path.anchor().subject()),
+                    ),
+                    Some((poe, first)) => {
+                        self.report.validation_time = *poe;
+                        self.report.validation_time_source = TimeSource::SignatureTimeStamp;
+                        self.pass(
+                            CheckKind::CertificatePath,
+                            format!(
+                                "valid at {poe}, when the signature timestamp proves the signature existed, to {} (at {time}: {first})",
+                                path.anchor().subject()
+                            ),
+                        );
+                    }
+                }
                 if revocation == RevocationPolicy::NoCheck {
                     self.skip(
                         CheckKind::Revocation,
-                        "not checked (no revocation policy, no CRL in the signature)",
+                        "not checked (no revocation policy, no revocation data in the signature)",
                     );
                     self.report
                         .warnings
@@ -646,13 +741,131 @@ impl Run {
                                 .push(format!("revocation status of {} unknown", check.subject));
                         }
                     }
+                    if let Some(e) = &check.evidence {
+                        self.report.evidence.push(e.clone());
+                    }
                 }
+                self.report
+                    .used_certificates
+                    .extend(self.report.chain.iter().cloned());
             }
             Err(e) => {
-                let sub = path_sub_indication(&e);
-                self.fail(CheckKind::CertificatePath, sub, e.to_string(), Some(e));
+                let sub = match (&e, best_signature_time, at_poe.is_some()) {
+                    // Proven to be made after the revocation, or after expiry.
+                    (Error::Revoked { cert: c, .. }, Some(_), true) if c.index == 0 => {
+                        SubIndication::Revoked
+                    }
+                    (Error::Expired { cert: c, .. }, Some(_), true) if c.index == 0 => {
+                        SubIndication::Expired
+                    }
+                    // The signer's own claimed time is after the revocation.
+                    (
+                        Error::Revoked {
+                            cert: c,
+                            revocation_date,
+                            ..
+                        },
+                        None,
+                        _,
+                    ) if c.index == 0 && claimed.is_some_and(|t| t >= *revocation_date) => {
+                        SubIndication::Revoked
+                    }
+                    _ => path_sub_indication(&e),
+                };
+                let detail = match &at_poe {
+                    Some((poe, first)) => {
+                        format!("at {time}: {first}; at {poe} (signature timestamp): {e}")
+                    }
+                    None => e.to_string(),
+                };
+                self.fail(CheckKind::CertificatePath, sub, detail, Some(e));
             }
         }
+        if v.policy.require_signature_timestamp && best_signature_time.is_none() {
+            self.fail(
+                CheckKind::SignatureTimestamp,
+                SubIndication::SigConstraintsFailure,
+                "no valid signature timestamp, which the policy requires (CAdES-B-T)",
+                None,
+            );
+        }
+    }
+
+    /// Verifies each signature timestamp (unsigned attribute id-aa-signatureTimeStampToken)
+    /// over this signer's signature value; returns the earliest genTime among those that
+    /// verify. A timestamp that does not verify is reported and not used as proof of
+    /// existence (ETSI EN 319 102-1 ignores it rather than failing the signature).
+    fn signature_timestamps(
+        &mut self,
+        v: &Verifier<'_>,
+        si: &SignerInfo,
+        pool: &[Certificate],
+        revocation: RevocationPolicy,
+        sources: &dyn RevocationSource,
+        now: Time,
+    ) -> Option<Time> {
+        let values: Vec<&der::Any> = si
+            .unsigned_attrs
+            .iter()
+            .flat_map(|set| set.iter())
+            .filter(|a| a.oid == SIGNATURE_TIME_STAMP)
+            .flat_map(|a| a.values.iter())
+            .collect();
+        let mut best: Option<Time> = None;
+        for (i, value) in values.iter().enumerate() {
+            if i >= MAX_SIGNATURE_TIMESTAMPS {
+                self.report.warnings.push(format!(
+                    "only the first {MAX_SIGNATURE_TIMESTAMPS} signature timestamps were checked"
+                ));
+                break;
+            }
+            let context = TsaContext {
+                extra_certificates: pool,
+                revocation,
+                source: (revocation != RevocationPolicy::NoCheck).then_some(sources),
+                now: Some(now),
+            };
+            let checked = value
+                .to_der()
+                .map_err(|_| Error::invalid_der(crate::error::Object::TimeStamp))
+                .and_then(|d| TimeStampToken::from_der(&d))
+                .and_then(|token| {
+                    let imprint = digest(token.imprint_algorithm()?, si.signature.as_bytes());
+                    token.verify_in(
+                        v.timestamp_anchors.unwrap_or(v.anchors),
+                        &imprint,
+                        None,
+                        &v.policy.algorithms,
+                        &context,
+                    )
+                });
+            match checked {
+                Ok(info) => {
+                    self.pass(
+                        CheckKind::SignatureTimestamp,
+                        format!("genTime {} by {}", info.gen_time, info.tsa.subject()),
+                    );
+                    if let Some(r) = info.report.signers.first() {
+                        self.report.evidence.extend(r.evidence.iter().cloned());
+                        self.report
+                            .used_certificates
+                            .extend(r.chain.iter().cloned());
+                    }
+                    best = Some(best.map_or(info.gen_time, |b| b.min(info.gen_time)));
+                }
+                Err(e) => {
+                    self.report.check(
+                        CheckKind::SignatureTimestamp,
+                        Outcome::Failed,
+                        format!("not used as proof of existence: {e}"),
+                    );
+                    self.report
+                        .warnings
+                        .push(format!("a signature timestamp does not verify: {e}"));
+                }
+            }
+        }
+        best
     }
 }
 

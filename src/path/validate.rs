@@ -7,8 +7,8 @@ use crate::limits::{MAX_BUILD_STEPS, MAX_PATH_DEPTH, MAX_SIGNATURE_CHECKS};
 use crate::path::purpose::KeyPurpose;
 use crate::path::trust_store::TrustStore;
 use crate::revocation::{
-    CrlStatus, OcspCheck, OcspStatus, RevocationCheck, RevocationOutcome, RevocationPolicy,
-    RevocationSource,
+    CrlStatus, Evidence, OcspCheck, OcspStatus, RevocationCheck, RevocationOutcome,
+    RevocationPolicy, RevocationSource,
 };
 use crate::time::Time;
 
@@ -33,6 +33,7 @@ pub struct PathValidator<'a> {
     policy: AlgorithmPolicy,
     revocation: RevocationPolicy,
     revocation_source: Option<&'a dyn RevocationSource>,
+    data_until: Option<Time>,
 }
 
 impl core::fmt::Debug for PathValidator<'_> {
@@ -102,6 +103,7 @@ impl<'a> PathValidator<'a> {
             policy: AlgorithmPolicy::default(),
             revocation: RevocationPolicy::NoCheck,
             revocation_source: None,
+            data_until: None,
         }
     }
 
@@ -119,6 +121,16 @@ impl<'a> PathValidator<'a> {
         self
     }
 
+    /// Judges revocation data at `now` while validating at an earlier time (a proof of
+    /// existence, such as a signature timestamp): data issued up to `now` counts, so a CRL
+    /// or OCSP response issued after the validation time can show that a certificate was
+    /// not revoked then. Without this, data must be current at the validation time.
+    #[must_use]
+    pub fn revocation_data_until(mut self, now: Time) -> Self {
+        self.data_until = Some(now);
+        self
+    }
+
     /// Revocation of each certificate of `chain` (issued by the next one, the last by
     /// `anchor`), under the policy.
     fn check_revocation(
@@ -132,18 +144,27 @@ impl<'a> PathValidator<'a> {
         else {
             return Ok(Vec::new());
         };
+        let now = self.data_until.filter(|n| *n > time).unwrap_or(time);
         let mut out = Vec::new();
         for (index, cert) in chain.iter().enumerate() {
             let issuer = chain.get(index + 1).unwrap_or(anchor);
+            let data = source.lookup(cert, issuer);
             // Every response and CRL is consulted: a verified revocation anywhere wins, and
             // data that speaks of this certificate but cannot be used (a signature kyso
             // cannot verify, a delta or partitioned CRL it does not apply) leaves the status
             // unknown rather than letting another source's "not revoked" stand alone.
-            let mut reasons = Vec::new();
-            let mut decided = None;
+            let mut reasons: Vec<String> = data.failures.iter().map(|e| e.to_string()).collect();
+            let mut decided: Option<(RevocationOutcome, Evidence)> = None;
             let mut tainted = false;
-            for response in source.ocsp_responses_for(cert) {
-                match response.check(cert, issuer, time, &self.policy, &OcspCheck::default()) {
+            for response in data.ocsp {
+                match response.check_between(
+                    cert,
+                    issuer,
+                    time,
+                    now,
+                    &self.policy,
+                    &OcspCheck::default(),
+                ) {
                     Ok(answer) => match answer.status {
                         OcspStatus::Revoked {
                             revocation_time,
@@ -156,12 +177,17 @@ impl<'a> PathValidator<'a> {
                             });
                         }
                         OcspStatus::Good | OcspStatus::Revoked { .. } => {
-                            decided.get_or_insert(RevocationOutcome::NotRevoked {
-                                source: format!(
-                                    "OCSP response by {}, thisUpdate {}",
-                                    answer.responder, answer.this_update
-                                ),
-                            });
+                            if decided.is_none() {
+                                decided = Some((
+                                    RevocationOutcome::NotRevoked {
+                                        source: format!(
+                                            "OCSP response by {}, thisUpdate {}",
+                                            answer.responder, answer.this_update
+                                        ),
+                                    },
+                                    Evidence::Ocsp(response),
+                                ));
+                            }
                         }
                         OcspStatus::Unknown => {
                             reasons.push("OCSP responder does not know the certificate".to_owned())
@@ -169,17 +195,19 @@ impl<'a> PathValidator<'a> {
                     },
                     // Responses about other certificates are expected in a shared store.
                     Err(Error::OcspNoResponseForCertificate) => {}
-                    Err(e @ (Error::OcspStale { .. } | Error::OcspNotYetValid { .. })) => {
-                        reasons.push(e.to_string())
-                    }
+                    Err(
+                        e @ (Error::OcspStale { .. }
+                        | Error::OcspNotYetValid { .. }
+                        | Error::RevocationDataAfterExpiry { .. }),
+                    ) => reasons.push(e.to_string()),
                     Err(e) => {
                         tainted = true;
                         reasons.push(e.to_string());
                     }
                 }
             }
-            for crl in source.crls_for(cert) {
-                match crl.status_of(cert, issuer, time, &self.policy) {
+            for crl in data.crls {
+                match crl.status_between(cert, issuer, time, now, &self.policy) {
                     Ok(CrlStatus::Revoked(e) | CrlStatus::OnHold(e))
                         if e.revocation_date <= time =>
                     {
@@ -190,20 +218,26 @@ impl<'a> PathValidator<'a> {
                         });
                     }
                     Ok(_) => {
-                        decided.get_or_insert(RevocationOutcome::NotRevoked {
-                            source: format!(
-                                "CRL of {}, thisUpdate {}",
-                                crl.issuer(),
-                                crl.this_update()
-                            ),
-                        });
+                        if decided.is_none() {
+                            decided = Some((
+                                RevocationOutcome::NotRevoked {
+                                    source: format!(
+                                        "CRL of {}, thisUpdate {}",
+                                        crl.issuer(),
+                                        crl.this_update()
+                                    ),
+                                },
+                                Evidence::Crl(crl),
+                            ));
+                        }
                     }
                     // Not this certificate's CRL, or not current: no say.
                     Err(
                         e @ (Error::CrlOutOfScope
                         | Error::CrlExpired { .. }
                         | Error::CrlNotYetValid { .. }
-                        | Error::CrlIssuerMismatch),
+                        | Error::CrlIssuerMismatch
+                        | Error::RevocationDataAfterExpiry { .. }),
                     ) => reasons.push(e.to_string()),
                     Err(e) => {
                         tainted = true;
@@ -214,11 +248,11 @@ impl<'a> PathValidator<'a> {
             if tainted {
                 decided = None;
             }
-            let outcome = match decided {
-                Some(o) => o,
+            let (outcome, evidence) = match decided {
+                Some((o, e)) => (o, Some(e)),
                 None => {
                     let reason = if reasons.is_empty() {
-                        "no CRL for this certificate".to_owned()
+                        "no CRL or OCSP response for this certificate".to_owned()
                     } else {
                         reasons.join("; ")
                     };
@@ -228,13 +262,14 @@ impl<'a> PathValidator<'a> {
                             reason,
                         });
                     }
-                    RevocationOutcome::Unknown { reason }
+                    (RevocationOutcome::Unknown { reason }, None)
                 }
             };
             out.push(RevocationCheck {
                 index,
                 subject: cert.subject().to_string(),
                 outcome,
+                evidence,
             });
         }
         Ok(out)

@@ -354,6 +354,22 @@ impl Crl {
         time: Time,
         policy: &AlgorithmPolicy,
     ) -> Result<CrlStatus, Error> {
+        self.status_between(cert, issuer, time, time, policy)
+    }
+
+    /// What this CRL says of `cert` at `at`, judged at `now` (`at` ≤ `now`): the CRL must
+    /// be issued by `now` and still current at `at` (nextUpdate ≥ `at`), so a CRL issued
+    /// after `at` can show the certificate was not revoked then. A CRL issued after the
+    /// certificate expired cannot show that it was not revoked
+    /// ([`Error::RevocationDataAfterExpiry`]).
+    pub fn status_between(
+        &self,
+        cert: &Certificate,
+        issuer: &Certificate,
+        at: Time,
+        now: Time,
+        policy: &AlgorithmPolicy,
+    ) -> Result<CrlStatus, Error> {
         let inner = &self.0;
         if let Some(oid) = &inner.unsupported_critical {
             return Err(Error::UnknownCriticalCrlExtension { oid: oid.clone() });
@@ -382,18 +398,18 @@ impl Crl {
             return Err(Error::CrlIssuerMismatch);
         }
         self.verify_signed_by(issuer, policy)?;
-        if time < inner.this_update {
+        if now < inner.this_update {
             return Err(Error::CrlNotYetValid {
                 this_update: inner.this_update,
-                time,
+                time: now,
             });
         }
         if let Some(next) = inner.next_update
-            && time > next
+            && at > next
         {
             return Err(Error::CrlExpired {
                 next_update: next,
-                time,
+                time: at,
             });
         }
         let scope = &inner.scope;
@@ -408,14 +424,21 @@ impl Crl {
         if !in_scope {
             return Err(Error::CrlOutOfScope);
         }
-        Ok(match inner.entries.get(cert.serial()) {
+        let status = match inner.entries.get(cert.serial()) {
             None => CrlStatus::NotRevoked,
             Some(e) if e.reason == RevocationReason::CertificateHold => {
                 CrlStatus::OnHold(e.clone())
             }
             Some(e) if e.reason == RevocationReason::RemoveFromCrl => CrlStatus::NotRevoked,
             Some(e) => CrlStatus::Revoked(e.clone()),
-        })
+        };
+        if status == CrlStatus::NotRevoked && inner.this_update > cert.not_after() {
+            return Err(Error::RevocationDataAfterExpiry {
+                issued: inner.this_update,
+                not_after: cert.not_after(),
+            });
+        }
+        Ok(status)
     }
 }
 

@@ -302,7 +302,27 @@ impl OcspResponse {
         policy: &AlgorithmPolicy,
         options: &OcspCheck,
     ) -> Result<OcspAnswer, Error> {
-        let responder = self.verify_signature(issuer, time, policy)?;
+        self.check_between(cert, issuer, time, time, policy, options)
+    }
+
+    /// What the response says of `cert` at `at`, judged at `now` (`at` ≤ `now`): the
+    /// response must be produced by `now` (with the clock skew) and still current at `at`,
+    /// so a response produced after `at` can show the certificate was not revoked then. A
+    /// delegated responder's certificate must be valid when the response was produced. A
+    /// "good" answer given after the certificate expired proves nothing
+    /// ([`Error::RevocationDataAfterExpiry`]).
+    pub fn check_between(
+        &self,
+        cert: &Certificate,
+        issuer: &Certificate,
+        at: Time,
+        now: Time,
+        policy: &AlgorithmPolicy,
+        options: &OcspCheck,
+    ) -> Result<OcspAnswer, Error> {
+        let produced_at = time_of(&self.data.produced_at);
+        let responder_time = if at == now { at } else { produced_at };
+        let responder = self.verify_signature(issuer, responder_time, policy)?;
         if let Some(expected) = &options.nonce {
             let echoed = self
                 .data
@@ -339,20 +359,25 @@ impl OcspResponse {
         let this_update = time_of(&single.this_update);
         let next_update = single.next_update.as_ref().map(time_of);
         let skew = options.clock_skew;
-        if this_update.unix() > time.unix().saturating_add(skew) {
-            return Err(Error::OcspNotYetValid { this_update, time });
+        if this_update.unix() > now.unix().saturating_add(skew)
+            || produced_at.unix() > now.unix().saturating_add(skew)
+        {
+            return Err(Error::OcspNotYetValid {
+                this_update,
+                time: now,
+            });
         }
         let stale = match next_update {
-            Some(next) => time.unix() > next.unix().saturating_add(skew),
+            Some(next) => at.unix() > next.unix().saturating_add(skew),
             None => {
-                time.unix().saturating_sub(this_update.unix()) > options.max_age_without_next_update
+                at.unix().saturating_sub(this_update.unix()) > options.max_age_without_next_update
             }
         };
         if stale {
             return Err(Error::OcspStale {
                 this_update,
                 next_update,
-                time,
+                time: at,
             });
         }
         let status = match der::Tagged::tag(&single.cert_status) {
@@ -382,9 +407,15 @@ impl OcspResponse {
             }
             _ => return Err(Error::invalid_der(Object::Ocsp)),
         };
+        if status == OcspStatus::Good && this_update > cert.not_after() {
+            return Err(Error::RevocationDataAfterExpiry {
+                issued: this_update,
+                not_after: cert.not_after(),
+            });
+        }
         Ok(OcspAnswer {
             status,
-            produced_at: time_of(&self.data.produced_at),
+            produced_at,
             this_update,
             next_update,
             responder,

@@ -1,6 +1,7 @@
 //! Where revocation data comes from, and what validation does with it.
 
 use crate::cert::Certificate;
+use crate::error::Error;
 use crate::revocation::crl::Crl;
 use crate::revocation::ocsp::OcspResponse;
 
@@ -19,21 +20,45 @@ pub enum RevocationPolicy {
     Required,
 }
 
-/// A source of revocation data. kyso asks it for the CRLs that may cover a certificate; it
-/// checks everything it gets (signature, issuer, freshness, scope) itself, so a source may
-/// return more than needed.
-///
-/// Sources: [`CrlStore`] (CRLs the caller has), the CRLs embedded in a CMS signature (used
-/// by the verifier automatically), and later OCSP and network fetching.
-pub trait RevocationSource: Send + Sync {
-    /// The CRLs that may hold `cert`'s status.
-    fn crls_for(&self, cert: &Certificate) -> Vec<Crl>;
+/// What a [`RevocationSource`] found for one certificate: CRLs and OCSP responses that may
+/// hold its status, and the failures met while looking (an unreachable responder, an
+/// oversized CRL), which the report gives as the reason when the status stays unknown.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct RevocationData {
+    /// CRLs that may cover the certificate.
+    pub crls: Vec<Crl>,
+    /// OCSP responses that may answer for the certificate.
+    pub ocsp: Vec<OcspResponse>,
+    /// What went wrong while looking.
+    pub failures: Vec<Error>,
+}
 
-    /// OCSP responses that may hold `cert`'s status (tried before CRLs). None by default.
-    fn ocsp_responses_for(&self, cert: &Certificate) -> Vec<OcspResponse> {
-        let _ = cert;
-        Vec::new()
+impl RevocationData {
+    /// Nothing found.
+    pub fn new() -> Self {
+        RevocationData::default()
     }
+
+    /// Appends everything `other` holds.
+    pub fn extend(&mut self, other: RevocationData) {
+        self.crls.extend(other.crls);
+        self.ocsp.extend(other.ocsp);
+        self.failures.extend(other.failures);
+    }
+}
+
+/// A source of revocation data. kyso asks it for the data that may hold a certificate's
+/// status; it checks everything it gets (signature, issuer, freshness, scope) itself, so a
+/// source may return more than needed, and nothing it returns is trusted as is.
+///
+/// Sources: [`CrlStore`] (CRLs and OCSP responses the caller has), the validation data
+/// embedded in a CMS signature (used by the verifier automatically), and, with the `http`
+/// feature, `HttpRevocationSource`, which fetches from the URLs in the certificate.
+pub trait RevocationSource: Send + Sync {
+    /// The data that may hold `cert`'s status; `issuer` is the certificate that issued it
+    /// (an OCSP request names the certificate by its issuer's name and key).
+    fn lookup(&self, cert: &Certificate, issuer: &Certificate) -> RevocationData;
 }
 
 /// CRLs and OCSP responses held in memory. CRLs are matched to certificates by issuer
@@ -58,14 +83,28 @@ impl CrlStore {
         }
     }
 
-    /// Adds an OCSP response.
+    /// Adds an OCSP response (one already held, by the same encoding, is not added twice).
     pub fn add_ocsp(&mut self, response: OcspResponse) {
-        self.ocsp.push(response);
+        if !self.ocsp.iter().any(|r| r.der() == response.der()) {
+            self.ocsp.push(response);
+        }
     }
 
-    /// Adds a CRL.
+    /// Adds a CRL (one already held, by the same encoding, is not added twice).
     pub fn add(&mut self, crl: Crl) {
-        self.crls.push(crl);
+        if !self.crls.iter().any(|c| c.der() == crl.der()) {
+            self.crls.push(crl);
+        }
+    }
+
+    /// The CRLs held.
+    pub fn crls(&self) -> &[Crl] {
+        &self.crls
+    }
+
+    /// The OCSP responses held.
+    pub fn ocsp_responses(&self) -> &[OcspResponse] {
+        &self.ocsp
     }
 
     /// The number of CRLs and OCSP responses.
@@ -80,16 +119,17 @@ impl CrlStore {
 }
 
 impl RevocationSource for CrlStore {
-    fn crls_for(&self, cert: &Certificate) -> Vec<Crl> {
-        self.crls
-            .iter()
-            .filter(|c| c.issuer().matches(cert.issuer()))
-            .cloned()
-            .collect()
-    }
-
-    fn ocsp_responses_for(&self, _cert: &Certificate) -> Vec<OcspResponse> {
-        self.ocsp.clone()
+    fn lookup(&self, cert: &Certificate, _issuer: &Certificate) -> RevocationData {
+        RevocationData {
+            crls: self
+                .crls
+                .iter()
+                .filter(|c| c.issuer().matches(cert.issuer()))
+                .cloned()
+                .collect(),
+            ocsp: self.ocsp.clone(),
+            failures: Vec::new(),
+        }
     }
 }
 
@@ -97,18 +137,34 @@ impl RevocationSource for CrlStore {
 pub(crate) struct Both<'a>(pub &'a dyn RevocationSource, pub &'a dyn RevocationSource);
 
 impl RevocationSource for Both<'_> {
-    fn crls_for(&self, cert: &Certificate) -> Vec<Crl> {
-        let mut v = self.0.crls_for(cert);
-        v.extend(self.1.crls_for(cert));
-        v
-    }
-
-    fn ocsp_responses_for(&self, cert: &Certificate) -> Vec<OcspResponse> {
-        let mut v = self.0.ocsp_responses_for(cert);
-        v.extend(self.1.ocsp_responses_for(cert));
-        v
+    fn lookup(&self, cert: &Certificate, issuer: &Certificate) -> RevocationData {
+        let mut data = self.0.lookup(cert, issuer);
+        data.extend(self.1.lookup(cert, issuer));
+        data
     }
 }
+
+/// The piece of revocation data that decided a certificate's status.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum Evidence {
+    /// A CRL.
+    Crl(Crl),
+    /// An OCSP response.
+    Ocsp(OcspResponse),
+}
+
+impl PartialEq for Evidence {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Evidence::Crl(a), Evidence::Crl(b)) => a.der() == b.der(),
+            (Evidence::Ocsp(a), Evidence::Ocsp(b)) => a.der() == b.der(),
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Evidence {}
 
 /// What revocation checking found for one certificate of a validated path.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -120,13 +176,16 @@ pub struct RevocationCheck {
     pub subject: String,
     /// The outcome.
     pub outcome: RevocationOutcome,
+    /// The CRL or OCSP response that decided, when one did (what a CAdES-B-LT signature
+    /// embeds).
+    pub evidence: Option<Evidence>,
 }
 
 /// The outcome of revocation checking for one certificate.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RevocationOutcome {
-    /// Not revoked, according to the source described.
+    /// Not revoked at the time of interest, according to the source described.
     NotRevoked {
         /// Which data decided, for example "CRL of CN=..., thisUpdate ...".
         source: String,

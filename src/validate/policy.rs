@@ -44,6 +44,10 @@ pub struct ValidationPolicy {
     /// token's TSTInfo. Default: false, so that no other signed object is mistaken for a
     /// signed document (INDETERMINATE / SIG_CONSTRAINTS_FAILURE).
     pub accept_any_content_type: bool,
+    /// Whether a signer without a signature timestamp that verifies fails (INDETERMINATE /
+    /// SIG_CONSTRAINTS_FAILURE), for services that require CAdES-B-T or above. Default:
+    /// false.
+    pub require_signature_timestamp: bool,
 }
 
 impl ValidationPolicy {
@@ -55,6 +59,7 @@ impl ValidationPolicy {
             time: ValidationTime::Given(time),
             require_signing_certificate_attribute: false,
             accept_any_content_type: false,
+            require_signature_timestamp: false,
         }
     }
 
@@ -74,6 +79,13 @@ impl ValidationPolicy {
     #[must_use]
     pub fn with_algorithms(mut self, algorithms: AlgorithmPolicy) -> Self {
         self.algorithms = algorithms;
+        self
+    }
+
+    /// Requires a signature timestamp that verifies (CAdES-B-T or above).
+    #[must_use]
+    pub fn require_signature_timestamp(mut self) -> Self {
+        self.require_signature_timestamp = true;
         self
     }
 

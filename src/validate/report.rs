@@ -5,6 +5,7 @@ use crate::cert::{Certificate, Identity};
 use crate::digest::DigestAlgorithm;
 use crate::error::Error;
 use crate::key::SignatureAlgorithm;
+use crate::revocation::Evidence;
 use crate::time::Time;
 
 /// The main indication of ETSI EN 319 102-1 section 5.1.3.
@@ -164,6 +165,8 @@ pub enum CheckKind {
     CertificatePath,
     /// A certificate's revocation status.
     Revocation,
+    /// A signature timestamp (CAdES-B-T) over the signature value.
+    SignatureTimestamp,
 }
 
 impl CheckKind {
@@ -180,6 +183,7 @@ impl CheckKind {
             CheckKind::SigningTime => "signing time",
             CheckKind::CertificatePath => "certificate path",
             CheckKind::Revocation => "revocation",
+            CheckKind::SignatureTimestamp => "signature timestamp",
         }
     }
 }
@@ -216,6 +220,10 @@ pub enum TimeSource {
     Given,
     /// The signing time the signer claimed (signingTime attribute), as the policy asked.
     ClaimedSigningTime,
+    /// The genTime of the signature timestamp: the path did not validate at the time given
+    /// (expired, revoked since, or no current revocation data), and did at the time the
+    /// signature is proven to exist.
+    SignatureTimeStamp,
 }
 
 /// The verdict on one signer of a signature.
@@ -253,6 +261,16 @@ pub struct SignerReport {
     /// The error behind a failed verdict.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub error: Option<Error>,
+    /// The earliest time the signature is proven to exist: the genTime of its earliest
+    /// signature timestamp that verifies (ETSI's best-signature-time), if any.
+    pub best_signature_time: Option<Time>,
+    /// The CRLs and OCSP responses that decided the revocation status of the signer's chain
+    /// and of the TSAs' chains.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub evidence: Vec<Evidence>,
+    /// The certificates of the signer's chain and of the TSAs' chains.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub used_certificates: Vec<Certificate>,
 }
 
 impl SignerReport {
@@ -394,7 +412,11 @@ fn signer_json(j: &mut Json, s: &SignerReport) {
     j.string(match s.validation_time_source {
         TimeSource::Given => "given",
         TimeSource::ClaimedSigningTime => "claimed-signing-time",
+        TimeSource::SignatureTimeStamp => "signature-time-stamp",
     });
+    j.key("best_signature_time");
+    let best = s.best_signature_time.map(|t| t.to_string());
+    j.opt_string(best.as_deref());
     j.key("digest_algorithm");
     j.opt_string(s.digest_algorithm.map(|d| d.name()));
     j.key("signature_algorithm");
@@ -529,8 +551,15 @@ impl core::fmt::Display for ValidationReport {
                 match s.validation_time_source {
                     TimeSource::Given => "time given by the caller",
                     TimeSource::ClaimedSigningTime => "claimed signing time",
+                    TimeSource::SignatureTimeStamp => "signature timestamp",
                 }
             )?;
+            if let Some(t) = s.best_signature_time {
+                writeln!(
+                    f,
+                    "  exists:   since {t} at the latest (signature timestamp)"
+                )?;
+            }
             if let Some(a) = s.signature_algorithm {
                 writeln!(f, "  algorithm: {a}")?;
             }
