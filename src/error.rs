@@ -170,14 +170,6 @@ pub enum HttpFailure {
         /// The status code.
         status: u16,
     },
-    /// The answer is not of the media type expected.
-    #[error("content type {found:?}, expected {expected}")]
-    ContentType {
-        /// The media type expected.
-        expected: &'static str,
-        /// The Content-Type received, if any.
-        found: Option<String>,
-    },
     /// The URL's scheme is not http or https, or the URL cannot be used.
     #[error("unusable URL")]
     BadUrl,

@@ -32,6 +32,8 @@ mod cert;
 mod cms;
 mod digest;
 mod error;
+#[cfg(feature = "http")]
+pub mod http;
 mod key;
 pub mod limits;
 mod oid;

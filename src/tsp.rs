@@ -399,27 +399,6 @@ impl TimeStampToken {
         self.verify_in(anchors, imprint, nonce, algorithms, &TsaContext::default())
     }
 
-    /// [`TimeStampToken::verify`], with the TSA certificate's revocation checked under
-    /// `policy` with `source` (the data judged at `now`, so data issued after genTime counts).
-    pub fn verify_with_revocation(
-        &self,
-        anchors: &TrustStore,
-        imprint: &Digest,
-        nonce: Option<&[u8]>,
-        algorithms: &AlgorithmPolicy,
-        policy: RevocationPolicy,
-        source: &dyn RevocationSource,
-        now: Time,
-    ) -> Result<TimeStampInfo, Error> {
-        let context = TsaContext {
-            extra_certificates: &[],
-            revocation: policy,
-            source: Some(source),
-            now: Some(now),
-        };
-        self.verify_in(anchors, imprint, nonce, algorithms, &context)
-    }
-
     pub(crate) fn verify_in(
         &self,
         anchors: &TrustStore,

@@ -203,7 +203,10 @@ pub struct OcspAnswer {
 
 /// An OCSP response (a `BasicOCSPResponse` inside an `OCSPResponse`).
 #[derive(Clone, Debug)]
-pub struct OcspResponse {
+pub struct OcspResponse(std::sync::Arc<Inner>);
+
+#[derive(Debug)]
+struct Inner {
     der: Vec<u8>,
     tbs: Vec<u8>,
     data: ResponseData,
@@ -272,7 +275,7 @@ impl OcspResponse {
         for c in basic.certs.unwrap_or_default() {
             certs.push(Certificate::from_der(&c.to_der().map_err(der_err)?)?);
         }
-        Ok(OcspResponse {
+        Ok(OcspResponse(std::sync::Arc::new(Inner {
             der: der_bytes.to_vec(),
             tbs,
             data,
@@ -283,12 +286,59 @@ impl OcspResponse {
                 .ok_or_else(|| Error::invalid_der(Object::Ocsp))?
                 .to_vec(),
             certs,
+        })))
+    }
+
+    /// The nonce the response echoes (response extension id-pkix-ocsp-nonce), if any.
+    pub fn nonce(&self) -> Option<Vec<u8>> {
+        self.0
+            .data
+            .response_extensions
+            .as_ref()
+            .and_then(|exts| exts.iter().find(|e| e.extn_id == ID_PKIX_OCSP_NONCE))
+            .map(|e| {
+                // The value is an OCTET STRING holding the nonce; some responders put the
+                // nonce bare.
+                let v = e.extn_value.as_bytes();
+                OctetString::from_der(v)
+                    .map(|o| o.as_bytes().to_vec())
+                    .unwrap_or_else(|_| v.to_vec())
+            })
+    }
+
+    /// The nextUpdate of the answer about `cert` (issued by `issuer`), unchecked; `None`
+    /// when the response has no answer for it or the answer has no nextUpdate.
+    pub fn next_update_for(&self, cert: &Certificate, issuer: &Certificate) -> Option<Time> {
+        self.single_for(cert, issuer)
+            .and_then(|s| s.next_update.as_ref().map(time_of))
+    }
+
+    /// The latest nextUpdate among the response's answers, unchecked.
+    pub(crate) fn latest_next_update(&self) -> Option<Time> {
+        self.0
+            .data
+            .responses
+            .iter()
+            .filter_map(|r| r.next_update.as_ref().map(time_of))
+            .max()
+    }
+
+    fn single_for(&self, cert: &Certificate, issuer: &Certificate) -> Option<&SingleResponse> {
+        self.0.data.responses.iter().find(|r| {
+            DigestAlgorithm::from_oid(&r.cert_id.hash_algorithm.oid)
+                .ok()
+                .and_then(|h| cert_id(cert, issuer, h).ok())
+                .is_some_and(|id| {
+                    id.issuer_name_hash == r.cert_id.issuer_name_hash
+                        && id.issuer_key_hash == r.cert_id.issuer_key_hash
+                        && id.serial_number.as_bytes() == r.cert_id.serial_number.as_bytes()
+                })
         })
     }
 
     /// The DER encoding.
     pub fn der(&self) -> &[u8] {
-        &self.der
+        &self.0.der
     }
 
     /// What the response says of `cert` (issued by `issuer`) at `time`, after checking the
@@ -320,41 +370,16 @@ impl OcspResponse {
         policy: &AlgorithmPolicy,
         options: &OcspCheck,
     ) -> Result<OcspAnswer, Error> {
-        let produced_at = time_of(&self.data.produced_at);
+        let produced_at = time_of(&self.0.data.produced_at);
         let responder_time = if at == now { at } else { produced_at };
         let responder = self.verify_signature(issuer, responder_time, policy)?;
-        if let Some(expected) = &options.nonce {
-            let echoed = self
-                .data
-                .response_extensions
-                .as_ref()
-                .and_then(|exts| exts.iter().find(|e| e.extn_id == ID_PKIX_OCSP_NONCE))
-                .map(|e| {
-                    // The value is an OCTET STRING holding the nonce; some responders put the
-                    // nonce bare.
-                    let v = e.extn_value.as_bytes();
-                    OctetString::from_der(v)
-                        .map(|o| o.as_bytes().to_vec())
-                        .unwrap_or_else(|_| v.to_vec())
-                });
-            if echoed.as_deref() != Some(expected.as_slice()) {
-                return Err(Error::OcspNonceMismatch);
-            }
+        if let Some(expected) = &options.nonce
+            && self.nonce().as_deref() != Some(expected.as_slice())
+        {
+            return Err(Error::OcspNonceMismatch);
         }
         let single = self
-            .data
-            .responses
-            .iter()
-            .find(|r| {
-                DigestAlgorithm::from_oid(&r.cert_id.hash_algorithm.oid)
-                    .ok()
-                    .and_then(|h| cert_id(cert, issuer, h).ok())
-                    .is_some_and(|id| {
-                        id.issuer_name_hash == r.cert_id.issuer_name_hash
-                            && id.issuer_key_hash == r.cert_id.issuer_key_hash
-                            && id.serial_number.as_bytes() == r.cert_id.serial_number.as_bytes()
-                    })
-            })
+            .single_for(cert, issuer)
             .ok_or(Error::OcspNoResponseForCertificate)?;
         let this_update = time_of(&single.this_update);
         let next_update = single.next_update.as_ref().map(time_of);
@@ -433,15 +458,17 @@ impl OcspResponse {
     ) -> Result<String, Error> {
         let verify_with = |signer: &Certificate| -> Result<(), Error> {
             let key = signer.public_key()?;
-            let alg =
-                SignatureAlgorithm::from_algorithm_identifier_der(&self.signature_algorithm, key)?;
-            key.verify(alg, &self.tbs, &self.signature, policy)
+            let alg = SignatureAlgorithm::from_algorithm_identifier_der(
+                &self.0.signature_algorithm,
+                key,
+            )?;
+            key.verify(alg, &self.0.tbs, &self.0.signature, policy)
         };
         if self.names_responder(issuer)? {
             verify_with(issuer).map_err(|_| Error::OcspBadSignature)?;
             return Ok(issuer.subject().to_string());
         }
-        for candidate in &self.certs {
+        for candidate in &self.0.certs {
             if !self.names_responder(candidate)? {
                 continue;
             }
@@ -465,7 +492,7 @@ impl OcspResponse {
 
     /// Whether the ResponderID names `cert` (byName: its subject; byKey: SHA-1 of its key).
     fn names_responder(&self, cert: &Certificate) -> Result<bool, Error> {
-        let id = &self.data.responder_id;
+        let id = &self.0.data.responder_id;
         match der::Tagged::tag(id) {
             der::Tag::ContextSpecific { number, .. } if number.value() == 1 => {
                 let name = Name::from_der(id.value())?;
