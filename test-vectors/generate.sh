@@ -244,6 +244,36 @@ certificatePolicies    = $POLICY_OID
 crlDistributionPoints  = URI:$CRL_SIGNING
 authorityInfoAccess    = OCSP;URI:$OCSP_URL, caIssuers;URI:$CA_ISSUERS
 
+# --- revocation/ profiles ------------------------------------------------------
+
+# A delegated OCSP responder (RFC 6960 section 4.2.2.2): issued by the CA whose
+# certificates it answers for, with id-kp-OCSPSigning and id-pkix-ocsp-nocheck.
+[ v3_ocsp_responder ]
+basicConstraints       = critical, CA:FALSE
+keyUsage               = critical, digitalSignature
+extendedKeyUsage       = OCSPSigning
+noCheck                = ignored
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid
+
+# A TSA (RFC 3161 section 2.3): the sole extended key usage, critical.
+[ v3_tsa ]
+basicConstraints       = critical, CA:FALSE
+keyUsage               = critical, digitalSignature
+extendedKeyUsage       = critical, timeStamping
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid
+crlDistributionPoints  = URI:$CRL_SIGNING
+
+# bad: a TSA whose timeStamping extended key usage is not critical.
+[ v3_tsa_noncritical ]
+basicConstraints       = critical, CA:FALSE
+keyUsage               = critical, digitalSignature
+extendedKeyUsage       = timeStamping
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid
+crlDistributionPoints  = URI:$CRL_SIGNING
+
 # bad: as v3_ee but the key may only be used for key transport.
 [ v3_ee_key_encipherment ]
 basicConstraints       = critical, CA:FALSE
@@ -269,9 +299,9 @@ fi
 
 # Wipe only what this script owns, so README.md and generate.sh survive.
 rm -rf "$OUTDIR/pki" "$OUTDIR/bad" "$OUTDIR/keys" "$OUTDIR/docs" "$OUTDIR/expected.tsv" \
-    "$OUTDIR/documents" "$OUTDIR/cms"
+    "$OUTDIR/documents" "$OUTDIR/cms" "$OUTDIR/revocation"
 mkdir -p "$OUTDIR/pki" "$OUTDIR/bad/keys" "$OUTDIR/keys" "$OUTDIR/docs" \
-    "$OUTDIR/documents" "$OUTDIR/cms"
+    "$OUTDIR/documents" "$OUTDIR/cms" "$OUTDIR/revocation/keys"
 PKI=$OUTDIR/pki
 BAD=$OUTDIR/bad
 KEYS=$OUTDIR/keys
@@ -447,6 +477,105 @@ run openssl x509 -in "$PKI/ee-rsa2048.pem" -outform DER -out "$WORK/flipped.der"
 flip_last_bit "$WORK/flipped.der"
 run openssl x509 -inform DER -in "$WORK/flipped.der" -out "$BAD/bad-signature-bytes.pem"
 cp "$KEYS/ee-rsa2048.key.pem" "$BAD/keys/bad-signature-bytes.key.pem"
+
+# ----------------------------------------------------------------------------
+# revocation/: the Signing CA's OCSP responder, a TSA, revoked certificates,
+# the CA database and CRLs with fixed dates around the validation time
+# ----------------------------------------------------------------------------
+echo "generating revocation/..."
+
+REV=$OUTDIR/revocation
+# These certificates get their own `openssl ca` database, written out as
+# revocation/index.txt for `openssl ocsp -index`.
+MAIN_WORK=$WORK MAIN_CONF=$CONF
+WORK=$MAIN_WORK/rev CONF=$MAIN_WORK/rev/openssl.cnf
+mkdir -p "$WORK"
+write_config
+
+rev_cert() {  # rev_cert NAME KIND SUBJECT PROFILE
+    make_key "$2" "$REV/keys/$1.key.pem"
+    issue_cert "$REV/$1.pem" "$3" "$REV/keys/$1.key.pem" "$INTER" "$INTER_KEY" "$4"
+}
+rev_cert ocsp-responder p256 "/C=VN/O=Kyso Test PKI/CN=Kyso Test OCSP Responder" v3_ocsp_responder
+rev_cert tsa p256 "/C=VN/O=Kyso Test PKI/CN=Kyso Test TSA" v3_tsa
+rev_cert tsa-noncritical-eku p256 "/C=VN/O=Kyso Test PKI/CN=Kyso Bad TSA Non-critical EKU" v3_tsa_noncritical
+rev_cert ee-good p256 "/C=VN/CN=Đỗ Thị Lan/UID=CCCD:001190004321" v3_ee
+rev_cert ee-revoked p256 "/C=VN/CN=Bùi Văn Nam/UID=CCCD:001088007777" v3_ee
+rev_cert ee-on-hold p256 "/C=VN/CN=Ngô Thị Hoa/UID=CCCD:001092008888" v3_ee
+
+# crl ISSUER_CERT ISSUER_KEY LAST NEXT OUT: a CRL of this database with fixed dates.
+crl() {
+    run openssl ca -batch -config "$CONF" -gencrl -cert "$1" -keyfile "$2" \
+        -crl_lastupdate "$3" -crl_nextupdate "$4" -out "$5"
+}
+# Before any revocation: expired at the validation time.
+crl "$INTER" "$INTER_KEY" 20260315000000Z 20260415000000Z "$REV/signing-ca-expired.crl"
+
+# revoke NAME REASON DATE: revoke, then set the revocation date in the database
+# (`openssl ca -revoke` records the current time).
+revoke() {
+    local serial
+    serial=$(openssl x509 -in "$REV/$1.pem" -noout -serial | cut -d= -f2)
+    if [[ $2 == certificateHold ]]; then
+        run openssl ca -batch -config "$CONF" -cert "$INTER" -keyfile "$INTER_KEY" \
+            -revoke "$REV/$1.pem" -crl_hold holdInstructionReject
+    else
+        run openssl ca -batch -config "$CONF" -cert "$INTER" -keyfile "$INTER_KEY" \
+            -revoke "$REV/$1.pem" -crl_reason "$2"
+    fi
+    awk -v s="$serial" -v d="$3" 'BEGIN { FS = OFS = "\t" }
+        $4 == s { n = index($3, ","); $3 = d (n ? substr($3, n) : "") } { print }' \
+        "$WORK/index.txt" >"$WORK/index.txt.new"
+    mv "$WORK/index.txt.new" "$WORK/index.txt"
+}
+revoke ee-revoked keyCompromise 260301000000Z
+revoke ee-on-hold certificateHold 260401000000Z
+
+crl "$INTER" "$INTER_KEY" 20260501000000Z 20260701000000Z "$REV/signing-ca.crl"
+cp "$WORK/index.txt" "$REV/index.txt"
+
+# The root's CRL (nothing revoked), current at the validation time.
+WORK=$MAIN_WORK/rev-root CONF=$MAIN_WORK/rev-root/openssl.cnf
+mkdir -p "$WORK"
+write_config
+crl "$ROOT" "$ROOT_KEY" 20260501000000Z 20260701000000Z "$REV/root.crl"
+
+for f in signing-ca-expired signing-ca root; do
+    run openssl crl -in "$REV/$f.crl" -outform DER -out "$REV/$f.crl.der"
+done
+WORK=$MAIN_WORK CONF=$MAIN_CONF
+
+# revocation/expected.tsv: each certificate's status under each CRL at the
+# validation time, cross-checked below with `openssl verify -crl_check_all`.
+{
+    printf 'certificate\tcrl\texpected\treason\trevocation_date\n'
+    printf 'revocation/ee-good.pem\trevocation/signing-ca.crl\tgood\t-\t-\n'
+    printf 'revocation/ee-revoked.pem\trevocation/signing-ca.crl\trevoked\tkeyCompromise\t2026-03-01T00:00:00Z\n'
+    printf 'revocation/ee-on-hold.pem\trevocation/signing-ca.crl\trevoked\tcertificateHold\t2026-04-01T00:00:00Z\n'
+    printf 'pki/ee-rsa2048.pem\trevocation/signing-ca.crl\tgood\t-\t-\n'
+    printf 'revocation/ee-good.pem\trevocation/signing-ca-expired.crl\texpired-crl\t-\t-\n'
+} >"$REV/expected.tsv"
+
+rev_disagreements=0
+while IFS=$'\t' read -r cert crl_file expected _ _; do
+    [[ $cert == certificate ]] && continue
+    out=$(openssl verify -x509_strict -crl_check_all -attime "$ATTIME" \
+        -CAfile "$ROOT" -untrusted "$INTER" -CRLfile "$OUTDIR/$crl_file" \
+        -CRLfile "$REV/root.crl" "$OUTDIR/$cert" 2>&1 || true)
+    case $expected in
+        good)        want="OK" ;;
+        revoked)     want="certificate revoked" ;;
+        expired-crl) want="CRL has expired" ;;
+    esac
+    if [[ $out != *"$want"* ]]; then
+        printf '  DISAGREE  %s with %s: expected "%s", openssl said: %s\n' "$cert" "$crl_file" "$want" "$out"
+        rev_disagreements=$((rev_disagreements + 1))
+    fi
+done <"$REV/expected.tsv"
+if ((rev_disagreements > 0)); then
+    echo "generate.sh: OpenSSL disagrees with $rev_disagreements revocation row(s)" >&2
+    exit 1
+fi
 
 # ----------------------------------------------------------------------------
 # docs/: inputs for signing tests, with digests from independent tools
