@@ -750,25 +750,26 @@ impl Run {
                     .extend(self.report.chain.iter().cloned());
             }
             Err(e) => {
-                let sub = match (&e, best_signature_time, at_poe.is_some()) {
-                    // Proven to be made after the revocation, or after expiry.
-                    (Error::Revoked { cert: c, .. }, Some(_), true) if c.index == 0 => {
+                let sub = match &e {
+                    // Revoked: proven to be made after the revocation, by a timestamp, or
+                    // by the signer's own claim when there is no timestamp.
+                    Error::Revoked {
+                        cert: c,
+                        revocation_date,
+                        ..
+                    } if c.index == 0
+                        && match best_signature_time {
+                            Some(poe) => poe >= *revocation_date,
+                            None => claimed.is_some_and(|t| t >= *revocation_date),
+                        } =>
+                    {
                         SubIndication::Revoked
                     }
-                    (Error::Expired { cert: c, .. }, Some(_), true) if c.index == 0 => {
+                    // Expired: proven to be made after the certificate expired.
+                    Error::Expired {
+                        cert: c, not_after, ..
+                    } if c.index == 0 && best_signature_time.is_some_and(|p| p > *not_after) => {
                         SubIndication::Expired
-                    }
-                    // The signer's own claimed time is after the revocation.
-                    (
-                        Error::Revoked {
-                            cert: c,
-                            revocation_date,
-                            ..
-                        },
-                        None,
-                        _,
-                    ) if c.index == 0 && claimed.is_some_and(|t| t >= *revocation_date) => {
-                        SubIndication::Revoked
                     }
                     _ => path_sub_indication(&e),
                 };

@@ -133,6 +133,26 @@ impl RevocationSource for CrlStore {
     }
 }
 
+/// Two sources asked in turn, for example the network and CRLs the caller keeps:
+/// `(&http_source, &local_store)`.
+impl<A, B> RevocationSource for (A, B)
+where
+    A: RevocationSource,
+    B: RevocationSource,
+{
+    fn lookup(&self, cert: &Certificate, issuer: &Certificate) -> RevocationData {
+        let mut data = self.0.lookup(cert, issuer);
+        data.extend(self.1.lookup(cert, issuer));
+        data
+    }
+}
+
+impl<T: RevocationSource + ?Sized> RevocationSource for &T {
+    fn lookup(&self, cert: &Certificate, issuer: &Certificate) -> RevocationData {
+        (**self).lookup(cert, issuer)
+    }
+}
+
 /// Two sources asked in turn.
 pub(crate) struct Both<'a>(pub &'a dyn RevocationSource, pub &'a dyn RevocationSource);
 
