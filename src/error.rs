@@ -433,6 +433,17 @@ pub enum Error {
         /// Why the data available could not be used.
         reason: String,
     },
+    /// The revocation policy requires an answer for this certificate, and the only data
+    /// found was issued after it expired (see [`Error::RevocationDataAfterExpiry`]).
+    #[error(
+        "{cert}: the only revocation data was issued after the certificate expired at {not_after}"
+    )]
+    RevocationOutOfBounds {
+        /// The certificate.
+        cert: ChainPosition,
+        /// Its notAfter.
+        not_after: Time,
+    },
     /// The CRL's issuer is not the certificate's issuer (or not the certificate given to
     /// verify it).
     #[error("the CRL was not issued by the certificate's issuer")]

@@ -82,9 +82,10 @@ impl Env {
             std::fs::write(
                 dir.join(cnf),
                 format!(
-                    "[ca]\ndefault_ca = c\n[c]\ndatabase = {}\ncrlnumber = {}\ndefault_md = sha256\ndefault_crl_days = 1\n",
+                    "[ca]\ndefault_ca = c\n[c]\ndatabase = {}\ncrlnumber = {}\ndefault_md = sha256\ndefault_crl_days = 1\nnew_certs_dir = {}\nrand_serial = yes\npolicy = p\ncopy_extensions = none\n[p]\ncommonName = supplied\n",
                     path(&dir.join(db)),
                     path(&dir.join("crlnumber")),
+                    path(&dir),
                 ),
             )
             .unwrap();
@@ -153,6 +154,72 @@ impl Env {
         let mut index = std::fs::read_to_string(self.dir.join("index.txt")).unwrap();
         index.push_str(&line);
         std::fs::write(self.dir.join("index.txt"), index).unwrap();
+        (c, SoftwareSigner::from_file(&key, None).unwrap())
+    }
+
+    /// A P-256 signer valid from `start` to `end`, issued with
+    /// `openssl ca` into the database, naming the front's CRL.
+    fn issue_dated(&self, name: &str, start: Time, end: Time) -> (Certificate, SoftwareSigner) {
+        let key = self.dir.join(format!("{name}.key"));
+        let csr = self.dir.join(format!("{name}.csr"));
+        let pem = self.dir.join(format!("{name}.pem"));
+        std::fs::write(
+            self.dir.join(format!("{name}.ext")),
+            format!(
+                "[e]\nbasicConstraints = critical,CA:FALSE\nkeyUsage = critical,digitalSignature,nonRepudiation\ncrlDistributionPoints = URI:{}\nauthorityKeyIdentifier = keyid\n",
+                self.url("/ca.crl")
+            ),
+        )
+        .unwrap();
+        let long = |t: Time| format!("20{}", openssl_time(t));
+        for args in [
+            vec![
+                "genpkey".to_owned(),
+                "-algorithm".into(),
+                "EC".into(),
+                "-pkeyopt".into(),
+                "ec_paramgen_curve:P-256".into(),
+                "-out".into(),
+                path(&key),
+            ],
+            vec![
+                "req".into(),
+                "-new".into(),
+                "-key".into(),
+                path(&key),
+                "-subj".into(),
+                format!("/CN={name}"),
+                "-out".into(),
+                path(&csr),
+            ],
+            vec![
+                "ca".into(),
+                "-batch".into(),
+                "-config".into(),
+                "ca.cnf".into(),
+                "-cert".into(),
+                path(&vector_path("pki/intermediate-ca.pem")),
+                "-keyfile".into(),
+                path(&vector_path("keys/intermediate-ca.key.pem")),
+                "-extfile".into(),
+                format!("{name}.ext"),
+                "-extensions".into(),
+                "e".into(),
+                "-startdate".into(),
+                long(start),
+                "-enddate".into(),
+                long(end),
+                "-notext".into(),
+                "-in".into(),
+                path(&csr),
+                "-out".into(),
+                path(&pem),
+            ],
+        ] {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            common::openssl(&self.dir, &args);
+        }
+        let c = Certificate::from_file(&pem).unwrap().remove(0);
         (c, SoftwareSigner::from_file(&key, None).unwrap())
     }
 
@@ -597,7 +664,7 @@ fn crls_over_http_are_cached_until_next_update() {
         .revocation(RevocationPolicy::Required, &sources)
         .validate(
             &c,
-            &[issuer.clone()],
+            std::slice::from_ref(&issuer),
             Time::from_unix(Time::now().unix() + 1),
         );
     assert!(matches!(result, Err(Error::Revoked { .. })), "{result:?}");
@@ -834,5 +901,57 @@ fn timestamps_that_do_not_match_are_refused() {
         token
             .verify(&anchors, &imprint, None, &kyso::AlgorithmPolicy::default())
             .is_ok()
+    );
+}
+
+#[test]
+fn expiry_against_the_timestamp() {
+    if !openssl_available() {
+        return;
+    }
+    let env = Env::new("expiry");
+    let now = Time::now().unix();
+    // Expired an hour ago; signed (by its claim) while valid, stamped now: the timestamp
+    // proves the signature was made after the certificate expired.
+    let (c, key) = env.issue_dated(
+        "Expired Signer",
+        Time::from_unix(now - 7200),
+        Time::from_unix(now - 3600),
+    );
+    let cms = SignatureBuilder::new(c.clone(), Time::from_unix(now - 5400))
+        .chain([cert("pki/intermediate-ca.pem")])
+        .sign(DOCUMENT, &key)
+        .unwrap();
+    let report = online_verdict(&env, &stamp(&env, &cms));
+    assert_eq!(
+        (report.indication(), report.sub_indication()),
+        (Indication::TotalFailed, Some(SubIndication::Expired)),
+        "{report}"
+    );
+    // Without the timestamp: nothing proves when.
+    let report = online_verdict(&env, &cms);
+    assert_eq!(
+        (report.indication(), report.sub_indication()),
+        (
+            Indication::Indeterminate,
+            Some(SubIndication::OutOfBoundsNoPoe)
+        ),
+        "{report}"
+    );
+    // Validated at a time it was valid, with a CRL issued after it expired (when the CA no
+    // longer has to list it): that CRL cannot say it was not revoked.
+    let anchors = env.anchors();
+    let crls = CrlStore::from_crls([env.root_crl.clone(), signing_ca_crl(&env.dir)]);
+    let result = kyso::PathValidator::new(&anchors)
+        .revocation(RevocationPolicy::Required, &crls)
+        .revocation_data_until(Time::now())
+        .validate(
+            &c,
+            &[cert("pki/intermediate-ca.pem")],
+            Time::from_unix(now - 5400),
+        );
+    assert!(
+        matches!(result, Err(Error::RevocationOutOfBounds { ref cert, .. }) if cert.index == 0),
+        "{result:?}"
     );
 }

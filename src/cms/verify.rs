@@ -686,7 +686,10 @@ impl Run {
             && poe < time
             && matches!(
                 e,
-                Error::Revoked { .. } | Error::Expired { .. } | Error::RevocationUnknown { .. }
+                Error::Revoked { .. }
+                    | Error::Expired { .. }
+                    | Error::RevocationUnknown { .. }
+                    | Error::RevocationOutOfBounds { .. }
             )
         {
             let first = e.to_string();
@@ -876,6 +879,7 @@ fn path_sub_indication(e: &Error) -> SubIndication {
         Error::Revoked { cert, .. } if cert.index == 0 => SubIndication::RevokedNoPoe,
         Error::Revoked { .. } => SubIndication::RevokedCaNoPoe,
         Error::RevocationUnknown { .. } => SubIndication::TryLater,
+        Error::RevocationOutOfBounds { .. } => SubIndication::RevocationOutOfBoundsNoPoe,
         Error::Expired { .. } | Error::NotYetValid { .. } => SubIndication::OutOfBoundsNoPoe,
         Error::UnknownIssuer { .. }
         | Error::UntrustedSelfSigned { .. }

@@ -156,6 +156,8 @@ impl<'a> PathValidator<'a> {
             let mut reasons: Vec<String> = data.failures.iter().map(|e| e.to_string()).collect();
             let mut decided: Option<(RevocationOutcome, Evidence)> = None;
             let mut tainted = false;
+            // Whether data was refused only for being issued after the certificate expired.
+            let mut after_expiry = 0usize;
             for response in data.ocsp {
                 match response.check_between(
                     cert,
@@ -195,11 +197,13 @@ impl<'a> PathValidator<'a> {
                     },
                     // Responses about other certificates are expected in a shared store.
                     Err(Error::OcspNoResponseForCertificate) => {}
-                    Err(
-                        e @ (Error::OcspStale { .. }
-                        | Error::OcspNotYetValid { .. }
-                        | Error::RevocationDataAfterExpiry { .. }),
-                    ) => reasons.push(e.to_string()),
+                    Err(e @ Error::RevocationDataAfterExpiry { .. }) => {
+                        after_expiry += 1;
+                        reasons.push(e.to_string());
+                    }
+                    Err(e @ (Error::OcspStale { .. } | Error::OcspNotYetValid { .. })) => {
+                        reasons.push(e.to_string())
+                    }
                     Err(e) => {
                         tainted = true;
                         reasons.push(e.to_string());
@@ -231,13 +235,16 @@ impl<'a> PathValidator<'a> {
                             ));
                         }
                     }
+                    Err(e @ Error::RevocationDataAfterExpiry { .. }) => {
+                        after_expiry += 1;
+                        reasons.push(e.to_string());
+                    }
                     // Not this certificate's CRL, or not current: no say.
                     Err(
                         e @ (Error::CrlOutOfScope
                         | Error::CrlExpired { .. }
                         | Error::CrlNotYetValid { .. }
-                        | Error::CrlIssuerMismatch
-                        | Error::RevocationDataAfterExpiry { .. }),
+                        | Error::CrlIssuerMismatch),
                     ) => reasons.push(e.to_string()),
                     Err(e) => {
                         tainted = true;
@@ -256,6 +263,16 @@ impl<'a> PathValidator<'a> {
                     } else {
                         reasons.join("; ")
                     };
+                    if self.revocation == RevocationPolicy::Required
+                        && !tainted
+                        && after_expiry > 0
+                        && after_expiry == reasons.len()
+                    {
+                        return Err(Error::RevocationOutOfBounds {
+                            cert: position(index, cert),
+                            not_after: cert.not_after(),
+                        });
+                    }
                     if self.revocation == RevocationPolicy::Required {
                         return Err(Error::RevocationUnknown {
                             cert: position(index, cert),

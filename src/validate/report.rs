@@ -89,6 +89,10 @@ pub enum SubIndication {
     NoPoe,
     /// INDETERMINATE: revocation information is not yet available; try later.
     TryLater,
+    /// INDETERMINATE: the only revocation information was issued after the certificate
+    /// expired, when a CA no longer has to list it, and nothing proves the signature
+    /// existed before.
+    RevocationOutOfBoundsNoPoe,
     /// INDETERMINATE: the signed data (the document) was not given.
     SignedDataNotFound,
 }
@@ -117,6 +121,7 @@ impl SubIndication {
             OutOfBoundsNotRevoked => "OUT_OF_BOUNDS_NOT_REVOKED",
             NoPoe => "NO_POE",
             TryLater => "TRY_LATER",
+            RevocationOutOfBoundsNoPoe => "REVOCATION_OUT_OF_BOUNDS_NO_POE",
             SignedDataNotFound => "SIGNED_DATA_NOT_FOUND",
         }
     }
