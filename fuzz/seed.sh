@@ -21,6 +21,9 @@ pkits="${KYSO_PKITS_DIR:-$here/../../shared/vectors/pkits}"
 if [ -d "$pkits/crls" ]; then
   for f in "$pkits"/crls/*.crl; do cp "$f" "$here/corpus/crl/"; done
 fi
+# CRLs and timestamps of the committed revocation set.
+for f in "$vectors"/revocation/*.crl.der; do cp "$f" "$here/corpus/crl/"; done
+cp "$vectors/revocation/cong-van.tsr" "$here/corpus/timestamp/"
 # OCSP responses: one good answer from openssl ocsp over the test PKI.
 tmp=$(mktemp -d)
 serial=$(openssl x509 -in "$vectors/pki/ee-rsa2048.pem" -noout -serial | cut -d= -f2)

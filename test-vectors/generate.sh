@@ -1027,4 +1027,38 @@ if ((cms_disagreements > 0)); then
     exit 1
 fi
 
+# ----------------------------------------------------------------------------
+# revocation/cong-van.tsr: the test TSA's answer (a TimeStampResp) to a request
+# for documents/cong-van.txt, made and checked by `openssl ts`
+# ----------------------------------------------------------------------------
+echo "stamping documents/cong-van.txt..."
+TSW=$WORK/ts
+mkdir -p "$TSW"
+echo 01 >"$TSW/serial"
+cat "$REV/tsa.pem" "$INTER" >"$TSW/chain.pem"
+cat >"$TSW/ts.cnf" <<EOF
+[ tsa ]
+default_tsa = kyso_tsa
+[ kyso_tsa ]
+serial            = $TSW/serial
+signer_cert       = $REV/tsa.pem
+signer_key        = $REV/keys/tsa.key.pem
+certs             = $TSW/chain.pem
+signer_digest     = sha256
+default_policy    = 1.3.6.1.4.1.55555.3.1
+digests           = sha256, sha384, sha512
+accuracy          = secs:1
+ordering          = no
+tsa_name          = no
+ess_cert_id_chain = no
+ess_cert_id_alg   = sha256
+EOF
+run openssl ts -query -data "$CONG_VAN" -sha256 -cert -out "$TSW/request.tsq"
+run openssl ts -reply -config "$TSW/ts.cnf" -queryfile "$TSW/request.tsq" -out "$REV/cong-van.tsr"
+if ! openssl ts -verify -data "$CONG_VAN" -in "$REV/cong-van.tsr" -CAfile "$ROOT" \
+    -untrusted "$TSW/chain.pem" >>"$LOG" 2>&1; then
+    echo "generate.sh: openssl ts -verify refuses revocation/cong-van.tsr" >&2
+    exit 1
+fi
+
 echo "done: test vectors written to $OUTDIR"
