@@ -3,17 +3,26 @@
 //! ```text
 //! cargo run --example verify -- --sig SIGNATURE --anchor ROOT [--anchor ROOT]... [--content DOCUMENT]
 //!     [--cert EXTRA_CERT]... [--time YYYY-MM-DDTHH:MM:SSZ] [--at-signing-time] [--legacy-sha1]
-//!     [--require-cades] [--json]
+//!     [--require-cades] [--require-timestamp] [--json]
+//!     [--revocation none|if-available|required] [--crl CRL]... [--ocsp OCSP_RESPONSE]... [--online]
 //! ```
+//!
+//! Revocation data in the signature (CAdES-B-LT) is always used; `--online` (feature `http`)
+//! also fetches CRLs and OCSP responses from the URLs in the certificates.
 
 use std::process::ExitCode;
 
-use kyso::{AlgorithmPolicy, Certificate, Time, TrustStore, ValidationPolicy, Verifier};
+use kyso::{
+    AlgorithmPolicy, Certificate, Crl, CrlStore, OcspResponse, RevocationPolicy, RevocationSource,
+    Time, TrustStore, ValidationPolicy, Verifier,
+};
 
 const USAGE: &str =
     "usage: verify --sig SIGNATURE --anchor ROOT [--anchor ROOT]... [--content DOCUMENT]
               [--cert EXTRA_CERT]... [--time YYYY-MM-DDTHH:MM:SSZ] [--at-signing-time]
-              [--legacy-sha1] [--require-cades] [--json]
+              [--legacy-sha1] [--require-cades] [--require-timestamp] [--json]
+              [--revocation none|if-available|required] [--crl CRL]... [--ocsp OCSP_RESPONSE]...
+              [--online]   (fetch CRLs and OCSP responses; needs the `http` feature)
 Exit status: 0 TOTAL-PASSED, 1 INDETERMINATE or TOTAL-FAILED, 2 bad arguments.";
 
 fn main() -> ExitCode {
@@ -31,6 +40,9 @@ fn run() -> Result<bool, String> {
     let (mut sig, mut content, mut time) = (None, None, None);
     let (mut anchors, mut extra) = (Vec::new(), Vec::new());
     let (mut at_signing_time, mut legacy, mut cades, mut json) = (false, false, false, false);
+    let (mut require_timestamp, mut online) = (false, false);
+    let mut revocation = RevocationPolicy::NoCheck;
+    let mut local = CrlStore::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or(format!("{arg} needs a value"));
@@ -47,6 +59,25 @@ fn run() -> Result<bool, String> {
             "--legacy-sha1" => legacy = true,
             "--require-cades" => cades = true,
             "--json" => json = true,
+            "--require-timestamp" => require_timestamp = true,
+            "--online" => online = true,
+            "--revocation" => {
+                revocation = match value()?.as_str() {
+                    "none" => RevocationPolicy::NoCheck,
+                    "if-available" => RevocationPolicy::IfAvailable,
+                    "required" => RevocationPolicy::Required,
+                    other => return Err(format!("unknown revocation policy {other}")),
+                }
+            }
+            "--crl" => {
+                let f = value()?;
+                local.add(Crl::from_file(&f).map_err(|e| format!("{f}: {e}"))?);
+            }
+            "--ocsp" => {
+                let f = value()?;
+                let bytes = std::fs::read(&f).map_err(|e| format!("{f}: {e}"))?;
+                local.add_ocsp(OcspResponse::from_der(&bytes).map_err(|e| format!("{f}: {e}"))?);
+            }
             "-h" | "--help" => {
                 println!("{USAGE}");
                 std::process::exit(0);
@@ -78,18 +109,39 @@ fn run() -> Result<bool, String> {
     if cades {
         policy = policy.require_signing_certificate_attribute();
     }
+    if require_timestamp {
+        policy = policy.require_signature_timestamp();
+    }
     let signature = std::fs::read(&sig).map_err(|e| format!("{sig}: {e}"))?;
     let document = match &content {
         Some(c) => Some(std::fs::read(c).map_err(|e| format!("{c}: {e}"))?),
         None => None,
     };
-    let report = Verifier::new(&store, policy)
-        .with_certificates(certs)
-        .verify_encoded(&signature, document.as_deref());
+    let network = network_source(online)?;
+    let sources = (&local, network.as_deref());
+    let mut verifier = Verifier::new(&store, policy).with_certificates(certs);
+    if revocation != RevocationPolicy::NoCheck {
+        verifier = verifier.with_revocation(revocation, &sources);
+    }
+    let report = verifier.verify_encoded(&signature, document.as_deref());
     if json {
         println!("{}", report.to_json());
     } else {
         print!("{report}");
     }
     Ok(report.is_passed())
+}
+
+/// The network source when `--online` was asked for.
+fn network_source(online: bool) -> Result<Option<Box<dyn RevocationSource>>, String> {
+    if !online {
+        return Ok(None);
+    }
+    #[cfg(feature = "http")]
+    {
+        let http = kyso::http::HttpRevocationSource::new().map_err(|e| e.to_string())?;
+        Ok(Some(Box::new(http)))
+    }
+    #[cfg(not(feature = "http"))]
+    Err("--online needs the `http` feature: cargo run --features http --example verify".into())
 }

@@ -147,6 +147,22 @@ where
     }
 }
 
+/// No source, or one: `None` contributes nothing.
+impl<T: RevocationSource> RevocationSource for Option<T> {
+    fn lookup(&self, cert: &Certificate, issuer: &Certificate) -> RevocationData {
+        match self {
+            Some(source) => source.lookup(cert, issuer),
+            None => RevocationData::new(),
+        }
+    }
+}
+
+impl<T: RevocationSource + ?Sized> RevocationSource for Box<T> {
+    fn lookup(&self, cert: &Certificate, issuer: &Certificate) -> RevocationData {
+        (**self).lookup(cert, issuer)
+    }
+}
+
 impl<T: RevocationSource + ?Sized> RevocationSource for &T {
     fn lookup(&self, cert: &Certificate, issuer: &Certificate) -> RevocationData {
         (**self).lookup(cert, issuer)
