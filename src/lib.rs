@@ -58,7 +58,7 @@ pub use key::{
     AlgorithmPolicy, DEFAULT_MIN_RSA_BITS, KeyType, LEGACY_MIN_RSA_BITS, PublicKey,
     SignatureAlgorithm, Signer, SoftwareSigner, check_digest_for, sign_by_digest,
 };
-pub use path::{KeyPurpose, PathValidator, TrustStore, ValidatedPath};
+pub use path::{KeyPurpose, PathValidator, TrustStore, ValidatedPath, VerificationCache};
 pub use revocation::{
     Crl, CrlStatus, CrlStore, Evidence, OcspAnswer, OcspCheck, OcspRequest, OcspResponse,
     OcspStatus, RevocationCheck, RevocationData, RevocationOutcome, RevocationPolicy,

@@ -8,10 +8,12 @@
 //! ([`Error::UnprocessedConstraint`](crate::Error::UnprocessedConstraint)), so nothing is
 //! accepted that they would forbid.
 
+mod cache;
 mod purpose;
 mod trust_store;
 mod validate;
 
+pub use cache::VerificationCache;
 pub use purpose::KeyPurpose;
 pub use trust_store::TrustStore;
 pub use validate::{PathValidator, ValidatedPath};

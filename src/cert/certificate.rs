@@ -417,6 +417,18 @@ impl Certificate {
         let alg = self.signature_algorithm(issuer_key)?;
         issuer_key.verify(alg, self.tbs_der(), self.signature(), policy)
     }
+
+    /// [`Certificate::verify_signed_by`] without the signature check itself (for a link a
+    /// [`VerificationCache`](crate::VerificationCache) already verified): the algorithm,
+    /// the key and the policy are checked as on every call.
+    pub(crate) fn check_signed_by_policy(
+        &self,
+        issuer_key: &PublicKey,
+        policy: &crate::key::AlgorithmPolicy,
+    ) -> Result<(), Error> {
+        let alg = self.signature_algorithm(issuer_key)?;
+        issuer_key.usable_for(alg, policy).map(|_| ())
+    }
 }
 
 impl PartialEq for Certificate {

@@ -9,6 +9,7 @@ use crate::cms::attributes::{ID_DATA, ID_RI_OCSP_RESPONSE, ID_SIGNED_DATA};
 use crate::cms::signed_data::SignedData;
 use crate::error::{Error, Malformed, Object};
 use crate::limits::{MAX_CMS_CERTIFICATES, MAX_CMS_REVOCATION_DATA, MAX_CMS_SIGNERS, MAX_CMS_SIZE};
+use crate::path::VerificationCache;
 use crate::revocation::{Crl, CrlStore, OcspResponse};
 
 /// A signed document's signature: a CMS `ContentInfo` holding `SignedData`, detached (the
@@ -33,12 +34,25 @@ impl SignedCms {
     /// Reads a signature in any of the usual forms: DER, PEM (`CMS`, `PKCS7` or
     /// `PKCS #7 SIGNED DATA` label), or bare base64 of the DER.
     pub fn parse(input: &[u8]) -> Result<Self, Error> {
+        SignedCms::parse_with(input, None)
+    }
+
+    /// [`SignedCms::parse`], taking the embedded certificates already parsed from `cache`
+    /// (and leaving there those parsed now).
+    pub fn parse_with_cache(input: &[u8], cache: &VerificationCache) -> Result<Self, Error> {
+        SignedCms::parse_with(input, Some(cache))
+    }
+
+    pub(crate) fn parse_with(
+        input: &[u8],
+        cache: Option<&VerificationCache>,
+    ) -> Result<Self, Error> {
         check_size(input)?;
         if crate::pem::looks_like_pem(input) {
             return SignedCms::from_pem(input);
         }
         match input.first() {
-            Some(0x30) => SignedCms::from_der(input),
+            Some(0x30) => SignedCms::from_der_with(input, cache),
             Some(_) => SignedCms::from_base64(input),
             None => Err(Error::malformed(Object::Cms, Malformed::Empty)),
         }
@@ -46,6 +60,10 @@ impl SignedCms {
 
     /// Reads a DER `ContentInfo`. Trailing bytes are an error.
     pub fn from_der(der_bytes: &[u8]) -> Result<Self, Error> {
+        SignedCms::from_der_with(der_bytes, None)
+    }
+
+    fn from_der_with(der_bytes: &[u8], cache: Option<&VerificationCache>) -> Result<Self, Error> {
         check_size(der_bytes)?;
         if der_bytes.is_empty() {
             return Err(Error::malformed(Object::Cms, Malformed::Empty));
@@ -70,7 +88,7 @@ impl SignedCms {
             .content
             .decode_as()
             .map_err(|_| Error::invalid_der(Object::Cms))?;
-        SignedCms::from_signed_data(signed_data)
+        SignedCms::from_signed_data_with(signed_data, cache)
     }
 
     /// Reads PEM text with a `CMS`, `PKCS7` or `PKCS #7 SIGNED DATA` block.
@@ -106,6 +124,13 @@ impl SignedCms {
     }
 
     pub(crate) fn from_signed_data(signed_data: SignedData) -> Result<Self, Error> {
+        SignedCms::from_signed_data_with(signed_data, None)
+    }
+
+    fn from_signed_data_with(
+        signed_data: SignedData,
+        cache: Option<&VerificationCache>,
+    ) -> Result<Self, Error> {
         // RFC 5652 section 5.2: eContent is an OCTET STRING whatever the content type.
         if let Some(content) = &signed_data.encap_content_info.econtent
             && der::Tagged::tag(content) != der::Tag::OctetString
@@ -146,7 +171,10 @@ impl SignedCms {
                 let parsed = choice
                     .to_der()
                     .map_err(|_| Error::invalid_der(Object::Certificate))
-                    .and_then(|d| Certificate::from_der(&d));
+                    .and_then(|d| match cache {
+                        Some(c) => c.certificate(&d),
+                        None => Certificate::from_der(&d),
+                    });
                 match parsed {
                     Ok(cert) => certificates.push(cert),
                     Err(e) => certificate_warnings

@@ -20,7 +20,7 @@ use crate::digest::{Digest, DigestAlgorithm, Hasher, digest};
 use crate::error::Error;
 use crate::key::{AlgorithmPolicy, LEGACY_MIN_RSA_BITS, SignatureAlgorithm};
 use crate::limits::MAX_SIGNATURE_TIMESTAMPS;
-use crate::path::{PathValidator, TrustStore};
+use crate::path::{PathValidator, TrustStore, VerificationCache};
 use crate::revocation::{Both, CrlStore, RevocationOutcome, RevocationPolicy, RevocationSource};
 use crate::time::Time;
 use crate::tsp::{TimeStampToken, TsaContext};
@@ -50,6 +50,7 @@ pub struct Verifier<'a> {
     pub(crate) revocation: RevocationPolicy,
     revocation_source: Option<&'a dyn RevocationSource>,
     timestamp_anchors: Option<&'a TrustStore>,
+    cache: Option<&'a VerificationCache>,
     /// Set when verifying a timestamp token: revocation data is judged at this time, and
     /// timestamps inside the token are not followed.
     token_now: Option<Option<Time>>,
@@ -84,8 +85,56 @@ impl<'a> Verifier<'a> {
             revocation: RevocationPolicy::NoCheck,
             revocation_source: None,
             timestamp_anchors: None,
+            cache: None,
             token_now: None,
         }
+    }
+
+    /// Uses `cache` for the certificates embedded in signatures read by
+    /// [`Verifier::verify_encoded`] and for certificate signatures already verified. Verdicts
+    /// are the same with or without it.
+    #[must_use]
+    pub fn with_cache(mut self, cache: &'a VerificationCache) -> Self {
+        self.cache = Some(cache);
+        self
+    }
+
+    /// Validates many (signature, document) pairs on every core, each as
+    /// [`Verifier::verify_encoded`] would; the reports come back in input order.
+    pub fn verify_batch(&self, items: &[(&[u8], Option<&[u8]>)]) -> Vec<ValidationReport> {
+        let workers = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(items.len().max(1));
+        if workers <= 1 {
+            return items
+                .iter()
+                .map(|(s, d)| self.verify_encoded(s, *d))
+                .collect();
+        }
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let done: Vec<Vec<(usize, ValidationReport)>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..workers)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut out = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some((s, d)) = items.get(i) else { break };
+                            out.push((i, self.verify_encoded(s, *d)));
+                        }
+                        out
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        });
+        // Every index was taken by exactly one worker.
+        let mut all: Vec<(usize, ValidationReport)> = done.into_iter().flatten().collect();
+        all.sort_by_key(|(i, _)| *i);
+        all.into_iter().map(|(_, r)| r).collect()
     }
 
     /// Trust anchors for the TSAs of signature timestamps (default: the signers' anchors).
@@ -131,7 +180,7 @@ impl<'a> Verifier<'a> {
     /// Reads a signature (DER, PEM or base64) and validates it. A signature that cannot be
     /// read is TOTAL-FAILED / FORMAT_FAILURE.
     pub fn verify_encoded(&self, signature: &[u8], document: Option<&[u8]>) -> ValidationReport {
-        match SignedCms::parse(signature) {
+        match SignedCms::parse_with(signature, self.cache) {
             Ok(cms) => self.verify(&cms, document),
             Err(e) => ValidationReport::format_failure(&e),
         }
@@ -673,6 +722,9 @@ impl Run {
                 .purpose(v.policy.purpose)
                 .algorithm_policy(v.policy.algorithms)
                 .revocation_data_until(now);
+            if let Some(cache) = v.cache {
+                validator = validator.cache(cache);
+            }
             if revocation != RevocationPolicy::NoCheck {
                 validator = validator.revocation(revocation, &sources);
             }

@@ -141,15 +141,25 @@ impl PublicKey {
         signature: &[u8],
         policy: &AlgorithmPolicy,
     ) -> Result<(), Error> {
+        let ring_alg = self.usable_for(algorithm, policy)?;
+        ring::signature::UnparsedPublicKey::new(ring_alg, &self.key_bytes)
+            .verify(message, signature)
+            .map_err(|_| Error::InvalidSignature)
+    }
+
+    /// Every check [`PublicKey::verify`] makes before the signature itself: the algorithm
+    /// fits the key, the policy allows both, and kyso can verify the combination.
+    pub(crate) fn usable_for(
+        &self,
+        algorithm: SignatureAlgorithm,
+        policy: &AlgorithmPolicy,
+    ) -> Result<&'static dyn ring::signature::VerificationAlgorithm, Error> {
         if algorithm.key_type() != self.key_type {
             return Err(Error::AlgorithmKeyMismatch { algorithm });
         }
         policy.check_algorithm(algorithm)?;
         policy.check_key(self)?;
-        let ring_alg = self.ring_algorithm(algorithm)?;
-        ring::signature::UnparsedPublicKey::new(ring_alg, &self.key_bytes)
-            .verify(message, signature)
-            .map_err(|_| Error::InvalidSignature)
+        self.ring_algorithm(algorithm)
     }
 
     fn ring_algorithm(

@@ -4,6 +4,7 @@ use crate::cert::{Certificate, KeyUsage, PROCESSED_EXTENSIONS, UNPROCESSED_CONST
 use crate::error::{ChainPosition, Error};
 use crate::key::AlgorithmPolicy;
 use crate::limits::{MAX_BUILD_STEPS, MAX_PATH_DEPTH, MAX_SIGNATURE_CHECKS};
+use crate::path::cache::VerificationCache;
 use crate::path::purpose::KeyPurpose;
 use crate::path::trust_store::TrustStore;
 use crate::revocation::{
@@ -34,6 +35,7 @@ pub struct PathValidator<'a> {
     revocation: RevocationPolicy,
     revocation_source: Option<&'a dyn RevocationSource>,
     data_until: Option<Time>,
+    cache: Option<&'a VerificationCache>,
 }
 
 impl core::fmt::Debug for PathValidator<'_> {
@@ -104,6 +106,7 @@ impl<'a> PathValidator<'a> {
             revocation: RevocationPolicy::NoCheck,
             revocation_source: None,
             data_until: None,
+            cache: None,
         }
     }
 
@@ -118,6 +121,15 @@ impl<'a> PathValidator<'a> {
     ) -> Self {
         self.revocation = policy;
         self.revocation_source = Some(source);
+        self
+    }
+
+    /// Uses `cache` to skip the cryptographic check of certificate signatures it already
+    /// verified (and to remember new ones). Every other check still runs; the verdict is the
+    /// same with or without it.
+    #[must_use]
+    pub fn cache(mut self, cache: &'a VerificationCache) -> Self {
+        self.cache = Some(cache);
         self
     }
 
@@ -626,27 +638,38 @@ impl Search<'_, '_> {
                 cert: position(index, child),
                 source: Box::new(e),
             })?;
-        child
-            .verify_signed_by(issuer_key, &self.validator.policy)
-            .map_err(|e| match e {
-                Error::InvalidSignature => Error::BadSignature {
-                    cert: position(index, child),
-                },
-                Error::AlgorithmNotAllowed { algorithm, reason } => Error::DisallowedAlgorithm {
-                    cert: position(index, child),
-                    algorithm,
-                    reason,
-                },
-                Error::RsaKeyTooSmall { bits, minimum } => Error::WeakRsaKey {
-                    cert: position(index + 1, issuer),
-                    bits,
-                    minimum,
-                },
-                other => Error::UnsupportedSignature {
-                    cert: position(index, child),
-                    source: Box::new(other),
-                },
-            })
+        let cache = self.validator.cache;
+        let checked = match cache {
+            Some(c) if c.knows_link(child, issuer) => {
+                child.check_signed_by_policy(issuer_key, &self.validator.policy)
+            }
+            _ => child
+                .verify_signed_by(issuer_key, &self.validator.policy)
+                .inspect(|()| {
+                    if let Some(c) = cache {
+                        c.remember_link(child, issuer);
+                    }
+                }),
+        };
+        checked.map_err(|e| match e {
+            Error::InvalidSignature => Error::BadSignature {
+                cert: position(index, child),
+            },
+            Error::AlgorithmNotAllowed { algorithm, reason } => Error::DisallowedAlgorithm {
+                cert: position(index, child),
+                algorithm,
+                reason,
+            },
+            Error::RsaKeyTooSmall { bits, minimum } => Error::WeakRsaKey {
+                cert: position(index + 1, issuer),
+                bits,
+                minimum,
+            },
+            other => Error::UnsupportedSignature {
+                cert: position(index, child),
+                source: Box::new(other),
+            },
+        })
     }
 
     fn record(&mut self, rank: u8, error: Error) {
