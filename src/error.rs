@@ -569,6 +569,26 @@ pub enum Error {
     /// The system's random number generator failed (a nonce could not be made).
     #[error("the system random number generator failed")]
     RandomUnavailable,
+    /// CAdES-B-LT needs a signature timestamp (B-T) on every signer first.
+    #[error("signer {signer} has no signature timestamp that verifies (add one first)")]
+    TimestampRequired {
+        /// The signer's index in the SignedData.
+        signer: usize,
+    },
+    /// With the validation data gathered, the signature would not validate offline once its
+    /// certificates expire (typically: revocation data issued before the signature timestamp's
+    /// genTime plus accuracy; gather it after that).
+    #[error(
+        "signer {signer} would not validate from the embedded data later: {indication} {sub_indication:?}"
+    )]
+    LongTermValidationFailed {
+        /// The signer's index in the SignedData.
+        signer: usize,
+        /// The verdict of that offline validation.
+        indication: crate::validate::Indication,
+        /// Its sub-indication.
+        sub_indication: Option<crate::validate::SubIndication>,
+    },
     /// Validation data (CAdES-B-LT) or a timestamp was to be added to a signature that does
     /// not validate.
     #[error("signer {signer} does not validate: {indication} {sub_indication:?}")]

@@ -35,6 +35,12 @@ const MAX_CACHE_ENTRIES: usize = 1024;
 /// Most URLs tried per certificate (distribution points and OCSP URLs each).
 const MAX_URLS_PER_CERTIFICATE: usize = 4;
 
+/// Most CRL bytes kept in one source's cache.
+const MAX_CACHED_CRL_BYTES: usize = 64 * 1024 * 1024;
+
+/// How long a URL that failed is not asked again, in seconds.
+const FAILURE_BACKOFF_SECONDS: i64 = 60;
+
 /// Bounds and settings for HTTP requests.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -221,6 +227,7 @@ pub struct HttpRevocationSource {
     ocsp_hash: DigestAlgorithm,
     crl_cache: Mutex<HashMap<String, Crl>>,
     ocsp_cache: Mutex<HashMap<(String, Vec<u8>), OcspResponse>>,
+    failures: Mutex<HashMap<String, (Time, Error)>>,
 }
 
 impl core::fmt::Debug for HttpRevocationSource {
@@ -245,6 +252,7 @@ impl HttpRevocationSource {
             ocsp_hash: DigestAlgorithm::Sha1,
             crl_cache: Mutex::new(HashMap::new()),
             ocsp_cache: Mutex::new(HashMap::new()),
+            failures: Mutex::new(HashMap::new()),
         })
     }
 
@@ -263,6 +271,27 @@ impl HttpRevocationSource {
         }
         if let Ok(mut c) = self.ocsp_cache.lock() {
             c.clear();
+        }
+        if let Ok(mut c) = self.failures.lock() {
+            c.clear();
+        }
+    }
+
+    /// A failure of `url` met less than a minute ago, if any.
+    fn recent_failure(&self, url: &str, now: Time) -> Option<Error> {
+        self.failures.lock().ok().and_then(|f| {
+            f.get(url)
+                .filter(|(at, _)| now.unix().saturating_sub(at.unix()) < FAILURE_BACKOFF_SECONDS)
+                .map(|(_, e)| e.clone())
+        })
+    }
+
+    fn remember_failure(&self, url: &str, now: Time, e: &Error) {
+        if let Ok(mut f) = self.failures.lock() {
+            if f.len() >= MAX_CACHE_ENTRIES {
+                f.clear();
+            }
+            f.insert(url.to_owned(), (now, e.clone()));
         }
     }
 
@@ -293,18 +322,34 @@ impl HttpRevocationSource {
         {
             return Ok(r);
         }
+        if let Some(e) = self.recent_failure(url, now) {
+            return Err(e);
+        }
         let nonce = random_nonce()?;
         let request = OcspRequest::new(cert, issuer, self.ocsp_hash, Some(&nonce))?;
-        let body = self.client.exchange(
-            url,
-            Some((request.der(), "application/ocsp-request")),
-            self.client.options.max_response_size,
-        )?;
+        let body = self
+            .client
+            .exchange(
+                url,
+                Some((request.der(), "application/ocsp-request")),
+                self.client.options.max_response_size,
+            )
+            .inspect_err(|e| self.remember_failure(url, now, e))?;
         let response = OcspResponse::from_der(&body)?;
         if response.nonce().is_some_and(|n| n != nonce) {
             return Err(Error::OcspNonceMismatch);
         }
-        if response.next_update_for(cert, issuer).is_some() {
+        // Only an answer that verifies is kept: a forged one must not stick.
+        let verifies = response
+            .check(
+                cert,
+                issuer,
+                now,
+                &AlgorithmPolicy::default(),
+                &OcspCheck::default(),
+            )
+            .is_ok();
+        if verifies && response.next_update_for(cert, issuer).is_some() {
             put(
                 &self.ocsp_cache,
                 key,
@@ -316,15 +361,19 @@ impl HttpRevocationSource {
         Ok(response)
     }
 
-    fn fetch_crl(&self, url: &str, now: Time) -> Result<Crl, Error> {
+    fn fetch_crl(&self, url: &str, issuer: &Certificate, now: Time) -> Result<Crl, Error> {
         if let Some(crl) = self.crl_cache.lock().ok().and_then(|c| c.get(url).cloned())
             && crl.next_update().is_some_and(|n| n >= now)
         {
             return Ok(crl);
         }
+        if let Some(e) = self.recent_failure(url, now) {
+            return Err(e);
+        }
         let body = self
             .client
-            .exchange(url, None, self.client.options.max_crl_size)?;
+            .exchange(url, None, self.client.options.max_crl_size)
+            .inspect_err(|e| self.remember_failure(url, now, e))?;
         // RFC 5280 section 4.2.1.13: DER; some servers publish PEM.
         let crl = Crl::from_der(&body).or_else(|e| {
             if body.starts_with(b"-----BEGIN") {
@@ -333,14 +382,27 @@ impl HttpRevocationSource {
                 Err(e)
             }
         })?;
-        if crl.next_update().is_some() {
-            put(
-                &self.crl_cache,
-                url.to_owned(),
-                crl.clone(),
-                now,
-                |c: &Crl| c.next_update().is_some_and(|n| n >= now),
-            );
+        // Only a CRL that verifies is kept (a forged one must not stick), within a byte
+        // budget.
+        if crl.next_update().is_some()
+            && crl
+                .verify_signed_by(issuer, &AlgorithmPolicy::default())
+                .is_ok()
+            && let Ok(mut cache) = self.crl_cache.lock()
+        {
+            let held: usize = cache.values().map(|c| c.der().len()).sum();
+            if held.saturating_add(crl.der().len()) > MAX_CACHED_CRL_BYTES {
+                cache.retain(|_, c| c.next_update().is_some_and(|n| n >= now));
+            }
+            let held: usize = cache.values().map(|c| c.der().len()).sum();
+            if held.saturating_add(crl.der().len()) > MAX_CACHED_CRL_BYTES
+                || cache.len() >= MAX_CACHE_ENTRIES
+            {
+                cache.clear();
+            }
+            if crl.der().len() <= MAX_CACHED_CRL_BYTES {
+                cache.insert(url.to_owned(), crl.clone());
+            }
         }
         Ok(crl)
     }
@@ -407,7 +469,7 @@ impl RevocationSource for HttpRevocationSource {
             .iter()
             .take(MAX_URLS_PER_CERTIFICATE)
         {
-            match self.fetch_crl(url, now) {
+            match self.fetch_crl(url, issuer, now) {
                 Ok(crl) => data.crls.push(crl),
                 Err(e) => data.failures.push(e),
             }

@@ -291,6 +291,8 @@ pub struct TimeStampInfo {
     pub gen_time: Time,
     /// The TSA's certificate.
     pub tsa: Certificate,
+    /// The hash algorithm of the message imprint.
+    pub imprint_algorithm: DigestAlgorithm,
     /// The accuracy the TSA states, in microseconds, if it states one.
     pub accuracy_micros: Option<u64>,
     /// The TSA policy.
@@ -462,6 +464,7 @@ impl TimeStampToken {
         Ok(TimeStampInfo {
             gen_time,
             tsa,
+            imprint_algorithm: self.imprint_algorithm()?,
             accuracy_micros,
             policy: self.info.policy,
             serial: self.info.serial_number.as_bytes().to_vec(),

@@ -299,9 +299,9 @@ fi
 
 # Wipe only what this script owns, so README.md and generate.sh survive.
 rm -rf "$OUTDIR/pki" "$OUTDIR/bad" "$OUTDIR/keys" "$OUTDIR/docs" "$OUTDIR/expected.tsv" \
-    "$OUTDIR/documents" "$OUTDIR/cms" "$OUTDIR/revocation"
+    "$OUTDIR/documents" "$OUTDIR/cms" "$OUTDIR/revocation" "$OUTDIR/bench"
 mkdir -p "$OUTDIR/pki" "$OUTDIR/bad/keys" "$OUTDIR/keys" "$OUTDIR/docs" \
-    "$OUTDIR/documents" "$OUTDIR/cms" "$OUTDIR/revocation/keys"
+    "$OUTDIR/documents" "$OUTDIR/cms" "$OUTDIR/revocation/keys" "$OUTDIR/bench/keys"
 PKI=$OUTDIR/pki
 BAD=$OUTDIR/bad
 KEYS=$OUTDIR/keys
@@ -576,6 +576,30 @@ if ((rev_disagreements > 0)); then
     echo "generate.sh: OpenSSL disagrees with $rev_disagreements revocation row(s)" >&2
     exit 1
 fi
+
+# ----------------------------------------------------------------------------
+# bench/: two 3-level chains with one key kind each (RSA-2048, P-256), for the
+# verification benches, so that every link costs the same
+# ----------------------------------------------------------------------------
+echo "generating bench/..."
+for kind in rsa2048 p256; do
+    B=$OUTDIR/bench
+    make_key "$kind" "$B/keys/$kind-root.key.pem"
+    issue_cert "$B/$kind-root.pem" "/C=VN/O=Kyso Bench/CN=Kyso Bench $kind Root" \
+        "$B/keys/$kind-root.key.pem" self - v3_root
+    make_key "$kind" "$B/keys/$kind-ca.key.pem"
+    issue_cert "$B/$kind-ca.pem" "/C=VN/O=Kyso Bench/CN=Kyso Bench $kind CA" \
+        "$B/keys/$kind-ca.key.pem" "$B/$kind-root.pem" "$B/keys/$kind-root.key.pem" v3_intermediate
+    make_key "$kind" "$B/keys/$kind-ee.key.pem"
+    issue_cert "$B/$kind-ee.pem" "/C=VN/CN=Bench Signer $kind/UID=CCCD:001090000001" \
+        "$B/keys/$kind-ee.key.pem" "$B/$kind-ca.pem" "$B/keys/$kind-ca.key.pem" v3_ee
+    out=$(openssl verify -x509_strict -attime "$ATTIME" -CAfile "$B/$kind-root.pem" \
+        -untrusted "$B/$kind-ca.pem" "$B/$kind-ee.pem" 2>&1 || true)
+    if [[ $out != *": OK" ]]; then
+        echo "generate.sh: openssl refuses the $kind bench chain: $out" >&2
+        exit 1
+    fi
+done
 
 # ----------------------------------------------------------------------------
 # docs/: inputs for signing tests, with digests from independent tools

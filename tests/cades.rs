@@ -34,7 +34,6 @@ const DOCUMENT: &[u8] = "Quyết định số 45/QĐ-UBND: phê duyệt kế ho�
 struct Env {
     dir: PathBuf,
     server: Option<Server>,
-    root_crl: Crl,
 }
 
 fn path(p: &Path) -> String {
@@ -91,26 +90,9 @@ impl Env {
             .unwrap();
         }
         std::fs::write(dir.join("root-index.txt"), "").unwrap();
-        assert!(run_openssl(
-            &dir,
-            &[
-                "ca",
-                "-gencrl",
-                "-config",
-                "root.cnf",
-                "-cert",
-                &path(&vector_path("pki/root-ca.pem")),
-                "-keyfile",
-                &path(&vector_path("keys/root-ca.key.pem")),
-                "-out",
-                "root.crl",
-            ],
-        ));
-        let root_crl = Crl::from_file(dir.join("root.crl")).unwrap();
         let mut env = Env {
             dir: dir.clone(),
             server: None,
-            root_crl,
         };
         let counter = Arc::new(AtomicUsize::new(0));
         env.server = Some(Server::start(move |r: &Request| handle(&dir, &counter, r)));
@@ -253,10 +235,31 @@ impl Env {
         TrustStore::from_certificates([cert("pki/root-ca.pem")])
     }
 
+    /// The root's CRL (nothing revoked), made now.
+    fn root_crl(&self) -> Crl {
+        let out = format!("root-{}.crl", std::process::id());
+        assert!(run_openssl(
+            &self.dir,
+            &[
+                "ca",
+                "-gencrl",
+                "-config",
+                "root.cnf",
+                "-cert",
+                &path(&vector_path("pki/root-ca.pem")),
+                "-keyfile",
+                &path(&vector_path("keys/root-ca.key.pem")),
+                "-out",
+                &out,
+            ],
+        ));
+        Crl::from_file(self.dir.join(out)).unwrap()
+    }
+
     /// The CRLs the network cannot give (the committed intermediate and TSA certificates
-    /// point at fixed URLs): the root's, and the Signing CA's made now from the database.
+    /// point at fixed URLs), made now: the root's, and the Signing CA's from the database.
     fn local_crls(&self) -> CrlStore {
-        let mut store = CrlStore::from_crls([self.root_crl.clone()]);
+        let mut store = CrlStore::from_crls([self.root_crl()]);
         store.add(signing_ca_crl(&self.dir));
         store
     }
@@ -434,6 +437,8 @@ fn b_t_signature_revoked_after_the_timestamp_passes_and_before_it_fails() {
     let (c, key) = env.issue("Signer Revoked Later", true);
     next_second();
     let cms = stamp(&env, &sign(&c, &key));
+    // The TSA states an accuracy of one second: the proof is genTime + 1 s.
+    next_second();
     next_second();
     let revoked_at = env.revoke(&c);
     let report = online_verdict(&env, &cms);
@@ -517,6 +522,10 @@ fn b_lt_signature_validates_with_the_network_off() {
     let mut env = Env::new("blt");
     let (c, key) = env.issue("Signer LT", true);
     let bt = stamp(&env, &sign(&c, &key));
+    // Revocation data must be issued after genTime plus the TSA's accuracy (one second) to
+    // prove anything about that time.
+    next_second();
+    next_second();
     let anchors = env.anchors();
     let http = HttpRevocationSource::new().unwrap();
     let local = env.local_crls();
@@ -622,6 +631,17 @@ fn b_lt_needs_a_status_for_every_certificate() {
             sub_indication: Some(SubIndication::TryLater),
         })
     ));
+    // B-LT builds on B-T.
+    let local = env.local_crls();
+    let sources = (&http, &local);
+    let complete = Verifier::new(&anchors, ValidationPolicy::now())
+        .with_revocation(RevocationPolicy::Required, &sources);
+    assert_eq!(
+        sign(&c, &key)
+            .add_validation_data(&complete, Some(DOCUMENT))
+            .err(),
+        Some(Error::TimestampRequired { signer: 0 })
+    );
     // A policy requiring B-T refuses a B-B signature.
     let report = Verifier::new(
         &anchors,
@@ -658,7 +678,7 @@ fn crls_over_http_are_cached_until_next_update() {
     env.revoke(&c);
     http.clear_cache();
     let anchors = env.anchors();
-    let local = CrlStore::from_crls([env.root_crl.clone()]);
+    let local = CrlStore::from_crls([env.root_crl()]);
     let sources = (&http, &local);
     let result = kyso::PathValidator::new(&anchors)
         .revocation(RevocationPolicy::Required, &sources)
@@ -922,10 +942,15 @@ fn expiry_against_the_timestamp() {
         .chain([cert("pki/intermediate-ca.pem")])
         .sign(DOCUMENT, &key)
         .unwrap();
+    // A timestamp bounds the signing time from above only: stamped after the expiry, the
+    // signature may still have been made before it, so nothing is proven either way.
     let report = online_verdict(&env, &stamp(&env, &cms));
     assert_eq!(
         (report.indication(), report.sub_indication()),
-        (Indication::TotalFailed, Some(SubIndication::Expired)),
+        (
+            Indication::Indeterminate,
+            Some(SubIndication::OutOfBoundsNoPoe)
+        ),
         "{report}"
     );
     // Without the timestamp: nothing proves when.
@@ -941,7 +966,7 @@ fn expiry_against_the_timestamp() {
     // Validated at a time it was valid, with a CRL issued after it expired (when the CA no
     // longer has to list it): that CRL cannot say it was not revoked.
     let anchors = env.anchors();
-    let crls = CrlStore::from_crls([env.root_crl.clone(), signing_ca_crl(&env.dir)]);
+    let crls = CrlStore::from_crls([env.root_crl(), signing_ca_crl(&env.dir)]);
     let result = kyso::PathValidator::new(&anchors)
         .revocation(RevocationPolicy::Required, &crls)
         .revocation_data_until(Time::now())
@@ -954,4 +979,49 @@ fn expiry_against_the_timestamp() {
         matches!(result, Err(Error::RevocationOutOfBounds { ref cert, .. }) if cert.index == 0),
         "{result:?}"
     );
+}
+
+/// Revocation data issued before the timestamp cannot show the certificate was good then:
+/// a CRL made before the revocation, still current at the timestamp, is set aside.
+#[test]
+fn old_revocation_data_does_not_cure_a_revocation() {
+    if !openssl_available() {
+        return;
+    }
+    let env = Env::new("old-crl");
+    let (c, key) = env.issue("Signer With Old CRL", false);
+    let old_crls = env.local_crls(); // made before the revocation
+    next_second();
+    env.revoke(&c);
+    next_second();
+    // Claimed before the revocation; stamped after it.
+    let cms = SignatureBuilder::new(c.clone(), c.not_before())
+        .chain([cert("pki/intermediate-ca.pem")])
+        .sign(DOCUMENT, &key)
+        .unwrap();
+    let cms = stamp(&env, &cms);
+    // Two days on, offline, with the old CRLs only (expired by then, current at genTime).
+    let anchors = env.anchors();
+    let later = Time::from_unix(Time::now().unix() + 2 * 86_400);
+    // With the TSA's status given by current data, the old CRL still cannot decide the
+    // signer's at genTime.
+    let mut with_tsa = old_crls.clone();
+    with_tsa.add(env.root_crl());
+    with_tsa.add(signing_ca_crl(&env.dir));
+    let report = Verifier::new(&anchors, ValidationPolicy::at(later))
+        .with_revocation(RevocationPolicy::Required, &with_tsa)
+        .verify(&cms, Some(DOCUMENT));
+    assert_eq!(
+        (report.indication(), report.sub_indication()),
+        (Indication::Indeterminate, Some(SubIndication::RevokedNoPoe)),
+        "{report}"
+    );
+    // A timestamp from after the validation time proves nothing.
+    let earlier = Time::from_unix(Time::now().unix() - 3600);
+    let report =
+        Verifier::new(&anchors, ValidationPolicy::at(earlier)).verify(&cms, Some(DOCUMENT));
+    assert_eq!(report.signers[0].best_signature_time, None);
+    assert!(report.signers[0].checks.iter().any(
+        |k| k.kind == kyso::CheckKind::SignatureTimestamp && k.outcome == kyso::Outcome::Failed
+    ));
 }

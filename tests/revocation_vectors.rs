@@ -227,3 +227,46 @@ fn openssl_timestamp_of_the_document() {
         Some(Error::TimeStampImprintMismatch)
     );
 }
+
+/// A certificate on hold is suspended, which may be lifted: INDETERMINATE / TRY_LATER, never
+/// TOTAL-FAILED, even when the signer claims to have signed during the hold; a revoked one
+/// with a claimed signing time after its revocation is TOTAL-FAILED / REVOKED.
+#[test]
+fn on_hold_and_revoked_signers() {
+    use kyso::{
+        Indication, SignatureBuilder, SoftwareSigner, SubIndication, ValidationPolicy, Verifier,
+    };
+    let a = anchors();
+    let store = CrlStore::from_crls([crl("revocation/signing-ca.crl"), crl("revocation/root.crl")]);
+    let document = read("documents/cong-van.txt");
+    let verdict = |name: &str, claimed: Time| {
+        let key = SoftwareSigner::from_file(
+            vector_path(&format!("revocation/keys/{name}.key.pem")),
+            None,
+        )
+        .unwrap();
+        let cms = SignatureBuilder::new(cert(&format!("revocation/{name}.pem")), claimed)
+            .chain([cert("pki/intermediate-ca.pem")])
+            .sign(&document, &key)
+            .unwrap();
+        let r = Verifier::new(&a, ValidationPolicy::at(validation_time()))
+            .with_revocation(RevocationPolicy::Required, &store)
+            .verify(&cms, Some(&document));
+        (r.indication(), r.sub_indication())
+    };
+    let may = Time::from_utc(2026, 5, 1, 0, 0, 0).unwrap();
+    let february = Time::from_utc(2026, 2, 1, 0, 0, 0).unwrap();
+    assert_eq!(
+        verdict("ee-on-hold", may),
+        (Indication::Indeterminate, Some(SubIndication::TryLater))
+    );
+    assert_eq!(
+        verdict("ee-revoked", may),
+        (Indication::TotalFailed, Some(SubIndication::Revoked))
+    );
+    assert_eq!(
+        verdict("ee-revoked", february),
+        (Indication::Indeterminate, Some(SubIndication::RevokedNoPoe))
+    );
+    assert_eq!(verdict("ee-good", may), (Indication::TotalPassed, None));
+}

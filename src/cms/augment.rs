@@ -85,6 +85,9 @@ impl SignedCms {
                     sub_indication: s.sub_indication,
                 });
             }
+            if s.best_signature_time.is_none() {
+                return Err(Error::TimestampRequired { signer });
+            }
             for cert in &s.used_certificates {
                 let any = Any::from_der(cert.der()).map_err(der_err)?;
                 if !certificates.contains(&any) {
@@ -135,7 +138,34 @@ impl SignedCms {
         if has_ocsp {
             signed_data.version = CmsVersion::V5;
         }
-        SignedCms::from_signed_data(signed_data)
+        let extended = SignedCms::from_signed_data(signed_data)?;
+
+        // The point of B-LT: once every certificate has expired, with nothing but what the
+        // signature carries, it still validates. Check exactly that before returning it.
+        let latest = report
+            .signers
+            .iter()
+            .flat_map(|s| s.used_certificates.iter())
+            .map(|c| c.not_after())
+            .max();
+        if let Some(latest) = latest {
+            let later = crate::time::Time::from_unix(latest.unix().saturating_add(86_400));
+            let nothing = crate::revocation::CrlStore::new();
+            let offline = verifier
+                .offline_at(later)
+                .with_revocation(RevocationPolicy::Required, &nothing);
+            let check = offline.verify(&extended, document);
+            for (signer, s) in check.signers.iter().enumerate() {
+                if !s.is_passed() {
+                    return Err(Error::LongTermValidationFailed {
+                        signer,
+                        indication: s.indication,
+                        sub_indication: s.sub_indication,
+                    });
+                }
+            }
+        }
+        Ok(extended)
     }
 }
 
@@ -148,5 +178,12 @@ impl Verifier<'_> {
     pub(crate) fn revocation_required(mut self) -> Self {
         self.revocation = RevocationPolicy::Required;
         self
+    }
+
+    /// The same verifier at `time`, with no revocation source of its own.
+    fn offline_at(&self, time: crate::time::Time) -> Self {
+        let mut v = self.clone();
+        v.policy.time = crate::validate::ValidationTime::Given(time);
+        v
     }
 }

@@ -21,7 +21,9 @@ use crate::error::Error;
 use crate::key::{AlgorithmPolicy, LEGACY_MIN_RSA_BITS, SignatureAlgorithm};
 use crate::limits::MAX_SIGNATURE_TIMESTAMPS;
 use crate::path::{PathValidator, TrustStore, VerificationCache};
-use crate::revocation::{Both, CrlStore, RevocationOutcome, RevocationPolicy, RevocationSource};
+use crate::revocation::{
+    Both, CrlStore, RevocationOutcome, RevocationPolicy, RevocationReason, RevocationSource,
+};
 use crate::time::Time;
 use crate::tsp::{TimeStampToken, TsaContext};
 use crate::validate::{
@@ -45,7 +47,7 @@ const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.1
 #[derive(Clone)]
 pub struct Verifier<'a> {
     anchors: &'a TrustStore,
-    policy: ValidationPolicy,
+    pub(crate) policy: ValidationPolicy,
     extra_certificates: Vec<Certificate>,
     pub(crate) revocation: RevocationPolicy,
     revocation_source: Option<&'a dyn RevocationSource>,
@@ -673,7 +675,7 @@ impl Run {
             Some(Some(t)) => t,
             _ => match v.policy.time {
                 ValidationTime::Given(t) => t,
-                ValidationTime::ClaimedSigningTime { fallback } => fallback.max(time),
+                ValidationTime::ClaimedSigningTime { fallback } => fallback,
             },
         };
         self.report.validation_time = time;
@@ -717,11 +719,15 @@ impl Run {
             }
         }
 
-        let validator = |at: Time| {
+        // Revocation data issued after the time judged counts only at a proven time (the
+        // timestamp), never at a claimed one.
+        let validator = |at: Time, proven: bool| {
             let mut validator = PathValidator::new(v.anchors)
                 .purpose(v.policy.purpose)
-                .algorithm_policy(v.policy.algorithms)
-                .revocation_data_until(now);
+                .algorithm_policy(v.policy.algorithms);
+            if proven {
+                validator = validator.revocation_data_until(now);
+            }
             if let Some(cache) = v.cache {
                 validator = validator.cache(cache);
             }
@@ -730,7 +736,7 @@ impl Run {
             }
             validator.validate(&cert, &intermediates, at)
         };
-        let mut result = validator(time);
+        let mut result = validator(time, v.token_now.is_some() || source == TimeSource::Given);
         // A failure that a proof of existence can cure (revoked, expired or without current
         // revocation data now): validate again at the time the signature is proven to exist.
         let mut at_poe = None;
@@ -745,7 +751,7 @@ impl Run {
             )
         {
             let first = e.to_string();
-            result = validator(poe);
+            result = validator(poe, true);
             at_poe = Some((poe, first));
         }
         match result {
@@ -806,25 +812,20 @@ impl Run {
             }
             Err(e) => {
                 let sub = match &e {
-                    // Revoked: proven to be made after the revocation, by a timestamp, or
-                    // by the signer's own claim when there is no timestamp.
+                    // On hold: suspended, which may be lifted.
+                    Error::Revoked {
+                        reason: RevocationReason::CertificateHold,
+                        ..
+                    } => SubIndication::TryLater,
+                    // Revoked, and the signer's own signed claim puts the signing after the
+                    // revocation. (A timestamp after the revocation proves nothing of the
+                    // kind: it bounds the signing time from above only.)
                     Error::Revoked {
                         cert: c,
                         revocation_date,
                         ..
-                    } if c.index == 0
-                        && match best_signature_time {
-                            Some(poe) => poe >= *revocation_date,
-                            None => claimed.is_some_and(|t| t >= *revocation_date),
-                        } =>
-                    {
+                    } if c.index == 0 && claimed.is_some_and(|t| t >= *revocation_date) => {
                         SubIndication::Revoked
-                    }
-                    // Expired: proven to be made after the certificate expired.
-                    Error::Expired {
-                        cert: c, not_after, ..
-                    } if c.index == 0 && best_signature_time.is_some_and(|p| p > *not_after) => {
-                        SubIndication::Expired
                     }
                     _ => path_sub_indication(&e),
                 };
@@ -895,11 +896,18 @@ impl Run {
                         &context,
                     )
                 });
-            match checked {
-                Ok(info) => {
+            let usable = checked.map_err(|e| e.to_string()).and_then(|info| {
+                timestamp_proof(v, &info, revocation, sources, now).map(|poe| (info, poe))
+            });
+            match usable {
+                Ok((info, poe)) => {
                     self.pass(
                         CheckKind::SignatureTimestamp,
-                        format!("genTime {} by {}", info.gen_time, info.tsa.subject()),
+                        format!(
+                            "genTime {} by {}: the signature existed by {poe}",
+                            info.gen_time,
+                            info.tsa.subject()
+                        ),
                     );
                     if let Some(r) = info.report.signers.first() {
                         self.report.evidence.extend(r.evidence.iter().cloned());
@@ -907,7 +915,7 @@ impl Run {
                             .used_certificates
                             .extend(r.chain.iter().cloned());
                     }
-                    best = Some(best.map_or(info.gen_time, |b| b.min(info.gen_time)));
+                    best = Some(best.map_or(poe, |b| b.min(poe)));
                 }
                 Err(e) => {
                     self.report.check(
@@ -917,12 +925,85 @@ impl Run {
                     );
                     self.report
                         .warnings
-                        .push(format!("a signature timestamp does not verify: {e}"));
+                        .push(format!("a signature timestamp is not usable: {e}"));
                 }
             }
         }
         best
     }
+}
+
+/// The time a verified signature timestamp proves the signature existed by (genTime plus
+/// the stated accuracy), or why it proves nothing: a genTime after the time revocation data
+/// is judged at; a SHA-1 imprint the policy does not allow; a TSA whose revocation status is
+/// unknown while revocation is checked; a TSA whose certificate current data shows revoked
+/// for a key compromise, at any time (RFC 3161 section 4: every token it made is then
+/// untrusted).
+fn timestamp_proof(
+    v: &Verifier<'_>,
+    info: &crate::tsp::TimeStampInfo,
+    revocation: RevocationPolicy,
+    sources: &dyn RevocationSource,
+    now: Time,
+) -> Result<Time, String> {
+    if info.gen_time > now {
+        return Err(format!("genTime {} is after {now}", info.gen_time));
+    }
+    if info.imprint_algorithm == DigestAlgorithm::Sha1 && !v.policy.algorithms.sha1_allowed() {
+        return Err("the imprint is a SHA-1 hash, which the policy refuses".to_owned());
+    }
+    let accuracy = info.accuracy_micros.map_or(0, |m| m.div_ceil(1_000_000));
+    let poe = Time::from_unix(
+        info.gen_time
+            .unix()
+            .saturating_add(i64::try_from(accuracy).unwrap_or(i64::MAX)),
+    );
+    if revocation == RevocationPolicy::NoCheck {
+        return Ok(poe);
+    }
+    let signer = info.report.signers.first();
+    if signer.is_some_and(|r| {
+        r.checks
+            .iter()
+            .any(|c| c.kind == CheckKind::Revocation && c.outcome != Outcome::Passed)
+    }) {
+        return Err("the TSA certificate's revocation status is unknown".to_owned());
+    }
+    // Key compromise of the TSA, reported by data current now.
+    if let Some(chain) = signer.map(|r| &r.chain)
+        && let (Some(tsa), Some(issuer)) = (chain.first(), chain.get(1))
+    {
+        let compromise = |reason: RevocationReason| {
+            matches!(
+                reason,
+                RevocationReason::KeyCompromise
+                    | RevocationReason::CaCompromise
+                    | RevocationReason::AaCompromise
+                    | RevocationReason::Unspecified
+            )
+        };
+        let data = sources.lookup(tsa, issuer);
+        let policy = &v.policy.algorithms;
+        let by_crl = data.crls.iter().any(|crl| {
+            matches!(
+                crl.status_between(tsa, issuer, now, now, policy),
+                Ok(crate::revocation::CrlStatus::Revoked(e)) if compromise(e.reason)
+            )
+        });
+        let by_ocsp = data.ocsp.iter().any(|r| {
+            matches!(
+                r.check_between(tsa, issuer, now, now, policy, &crate::revocation::OcspCheck::default()),
+                Ok(a) if matches!(a.status, crate::revocation::OcspStatus::Revoked { reason, .. } if compromise(reason))
+            )
+        });
+        if by_crl || by_ocsp {
+            return Err(format!(
+                "the TSA certificate {} is revoked for a key compromise",
+                tsa.subject()
+            ));
+        }
+    }
+    Ok(poe)
 }
 
 /// Maps a path-validation error to its ETSI EN 319 102-1 sub-indication.

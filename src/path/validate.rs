@@ -157,6 +157,10 @@ impl<'a> PathValidator<'a> {
             return Ok(Vec::new());
         };
         let now = self.data_until.filter(|n| *n > time).unwrap_or(time);
+        // Judging a past time (a proof of existence), "not revoked" must come from data
+        // issued at or after that time: older data, even if still current then, may predate
+        // a revocation made before it.
+        let past = now > time;
         let mut out = Vec::new();
         for (index, cert) in chain.iter().enumerate() {
             let issuer = chain.get(index + 1).unwrap_or(anchor);
@@ -189,6 +193,14 @@ impl<'a> PathValidator<'a> {
                                 revocation_date: revocation_time,
                                 reason,
                             });
+                        }
+                        OcspStatus::Good | OcspStatus::Revoked { .. }
+                            if past && answer.this_update < time =>
+                        {
+                            reasons.push(format!(
+                                "OCSP response of {} predates {time}, the time to judge",
+                                answer.this_update
+                            ));
                         }
                         OcspStatus::Good | OcspStatus::Revoked { .. } => {
                             if decided.is_none() {
@@ -232,6 +244,12 @@ impl<'a> PathValidator<'a> {
                             revocation_date: e.revocation_date,
                             reason: e.reason,
                         });
+                    }
+                    Ok(_) if past && crl.this_update() < time => {
+                        reasons.push(format!(
+                            "CRL of {} predates {time}, the time to judge",
+                            crl.this_update()
+                        ));
                     }
                     Ok(_) => {
                         if decided.is_none() {

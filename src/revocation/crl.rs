@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use x509_parser::extensions::{DistributionPointName, GeneralName, ParsedExtension};
 use x509_parser::prelude::FromDer;
@@ -102,6 +102,9 @@ struct Inner {
     scope: Scope,
     delta: bool,
     unsupported_critical: Option<String>,
+    /// Fingerprints of the certificates whose key verified the signature (a CRL shared by
+    /// many certificates is checked once per issuer, not once per certificate).
+    verified_by: Mutex<Vec<[u8; 32]>>,
 }
 
 /// What the issuingDistributionPoint extension limits the CRL to.
@@ -175,6 +178,7 @@ impl Crl {
             scope: Scope::default(),
             delta: false,
             unsupported_critical: None,
+            verified_by: Mutex::new(Vec::new()),
         };
         for ext in tbs_list.extensions() {
             let oid = ext.oid.to_id_string();
@@ -336,11 +340,27 @@ impl Crl {
         let key = issuer.public_key()?;
         let alg =
             SignatureAlgorithm::from_algorithm_identifier_der(&self.0.signature_algorithm, key)?;
+        let fingerprint = *issuer.fingerprint_sha256();
+        if self
+            .0
+            .verified_by
+            .lock()
+            .is_ok_and(|v| v.contains(&fingerprint))
+        {
+            // The policy is applied on every call; only the signature check is skipped.
+            return key.usable_for(alg, policy).map(|_| ());
+        }
         key.verify(alg, &self.0.tbs, &self.0.signature, policy)
             .map_err(|e| match e {
                 Error::InvalidSignature => Error::CrlBadSignature,
                 other => other,
-            })
+            })?;
+        if let Ok(mut v) = self.0.verified_by.lock()
+            && v.len() < 8
+        {
+            v.push(fingerprint);
+        }
+        Ok(())
     }
 
     /// What this CRL says of `cert`, issued by `issuer`, at `time`: the CRL's signature,
@@ -404,9 +424,12 @@ impl Crl {
                 time: now,
             });
         }
-        if let Some(next) = inner.next_update
-            && at > next
-        {
+        // RFC 5280 section 5.1.2.5 requires nextUpdate; without one, a CRL is taken as
+        // current for one day, as an OCSP response without nextUpdate is.
+        let next = inner
+            .next_update
+            .unwrap_or_else(|| Time::from_unix(inner.this_update.unix().saturating_add(86_400)));
+        if at > next {
             return Err(Error::CrlExpired {
                 next_update: next,
                 time: at,

@@ -1,0 +1,345 @@
+//! kyso against OpenSSL (through the `openssl` crate) and against the floor (ring's raw
+//! operations), in one run, on the verification hot path:
+//!
+//! - SHA-256 and SHA-512 of 1 KiB, 1 MiB and 64 MiB;
+//! - parsing one certificate;
+//! - path validation of a 3-level chain (certificates already parsed);
+//! - CMS detached verification end to end (1 KiB document, 3-level chain, parse included):
+//!   kyso cold (nothing cached), kyso warm (a `VerificationCache` that has seen the chain),
+//!   OpenSSL, and the floors: cold, the document's digest, the signed attributes' digest and
+//!   three signature checks; warm, the digests and the signer's signature check.
+//!
+//! Both chains use one key kind throughout (test-vectors/bench/: RSA-2048, or P-256).
+//! At the end it prints a table of medians and ratios.
+//!
+//! `cargo bench -p kyso-bench` (about four minutes); `KYSO_BENCH_QUICK=1` for a shorter run.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::as_conversions)]
+
+use std::collections::BTreeMap;
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, Throughput};
+use kyso::{
+    AlgorithmPolicy, Certificate, DigestAlgorithm, KeyPurpose, PathValidator, SignatureBuilder,
+    Signer, SoftwareSigner, Time, TrustStore, ValidationPolicy, VerificationCache, Verifier,
+};
+use openssl::cms::{CMSOptions, CmsContentInfo};
+use openssl::stack::Stack;
+use openssl::x509::store::{X509Store, X509StoreBuilder};
+use openssl::x509::verify::X509VerifyParam;
+use openssl::x509::{X509, X509StoreContext};
+
+fn vector(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../test-vectors")
+        .join(rel)
+}
+
+fn read(rel: &str) -> Vec<u8> {
+    std::fs::read(vector(rel)).unwrap()
+}
+
+fn time() -> Time {
+    Time::from_utc(2026, 6, 1, 0, 0, 0).unwrap()
+}
+
+struct Chain {
+    root: Certificate,
+    ca: Certificate,
+    ee: Certificate,
+    key: SoftwareSigner,
+    o_root: X509,
+    o_ca: X509,
+    o_ee: X509,
+}
+
+fn chain(kind: &str) -> Chain {
+    let c = |name: &str| Certificate::from_pem(&read(&format!("bench/{kind}-{name}.pem"))).unwrap();
+    let o = |name: &str| X509::from_pem(&read(&format!("bench/{kind}-{name}.pem"))).unwrap();
+    Chain {
+        root: c("root"),
+        ca: c("ca"),
+        ee: c("ee"),
+        key: SoftwareSigner::from_file(vector(&format!("bench/keys/{kind}-ee.key.pem")), None)
+            .unwrap(),
+        o_root: o("root"),
+        o_ca: o("ca"),
+        o_ee: o("ee"),
+    }
+}
+
+fn openssl_store(root: &X509) -> X509Store {
+    let mut b = X509StoreBuilder::new().unwrap();
+    b.add_cert(root.clone()).unwrap();
+    let mut param = X509VerifyParam::new().unwrap();
+    param.set_time(time().unix());
+    b.set_param(&param).unwrap();
+    b.build()
+}
+
+fn hashing(c: &mut Criterion) {
+    let mut group = c.benchmark_group("hash");
+    for (label, size) in [
+        ("1KiB", 1usize << 10),
+        ("1MiB", 1 << 20),
+        ("64MiB", 64 << 20),
+    ] {
+        let data: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+        group.throughput(Throughput::Bytes(size as u64));
+        if size > 1 << 20 {
+            group.sample_size(10);
+        }
+        group.bench_with_input(BenchmarkId::new("kyso-sha256", label), &data, |b, d| {
+            b.iter(|| kyso::digest(DigestAlgorithm::Sha256, black_box(d)))
+        });
+        group.bench_with_input(BenchmarkId::new("openssl-sha256", label), &data, |b, d| {
+            b.iter(|| openssl::sha::sha256(black_box(d)))
+        });
+        group.bench_with_input(BenchmarkId::new("kyso-sha512", label), &data, |b, d| {
+            b.iter(|| kyso::digest(DigestAlgorithm::Sha512, black_box(d)))
+        });
+        group.bench_with_input(BenchmarkId::new("openssl-sha512", label), &data, |b, d| {
+            b.iter(|| openssl::sha::sha512(black_box(d)))
+        });
+    }
+    group.finish();
+}
+
+fn certificates_and_paths(c: &mut Criterion) {
+    for kind in ["rsa2048", "p256"] {
+        let ch = chain(kind);
+        let mut group = c.benchmark_group(format!("path-{kind}"));
+        let der = ch.ee.der().to_vec();
+        group.bench_function("kyso-parse", |b| {
+            b.iter(|| Certificate::from_der(black_box(&der)).unwrap())
+        });
+        group.bench_function("openssl-parse", |b| {
+            b.iter(|| X509::from_der(black_box(&der)).unwrap())
+        });
+        let anchors = TrustStore::from_certificates([ch.root.clone()]);
+        let intermediates = [ch.ca.clone()];
+        let validator = PathValidator::new(&anchors).purpose(KeyPurpose::Any);
+        group.bench_function("kyso-validate", |b| {
+            b.iter(|| {
+                validator
+                    .validate(black_box(&ch.ee), &intermediates, time())
+                    .unwrap()
+            })
+        });
+        let store = openssl_store(&ch.o_root);
+        let mut untrusted = Stack::new().unwrap();
+        untrusted.push(ch.o_ca.clone()).unwrap();
+        group.bench_function("openssl-validate", |b| {
+            b.iter(|| {
+                let mut ctx = X509StoreContext::new().unwrap();
+                let ok = ctx
+                    .init(&store, black_box(&ch.o_ee), &untrusted, |c| c.verify_cert())
+                    .unwrap();
+                assert!(ok);
+            })
+        });
+        let policy = AlgorithmPolicy::default();
+        group.bench_function("floor-validate", |b| {
+            b.iter(|| {
+                ch.ee
+                    .verify_signed_by(ch.ca.public_key().unwrap(), &policy)
+                    .unwrap();
+                ch.ca
+                    .verify_signed_by(ch.root.public_key().unwrap(), &policy)
+                    .unwrap();
+            })
+        });
+        group.finish();
+    }
+}
+
+fn cms(c: &mut Criterion) {
+    let document: Vec<u8> = (0..1024).map(|i| (i % 251) as u8).collect();
+    for kind in ["rsa2048", "p256"] {
+        let ch = chain(kind);
+        let der = SignatureBuilder::new(ch.ee.clone(), time())
+            .chain([ch.ca.clone()])
+            .sign(&document, &ch.key)
+            .unwrap()
+            .to_der()
+            .unwrap();
+        let anchors = TrustStore::from_certificates([ch.root.clone()]);
+        let policy = ValidationPolicy::at(time());
+        let mut group = c.benchmark_group(format!("cms-{kind}"));
+
+        group.bench_function("kyso-cold", |b| {
+            b.iter(|| {
+                let r = Verifier::new(&anchors, policy.clone())
+                    .verify_encoded(black_box(&der), Some(black_box(&document)));
+                assert!(r.is_passed());
+            })
+        });
+        let cache = VerificationCache::new();
+        let warm = Verifier::new(&anchors, policy.clone()).with_cache(&cache);
+        assert!(warm.verify_encoded(&der, Some(&document)).is_passed());
+        group.bench_function("kyso-warm", |b| {
+            b.iter(|| {
+                let r = warm.verify_encoded(black_box(&der), Some(black_box(&document)));
+                assert!(r.is_passed());
+            })
+        });
+        let store = openssl_store(&ch.o_root);
+        group.bench_function("openssl", |b| {
+            b.iter(|| {
+                let mut info = CmsContentInfo::from_der(black_box(&der)).unwrap();
+                info.verify(
+                    None,
+                    Some(&store),
+                    Some(black_box(&document)),
+                    None,
+                    CMSOptions::BINARY,
+                )
+                .unwrap();
+            })
+        });
+
+        // The floors: what no implementation can skip.
+        let prepared = SignatureBuilder::new(ch.ee.clone(), time())
+            .chain([ch.ca.clone()])
+            .prepare(&document, ch.key.algorithm())
+            .unwrap();
+        let tbs = prepared.to_be_signed().to_vec();
+        let sig = ch.key.sign(&tbs).unwrap();
+        let alg = ch.key.algorithm();
+        let ee_key = ch.ee.public_key().unwrap().clone();
+        let ap = AlgorithmPolicy::default();
+        let signer_check = || {
+            let _ = ring::digest::digest(&ring::digest::SHA256, black_box(&document));
+            let _ = ring::digest::digest(&ring::digest::SHA256, black_box(&tbs));
+            ee_key.verify(alg, black_box(&tbs), &sig, &ap).unwrap();
+        };
+        group.bench_function("floor-cold", |b| {
+            b.iter(|| {
+                signer_check();
+                ch.ee
+                    .verify_signed_by(ch.ca.public_key().unwrap(), &ap)
+                    .unwrap();
+                ch.ca
+                    .verify_signed_by(ch.root.public_key().unwrap(), &ap)
+                    .unwrap();
+            })
+        });
+        group.bench_function("floor-warm", |b| b.iter(signer_check));
+        group.finish();
+    }
+}
+
+/// Medians (ns) by "group/function[/parameter]", read back from criterion's output.
+fn medians(dir: &Path) -> BTreeMap<String, f64> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.ends_with("new/benchmark.json") {
+                let meta: serde_json::Value =
+                    serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+                let est: serde_json::Value = serde_json::from_slice(
+                    &std::fs::read(p.with_file_name("estimates.json")).unwrap(),
+                )
+                .unwrap();
+                let id = meta["full_id"].as_str().unwrap_or_default().to_owned();
+                let median = est["median"]["point_estimate"].as_f64().unwrap_or(f64::NAN);
+                out.insert(id, median);
+            }
+        }
+    }
+    out
+}
+
+fn show(ns: f64) -> String {
+    if ns >= 1e6 {
+        format!("{:.2} ms", ns / 1e6)
+    } else {
+        format!("{:.1} µs", ns / 1e3)
+    }
+}
+
+fn report(dir: &Path) {
+    let m = medians(dir);
+    let get = |k: &str| m.get(k).copied().unwrap_or(f64::NAN);
+    println!("\n==== kyso against OpenSSL and the floor (medians, same run) ====");
+    println!("\nSHA-256 / SHA-512 throughput (MiB/s) and kyso / OpenSSL:");
+    for size in ["1KiB", "1MiB", "64MiB"] {
+        let bytes = match size {
+            "1KiB" => 1024.0,
+            "1MiB" => 1048576.0,
+            _ => 67108864.0,
+        };
+        let rate = |k: &str| bytes / get(k) * 1e9 / 1048576.0;
+        for alg in ["sha256", "sha512"] {
+            let k = rate(&format!("hash/kyso-{alg}/{size}"));
+            let o = rate(&format!("hash/openssl-{alg}/{size}"));
+            println!(
+                "  {alg} {size:>6}: kyso {k:8.0}  openssl {o:8.0}  kyso/openssl {:.2}",
+                k / o
+            );
+        }
+    }
+    for kind in ["rsa2048", "p256"] {
+        let p = |f: &str| get(&format!("path-{kind}/{f}"));
+        let c = |f: &str| get(&format!("cms-{kind}/{f}"));
+        println!("\n{kind}:");
+        println!(
+            "  certificate parse   kyso {:>10}  openssl {:>10}  openssl/kyso {:.1}x",
+            show(p("kyso-parse")),
+            show(p("openssl-parse")),
+            p("openssl-parse") / p("kyso-parse")
+        );
+        println!(
+            "  path validation     kyso {:>10}  openssl {:>10}  openssl/kyso {:.1}x  kyso/floor {:.2}",
+            show(p("kyso-validate")),
+            show(p("openssl-validate")),
+            p("openssl-validate") / p("kyso-validate"),
+            p("kyso-validate") / p("floor-validate")
+        );
+        println!(
+            "  CMS verify, cold    kyso {:>10}  openssl {:>10}  openssl/kyso {:.1}x  kyso/floor {:.2}",
+            show(c("kyso-cold")),
+            show(c("openssl")),
+            c("openssl") / c("kyso-cold"),
+            c("kyso-cold") / c("floor-cold")
+        );
+        println!(
+            "  CMS verify, warm    kyso {:>10}  openssl {:>10}  openssl/kyso {:.1}x  kyso/floor {:.2}",
+            show(c("kyso-warm")),
+            show(c("openssl")),
+            c("openssl") / c("kyso-warm"),
+            c("kyso-warm") / c("floor-warm")
+        );
+    }
+    println!();
+}
+
+fn main() {
+    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/kyso-bench");
+    let quick = std::env::var_os("KYSO_BENCH_QUICK").is_some();
+    let (warm, measure) = if quick {
+        (Duration::from_millis(300), Duration::from_secs(1))
+    } else {
+        (Duration::from_secs(1), Duration::from_secs(4))
+    };
+    let mut c = Criterion::default()
+        .output_directory(&out)
+        .warm_up_time(warm)
+        .measurement_time(measure)
+        .configure_from_args();
+    hashing(&mut c);
+    certificates_and_paths(&mut c);
+    cms(&mut c);
+    c.final_summary();
+    report(&out);
+}
