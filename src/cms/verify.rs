@@ -1072,12 +1072,17 @@ fn find_signers(sid: &SignerIdentifier, pool: &[Certificate]) -> Vec<Certificate
             let Ok(issuer_der) = isn.issuer.to_der() else {
                 return Vec::new();
             };
-            let issuer = Name::from_der(&issuer_der).ok();
+            // The issuer name is parsed (for RFC 5280 comparison) only when no certificate
+            // carries the very same bytes.
+            let mut issuer: Option<Option<Name>> = None;
             pool.iter()
                 .filter(|c| {
                     c.serial() == isn.serial_number.as_bytes()
                         && (c.issuer().der() == issuer_der.as_slice()
-                            || issuer.as_ref().is_some_and(|n| n.matches(c.issuer())))
+                            || issuer
+                                .get_or_insert_with(|| Name::from_der(&issuer_der).ok())
+                                .as_ref()
+                                .is_some_and(|n| n.matches(c.issuer())))
                 })
                 .cloned()
                 .collect()
@@ -1238,11 +1243,10 @@ impl SigningCertificateBinding {
         if let Some(is) = issuer_serial {
             let serial_ok = is.serial_number.as_bytes() == cert.serial();
             let issuer_ok = is.issuer.iter().any(|g| match g {
-                GeneralName::DirectoryName(n) => n
-                    .to_der()
-                    .ok()
-                    .and_then(|d| Name::from_der(&d).ok())
-                    .is_some_and(|n| n.matches(cert.issuer())),
+                GeneralName::DirectoryName(n) => n.to_der().ok().is_some_and(|d| {
+                    d.as_slice() == cert.issuer().der()
+                        || Name::from_der(&d).is_ok_and(|n| n.matches(cert.issuer()))
+                }),
                 _ => false,
             });
             if !(serial_ok && issuer_ok) {

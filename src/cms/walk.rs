@@ -21,25 +21,63 @@ fn invalid() -> Error {
     Error::invalid_der(Object::Cms)
 }
 
+/// The TLV starting at `pos` in `bytes`: its first identifier octet, the range of its
+/// contents and where it ends. Definite lengths only (DER); a length is at most four octets,
+/// far beyond any CMS size limit. Tags of more than one octet are skipped over. This is a
+/// bounds walk: the typed decoder that follows enforces the rest of DER.
+fn tlv_at(bytes: &[u8], pos: usize) -> Result<(u8, usize, usize), Error> {
+    let tag = *bytes.get(pos).ok_or_else(invalid)?;
+    let mut i = pos + 1;
+    if tag & 0x1f == 0x1f {
+        // High tag number: continuation octets have bit 8 set (at most four of them).
+        let mut n = 0;
+        loop {
+            let b = *bytes.get(i).ok_or_else(invalid)?;
+            i += 1;
+            n += 1;
+            if b & 0x80 == 0 {
+                break;
+            }
+            if n >= 4 {
+                return Err(invalid());
+            }
+        }
+    }
+    let first = *bytes.get(i).ok_or_else(invalid)?;
+    i += 1;
+    let len = if first < 0x80 {
+        usize::from(first)
+    } else {
+        let count = usize::from(first & 0x7f);
+        if count == 0 || count > 4 {
+            return Err(invalid());
+        }
+        let mut len = 0usize;
+        for _ in 0..count {
+            len = (len << 8) | usize::from(*bytes.get(i).ok_or_else(invalid)?);
+            i += 1;
+        }
+        len
+    };
+    let end = i.checked_add(len).ok_or_else(invalid)?;
+    if end > bytes.len() {
+        return Err(invalid());
+    }
+    Ok((tag, i, end))
+}
+
 /// The TLVs that make up `bytes`, in order.
 fn children(bytes: &[u8]) -> Result<Vec<Tlv<'_>>, Error> {
     let mut out = Vec::new();
-    if bytes.is_empty() {
-        return Ok(out);
-    }
-    let mut reader = der::SliceReader::new(bytes).map_err(|_| invalid())?;
-    while !reader.is_finished() {
-        let start = usize::try_from(reader.position()).map_err(|_| invalid())?;
-        let header = der::Header::decode(&mut reader).map_err(|_| invalid())?;
-        let contents = reader.read_slice(header.length()).map_err(|_| invalid())?;
-        let end = usize::try_from(reader.position()).map_err(|_| invalid())?;
-        let whole = bytes.get(start..end).ok_or_else(invalid)?;
-        let tag = *whole.first().ok_or_else(invalid)?;
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let (tag, start, end) = tlv_at(bytes, pos)?;
         out.push(Tlv {
             tag,
-            whole,
-            contents,
+            whole: bytes.get(pos..end).ok_or_else(invalid)?,
+            contents: bytes.get(start..end).ok_or_else(invalid)?,
         });
+        pos = end;
     }
     Ok(out)
 }
@@ -66,7 +104,9 @@ fn count_elements(bytes: &[u8], depth: usize, count: &mut usize) -> Result<(), E
             actual: depth,
         });
     }
-    for tlv in children(bytes)? {
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let (tag, start, end) = tlv_at(bytes, pos)?;
         *count += 1;
         if *count > MAX_CMS_ELEMENTS {
             return Err(Error::TooLarge {
@@ -76,9 +116,10 @@ fn count_elements(bytes: &[u8], depth: usize, count: &mut usize) -> Result<(), E
             });
         }
         // Bit 6 of the identifier octet marks a constructed encoding.
-        if tlv.tag & 0x20 != 0 {
-            count_elements(tlv.contents, depth + 1, count)?;
+        if tag & 0x20 != 0 {
+            count_elements(bytes.get(start..end).ok_or_else(invalid)?, depth + 1, count)?;
         }
+        pos = end;
     }
     Ok(())
 }
