@@ -232,6 +232,40 @@ fn cms(c: &mut Criterion) {
     }
 }
 
+/// 10,000 warm RSA-2048 verifications, one after another and with `verify_batch`.
+fn batch(c: &mut Criterion) {
+    let document: Vec<u8> = (0..1024).map(|i| (i % 251) as u8).collect();
+    let ch = chain("rsa2048");
+    let der = SignatureBuilder::new(ch.ee.clone(), time())
+        .chain([ch.ca.clone()])
+        .sign(&document, &ch.key)
+        .unwrap()
+        .to_der()
+        .unwrap();
+    let anchors = TrustStore::from_certificates([ch.root.clone()]);
+    let cache = VerificationCache::new();
+    let verifier = Verifier::new(&anchors, ValidationPolicy::at(time())).with_cache(&cache);
+    let items: Vec<(&[u8], Option<&[u8]>)> = (0..10_000)
+        .map(|_| (der.as_slice(), Some(document.as_slice())))
+        .collect();
+    let mut group = c.benchmark_group("batch");
+    group.sample_size(10);
+    group.bench_function("sequential-10000", |b| {
+        b.iter(|| {
+            for (s, d) in &items {
+                assert!(verifier.verify_encoded(s, *d).is_passed());
+            }
+        })
+    });
+    group.bench_function("verify_batch-10000", |b| {
+        b.iter(|| {
+            let reports = verifier.verify_batch(black_box(&items));
+            assert!(reports.iter().all(|r| r.is_passed()));
+        })
+    });
+    group.finish();
+}
+
 /// Medians (ns) by "group/function[/parameter]", read back from criterion's output.
 fn medians(dir: &Path) -> BTreeMap<String, f64> {
     let mut out = BTreeMap::new();
@@ -321,6 +355,15 @@ fn report(dir: &Path) {
             c("kyso-warm") / c("floor-warm")
         );
     }
+    let seq = get("batch/sequential-10000");
+    let par = get("batch/verify_batch-10000");
+    println!(
+        "\nbatch of 10,000 warm RSA-2048 verifications on {} cores: sequential {}, verify_batch {}, speed-up {:.2}x",
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        show(seq),
+        show(par),
+        seq / par
+    );
     println!();
 }
 
@@ -340,6 +383,7 @@ fn main() {
     hashing(&mut c);
     certificates_and_paths(&mut c);
     cms(&mut c);
+    batch(&mut c);
     c.final_summary();
     report(&out);
 }
