@@ -1,10 +1,12 @@
 //! Certificates, names, and the identity of who a certificate names.
 
 mod certificate;
+mod general_name;
 mod identity;
 mod name;
 
 pub use certificate::{BasicConstraints, Certificate, Extension, KeyUsage};
 pub(crate) use certificate::{PROCESSED_EXTENSIONS, UNPROCESSED_CONSTRAINTS};
+pub(crate) use general_name::{GeneralName, NameConstraints};
 pub use identity::{Identity, VnIdentifier};
 pub use name::{Attribute, Name};

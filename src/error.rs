@@ -607,6 +607,16 @@ pub enum Error {
     InvalidTime,
 
     // ----- path validation -----
+    /// A name of the certificate (subject, e-mail address in the subject, or subject
+    /// alternative name) is outside what a CA above it permits, or inside what it excludes
+    /// (RFC 5280 section 4.2.1.10).
+    #[error("{cert}: name {name} is not allowed by the name constraints of a CA above it")]
+    NameConstraintViolation {
+        /// The certificate.
+        cert: ChainPosition,
+        /// The name refused.
+        name: String,
+    },
     /// No issuer of this certificate was found among the intermediates and anchors.
     #[error("{cert}: issuer not found among the intermediates and trust anchors")]
     UnknownIssuer {

@@ -2,9 +2,9 @@
 //!
 //! Implemented from RFC 5280 section 6.1: signatures, validity periods, name chaining,
 //! basicConstraints and pathLenConstraint, keyCertSign, unknown critical extensions, the
-//! algorithm policy, and the key usage the purpose needs. Name constraints and the policy
-//! tree are not processed yet: a certificate that carries nameConstraints, policyMappings,
-//! policyConstraints or inhibitAnyPolicy, critical or not, is refused
+//! algorithm policy, name constraints, and the key usage the purpose needs. The policy tree
+//! is not processed yet: a certificate that carries policyMappings, policyConstraints or
+//! inhibitAnyPolicy, critical or not, is refused
 //! ([`Error::UnprocessedConstraint`](crate::Error::UnprocessedConstraint)), so nothing is
 //! accepted that they would forbid.
 

@@ -10,6 +10,7 @@ use der::{Decode, Reader};
 use x509_parser::extensions::{GeneralName, ParsedExtension};
 use x509_parser::prelude::FromDer;
 
+use crate::cert::general_name::{GeneralName as AltName, NameConstraints};
 use crate::cert::identity::Identity;
 use crate::cert::name::Name;
 use crate::digest::{DigestAlgorithm, digest};
@@ -126,6 +127,8 @@ struct Inner {
     ocsp_urls: Vec<String>,
     ca_issuer_urls: Vec<String>,
     identity: Identity,
+    subject_alt_names: Vec<AltName>,
+    name_constraints: Option<NameConstraints>,
 }
 
 impl Certificate {
@@ -202,6 +205,8 @@ impl Certificate {
             crl_distribution_points: Vec::new(),
             ocsp_urls: Vec::new(),
             ca_issuer_urls: Vec::new(),
+            subject_alt_names: Vec::new(),
+            name_constraints: None,
         };
         read_extensions(&mut inner, tbs_cert.extensions())?;
         let fp = digest(DigestAlgorithm::Sha256, der_bytes);
@@ -398,6 +403,16 @@ impl Certificate {
         &self.0.ca_issuer_urls
     }
 
+    /// The subject alternative names (for name constraints).
+    pub(crate) fn subject_alt_names(&self) -> &[AltName] {
+        &self.0.subject_alt_names
+    }
+
+    /// The nameConstraints extension, if any.
+    pub(crate) fn name_constraints(&self) -> Option<&NameConstraints> {
+        self.0.name_constraints.as_ref()
+    }
+
     /// Whether the issuer and subject names are the same (RFC 5280 "self-issued").
     pub fn is_self_issued(&self) -> bool {
         self.0.issuer.matches(&self.0.subject)
@@ -590,6 +605,24 @@ fn read_extensions(
                     target.extend(uris(std::slice::from_ref(&ad.access_location)));
                 }
             }
+            ParsedExtension::SubjectAlternativeName(san) => {
+                inner.subject_alt_names =
+                    san.general_names.iter().map(AltName::from_x509).collect();
+            }
+            ParsedExtension::NameConstraints(nc) => {
+                let convert =
+                    |subtrees: &Option<Vec<x509_parser::extensions::GeneralSubtree<'_>>>| {
+                        subtrees
+                            .iter()
+                            .flatten()
+                            .map(|s| AltName::from_x509(&s.base))
+                            .collect::<Vec<_>>()
+                    };
+                inner.name_constraints = Some(NameConstraints {
+                    permitted: convert(&nc.permitted_subtrees),
+                    excluded: convert(&nc.excluded_subtrees),
+                });
+            }
             _ => {}
         }
         inner.extensions.push(Extension {
@@ -611,8 +644,7 @@ fn uris<'n>(names: &'n [GeneralName<'_>]) -> impl Iterator<Item = String> + 'n {
 /// Dotted OIDs of constraint extensions kyso does not apply yet (name constraints and the
 /// policy-tree controls). Applying them can only refuse paths, so a certificate carrying one,
 /// critical or not, is refused rather than validated as if it were absent.
-pub(crate) const UNPROCESSED_CONSTRAINTS: [&str; 4] = [
-    "2.5.29.30", // nameConstraints
+pub(crate) const UNPROCESSED_CONSTRAINTS: [&str; 3] = [
     "2.5.29.33", // policyMappings
     "2.5.29.36", // policyConstraints
     "2.5.29.54", // inhibitAnyPolicy
@@ -620,7 +652,9 @@ pub(crate) const UNPROCESSED_CONSTRAINTS: [&str; 4] = [
 
 /// Dotted OIDs of the extensions whose meaning kyso's path validation applies, so a
 /// critical one is not "unknown" (RFC 5280 section 4.2).
-pub(crate) const PROCESSED_EXTENSIONS: [&str; 6] = [
+pub(crate) const PROCESSED_EXTENSIONS: [&str; 7] = [
+    // RFC 5280 section 6.1.3 (b), (c) and 6.1.4 (g).
+    "2.5.29.30",
     oid::EXT_BASIC_CONSTRAINTS,
     oid::EXT_KEY_USAGE,
     oid::EXT_EXTENDED_KEY_USAGE,

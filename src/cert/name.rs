@@ -170,6 +170,17 @@ impl Name {
         self.rdns.is_empty()
     }
 
+    /// Whether `base`'s RDNs begin this name, compared as [`Name::matches`] compares: the
+    /// name lies within the directory subtree `base` (RFC 5280 section 4.2.1.10).
+    pub(crate) fn starts_with(&self, base: &Name) -> bool {
+        base.rdns.len() <= self.rdns.len()
+            && base.rdns.iter().zip(&self.rdns).all(|(b, a)| {
+                a.len() == b.len()
+                    && a.iter().all(|x| b.iter().any(|y| x.matches(y)))
+                    && b.iter().all(|y| a.iter().any(|x| x.matches(y)))
+            })
+    }
+
     /// Compares two names as RFC 5280 section 7.1 asks: the same RDNs in the same order,
     /// each RDN the same set of attributes, string values compared after white-space
     /// folding and case folding. Identical encodings match at once.

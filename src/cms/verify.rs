@@ -1026,6 +1026,7 @@ fn path_sub_indication(e: &Error) -> SubIndication {
         | Error::MissingKeyCertSign { .. }
         | Error::UnknownCriticalExtension { .. }
         | Error::UnprocessedConstraint { .. }
+        | Error::NameConstraintViolation { .. }
         | Error::KeyUsageNotAllowed { .. } => SubIndication::ChainConstraintsFailure,
         _ => SubIndication::CertificateChainGeneralFailure,
     }

@@ -1,6 +1,9 @@
 //! Path building (RFC 4158 in outline) and validation (RFC 5280 section 6.1).
 
-use crate::cert::{Certificate, KeyUsage, PROCESSED_EXTENSIONS, UNPROCESSED_CONSTRAINTS};
+use crate::cert::{
+    Certificate, GeneralName, KeyUsage, NameConstraints, PROCESSED_EXTENSIONS,
+    UNPROCESSED_CONSTRAINTS,
+};
 use crate::error::{ChainPosition, Error};
 use crate::key::AlgorithmPolicy;
 use crate::limits::{MAX_BUILD_STEPS, MAX_PATH_DEPTH, MAX_SIGNATURE_CHECKS};
@@ -394,8 +397,23 @@ impl<'a> PathValidator<'a> {
         let n = chain.len();
         // 6.1.2 (k): max_path_length starts at n.
         let mut max_path_length = n;
+        // 6.1.2 (b), (c): the name constraints of the CAs processed so far; a name must
+        // satisfy every one (which is the intersection of their permitted subtrees and the
+        // union of their excluded ones).
+        let mut name_constraints: Vec<&NameConstraints> = Vec::new();
         for (index, cert) in chain.iter().enumerate().rev() {
             let pos = || position(index, cert);
+            // 6.1.3 (b), (c): the names of every certificate but a self-issued intermediate.
+            if !name_constraints.is_empty() && !(index > 0 && cert.is_self_issued()) {
+                if let Some(name) = name_refused(cert, &name_constraints) {
+                    return Err(Error::NameConstraintViolation { cert: pos(), name });
+                }
+            }
+            if index > 0
+                && let Some(nc) = cert.name_constraints()
+            {
+                name_constraints.push(nc);
+            }
             // 6.1.3 (a)(2): validity.
             if time < cert.not_before() {
                 return Err(Error::NotYetValid {
@@ -715,6 +733,33 @@ fn check_issuer_name(child: &Certificate, index: usize, issuer: &Certificate) ->
 /// the same subject and key (a reissued certificate), as RFC 4158 section 5.2 advises.
 fn same_entity(a: &Certificate, b: &Certificate) -> bool {
     a == b || (a.spki_der() == b.spki_der() && a.subject().matches(b.subject()))
+}
+
+/// The first name of `cert` that a constraint refuses: its subject as a directory name
+/// (unless empty), each e-mail address in its subject as an rfc822Name (RFC 5280 section
+/// 4.2.1.10), and each subject alternative name.
+fn name_refused(cert: &Certificate, constraints: &[&NameConstraints]) -> Option<String> {
+    let mut names: Vec<GeneralName> = Vec::new();
+    if !cert.subject().is_empty() {
+        names.push(GeneralName::Directory(cert.subject().clone()));
+    }
+    names.extend(
+        cert.subject()
+            .values(crate::oid::AT_EMAIL)
+            .map(|e| GeneralName::Email(e.to_owned())),
+    );
+    names.extend(cert.subject_alt_names().iter().cloned());
+    names
+        .into_iter()
+        .find(|name| constraints.iter().any(|nc| !nc.allows(name)))
+        .map(|name| match name {
+            GeneralName::Directory(n) => format!("directoryName {n}"),
+            GeneralName::Dns(d) => format!("dNSName {d}"),
+            GeneralName::Email(e) => format!("rfc822Name {e}"),
+            GeneralName::Uri(u) => format!("URI {u}"),
+            GeneralName::Ip(ip) => format!("iPAddress {ip:?}"),
+            GeneralName::Other => "a name of a kind kyso does not compare".to_owned(),
+        })
 }
 
 fn position(index: usize, cert: &Certificate) -> ChainPosition {
