@@ -404,10 +404,11 @@ impl<'a> PathValidator<'a> {
         for (index, cert) in chain.iter().enumerate().rev() {
             let pos = || position(index, cert);
             // 6.1.3 (b), (c): the names of every certificate but a self-issued intermediate.
-            if !name_constraints.is_empty() && !(index > 0 && cert.is_self_issued()) {
-                if let Some(name) = name_refused(cert, &name_constraints) {
-                    return Err(Error::NameConstraintViolation { cert: pos(), name });
-                }
+            let self_issued_ca = index > 0 && cert.is_self_issued();
+            if !(name_constraints.is_empty() || self_issued_ca)
+                && let Some(name) = name_refused(cert, &name_constraints)
+            {
+                return Err(Error::NameConstraintViolation { cert: pos(), name });
             }
             if index > 0
                 && let Some(nc) = cert.name_constraints()
