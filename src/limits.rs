@@ -67,6 +67,12 @@ pub const MAX_CMS_SIZE: usize = 64 * 1024 * 1024;
 /// approvers while bounding the work of one verification.
 pub const MAX_CMS_SIGNERS: usize = 64;
 
+/// Most certificate signature checks in one CMS verification, across every signer, every
+/// signature timestamp and every candidate path; past it, validation fails
+/// ([`Error::BudgetExceeded`](crate::Error::BudgetExceeded)). A signature with one signer
+/// needs a handful.
+pub const MAX_CMS_SIGNATURE_CHECKS: usize = 1_000;
+
 /// Most signature timestamps read per signer; more are reported and ignored (each one costs
 /// a CMS verification and a path validation).
 pub const MAX_SIGNATURE_TIMESTAMPS: usize = 4;

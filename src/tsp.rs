@@ -30,6 +30,8 @@ pub(crate) struct TsaContext<'a> {
     pub source: Option<&'a dyn RevocationSource>,
     /// The time revocation data is judged at (data issued up to then counts).
     pub now: Option<Time>,
+    /// The signature-check budget of the verification the token is part of.
+    pub budget: Option<&'a std::sync::atomic::AtomicUsize>,
 }
 
 /// A time-stamping authority (RFC 3161): takes a request, returns the DER
@@ -425,7 +427,7 @@ impl TimeStampToken {
         policy.accept_any_content_type = true;
         let mut verifier = Verifier::new(anchors, policy)
             .with_certificates(context.extra_certificates.iter().cloned())
-            .for_timestamp_token(context.now);
+            .for_timestamp_token(context.now, context.budget);
         if let Some(source) = context.source {
             verifier = verifier.with_revocation(context.revocation, source);
         }

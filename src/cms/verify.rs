@@ -56,6 +56,8 @@ pub struct Verifier<'a> {
     /// Set when verifying a timestamp token: revocation data is judged at this time, and
     /// timestamps inside the token are not followed.
     token_now: Option<Option<Time>>,
+    /// The signature-check budget of the whole call (shared with timestamp tokens).
+    budget: Option<&'a std::sync::atomic::AtomicUsize>,
 }
 
 impl core::fmt::Debug for Verifier<'_> {
@@ -89,6 +91,7 @@ impl<'a> Verifier<'a> {
             timestamp_anchors: None,
             cache: None,
             token_now: None,
+            budget: None,
         }
     }
 
@@ -146,8 +149,13 @@ impl<'a> Verifier<'a> {
         self
     }
 
-    pub(crate) fn for_timestamp_token(mut self, now: Option<Time>) -> Self {
+    pub(crate) fn for_timestamp_token(
+        mut self,
+        now: Option<Time>,
+        budget: Option<&'a std::sync::atomic::AtomicUsize>,
+    ) -> Self {
         self.token_now = Some(now);
+        self.budget = budget;
         self
     }
 
@@ -250,6 +258,13 @@ impl<'a> Verifier<'a> {
     }
 
     fn verify_document(&self, cms: &SignedCms, doc: &Document<'_>) -> ValidationReport {
+        if self.budget.is_none() {
+            // One budget for the whole call: every signer, timestamp and candidate path.
+            let budget = std::sync::atomic::AtomicUsize::new(0);
+            let mut v = self.clone();
+            v.budget = Some(&budget);
+            return v.verify_document(cms, doc);
+        }
         let mut pool: Vec<Certificate> = cms.certificates().to_vec();
         pool.extend(self.extra_certificates.iter().cloned());
         let econtent_type = cms.signed_data.encap_content_info.econtent_type;
@@ -731,6 +746,9 @@ impl Run {
             if let Some(cache) = v.cache {
                 validator = validator.cache(cache);
             }
+            if let Some(budget) = v.budget {
+                validator = validator.shared_budget(budget);
+            }
             if revocation != RevocationPolicy::NoCheck {
                 validator = validator.revocation(revocation, &sources);
             }
@@ -877,6 +895,7 @@ impl Run {
                 break;
             }
             let context = TsaContext {
+                budget: v.budget,
                 extra_certificates: pool,
                 revocation,
                 source: (revocation != RevocationPolicy::NoCheck).then_some(sources),

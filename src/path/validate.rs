@@ -6,7 +6,11 @@ use crate::cert::{
 };
 use crate::error::{ChainPosition, Error};
 use crate::key::AlgorithmPolicy;
-use crate::limits::{MAX_BUILD_STEPS, MAX_PATH_DEPTH, MAX_SIGNATURE_CHECKS};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::limits::{
+    MAX_BUILD_STEPS, MAX_CMS_SIGNATURE_CHECKS, MAX_PATH_DEPTH, MAX_SIGNATURE_CHECKS,
+};
 use crate::path::cache::VerificationCache;
 use crate::path::purpose::KeyPurpose;
 use crate::path::trust_store::TrustStore;
@@ -39,6 +43,7 @@ pub struct PathValidator<'a> {
     revocation_source: Option<&'a dyn RevocationSource>,
     data_until: Option<Time>,
     cache: Option<&'a VerificationCache>,
+    shared_budget: Option<&'a AtomicUsize>,
 }
 
 impl core::fmt::Debug for PathValidator<'_> {
@@ -110,6 +115,7 @@ impl<'a> PathValidator<'a> {
             revocation_source: None,
             data_until: None,
             cache: None,
+            shared_budget: None,
         }
     }
 
@@ -124,6 +130,13 @@ impl<'a> PathValidator<'a> {
     ) -> Self {
         self.revocation = policy;
         self.revocation_source = Some(source);
+        self
+    }
+
+    /// Also charges every signature check to `budget`, shared with other validations of one
+    /// call (a CMS verification), failing past [`MAX_CMS_SIGNATURE_CHECKS`].
+    pub(crate) fn shared_budget(mut self, budget: &'a AtomicUsize) -> Self {
+        self.shared_budget = Some(budget);
         self
     }
 
@@ -657,6 +670,14 @@ impl Search<'_, '_> {
             return Err(Error::BudgetExceeded {
                 what: "signature checks",
                 limit: MAX_SIGNATURE_CHECKS,
+            });
+        }
+        if let Some(shared) = self.validator.shared_budget
+            && shared.fetch_add(1, Ordering::Relaxed) >= MAX_CMS_SIGNATURE_CHECKS
+        {
+            return Err(Error::BudgetExceeded {
+                what: "signature checks in one signature",
+                limit: MAX_CMS_SIGNATURE_CHECKS,
             });
         }
         Ok(())
