@@ -204,7 +204,11 @@ impl Client {
 
 /// A [`RevocationSource`] that fetches over HTTP: OCSP responses from the certificate's
 /// OCSP URLs (authorityInfoAccess), and CRLs from its distribution points. A fresh OCSP
-/// answer that verifies makes the CRL download unnecessary; otherwise both are fetched.
+/// answer that verifies (judged now, under the default algorithm policy) makes the CRL
+/// download unnecessary; otherwise both are fetched. Under a stricter policy than the
+/// default, an OCSP answer this source kept may still be refused by path validation, which
+/// then has no CRL to fall back on: give such callers a source that always fetches both, or
+/// the CRLs themselves.
 ///
 /// CRLs and OCSP responses are cached until their nextUpdate (those without one are not
 /// cached), so one CRL serves every certificate it covers. OCSP requests carry a random
