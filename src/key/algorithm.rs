@@ -43,6 +43,16 @@ pub enum SignatureAlgorithm {
     EcdsaP384Sha384,
     /// Ed25519 (RFC 8032, pure).
     Ed25519,
+    /// ECDSA with a curve and hash ring does not offer together (P-521 and the brainpool
+    /// curves of RFC 5639 with any hash; P-256 and P-384 with SHA-1 or SHA-512), as
+    /// passports and ID cards use; DER signature, verified by kyso's own prime-field ECDSA
+    /// verifier. Verification only.
+    Ecdsa {
+        /// The curve, as the key's type.
+        key: KeyType,
+        /// The hash.
+        digest: DigestAlgorithm,
+    },
 }
 
 impl SignatureAlgorithm {
@@ -60,6 +70,7 @@ impl SignatureAlgorithm {
             }
             RsaPkcs1Sha512 | RsaPssSha512 => Some(DigestAlgorithm::Sha512),
             Ed25519 => None,
+            Ecdsa { digest, .. } => Some(digest),
         }
     }
 
@@ -77,12 +88,16 @@ impl SignatureAlgorithm {
             EcdsaP256Sha256 | EcdsaP256Sha384 => KeyType::EcP256,
             EcdsaP384Sha256 | EcdsaP384Sha384 => KeyType::EcP384,
             Ed25519 => KeyType::Ed25519,
+            Ecdsa { key, .. } => key,
         }
     }
 
     /// Whether kyso may create signatures with this algorithm (SHA-1 only verifies).
     pub fn can_sign(self) -> bool {
-        !matches!(self, SignatureAlgorithm::RsaPkcs1Sha1ForLegacyUseOnly)
+        !matches!(
+            self,
+            SignatureAlgorithm::RsaPkcs1Sha1ForLegacyUseOnly | SignatureAlgorithm::Ecdsa { .. }
+        )
     }
 
     /// A short name as standards write it.
@@ -101,6 +116,7 @@ impl SignatureAlgorithm {
             EcdsaP384Sha256 => "ECDSA P-384 with SHA-256",
             EcdsaP384Sha384 => "ECDSA P-384 with SHA-384",
             Ed25519 => "Ed25519",
+            Ecdsa { key, digest } => ecdsa_name(key, digest),
         }
     }
 
@@ -128,6 +144,7 @@ impl SignatureAlgorithm {
             EcdsaP256Sha256 | EcdsaP384Sha256 => (oid::ECDSA_WITH_SHA256, None),
             EcdsaP256Sha384 | EcdsaP384Sha384 => (oid::ECDSA_WITH_SHA384, None),
             Ed25519 => (oid::ED25519, None),
+            Ecdsa { digest, .. } => (ecdsa_oid(digest), None),
         };
         let params_any = params.as_deref().and_then(|p| AnyRef::try_from(p).ok());
         let ai = spki::AlgorithmIdentifierRef {
@@ -175,22 +192,22 @@ impl SignatureAlgorithm {
             Some(parse_pss_params(
                 params.ok_or(Error::UnsupportedPssParameters)?,
             )?)
-        } else if *alg == oid::ECDSA_WITH_SHA256 {
+        } else if let Some(digest) = ecdsa_digest(alg) {
             if params.is_some() {
                 return Err(bad_params());
             }
-            match key {
-                KeyType::EcP384 => Some(EcdsaP384Sha256),
-                _ => Some(EcdsaP256Sha256),
-            }
-        } else if *alg == oid::ECDSA_WITH_SHA384 {
-            if params.is_some() {
-                return Err(bad_params());
-            }
-            match key {
-                KeyType::EcP256 => Some(EcdsaP256Sha384),
-                _ => Some(EcdsaP384Sha384),
-            }
+            Some(match (key, digest) {
+                (KeyType::EcP256, DigestAlgorithm::Sha256) => EcdsaP256Sha256,
+                (KeyType::EcP256, DigestAlgorithm::Sha384) => EcdsaP256Sha384,
+                (KeyType::EcP384, DigestAlgorithm::Sha256) => EcdsaP384Sha256,
+                (KeyType::EcP384, DigestAlgorithm::Sha384) => EcdsaP384Sha384,
+                (k, digest) if k.curve().is_some() => Ecdsa { key: k, digest },
+                // Not an EC key: reported as a mismatch below.
+                (_, digest) => Ecdsa {
+                    key: KeyType::EcP256,
+                    digest,
+                },
+            })
         } else if *alg == oid::ED25519 {
             if params.is_some() {
                 return Err(bad_params());
@@ -216,6 +233,62 @@ impl core::fmt::Display for SignatureAlgorithm {
 }
 
 const NULL_DER: [u8; 2] = [0x05, 0x00];
+
+/// The hash an ecdsa-with-SHA* identifier names (RFC 5758 section 3.2, RFC 3279).
+fn ecdsa_digest(alg: &ObjectIdentifier) -> Option<DigestAlgorithm> {
+    if *alg == oid::ECDSA_WITH_SHA256 {
+        Some(DigestAlgorithm::Sha256)
+    } else if *alg == oid::ECDSA_WITH_SHA384 {
+        Some(DigestAlgorithm::Sha384)
+    } else if *alg == oid::ECDSA_WITH_SHA512 {
+        Some(DigestAlgorithm::Sha512)
+    } else if *alg == oid::ECDSA_WITH_SHA1 {
+        Some(DigestAlgorithm::Sha1)
+    } else {
+        None
+    }
+}
+
+fn ecdsa_oid(digest: DigestAlgorithm) -> ObjectIdentifier {
+    match digest {
+        DigestAlgorithm::Sha1 => oid::ECDSA_WITH_SHA1,
+        DigestAlgorithm::Sha256 => oid::ECDSA_WITH_SHA256,
+        DigestAlgorithm::Sha384 => oid::ECDSA_WITH_SHA384,
+        DigestAlgorithm::Sha512 => oid::ECDSA_WITH_SHA512,
+    }
+}
+
+fn ecdsa_name(key: KeyType, digest: DigestAlgorithm) -> &'static str {
+    use DigestAlgorithm::*;
+    use KeyType::*;
+    match (key, digest) {
+        (EcP256, Sha1) => "ECDSA P-256 with SHA-1",
+        (EcP256, Sha512) => "ECDSA P-256 with SHA-512",
+        (EcP384, Sha1) => "ECDSA P-384 with SHA-1",
+        (EcP384, Sha512) => "ECDSA P-384 with SHA-512",
+        (EcP521, Sha1) => "ECDSA P-521 with SHA-1",
+        (EcP521, Sha256) => "ECDSA P-521 with SHA-256",
+        (EcP521, Sha384) => "ECDSA P-521 with SHA-384",
+        (EcP521, Sha512) => "ECDSA P-521 with SHA-512",
+        (EcBrainpoolP256r1, Sha1) => "ECDSA brainpoolP256r1 with SHA-1",
+        (EcBrainpoolP256r1, Sha256) => "ECDSA brainpoolP256r1 with SHA-256",
+        (EcBrainpoolP256r1, Sha384) => "ECDSA brainpoolP256r1 with SHA-384",
+        (EcBrainpoolP256r1, Sha512) => "ECDSA brainpoolP256r1 with SHA-512",
+        (EcBrainpoolP384r1, Sha1) => "ECDSA brainpoolP384r1 with SHA-1",
+        (EcBrainpoolP384r1, Sha256) => "ECDSA brainpoolP384r1 with SHA-256",
+        (EcBrainpoolP384r1, Sha384) => "ECDSA brainpoolP384r1 with SHA-384",
+        (EcBrainpoolP384r1, Sha512) => "ECDSA brainpoolP384r1 with SHA-512",
+        (EcBrainpoolP512r1, Sha1) => "ECDSA brainpoolP512r1 with SHA-1",
+        (EcBrainpoolP512r1, Sha256) => "ECDSA brainpoolP512r1 with SHA-256",
+        (EcBrainpoolP512r1, Sha384) => "ECDSA brainpoolP512r1 with SHA-384",
+        (EcBrainpoolP512r1, Sha512) => "ECDSA brainpoolP512r1 with SHA-512",
+        (EcP256, Sha256) => "ECDSA P-256 with SHA-256",
+        (EcP256, Sha384) => "ECDSA P-256 with SHA-384",
+        (EcP384, Sha256) => "ECDSA P-384 with SHA-256",
+        (EcP384, Sha384) => "ECDSA P-384 with SHA-384",
+        (Rsa | Ed25519, _) => "ECDSA",
+    }
+}
 
 /// RSASSA-PSS-params with the hash, MGF1 over the same hash, and a salt as long as the hash.
 fn pss_params_der(hash: DigestAlgorithm) -> Vec<u8> {

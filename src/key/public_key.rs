@@ -4,10 +4,12 @@ use der::Decode;
 
 use crate::error::{Error, Malformed, Object};
 use crate::key::algorithm::{AlgorithmPolicy, MAX_RSA_BITS, SignatureAlgorithm};
+use crate::key::ec::Curve;
 use crate::oid;
 
 /// The kinds of public key kyso can verify with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub enum KeyType {
     /// RSA (any size; the policy decides what is acceptable).
@@ -18,6 +20,46 @@ pub enum KeyType {
     EcP384,
     /// Ed25519.
     Ed25519,
+    /// ECDSA over NIST P-521 (secp521r1), verified by kyso's prime-field ECDSA verifier.
+    EcP521,
+    /// ECDSA over brainpoolP256r1 (RFC 5639).
+    EcBrainpoolP256r1,
+    /// ECDSA over brainpoolP384r1 (RFC 5639).
+    EcBrainpoolP384r1,
+    /// ECDSA over brainpoolP512r1 (RFC 5639), as Vietnam's CSCA uses.
+    EcBrainpoolP512r1,
+}
+
+impl KeyType {
+    /// The elliptic curve of an ECDSA key type.
+    pub(crate) fn curve(self) -> Option<Curve> {
+        match self {
+            KeyType::EcP256 => Some(Curve::P256),
+            KeyType::EcP384 => Some(Curve::P384),
+            KeyType::EcP521 => Some(Curve::P521),
+            KeyType::EcBrainpoolP256r1 => Some(Curve::BrainpoolP256r1),
+            KeyType::EcBrainpoolP384r1 => Some(Curve::BrainpoolP384r1),
+            KeyType::EcBrainpoolP512r1 => Some(Curve::BrainpoolP512r1),
+            KeyType::Rsa | KeyType::Ed25519 => None,
+        }
+    }
+
+    fn from_curve(curve: Curve) -> KeyType {
+        match curve {
+            Curve::P256 => KeyType::EcP256,
+            Curve::P384 => KeyType::EcP384,
+            Curve::P521 => KeyType::EcP521,
+            Curve::BrainpoolP256r1 => KeyType::EcBrainpoolP256r1,
+            Curve::BrainpoolP384r1 => KeyType::EcBrainpoolP384r1,
+            Curve::BrainpoolP512r1 => KeyType::EcBrainpoolP512r1,
+        }
+    }
+}
+
+/// How a signature is checked: through ring, or through kyso's prime-field ECDSA.
+pub(crate) enum Verification {
+    Ring(&'static dyn ring::signature::VerificationAlgorithm),
+    Ecdsa(Curve, crate::digest::DigestAlgorithm),
 }
 
 impl core::fmt::Display for KeyType {
@@ -27,6 +69,10 @@ impl core::fmt::Display for KeyType {
             KeyType::EcP256 => "ECDSA P-256",
             KeyType::EcP384 => "ECDSA P-384",
             KeyType::Ed25519 => "Ed25519",
+            KeyType::EcP521 => "ECDSA P-521",
+            KeyType::EcBrainpoolP256r1 => "ECDSA brainpoolP256r1",
+            KeyType::EcBrainpoolP384r1 => "ECDSA brainpoolP384r1",
+            KeyType::EcBrainpoolP512r1 => "ECDSA brainpoolP512r1",
         })
     }
 }
@@ -48,7 +94,9 @@ pub struct PublicKey {
 impl PublicKey {
     /// Decodes a DER `SubjectPublicKeyInfo`.
     ///
-    /// Keys of other types (DSA, brainpool curves, ...) are
+    /// RSA, Ed25519, and ECDSA over P-256, P-384, P-521 and the brainpool curves of RFC 5639,
+    /// with the curve named or given by explicit parameters (accepted only when they are
+    /// exactly a named curve's). Keys of other types (DSA, other curves) are
     /// [`Error::UnsupportedKey`].
     pub fn from_spki_der(spki_der: &[u8]) -> Result<Self, Error> {
         let spki = spki::SubjectPublicKeyInfoRef::from_der(spki_der)
@@ -74,20 +122,22 @@ impl PublicKey {
             let bits = bit_length(rsa.modulus.as_bytes());
             (KeyType::Rsa, Some(bits))
         } else if alg == oid::EC_PUBLIC_KEY {
-            let curve = params
-                .and_then(|p| p.decode_as::<der::asn1::ObjectIdentifier>().ok())
-                .ok_or(Error::UnsupportedKey {
-                    oid: "explicit or missing EC parameters".to_owned(),
-                })?;
-            let key_type = if curve == oid::SECP256R1 {
-                KeyType::EcP256
-            } else if curve == oid::SECP384R1 {
-                KeyType::EcP384
+            let params = params.ok_or(Error::UnsupportedKey {
+                oid: "EC key without parameters".to_owned(),
+            })?;
+            let curve = if let Ok(named) = params.decode_as::<der::asn1::ObjectIdentifier>() {
+                Curve::from_oid(&named.to_string()).ok_or(Error::UnsupportedKey {
+                    oid: named.to_string(),
+                })?
             } else {
-                return Err(Error::UnsupportedKey {
-                    oid: curve.to_string(),
-                });
+                explicit_curve(params)?
             };
+            let key_type = KeyType::from_curve(curve);
+            if !matches!(key_type, KeyType::EcP256 | KeyType::EcP384) {
+                // ring checks its own curves' points when it verifies; these are checked now.
+                crate::key::ec::decode_point(curve.params(), key_bytes)
+                    .map_err(|_| Error::invalid_der(Object::PublicKey))?;
+            }
             (key_type, None)
         } else if alg == oid::ED25519 {
             if params.is_some() || key_bytes.len() != 32 {
@@ -141,10 +191,17 @@ impl PublicKey {
         signature: &[u8],
         policy: &AlgorithmPolicy,
     ) -> Result<(), Error> {
-        let ring_alg = self.usable_for(algorithm, policy)?;
-        ring::signature::UnparsedPublicKey::new(ring_alg, &self.key_bytes)
-            .verify(message, signature)
-            .map_err(|_| Error::InvalidSignature)
+        match self.usable_for(algorithm, policy)? {
+            Verification::Ring(ring_alg) => {
+                ring::signature::UnparsedPublicKey::new(ring_alg, &self.key_bytes)
+                    .verify(message, signature)
+                    .map_err(|_| Error::InvalidSignature)
+            }
+            Verification::Ecdsa(curve, hash) => {
+                let h = crate::digest::digest(hash, message);
+                crate::key::ec::verify(curve, &self.key_bytes, h.as_bytes(), signature)
+            }
+        }
     }
 
     /// Every check [`PublicKey::verify`] makes before the signature itself: the algorithm
@@ -153,13 +210,19 @@ impl PublicKey {
         &self,
         algorithm: SignatureAlgorithm,
         policy: &AlgorithmPolicy,
-    ) -> Result<&'static dyn ring::signature::VerificationAlgorithm, Error> {
+    ) -> Result<Verification, Error> {
         if algorithm.key_type() != self.key_type {
             return Err(Error::AlgorithmKeyMismatch { algorithm });
         }
         policy.check_algorithm(algorithm)?;
         policy.check_key(self)?;
-        self.ring_algorithm(algorithm)
+        if let SignatureAlgorithm::Ecdsa { key, digest } = algorithm {
+            let curve = key
+                .curve()
+                .ok_or(Error::AlgorithmKeyMismatch { algorithm })?;
+            return Ok(Verification::Ecdsa(curve, digest));
+        }
+        self.ring_algorithm(algorithm).map(Verification::Ring)
     }
 
     fn ring_algorithm(
@@ -205,6 +268,11 @@ impl PublicKey {
             EcdsaP384Sha256 => &rs::ECDSA_P384_SHA256_ASN1,
             EcdsaP384Sha384 => &rs::ECDSA_P384_SHA384_ASN1,
             Ed25519 => &rs::ED25519,
+            Ecdsa { .. } => {
+                return Err(Error::UnsupportedAlgorithm {
+                    oid: "generic ECDSA (not a ring algorithm)".to_owned(),
+                });
+            }
         };
         Ok(alg)
     }
@@ -217,6 +285,60 @@ impl core::fmt::Debug for PublicKey {
             None => write!(f, "PublicKey({})", self.key_type),
         }
     }
+}
+
+/// `ECParameters` (SEC 1 section C.2, RFC 3279 section 2.3.5) for a prime field: the named
+/// curve they are exactly, or [`Error::UnsupportedKey`].
+fn explicit_curve(params: der::asn1::AnyRef<'_>) -> Result<Curve, Error> {
+    use der::Sequence;
+    use der::asn1::{AnyRef, BitStringRef, ObjectIdentifier, OctetString, UintRef};
+    #[derive(Sequence)]
+    struct FieldId<'a> {
+        field_type: ObjectIdentifier,
+        parameters: AnyRef<'a>,
+    }
+    #[derive(Sequence)]
+    struct CurveAb<'a> {
+        a: OctetString,
+        b: OctetString,
+        #[asn1(optional = "true")]
+        seed: Option<BitStringRef<'a>>,
+    }
+    #[derive(Sequence)]
+    struct EcParameters<'a> {
+        version: u8,
+        field_id: FieldId<'a>,
+        curve: CurveAb<'a>,
+        base: OctetString,
+        order: UintRef<'a>,
+        #[asn1(optional = "true")]
+        cofactor: Option<UintRef<'a>>,
+    }
+    let unsupported = || Error::UnsupportedKey {
+        oid: "explicit EC parameters of no supported named curve".to_owned(),
+    };
+    let p: EcParameters<'_> = params
+        .decode_as()
+        .map_err(|_| Error::invalid_der(Object::PublicKey))?;
+    if p.version != 1 || p.field_id.field_type != oid::PRIME_FIELD {
+        return Err(unsupported());
+    }
+    let prime: UintRef<'_> = p
+        .field_id
+        .parameters
+        .decode_as()
+        .map_err(|_| Error::invalid_der(Object::PublicKey))?;
+    if p.cofactor.is_some_and(|c| c.as_bytes() != [1]) {
+        return Err(unsupported());
+    }
+    Curve::from_explicit(
+        prime.as_bytes(),
+        p.curve.a.as_bytes(),
+        p.curve.b.as_bytes(),
+        p.base.as_bytes(),
+        p.order.as_bytes(),
+    )
+    .ok_or_else(unsupported)
 }
 
 /// Number of significant bits in a big-endian unsigned integer.
