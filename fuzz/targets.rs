@@ -132,6 +132,23 @@ pub fn timestamp(data: &[u8]) {
     }
 }
 
+/// A machine-readable zone (text) and DG1 (bytes).
+pub fn mrz(data: &[u8]) {
+    if let Ok(text) = core::str::from_utf8(data)
+        && let Ok(m) = kyso::eid::Mrz::parse(text)
+    {
+        let _ = format!("{m:?}");
+    }
+    let _ = kyso::eid::Mrz::from_dg1(data);
+}
+
+/// DG13 of a chip ID card.
+pub fn dg13(data: &[u8]) {
+    if let Ok(d) = kyso::eid::Dg13::parse(data) {
+        let _ = format!("{d:?}");
+    }
+}
+
 fn touch(cert: &Certificate) {
     let _ = cert.subject().to_string();
     let _ = cert.issuer().to_string();

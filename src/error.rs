@@ -37,6 +37,10 @@ pub enum Object {
     Ocsp,
     /// An RFC 3161 timestamp request, response or token.
     TimeStamp,
+    /// A machine-readable zone (ICAO 9303).
+    Mrz,
+    /// DG13 of a chip ID card.
+    Dg13,
 }
 
 impl core::fmt::Display for Object {
@@ -54,6 +58,8 @@ impl core::fmt::Display for Object {
             Object::Crl => "CRL",
             Object::Ocsp => "OCSP response",
             Object::TimeStamp => "timestamp",
+            Object::Mrz => "MRZ",
+            Object::Dg13 => "DG13",
         })
     }
 }
@@ -602,6 +608,13 @@ pub enum Error {
     },
 
     // ----- time -----
+    /// A check digit of the machine-readable zone does not match its field.
+    #[error("MRZ check digit wrong for the {field}")]
+    MrzCheckDigit {
+        /// The field it guards.
+        field: &'static str,
+    },
+
     /// A calendar date or time out of range.
     #[error("invalid date or time")]
     InvalidTime,

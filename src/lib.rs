@@ -31,6 +31,7 @@
 mod cert;
 mod cms;
 mod digest;
+pub mod eid;
 mod error;
 #[cfg(feature = "http")]
 pub mod http;

@@ -38,6 +38,8 @@ fn every_seed_runs_through_every_target() {
         targets::crl(&data);
         targets::ocsp_response(&data);
         targets::timestamp(&data);
+        targets::mrz(&data);
+        targets::dg13(&data);
         // Truncated and bit-flipped variants too, cheaply.
         let half = &data[..data.len() / 2];
         targets::certificate_der(half);
