@@ -39,6 +39,8 @@ pub enum Object {
     TimeStamp,
     /// A machine-readable zone (ICAO 9303).
     Mrz,
+    /// A Document Security Object (EF.SOD) or CSCA master list.
+    Sod,
     /// DG13 of a chip ID card.
     Dg13,
 }
@@ -59,6 +61,7 @@ impl core::fmt::Display for Object {
             Object::Ocsp => "OCSP response",
             Object::TimeStamp => "timestamp",
             Object::Mrz => "MRZ",
+            Object::Sod => "EF.SOD",
             Object::Dg13 => "DG13",
         })
     }

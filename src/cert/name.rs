@@ -181,6 +181,28 @@ impl Name {
             })
     }
 
+    /// Whether both names hold the same attributes, compared as [`Name::matches`] compares
+    /// values, whatever their order and grouping into RDNs.
+    pub(crate) fn matches_unordered(&self, other: &Name) -> bool {
+        let a: Vec<&Attribute> = self.attributes().collect();
+        let b: Vec<&Attribute> = other.attributes().collect();
+        let mut used = vec![false; b.len()];
+        a.len() == b.len()
+            && a.iter().all(|x| {
+                b.iter().enumerate().any(|(i, y)| {
+                    let free = used.get(i).is_some_and(|u| !u);
+                    if free && x.matches(y) {
+                        if let Some(u) = used.get_mut(i) {
+                            *u = true;
+                        }
+                        true
+                    } else {
+                        false
+                    }
+                })
+            })
+    }
+
     /// Compares two names as RFC 5280 section 7.1 asks: the same RDNs in the same order,
     /// each RDN the same set of attributes, string values compared after white-space
     /// folding and case folding. Identical encodings match at once.

@@ -247,6 +247,11 @@ impl SignedCms {
         self.signed_data.encap_content_info.econtent_type == ID_DATA
     }
 
+    /// The content type of the signed content (id-data for a document).
+    pub fn content_type(&self) -> der::asn1::ObjectIdentifier {
+        self.signed_data.encap_content_info.econtent_type
+    }
+
     /// The number of signers (SignerInfos).
     pub fn signer_count(&self) -> usize {
         self.signed_data.signer_infos.0.len()

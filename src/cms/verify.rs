@@ -52,6 +52,8 @@ pub struct Verifier<'a> {
     pub(crate) revocation: RevocationPolicy,
     revocation_source: Option<&'a dyn RevocationSource>,
     timestamp_anchors: Option<&'a TrustStore>,
+    /// Match the signer's issuer name ignoring attribute order (ICAO 9303 documents).
+    pub(crate) lenient_signer_names: bool,
     cache: Option<&'a VerificationCache>,
     /// Set when verifying a timestamp token: revocation data is judged at this time, and
     /// timestamps inside the token are not followed.
@@ -89,6 +91,7 @@ impl<'a> Verifier<'a> {
             revocation: RevocationPolicy::NoCheck,
             revocation_source: None,
             timestamp_anchors: None,
+            lenient_signer_names: false,
             cache: None,
             token_now: None,
             budget: None,
@@ -516,7 +519,15 @@ impl Run {
         // signing-certificate attribute binds, else the first whose key verifies (so a decoy
         // with the same identifier cannot displace the real one).
         let binding = attrs.as_ref().and_then(|a| a.signing_certificate.as_ref());
-        let candidates = find_signers(&si.sid, pool);
+        let mut candidates = find_signers(&si.sid, pool);
+        if candidates.is_empty() && v.lenient_signer_names {
+            candidates = find_signers_leniently(&si.sid, pool);
+            if !candidates.is_empty() {
+                self.report.warnings.push(
+                    "the signer's certificate was matched leniently: the issuer name in the signer identifier has the certificate's attributes in another order".to_owned(),
+                );
+            }
+        }
         let chosen = match binding {
             Some(b) => candidates.iter().find(|c| b.matches(c).is_ok()),
             None => candidates.iter().find(|c| {
@@ -1083,6 +1094,28 @@ fn signature_algorithm(
         .to_der()
         .map_err(|_| Error::invalid_der(crate::error::Object::AlgorithmIdentifier))?;
     SignatureAlgorithm::from_algorithm_identifier_der(&der_bytes, key)
+}
+
+/// Certificates with the identifier's serial number whose issuer name has the same
+/// attributes as the identifier's, in any order (some passports' SODs reorder them).
+fn find_signers_leniently(sid: &SignerIdentifier, pool: &[Certificate]) -> Vec<Certificate> {
+    let SignerIdentifier::IssuerAndSerialNumber(isn) = sid else {
+        return Vec::new();
+    };
+    let Some(issuer) = isn
+        .issuer
+        .to_der()
+        .ok()
+        .and_then(|d| Name::from_der(&d).ok())
+    else {
+        return Vec::new();
+    };
+    pool.iter()
+        .filter(|c| {
+            c.serial() == isn.serial_number.as_bytes() && issuer.matches_unordered(c.issuer())
+        })
+        .cloned()
+        .collect()
 }
 
 /// Every certificate a SignerIdentifier names, in pool order.

@@ -289,6 +289,29 @@ impl SignerReport {
         self.chain.iter().map(|c| c.subject().to_string()).collect()
     }
 
+    /// A report for a signer that could not be examined at all.
+    pub(crate) fn empty(time: Time) -> Self {
+        SignerReport {
+            indication: Indication::TotalFailed,
+            sub_indication: Some(SubIndication::FormatFailure),
+            identity: None,
+            signer_certificate: None,
+            claimed_signing_time: None,
+            validation_time: time,
+            validation_time_source: TimeSource::Given,
+            chain: Vec::new(),
+            digest_algorithm: None,
+            signature_algorithm: None,
+            commitment_type: None,
+            checks: Vec::new(),
+            warnings: Vec::new(),
+            error: None,
+            best_signature_time: None,
+            evidence: Vec::new(),
+            used_certificates: Vec::new(),
+        }
+    }
+
     pub(crate) fn check(&mut self, kind: CheckKind, outcome: Outcome, detail: impl Into<String>) {
         self.checks.push(Check {
             kind,
