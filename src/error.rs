@@ -611,6 +611,29 @@ pub enum Error {
     },
 
     // ----- time -----
+    /// The login answers a nonce that was never issued, or was already used (a replay).
+    #[error("login nonce unknown or already used")]
+    LoginNonceUnknown,
+    /// The login answers a nonce that has expired.
+    #[error("login nonce expired at {expired_at}")]
+    LoginNonceExpired {
+        /// When it expired.
+        expired_at: Time,
+    },
+    /// The login was signed for another site.
+    #[error("login signed for origin {found}, expected {expected}")]
+    LoginWrongOrigin {
+        /// This server's origin.
+        expected: String,
+        /// The origin in the response.
+        found: String,
+    },
+    /// The login signature does not verify with the certificate's key.
+    #[error("login signature invalid (not made by this certificate's key over this challenge)")]
+    LoginSignatureInvalid,
+    /// Too many challenges outstanding.
+    #[error("too many login challenges outstanding")]
+    LoginNonceStoreFull,
     /// A check digit of the machine-readable zone does not match its field.
     #[error("MRZ check digit wrong for the {field}")]
     MrzCheckDigit {

@@ -151,3 +151,163 @@ fn bad_input_is_refused() {
     assert!(Mrz::from_dg1(&read("eid/cccd-dg13.bin")).is_err());
     assert!(Dg13::parse(&read("eid/cccd-dg1.bin")).is_err());
 }
+
+mod login {
+    use super::common::{cert, vector_path};
+    use kyso::eid::{InMemoryNonceStore, LoginResponse, LoginVerifier, login_data_to_sign};
+    use kyso::{
+        Certificate, Crl, CrlStore, Error, KeyPurpose, RevocationPolicy, Signer, SoftwareSigner,
+        Time, TrustStore,
+    };
+
+    const ORIGIN: &str = "https://dichvucong.gov.vn";
+
+    fn key(rel: &str) -> SoftwareSigner {
+        SoftwareSigner::from_file(vector_path(rel), None).unwrap()
+    }
+
+    fn answer(nonce: &str, origin: &str, c: Certificate, k: &SoftwareSigner) -> LoginResponse {
+        let tbs = login_data_to_sign(origin, nonce, k.algorithm()).unwrap();
+        LoginResponse::new(c, k.algorithm(), k.sign(&tbs).unwrap(), nonce, origin)
+    }
+
+    #[test]
+    fn every_failure_class_has_its_error() {
+        let anchors = TrustStore::from_certificates([cert("pki/root-ca.pem")]);
+        let store = InMemoryNonceStore::new();
+        let server = LoginVerifier::new(&anchors, ORIGIN, &store)
+            .with_intermediates([cert("pki/intermediate-ca.pem")]);
+        let now = Time::from_utc(2026, 6, 1, 8, 0, 0).unwrap();
+        let user = cert("pki/ee-rsa2048.pem");
+        let user_key = key("keys/ee-rsa2048.key.pem");
+
+        // A good login: who it is, in Vietnamese.
+        let c = server.issue(now).unwrap();
+        let who = server
+            .verify(&answer(&c.nonce, ORIGIN, user.clone(), &user_key), now)
+            .unwrap();
+        assert_eq!(who.name.as_deref(), Some("Nguyễn Văn An"));
+        assert_eq!(who.cccd.as_deref(), Some("001085012345"));
+        assert_eq!(who.fingerprint_sha256.len(), 64);
+        // Replayed: the nonce was used up.
+        assert_eq!(
+            server
+                .verify(&answer(&c.nonce, ORIGIN, user.clone(), &user_key), now)
+                .err(),
+            Some(Error::LoginNonceUnknown)
+        );
+        // Never issued.
+        assert_eq!(
+            server
+                .verify(
+                    &answer("bm90IGlzc3VlZA==", ORIGIN, user.clone(), &user_key),
+                    now
+                )
+                .err(),
+            Some(Error::LoginNonceUnknown)
+        );
+        // Expired.
+        let c = server.issue(now).unwrap();
+        let later = Time::from_unix(now.unix() + 301);
+        assert!(matches!(
+            server.verify(&answer(&c.nonce, ORIGIN, user.clone(), &user_key), later),
+            Err(Error::LoginNonceExpired { .. })
+        ));
+        // Signed for another site.
+        let c = server.issue(now).unwrap();
+        assert!(matches!(
+            server.verify(
+                &answer(
+                    &c.nonce,
+                    "https://phishing.example",
+                    user.clone(),
+                    &user_key
+                ),
+                now
+            ),
+            Err(Error::LoginWrongOrigin { .. })
+        ));
+        // Signed by another key than the certificate's.
+        let c = server.issue(now).unwrap();
+        assert_eq!(
+            server
+                .verify(
+                    &answer(
+                        &c.nonce,
+                        ORIGIN,
+                        user.clone(),
+                        &key("keys/ee-rsa3072.key.pem")
+                    ),
+                    now
+                )
+                .err(),
+            Some(Error::LoginSignatureInvalid)
+        );
+        // A certificate whose key may only encipher keys.
+        let c = server.issue(now).unwrap();
+        assert!(matches!(
+            server.verify(
+                &answer(
+                    &c.nonce,
+                    ORIGIN,
+                    cert("bad/no-signing-key-usage.pem"),
+                    &key("bad/keys/no-signing-key-usage.key.pem")
+                ),
+                now
+            ),
+            Err(Error::KeyUsageNotAllowed {
+                purpose: KeyPurpose::ClientAuthentication,
+                ..
+            })
+        ));
+        // Revoked, when revocation is asked for.
+        let crls = CrlStore::from_crls([
+            Crl::from_file(vector_path("revocation/signing-ca.crl")).unwrap(),
+            Crl::from_file(vector_path("revocation/root.crl")).unwrap(),
+        ]);
+        let strict = LoginVerifier::new(&anchors, ORIGIN, &store)
+            .with_intermediates([cert("pki/intermediate-ca.pem")])
+            .with_revocation(RevocationPolicy::Required, &crls);
+        let c = strict.issue(now).unwrap();
+        assert!(matches!(
+            strict.verify(
+                &answer(
+                    &c.nonce,
+                    ORIGIN,
+                    cert("revocation/ee-revoked.pem"),
+                    &key("revocation/keys/ee-revoked.key.pem")
+                ),
+                now
+            ),
+            Err(Error::Revoked { .. })
+        ));
+        assert!(store.is_empty());
+    }
+
+    #[test]
+    fn nonces_are_single_use_across_threads() {
+        let anchors = TrustStore::from_certificates([cert("pki/root-ca.pem")]);
+        let store = InMemoryNonceStore::new();
+        let server = LoginVerifier::new(&anchors, ORIGIN, &store)
+            .with_intermediates([cert("pki/intermediate-ca.pem")]);
+        let now = Time::from_utc(2026, 6, 1, 8, 0, 0).unwrap();
+        let c = server.issue(now).unwrap();
+        let response = answer(
+            &c.nonce,
+            ORIGIN,
+            cert("pki/ee-ecdsa-p256.pem"),
+            &key("keys/ee-ecdsa-p256.key.pem"),
+        );
+        let successes = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..4)
+                .map(|_| s.spawn(|| server.verify(&response, now).is_ok()))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap())
+                .filter(|ok| *ok)
+                .count()
+        });
+        assert_eq!(successes, 1);
+    }
+}

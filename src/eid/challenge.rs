@@ -1,0 +1,318 @@
+//! Certificate login by challenge and response, in the style of Web eID: the server issues
+//! a fresh random nonce; the card or token signs `hash(origin) ‖ hash(nonce)` (the hash of
+//! its signature algorithm), which binds the answer to the site that asked; the server
+//! checks the nonce (known, fresh, used once), the signature, and the certificate's path to
+//! its eID trust store for client authentication, with revocation when asked.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use base64::Engine as _;
+
+use crate::cert::Certificate;
+use crate::digest::{DigestAlgorithm, digest};
+use crate::error::Error;
+use crate::key::{AlgorithmPolicy, SignatureAlgorithm};
+use crate::path::{KeyPurpose, PathValidator, TrustStore};
+use crate::revocation::{RevocationPolicy, RevocationSource};
+use crate::time::Time;
+
+/// Most nonces an [`InMemoryNonceStore`] keeps; past it, expired ones go first, and a new
+/// challenge is refused rather than an outstanding one forgotten.
+const MAX_OUTSTANDING: usize = 100_000;
+
+/// A challenge to send to the client: the nonce (base64 of 32 random octets) and when it
+/// stops being accepted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Challenge {
+    /// The nonce, base64.
+    pub nonce: String,
+    /// When it expires.
+    pub expires_at: Time,
+}
+
+/// Where issued nonces are kept until used. Implementations must make [`NonceStore::take`]
+/// atomic: a nonce is handed out once at most, even to concurrent callers.
+pub trait NonceStore: Send + Sync {
+    /// Records a nonce valid until `expires_at`.
+    fn put(&self, nonce: &str, expires_at: Time) -> Result<(), Error>;
+    /// Removes the nonce and returns its expiry, if it was there.
+    fn take(&self, nonce: &str) -> Option<Time>;
+}
+
+/// A [`NonceStore`] in memory, safe across threads (for one server process).
+#[derive(Debug, Default)]
+pub struct InMemoryNonceStore {
+    nonces: Mutex<HashMap<String, Time>>,
+}
+
+impl InMemoryNonceStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        InMemoryNonceStore::default()
+    }
+
+    /// The number of outstanding nonces.
+    pub fn len(&self) -> usize {
+        self.nonces.lock().map_or(0, |n| n.len())
+    }
+
+    /// Whether no nonce is outstanding.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl NonceStore for InMemoryNonceStore {
+    fn put(&self, nonce: &str, expires_at: Time) -> Result<(), Error> {
+        let mut n = self.nonces.lock().map_err(|_| Error::LoginNonceStoreFull)?;
+        if n.len() >= MAX_OUTSTANDING {
+            let now = Time::now();
+            n.retain(|_, e| *e >= now);
+            if n.len() >= MAX_OUTSTANDING {
+                return Err(Error::LoginNonceStoreFull);
+            }
+        }
+        n.insert(nonce.to_owned(), expires_at);
+        Ok(())
+    }
+
+    fn take(&self, nonce: &str) -> Option<Time> {
+        self.nonces.lock().ok().and_then(|mut n| n.remove(nonce))
+    }
+}
+
+/// What the client sends back.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct LoginResponse {
+    /// The certificate from the card or token.
+    pub certificate: Certificate,
+    /// The algorithm it signed with.
+    pub algorithm: SignatureAlgorithm,
+    /// The signature over `hash(origin) ‖ hash(nonce)`.
+    pub signature: Vec<u8>,
+    /// The nonce answered (base64, as issued).
+    pub nonce: String,
+    /// The origin the client signed for (`https://dichvucong.gov.vn`).
+    pub origin: String,
+}
+
+impl LoginResponse {
+    /// A response.
+    pub fn new(
+        certificate: Certificate,
+        algorithm: SignatureAlgorithm,
+        signature: Vec<u8>,
+        nonce: impl Into<String>,
+        origin: impl Into<String>,
+    ) -> Self {
+        LoginResponse {
+            certificate,
+            algorithm,
+            signature,
+            nonce: nonce.into(),
+            origin: origin.into(),
+        }
+    }
+}
+
+/// Who logged in, read from a certificate that validated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct VerifiedIdentity {
+    /// The holder's name (commonName).
+    pub name: Option<String>,
+    /// CCCD number, if the certificate carries one.
+    pub cccd: Option<String>,
+    /// CMND number, if any.
+    pub cmnd: Option<String>,
+    /// Tax code (MST), with its branch, if any.
+    pub tax_code: Option<String>,
+    /// The organisation, if any.
+    pub organization: Option<String>,
+    /// SHA-256 fingerprint of the certificate, lowercase hex.
+    pub fingerprint_sha256: String,
+    /// The certificate's validity.
+    pub not_before: Time,
+    /// The end of the certificate's validity.
+    pub not_after: Time,
+    /// The certificate.
+    pub certificate: Certificate,
+}
+
+/// The bytes a client signs: `hash(origin) ‖ hash(nonce)` with `hash` the algorithm's own.
+pub fn login_data_to_sign(
+    origin: &str,
+    nonce: &str,
+    algorithm: SignatureAlgorithm,
+) -> Result<Vec<u8>, Error> {
+    let hash = algorithm
+        .digest_algorithm()
+        .unwrap_or(DigestAlgorithm::Sha256);
+    let mut out = digest(hash, origin.as_bytes()).as_bytes().to_vec();
+    out.extend_from_slice(digest(hash, nonce.as_bytes()).as_bytes());
+    Ok(out)
+}
+
+/// The server side of certificate login.
+///
+/// ```
+/// use kyso::eid::{InMemoryNonceStore, LoginResponse, LoginVerifier, login_data_to_sign};
+/// use kyso::{Certificate, Signer, SoftwareSigner, Time, TrustStore};
+/// let anchors = TrustStore::from_pem(&std::fs::read("test-vectors/pki/root-ca.pem")?)?;
+/// let store = InMemoryNonceStore::new();
+/// let server = LoginVerifier::new(&anchors, "https://dichvucong.gov.vn", &store);
+/// let challenge = server.issue(Time::now())?;
+/// // On the card: sign the origin and the nonce.
+/// let key = SoftwareSigner::from_file("test-vectors/keys/ee-rsa2048.key.pem", None)?;
+/// let cert = Certificate::from_file("test-vectors/pki/ee-rsa2048.pem")?.remove(0);
+/// let tbs = login_data_to_sign("https://dichvucong.gov.vn", &challenge.nonce, key.algorithm())?;
+/// let response = LoginResponse::new(cert, key.algorithm(), key.sign(&tbs)?, challenge.nonce, "https://dichvucong.gov.vn");
+/// # let chain = Certificate::from_file("test-vectors/pki/intermediate-ca.pem")?;
+/// let who = server.with_intermediates(chain).verify(&response, Time::now())?;
+/// assert_eq!(who.cccd.as_deref(), Some("001085012345"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct LoginVerifier<'a> {
+    anchors: &'a TrustStore,
+    origin: String,
+    store: &'a dyn NonceStore,
+    lifetime_seconds: i64,
+    algorithms: AlgorithmPolicy,
+    revocation: RevocationPolicy,
+    revocation_source: Option<&'a dyn RevocationSource>,
+    intermediates: Vec<Certificate>,
+}
+
+impl core::fmt::Debug for LoginVerifier<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("LoginVerifier")
+            .field("origin", &self.origin)
+            .field("lifetime_seconds", &self.lifetime_seconds)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> LoginVerifier<'a> {
+    /// Logins for `origin`, with certificates chaining to `anchors`, nonces kept in `store`
+    /// and valid five minutes.
+    pub fn new(
+        anchors: &'a TrustStore,
+        origin: impl Into<String>,
+        store: &'a dyn NonceStore,
+    ) -> Self {
+        LoginVerifier {
+            anchors,
+            origin: origin.into(),
+            store,
+            lifetime_seconds: 300,
+            algorithms: AlgorithmPolicy::default(),
+            revocation: RevocationPolicy::NoCheck,
+            revocation_source: None,
+            intermediates: Vec::new(),
+        }
+    }
+
+    /// How long a challenge stays valid.
+    #[must_use]
+    pub fn nonce_lifetime(mut self, seconds: i64) -> Self {
+        self.lifetime_seconds = seconds;
+        self
+    }
+
+    /// Checks revocation of the login certificate's chain.
+    #[must_use]
+    pub fn with_revocation(
+        mut self,
+        policy: RevocationPolicy,
+        source: &'a dyn RevocationSource,
+    ) -> Self {
+        self.revocation = policy;
+        self.revocation_source = Some(source);
+        self
+    }
+
+    /// Intermediate certificates the clients do not send.
+    #[must_use]
+    pub fn with_intermediates(mut self, certs: impl IntoIterator<Item = Certificate>) -> Self {
+        self.intermediates.extend(certs);
+        self
+    }
+
+    /// Issues a challenge (32 random octets) and records it.
+    pub fn issue(&self, now: Time) -> Result<Challenge, Error> {
+        use ring::rand::SecureRandom;
+        let mut bytes = [0u8; 32];
+        ring::rand::SystemRandom::new()
+            .fill(&mut bytes)
+            .map_err(|_| Error::RandomUnavailable)?;
+        let nonce = base64::engine::general_purpose::STANDARD.encode(bytes);
+        let expires_at = Time::from_unix(now.unix().saturating_add(self.lifetime_seconds));
+        self.store.put(&nonce, expires_at)?;
+        Ok(Challenge { nonce, expires_at })
+    }
+
+    /// Verifies a response at `now`: the nonce was issued, has not expired and was not used
+    /// (it is used up by this call, whatever the outcome); the origin is this server's; the
+    /// signature verifies with the certificate's key; the certificate validates to the
+    /// anchors for client authentication (keyUsage digitalSignature, clientAuth when
+    /// extendedKeyUsage is present), with revocation when asked.
+    pub fn verify(&self, response: &LoginResponse, now: Time) -> Result<VerifiedIdentity, Error> {
+        let expires_at = self
+            .store
+            .take(&response.nonce)
+            .ok_or(Error::LoginNonceUnknown)?;
+        if now > expires_at {
+            return Err(Error::LoginNonceExpired {
+                expired_at: expires_at,
+            });
+        }
+        if response.origin != self.origin {
+            return Err(Error::LoginWrongOrigin {
+                expected: self.origin.clone(),
+                found: response.origin.clone(),
+            });
+        }
+        let tbs = login_data_to_sign(&self.origin, &response.nonce, response.algorithm)?;
+        let key = response.certificate.public_key()?;
+        key.verify(
+            response.algorithm,
+            &tbs,
+            &response.signature,
+            &self.algorithms,
+        )
+        .map_err(|e| match e {
+            Error::InvalidSignature => Error::LoginSignatureInvalid,
+            other => other,
+        })?;
+        let mut validator = PathValidator::new(self.anchors)
+            .purpose(KeyPurpose::ClientAuthentication)
+            .algorithm_policy(self.algorithms);
+        if let Some(source) = self.revocation_source {
+            validator = validator.revocation(self.revocation, source);
+        }
+        let path = validator.validate(&response.certificate, &self.intermediates, now)?;
+        let cert = path.leaf().clone();
+        let id = cert.identity();
+        Ok(VerifiedIdentity {
+            name: id.common_name.clone(),
+            cccd: id.cccd().map(str::to_owned),
+            cmnd: id.cmnd().map(str::to_owned),
+            tax_code: id.tax_code().map(|(code, branch)| match branch {
+                Some(b) => format!("{code}-{b}"),
+                None => code.to_owned(),
+            }),
+            organization: id.organization.clone(),
+            fingerprint_sha256: cert
+                .fingerprint_sha256()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect(),
+            not_before: cert.not_before(),
+            not_after: cert.not_after(),
+            certificate: cert,
+        })
+    }
+}
