@@ -4,7 +4,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 vectors="$here/../test-vectors"
-for target in certificate_der pem_bundle private_key path_validation cms_verify crl ocsp_response timestamp mrz dg13; do
+for target in certificate_der pem_bundle private_key path_validation cms_verify crl ocsp_response timestamp mrz dg13 sod; do
   mkdir -p "$here/corpus/$target"
 done
 # DER certificates: the .der files, and the DER inside every PEM certificate.
@@ -27,6 +27,10 @@ cp "$vectors/revocation/cong-van.tsr" "$here/corpus/timestamp/"
 # MRZ: the ICAO 9303 specimens (TD3 and TD1).
 printf 'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10\n' > "$here/corpus/mrz/td3.txt"
 printf 'I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<\n' > "$here/corpus/mrz/td1.txt"
+# EF.SOD and chip data groups of the synthetic eID set.
+for f in "$vectors"/eid/*.sod; do cp "$f" "$here/corpus/sod/"; done
+for f in "$vectors"/eid/*dg1.bin; do cp "$f" "$here/corpus/mrz/"; done
+for f in "$vectors"/eid/*dg13*.bin; do cp "$f" "$here/corpus/dg13/"; done
 # DG13: a small CCCD-like structure (field 1, the ID number).
 printf '\x6d\x13\x30\x11\x02\x01\x01\x0c\x0c001099012345' > "$here/corpus/dg13/id.bin"
 # OCSP responses: one good answer from openssl ocsp over the test PKI.

@@ -142,6 +142,25 @@ pub fn mrz(data: &[u8]) {
     let _ = kyso::eid::Mrz::from_dg1(data);
 }
 
+/// EF.SOD (and a CSCA master list), with passive authentication against the test CSCA.
+pub fn sod(data: &[u8]) {
+    let _ = kyso::eid::master_list_certificates(data);
+    let Ok(sod) = kyso::eid::Sod::parse(data) else {
+        return;
+    };
+    let _ = (
+        sod.hash_algorithm(),
+        sod.data_group_hashes(),
+        sod.lds_version(),
+    );
+    let csca: &[u8] = include_bytes!("../test-vectors/eid/csca-vn.pem");
+    if let Ok(anchors) = TrustStore::from_pem(csca) {
+        let report = kyso::eid::PassiveAuth::new(&anchors, Time::from_unix(1_780_272_000))
+            .verify(&sod, &[(1, b"dg1"), (13, b"dg13")]);
+        let _ = report.is_passed();
+    }
+}
+
 /// DG13 of a chip ID card.
 pub fn dg13(data: &[u8]) {
     if let Ok(d) = kyso::eid::Dg13::parse(data) {

@@ -40,6 +40,7 @@ fn every_seed_runs_through_every_target() {
         targets::timestamp(&data);
         targets::mrz(&data);
         targets::dg13(&data);
+        targets::sod(&data);
         // Truncated and bit-flipped variants too, cheaply.
         let half = &data[..data.len() / 2];
         targets::certificate_der(half);

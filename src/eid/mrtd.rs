@@ -14,6 +14,7 @@ use crate::eid::tlv;
 use crate::error::{Error, Malformed, Object};
 use crate::key::AlgorithmPolicy;
 use crate::path::{KeyPurpose, TrustStore};
+use crate::revocation::{RevocationPolicy, RevocationSource};
 use crate::time::Time;
 use crate::validate::{Indication, SignerReport, SubIndication, ValidationPolicy};
 
@@ -221,12 +222,23 @@ impl PassiveAuthReport {
 /// assert!(report.is_passed());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct PassiveAuth<'a> {
     cscas: &'a TrustStore,
     time: Time,
     algorithms: AlgorithmPolicy,
     extra: Vec<Certificate>,
+    revocation: RevocationPolicy,
+    revocation_source: Option<&'a dyn RevocationSource>,
+}
+
+impl core::fmt::Debug for PassiveAuth<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("PassiveAuth")
+            .field("time", &self.time)
+            .field("algorithms", &self.algorithms)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'a> PassiveAuth<'a> {
@@ -238,6 +250,8 @@ impl<'a> PassiveAuth<'a> {
             time,
             algorithms: AlgorithmPolicy::default().allow_sha1_for_legacy_use_only(),
             extra: Vec::new(),
+            revocation: RevocationPolicy::NoCheck,
+            revocation_source: None,
         }
     }
 
@@ -245,6 +259,18 @@ impl<'a> PassiveAuth<'a> {
     #[must_use]
     pub fn algorithm_policy(mut self, policy: AlgorithmPolicy) -> Self {
         self.algorithms = policy;
+        self
+    }
+
+    /// Checks the Document Signer's revocation (CSCA CRLs) under `policy`.
+    #[must_use]
+    pub fn with_revocation(
+        mut self,
+        policy: RevocationPolicy,
+        source: &'a dyn RevocationSource,
+    ) -> Self {
+        self.revocation = policy;
+        self.revocation_source = Some(source);
         self
     }
 
@@ -264,6 +290,9 @@ impl<'a> PassiveAuth<'a> {
         let mut verifier =
             Verifier::new(self.cscas, policy).with_certificates(self.extra.iter().cloned());
         verifier.lenient_signer_names = true;
+        if let Some(source) = self.revocation_source {
+            verifier = verifier.with_revocation(self.revocation, source);
+        }
         let report = verifier.verify(&sod.cms, None);
         let mut warnings = Vec::new();
         let signature = report.signers.into_iter().next();
@@ -333,7 +362,14 @@ impl<'a> PassiveAuth<'a> {
         } else {
             PassiveAuthVerdict::Indeterminate
         };
-        warnings.extend(signature.warnings.iter().cloned());
+        // ICAO 9303 SODs carry no ESS signing-certificate attribute: not worth a warning.
+        warnings.extend(
+            signature
+                .warnings
+                .iter()
+                .filter(|w| !w.contains("ESS signing-certificate"))
+                .cloned(),
+        );
         PassiveAuthReport {
             verdict,
             data_groups: results,
