@@ -311,3 +311,68 @@ mod login {
         assert_eq!(successes, 1);
     }
 }
+
+#[test]
+fn master_lists_give_the_cscas() {
+    let list = master_list_certificates(&read("eid/masterlist.ml")).unwrap();
+    assert_eq!(list.len(), 3);
+    let anchors = TrustStore::from_certificates(list);
+    let sod = Sod::parse(&read("eid/cccd-brainpool.sod")).unwrap();
+    let (dg1, dg13) = (read("eid/cccd-dg1.bin"), read("eid/cccd-dg13.bin"));
+    let report = PassiveAuth::new(&anchors, Time::now()).verify(&sod, &[(1, &dg1), (13, &dg13)]);
+    assert!(report.is_passed(), "{:?}", report.signature.checks);
+}
+
+/// Some documents write the issuer name in the SOD's signer identifier with the attributes
+/// in another order than the DS certificate: matched leniently, and said so.
+#[test]
+fn signer_names_in_another_order_match_leniently() {
+    let mut sod_bytes = read("eid/cccd-brainpool.sod");
+    let ds = Certificate::from_file(common::vector_path("eid/ds-vn.pem"))
+        .unwrap()
+        .remove(0);
+    let issuer = ds.issuer().der().to_vec();
+    // The issuer name's RDN SETs, reversed (same bytes, another order, same length).
+    let (header, body) = {
+        let l = usize::from(issuer[1]);
+        assert!(l < 0x80);
+        (issuer[..2].to_vec(), issuer[2..].to_vec())
+    };
+    let mut rdns = Vec::new();
+    let mut i = 0;
+    while i < body.len() {
+        let len = usize::from(body[i + 1]);
+        rdns.push(body[i..i + 2 + len].to_vec());
+        i += 2 + len;
+    }
+    assert!(rdns.len() >= 2);
+    rdns.reverse();
+    let reordered: Vec<u8> = header.into_iter().chain(rdns.concat()).collect();
+    // The signer identifier comes after the embedded certificate: replace the last copy.
+    let at = sod_bytes
+        .windows(issuer.len())
+        .rposition(|w| w == issuer.as_slice())
+        .unwrap();
+    sod_bytes[at..at + issuer.len()].copy_from_slice(&reordered);
+    let sod = Sod::parse(&sod_bytes).unwrap();
+    let anchors = TrustStore::from_certificates(certs("csca-vn.pem"));
+    let (dg1, dg13) = (read("eid/cccd-dg1.bin"), read("eid/cccd-dg13.bin"));
+    let report = PassiveAuth::new(&anchors, Time::now()).verify(&sod, &[(1, &dg1), (13, &dg13)]);
+    assert!(report.is_passed(), "{:?}", report.signature.checks);
+    assert!(
+        report.warnings.iter().any(|w| w.contains("leniently")),
+        "{:?}",
+        report.warnings
+    );
+    // A strict CMS verifier does not find the signer.
+    let strict = kyso::Verifier::new(&anchors, {
+        let mut p = kyso::ValidationPolicy::now();
+        p.accept_any_content_type = true;
+        p
+    })
+    .verify_encoded(&sod_bytes[4..], None);
+    assert_eq!(
+        strict.sub_indication(),
+        Some(kyso::SubIndication::NoSigningCertificateFound)
+    );
+}

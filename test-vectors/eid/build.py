@@ -6,6 +6,7 @@ Usage:
   build.py dg OUTDIR                      DG1 (TD1 and TD3), DG2, DG13 (and a tampered DG13)
   build.py lds OUT HASH VERSION DG...     an LDSSecurityObject over the given DG files
   build.py wrap IN OUT                    EF.SOD: application tag 77 around a ContentInfo
+  build.py masterlist OUT CERT.der...     a CscaMasterList (version 0, SET OF Certificate)
 """
 import hashlib
 import sys
@@ -139,6 +140,9 @@ def main():
         open(f"{out}/cccd-dg13-tampered.bin", "wb").write(dg13("Nguyễn Thị Hồng Nhưng"))
     elif cmd == "lds":
         lds(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:])
+    elif cmd == "masterlist":
+        certs = sorted(open(f, "rb").read() for f in sys.argv[3:])
+        open(sys.argv[2], "wb").write(seq(integer(0), tlv([0x31], b"".join(certs))))
     elif cmd == "wrap":
         data = open(sys.argv[2], "rb").read()
         open(sys.argv[3], "wb").write(tlv([0x77], data))

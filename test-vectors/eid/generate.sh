@@ -23,7 +23,7 @@ run() {
 }
 B="python3 $HERE/build.py"
 
-rm -f "$OUT"/*.pem "$OUT"/*.key "$OUT"/*.bin "$OUT"/*.sod "$OUT"/expected.tsv
+rm -f "$OUT"/*.pem "$OUT"/*.key "$OUT"/*.bin "$OUT"/*.sod "$OUT"/*.ml "$OUT"/expected.tsv
 
 cat >"$WORK/ca.cnf" <<EOF
 [ req ]
@@ -134,6 +134,16 @@ sod cccd-expired-ds ds-expired sha512 sha256 0 -- "${C[@]}"
 sod cccd-link ds-vn-2 sha256 sha256 0 -- "${C[@]}"
 sod cccd-sha224 ds-p256 sha224 sha256 0 -- "${C[@]}"
 head -c 200 "$OUT/cccd-brainpool.sod" >"$OUT/cccd-truncated.sod"
+
+# A CSCA master list (ICAO 9303 part 12): the Vietnamese test CSCA, its link certificate
+# and the P-256 CSCA, signed by the P-256 CSCA's key as a master list signer would.
+for c in csca-vn csca-vn-link csca-p256; do
+    run openssl x509 -in "$OUT/$c.pem" -outform DER -out "$WORK/$c.der"
+done
+$B masterlist "$WORK/ml.der" "$WORK/csca-vn.der" "$WORK/csca-vn-link.der" "$WORK/csca-p256.der"
+run openssl cms -sign -binary -nodetach -in "$WORK/ml.der" -econtent_type 2.23.136.1.1.2 \
+    -signer "$OUT/csca-p256.pem" -inkey "$OUT/csca-p256.key" -md sha256 -outform DER \
+    -out "$OUT/masterlist.ml"
 
 # Every good SOD's CMS signature must verify with OpenSSL, with the chain to its CSCA where
 # OpenSSL can build it: OpenSSL 3 refuses a key with explicit EC parameters in a chain
