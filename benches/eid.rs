@@ -13,7 +13,11 @@ use kyso::eid::{PassiveAuth, Sod};
 use kyso::{Time, TrustStore};
 
 fn read(f: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/test-vectors/eid/{f}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    std::fs::read(format!(
+        "{}/test-vectors/eid/{f}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
 }
 
 fn bench(c: &mut Criterion) {
@@ -24,7 +28,11 @@ fn bench(c: &mut Criterion) {
             "cccd-brainpool",
             "cccd-brainpool.sod",
             "csca-vn.pem",
-            vec![(1u8, "cccd-dg1.bin"), (2, "cccd-dg2.bin"), (13, "cccd-dg13.bin")],
+            vec![
+                (1u8, "cccd-dg1.bin"),
+                (2, "cccd-dg2.bin"),
+                (13, "cccd-dg13.bin"),
+            ],
         ),
         (
             "passport-p256",
