@@ -2,8 +2,11 @@
 //!
 //! kyso ("ký số": to sign digitally) is a memory-safe library for the systems that sign and
 //! check official documents and electronic identities: document hashing, keys and
-//! signatures, X.509 certificates with the identity they name (name, CCCD, tax code), and
-//! RFC 5280 path validation at a time the caller chooses.
+//! signatures, X.509 certificates with the identity they name (name, CCCD, tax code),
+//! RFC 5280 path validation at a time the caller chooses, revocation (CRL, OCSP, over HTTP
+//! with the `http` feature), CMS/CAdES signatures from B-B to B-LT with RFC 3161 timestamps
+//! and an ETSI EN 319 102-1 report ([`SignatureBuilder`], [`Verifier`]), and electronic
+//! identity documents ([`eid`]: ICAO 9303 passive authentication, certificate login).
 //!
 //! ```
 //! use kyso::{Certificate, PathValidator, Time, TrustStore};
