@@ -329,7 +329,7 @@ impl HttpRevocationSource {
         if let Some(e) = self.recent_failure(url, now) {
             return Err(e);
         }
-        let nonce = random_nonce()?;
+        let nonce: [u8; 16] = crate::key::random_bytes()?;
         let request = OcspRequest::new(cert, issuer, self.ocsp_hash, Some(&nonce))?;
         let body = self
             .client
@@ -358,7 +358,6 @@ impl HttpRevocationSource {
                 &self.ocsp_cache,
                 key,
                 response.clone(),
-                now,
                 |r: &OcspResponse| r.latest_next_update().is_some_and(|n| n >= now),
             );
         }
@@ -418,7 +417,6 @@ fn put<K: std::hash::Hash + Eq, V>(
     cache: &Mutex<HashMap<K, V>>,
     key: K,
     value: V,
-    _now: Time,
     fresh: impl Fn(&V) -> bool,
 ) {
     if let Ok(mut c) = cache.lock() {
@@ -430,15 +428,6 @@ fn put<K: std::hash::Hash + Eq, V>(
         }
         c.insert(key, value);
     }
-}
-
-fn random_nonce() -> Result<[u8; 16], Error> {
-    use ring::rand::SecureRandom;
-    let mut nonce = [0u8; 16];
-    ring::rand::SystemRandom::new()
-        .fill(&mut nonce)
-        .map_err(|_| Error::RandomUnavailable)?;
-    Ok(nonce)
 }
 
 impl RevocationSource for HttpRevocationSource {

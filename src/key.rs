@@ -13,3 +13,13 @@ pub use algorithm::{
 pub use public_key::{KeyType, PublicKey};
 pub use signer::{Signer, check_digest_for, sign_by_digest};
 pub use software::SoftwareSigner;
+
+/// `N` random octets from the system's generator (nonces, challenges).
+pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N], crate::error::Error> {
+    use ring::rand::SecureRandom;
+    let mut out = [0u8; N];
+    ring::rand::SystemRandom::new()
+        .fill(&mut out)
+        .map_err(|_| crate::error::Error::RandomUnavailable)?;
+    Ok(out)
+}

@@ -201,7 +201,7 @@ impl TimeStampRequest {
 ///
 /// ```no_run
 /// use kyso::{TimeStampRequest, TimeStampStamper, TrustStore};
-/// # fn send_to_my_tsa(der: &[u8]) -> Result<Vec<u8>, kyso::Error> { unimplemented!() }
+/// # fn send_to_my_tsa(der: &[u8]) -> Result<Vec<u8>, kyso::Error> { Ok(der.to_vec()) }
 /// let tsa_roots = TrustStore::from_pem(&std::fs::read("tsa-root.pem")?)?;
 /// let tsa = |request: &TimeStampRequest| send_to_my_tsa(request.der());
 /// let stamper = TimeStampStamper::new(&tsa, &tsa_roots);
@@ -272,11 +272,7 @@ impl<'a> TimeStampStamper<'a> {
 
     /// Stamps a hash.
     pub fn stamp_digest(&self, imprint: &Digest) -> Result<(TimeStampToken, TimeStampInfo), Error> {
-        use ring::rand::SecureRandom;
-        let mut nonce = [0u8; 16];
-        ring::rand::SystemRandom::new()
-            .fill(&mut nonce)
-            .map_err(|_| Error::RandomUnavailable)?;
+        let nonce: [u8; 16] = crate::key::random_bytes()?;
         let request = TimeStampRequest::new(imprint, Some(&nonce), true, self.policy)?;
         let response = self.source.timestamp(&request)?;
         let token = TimeStampToken::from_response_der(&response)?;

@@ -175,6 +175,14 @@ impl Identity {
         })
     }
 
+    /// The tax code as written, with its branch after a hyphen (`5700100256-001`).
+    pub fn tax_code_text(&self) -> Option<String> {
+        self.tax_code().map(|(code, branch)| match branch {
+            Some(b) => format!("{code}-{b}"),
+            None => code.to_owned(),
+        })
+    }
+
     /// The budget-unit code, if any.
     pub fn budget_unit(&self) -> Option<&str> {
         self.identifiers.iter().find_map(|i| match i {

@@ -168,9 +168,9 @@ impl<'a> Verifier<'a> {
     ///
     /// A signer whose certificate was revoked before the validation time: TOTAL-PASSED when
     /// a signature timestamp proves the signature existed before the revocation; TOTAL-FAILED
-    /// / REVOKED when the timestamp (or the signer's own claimed signing time) is after it;
-    /// otherwise INDETERMINATE / REVOKED_NO_POE (a CA's: REVOKED_CA_NO_POE). A required status
-    /// that cannot be had is INDETERMINATE / TRY_LATER.
+    /// / REVOKED when the signer's own claimed signing time is after it; otherwise
+    /// INDETERMINATE / REVOKED_NO_POE (a CA's: REVOKED_CA_NO_POE). On hold, or a required
+    /// status that cannot be had: INDETERMINATE / TRY_LATER.
     #[must_use]
     pub fn with_revocation(
         mut self,

@@ -243,11 +243,7 @@ impl<'a> LoginVerifier<'a> {
 
     /// Issues a challenge (32 random octets) and records it.
     pub fn issue(&self, now: Time) -> Result<Challenge, Error> {
-        use ring::rand::SecureRandom;
-        let mut bytes = [0u8; 32];
-        ring::rand::SystemRandom::new()
-            .fill(&mut bytes)
-            .map_err(|_| Error::RandomUnavailable)?;
+        let bytes: [u8; 32] = crate::key::random_bytes()?;
         let nonce = base64::engine::general_purpose::STANDARD.encode(bytes);
         let expires_at = Time::from_unix(now.unix().saturating_add(self.lifetime_seconds));
         self.store.put(&nonce, expires_at)?;
@@ -300,10 +296,7 @@ impl<'a> LoginVerifier<'a> {
             name: id.common_name.clone(),
             cccd: id.cccd().map(str::to_owned),
             cmnd: id.cmnd().map(str::to_owned),
-            tax_code: id.tax_code().map(|(code, branch)| match branch {
-                Some(b) => format!("{code}-{b}"),
-                None => code.to_owned(),
-            }),
+            tax_code: id.tax_code_text(),
             organization: id.organization.clone(),
             fingerprint_sha256: cert
                 .fingerprint_sha256()

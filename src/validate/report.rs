@@ -415,10 +415,7 @@ fn signer_json(j: &mut Json, s: &SignerReport) {
             j.key("passport");
             j.opt_string(id.passport());
             j.key("tax_code");
-            let tax = id.tax_code().map(|(code, branch)| match branch {
-                Some(b) => format!("{code}-{b}"),
-                None => code.to_owned(),
-            });
+            let tax = id.tax_code_text();
             j.opt_string(tax.as_deref());
             j.key("budget_unit");
             j.opt_string(id.budget_unit());
