@@ -5,8 +5,8 @@ mod general_name;
 mod identity;
 mod name;
 
-pub use certificate::{BasicConstraints, Certificate, Extension, KeyUsage};
-pub(crate) use certificate::{PROCESSED_EXTENSIONS, UNPROCESSED_CONSTRAINTS};
+pub(crate) use certificate::PROCESSED_EXTENSIONS;
+pub use certificate::{BasicConstraints, Certificate, Extension, KeyUsage, PolicyConstraints};
 pub(crate) use general_name::{GeneralName, NameConstraints};
 pub use identity::{Identity, VnIdentifier};
 pub use name::{Attribute, Name};

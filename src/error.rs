@@ -760,15 +760,27 @@ pub enum Error {
         /// Dotted OID of the extension.
         oid: String,
     },
-    /// The certificate carries a constraint extension kyso does not apply yet (name
-    /// constraints, policy mappings, policy constraints, inhibitAnyPolicy), critical or not:
-    /// kyso refuses the path rather than ignore a constraint that could forbid it.
-    #[error("{cert}: carries constraint extension {oid}, which kyso does not apply yet")]
-    UnprocessedConstraint {
+    /// No acceptable certificate policy remains where one is required: the valid policy
+    /// tree of RFC 5280 section 6.1 became empty while explicit_policy was 0 (section 6.1.3
+    /// (f)), or its intersection with the acceptable policies is empty at the end of a path
+    /// that requires an explicit policy (section 6.1.5 (g)).
+    #[error("{cert}: no acceptable certificate policy remains, and the path requires one")]
+    NoValidPolicy {
+        /// The certificate where the policy ran out.
+        cert: ChainPosition,
+    },
+    /// A policyMappings extension maps to or from anyPolicy (RFC 5280 section 6.1.4 (a)).
+    #[error("{cert}: policyMappings maps to or from anyPolicy")]
+    InvalidPolicyMapping {
         /// The certificate.
         cert: ChainPosition,
-        /// Dotted OID of the extension.
-        oid: String,
+    },
+    /// The path's certificate policies and mappings would grow the valid policy tree beyond
+    /// the limit.
+    #[error("the certificate policy tree would exceed {limit} nodes")]
+    PolicyTreeTooLarge {
+        /// [`MAX_POLICY_NODES`](crate::limits::MAX_POLICY_NODES).
+        limit: usize,
     },
     /// A certificate's public key cannot be used (too large, or refused by the policy for
     /// a reason other than its size).

@@ -51,7 +51,8 @@ mod tsp;
 mod validate;
 
 pub use cert::{
-    Attribute, BasicConstraints, Certificate, Extension, Identity, KeyUsage, Name, VnIdentifier,
+    Attribute, BasicConstraints, Certificate, Extension, Identity, KeyUsage, Name,
+    PolicyConstraints, VnIdentifier,
 };
 pub use cms::{
     CommitmentType, PreparedSignature, SignatureBuilder, SignedCms, SignerLocation, Verifier,
@@ -62,7 +63,10 @@ pub use key::{
     AlgorithmPolicy, DEFAULT_MIN_RSA_BITS, KeyType, LEGACY_MIN_RSA_BITS, PublicKey,
     SignatureAlgorithm, Signer, SoftwareSigner, check_digest_for, sign_by_digest,
 };
-pub use path::{KeyPurpose, PathValidator, TrustStore, ValidatedPath, VerificationCache};
+pub use path::{
+    KeyPurpose, PathValidator, PolicyInputs, PolicySet, TrustStore, ValidatedPath,
+    VerificationCache,
+};
 pub use revocation::{
     Crl, CrlStatus, CrlStore, Evidence, OcspAnswer, OcspCheck, OcspRequest, OcspResponse,
     OcspStatus, RevocationCheck, RevocationData, RevocationOutcome, RevocationPolicy,

@@ -46,6 +46,15 @@ pub const MAX_PATH_DEPTH: usize = 8;
 /// CVE-2023-0464 in OpenSSL's policy tree and the Go crypto/x509 quadratic chain builder).
 pub const MAX_SIGNATURE_CHECKS: usize = 100;
 
+/// Most nodes the certificate-policy tree of one candidate path may hold (RFC 5280
+/// section 6.1).
+///
+/// Trees of real and test PKIs hold a few dozen nodes. Policy mappings let each level
+/// multiply the nodes of the one above (the growth behind CVE-2023-0464 in OpenSSL); past
+/// this many the path is refused with
+/// [`Error::PolicyTreeTooLarge`](crate::Error::PolicyTreeTooLarge).
+pub const MAX_POLICY_NODES: usize = 2_048;
+
 /// Most candidate-issuer comparisons that one path-building call may make.
 ///
 /// Comparing two names costs at most a few thousand string comparisons

@@ -1,10 +1,13 @@
 //! NIST PKITS: every row of `EXPECTED.tsv` through kyso's path validation, with revocation
-//! from the row's CRLs (required, as PKITS intends), at 2011-04-15.
+//! from the row's CRLs (required, as PKITS intends) and the row's initial policy inputs, at
+//! 2011-04-15. Where PKITS expects a valid path, the user-constrained policy set kyso reports
+//! must be the one the row expects.
 //!
 //! Rows whose outcome differs from PKITS's are listed, each with its reason, in
 //! `tests/pkits-known-divergences.tsv`; a divergence not listed there fails the test, and so
 //! does a listed row that has started to agree (so the list stays true). The summary line
-//! counts the rows that agree, the known divergences, and the rows skipped for their inputs.
+//! reads `N passed, N failed, N skipped`: the rows that agree, the listed divergences, and
+//! the rows not run (none: every row runs).
 //!
 //! The data is read from `$KYSO_PKITS_DIR`, else `../shared/vectors/pkits`. Under `CI=true`
 //! missing data is a failure; elsewhere the test explains where to get it and skips.
@@ -15,9 +18,34 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use kyso::{
-    AlgorithmPolicy, Certificate, Crl, CrlStore, KeyPurpose, PathValidator, RevocationPolicy, Time,
-    TrustStore,
+    AlgorithmPolicy, Certificate, Crl, CrlStore, KeyPurpose, PathValidator, PolicyInputs,
+    PolicySet, RevocationPolicy, Time, TrustStore,
 };
+
+/// A PKITS policy name (`NIST-test-policy-N`, `anyPolicy`) as a dotted OID.
+fn policy_oid(name: &str) -> String {
+    match name.strip_prefix("NIST-test-policy-") {
+        Some(n) => format!("2.16.840.1.101.3.2.1.48.{n}"),
+        None => {
+            assert_eq!(name, "anyPolicy", "unknown PKITS policy name");
+            "2.5.29.32.0".to_owned()
+        }
+    }
+}
+
+/// A `,`-separated list of PKITS policy names as a set.
+fn policy_set(list: &str) -> PolicySet {
+    PolicySet::of(list.split(',').filter(|s| !s.is_empty()).map(policy_oid))
+}
+
+/// The row's initial policy inputs (columns 8 to 11).
+fn policy_inputs(f: &[&str]) -> PolicyInputs {
+    PolicyInputs::default()
+        .acceptable(policy_set(f[7]))
+        .require_explicit_policy(f[8] == "true")
+        .inhibit_policy_mapping(f[9] == "true")
+        .inhibit_any_policy(f[10] == "true")
+}
 
 fn data_dir() -> Option<PathBuf> {
     let dir = std::env::var("KYSO_PKITS_DIR")
@@ -64,14 +92,16 @@ fn pkits() {
     let policy = AlgorithmPolicy::default()
         .with_min_rsa_bits(1024)
         .allow_sha1_for_legacy_use_only();
-    let (mut passed, mut failed, mut skipped) = (0, 0, 0);
+    let (mut passed, mut failed) = (0, 0);
+    // Every row runs; none is skipped.
+    let skipped = 0;
     let mut unexpected = Vec::new();
     let mut stale = Vec::new();
     for line in table.lines().skip(1).filter(|l| !l.trim().is_empty()) {
         let f: Vec<&str> = line.split('\t').collect();
         let (id, expected) = (f[0], f[2]);
         let read = |rel: &str| Certificate::from_file(dir.join(rel)).map(|mut v| v.remove(0));
-        let outcome: Result<(), String> = (|| {
+        let outcome: Result<PolicySet, String> = (|| {
             let leaf = read(f[3]).map_err(|e| format!("end entity: {e}"))?;
             let intermediates = f[4]
                 .split(';')
@@ -87,42 +117,43 @@ fn pkits() {
                 .map_err(|e| format!("CRL: {e}"))?;
             let anchors = TrustStore::from_certificates([read(f[6]).map_err(|e| e.to_string())?]);
             let store = CrlStore::from_crls(crls);
-            PathValidator::new(&anchors)
+            let path = PathValidator::new(&anchors)
                 .purpose(KeyPurpose::Any)
                 .algorithm_policy(policy)
+                .policy_inputs(policy_inputs(&f))
                 .revocation(RevocationPolicy::Required, &store)
                 .validate(&leaf, &intermediates, time)
-                .map(|_| ())
-                .map_err(|e| e.to_string())
+                .map_err(|e| e.to_string())?;
+            Ok(path.policies().clone())
         })();
-        // Rows with non-default initial policy inputs need the policy tree.
-        let default_inputs =
-            f[7] == "anyPolicy" && f[8] == "false" && f[9] == "false" && f[10] == "false";
         let got = if outcome.is_ok() { "valid" } else { "invalid" };
         let agrees = got == expected;
+        if let (true, Ok(policies)) = (agrees, &outcome) {
+            let want = policy_set(f[11]);
+            if *policies != want {
+                unexpected.push(format!(
+                    "{id} {}: user-constrained policy set {policies}, expected {want}",
+                    f[1]
+                ));
+                continue;
+            }
+        }
         match (agrees, known.get(id)) {
             (true, None) => passed += 1,
             (true, Some(_)) => stale.push(format!(
                 "{id}: listed as a divergence but now {got}, as expected"
             )),
-            (false, Some(_)) => {
-                if default_inputs {
-                    failed += 1;
-                } else {
-                    skipped += 1;
-                }
-            }
+            (false, Some(_)) => failed += 1,
             (false, None) => unexpected.push(format!(
                 "{id} {}: expected {expected}, kyso says {got}: {}",
                 f[1],
-                outcome.err().unwrap_or_default()
+                outcome.err().unwrap_or_else(|| "-".to_owned())
             )),
         }
     }
     println!(
-        "PKITS: {passed} rows agree; {failed} known divergences (paths kyso refuses, listed with \
-         reasons in tests/pkits-known-divergences.tsv); {skipped} rows whose policy inputs kyso \
-         cannot take yet"
+        "PKITS: {passed} passed, {failed} failed, {skipped} skipped (the failures are the \
+         divergences listed with reasons in tests/pkits-known-divergences.tsv)"
     );
     assert!(
         unexpected.is_empty(),

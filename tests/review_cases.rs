@@ -19,26 +19,45 @@ fn tempdir(name: &str) -> PathBuf {
 }
 
 /// An intermediate CA with a constraint extension (here not critical) issuing an end
-/// entity: a name constraint the end entity's name is outside of refuses it; the policy
-/// constraints kyso does not apply yet refuse the path instead of being ignored.
+/// entity: a name constraint the end entity's name is outside of refuses it; policy
+/// constraints that require an explicit policy refuse an end entity without one, and
+/// inhibitAnyPolicy stops an end entity's anyPolicy from satisfying that requirement. The
+/// control case, the same path without inhibitAnyPolicy, validates.
 #[test]
-fn non_critical_constraints_are_refused_not_ignored() {
+fn non_critical_constraints_are_applied_not_ignored() {
     if !openssl_available() {
         return;
     }
     let dir = tempdir("constraints");
     let root_cert = vector_path("pki/root-ca.pem");
     let root_key = vector_path("keys/root-ca.key.pem");
-    for (name, ext) in [
+    let explicit_any =
+        "certificatePolicies = 2.5.29.32.0\npolicyConstraints = requireExplicitPolicy:0\n";
+    for (name, ext, ee_ext) in [
         (
             "nc",
-            "nameConstraints = permitted;dirName:nc_dn\n[nc_dn]\nC = VN\nO = Only This Agency\n",
+            "nameConstraints = permitted;dirName:nc_dn\n[nc_dn]\nC = VN\nO = Only This Agency\n"
+                .to_owned(),
+            "",
         ),
-        ("pc", "policyConstraints = requireExplicitPolicy:0\n"),
-        ("iap", "inhibitAnyPolicy = 0\n"),
+        (
+            "pc",
+            "policyConstraints = requireExplicitPolicy:0\n".to_owned(),
+            "",
+        ),
+        (
+            "iap",
+            format!("{explicit_any}inhibitAnyPolicy = 0\n"),
+            "certificatePolicies = 2.5.29.32.0\n",
+        ),
+        (
+            "iap-control",
+            explicit_any.to_owned(),
+            "certificatePolicies = 2.5.29.32.0\n",
+        ),
     ] {
         let conf = format!(
-            "[ca_ext]\nbasicConstraints = critical,CA:TRUE\nkeyUsage = critical,keyCertSign,cRLSign\nsubjectKeyIdentifier = hash\n{ext}\n[ee_ext]\nbasicConstraints = critical,CA:FALSE\nkeyUsage = critical,digitalSignature,nonRepudiation\n"
+            "[ca_ext]\nbasicConstraints = critical,CA:TRUE\nkeyUsage = critical,keyCertSign,cRLSign\nsubjectKeyIdentifier = hash\n{ext}\n[ee_ext]\nbasicConstraints = critical,CA:FALSE\nkeyUsage = critical,digitalSignature,nonRepudiation\n{ee_ext}"
         );
         std::fs::write(dir.join(format!("{name}.cnf")), conf).unwrap();
         let cnf = format!("{name}.cnf");
@@ -153,9 +172,13 @@ fn non_critical_constraints_are_refused_not_ignored() {
         );
         let anchors = TrustStore::from_certificates([cert("pki/root-ca.pem")]);
         let now = kyso::Time::now();
-        let err = PathValidator::new(&anchors)
-            .validate(&ee[0], &ca, now)
-            .unwrap_err();
+        let result = PathValidator::new(&anchors).validate(&ee[0], &ca, now);
+        if name == "iap-control" {
+            let path = result.unwrap();
+            assert_eq!(path.policies(), &kyso::PolicySet::Any);
+            continue;
+        }
+        let err = result.unwrap_err();
         if name == "nc" {
             assert!(
                 matches!(err, Error::NameConstraintViolation { ref cert, ref name } if cert.index == 0 && name.contains("Another Agency")),
@@ -163,7 +186,7 @@ fn non_critical_constraints_are_refused_not_ignored() {
             );
         } else {
             assert!(
-                matches!(err, Error::UnprocessedConstraint { ref cert, .. } if cert.index == 1),
+                matches!(err, Error::NoValidPolicy { ref cert } if cert.index == 0),
                 "{name}: {err:?}"
             );
         }

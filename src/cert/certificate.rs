@@ -75,6 +75,17 @@ pub struct BasicConstraints {
     pub path_len: Option<u32>,
 }
 
+/// The policyConstraints extension (RFC 5280 section 4.2.1.11): how many more non-self-issued
+/// certificates may follow before an explicit policy is required, or before policy mapping
+/// is inhibited.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PolicyConstraints {
+    /// requireExplicitPolicy's SkipCerts.
+    pub require_explicit_policy: Option<u32>,
+    /// inhibitPolicyMapping's SkipCerts.
+    pub inhibit_policy_mapping: Option<u32>,
+}
+
 /// One extension, as encoded.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Extension {
@@ -122,7 +133,10 @@ struct Inner {
     extended_key_usage: Option<Vec<String>>,
     subject_key_id: Option<Vec<u8>>,
     authority_key_id: Option<Vec<u8>>,
-    policies: Vec<String>,
+    policies: Option<Vec<String>>,
+    policy_mappings: Vec<(String, String)>,
+    policy_constraints: Option<PolicyConstraints>,
+    inhibit_any_policy: Option<u32>,
     crl_distribution_points: Vec<String>,
     ocsp_urls: Vec<String>,
     ca_issuer_urls: Vec<String>,
@@ -201,7 +215,10 @@ impl Certificate {
             extended_key_usage: None,
             subject_key_id: None,
             authority_key_id: None,
-            policies: Vec::new(),
+            policies: None,
+            policy_mappings: Vec::new(),
+            policy_constraints: None,
+            inhibit_any_policy: None,
             crl_distribution_points: Vec::new(),
             ocsp_urls: Vec::new(),
             ca_issuer_urls: Vec::new(),
@@ -383,9 +400,32 @@ impl Certificate {
         self.0.authority_key_id.as_deref()
     }
 
-    /// Certificate policy OIDs (dotted), in encoding order.
+    /// Certificate policy OIDs (dotted), in encoding order; empty when the certificate has
+    /// no certificatePolicies extension.
     pub fn policies(&self) -> &[String] {
-        &self.0.policies
+        self.0.policies.as_deref().unwrap_or_default()
+    }
+
+    /// The certificatePolicies extension's policy OIDs, or `None` when it is absent (which
+    /// RFC 5280 section 6.1.3 (e) treats differently from any list).
+    pub(crate) fn policy_extension(&self) -> Option<&[String]> {
+        self.0.policies.as_deref()
+    }
+
+    /// policyMappings (RFC 5280 section 4.2.1.5): pairs of dotted OIDs, the issuer-domain
+    /// policy first; empty when the extension is absent.
+    pub fn policy_mappings(&self) -> &[(String, String)] {
+        &self.0.policy_mappings
+    }
+
+    /// policyConstraints (RFC 5280 section 4.2.1.11), when present.
+    pub fn policy_constraints(&self) -> Option<PolicyConstraints> {
+        self.0.policy_constraints
+    }
+
+    /// inhibitAnyPolicy's SkipCerts (RFC 5280 section 4.2.1.14), when present.
+    pub fn inhibit_any_policy(&self) -> Option<u32> {
+        self.0.inhibit_any_policy
     }
 
     /// URIs of the CRL distribution points (full names only).
@@ -580,10 +620,47 @@ fn read_extensions(
                 inner.authority_key_id = aki.key_identifier.as_ref().map(|k| k.0.to_vec());
             }
             ParsedExtension::CertificatePolicies(policies) => {
-                inner.policies = policies
+                let mut list: Vec<String> = Vec::new();
+                for p in policies.iter() {
+                    let id = p.policy_id.to_id_string();
+                    // RFC 5280 section 4.2.1.4: a policy OID appears at most once.
+                    if list.contains(&id) {
+                        return Err(invalid());
+                    }
+                    list.push(id);
+                }
+                if list.is_empty() {
+                    return Err(invalid());
+                }
+                inner.policies = Some(list);
+            }
+            ParsedExtension::PolicyMappings(mappings) => {
+                if mappings.mappings.is_empty() {
+                    return Err(invalid());
+                }
+                inner.policy_mappings = mappings
+                    .mappings
                     .iter()
-                    .map(|p| p.policy_id.to_id_string())
+                    .map(|m| {
+                        (
+                            m.issuer_domain_policy.to_id_string(),
+                            m.subject_domain_policy.to_id_string(),
+                        )
+                    })
                     .collect();
+            }
+            ParsedExtension::PolicyConstraints(pc) => {
+                // RFC 5280 section 4.2.1.11: an empty sequence MUST NOT be issued.
+                if pc.require_explicit_policy.is_none() && pc.inhibit_policy_mapping.is_none() {
+                    return Err(invalid());
+                }
+                inner.policy_constraints = Some(PolicyConstraints {
+                    require_explicit_policy: pc.require_explicit_policy,
+                    inhibit_policy_mapping: pc.inhibit_policy_mapping,
+                });
+            }
+            ParsedExtension::InhibitAnyPolicy(iap) => {
+                inner.inhibit_any_policy = Some(iap.skip_certs);
             }
             ParsedExtension::CRLDistributionPoints(points) => {
                 for point in points.iter() {
@@ -641,18 +718,9 @@ fn uris<'n>(names: &'n [GeneralName<'_>]) -> impl Iterator<Item = String> + 'n {
     })
 }
 
-/// Dotted OIDs of constraint extensions kyso does not apply yet (name constraints and the
-/// policy-tree controls). Applying them can only refuse paths, so a certificate carrying one,
-/// critical or not, is refused rather than validated as if it were absent.
-pub(crate) const UNPROCESSED_CONSTRAINTS: [&str; 3] = [
-    "2.5.29.33", // policyMappings
-    "2.5.29.36", // policyConstraints
-    "2.5.29.54", // inhibitAnyPolicy
-];
-
 /// Dotted OIDs of the extensions whose meaning kyso's path validation applies, so a
 /// critical one is not "unknown" (RFC 5280 section 4.2).
-pub(crate) const PROCESSED_EXTENSIONS: [&str; 7] = [
+pub(crate) const PROCESSED_EXTENSIONS: [&str; 10] = [
     // RFC 5280 section 6.1.3 (b), (c) and 6.1.4 (g).
     "2.5.29.30",
     oid::EXT_BASIC_CONSTRAINTS,
@@ -661,11 +729,11 @@ pub(crate) const PROCESSED_EXTENSIONS: [&str; 7] = [
     // Only the subject's identity is read from it; it is critical when the subject field
     // is empty (RFC 5280 section 4.2.1.6), which changes nothing for kyso.
     oid::EXT_SUBJECT_ALT_NAME,
-    // With the default initial policy set (any-policy) and no explicit policy required,
-    // the policy tree of RFC 5280 section 6.1 cannot reject a path on certificatePolicies
-    // alone; policyConstraints and policyMappings, which could, are not processed yet and
-    // so are refused when critical.
+    // The policy tree of RFC 5280 section 6.1 (src/path/policy.rs).
     oid::EXT_CERTIFICATE_POLICIES,
+    "2.5.29.33", // policyMappings
+    "2.5.29.36", // policyConstraints
+    "2.5.29.54", // inhibitAnyPolicy
     // Identifiers only, never critical in practice; processed for path building.
     oid::EXT_SUBJECT_KEY_ID,
 ];

@@ -1055,7 +1055,8 @@ fn path_sub_indication(e: &Error) -> SubIndication {
         | Error::PathLenExceeded { .. }
         | Error::MissingKeyCertSign { .. }
         | Error::UnknownCriticalExtension { .. }
-        | Error::UnprocessedConstraint { .. }
+        | Error::NoValidPolicy { .. }
+        | Error::InvalidPolicyMapping { .. }
         | Error::NameConstraintViolation { .. }
         | Error::KeyUsageNotAllowed { .. } => SubIndication::ChainConstraintsFailure,
         _ => SubIndication::CertificateChainGeneralFailure,

@@ -1,9 +1,6 @@
 //! Path building (RFC 4158 in outline) and validation (RFC 5280 section 6.1).
 
-use crate::cert::{
-    Certificate, GeneralName, KeyUsage, NameConstraints, PROCESSED_EXTENSIONS,
-    UNPROCESSED_CONSTRAINTS,
-};
+use crate::cert::{Certificate, GeneralName, KeyUsage, NameConstraints, PROCESSED_EXTENSIONS};
 use crate::error::{ChainPosition, Error};
 use crate::key::AlgorithmPolicy;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -12,6 +9,7 @@ use crate::limits::{
     MAX_BUILD_STEPS, MAX_CMS_SIGNATURE_CHECKS, MAX_PATH_DEPTH, MAX_SIGNATURE_CHECKS,
 };
 use crate::path::cache::VerificationCache;
+use crate::path::policy::{self, PolicyInputs, PolicySet};
 use crate::path::purpose::KeyPurpose;
 use crate::path::trust_store::TrustStore;
 use crate::revocation::{
@@ -39,6 +37,7 @@ pub struct PathValidator<'a> {
     anchors: &'a TrustStore,
     purpose: KeyPurpose,
     policy: AlgorithmPolicy,
+    policy_inputs: PolicyInputs,
     revocation: RevocationPolicy,
     revocation_source: Option<&'a dyn RevocationSource>,
     data_until: Option<Time>,
@@ -52,6 +51,7 @@ impl core::fmt::Debug for PathValidator<'_> {
             .field("anchors", &self.anchors.len())
             .field("purpose", &self.purpose)
             .field("policy", &self.policy)
+            .field("policy_inputs", &self.policy_inputs)
             .field("revocation", &self.revocation)
             .finish_non_exhaustive()
     }
@@ -65,6 +65,7 @@ pub struct ValidatedPath {
     time: Time,
     purpose: KeyPurpose,
     revocation: Vec<RevocationCheck>,
+    policies: PolicySet,
 }
 
 impl ValidatedPath {
@@ -101,6 +102,15 @@ impl ValidatedPath {
     pub fn revocation(&self) -> &[RevocationCheck] {
         &self.revocation
     }
+
+    /// The user-constrained policy set of RFC 5280 section 6.1.5 (g): the certificate
+    /// policies, among those the [`PolicyInputs`] accept, that the whole path supports, in
+    /// the trust anchor's policy domain. [`PolicySet::Any`] when the inputs accept any
+    /// policy and every certificate asserts anyPolicy; empty when no policy remains (which
+    /// is a failure only when an explicit policy is required).
+    pub fn policies(&self) -> &PolicySet {
+        &self.policies
+    }
 }
 
 impl<'a> PathValidator<'a> {
@@ -111,6 +121,7 @@ impl<'a> PathValidator<'a> {
             anchors,
             purpose: KeyPurpose::DocumentSigning,
             policy: AlgorithmPolicy::default(),
+            policy_inputs: PolicyInputs::default(),
             revocation: RevocationPolicy::NoCheck,
             revocation_source: None,
             data_until: None,
@@ -345,6 +356,14 @@ impl<'a> PathValidator<'a> {
         self
     }
 
+    /// Sets the initial certificate-policy inputs of RFC 5280 section 6.1.1: the policies
+    /// acceptable, and whether an explicit policy is required or mapping or anyPolicy
+    /// inhibited. The default accepts any policy.
+    pub fn policy_inputs(mut self, inputs: PolicyInputs) -> Self {
+        self.policy_inputs = inputs;
+        self
+    }
+
     /// Sets the algorithm policy (signature algorithms, key sizes).
     #[must_use]
     pub fn algorithm_policy(mut self, policy: AlgorithmPolicy) -> Self {
@@ -395,12 +414,15 @@ impl<'a> PathValidator<'a> {
     ) -> Result<ValidatedPath, Error> {
         let chain = vec![leaf.clone()];
         self.check_path(&chain, time)?;
+        // The path below the anchor is empty: no policy processing, every acceptable
+        // policy remains.
         Ok(ValidatedPath {
             chain,
             anchor: leaf.clone(),
             time,
             purpose: self.purpose,
             revocation: Vec::new(),
+            policies: self.policy_inputs.user_initial_policy_set.clone(),
         })
     }
 
@@ -462,17 +484,6 @@ impl<'a> PathValidator<'a> {
                         });
                     }
                 }
-            }
-            // Constraints not applied yet: refused, whatever their criticality.
-            if let Some(ext) = cert
-                .extensions()
-                .iter()
-                .find(|e| UNPROCESSED_CONSTRAINTS.contains(&e.oid.as_str()))
-            {
-                return Err(Error::UnprocessedConstraint {
-                    cert: pos(),
-                    oid: ext.oid.clone(),
-                });
             }
             // 6.1.4 (o) and 6.1.5 (f): unknown critical extensions.
             if let Some(ext) = cert
@@ -562,15 +573,20 @@ impl Search<'_, '_> {
             let checked = self
                 .validator
                 .check_path(path, self.time)
-                .and_then(|()| self.validator.check_revocation(path, &anchor, self.time));
+                .and_then(|()| policy::process(path, &self.validator.policy_inputs, position))
+                .and_then(|policies| {
+                    let revocation = self.validator.check_revocation(path, &anchor, self.time)?;
+                    Ok((policies, revocation))
+                });
             match checked {
-                Ok(revocation) => {
+                Ok((policies, revocation)) => {
                     return Ok(Some(ValidatedPath {
                         chain: path.clone(),
                         anchor,
                         time: self.time,
                         purpose: self.validator.purpose,
                         revocation,
+                        policies,
                     }));
                 }
                 Err(e) => self.record(RANK_COMPLETE_PATH, e),
