@@ -1,7 +1,7 @@
 //! Certificates, names, and the identity of who a certificate names.
 
 mod certificate;
-mod general_name;
+pub(crate) mod general_name;
 mod identity;
 mod name;
 

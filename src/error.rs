@@ -460,6 +460,23 @@ pub enum Error {
     /// The CRL issuer's keyUsage lacks cRLSign.
     #[error("the CRL issuer may not sign CRLs (keyUsage lacks cRLSign)")]
     CrlIssuerCannotSignCrls,
+    /// The CRL is signed by another certificate of its issuer than the one that issued the
+    /// certificate (a separate CRL-signing key, a rolled-over key, an indirect CRL's issuer),
+    /// and that certificate's own path does not validate.
+    #[error("the CRL signer {signer} does not validate: {source}")]
+    CrlSignerNotValid {
+        /// The CRL signer's subject.
+        signer: String,
+        /// Why its path failed.
+        source: Box<Error>,
+    },
+    /// The CRL signer's certificate validates, but to another trust anchor than the
+    /// certificate's path (RFC 5280 section 6.3.3 (f) requires the same one).
+    #[error("the CRL signer {signer} chains to another trust anchor than the certificate")]
+    CrlSignerAnchorMismatch {
+        /// The CRL signer's subject.
+        signer: String,
+    },
     /// The CRL's signature does not verify.
     #[error("CRL signature invalid")]
     CrlBadSignature,

@@ -35,6 +35,7 @@ pub(crate) const EXT_KEY_USAGE: &str = "2.5.29.15";
 pub(crate) const EXT_SUBJECT_ALT_NAME: &str = "2.5.29.17";
 pub(crate) const EXT_BASIC_CONSTRAINTS: &str = "2.5.29.19";
 pub(crate) const EXT_CERTIFICATE_POLICIES: &str = "2.5.29.32";
+pub(crate) const EXT_CRL_DISTRIBUTION_POINTS: &str = "2.5.29.31";
 pub(crate) const EXT_EXTENDED_KEY_USAGE: &str = "2.5.29.37";
 
 // Extended key usages (RFC 5280 section 4.2.1.12).

@@ -1,7 +1,7 @@
 //! Revocation status: certificate revocation lists (RFC 5280), OCSP (RFC 6960), the sources
 //! they come from, and the policy path validation applies.
 
-mod crl;
+pub(crate) mod crl;
 mod ocsp;
 mod source;
 

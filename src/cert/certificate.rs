@@ -10,7 +10,9 @@ use der::{Decode, Reader};
 use x509_parser::extensions::{GeneralName, ParsedExtension};
 use x509_parser::prelude::FromDer;
 
-use crate::cert::general_name::{GeneralName as AltName, NameConstraints};
+use crate::cert::general_name::{
+    DistributionPoint, GeneralName as AltName, NameConstraints, read_distribution_points,
+};
 use crate::cert::identity::Identity;
 use crate::cert::name::Name;
 use crate::digest::{DigestAlgorithm, digest};
@@ -138,6 +140,7 @@ struct Inner {
     policy_constraints: Option<PolicyConstraints>,
     inhibit_any_policy: Option<u32>,
     crl_distribution_points: Vec<String>,
+    distribution_points: Vec<DistributionPoint>,
     ocsp_urls: Vec<String>,
     ca_issuer_urls: Vec<String>,
     identity: Identity,
@@ -220,6 +223,7 @@ impl Certificate {
             policy_constraints: None,
             inhibit_any_policy: None,
             crl_distribution_points: Vec::new(),
+            distribution_points: Vec::new(),
             ocsp_urls: Vec::new(),
             ca_issuer_urls: Vec::new(),
             subject_alt_names: Vec::new(),
@@ -433,6 +437,12 @@ impl Certificate {
         &self.0.crl_distribution_points
     }
 
+    /// The cRLDistributionPoints extension in full: names of every form, reasons and CRL
+    /// issuers (empty when absent).
+    pub(crate) fn distribution_points(&self) -> &[DistributionPoint] {
+        &self.0.distribution_points
+    }
+
     /// OCSP responder URIs from authorityInfoAccess.
     pub fn ocsp_urls(&self) -> &[String] {
         &self.0.ocsp_urls
@@ -581,6 +591,27 @@ fn read_extensions(
                 Malformed::InvalidExtension { oid: oid.clone() },
             )
         };
+        if oid == oid::EXT_CRL_DISTRIBUTION_POINTS {
+            // Read with x509-cert, which decodes names relative to the CRL issuer (x509-parser
+            // 0.18 does not); the URIs, for fetching, come from the same reading.
+            inner.distribution_points =
+                read_distribution_points(ext.value, &inner.issuer).ok_or_else(invalid)?;
+            inner.crl_distribution_points = inner
+                .distribution_points
+                .iter()
+                .flat_map(|dp| dp.names.iter().flatten())
+                .filter_map(|n| match n {
+                    AltName::Uri(u) => Some(u.clone()),
+                    _ => None,
+                })
+                .collect();
+            inner.extensions.push(Extension {
+                oid,
+                critical: ext.critical,
+                value: ext.value.to_vec(),
+            });
+            continue;
+        }
         match ext.parsed_extension() {
             ParsedExtension::ParseError { .. } => return Err(invalid()),
             ParsedExtension::BasicConstraints(bc) => {
@@ -661,15 +692,6 @@ fn read_extensions(
             }
             ParsedExtension::InhibitAnyPolicy(iap) => {
                 inner.inhibit_any_policy = Some(iap.skip_certs);
-            }
-            ParsedExtension::CRLDistributionPoints(points) => {
-                for point in points.iter() {
-                    if let Some(x509_parser::extensions::DistributionPointName::FullName(names)) =
-                        &point.distribution_point
-                    {
-                        inner.crl_distribution_points.extend(uris(names));
-                    }
-                }
             }
             ParsedExtension::AuthorityInfoAccess(aia) => {
                 for ad in aia.iter() {

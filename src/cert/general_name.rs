@@ -39,6 +39,35 @@ impl GeneralName {
         }
     }
 
+    /// Whether two names are the same name (RFC 5280 section 7.1 comparison for directory
+    /// names, case-insensitive for DNS names and e-mail hosts, exact otherwise). A name kyso
+    /// does not compare is the same as nothing.
+    pub(crate) fn same_as(&self, other: &GeneralName) -> bool {
+        match (self, other) {
+            (GeneralName::Directory(a), GeneralName::Directory(b)) => a.matches(b),
+            (GeneralName::Dns(a), GeneralName::Dns(b)) => a
+                .trim_end_matches('.')
+                .eq_ignore_ascii_case(b.trim_end_matches('.')),
+            (GeneralName::Email(a), GeneralName::Email(b)) => {
+                match (a.rsplit_once('@'), b.rsplit_once('@')) {
+                    (Some((la, ha)), Some((lb, hb))) => la == lb && ha.eq_ignore_ascii_case(hb),
+                    _ => a.eq_ignore_ascii_case(b),
+                }
+            }
+            (GeneralName::Uri(a), GeneralName::Uri(b)) => a == b,
+            (GeneralName::Ip(a), GeneralName::Ip(b)) => a == b,
+            _ => false,
+        }
+    }
+
+    /// The directory name, if this is one.
+    pub(crate) fn directory(&self) -> Option<&Name> {
+        match self {
+            GeneralName::Directory(n) => Some(n),
+            _ => None,
+        }
+    }
+
     fn same_kind(&self, other: &GeneralName) -> bool {
         core::mem::discriminant(self) == core::mem::discriminant(other)
     }
@@ -56,6 +85,140 @@ impl GeneralName {
             _ => false,
         }
     }
+}
+
+/// A distribution point's name (RFC 5280 section 4.2.1.13), in full: a name relative to the
+/// CRL issuer is already appended to that issuer's name.
+pub(crate) type DistributionPointNames = Vec<GeneralName>;
+
+/// A GeneralName decoded by `x509-cert`, in kyso's form (through its DER, which
+/// `x509-parser` reads as everywhere else in kyso).
+fn from_x509_cert(name: &x509_cert::ext::pkix::name::GeneralName) -> GeneralName {
+    use der::Encode;
+    use x509_parser::prelude::FromDer;
+    let Ok(der_bytes) = name.to_der() else {
+        return GeneralName::Other;
+    };
+    match x509_parser::extensions::GeneralName::from_der(&der_bytes) {
+        Ok(([], parsed)) => GeneralName::from_x509(&parsed),
+        _ => GeneralName::Other,
+    }
+}
+
+/// Reads a DistributionPointName: its full names, or the name relative to the CRL issuer
+/// appended to each of `relative_to`. A relative name that cannot be appended (too many
+/// attributes, an unencodable type) gives no name, which matches nothing.
+fn distribution_point_names(
+    name: &x509_cert::ext::pkix::name::DistributionPointName,
+    relative_to: &[&Name],
+) -> DistributionPointNames {
+    use der::Encode;
+    use x509_cert::ext::pkix::name::DistributionPointName as D;
+    use x509_parser::prelude::FromDer;
+    match name {
+        D::FullName(names) => names.iter().map(from_x509_cert).collect(),
+        D::NameRelativeToCRLIssuer(rdn) => {
+            let Ok(der_bytes) = rdn.to_der() else {
+                return Vec::new();
+            };
+            let Ok((_, rdn)) = x509_parser::x509::RelativeDistinguishedName::from_der(&der_bytes)
+            else {
+                return Vec::new();
+            };
+            relative_to
+                .iter()
+                .filter_map(|base| base.with_rdn(&rdn).ok())
+                .map(GeneralName::Directory)
+                .collect()
+        }
+    }
+}
+
+/// Reads a cRLDistributionPoints extension value (RFC 5280 section 4.2.1.13), resolving
+/// names relative to the CRL issuer against the cRLIssuer or else `cert_issuer`. `None`
+/// when it does not decode, or a point names neither a place nor a CRL issuer.
+pub(crate) fn read_distribution_points(
+    value: &[u8],
+    cert_issuer: &Name,
+) -> Option<Vec<DistributionPoint>> {
+    use der::Decode;
+    let points = x509_cert::ext::pkix::CrlDistributionPoints::from_der(value).ok()?;
+    let mut out = Vec::with_capacity(points.0.len());
+    for point in &points.0 {
+        let crl_issuer: Option<Vec<GeneralName>> = point
+            .crl_issuer
+            .as_ref()
+            .map(|names| names.iter().map(from_x509_cert).collect());
+        let bases: Vec<&Name> = match &crl_issuer {
+            Some(names) => names.iter().filter_map(GeneralName::directory).collect(),
+            None => vec![cert_issuer],
+        };
+        let names = point
+            .distribution_point
+            .as_ref()
+            .map(|n| distribution_point_names(n, &bases));
+        if names.is_none() && crl_issuer.is_none() {
+            return None;
+        }
+        out.push(DistributionPoint {
+            names,
+            reasons: point.reasons.map(|r| r.bits()),
+            crl_issuer,
+        });
+    }
+    Some(out)
+}
+
+/// The scope an issuingDistributionPoint extension (RFC 5280 section 5.2.5) gives a CRL.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct IssuingDistributionPoint {
+    /// The distribution point's names in full; `None` when it names none.
+    pub names: Option<Vec<GeneralName>>,
+    pub only_user_certs: bool,
+    pub only_ca_certs: bool,
+    /// onlySomeReasons as a ReasonFlags mask; `None` for every reason.
+    pub only_some_reasons: Option<u16>,
+    pub indirect: bool,
+    pub only_attribute_certs: bool,
+}
+
+/// Reads an issuingDistributionPoint extension value, resolving a name relative to the
+/// CRL issuer against `crl_issuer`. `None` when it does not decode.
+pub(crate) fn read_issuing_distribution_point(
+    value: &[u8],
+    crl_issuer: &Name,
+) -> Option<IssuingDistributionPoint> {
+    use der::Decode;
+    let idp = x509_cert::ext::pkix::crl::dp::IssuingDistributionPoint::from_der(value).ok()?;
+    Some(IssuingDistributionPoint {
+        names: idp
+            .distribution_point
+            .as_ref()
+            .map(|n| distribution_point_names(n, &[crl_issuer])),
+        only_user_certs: idp.only_contains_user_certs,
+        only_ca_certs: idp.only_contains_ca_certs,
+        only_some_reasons: idp.only_some_reasons.map(|r| r.bits()),
+        indirect: idp.indirect_crl,
+        only_attribute_certs: idp.only_contains_attribute_certs,
+    })
+}
+
+/// Whether any name of `a` is the same as any name of `b`.
+pub(crate) fn any_same(a: &[GeneralName], b: &[GeneralName]) -> bool {
+    a.iter().any(|x| b.iter().any(|y| x.same_as(y)))
+}
+
+/// One entry of a certificate's cRLDistributionPoints extension (RFC 5280 section
+/// 4.2.1.13).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct DistributionPoint {
+    /// distributionPoint, in full; `None` when absent.
+    pub names: Option<DistributionPointNames>,
+    /// reasons, as a mask of ReasonFlags bits (bit 1 keyCompromise to bit 8
+    /// aACompromise); `None` when absent (every reason).
+    pub reasons: Option<u16>,
+    /// cRLIssuer; `None` when the certificate's issuer issues the CRLs.
+    pub crl_issuer: Option<Vec<GeneralName>>,
 }
 
 /// The subtrees of one certificate's nameConstraints extension.

@@ -124,6 +124,47 @@ impl Name {
         })
     }
 
+    /// This name with one more RDN at the end, as a name relative to a CRL issuer makes a
+    /// distribution point's name (RFC 5280 section 4.2.1.13). Its encoding is rebuilt in
+    /// DER from the attributes.
+    pub(crate) fn with_rdn(
+        &self,
+        rdn: &x509_parser::x509::RelativeDistinguishedName<'_>,
+    ) -> Result<Name, Error> {
+        let added: Vec<Attribute> = rdn
+            .iter()
+            .map(|atv| {
+                let any = atv.attr_value();
+                let tag = u8::try_from(any.tag().0).unwrap_or(0);
+                Attribute::new(atv.attr_type().to_id_string(), tag, any.data.to_vec())
+            })
+            .collect();
+        if added.is_empty() || self.attributes().count() + added.len() > MAX_NAME_ATTRIBUTES {
+            return Err(Error::invalid_der(Object::Name));
+        }
+        let mut rdns = self.rdns.clone();
+        rdns.push(added);
+        let mut content = Vec::new();
+        for rdn in &rdns {
+            let mut set = Vec::new();
+            for attr in rdn {
+                let oid = der::asn1::ObjectIdentifier::new(&attr.oid)
+                    .map_err(|_| Error::invalid_der(Object::Name))?;
+                let mut seq = tlv_prefix(0x06, oid.as_bytes().len());
+                seq.extend_from_slice(oid.as_bytes());
+                seq.extend(tlv_prefix(attr.tag, attr.value.len()));
+                seq.extend_from_slice(&attr.value);
+                set.extend(tlv_prefix(0x30, seq.len()));
+                set.extend(seq);
+            }
+            content.extend(tlv_prefix(0x31, set.len()));
+            content.extend(set);
+        }
+        let mut der = tlv_prefix(0x30, content.len());
+        der.extend(content);
+        Ok(Name { der, rdns })
+    }
+
     /// Parses a DER `Name`.
     pub(crate) fn from_der(der_bytes: &[u8]) -> Result<Self, Error> {
         use x509_parser::prelude::FromDer;

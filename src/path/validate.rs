@@ -13,8 +13,8 @@ use crate::path::policy::{self, PolicyInputs, PolicySet};
 use crate::path::purpose::KeyPurpose;
 use crate::path::trust_store::TrustStore;
 use crate::revocation::{
-    CrlStatus, Evidence, OcspCheck, OcspStatus, RevocationCheck, RevocationOutcome,
-    RevocationPolicy, RevocationSource,
+    Evidence, OcspCheck, OcspStatus, RevocationCheck, RevocationOutcome, RevocationPolicy,
+    RevocationSource,
 };
 use crate::time::Time;
 
@@ -43,7 +43,13 @@ pub struct PathValidator<'a> {
     data_until: Option<Time>,
     cache: Option<&'a VerificationCache>,
     shared_budget: Option<&'a AtomicUsize>,
+    /// How deep in CRL-signer validation this validator runs (0 for the caller's).
+    crl_depth: u8,
 }
+
+#[path = "crl_check.rs"]
+mod crl_check;
+use crl_check::CrlContext;
 
 impl core::fmt::Debug for PathValidator<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -127,6 +133,7 @@ impl<'a> PathValidator<'a> {
             data_until: None,
             cache: None,
             shared_budget: None,
+            crl_depth: 0,
         }
     }
 
@@ -176,12 +183,20 @@ impl<'a> PathValidator<'a> {
         &self,
         chain: &[Certificate],
         anchor: &Certificate,
+        intermediates: &[Certificate],
         time: Time,
     ) -> Result<Vec<RevocationCheck>, Error> {
         let (RevocationPolicy::IfAvailable | RevocationPolicy::Required, Some(source)) =
             (self.revocation, self.revocation_source)
         else {
             return Ok(Vec::new());
+        };
+        let local_budget = AtomicUsize::new(0);
+        let ctx = CrlContext {
+            chain,
+            anchor,
+            intermediates,
+            budget: self.shared_budget.unwrap_or(&local_budget),
         };
         let now = self.data_until.filter(|n| *n > time).unwrap_or(time);
         // Judging a past time (a proof of existence), "not revoked" must come from data
@@ -261,53 +276,41 @@ impl<'a> PathValidator<'a> {
                     }
                 }
             }
-            for crl in data.crls {
-                match crl.status_between(cert, issuer, time, now, &self.policy) {
-                    Ok(CrlStatus::Revoked(e) | CrlStatus::OnHold(e))
-                        if e.revocation_date <= time =>
-                    {
-                        return Err(Error::Revoked {
-                            cert: position(index, cert),
-                            revocation_date: e.revocation_date,
-                            reason: e.reason,
-                        });
-                    }
-                    Ok(_) if past && crl.this_update() < time => {
-                        reasons.push(format!(
-                            "CRL of {} predates {time}, the time to judge",
-                            crl.this_update()
-                        ));
-                    }
-                    Ok(_) => {
-                        if decided.is_none() {
-                            decided = Some((
-                                RevocationOutcome::NotRevoked {
-                                    source: format!(
-                                        "CRL of {}, thisUpdate {}",
-                                        crl.issuer(),
-                                        crl.this_update()
-                                    ),
-                                },
-                                Evidence::Crl(crl),
-                            ));
-                        }
-                    }
-                    Err(e @ Error::RevocationDataAfterExpiry { .. }) => {
-                        after_expiry += 1;
-                        reasons.push(e.to_string());
-                    }
-                    // Not this certificate's CRL, or not current: no say.
-                    Err(
-                        e @ (Error::CrlOutOfScope
-                        | Error::CrlExpired { .. }
-                        | Error::CrlNotYetValid { .. }
-                        | Error::CrlIssuerMismatch),
-                    ) => reasons.push(e.to_string()),
-                    Err(e) => {
-                        tainted = true;
-                        reasons.push(e.to_string());
-                    }
-                }
+            let crl = self.crl_findings(&ctx, cert, issuer, &data.crls, time, now, past)?;
+            if let Some(e) = crl.revoked {
+                return Err(Error::Revoked {
+                    cert: position(index, cert),
+                    revocation_date: e.revocation_date,
+                    reason: e.reason,
+                });
+            }
+            reasons.extend(crl.notes);
+            after_expiry += crl.after_expiry;
+            tainted |= crl.tainted;
+            let mut supporting_evidence = Vec::new();
+            let mut supporting_certificates = Vec::new();
+            if decided.is_none()
+                && let Some((mut crls, signers)) = crl.not_revoked
+                && !crls.is_empty()
+            {
+                let first = crls.remove(0);
+                decided = Some((
+                    RevocationOutcome::NotRevoked {
+                        source: format!(
+                            "CRL of {}, thisUpdate {}{}",
+                            first.issuer(),
+                            first.this_update(),
+                            if crls.is_empty() {
+                                String::new()
+                            } else {
+                                format!(", and {} more CRL(s)", crls.len())
+                            }
+                        ),
+                    },
+                    Evidence::Crl(first),
+                ));
+                supporting_evidence = crls.into_iter().map(Evidence::Crl).collect();
+                supporting_certificates = signers;
             }
             if tainted {
                 decided = None;
@@ -344,6 +347,8 @@ impl<'a> PathValidator<'a> {
                 subject: cert.subject().to_string(),
                 outcome,
                 evidence,
+                supporting_evidence,
+                supporting_certificates,
             });
         }
         Ok(out)
@@ -575,7 +580,12 @@ impl Search<'_, '_> {
                 .check_path(path, self.time)
                 .and_then(|()| policy::process(path, &self.validator.policy_inputs, position))
                 .and_then(|policies| {
-                    let revocation = self.validator.check_revocation(path, &anchor, self.time)?;
+                    let revocation = self.validator.check_revocation(
+                        path,
+                        &anchor,
+                        self.intermediates,
+                        self.time,
+                    )?;
                     Ok((policies, revocation))
                 });
             match checked {

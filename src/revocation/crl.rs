@@ -4,10 +4,13 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use x509_parser::extensions::{DistributionPointName, GeneralName, ParsedExtension};
+use x509_parser::extensions::{ParsedExtension, SubjectAlternativeName};
 use x509_parser::prelude::FromDer;
 use x509_parser::revocation_list::CertificateRevocationList;
 
+use crate::cert::general_name::{
+    DistributionPoint, GeneralName, any_same, read_issuing_distribution_point,
+};
 use crate::cert::{Certificate, KeyUsage, Name};
 use crate::error::{Error, Malformed, Object};
 use crate::key::{AlgorithmPolicy, SignatureAlgorithm};
@@ -98,8 +101,19 @@ struct Inner {
     this_update: Time,
     next_update: Option<Time>,
     crl_number: Option<Vec<u8>>,
-    entries: HashMap<Vec<u8>, RevokedEntry>,
+    /// The entries by serial number, each with the index of its certificate issuer in
+    /// `entry_issuers` (0, the CRL issuer itself, unless an indirect CRL says otherwise).
+    entries: HashMap<Vec<u8>, Vec<(usize, RevokedEntry)>>,
+    /// The certificate issuers of the entries: `entry_issuers[0]` is the CRL issuer; an
+    /// indirect CRL's certificateIssuer entry extensions add the others (RFC 5280 5.3.3).
+    entry_issuers: Vec<Vec<GeneralName>>,
     scope: Scope,
+    /// The encoded issuingDistributionPoint, to compare a delta CRL's scope with its base's.
+    idp_der: Option<Vec<u8>>,
+    /// The authorityKeyIdentifier's keyIdentifier.
+    authority_key_id: Option<Vec<u8>>,
+    /// The deltaCRLIndicator's BaseCRLNumber (magnitude, big-endian), for a delta CRL.
+    base_crl_number: Option<Vec<u8>>,
     delta: bool,
     unsupported_critical: Option<String>,
     /// Fingerprints of the certificates whose key verified the signature (a CRL shared by
@@ -110,16 +124,21 @@ struct Inner {
 /// What the issuingDistributionPoint extension limits the CRL to.
 #[derive(Default)]
 struct Scope {
-    distribution_points: Vec<String>,
+    /// The distribution point's names in full; `None` when the extension names none. A
+    /// name form kyso does not read is kept as a name that matches nothing.
+    names: Option<Vec<GeneralName>>,
     only_user_certs: bool,
     only_ca_certs: bool,
-    only_some_reasons: bool,
+    /// onlySomeReasons as a ReasonFlags mask; `None` for every reason.
+    only_some_reasons: Option<u16>,
     indirect: bool,
     only_attribute_certs: bool,
-    /// Distribution point names kyso cannot compare (directory names, names relative to the
-    /// CRL issuer): refused rather than ignored.
-    uncomparable_names: bool,
 }
+
+/// Every revocation reason of ReasonFlags (bits 1, keyCompromise, to 8, aACompromise).
+pub(crate) const ALL_REASONS: u16 = 0x01fe;
+
+const EXT_CERTIFICATE_ISSUER: &str = "2.5.29.29";
 
 const EXT_CRL_NUMBER: &str = "2.5.29.20";
 const EXT_DELTA_CRL_INDICATOR: &str = "2.5.29.27";
@@ -175,13 +194,34 @@ impl Crl {
             next_update: tbs_list.next_update.map(|t| Time::from_unix(t.timestamp())),
             crl_number: None,
             entries: HashMap::with_capacity(count),
+            entry_issuers: Vec::new(),
             scope: Scope::default(),
+            idp_der: None,
+            authority_key_id: None,
+            base_crl_number: None,
             delta: false,
             unsupported_critical: None,
             verified_by: Mutex::new(Vec::new()),
         };
         for ext in tbs_list.extensions() {
             let oid = ext.oid.to_id_string();
+            if oid == EXT_ISSUING_DISTRIBUTION_POINT {
+                // Read with x509-cert, which decodes names relative to the CRL issuer.
+                let idp =
+                    read_issuing_distribution_point(ext.value, &inner.issuer).ok_or_else(|| {
+                        Error::malformed(Object::Crl, Malformed::InvalidExtension { oid })
+                    })?;
+                inner.scope = Scope {
+                    names: idp.names,
+                    only_user_certs: idp.only_user_certs,
+                    only_ca_certs: idp.only_ca_certs,
+                    only_some_reasons: idp.only_some_reasons.map(|r| r & ALL_REASONS),
+                    indirect: idp.indirect,
+                    only_attribute_certs: idp.only_attribute_certs,
+                };
+                inner.idp_der = Some(ext.value.to_vec());
+                continue;
+            }
             match (oid.as_str(), ext.parsed_extension()) {
                 (_, ParsedExtension::ParseError { .. }) => {
                     return Err(Error::malformed(
@@ -190,29 +230,18 @@ impl Crl {
                     ));
                 }
                 (EXT_CRL_NUMBER, _) => inner.crl_number = Some(ext.value.to_vec()),
-                (EXT_DELTA_CRL_INDICATOR, _) => inner.delta = true,
-                (
-                    EXT_ISSUING_DISTRIBUTION_POINT,
-                    ParsedExtension::IssuingDistributionPoint(idp),
-                ) => {
-                    match &idp.distribution_point {
-                        Some(DistributionPointName::FullName(names)) => {
-                            inner.scope.distribution_points = uris(names);
-                            inner.scope.uncomparable_names =
-                                inner.scope.distribution_points.len() != names.len();
-                        }
-                        Some(DistributionPointName::NameRelativeToCRLIssuer(_)) => {
-                            inner.scope.uncomparable_names = true;
-                        }
-                        // The parser may leave out a name form it does not read: the raw
-                        // encoding says whether a distribution point is there.
-                        None => inner.scope.uncomparable_names = idp_names_point(ext.value),
-                    }
-                    inner.scope.only_user_certs = idp.only_contains_user_certs;
-                    inner.scope.only_ca_certs = idp.only_contains_ca_certs;
-                    inner.scope.only_some_reasons = idp.only_some_reasons.is_some();
-                    inner.scope.indirect = idp.indirect_crl;
-                    inner.scope.only_attribute_certs = idp.only_contains_attribute_certs;
+                (EXT_DELTA_CRL_INDICATOR, _) => {
+                    inner.delta = true;
+                    inner.base_crl_number =
+                        Some(integer_magnitude(ext.value).ok_or_else(|| {
+                            Error::malformed(
+                                Object::Crl,
+                                Malformed::InvalidExtension { oid: oid.clone() },
+                            )
+                        })?);
+                }
+                (EXT_AUTHORITY_KEY_ID, ParsedExtension::AuthorityKeyIdentifier(aki)) => {
+                    inner.authority_key_id = aki.key_identifier.as_ref().map(|k| k.0.to_vec());
                 }
                 (EXT_AUTHORITY_KEY_ID, _) => {}
                 _ if ext.critical && inner.unsupported_critical.is_none() => {
@@ -221,6 +250,12 @@ impl Crl {
                 _ => {}
             }
         }
+        inner
+            .entry_issuers
+            .push(vec![GeneralName::Directory(inner.issuer.clone())]);
+        // RFC 5280 section 5.3.3: in an indirect CRL, an entry without certificateIssuer
+        // belongs to the issuer of the entry before it.
+        let mut current_issuer = 0usize;
         for entry in &tbs_list.revoked_certificates {
             let mut reason = RevocationReason::Unspecified;
             let mut invalidity_date = None;
@@ -247,7 +282,33 @@ impl Crl {
                         invalidity_date = Some(Time::from_unix(t.timestamp()));
                     }
                     (EXT_HOLD_INSTRUCTION, _) => {}
-                    // certificateIssuer (indirect CRLs) and anything else critical.
+                    (EXT_CERTIFICATE_ISSUER, _) if inner.scope.indirect => {
+                        let names = SubjectAlternativeName::from_der(ext.value)
+                            .ok()
+                            .filter(|(rest, _)| rest.is_empty())
+                            .map(|(_, san)| {
+                                san.general_names
+                                    .iter()
+                                    .map(GeneralName::from_x509)
+                                    .collect::<Vec<_>>()
+                            })
+                            .filter(|names| !names.is_empty())
+                            .ok_or_else(|| {
+                                Error::malformed(
+                                    Object::Crl,
+                                    Malformed::InvalidExtension { oid: oid.clone() },
+                                )
+                            })?;
+                        current_issuer = match inner.entry_issuers.iter().position(|n| *n == names)
+                        {
+                            Some(i) => i,
+                            None => {
+                                inner.entry_issuers.push(names);
+                                inner.entry_issuers.len() - 1
+                            }
+                        };
+                    }
+                    // certificateIssuer outside an indirect CRL, and anything else critical.
                     _ if ext.critical && inner.unsupported_critical.is_none() => {
                         inner.unsupported_critical = Some(oid);
                     }
@@ -255,15 +316,16 @@ impl Crl {
                 }
             }
             let serial = entry.raw_serial().to_vec();
-            inner.entries.insert(
-                serial.clone(),
+            // A serial listed twice keeps both entries; a lookup takes the most severe.
+            inner.entries.entry(serial.clone()).or_default().push((
+                current_issuer,
                 RevokedEntry {
                     serial,
                     revocation_date: Time::from_unix(entry.revocation_date.timestamp()),
                     reason,
                     invalidity_date,
                 },
-            );
+            ));
         }
         Ok(Crl(Arc::new(inner)))
     }
@@ -316,9 +378,10 @@ impl Crl {
         self.0.delta
     }
 
-    /// The entries, in no particular order.
+    /// The entries, in no particular order (for an indirect CRL, those of every
+    /// certificate issuer it covers).
     pub fn entries(&self) -> impl Iterator<Item = &RevokedEntry> {
-        self.0.entries.values()
+        self.0.entries.values().flatten().map(|(_, e)| e)
     }
 
     /// Verifies the CRL's signature with `issuer`'s key under `policy`, and that `issuer`
@@ -382,6 +445,12 @@ impl Crl {
     /// after `at` can show the certificate was not revoked then. A CRL issued after the
     /// certificate expired cannot show that it was not revoked
     /// ([`Error::RevocationDataAfterExpiry`]).
+    ///
+    /// This judges one complete CRL, signed by the certificate's issuer, that covers every
+    /// reason. Delta CRLs, CRLs partitioned by reason, indirect CRLs and CRLs signed with
+    /// another key than the certificate's need the rest of the path and the other CRLs:
+    /// [`PathValidator`](crate::PathValidator) combines them (RFC 5280 section 6.3), and
+    /// this method refuses them ([`Error::CrlUnsupported`]).
     pub fn status_between(
         &self,
         cert: &Certificate,
@@ -391,9 +460,7 @@ impl Crl {
         policy: &AlgorithmPolicy,
     ) -> Result<CrlStatus, Error> {
         let inner = &self.0;
-        if let Some(oid) = &inner.unsupported_critical {
-            return Err(Error::UnknownCriticalCrlExtension { oid: oid.clone() });
-        }
+        self.check_critical()?;
         if inner.delta {
             return Err(Error::CrlUnsupported {
                 feature: "delta CRL",
@@ -404,12 +471,7 @@ impl Crl {
                 feature: "indirect CRL",
             });
         }
-        if inner.scope.uncomparable_names {
-            return Err(Error::CrlUnsupported {
-                feature: "distribution point names other than URIs",
-            });
-        }
-        if inner.scope.only_some_reasons {
+        if inner.scope.only_some_reasons.is_some() {
             return Err(Error::CrlUnsupported {
                 feature: "CRL partitioned by reason",
             });
@@ -418,6 +480,53 @@ impl Crl {
             return Err(Error::CrlIssuerMismatch);
         }
         self.verify_signed_by(issuer, policy)?;
+        self.check_times(at, now)?;
+        let in_scope = distribution_points(cert)
+            .iter()
+            .filter(|dp| dp.crl_issuer.is_none())
+            .any(|dp| self.scope_for(cert, dp) == Ok(ALL_REASONS));
+        if !in_scope {
+            return Err(Error::CrlOutOfScope);
+        }
+        self.status_from(cert, self.entry_for(cert))
+    }
+
+    /// The status an entry (or none) gives `cert`, refusing "not revoked" from a CRL issued
+    /// after the certificate expired.
+    pub(crate) fn status_from(
+        &self,
+        cert: &Certificate,
+        entry: Option<&RevokedEntry>,
+    ) -> Result<CrlStatus, Error> {
+        let status = match entry {
+            None => CrlStatus::NotRevoked,
+            Some(e) if e.reason == RevocationReason::CertificateHold => {
+                CrlStatus::OnHold(e.clone())
+            }
+            Some(e) if e.reason == RevocationReason::RemoveFromCrl => CrlStatus::NotRevoked,
+            Some(e) => CrlStatus::Revoked(e.clone()),
+        };
+        if status == CrlStatus::NotRevoked && self.0.this_update > cert.not_after() {
+            return Err(Error::RevocationDataAfterExpiry {
+                issued: self.0.this_update,
+                not_after: cert.not_after(),
+            });
+        }
+        Ok(status)
+    }
+
+    /// Refuses a CRL with a critical extension (of the CRL or of an entry) kyso does not
+    /// process.
+    pub(crate) fn check_critical(&self) -> Result<(), Error> {
+        match &self.0.unsupported_critical {
+            Some(oid) => Err(Error::UnknownCriticalCrlExtension { oid: oid.clone() }),
+            None => Ok(()),
+        }
+    }
+
+    /// The CRL is issued by `now` and current at `at` (nextUpdate ≥ `at`).
+    pub(crate) fn check_times(&self, at: Time, now: Time) -> Result<(), Error> {
+        let inner = &self.0;
         if now < inner.this_update {
             return Err(Error::CrlNotYetValid {
                 this_update: inner.this_update,
@@ -435,34 +544,147 @@ impl Crl {
                 time: at,
             });
         }
+        Ok(())
+    }
+
+    /// RFC 5280 section 6.3.3 (b) and (d): whether this CRL may speak for `cert` under its
+    /// distribution point `dp` (issuer, issuingDistributionPoint scope), and for which
+    /// reasons (the interim reasons mask; it may be empty).
+    pub(crate) fn scope_for(
+        &self,
+        cert: &Certificate,
+        dp: &DistributionPoint,
+    ) -> Result<u16, Error> {
+        let inner = &self.0;
         let scope = &inner.scope;
-        let in_scope = !(scope.only_attribute_certs
+        // (b)(1): the CRL comes from the distribution point's CRL issuer, which takes an
+        // indirect CRL, or else from the certificate's issuer.
+        match &dp.crl_issuer {
+            Some(names) => {
+                let named = names
+                    .iter()
+                    .filter_map(GeneralName::directory)
+                    .any(|n| n.matches(&inner.issuer));
+                if !(named && scope.indirect) {
+                    return Err(Error::CrlIssuerMismatch);
+                }
+            }
+            None if !cert.issuer().matches(&inner.issuer) => {
+                return Err(Error::CrlIssuerMismatch);
+            }
+            None => {}
+        }
+        // (b)(2)(i): a distribution point the CRL names must be the certificate's.
+        if let Some(idp_names) = &scope.names {
+            let same = match (&dp.names, &dp.crl_issuer) {
+                (Some(names), _) => any_same(idp_names, names),
+                (None, Some(issuers)) => any_same(idp_names, issuers),
+                (None, None) => false,
+            };
+            if !same {
+                return Err(Error::CrlOutOfScope);
+            }
+        }
+        // (b)(2)(ii) to (iv).
+        if scope.only_attribute_certs
             || (scope.only_user_certs && cert.is_ca())
             || (scope.only_ca_certs && !cert.is_ca())
-            || (!scope.distribution_points.is_empty()
-                && !cert
-                    .crl_distribution_points()
-                    .iter()
-                    .any(|dp| scope.distribution_points.contains(dp))));
-        if !in_scope {
+        {
             return Err(Error::CrlOutOfScope);
         }
-        let status = match inner.entries.get(cert.serial()) {
-            None => CrlStatus::NotRevoked,
-            Some(e) if e.reason == RevocationReason::CertificateHold => {
-                CrlStatus::OnHold(e.clone())
-            }
-            Some(e) if e.reason == RevocationReason::RemoveFromCrl => CrlStatus::NotRevoked,
-            Some(e) => CrlStatus::Revoked(e.clone()),
-        };
-        if status == CrlStatus::NotRevoked && inner.this_update > cert.not_after() {
-            return Err(Error::RevocationDataAfterExpiry {
-                issued: inner.this_update,
-                not_after: cert.not_after(),
-            });
-        }
-        Ok(status)
+        // (d).
+        let dp_reasons = dp.reasons.map_or(ALL_REASONS, |r| r & ALL_REASONS);
+        Ok(scope.only_some_reasons.unwrap_or(ALL_REASONS) & dp_reasons)
     }
+
+    /// The entry listing `cert` (serial number and, in an indirect CRL, certificate
+    /// issuer). When a certificate is listed twice, the most severe entry counts: a
+    /// revocation (the earliest), then a hold, then a removal.
+    pub(crate) fn entry_for(&self, cert: &Certificate) -> Option<&RevokedEntry> {
+        let inner = &self.0;
+        let severity = |e: &RevokedEntry| match e.reason {
+            RevocationReason::RemoveFromCrl => 0,
+            RevocationReason::CertificateHold => 1,
+            _ => 2,
+        };
+        inner
+            .entries
+            .get(cert.serial())?
+            .iter()
+            .filter(|(group, _)| {
+                inner.entry_issuers.get(*group).is_some_and(|names| {
+                    names
+                        .iter()
+                        .filter_map(GeneralName::directory)
+                        .any(|n| n.matches(cert.issuer()))
+                })
+            })
+            .map(|(_, e)| e)
+            .min_by(|a, b| {
+                severity(b)
+                    .cmp(&severity(a))
+                    .then(a.revocation_date.cmp(&b.revocation_date))
+            })
+    }
+
+    /// Whether this delta CRL can be applied to the complete CRL `base` (RFC 5280 sections
+    /// 5.2.4 and 6.3.3 (g)): same issuer, same scope, same authority key identifier, and
+    /// `base` at least as recent as the delta's BaseCRLNumber and older than the delta.
+    pub(crate) fn is_delta_for(&self, base: &Crl) -> bool {
+        let (d, b) = (&self.0, &base.0);
+        let (Some(base_needed), Some(base_number), Some(delta_number)) = (
+            d.base_crl_number.as_deref(),
+            b.crl_number.as_deref().and_then(integer_magnitude),
+            d.crl_number.as_deref().and_then(integer_magnitude),
+        ) else {
+            return false;
+        };
+        d.delta
+            && !b.delta
+            && d.issuer.matches(&b.issuer)
+            && d.idp_der == b.idp_der
+            && d.authority_key_id == b.authority_key_id
+            && cmp_magnitude(&base_number, base_needed).is_ge()
+            && cmp_magnitude(&delta_number, &base_number).is_gt()
+    }
+
+    /// The CRL number's magnitude, for ordering delta CRLs.
+    pub(crate) fn number(&self) -> Option<Vec<u8>> {
+        self.0.crl_number.as_deref().and_then(integer_magnitude)
+    }
+}
+
+/// The certificate's distribution points, followed by the one RFC 5280 section 6.3.3
+/// assumes for CRLs named by none of them: the certificate's issuer, every reason, no
+/// cRLIssuer.
+pub(crate) fn distribution_points(cert: &Certificate) -> Vec<DistributionPoint> {
+    let mut points = cert.distribution_points().to_vec();
+    points.push(DistributionPoint {
+        names: Some(vec![GeneralName::Directory(cert.issuer().clone())]),
+        reasons: None,
+        crl_issuer: None,
+    });
+    points
+}
+
+/// Compares two unsigned big-endian magnitudes without leading zeros.
+pub(crate) fn cmp_magnitude(a: &[u8], b: &[u8]) -> core::cmp::Ordering {
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+}
+
+/// The magnitude of a non-negative DER INTEGER (big-endian, no leading zero octets);
+/// `None` for anything else.
+fn integer_magnitude(der_bytes: &[u8]) -> Option<Vec<u8>> {
+    let (&tag, rest) = der_bytes.split_first()?;
+    let (&len, content) = rest.split_first()?;
+    if tag != 0x02 || usize::from(len) != content.len() || len == 0 || len > 0x7f {
+        return None;
+    }
+    if content.first().is_some_and(|b| b & 0x80 != 0) {
+        return None;
+    }
+    let start = content.iter().take_while(|b| **b == 0).count();
+    Some(content.get(start..).unwrap_or_default().to_vec())
 }
 
 impl core::fmt::Debug for Crl {
@@ -473,33 +695,6 @@ impl core::fmt::Debug for Crl {
             .field("next_update", &self.0.next_update)
             .field("entries", &self.0.entries.len())
             .finish_non_exhaustive()
-    }
-}
-
-fn uris(names: &[GeneralName<'_>]) -> Vec<String> {
-    names
-        .iter()
-        .filter_map(|n| match n {
-            GeneralName::URI(u) => Some((*u).to_owned()),
-            _ => None,
-        })
-        .collect()
-}
-
-/// Whether an encoded IssuingDistributionPoint starts with a distributionPoint field
-/// (`[0]`), or cannot be read at all (then assume it does: refusing is the safe side).
-fn idp_names_point(value: &[u8]) -> bool {
-    use der::{Decode, Reader};
-    let first = (|| -> der::Result<Option<u8>> {
-        let mut reader = der::SliceReader::new(value)?;
-        let header = der::Header::decode(&mut reader)?;
-        let body = reader.read_slice(header.length())?;
-        Ok(body.first().copied())
-    })();
-    match first {
-        Ok(Some(tag)) => tag == 0xa0,
-        Ok(None) => false,
-        Err(_) => true,
     }
 }
 

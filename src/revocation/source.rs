@@ -119,12 +119,23 @@ impl CrlStore {
 }
 
 impl RevocationSource for CrlStore {
+    /// The CRLs of the certificate's issuer, and of every CRL issuer its distribution
+    /// points name (indirect CRLs); every OCSP response held.
     fn lookup(&self, cert: &Certificate, _issuer: &Certificate) -> RevocationData {
+        let crl_issuers: Vec<&crate::cert::Name> = cert
+            .distribution_points()
+            .iter()
+            .flat_map(|dp| dp.crl_issuer.iter().flatten())
+            .filter_map(crate::cert::GeneralName::directory)
+            .collect();
         RevocationData {
             crls: self
                 .crls
                 .iter()
-                .filter(|c| c.issuer().matches(cert.issuer()))
+                .filter(|c| {
+                    c.issuer().matches(cert.issuer())
+                        || crl_issuers.iter().any(|n| c.issuer().matches(n))
+                })
                 .cloned()
                 .collect(),
             ocsp: self.ocsp.clone(),
@@ -215,6 +226,11 @@ pub struct RevocationCheck {
     /// The CRL or OCSP response that decided, when one did (what a CAdES-B-LT signature
     /// embeds).
     pub evidence: Option<Evidence>,
+    /// Further CRLs the decision needed: other reason partitions, delta CRLs.
+    pub supporting_evidence: Vec<Evidence>,
+    /// Certificates that signed those CRLs and are not on the path (a separate CRL-signing
+    /// key, an indirect CRL's issuer).
+    pub supporting_certificates: Vec<crate::cert::Certificate>,
 }
 
 /// The outcome of revocation checking for one certificate.
