@@ -17,9 +17,11 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+mod common;
+
 use kyso::{
     AlgorithmPolicy, Certificate, Crl, CrlStore, KeyPurpose, PathValidator, PolicyInputs,
-    PolicySet, RevocationPolicy, Time, TrustStore,
+    PolicySet, RevocationPolicy, Time, TrustStore, ValidationPolicy, Verifier,
 };
 
 /// A PKITS policy name (`NIST-test-policy-N`, `anyPolicy`) as a dotted OID.
@@ -81,17 +83,25 @@ fn known_divergences() -> BTreeMap<String, String> {
         .collect()
 }
 
-#[test]
-fn pkits() {
+/// PKITS keys are RSA-1024 and older algorithms: kyso's legacy floor, as a relying party
+/// verifying archived data would set it.
+fn legacy_algorithms() -> AlgorithmPolicy {
+    AlgorithmPolicy::default()
+        .with_min_rsa_bits(1024)
+        .allow_sha1_for_legacy_use_only()
+}
+
+fn validation_time() -> Time {
+    Time::from_utc(2011, 4, 15, 0, 0, 0).unwrap()
+}
+
+/// Runs `check` over every row of `EXPECTED.tsv` and compares with PKITS's verdict (and,
+/// for valid paths, the user-constrained policy set), against the divergence list. `check`
+/// returns the user-constrained policy set of a valid path, or why the path is refused.
+fn run_rows(what: &str, check: impl Fn(&Path, &[&str]) -> Result<PolicySet, String>) {
     let Some(dir) = data_dir() else { return };
     let table = std::fs::read_to_string(dir.join("EXPECTED.tsv")).unwrap();
     let known = known_divergences();
-    let time = Time::from_utc(2011, 4, 15, 0, 0, 0).unwrap();
-    // PKITS keys are RSA-1024 and older algorithms: kyso's legacy floor, as a relying party
-    // verifying archived data would set it.
-    let policy = AlgorithmPolicy::default()
-        .with_min_rsa_bits(1024)
-        .allow_sha1_for_legacy_use_only();
     let (mut passed, mut failed) = (0, 0);
     // Every row runs; none is skipped.
     let skipped = 0;
@@ -100,32 +110,7 @@ fn pkits() {
     for line in table.lines().skip(1).filter(|l| !l.trim().is_empty()) {
         let f: Vec<&str> = line.split('\t').collect();
         let (id, expected) = (f[0], f[2]);
-        let read = |rel: &str| Certificate::from_file(dir.join(rel)).map(|mut v| v.remove(0));
-        let outcome: Result<PolicySet, String> = (|| {
-            let leaf = read(f[3]).map_err(|e| format!("end entity: {e}"))?;
-            let intermediates = f[4]
-                .split(';')
-                .filter(|s| !s.is_empty())
-                .map(read)
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| format!("intermediate: {e}"))?;
-            let crls = f[5]
-                .split(';')
-                .filter(|s| !s.is_empty())
-                .map(|c| Crl::from_file(dir.join(c)))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| format!("CRL: {e}"))?;
-            let anchors = TrustStore::from_certificates([read(f[6]).map_err(|e| e.to_string())?]);
-            let store = CrlStore::from_crls(crls);
-            let path = PathValidator::new(&anchors)
-                .purpose(KeyPurpose::Any)
-                .algorithm_policy(policy)
-                .policy_inputs(policy_inputs(&f))
-                .revocation(RevocationPolicy::Required, &store)
-                .validate(&leaf, &intermediates, time)
-                .map_err(|e| e.to_string())?;
-            Ok(path.policies().clone())
-        })();
+        let outcome = check(&dir, &f);
         let got = if outcome.is_ok() { "valid" } else { "invalid" };
         let agrees = got == expected;
         if let (true, Ok(policies)) = (agrees, &outcome) {
@@ -152,17 +137,90 @@ fn pkits() {
         }
     }
     println!(
-        "PKITS: {passed} passed, {failed} failed, {skipped} skipped (the failures are the \
-         divergences listed with reasons in tests/pkits-known-divergences.tsv)"
+        "PKITS {what}: {passed} passed, {failed} failed, {skipped} skipped (the failures are \
+         the divergences listed with reasons in tests/pkits-known-divergences.tsv)"
     );
     assert!(
         unexpected.is_empty(),
-        "divergences not listed:\n{}",
+        "{what}: divergences not listed:\n{}",
         unexpected.join("\n")
     );
     assert!(
         stale.is_empty(),
-        "stale entries in the divergence list:\n{}",
+        "{what}: stale entries in the divergence list:\n{}",
         stale.join("\n")
     );
+}
+
+fn read_cert(dir: &Path, rel: &str) -> Result<Certificate, String> {
+    Certificate::from_file(dir.join(rel))
+        .map(|mut v| v.remove(0))
+        .map_err(|e| format!("{rel}: {e}"))
+}
+
+/// Path validation: the row's end entity, certificates and CRLs through `PathValidator`.
+#[test]
+fn pkits() {
+    run_rows("path validation", |dir, f| {
+        let leaf = read_cert(dir, f[3])?;
+        let intermediates = f[4]
+            .split(';')
+            .filter(|s| !s.is_empty())
+            .map(|rel| read_cert(dir, rel))
+            .collect::<Result<Vec<_>, _>>()?;
+        let crls = f[5]
+            .split(';')
+            .filter(|s| !s.is_empty())
+            .map(|c| Crl::from_file(dir.join(c)))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| format!("CRL: {e}"))?;
+        let anchors = TrustStore::from_certificates([read_cert(dir, f[6])?]);
+        let store = CrlStore::from_crls(crls);
+        let path = PathValidator::new(&anchors)
+            .purpose(KeyPurpose::Any)
+            .algorithm_policy(legacy_algorithms())
+            .policy_inputs(policy_inputs(f))
+            .revocation(RevocationPolicy::Required, &store)
+            .validate(&leaf, &intermediates, validation_time())
+            .map_err(|e| e.to_string())?;
+        Ok(path.policies().clone())
+    });
+}
+
+/// End to end: the row's signed S/MIME message through `Verifier`, with only what the
+/// message embeds (its certificates and CRLs), revocation required and the row's policy
+/// inputs. A valid row must be TOTAL-PASSED, an invalid one anything else.
+#[test]
+fn pkits_smime_end_to_end() {
+    run_rows("S/MIME", |dir, f| {
+        let text = std::fs::read(dir.join(f[12])).map_err(|e| e.to_string())?;
+        let (content, signature) =
+            common::split_smime(&text).ok_or_else(|| "not multipart/signed".to_owned())?;
+        let anchors = TrustStore::from_certificates([read_cert(dir, f[6])?]);
+        let mut policy = ValidationPolicy::at(validation_time())
+            .with_algorithms(legacy_algorithms())
+            .with_policy_inputs(policy_inputs(f));
+        policy.purpose = KeyPurpose::Any;
+        let none = CrlStore::new();
+        let report = Verifier::new(&anchors, policy)
+            .with_revocation(RevocationPolicy::Required, &none)
+            .verify_encoded(&signature, Some(&content));
+        let Some(signer) = report.signers.first() else {
+            return Err(format!("{report}"));
+        };
+        if !report.is_passed() {
+            return Err(format!(
+                "{} {}",
+                report.indication().etsi_name(),
+                signer
+                    .error
+                    .as_ref()
+                    .map_or_else(String::new, ToString::to_string)
+            ));
+        }
+        signer
+            .certificate_policies
+            .clone()
+            .ok_or_else(|| "no policy set reported".to_owned())
+    });
 }

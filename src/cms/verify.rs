@@ -310,6 +310,7 @@ impl<'a> Verifier<'a> {
                 validation_time: given_time,
                 validation_time_source: TimeSource::Given,
                 chain: Vec::new(),
+                certificate_policies: None,
                 digest_algorithm: None,
                 signature_algorithm: None,
                 commitment_type: None,
@@ -750,7 +751,8 @@ impl Run {
         let validator = |at: Time, proven: bool| {
             let mut validator = PathValidator::new(v.anchors)
                 .purpose(v.policy.purpose)
-                .algorithm_policy(v.policy.algorithms);
+                .algorithm_policy(v.policy.algorithms)
+                .policy_inputs(v.policy.certificate_policies.clone());
             if proven {
                 validator = validator.revocation_data_until(now);
             }
@@ -786,6 +788,7 @@ impl Run {
         match result {
             Ok(path) => {
                 self.report.chain = path.chain().to_vec();
+                self.report.certificate_policies = Some(path.policies().clone());
                 if path.anchor() != &cert {
                     self.report.chain.push(path.anchor().clone());
                 }
@@ -834,6 +837,12 @@ impl Run {
                     if let Some(e) = &check.evidence {
                         self.report.evidence.push(e.clone());
                     }
+                    self.report
+                        .evidence
+                        .extend(check.supporting_evidence.iter().cloned());
+                    self.report
+                        .used_certificates
+                        .extend(check.supporting_certificates.iter().cloned());
                 }
                 self.report
                     .used_certificates

@@ -107,13 +107,6 @@ impl PathValidator<'_> {
                 found.notes.push(e.to_string());
                 continue;
             }
-            if past && crl.this_update() < at {
-                found.notes.push(format!(
-                    "CRL of {} predates {at}, the time to judge",
-                    crl.this_update()
-                ));
-                continue;
-            }
             // (f): the CRL's signer, validated.
             let signer = match self.crl_signer(ctx, crl, issuer, at) {
                 Ok(s) => s,
@@ -146,6 +139,14 @@ impl PathValidator<'_> {
                 Ok(CrlStatus::Revoked(e) | CrlStatus::OnHold(e)) if e.revocation_date <= at => {
                     found.revoked = Some(e);
                     return Ok(found);
+                }
+                // Judging an earlier time, a CRL issued before it shows revocations made
+                // by then, but not that none was made between its issue and that time.
+                Ok(_) if past && crl.this_update() < at => {
+                    found.notes.push(format!(
+                        "CRL of {} predates {at}, the time to judge",
+                        crl.this_update()
+                    ));
                 }
                 Ok(_) => {
                     mask |= interim;

@@ -17,7 +17,7 @@ pub(crate) const ANY_POLICY: &str = "2.5.29.32.0";
 
 /// A set of certificate policies: any policy, or the listed OIDs (dotted).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum PolicySet {
     /// Every policy (RFC 5280's any-policy).
     Any,
@@ -87,7 +87,7 @@ impl core::fmt::Display for PolicySet {
 /// assert!(inputs.initial_explicit_policy);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct PolicyInputs {
     /// user-initial-policy-set: the policies acceptable to the relying party.
     pub user_initial_policy_set: PolicySet,

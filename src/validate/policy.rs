@@ -1,7 +1,7 @@
 //! What a validation accepts.
 
 use crate::key::AlgorithmPolicy;
-use crate::path::KeyPurpose;
+use crate::path::{KeyPurpose, PolicyInputs};
 use crate::time::Time;
 
 /// Which time certificate paths are validated at.
@@ -48,6 +48,9 @@ pub struct ValidationPolicy {
     /// SIG_CONSTRAINTS_FAILURE), for services that require CAdES-B-T or above. Default:
     /// false.
     pub require_signature_timestamp: bool,
+    /// The certificate policies the signer's path must support (RFC 5280 section 6.1.1
+    /// initial policy inputs). Default: any policy, nothing required.
+    pub certificate_policies: PolicyInputs,
 }
 
 impl ValidationPolicy {
@@ -60,6 +63,7 @@ impl ValidationPolicy {
             require_signing_certificate_attribute: false,
             accept_any_content_type: false,
             require_signature_timestamp: false,
+            certificate_policies: PolicyInputs::default(),
         }
     }
 
@@ -79,6 +83,24 @@ impl ValidationPolicy {
     #[must_use]
     pub fn with_algorithms(mut self, algorithms: AlgorithmPolicy) -> Self {
         self.algorithms = algorithms;
+        self
+    }
+
+    /// Sets the certificate policies the signer's path must support: for example a
+    /// relying party that accepts only certificates issued under its sector's policy.
+    ///
+    /// ```
+    /// use kyso::{PolicyInputs, PolicySet, Time, ValidationPolicy};
+    /// let policy = ValidationPolicy::at(Time::from_utc(2026, 6, 1, 0, 0, 0)?).with_policy_inputs(
+    ///     PolicyInputs::default()
+    ///         .acceptable(PolicySet::of(["2.16.704.1.1.1"]))
+    ///         .require_explicit_policy(true),
+    /// );
+    /// # Ok::<(), kyso::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_policy_inputs(mut self, inputs: PolicyInputs) -> Self {
+        self.certificate_policies = inputs;
         self
     }
 

@@ -253,6 +253,10 @@ pub struct SignerReport {
     /// The validated chain, end entity first, anchor last (empty if none validated).
     #[cfg_attr(feature = "serde", serde(skip))]
     pub chain: Vec<Certificate>,
+    /// The user-constrained policy set of the validated chain (RFC 5280 section 6.1.5):
+    /// the certificate policies, among those the validation policy accepts, that the whole
+    /// chain supports; `None` when no chain validated.
+    pub certificate_policies: Option<crate::path::PolicySet>,
     /// The digest algorithm of the signer.
     pub digest_algorithm: Option<DigestAlgorithm>,
     /// The signature algorithm of the signer.
@@ -300,6 +304,7 @@ impl SignerReport {
             validation_time: time,
             validation_time_source: TimeSource::Given,
             chain: Vec::new(),
+            certificate_policies: None,
             digest_algorithm: None,
             signature_algorithm: None,
             commitment_type: None,
@@ -456,6 +461,19 @@ fn signer_json(j: &mut Json, s: &SignerReport) {
         j.string(&subject);
     }
     j.close(']');
+    j.key("certificate_policies");
+    match &s.certificate_policies {
+        None => j.opt_string(None),
+        Some(crate::path::PolicySet::Any) => j.string("any-policy"),
+        Some(crate::path::PolicySet::Only(list)) => {
+            j.open('[');
+            for oid in list {
+                j.item();
+                j.string(oid);
+            }
+            j.close(']');
+        }
+    }
     j.key("checks");
     j.open('[');
     for c in &s.checks {
@@ -598,6 +616,9 @@ impl core::fmt::Display for ValidationReport {
                     "chain"
                 };
                 writeln!(f, "  {role}:    {}", c.subject())?;
+            }
+            if let Some(p) = &s.certificate_policies {
+                writeln!(f, "  policies: {p}")?;
             }
             for c in &s.checks {
                 let mark = match c.outcome {

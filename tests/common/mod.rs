@@ -121,3 +121,32 @@ pub fn issue_from_signing_ca(
     );
     (pem, key)
 }
+
+/// Splits a `multipart/signed` S/MIME message into the signed MIME part (canonicalised to
+/// CRLF line ends, RFC 8551 section 3.1.1) and the base64 of the signature part.
+pub fn split_smime(message: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+    let text = std::str::from_utf8(message).ok()?;
+    let start = text.find("boundary=\"")? + "boundary=\"".len();
+    let boundary = &text[start..start + text[start..].find('"')?];
+    let delimiter = format!("--{boundary}");
+    let mut parts = text.split(&delimiter).skip(1);
+    let signed_part = parts.next()?;
+    let signature_part = parts.next()?;
+    // The signed part runs from after the delimiter's line end to before the next
+    // delimiter's preceding line end.
+    let body = signed_part
+        .strip_prefix("\r\n")
+        .or_else(|| signed_part.strip_prefix('\n'))?;
+    let body = body
+        .strip_suffix("\r\n")
+        .or_else(|| body.strip_suffix('\n'))?;
+    let canonical = body
+        .replace("\r\n", "\n")
+        .replace('\n', "\r\n")
+        .into_bytes();
+    let b64_start = signature_part
+        .find("\n\n")
+        .or_else(|| signature_part.find("\r\n\r\n"))?;
+    let b64 = signature_part[b64_start..].trim().as_bytes().to_vec();
+    Some((canonical, b64))
+}
