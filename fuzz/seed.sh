@@ -4,11 +4,16 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 vectors="$here/../test-vectors"
-for target in certificate_der pem_bundle private_key path_validation cms_verify crl ocsp_response timestamp mrz dg13 sod; do
+for target in certificate_der certificate_differential pem_bundle private_key path_validation cms_verify crl ocsp_response timestamp mrz dg13 sod; do
   mkdir -p "$here/corpus/$target"
 done
 # DER certificates: the .der files, and the DER inside every PEM certificate.
 for f in "$vectors"/pki/*.der; do cp "$f" "$here/corpus/certificate_der/"; done
+# PKITS certificates, when the shared data is beside the checkout.
+pkits_certs="${KYSO_PKITS_DIR:-$here/../../shared/vectors/pkits}/certs"
+if [ -d "$pkits_certs" ]; then
+  for f in "$pkits_certs"/*.crt; do cp "$f" "$here/corpus/certificate_der/"; done
+fi
 for f in "$vectors"/pki/*.pem "$vectors"/bad/*.pem; do
   openssl x509 -in "$f" -outform DER -out "$here/corpus/certificate_der/$(basename "$f" .pem).der" 2>/dev/null || true
   cp "$f" "$here/corpus/pem_bundle/"
@@ -41,4 +46,6 @@ openssl ocsp -issuer "$vectors/pki/intermediate-ca.pem" -cert "$vectors/pki/ee-r
 openssl ocsp -index "$tmp/index.txt" -CA "$vectors/pki/intermediate-ca.pem" -rsigner "$vectors/pki/intermediate-ca.pem" \
   -rkey "$vectors/keys/intermediate-ca.key.pem" -reqin "$tmp/req.der" -respout "$here/corpus/ocsp_response/good.der" >/dev/null 2>&1 || true
 rm -rf "$tmp"
+# The differential target starts from the same certificates as certificate_der.
+cp "$here"/corpus/certificate_der/* "$here/corpus/certificate_differential/"
 echo "seeded $(find "$here/corpus" -type f | wc -l) files"

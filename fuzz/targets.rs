@@ -181,3 +181,116 @@ fn touch(cert: &Certificate) {
     let _ = cert.not_before().to_string();
     let _ = cert.not_after().to_string();
 }
+
+/// Certificate DER through kyso (x509-parser underneath) and through `x509-cert`
+/// (RustCrypto's strict DER decoder), an independent parser. Where both parse, they must
+/// read the same fields. Where only one parses, the difference must be one of the explained
+/// classes of [`differential_explanation`]; anything else panics, so the fuzzer reports it.
+pub fn certificate_differential(data: &[u8]) {
+    use der::{Decode, Encode};
+    let ours = Certificate::from_der(data);
+    let theirs = x509_cert::Certificate::from_der(data);
+    match (&ours, &theirs) {
+        (Ok(a), Ok(b)) => {
+            let tbs = &b.tbs_certificate();
+            assert_eq!(a.serial(), tbs.serial_number().as_bytes(), "serial");
+            assert_eq!(
+                Some(a.issuer().der().to_vec()),
+                tbs.issuer().to_der().ok(),
+                "issuer"
+            );
+            assert_eq!(
+                Some(a.subject().der().to_vec()),
+                tbs.subject().to_der().ok(),
+                "subject"
+            );
+            let secs = |t: x509_cert::time::Time| t.to_unix_duration().as_secs();
+            assert_eq!(
+                u64::try_from(a.not_before().unix()).ok(),
+                Some(secs(tbs.validity().not_before)),
+                "notBefore"
+            );
+            assert_eq!(
+                u64::try_from(a.not_after().unix()).ok(),
+                Some(secs(tbs.validity().not_after)),
+                "notAfter"
+            );
+            assert_eq!(
+                Some(a.tbs_der().to_vec()),
+                tbs.to_der().ok(),
+                "tbsCertificate"
+            );
+            let theirs_ext: Vec<(String, bool, Vec<u8>)> = tbs
+                .extensions()
+                .into_iter()
+                .flatten()
+                .map(|e| {
+                    (
+                        e.extn_id.to_string(),
+                        e.critical,
+                        e.extn_value.as_bytes().to_vec(),
+                    )
+                })
+                .collect();
+            let ours_ext: Vec<(String, bool, Vec<u8>)> = a
+                .extensions()
+                .iter()
+                .map(|e| (e.oid.clone(), e.critical, e.value.clone()))
+                .collect();
+            assert_eq!(ours_ext, theirs_ext, "extensions");
+        }
+        (Err(_), Err(_)) => {}
+        _ => {
+            if let Err(unexplained) = differential_explanation(data, &ours, &theirs) {
+                panic!("unexplained disagreement: {unexplained}");
+            }
+        }
+    }
+}
+
+/// Why kyso and x509-cert may disagree on whether bytes are a certificate. Each class is
+/// checked, not assumed: `Err` describes a disagreement that fits none.
+///
+/// - kyso refuses, x509-cert parses: kyso also checks what the DER grammar alone does not
+///   (RFC 5280 rules: equal signature algorithms, version and extensions, duplicate or
+///   malformed extension values, size and name limits). x509-cert does not decode
+///   extension values.
+/// - kyso parses, x509-cert refuses: x509-cert also enforces DER canonical-form rules
+///   (SET OF order, minimal encodings, time formats) that x509-parser leaves to the
+///   signature: the bytes kyso verifies are the exact bytes given, so a non-canonical
+///   encoding cannot change what is signed.
+pub fn differential_explanation(
+    data: &[u8],
+    ours: &Result<Certificate, kyso::Error>,
+    theirs: &Result<x509_cert::Certificate, der::Error>,
+) -> Result<&'static str, String> {
+    use kyso::{Error, Malformed};
+    match (ours, theirs) {
+        (Err(e), Ok(_)) => match e {
+            Error::TooLarge { .. } => Ok("kyso's size and name limits"),
+            Error::Malformed {
+                reason:
+                    Malformed::InvalidValue { .. }
+                    | Malformed::InvalidExtension { .. }
+                    | Malformed::DuplicateExtension { .. }
+                    | Malformed::InvalidString,
+                ..
+            } => Ok("an RFC 5280 rule beyond the DER grammar"),
+            other => Err(format!(
+                "kyso refuses ({other}) what x509-cert parses ({} bytes)",
+                data.len()
+            )),
+        },
+        (Ok(_), Err(e)) => match e.kind() {
+            der::ErrorKind::Noncanonical { .. }
+            | der::ErrorKind::SetOrdering
+            | der::ErrorKind::SetDuplicate
+            | der::ErrorKind::DateTime => Ok("a DER canonical-form rule"),
+            other => Err(format!(
+                "kyso parses what x509-cert refuses ({other}) ({} bytes)",
+                data.len()
+            )),
+        },
+        _ => Ok("the parsers agree"),
+    }
+}

@@ -31,6 +31,7 @@ fn every_seed_runs_through_every_target() {
     for path in &all {
         let data = std::fs::read(path).unwrap();
         targets::certificate_der(&data);
+        targets::certificate_differential(&data);
         targets::pem_bundle(&data);
         targets::private_key(&data);
         targets::path_validation(&data);
