@@ -249,24 +249,25 @@ pub fn certificate_differential(data: &[u8]) {
 }
 
 /// Why kyso and x509-cert may disagree on whether bytes are a certificate. Each class is
-/// checked, not assumed: `Err` describes a disagreement that fits none.
+/// checked on the input, not assumed: `Err` describes a disagreement that fits none.
 ///
-/// - kyso refuses, x509-cert parses: kyso also checks what the DER grammar alone does not
-///   (RFC 5280 rules: equal signature algorithms, version and extensions, duplicate or
-///   malformed extension values, size and name limits). x509-cert does not decode
-///   extension values.
-/// - kyso parses, x509-cert refuses: x509-cert also enforces DER canonical-form rules
-///   (SET OF order, minimal encodings, time formats) that x509-parser leaves to the
-///   signature: the bytes kyso verifies are the exact bytes given, so a non-canonical
-///   encoding cannot change what is signed.
+/// kyso itself refuses anything that is not DER (src/cert/strict.rs, added after this
+/// target found two structures x509-parser let through), so the classes left are:
+/// - kyso refuses, x509-cert parses: kyso also applies RFC 5280 rules beyond the DER
+///   grammar (equal signature algorithms, extensions only in v3, no duplicate or malformed
+///   extension values, attribute values of universal types, size and name limits);
+///   x509-cert does not decode extension values.
+/// - kyso parses, x509-cert refuses: x509-cert's RFC 5280 profile refuses serial numbers
+///   longer than 21 octets, and the `der` crate cannot represent times before 1970 (which
+///   UTCTime allows from 1950), where kyso reads them.
 pub fn differential_explanation(
     data: &[u8],
     ours: &Result<Certificate, kyso::Error>,
     theirs: &Result<x509_cert::Certificate, der::Error>,
 ) -> Result<&'static str, String> {
-    use kyso::{Error, Malformed};
+    use kyso::{Error, Malformed, Object};
     match (ours, theirs) {
-        (Err(e), Ok(_)) => match e {
+        (Err(e), Ok(b)) => match e {
             Error::TooLarge { .. } => Ok("kyso's size and name limits"),
             Error::Malformed {
                 reason:
@@ -276,21 +277,42 @@ pub fn differential_explanation(
                     | Malformed::InvalidString,
                 ..
             } => Ok("an RFC 5280 rule beyond the DER grammar"),
+            Error::Malformed {
+                object: Object::Name,
+                reason: Malformed::InvalidDer,
+            } if names_have_non_universal_values(b) => {
+                Ok("an attribute value of a non-universal type")
+            }
             other => Err(format!(
                 "kyso refuses ({other}) what x509-cert parses ({} bytes)",
                 data.len()
             )),
         },
-        (Ok(_), Err(e)) => match e.kind() {
-            der::ErrorKind::Noncanonical { .. }
-            | der::ErrorKind::SetOrdering
-            | der::ErrorKind::SetDuplicate
-            | der::ErrorKind::DateTime => Ok("a DER canonical-form rule"),
-            other => Err(format!(
-                "kyso parses what x509-cert refuses ({other}) ({} bytes)",
-                data.len()
-            )),
-        },
+        (Ok(a), Err(e)) => {
+            let before_1970 = a.not_before().unix() < 0 || a.not_after().unix() < 0;
+            match e.kind() {
+                der::ErrorKind::DateTime if before_1970 => Ok("a time before 1970"),
+                der::ErrorKind::Value { tag }
+                    if tag == der::Tag::Integer && a.serial().len() > 21 =>
+                {
+                    Ok("a serial number longer than x509-cert's profile allows")
+                }
+                other => Err(format!(
+                    "kyso parses what x509-cert refuses ({other}) ({} bytes)",
+                    data.len()
+                )),
+            }
+        }
         _ => Ok("the parsers agree"),
     }
+}
+
+/// Whether an issuer or subject attribute value has a tag outside the universal class.
+fn names_have_non_universal_values(cert: &x509_cert::Certificate) -> bool {
+    use der::Tagged;
+    let tbs = cert.tbs_certificate();
+    [tbs.issuer(), tbs.subject()].iter().any(|name| {
+        name.iter()
+            .any(|atv| !matches!(atv.value.tag().class(), der::Class::Universal))
+    })
 }

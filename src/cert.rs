@@ -4,6 +4,7 @@ mod certificate;
 pub(crate) mod general_name;
 mod identity;
 mod name;
+mod strict;
 
 pub(crate) use certificate::PROCESSED_EXTENSIONS;
 pub use certificate::{BasicConstraints, Certificate, Extension, KeyUsage, PolicyConstraints};

@@ -9,7 +9,7 @@ mod sign;
 mod signed_cms;
 mod signed_data;
 mod verify;
-mod walk;
+pub(crate) mod walk;
 
 pub use attributes::{CommitmentType, SignerLocation};
 pub use sign::{PreparedSignature, SignatureBuilder};

@@ -170,6 +170,11 @@ impl Certificate {
                 Malformed::TrailingData,
             ));
         }
+        // Strict DER only (see cert/strict.rs): x509-parser alone lets some non-DER
+        // structures through.
+        if !crate::cert::strict::is_der_certificate(der_bytes) {
+            return Err(Error::invalid_der(Object::Certificate));
+        }
         let tbs_cert = &x509.tbs_certificate;
         if tbs_cert.signature != x509.signature_algorithm {
             // RFC 5280 section 4.1.1.2: the two fields MUST be equal.

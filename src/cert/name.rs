@@ -106,6 +106,9 @@ impl Name {
                 actual: count,
             });
         }
+        if !well_formed_name(name.as_raw()) {
+            return Err(Error::invalid_der(Object::Name));
+        }
         let rdns = name
             .iter_rdn()
             .map(|rdn| {
@@ -343,6 +346,52 @@ fn write_escaped(f: &mut core::fmt::Formatter<'_>, text: &str) -> core::fmt::Res
         }
     }
     Ok(())
+}
+
+/// Whether `raw` is a DER Name as RFC 5280 section 4.1.2.4 shapes it: a SEQUENCE of SETs,
+/// each of one or more SEQUENCEs of an OBJECT IDENTIFIER and one value of a universal type.
+/// The parser underneath reads names without checking these tags, which would let two
+/// encodings with different tags stand for the same name.
+fn well_formed_name(raw: &[u8]) -> bool {
+    use crate::cms::walk::tlv_at;
+    // The TLVs of `bytes[start..end]`, as (identifier octet, content start, content end).
+    let children = |start: usize, end: usize| -> Option<Vec<(u8, usize, usize)>> {
+        let mut out = Vec::new();
+        let mut pos = start;
+        while pos < end {
+            let (tag, s, e) = tlv_at(raw.get(..end)?, pos).ok()?;
+            out.push((tag, s, e));
+            pos = e;
+        }
+        Some(out)
+    };
+    let check = || -> Option<bool> {
+        let (tag, start, end) = tlv_at(raw, 0).ok()?;
+        if tag != 0x30 || end != raw.len() {
+            return Some(false);
+        }
+        for (set, s, e) in children(start, end)? {
+            if set != 0x31 || s == e {
+                return Some(false);
+            }
+            for (seq, s, e) in children(s, e)? {
+                if seq != 0x30 {
+                    return Some(false);
+                }
+                let parts = children(s, e)?;
+                let [(oid, _, _), (value, _, _)] = parts.as_slice() else {
+                    return Some(false);
+                };
+                // A universal type with a one-octet tag, not the reserved tag 0.
+                let universal = value & 0xc0 == 0 && value & 0x1f != 0 && value & 0x1f != 0x1f;
+                if *oid != 0x06 || !universal {
+                    return Some(false);
+                }
+            }
+        }
+        Some(true)
+    };
+    check().unwrap_or(false)
 }
 
 /// The tag and DER length octets in front of a value of `len` bytes.

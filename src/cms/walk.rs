@@ -25,7 +25,7 @@ fn invalid() -> Error {
 /// contents and where it ends. Definite lengths only (DER); a length is at most four octets,
 /// far beyond any CMS size limit. Tags of more than one octet are skipped over. This is a
 /// bounds walk: the typed decoder that follows enforces the rest of DER.
-fn tlv_at(bytes: &[u8], pos: usize) -> Result<(u8, usize, usize), Error> {
+pub(crate) fn tlv_at(bytes: &[u8], pos: usize) -> Result<(u8, usize, usize), Error> {
     let tag = *bytes.get(pos).ok_or_else(invalid)?;
     let mut i = pos + 1;
     if tag & 0x1f == 0x1f {
