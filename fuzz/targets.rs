@@ -255,8 +255,9 @@ pub fn certificate_differential(data: &[u8]) {
 /// target found two structures x509-parser let through), so the classes left are:
 /// - kyso refuses, x509-cert parses: kyso also applies RFC 5280 rules beyond the DER
 ///   grammar (equal signature algorithms, extensions only in v3, no duplicate or malformed
-///   extension values, attribute values of universal types, size and name limits);
-///   x509-cert does not decode extension values.
+///   extension values, attribute values of universal types, size and name limits), and
+///   x509-cert does not decode extension values; x509-parser also refuses BIT STRINGs with
+///   unused bits that are not zero, which the `der` crate lets through.
 /// - kyso parses, x509-cert refuses: x509-cert's RFC 5280 profile refuses serial numbers
 ///   longer than 21 octets, and the `der` crate cannot represent times before 1970 (which
 ///   UTCTime allows from 1950), where kyso reads them.
@@ -283,6 +284,12 @@ pub fn differential_explanation(
             } if names_have_non_universal_values(b) => {
                 Ok("an attribute value of a non-universal type")
             }
+            Error::Malformed {
+                object: Object::Certificate,
+                reason: Malformed::InvalidDer,
+            } if bit_strings_have_set_padding(b) => {
+                Ok("a BIT STRING whose unused bits are not zero (X.690 11.2.1)")
+            }
             other => Err(format!(
                 "kyso refuses ({other}) what x509-cert parses ({} bytes)",
                 data.len()
@@ -305,6 +312,25 @@ pub fn differential_explanation(
         }
         _ => Ok("the parsers agree"),
     }
+}
+
+/// Whether the public key or signature BIT STRING has unused bits that are not zero,
+/// which DER forbids (X.690 section 11.2.1) and the `der` crate does not check.
+fn bit_strings_have_set_padding(cert: &x509_cert::Certificate) -> bool {
+    let padding_set = |bits: &der::asn1::BitString| {
+        let unused = bits.unused_bits();
+        unused > 0
+            && bits
+                .raw_bytes()
+                .last()
+                .is_some_and(|b| b & ((1u8 << unused) - 1) != 0)
+    };
+    padding_set(
+        &cert
+            .tbs_certificate()
+            .subject_public_key_info()
+            .subject_public_key,
+    ) || padding_set(cert.signature())
 }
 
 /// Whether an issuer or subject attribute value has a tag outside the universal class.
