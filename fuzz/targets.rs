@@ -257,7 +257,8 @@ pub fn certificate_differential(data: &[u8]) {
 ///   grammar (equal signature algorithms, extensions only in v3, no duplicate or malformed
 ///   extension values, attribute values of universal types, size and name limits), and
 ///   x509-cert does not decode extension values; x509-parser also refuses BIT STRINGs with
-///   unused bits that are not zero, which the `der` crate lets through.
+///   unused bits that are not zero, which the `der` crate lets through, and kyso refuses a
+///   signature value that is not whole octets.
 /// - kyso parses, x509-cert refuses: x509-cert's RFC 5280 profile refuses serial numbers
 ///   longer than 21 octets, and the `der` crate cannot represent times before 1970 (which
 ///   UTCTime allows from 1950), where kyso reads them.
@@ -289,6 +290,12 @@ pub fn differential_explanation(
                 reason: Malformed::InvalidDer,
             } if bit_strings_have_set_padding(b) => {
                 Ok("a BIT STRING whose unused bits are not zero (X.690 11.2.1)")
+            }
+            Error::Malformed {
+                object: Object::Signature,
+                reason: Malformed::InvalidDer,
+            } if b.signature().unused_bits() > 0 => {
+                Ok("a signature that is not whole octets, which no signature algorithm makes")
             }
             other => Err(format!(
                 "kyso refuses ({other}) what x509-cert parses ({} bytes)",
