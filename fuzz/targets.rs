@@ -305,7 +305,10 @@ pub fn differential_explanation(
         (Ok(a), Err(e)) => {
             let before_1970 = a.not_before().unix() < 0 || a.not_after().unix() < 0;
             match e.kind() {
-                der::ErrorKind::DateTime if before_1970 => Ok("a time before 1970"),
+                der::ErrorKind::DateTime
+                | der::ErrorKind::Value {
+                    tag: der::Tag::UtcTime,
+                } if before_1970 => Ok("a time before 1970"),
                 der::ErrorKind::Value { tag }
                     if tag == der::Tag::Integer && a.serial().len() > 21 =>
                 {
