@@ -194,14 +194,10 @@ pub fn certificate_differential(data: &[u8]) {
         (Ok(a), Ok(b)) => {
             let tbs = &b.tbs_certificate();
             assert_eq!(a.serial(), tbs.serial_number().as_bytes(), "serial");
+            assert_eq!(rdns_of(a.issuer()), rdns_of_theirs(tbs.issuer()), "issuer");
             assert_eq!(
-                Some(a.issuer().der().to_vec()),
-                tbs.issuer().to_der().ok(),
-                "issuer"
-            );
-            assert_eq!(
-                Some(a.subject().der().to_vec()),
-                tbs.subject().to_der().ok(),
+                rdns_of(a.subject()),
+                rdns_of_theirs(tbs.subject()),
                 "subject"
             );
             let secs = |t: x509_cert::time::Time| t.to_unix_duration().as_secs();
@@ -246,6 +242,34 @@ pub fn certificate_differential(data: &[u8]) {
             }
         }
     }
+}
+
+/// A name as its RDNs, each the sorted (type, value) pairs of its attributes.
+fn rdns_of(name: &kyso::Name) -> Vec<Vec<(String, Vec<u8>)>> {
+    name.rdns()
+        .map(|rdn| {
+            let mut v: Vec<(String, Vec<u8>)> = rdn
+                .iter()
+                .map(|a| (a.oid().to_owned(), a.raw_value().to_vec()))
+                .collect();
+            v.sort();
+            v
+        })
+        .collect()
+}
+
+/// The same view of a name decoded by x509-cert.
+fn rdns_of_theirs(name: &x509_cert::name::Name) -> Vec<Vec<(String, Vec<u8>)>> {
+    name.iter_rdn()
+        .map(|rdn| {
+            let mut v: Vec<(String, Vec<u8>)> = rdn
+                .iter()
+                .map(|atv| (atv.oid.to_string(), atv.value.value().to_vec()))
+                .collect();
+            v.sort();
+            v
+        })
+        .collect()
 }
 
 /// Why kyso and x509-cert may disagree on whether bytes are a certificate. Each class is
