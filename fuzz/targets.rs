@@ -212,10 +212,11 @@ pub fn certificate_differential(data: &[u8]) {
                 "notAfter"
             );
             assert_eq!(
-                Some(a.tbs_der().to_vec()),
-                tbs.to_der().ok(),
-                "tbsCertificate"
+                Some(a.spki_der().to_vec()),
+                tbs.subject_public_key_info().to_der().ok(),
+                "subjectPublicKeyInfo"
             );
+            assert_eq!(a.signature(), b.signature().raw_bytes(), "signature");
             let theirs_ext: Vec<(String, bool, Vec<u8>)> = tbs
                 .extensions()
                 .into_iter()
