@@ -1,0 +1,113 @@
+//! No panic on damaged input: every file of `test-vectors/`, truncated and with single-bit
+//! flips, through every parse and verify entry point (the bodies of the fuzz targets in
+//! `fuzz/targets.rs`, which call each public parser and then verify what parses).
+//!
+//! Every truncation length of every file runs. Single-bit flips run on every bit of each
+//! file's first 512 bytes, where tags and lengths steer the parsers, and on one bit in
+//! every 61 further bytes (a prime stride, so the bit position rotates). Setting
+//! `KYSO_NO_PANIC_FULL=1` flips every bit of every file; that run is meant for release
+//! builds (`cargo test --release --test no_panic`) and takes minutes rather than seconds.
+//!
+//! A panic anywhere fails the test with the file and the mutation that caused it.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::as_conversions)]
+
+#[path = "../fuzz/targets.rs"]
+mod targets;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+/// Bytes at the start of a file whose every bit is flipped.
+const DENSE_PREFIX: usize = 512;
+/// Beyond the prefix, one flip every this many bytes.
+const STRIDE: usize = 61;
+
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+/// Every entry point, on one input.
+fn all_targets(data: &[u8]) {
+    targets::certificate_der(data);
+    targets::certificate_differential(data);
+    targets::pem_bundle(data);
+    targets::private_key(data);
+    targets::path_validation(data);
+    targets::cms_verify(data);
+    targets::crl(data);
+    targets::ocsp_response(data);
+    targets::timestamp(data);
+    targets::mrz(data);
+    targets::dg13(data);
+    targets::sod(data);
+}
+
+/// The (byte, bit) positions to flip in a file of `len` bytes.
+fn flips(len: usize, full: bool) -> Vec<(usize, u8)> {
+    let mut out = Vec::new();
+    for byte in 0..len {
+        if full || byte < DENSE_PREFIX {
+            out.extend((0..8).map(|bit| (byte, bit)));
+        } else if (byte - DENSE_PREFIX) % STRIDE == 0 {
+            out.push((byte, u8::try_from(byte % 8).unwrap()));
+        }
+    }
+    out
+}
+
+#[test]
+fn damaged_test_vectors_never_panic() {
+    let full = std::env::var("KYSO_NO_PANIC_FULL").as_deref() == Ok("1");
+    let mut all = Vec::new();
+    files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors"),
+        &mut all,
+    );
+    all.sort();
+    assert!(all.len() > 100, "test vectors missing: {}", all.len());
+    // Panics are caught and reported together; the default hook would print each one.
+    std::panic::set_hook(Box::new(|_| {}));
+    let mut failures = Vec::new();
+    let (mut truncations, mut flipped) = (0usize, 0usize);
+    for path in &all {
+        let data = std::fs::read(path).unwrap();
+        let name = path
+            .strip_prefix(env!("CARGO_MANIFEST_DIR"))
+            .unwrap_or(path);
+        for len in 0..data.len() {
+            truncations += 1;
+            if catch_unwind(AssertUnwindSafe(|| all_targets(&data[..len]))).is_err() {
+                failures.push(format!("{}: truncated to {len} bytes", name.display()));
+            }
+        }
+        let mut copy = data.clone();
+        for (byte, bit) in flips(data.len(), full) {
+            copy[byte] ^= 1 << bit;
+            flipped += 1;
+            if catch_unwind(AssertUnwindSafe(|| all_targets(&copy))).is_err() {
+                failures.push(format!(
+                    "{}: bit {bit} of byte {byte} flipped",
+                    name.display()
+                ));
+            }
+            copy[byte] ^= 1 << bit;
+        }
+    }
+    let _ = std::panic::take_hook();
+    println!(
+        "no-panic: {} files, {truncations} truncations and {flipped} bit flips through 12 entry \
+         points{}, {} panics",
+        all.len(),
+        if full { " (every bit)" } else { "" },
+        failures.len()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
