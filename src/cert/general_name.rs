@@ -5,7 +5,7 @@
 use crate::cert::name::Name;
 
 /// One general name, owned.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum GeneralName {
     /// dNSName.
     Dns(String),

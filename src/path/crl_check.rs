@@ -65,6 +65,7 @@ impl PathValidator<'_> {
     pub(super) fn crl_findings(
         &self,
         ctx: &CrlContext<'_>,
+        index: usize,
         cert: &Certificate,
         issuer: &Certificate,
         crls: &[Crl],
@@ -78,8 +79,14 @@ impl PathValidator<'_> {
         let mut used: Vec<Crl> = Vec::new();
         let mut signers: Vec<Certificate> = Vec::new();
         // Every complete CRL is consulted, even once every reason is covered: a verified
-        // revocation in any of them wins over the others' silence.
+        // revocation in any of them wins over the others' silence. A CRL given twice is
+        // read once.
+        let mut seen: Vec<&[u8]> = Vec::new();
         for crl in crls.iter().filter(|c| !c.is_delta()) {
+            if seen.contains(&crl.der()) {
+                continue;
+            }
+            seen.push(crl.der());
             if let Err(e) = crl.check_critical() {
                 found.tainted = true;
                 found.notes.push(e.to_string());
@@ -102,40 +109,84 @@ impl PathValidator<'_> {
                 });
                 continue;
             }
-            // (a): current at the time judged.
-            if let Err(e) = crl.check_times(at, now) {
-                found.notes.push(e.to_string());
-                continue;
-            }
             // (f): the CRL's signer, validated.
-            let signer = match self.crl_signer(ctx, crl, issuer, at) {
-                Ok(s) => s,
+            let signer = match self.crl_signer(ctx, index, crl, issuer, at) {
+                Ok(Some(s)) => s,
+                // Signed by the certificate's own key (or one below it): genuine, but no
+                // evidence about this certificate.
+                Ok(None) => {
+                    found.notes.push(
+                        "the CRL is signed with the key of the certificate it would vouch for"
+                            .to_owned(),
+                    );
+                    continue;
+                }
+                Err(e @ Error::BudgetExceeded { .. }) => return Err(e),
                 Err(e) => {
                     found.tainted = true;
                     found.notes.push(e.to_string());
                     continue;
                 }
             };
-            // (c), (g), (h): the most recent delta CRL that applies, if any.
-            let delta = self.delta_for(crl, &signer.cert, crls, at, now, past);
-            // (i), (j): a delta CRL's entry replaces the complete CRL's, except that
-            // removeFromCRL can only lift a hold (RFC 5280 section 5.3.1): a revocation
-            // stays.
+            // (c), (g), (h): the delta CRLs that apply, verified with the same key.
+            let deltas = self.deltas_for(ctx, crl, &signer.cert, crls)?;
+            // A verified revocation in effect at `at` counts even from a CRL or delta CRL
+            // that is no longer current: revocations are not taken back (holds aside).
+            if let Some(e) = core::iter::once(crl)
+                .chain(deltas.iter())
+                .filter_map(|c| lasting_revocation(c, cert, at))
+                .min_by_key(|e| e.revocation_date)
+            {
+                found.revoked = Some(e.clone());
+                return Ok(found);
+            }
+            // (a): current at the time judged.
+            if let Err(e) = crl.check_times(at, now) {
+                found.notes.push(e.to_string());
+                continue;
+            }
+            // The most recent current delta CRL, if any.
+            let delta = deltas
+                .iter()
+                .filter(|d| d.check_times(at, now).is_ok() && (!past || d.this_update() >= at))
+                .max_by(|a, b| {
+                    crate::revocation::crl::cmp_magnitude(
+                        &a.number().unwrap_or_default(),
+                        &b.number().unwrap_or_default(),
+                    )
+                })
+                .cloned();
+            // (i), (j): the complete CRL's entry and the delta's, the earliest revocation
+            // in effect winning; removeFromCRL in the delta only lifts a hold.
             let base_entry = crl.entry_for(cert);
-            let entry = match (delta.as_ref().and_then(|d| d.entry_for(cert)), base_entry) {
-                (Some(d), Some(b))
-                    if d.reason == RevocationReason::RemoveFromCrl
-                        && !matches!(
-                            b.reason,
-                            RevocationReason::CertificateHold | RevocationReason::RemoveFromCrl
-                        ) =>
-                {
-                    Some(b)
+            let delta_entry = delta.as_ref().and_then(|d| d.entry_for(cert));
+            let entry = match (delta_entry, base_entry) {
+                (Some(d), Some(b)) if d.reason == RevocationReason::RemoveFromCrl => {
+                    if b.reason == RevocationReason::CertificateHold {
+                        Some(d)
+                    } else {
+                        Some(b)
+                    }
+                }
+                (Some(d), Some(b)) if b.reason != RevocationReason::RemoveFromCrl => {
+                    Some(if b.revocation_date <= d.revocation_date {
+                        b
+                    } else {
+                        d
+                    })
                 }
                 (Some(d), _) => Some(d),
                 (None, b) => b,
             };
-            match crl.status_from(cert, entry) {
+            // A CRL issued after the certificate expired cannot show it was not revoked:
+            // the complete CRL, or the delta CRL applied to it.
+            let status = match (&delta, crl.status_from(cert, entry)) {
+                (Some(d), Ok(CrlStatus::NotRevoked)) => {
+                    d.status_from(cert, entry).map(|_| CrlStatus::NotRevoked)
+                }
+                (_, status) => status,
+            };
+            match status {
                 Ok(CrlStatus::Revoked(e) | CrlStatus::OnHold(e)) if e.revocation_date <= at => {
                     found.revoked = Some(e);
                     return Ok(found);
@@ -185,29 +236,27 @@ impl PathValidator<'_> {
         Ok(found)
     }
 
-    /// The most recent delta CRL among `crls` that applies to `base`: same issuer and
-    /// scope, signed by `signer`, current at `at`, no unknown critical extension.
-    fn delta_for(
+    /// The delta CRLs among `crls` that apply to `base` (same issuer, scope and authority
+    /// key identifier, a base number `base` reaches), with no unknown critical extension,
+    /// signed by `signer`; each signature check is charged to the budget.
+    fn deltas_for(
         &self,
+        ctx: &CrlContext<'_>,
         base: &Crl,
         signer: &Certificate,
         crls: &[Crl],
-        at: Time,
-        now: Time,
-        past: bool,
-    ) -> Option<Crl> {
-        crls.iter()
-            .filter(|d| d.is_delta_for(base))
-            .filter(|d| d.check_critical().is_ok() && d.check_times(at, now).is_ok())
-            .filter(|d| !past || d.this_update() >= at)
-            .filter(|d| d.verify_signed_by(signer, &self.policy).is_ok())
-            .max_by(|a, b| {
-                crate::revocation::crl::cmp_magnitude(
-                    &a.number().unwrap_or_default(),
-                    &b.number().unwrap_or_default(),
-                )
-            })
-            .cloned()
+    ) -> Result<Vec<Crl>, Error> {
+        let mut out: Vec<Crl> = Vec::new();
+        for d in crls.iter().filter(|d| d.is_delta_for(base)) {
+            if d.check_critical().is_err() || out.iter().any(|o| o.der() == d.der()) {
+                continue;
+            }
+            charge(ctx)?;
+            if d.verify_signed_by(signer, &self.policy).is_ok() {
+                out.push(d.clone());
+            }
+        }
+        Ok(out)
     }
 
     /// RFC 5280 section 6.3.3 (f): the certificate whose key signed `crl`. The
@@ -218,18 +267,20 @@ impl PathValidator<'_> {
     fn crl_signer(
         &self,
         ctx: &CrlContext<'_>,
+        index: usize,
         crl: &Crl,
         issuer: &Certificate,
         at: Time,
-    ) -> Result<Signer, Error> {
+    ) -> Result<Option<Signer>, Error> {
         let mut last = Error::CrlIssuerMismatch;
         if issuer.subject().matches(crl.issuer()) {
+            charge(ctx)?;
             match crl.verify_signed_by(issuer, &self.policy) {
                 Ok(()) => {
-                    return Ok(Signer {
+                    return Ok(Some(Signer {
                         cert: issuer.clone(),
                         on_path: true,
-                    });
+                    }));
                 }
                 Err(e) => last = e,
             }
@@ -237,7 +288,16 @@ impl PathValidator<'_> {
         if self.crl_depth >= MAX_CRL_SIGNER_DEPTH {
             return Err(last);
         }
-        let mut tried: Vec<&[u8; 32]> = vec![issuer.fingerprint_sha256()];
+        // Never the certificate whose status is sought, nor one below it: a key does not
+        // vouch for its own certificate (a revoked, compromised CRL key could otherwise
+        // sign a CRL that declares it unrevoked).
+        let mut tried: Vec<&[u8; 32]> = ctx
+            .chain
+            .iter()
+            .take(index + 1)
+            .map(Certificate::fingerprint_sha256)
+            .collect();
+        tried.push(issuer.fingerprint_sha256());
         let candidates = ctx
             .chain
             .iter()
@@ -257,29 +317,25 @@ impl PathValidator<'_> {
             {
                 continue;
             }
-            if ctx.budget.fetch_add(1, Ordering::Relaxed) >= MAX_CMS_SIGNATURE_CHECKS {
-                return Err(Error::BudgetExceeded {
-                    what: "signature checks",
-                    limit: MAX_CMS_SIGNATURE_CHECKS,
-                });
-            }
+            charge(ctx)?;
             if let Err(e) = crl.verify_signed_by(candidate, &self.policy) {
                 last = e;
                 continue;
             }
-            // A certificate of the path being validated (or its anchor) needs no path of its
-            // own: this validation checks it, its revocation included. This covers a CA's
-            // rolled-over key and a CRL issuer whose CRL also covers its own certificate.
+            // A certificate above this one on the path being validated (or its anchor)
+            // needs no path of its own: this validation checks it, its revocation included.
+            // This covers a CA's rolled-over key.
             let on_path = ctx
                 .chain
                 .iter()
+                .skip(index + 1)
                 .chain(core::iter::once(ctx.anchor))
                 .any(|c| c.fingerprint_sha256() == candidate.fingerprint_sha256());
             if on_path {
-                return Ok(Signer {
+                return Ok(Some(Signer {
                     cert: candidate.clone(),
                     on_path,
-                });
+                }));
             }
             let nested = PathValidator {
                 purpose: KeyPurpose::Any,
@@ -292,10 +348,10 @@ impl PathValidator<'_> {
                 Ok(path)
                     if path.anchor().fingerprint_sha256() == ctx.anchor.fingerprint_sha256() =>
                 {
-                    return Ok(Signer {
+                    return Ok(Some(Signer {
                         cert: candidate.clone(),
                         on_path: false,
-                    });
+                    }));
                 }
                 Ok(_) => {
                     last = Error::CrlSignerAnchorMismatch {
@@ -310,6 +366,38 @@ impl PathValidator<'_> {
                 }
             }
         }
+        // Whether the CRL is signed by a key that may not vouch for this certificate.
+        for own in ctx.chain.iter().take(index + 1) {
+            if own.subject().matches(crl.issuer()) {
+                charge(ctx)?;
+                if crl.verify_signed_by(own, &self.policy).is_ok() {
+                    return Ok(None);
+                }
+            }
+        }
         Err(last)
     }
+}
+
+/// The entry of `crl` revoking `cert` for good at or before `at` (not a hold, not a
+/// removal).
+fn lasting_revocation<'c>(crl: &'c Crl, cert: &Certificate, at: Time) -> Option<&'c RevokedEntry> {
+    crl.entry_for(cert).filter(|e| {
+        e.revocation_date <= at
+            && !matches!(
+                e.reason,
+                RevocationReason::CertificateHold | RevocationReason::RemoveFromCrl
+            )
+    })
+}
+
+/// Charges one signature check to the budget of this revocation check.
+fn charge(ctx: &CrlContext<'_>) -> Result<(), Error> {
+    if ctx.budget.fetch_add(1, Ordering::Relaxed) >= MAX_CMS_SIGNATURE_CHECKS {
+        return Err(Error::BudgetExceeded {
+            what: "signature checks",
+            limit: MAX_CMS_SIGNATURE_CHECKS,
+        });
+    }
+    Ok(())
 }

@@ -151,7 +151,8 @@ struct Tree {
     levels: Vec<Vec<Node>>,
     /// The tree is NULL.
     null: bool,
-    nodes: usize,
+    /// Nodes plus expected-policy entries made so far, against [`MAX_POLICY_NODES`].
+    size: usize,
 }
 
 impl Tree {
@@ -164,17 +165,23 @@ impl Tree {
                 alive: true,
             }]],
             null: false,
-            nodes: 1,
+            size: 2,
         }
     }
 
-    fn push(&mut self, depth: usize, node: Node) -> Result<(), Error> {
-        self.nodes += 1;
-        if self.nodes > MAX_POLICY_NODES {
+    /// Counts `n` more nodes or expected-policy entries.
+    fn charge(&mut self, n: usize) -> Result<(), Error> {
+        self.size = self.size.saturating_add(n);
+        if self.size > MAX_POLICY_NODES {
             return Err(Error::PolicyTreeTooLarge {
                 limit: MAX_POLICY_NODES,
             });
         }
+        Ok(())
+    }
+
+    fn push(&mut self, depth: usize, node: Node) -> Result<(), Error> {
+        self.charge(1 + node.expected.len())?;
         if let Some(level) = self.levels.get_mut(depth) {
             level.push(node);
         }
@@ -294,6 +301,12 @@ pub(crate) fn process(
                                 .level(i)
                                 .any(|(_, child)| child.parent == k && &child.policy == e);
                             if !exists && !new.iter().any(|(pk, pe)| *pk == k && pe == e) {
+                                if tree.size.saturating_add(2 * (new.len() + 1)) > MAX_POLICY_NODES
+                                {
+                                    return Err(Error::PolicyTreeTooLarge {
+                                        limit: MAX_POLICY_NODES,
+                                    });
+                                }
                                 new.push((k, e.clone()));
                             }
                         }
@@ -341,11 +354,14 @@ pub(crate) fn process(
             }
             if policy_mapping > 0 {
                 for from in issuer_policies {
-                    let targets: Vec<String> = mappings
-                        .iter()
-                        .filter(|(f, _)| f == from)
-                        .map(|(_, t)| t.clone())
-                        .collect();
+                    let mut targets: Vec<String> = Vec::new();
+                    for (_, t) in mappings.iter().filter(|(f, _)| f == from) {
+                        if !targets.contains(t) {
+                            targets.push(t.clone());
+                        }
+                    }
+                    let matching = tree.level(i).filter(|(_, n)| n.policy == from).count();
+                    tree.charge(matching.saturating_mul(targets.len()))?;
                     let mut matched = false;
                     if let Some(level) = tree.levels.get_mut(i) {
                         for node in level.iter_mut().filter(|n| n.alive && n.policy == from) {

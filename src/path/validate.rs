@@ -276,7 +276,7 @@ impl<'a> PathValidator<'a> {
                     }
                 }
             }
-            let crl = self.crl_findings(&ctx, cert, issuer, &data.crls, time, now, past)?;
+            let crl = self.crl_findings(&ctx, index, cert, issuer, &data.crls, time, now, past)?;
             if let Some(e) = crl.revoked {
                 return Err(Error::Revoked {
                     cert: position(index, cert),

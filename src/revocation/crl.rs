@@ -256,6 +256,7 @@ impl Crl {
         // RFC 5280 section 5.3.3: in an indirect CRL, an entry without certificateIssuer
         // belongs to the issuer of the entry before it.
         let mut current_issuer = 0usize;
+        let mut issuer_index: HashMap<Vec<GeneralName>, usize> = HashMap::new();
         for entry in &tbs_list.revoked_certificates {
             let mut reason = RevocationReason::Unspecified;
             let mut invalidity_date = None;
@@ -299,12 +300,13 @@ impl Crl {
                                     Malformed::InvalidExtension { oid: oid.clone() },
                                 )
                             })?;
-                        current_issuer = match inner.entry_issuers.iter().position(|n| *n == names)
-                        {
-                            Some(i) => i,
+                        current_issuer = match issuer_index.get(&names) {
+                            Some(&i) => i,
                             None => {
-                                inner.entry_issuers.push(names);
-                                inner.entry_issuers.len() - 1
+                                inner.entry_issuers.push(names.clone());
+                                let i = inner.entry_issuers.len() - 1;
+                                issuer_index.insert(names, i);
+                                i
                             }
                         };
                     }
@@ -315,7 +317,9 @@ impl Crl {
                     _ => {}
                 }
             }
-            let serial = entry.raw_serial().to_vec();
+            // Keyed by the minimal encoding: a CA that pads serial numbers with a zero
+            // octet must not have its revocations missed.
+            let serial = minimal_serial(entry.raw_serial()).to_vec();
             // A serial listed twice keeps both entries; a lookup takes the most severe.
             inner.entries.entry(serial.clone()).or_default().push((
                 current_issuer,
@@ -609,7 +613,7 @@ impl Crl {
         };
         inner
             .entries
-            .get(cert.serial())?
+            .get(minimal_serial(cert.serial()))?
             .iter()
             .filter(|(group, _)| {
                 inner.entry_issuers.get(*group).is_some_and(|names| {
@@ -665,6 +669,19 @@ pub(crate) fn distribution_points(cert: &Certificate) -> Vec<DistributionPoint> 
         crl_issuer: None,
     });
     points
+}
+
+/// An INTEGER's content octets without redundant leading octets (a 0x00 before an octet
+/// below 0x80, or 0xff before one at or above it).
+fn minimal_serial(mut bytes: &[u8]) -> &[u8] {
+    while let [first, second, ..] = bytes {
+        let redundant = (*first == 0 && *second < 0x80) || (*first == 0xff && *second >= 0x80);
+        if !redundant {
+            break;
+        }
+        bytes = &bytes[1..];
+    }
+    bytes
 }
 
 /// Compares two unsigned big-endian magnitudes without leading zeros.
