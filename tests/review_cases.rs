@@ -22,7 +22,9 @@ fn tempdir(name: &str) -> PathBuf {
 /// entity: a name constraint the end entity's name is outside of refuses it; policy
 /// constraints that require an explicit policy refuse an end entity without one, and
 /// inhibitAnyPolicy stops an end entity's anyPolicy from satisfying that requirement. The
-/// control case, the same path without inhibitAnyPolicy, validates.
+/// control case, the same path without inhibitAnyPolicy, validates. A CA mapping each of 40
+/// policies to 60 others would grow the policy tree past its bound: refused with
+/// `PolicyTreeTooLarge`, not built.
 #[test]
 fn non_critical_constraints_are_applied_not_ignored() {
     if !openssl_available() {
@@ -33,7 +35,18 @@ fn non_critical_constraints_are_applied_not_ignored() {
     let root_key = vector_path("keys/root-ca.key.pem");
     let explicit_any =
         "certificatePolicies = 2.5.29.32.0\npolicyConstraints = requireExplicitPolicy:0\n";
+    let policies: Vec<String> = (1..=40).map(|i| format!("1.3.6.1.4.1.55555.1.{i}")).collect();
+    let mappings: Vec<String> = policies
+        .iter()
+        .flat_map(|p| (1..=60).map(move |j| format!("{p}:1.3.6.1.4.1.55555.2.{j}")))
+        .collect();
+    let mapping_bomb = format!(
+        "certificatePolicies = {}\npolicyMappings = {}\n",
+        policies.join(","),
+        mappings.join(",")
+    );
     for (name, ext, ee_ext) in [
+        ("mapping-bomb", mapping_bomb, ""),
         (
             "nc",
             "nameConstraints = permitted;dirName:nc_dn\n[nc_dn]\nC = VN\nO = Only This Agency\n"
@@ -179,7 +192,12 @@ fn non_critical_constraints_are_applied_not_ignored() {
             continue;
         }
         let err = result.unwrap_err();
-        if name == "nc" {
+        if name == "mapping-bomb" {
+            assert!(
+                matches!(err, Error::PolicyTreeTooLarge { limit: 2048 }),
+                "{name}: {err:?}"
+            );
+        } else if name == "nc" {
             assert!(
                 matches!(err, Error::NameConstraintViolation { ref cert, ref name } if cert.index == 0 && name.contains("Another Agency")),
                 "{name}: {err:?}"
