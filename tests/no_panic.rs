@@ -3,7 +3,7 @@
 //! `fuzz/targets.rs`, which call each public parser and then verify what parses).
 //!
 //! Every truncation length of every file runs. Single-bit flips run on every bit of each
-//! file's first 512 bytes, where tags and lengths steer the parsers, and on one bit in
+//! file's first 128 bytes, where tags and lengths steer the parsers, and on one bit in
 //! every 61 further bytes (a prime stride, so the bit position rotates). Setting
 //! `KYSO_NO_PANIC_FULL=1` flips every bit of every file; that run is meant for release
 //! builds (`cargo test --release --test no_panic`) and takes minutes rather than seconds.
@@ -23,7 +23,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
 /// Bytes at the start of a file whose every bit is flipped.
-const DENSE_PREFIX: usize = 512;
+const DENSE_PREFIX: usize = 128;
 /// Beyond the prefix, one flip every this many bytes.
 const STRIDE: usize = 61;
 
