@@ -113,7 +113,11 @@ fn damaged_test_vectors_never_panic() {
             copy[byte] ^= 1 << bit;
         }
         if verbose {
-            eprintln!("{:>8.2}s {}", started.elapsed().as_secs_f64(), name.display());
+            eprintln!(
+                "{:>8.2}s {}",
+                started.elapsed().as_secs_f64(),
+                name.display()
+            );
         }
     }
     let _ = std::panic::take_hook();

@@ -35,7 +35,9 @@ fn non_critical_constraints_are_applied_not_ignored() {
     let root_key = vector_path("keys/root-ca.key.pem");
     let explicit_any =
         "certificatePolicies = 2.5.29.32.0\npolicyConstraints = requireExplicitPolicy:0\n";
-    let policies: Vec<String> = (1..=40).map(|i| format!("1.3.6.1.4.1.55555.1.{i}")).collect();
+    let policies: Vec<String> = (1..=40)
+        .map(|i| format!("1.3.6.1.4.1.55555.1.{i}"))
+        .collect();
     let mappings: Vec<String> = policies
         .iter()
         .flat_map(|p| (1..=60).map(move |j| format!("{p}:1.3.6.1.4.1.55555.2.{j}")))
