@@ -82,6 +82,8 @@ impl PathValidator<'_> {
         // revocation in any of them wins over the others' silence. A CRL given twice is
         // read once.
         let mut seen: Vec<&[u8]> = Vec::new();
+        // Delta CRL signature checks made, by delta and signer, so each is made once.
+        let mut delta_checks: Vec<(usize, [u8; 32], bool)> = Vec::new();
         for crl in crls.iter().filter(|c| !c.is_delta()) {
             if seen.contains(&crl.der()) {
                 continue;
@@ -109,6 +111,9 @@ impl PathValidator<'_> {
                 });
                 continue;
             }
+            // (a): whether it is current at the time judged (a stale CRL still shows
+            // revocations, below, but its failures do not cloud the status).
+            let current = crl.check_times(at, now);
             // (f): the CRL's signer, validated.
             let signer = match self.crl_signer(ctx, index, crl, issuer, at) {
                 Ok(Some(s)) => s,
@@ -123,13 +128,14 @@ impl PathValidator<'_> {
                 }
                 Err(e @ Error::BudgetExceeded { .. }) => return Err(e),
                 Err(e) => {
-                    found.tainted = true;
+                    found.tainted |= current.is_ok();
                     found.notes.push(e.to_string());
                     continue;
                 }
             };
             // (c), (g), (h): the delta CRLs that apply, verified with the same key.
-            let deltas = self.deltas_for(ctx, crl, &signer.cert, crls)?;
+            let (deltas, bad_delta) =
+                self.deltas_for(ctx, crl, &signer.cert, crls, &mut delta_checks)?;
             // A verified revocation in effect at `at` counts even from a CRL or delta CRL
             // that is no longer current: revocations are not taken back (holds aside).
             if let Some(e) = core::iter::once(crl)
@@ -140,9 +146,17 @@ impl PathValidator<'_> {
                 found.revoked = Some(e.clone());
                 return Ok(found);
             }
-            // (a): current at the time judged.
-            if let Err(e) = crl.check_times(at, now) {
+            if let Err(e) = current {
                 found.notes.push(e.to_string());
+                continue;
+            }
+            // A delta CRL of this CRL that cannot be read (an unknown critical extension)
+            // may hold revocations: the status stays unknown.
+            if bad_delta {
+                found.tainted = true;
+                found
+                    .notes
+                    .push("a delta CRL of this CRL has an unknown critical extension".to_owned());
                 continue;
             }
             // The most recent current delta CRL, if any.
@@ -158,8 +172,8 @@ impl PathValidator<'_> {
                 .cloned();
             // (i), (j): the complete CRL's entry and the delta's, the earliest revocation
             // in effect winning; removeFromCRL in the delta only lifts a hold.
-            let base_entry = crl.entry_for(cert);
-            let delta_entry = delta.as_ref().and_then(|d| d.entry_for(cert));
+            let base_entry = crl.entry_for(cert, at);
+            let delta_entry = delta.as_ref().and_then(|d| d.entry_for(cert, at));
             let entry = match (delta_entry, base_entry) {
                 (Some(d), Some(b)) if d.reason == RevocationReason::RemoveFromCrl => {
                     if b.reason == RevocationReason::CertificateHold {
@@ -237,26 +251,46 @@ impl PathValidator<'_> {
     }
 
     /// The delta CRLs among `crls` that apply to `base` (same issuer, scope and authority
-    /// key identifier, a base number `base` reaches), with no unknown critical extension,
-    /// signed by `signer`; each signature check is charged to the budget.
+    /// key identifier, a base number `base` reaches), signed by `signer`, and whether one
+    /// that applies has an unknown critical extension. Each signature check is made once
+    /// per delta and signer (`checks` remembers them) and charged to the budget.
     fn deltas_for(
         &self,
         ctx: &CrlContext<'_>,
         base: &Crl,
         signer: &Certificate,
         crls: &[Crl],
-    ) -> Result<Vec<Crl>, Error> {
+        checks: &mut Vec<(usize, [u8; 32], bool)>,
+    ) -> Result<(Vec<Crl>, bool), Error> {
         let mut out: Vec<Crl> = Vec::new();
-        for d in crls.iter().filter(|d| d.is_delta_for(base)) {
-            if d.check_critical().is_err() || out.iter().any(|o| o.der() == d.der()) {
+        let mut unreadable = false;
+        let signer_id = *signer.fingerprint_sha256();
+        for (k, d) in crls
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.is_delta_for(base))
+        {
+            if d.check_critical().is_err() {
+                unreadable = true;
                 continue;
             }
-            charge(ctx)?;
-            if d.verify_signed_by(signer, &self.policy).is_ok() {
+            if out.iter().any(|o| o.der() == d.der()) {
+                continue;
+            }
+            let verified = match checks.iter().find(|(i, f, _)| *i == k && *f == signer_id) {
+                Some((_, _, ok)) => *ok,
+                None => {
+                    charge(ctx)?;
+                    let ok = d.verify_signed_by(signer, &self.policy).is_ok();
+                    checks.push((k, signer_id, ok));
+                    ok
+                }
+            };
+            if verified {
                 out.push(d.clone());
             }
         }
-        Ok(out)
+        Ok((out, unreadable))
     }
 
     /// RFC 5280 section 6.3.3 (f): the certificate whose key signed `crl`. The
@@ -285,19 +319,27 @@ impl PathValidator<'_> {
                 Err(e) => last = e,
             }
         }
-        if self.crl_depth >= MAX_CRL_SIGNER_DEPTH {
-            return Err(last);
-        }
-        // Never the certificate whose status is sought, nor one below it: a key does not
-        // vouch for its own certificate (a revoked, compromised CRL key could otherwise
-        // sign a CRL that declares it unrevoked).
-        let mut tried: Vec<&[u8; 32]> = ctx
+        // Never the key of the certificate whose status is sought, nor of one below it: a
+        // key does not vouch for its own certificate (a revoked, compromised CRL key could
+        // otherwise sign a CRL that declares it unrevoked), whichever certificate carries it.
+        let own_keys: Vec<&[u8]> = ctx
             .chain
             .iter()
             .take(index + 1)
-            .map(Certificate::fingerprint_sha256)
+            .map(Certificate::spki_der)
             .collect();
-        tried.push(issuer.fingerprint_sha256());
+        for own in ctx.chain.iter().take(index + 1) {
+            if own.subject().matches(crl.issuer()) {
+                charge(ctx)?;
+                if crl.verify_signed_by(own, &self.policy).is_ok() {
+                    return Ok(None);
+                }
+            }
+        }
+        if self.crl_depth >= MAX_CRL_SIGNER_DEPTH {
+            return Err(last);
+        }
+        let mut tried: Vec<&[u8; 32]> = vec![issuer.fingerprint_sha256()];
         let candidates = ctx
             .chain
             .iter()
@@ -305,7 +347,9 @@ impl PathValidator<'_> {
             .chain(core::iter::once(ctx.anchor))
             .filter(|c| c.subject().matches(crl.issuer()));
         for candidate in candidates {
-            if tried.contains(&candidate.fingerprint_sha256()) {
+            if tried.contains(&candidate.fingerprint_sha256())
+                || own_keys.contains(&candidate.spki_der())
+            {
                 continue;
             }
             tried.push(candidate.fingerprint_sha256());
@@ -358,20 +402,14 @@ impl PathValidator<'_> {
                         signer: candidate.subject().to_string(),
                     };
                 }
+                // Out of budget is a verdict on the whole validation, never a reason to
+                // set one CRL aside.
+                Err(e @ Error::BudgetExceeded { .. }) => return Err(e),
                 Err(e) => {
                     last = Error::CrlSignerNotValid {
                         signer: candidate.subject().to_string(),
                         source: Box::new(e),
                     }
-                }
-            }
-        }
-        // Whether the CRL is signed by a key that may not vouch for this certificate.
-        for own in ctx.chain.iter().take(index + 1) {
-            if own.subject().matches(crl.issuer()) {
-                charge(ctx)?;
-                if crl.verify_signed_by(own, &self.policy).is_ok() {
-                    return Ok(None);
                 }
             }
         }
@@ -382,7 +420,7 @@ impl PathValidator<'_> {
 /// The entry of `crl` revoking `cert` for good at or before `at` (not a hold, not a
 /// removal).
 fn lasting_revocation<'c>(crl: &'c Crl, cert: &Certificate, at: Time) -> Option<&'c RevokedEntry> {
-    crl.entry_for(cert).filter(|e| {
+    crl.entry_for(cert, at).filter(|e| {
         e.revocation_date <= at
             && !matches!(
                 e.reason,

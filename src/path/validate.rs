@@ -599,6 +599,8 @@ impl Search<'_, '_> {
                         policies,
                     }));
                 }
+                // An exhausted budget ends the whole search.
+                Err(e @ Error::BudgetExceeded { .. }) => return Err(e),
                 Err(e) => self.record(RANK_COMPLETE_PATH, e),
             }
         }

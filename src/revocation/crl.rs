@@ -492,7 +492,7 @@ impl Crl {
         if !in_scope {
             return Err(Error::CrlOutOfScope);
         }
-        self.status_from(cert, self.entry_for(cert))
+        self.status_from(cert, self.entry_for(cert, at))
     }
 
     /// The status an entry (or none) gives `cert`, refusing "not revoked" from a CRL issued
@@ -602,14 +602,16 @@ impl Crl {
     }
 
     /// The entry listing `cert` (serial number and, in an indirect CRL, certificate
-    /// issuer). When a certificate is listed twice, the most severe entry counts: a
-    /// revocation (the earliest), then a hold, then a removal.
-    pub(crate) fn entry_for(&self, cert: &Certificate) -> Option<&RevokedEntry> {
+    /// issuer), as it stands at `at`. When a certificate is listed twice, an entry in effect
+    /// by `at` counts first (a revocation before a hold), then the earliest later one, then
+    /// a removal; among equals, the earliest.
+    pub(crate) fn entry_for(&self, cert: &Certificate, at: Time) -> Option<&RevokedEntry> {
         let inner = &self.0;
-        let severity = |e: &RevokedEntry| match e.reason {
+        let rank = |e: &RevokedEntry| match e.reason {
             RevocationReason::RemoveFromCrl => 0,
-            RevocationReason::CertificateHold => 1,
-            _ => 2,
+            _ if e.revocation_date > at => 1,
+            RevocationReason::CertificateHold => 2,
+            _ => 3,
         };
         inner
             .entries
@@ -625,8 +627,8 @@ impl Crl {
             })
             .map(|(_, e)| e)
             .min_by(|a, b| {
-                severity(b)
-                    .cmp(&severity(a))
+                rank(b)
+                    .cmp(&rank(a))
                     .then(a.revocation_date.cmp(&b.revocation_date))
             })
     }
