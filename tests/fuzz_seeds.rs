@@ -7,18 +7,11 @@
 #[path = "../fuzz/targets.rs"]
 mod targets;
 
-use std::path::{Path, PathBuf};
+mod common;
 
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files(&path, out);
-        } else {
-            out.push(path);
-        }
-    }
-}
+use common::files;
+
+use std::path::Path;
 
 #[test]
 fn every_seed_runs_through_every_target() {

@@ -19,24 +19,17 @@
 #[path = "../fuzz/targets.rs"]
 mod targets;
 
+mod common;
+
+use common::files;
+
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Bytes at the start of a file whose every bit is flipped.
 const DENSE_PREFIX: usize = 128;
 /// Beyond the prefix, one flip every this many bytes.
 const STRIDE: usize = 61;
-
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files(&path, out);
-        } else {
-            out.push(path);
-        }
-    }
-}
 
 /// Every entry point, on one input.
 fn all_targets(data: &[u8]) {

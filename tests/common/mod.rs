@@ -150,3 +150,15 @@ pub fn split_smime(message: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
     let b64 = signature_part[b64_start..].trim().as_bytes().to_vec();
     Some((canonical, b64))
 }
+
+/// Every file under `dir`, recursively.
+pub fn files(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
