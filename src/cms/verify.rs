@@ -300,27 +300,12 @@ impl<'a> Verifier<'a> {
             ValidationTime::Given(t) => t,
             ValidationTime::ClaimedSigningTime { fallback } => fallback,
         };
+        // Starts as the empty report, passed until a check fails.
+        let mut report = SignerReport::empty(given_time);
+        report.indication = Indication::TotalPassed;
+        report.sub_indication = None;
         let mut run = Run {
-            report: SignerReport {
-                indication: Indication::TotalPassed,
-                sub_indication: None,
-                identity: None,
-                signer_certificate: None,
-                claimed_signing_time: None,
-                validation_time: given_time,
-                validation_time_source: TimeSource::Given,
-                chain: Vec::new(),
-                certificate_policies: None,
-                digest_algorithm: None,
-                signature_algorithm: None,
-                commitment_type: None,
-                checks: Vec::new(),
-                warnings: Vec::new(),
-                error: None,
-                best_signature_time: None,
-                evidence: Vec::new(),
-                used_certificates: Vec::new(),
-            },
+            report,
             failures: Vec::new(),
         };
         run.verify(self, si, econtent_type, doc, pool, embedded);
