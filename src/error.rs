@@ -423,8 +423,12 @@ pub enum Error {
     },
 
     // ----- revocation -----
-    /// A certificate of the path was revoked at or before the validation time.
-    #[error("{cert}: revoked at {revocation_date} ({reason:?})")]
+    /// A certificate of the path was revoked at or before the validation time, or counts
+    /// as revoked from an earlier invalidity date.
+    #[error(
+        "{cert}: revoked at {revocation_date} ({reason:?}){}",
+        invalidity_date.map(|d| format!(", invalid since {d} (invalidity date)")).unwrap_or_default()
+    )]
     Revoked {
         /// The certificate.
         cert: ChainPosition,
@@ -432,6 +436,10 @@ pub enum Error {
         revocation_date: Time,
         /// Why.
         reason: crate::revocation::RevocationReason,
+        /// The invalidity date the CRL entry or OCSP response gives, when earlier than the
+        /// revocation date: the certificate counts as revoked from then
+        /// ([`RevokedEntry::invalid_from`](crate::RevokedEntry::invalid_from)).
+        invalidity_date: Option<Time>,
     },
     /// The revocation policy requires an answer for this certificate and no usable data was
     /// found (none, stale, out of scope, or unverifiable).
@@ -808,14 +816,25 @@ pub enum Error {
         /// The underlying key error.
         source: Box<Error>,
     },
-    /// The end-entity certificate's key usage or extended key usage does not allow the
-    /// purpose asked for.
+    /// The end-entity certificate's keyUsage does not allow the purpose asked for.
     #[error("{cert}: key usage does not allow {purpose}")]
     KeyUsageNotAllowed {
         /// The certificate.
         cert: ChainPosition,
         /// The purpose asked for.
         purpose: KeyPurpose,
+    },
+    /// The end-entity certificate's extendedKeyUsage names no purpose that allows what was
+    /// asked (for document signing: none of [`DOCUMENT_SIGNING_EKUS`](crate::DOCUMENT_SIGNING_EKUS)
+    /// nor of the caller's additions).
+    #[error("{cert}: extended key usage ({}) does not allow {purpose}", found.join(", "))]
+    ExtendedKeyUsageNotAllowed {
+        /// The certificate.
+        cert: ChainPosition,
+        /// The purpose asked for.
+        purpose: KeyPurpose,
+        /// The purposes the certificate names (dotted OIDs).
+        found: Vec<String>,
     },
     /// The chain is longer than [`MAX_PATH_DEPTH`](crate::limits::MAX_PATH_DEPTH).
     #[error("{cert}: certificate path longer than {limit} certificates")]

@@ -64,8 +64,8 @@ pub use key::{
     SignatureAlgorithm, Signer, SoftwareSigner, check_digest_for, sign_by_digest,
 };
 pub use path::{
-    KeyPurpose, PathValidator, PolicyInputs, PolicySet, TrustStore, ValidatedPath,
-    VerificationCache,
+    DOCUMENT_SIGNING_EKUS, KeyPurpose, NEVER_DOCUMENT_SIGNING_EKUS, PathValidator, PolicyInputs,
+    PolicySet, TrustStore, ValidatedPath, VerificationCache,
 };
 pub use revocation::{
     Crl, CrlStatus, CrlStore, Evidence, OcspAnswer, OcspCheck, OcspRequest, OcspResponse,

@@ -43,6 +43,17 @@ pub(crate) const KP_ANY: &str = "2.5.29.37.0";
 pub(crate) const KP_CLIENT_AUTH: &str = "1.3.6.1.5.5.7.3.2";
 pub(crate) const KP_TIME_STAMPING: &str = "1.3.6.1.5.5.7.3.8";
 pub(crate) const KP_OCSP_SIGNING: &str = "1.3.6.1.5.5.7.3.9";
+pub(crate) const KP_SERVER_AUTH: &str = "1.3.6.1.5.5.7.3.1";
+pub(crate) const KP_CODE_SIGNING: &str = "1.3.6.1.5.5.7.3.3";
+pub(crate) const KP_EMAIL_PROTECTION: &str = "1.3.6.1.5.5.7.3.4";
+/// id-kp-documentSigning (RFC 9336).
+pub(crate) const KP_DOCUMENT_SIGNING: &str = "1.3.6.1.5.5.7.3.36";
+/// Adobe Authentic Documents Trust (PDF document signing).
+pub(crate) const KP_ADOBE_DOCUMENT_SIGNING: &str = "1.2.840.113583.1.1.5";
+/// Microsoft document signing (szOID_KP_DOCUMENT_SIGNING).
+pub(crate) const KP_MICROSOFT_DOCUMENT_SIGNING: &str = "1.3.6.1.4.1.311.10.3.12";
+/// id-icao-cscaMasterListSigningKey (ICAO Doc 9303 part 12): the key of a Master List Signer.
+pub(crate) const KP_ICAO_MASTER_LIST_SIGNING: &str = "2.23.136.1.1.3";
 
 // Access methods (RFC 5280 section 4.2.2.1).
 pub(crate) const AD_OCSP: &str = "1.3.6.1.5.5.7.48.1";

@@ -4,7 +4,7 @@
 //! basicConstraints and pathLenConstraint, keyCertSign, unknown critical extensions, the
 //! algorithm policy, name constraints, the certificate-policy tree (certificatePolicies,
 //! policyMappings, policyConstraints, inhibitAnyPolicy and the initial policy inputs), and
-//! the key usage the purpose needs.
+//! the key usage and extended key usage the purpose needs.
 
 mod cache;
 mod policy;
@@ -14,6 +14,6 @@ mod validate;
 
 pub use cache::VerificationCache;
 pub use policy::{PolicyInputs, PolicySet};
-pub use purpose::KeyPurpose;
+pub use purpose::{DOCUMENT_SIGNING_EKUS, KeyPurpose, NEVER_DOCUMENT_SIGNING_EKUS};
 pub use trust_store::TrustStore;
 pub use validate::{PathValidator, ValidatedPath};

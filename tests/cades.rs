@@ -207,6 +207,13 @@ impl Env {
 
     /// Marks `c` revoked now (keyCompromise) in the database.
     fn revoke(&self, c: &Certificate) -> Time {
+        self.revoke_with(c, "keyCompromise")
+    }
+
+    /// Marks `c` revoked now in the database, with `reason` as `openssl ca` writes it
+    /// (`keyCompromise`, or `keyTime,<GeneralizedTime>`: a key compromise with the time of
+    /// the compromise, which CRLs and OCSP responses then carry as the invalidity date).
+    fn revoke_with(&self, c: &Certificate, reason: &str) -> Time {
         let when = Time::now();
         let serial = index_serial(c);
         let index = std::fs::read_to_string(self.dir.join("index.txt")).unwrap();
@@ -216,7 +223,7 @@ impl Env {
                 let f: Vec<&str> = l.split('\t').collect();
                 if f.get(3) == Some(&serial.as_str()) {
                     format!(
-                        "R\t{}\t{},keyCompromise\t{}\tunknown\t{}\n",
+                        "R\t{}\t{},{reason}\t{}\tunknown\t{}\n",
                         f[1],
                         openssl_time(when),
                         f[3],
@@ -512,6 +519,78 @@ fn b_t_signature_revoked_after_the_timestamp_passes_and_before_it_fails() {
                 && k.outcome == kyso::Outcome::Failed),
         "{report}"
     );
+}
+
+/// A key stolen before the timestamp: the CA revokes the certificate after the signature
+/// was stamped, but dates the key compromise (invalidity date) before it. The timestamp
+/// proves only that the signature existed when the key was already in the thief's hands:
+/// INDETERMINATE / REVOKED_NO_POE, and the report says the invalidity date decided. Both
+/// through OCSP (`openssl ocsp` carries the date as a single extension) and through the
+/// CRL (`openssl ca -gencrl` as the invalidityDate entry extension).
+#[test]
+fn a_timestamp_does_not_cure_a_key_compromise_dated_before_it() {
+    if !openssl_available() {
+        return;
+    }
+    let env = Env::new("invalidity");
+    for (name, ocsp) in [
+        ("Signer Key Stolen OCSP", true),
+        ("Signer Key Stolen CRL", false),
+    ] {
+        let (c, key) = env.issue(name, ocsp);
+        next_second();
+        let stolen = Time::now();
+        next_second();
+        let cms = stamp(&env, &sign(&c, &key));
+        next_second();
+        next_second();
+        let g = {
+            let s = stolen.to_string(); // 2026-12-01T04:39:32Z
+            format!(
+                "{}{}{}{}{}{}Z",
+                &s[0..4],
+                &s[5..7],
+                &s[8..10],
+                &s[11..13],
+                &s[14..16],
+                &s[17..19]
+            )
+        };
+        let revoked_at = env.revoke_with(&c, &format!("keyTime,{g}"));
+        let report = online_verdict(&env, &cms);
+        let s = &report.signers[0];
+        let poe = s.best_signature_time.expect("the timestamp verifies");
+        assert!(
+            stolen < poe && poe < revoked_at,
+            "{stolen} {poe} {revoked_at}"
+        );
+        assert_eq!(
+            (report.indication(), report.sub_indication()),
+            (Indication::Indeterminate, Some(SubIndication::RevokedNoPoe)),
+            "{name}: {report}"
+        );
+        match &s.error {
+            Some(Error::Revoked {
+                invalidity_date,
+                revocation_date,
+                ..
+            }) => {
+                assert_eq!(*invalidity_date, Some(stolen), "{name}");
+                assert_eq!(*revocation_date, revoked_at, "{name}");
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+        let text = report.to_string();
+        assert!(text.contains("invalid since"), "{name}: {text}");
+        assert!(
+            !s.checks
+                .iter()
+                .any(|k| k.kind == kyso::CheckKind::Revocation
+                    && k.detail.contains(name)
+                    && k.detail.contains("not revoked")),
+            "{name}: {report}"
+        );
+    }
 }
 
 #[test]

@@ -79,6 +79,43 @@ fn openssl_signatures_get_their_expected_verdicts() {
     assert_eq!(rows, 14);
 }
 
+/// OpenSSL's `-noattr` signature is a bare RSA signature over the document: refused by
+/// default (it binds no content type), accepted with a warning under the policy named for
+/// legacy use.
+#[test]
+fn signatures_without_signed_attributes_pass_only_as_legacy() {
+    let cms = SignedCms::parse(&read("cms/openssl-rsa2048-noattr.p7s")).unwrap();
+    let report = verify(&cms, Some(&document()));
+    assert_eq!(
+        verdict(&report),
+        (
+            Indication::Indeterminate,
+            Some(SubIndication::SigConstraintsFailure)
+        ),
+        "{report}"
+    );
+    assert!(
+        report.signers[0]
+            .checks
+            .iter()
+            .any(|c| c.kind == CheckKind::ContentType
+                && c.outcome == Outcome::Failed
+                && c.detail.contains("no signed attributes")),
+        "{report}"
+    );
+    let legacy = ValidationPolicy::at(check_time())
+        .accept_signatures_without_signed_attributes_for_legacy_use_only();
+    let report = Verifier::new(&anchors("pki/root-ca.pem"), legacy).verify(&cms, Some(&document()));
+    assert!(report.is_passed(), "{report}");
+    assert!(
+        report.signers[0]
+            .warnings
+            .iter()
+            .any(|w| w.contains("legacy policy")),
+        "{report}"
+    );
+}
+
 #[test]
 fn openssl_signature_report_says_who_when_and_how() {
     let cms = SignedCms::parse(&read("cms/openssl-rsa2048-detached.p7s")).unwrap();

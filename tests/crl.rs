@@ -294,6 +294,71 @@ mod in_validation {
         (store, signing, root)
     }
 
+    /// A key compromise the CA dates back (`openssl ca -crl_compromise` writes the
+    /// invalidityDate entry extension): revoked now, compromised since 2026-02-01. Judged
+    /// at 2026-03-01 with today's CRL, the certificate counts as revoked from the
+    /// invalidity date; at 2026-01-15 it was still good. Without the invalidity date the
+    /// same CRL showed it "not revoked" on 2026-03-01.
+    #[test]
+    fn a_key_compromise_counts_from_its_invalidity_date() {
+        if !openssl_available() {
+            return;
+        }
+        let signing = Ca::new("invalidity-signing", "");
+        signing.revoke(
+            "pki/ee-rsa3072.pem",
+            &["-crl_compromise", "20260201000000Z"],
+        );
+        let root = Ca::with_issuer(
+            "invalidity-root",
+            "",
+            "pki/root-ca.pem",
+            "keys/root-ca.key.pem",
+        );
+        let crl = Crl::from_file(signing.crl()).unwrap();
+        let entry = crl.entries().next().unwrap().clone();
+        let compromised = Time::from_utc(2026, 2, 1, 0, 0, 0).unwrap();
+        assert_eq!(entry.reason, RevocationReason::KeyCompromise);
+        assert_eq!(entry.invalidity_date, Some(compromised));
+        assert_eq!(entry.invalid_from(), compromised);
+        let store = CrlStore::from_crls([crl, Crl::from_file(root.crl()).unwrap()]);
+        let store_anchors = anchors();
+        let chain = [cert("pki/intermediate-ca.pem")];
+        let v = PathValidator::new(&store_anchors)
+            .revocation(RevocationPolicy::Required, &store)
+            .revocation_data_until(Time::now());
+        let at = Time::from_utc(2026, 3, 1, 0, 0, 0).unwrap();
+        match v.validate(&cert("pki/ee-rsa3072.pem"), &chain, at) {
+            Err(e @ Error::Revoked { .. }) => {
+                let Error::Revoked {
+                    cert,
+                    reason,
+                    invalidity_date,
+                    ..
+                } = &e
+                else {
+                    unreachable!()
+                };
+                assert_eq!(cert.index, 0);
+                assert_eq!(*reason, RevocationReason::KeyCompromise);
+                assert_eq!(*invalidity_date, Some(compromised));
+                assert!(
+                    e.to_string().contains("invalid since 2026-02-01T00:00:00Z"),
+                    "{e}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        let before = Time::from_utc(2026, 1, 15, 0, 0, 0).unwrap();
+        let path = v
+            .validate(&cert("pki/ee-rsa3072.pem"), &chain, before)
+            .unwrap();
+        assert!(matches!(
+            path.revocation()[0].outcome,
+            RevocationOutcome::NotRevoked { .. }
+        ));
+    }
+
     #[test]
     fn path_validation_applies_the_revocation_policy() {
         if !openssl_available() {

@@ -21,7 +21,8 @@ struct Responder {
 
 impl Responder {
     /// A CA database over the signing CA: ee-rsa2048 valid, ee-rsa3072 revoked
-    /// (keyCompromise); every other certificate unknown.
+    /// (keyCompromise on 2025-06-01, the key compromised since 2025-04-01); every other
+    /// certificate unknown.
     fn new(name: &str) -> Responder {
         let dir = std::env::temp_dir().join(format!("kyso-ocsp-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
@@ -29,7 +30,7 @@ impl Responder {
         let good = cert("pki/ee-rsa2048.pem");
         let revoked = cert("pki/ee-rsa3072.pem");
         let index = format!(
-            "V\t450101000000Z\t\t{}\tunknown\t/CN=good\nR\t450101000000Z\t250601000000Z,keyCompromise\t{}\tunknown\t/CN=revoked\n",
+            "V\t450101000000Z\t\t{}\tunknown\t/CN=good\nR\t450101000000Z\t250601000000Z,keyTime,20250401000000Z\t{}\tunknown\t/CN=revoked\n",
             good.serial_hex(),
             revoked.serial_hex()
         );
@@ -145,15 +146,21 @@ fn good_revoked_and_unknown_signed_by_the_ca() {
         None,
     ));
     match check(&revoked, "pki/ee-rsa3072.pem", None).unwrap().status {
-        OcspStatus::Revoked {
+        ref status @ OcspStatus::Revoked {
             revocation_time,
             reason,
+            invalidity_date,
         } => {
             assert_eq!(
                 revocation_time,
                 Time::from_utc(2025, 6, 1, 0, 0, 0).unwrap()
             );
             assert_eq!(reason, RevocationReason::KeyCompromise);
+            // `openssl ocsp` puts the database's compromise time in the response as the
+            // invalidity-date single extension; the certificate counts as revoked from it.
+            let compromised = Time::from_utc(2025, 4, 1, 0, 0, 0).unwrap();
+            assert_eq!(invalidity_date, Some(compromised));
+            assert_eq!(status.invalid_from(), Some(compromised));
         }
         other => panic!("{other:?}"),
     }

@@ -97,6 +97,7 @@ fn path_validation_with_the_committed_crls() {
             cert,
             revocation_date,
             reason,
+            invalidity_date: None,
         }) => {
             assert_eq!(cert.index, 0);
             assert_eq!(
@@ -193,6 +194,7 @@ fn openssl_ocsp_with_the_committed_database() {
         OcspStatus::Revoked {
             revocation_time: Time::from_utc(2026, 3, 1, 0, 0, 0).unwrap(),
             reason: RevocationReason::KeyCompromise,
+            invalidity_date: None,
         }
     );
     assert!(matches!(

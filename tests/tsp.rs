@@ -179,7 +179,7 @@ fn tsa_certificate_needs_the_critical_eku() {
             assert!(
                 matches!(
                     result,
-                    Err(Error::KeyUsageNotAllowed {
+                    Err(Error::ExtendedKeyUsageNotAllowed {
                         purpose: KeyPurpose::TimeStamping,
                         ..
                     })

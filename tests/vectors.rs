@@ -238,13 +238,13 @@ fn purposes() {
     );
     assert!(matches!(
         v(KeyPurpose::TimeStamping).validate(&leaf, &chain, validation_time()),
-        Err(Error::KeyUsageNotAllowed {
+        Err(Error::ExtendedKeyUsageNotAllowed {
             purpose: KeyPurpose::TimeStamping,
             ..
         })
     ));
     assert!(matches!(
         v(KeyPurpose::OcspSigning).validate(&leaf, &chain, validation_time()),
-        Err(Error::KeyUsageNotAllowed { .. })
+        Err(Error::ExtendedKeyUsageNotAllowed { .. })
     ));
 }

@@ -426,9 +426,18 @@ impl Run {
                     CheckKind::Format,
                     "no signed attributes: the signature covers the document itself",
                 );
-                self.report
-                    .warnings
-                    .push("no signed attributes: not a CAdES signature (no signing time, no signing-certificate binding)".to_owned());
+                if v.policy.legacy_signatures_without_signed_attributes {
+                    self.report.warnings.push(
+                        "no signed attributes: a bare signature over the document, bound to no content type, accepted by the legacy policy (no signing time, no signing-certificate binding)".to_owned(),
+                    );
+                } else {
+                    self.fail(
+                        CheckKind::ContentType,
+                        SubIndication::SigConstraintsFailure,
+                        "no signed attributes: the signature binds no content type, so a value its key signed for another purpose could be passed off as this document; refused unless the policy accepts such signatures for legacy use",
+                        None,
+                    );
+                }
             }
         }
         if let Some(a) = &attrs {
@@ -737,7 +746,8 @@ impl Run {
             let mut validator = PathValidator::new(v.anchors)
                 .purpose(v.policy.purpose)
                 .algorithm_policy(v.policy.algorithms)
-                .policy_inputs(v.policy.certificate_policies.clone());
+                .policy_inputs(v.policy.certificate_policies.clone())
+                .document_signing_ekus(&v.policy.document_signing_ekus);
             if proven {
                 validator = validator.revocation_data_until(now);
             }
@@ -1052,7 +1062,8 @@ fn path_sub_indication(e: &Error) -> SubIndication {
         | Error::NoValidPolicy { .. }
         | Error::InvalidPolicyMapping { .. }
         | Error::NameConstraintViolation { .. }
-        | Error::KeyUsageNotAllowed { .. } => SubIndication::ChainConstraintsFailure,
+        | Error::KeyUsageNotAllowed { .. }
+        | Error::ExtendedKeyUsageNotAllowed { .. } => SubIndication::ChainConstraintsFailure,
         _ => SubIndication::CertificateChainGeneralFailure,
     }
 }

@@ -141,7 +141,7 @@ impl PathValidator<'_> {
             if let Some(e) = core::iter::once(crl)
                 .chain(deltas.iter())
                 .filter_map(|c| lasting_revocation(c, cert, at))
-                .min_by_key(|e| e.revocation_date)
+                .min_by_key(|e| e.invalid_from())
             {
                 found.revoked = Some(e.clone());
                 return Ok(found);
@@ -183,7 +183,7 @@ impl PathValidator<'_> {
                     }
                 }
                 (Some(d), Some(b)) if b.reason != RevocationReason::RemoveFromCrl => {
-                    Some(if b.revocation_date <= d.revocation_date {
+                    Some(if b.invalid_from() <= d.invalid_from() {
                         b
                     } else {
                         d
@@ -201,7 +201,7 @@ impl PathValidator<'_> {
                 (_, status) => status,
             };
             match status {
-                Ok(CrlStatus::Revoked(e) | CrlStatus::OnHold(e)) if e.revocation_date <= at => {
+                Ok(CrlStatus::Revoked(e) | CrlStatus::OnHold(e)) if e.invalid_from() <= at => {
                     found.revoked = Some(e);
                     return Ok(found);
                 }
@@ -417,11 +417,11 @@ impl PathValidator<'_> {
     }
 }
 
-/// The entry of `crl` revoking `cert` for good at or before `at` (not a hold, not a
-/// removal).
+/// The entry of `crl` revoking `cert` for good at or before `at`, counted from its
+/// invalidity date when earlier (not a hold, not a removal).
 fn lasting_revocation<'c>(crl: &'c Crl, cert: &Certificate, at: Time) -> Option<&'c RevokedEntry> {
     crl.entry_for(cert, at).filter(|e| {
-        e.revocation_date <= at
+        e.invalid_from() <= at
             && !matches!(
                 e.reason,
                 RevocationReason::CertificateHold | RevocationReason::RemoveFromCrl

@@ -3,15 +3,54 @@
 use crate::cert::{Certificate, KeyUsage};
 use crate::oid;
 
+/// The extended key usages that let a certificate sign documents when its
+/// extendedKeyUsage extension is present (a certificate without the extension may be used
+/// for any purpose, RFC 5280 section 4.2.1.12):
+///
+/// | purpose | OID | why |
+/// |---|---|---|
+/// | id-kp-documentSigning | 1.3.6.1.5.5.7.3.36 | RFC 9336, made for this |
+/// | emailProtection | 1.3.6.1.5.5.7.3.4 | S/MIME and personal signing certificates |
+/// | clientAuth | 1.3.6.1.5.5.7.3.2 | Vietnamese personal signing certificates often carry only clientAuth and emailProtection |
+/// | anyExtendedKeyUsage | 2.5.29.37.0 | any purpose, by the CA's word |
+/// | Adobe Authentic Documents Trust | 1.2.840.113583.1.1.5 | PDF signing certificates |
+/// | Microsoft document signing | 1.3.6.1.4.1.311.10.3.12 | Office document signing certificates |
+///
+/// A caller adds others for its own PKI with
+/// [`ValidationPolicy::with_document_signing_eku`](crate::ValidationPolicy::with_document_signing_eku)
+/// or [`PathValidator::document_signing_eku`](crate::PathValidator::document_signing_eku),
+/// except the purposes of [`NEVER_DOCUMENT_SIGNING_EKUS`].
+pub const DOCUMENT_SIGNING_EKUS: &[&str] = &[
+    oid::KP_DOCUMENT_SIGNING,
+    oid::KP_EMAIL_PROTECTION,
+    oid::KP_CLIENT_AUTH,
+    oid::KP_ANY,
+    oid::KP_ADOBE_DOCUMENT_SIGNING,
+    oid::KP_MICROSOFT_DOCUMENT_SIGNING,
+];
+
+/// The extended key usages that never allow signing a document, even when a caller adds
+/// them: timeStamping (1.3.6.1.5.5.7.3.8), OCSPSigning (1.3.6.1.5.5.7.3.9), serverAuth
+/// (1.3.6.1.5.5.7.3.1) and codeSigning (1.3.6.1.5.5.7.3.3). Keys of TSAs, OCSP responders
+/// and servers sign whatever an online request asks them to; none may produce an official
+/// document. A certificate whose extendedKeyUsage names only these is refused for
+/// [`KeyPurpose::DocumentSigning`].
+pub const NEVER_DOCUMENT_SIGNING_EKUS: &[&str] = &[
+    oid::KP_TIME_STAMPING,
+    oid::KP_OCSP_SIGNING,
+    oid::KP_SERVER_AUTH,
+    oid::KP_CODE_SIGNING,
+];
+
 /// The use the caller wants to make of the end-entity certificate's key; path validation
 /// checks the certificate's keyUsage and extendedKeyUsage against it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KeyPurpose {
     /// Signing documents (CMS, CAdES, PAdES): keyUsage, when present, must include
-    /// digitalSignature or nonRepudiation; a certificate without keyUsage may be used for
-    /// any purpose (RFC 5280 section 4.2.1.3). extendedKeyUsage is not required: Vietnamese
-    /// and European signing certificates carry various ones, or none.
+    /// digitalSignature or nonRepudiation (a certificate without keyUsage may be used for
+    /// any purpose, RFC 5280 section 4.2.1.3); extendedKeyUsage, when present, must include
+    /// one of [`DOCUMENT_SIGNING_EKUS`] or a purpose the caller added.
     DocumentSigning,
     /// Logging in with a certificate (challenge–response): keyUsage digitalSignature, and
     /// extendedKeyUsage, when present, must include clientAuth (or anyExtendedKeyUsage).
@@ -23,13 +62,39 @@ pub enum KeyPurpose {
     /// Signing OCSP responses for a CA: extendedKeyUsage must include id-kp-OCSPSigning
     /// (RFC 6960 section 4.2.2.2).
     OcspSigning,
+    /// Signing CSCA master lists (ICAO Doc 9303 part 12): keyUsage, when present, must
+    /// include digitalSignature, and extendedKeyUsage must be present and include
+    /// id-icao-cscaMasterListSigningKey (2.23.136.1.1.3), so that no other key of a state's
+    /// PKI (a Document Signer's, say) can put certificates on the list.
+    MasterListSigning,
     /// No key-usage check on the end entity.
     Any,
 }
 
+/// Which of the two extensions refused a purpose.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PurposeRefusal {
+    /// keyUsage lacks the bits the purpose needs.
+    KeyUsage,
+    /// extendedKeyUsage lacks (or, for timestamping, is not exactly) the purposes it needs.
+    ExtendedKeyUsage,
+}
+
 impl KeyPurpose {
-    /// Whether the certificate's key usage and extended key usage allow this purpose.
+    /// Whether the certificate's key usage and extended key usage allow this purpose (with
+    /// the built-in document-signing purposes only).
     pub fn allows(self, cert: &Certificate) -> bool {
+        self.check(cert, &[]).is_ok()
+    }
+
+    /// Checks the certificate for this purpose; `extra_signing_ekus` are the caller's
+    /// additions to [`DOCUMENT_SIGNING_EKUS`] (those of [`NEVER_DOCUMENT_SIGNING_EKUS`]
+    /// among them count for nothing).
+    pub(crate) fn check(
+        self,
+        cert: &Certificate,
+        extra_signing_ekus: &[String],
+    ) -> Result<(), PurposeRefusal> {
         let ku_ok = |wanted: KeyUsage| cert.key_usage().is_none_or(|ku| ku.intersects(wanted));
         let eku = cert.extended_key_usage();
         let eku_has = |purpose: &str, required: bool| match eku {
@@ -39,11 +104,22 @@ impl KeyPurpose {
                 .any(|p| p == purpose || (!required && p == oid::KP_ANY)),
         };
         let signing = KeyUsage::DIGITAL_SIGNATURE.union(KeyUsage::NON_REPUDIATION);
-        match self {
-            KeyPurpose::DocumentSigning => ku_ok(signing),
-            KeyPurpose::ClientAuthentication => {
-                ku_ok(KeyUsage::DIGITAL_SIGNATURE) && eku_has(oid::KP_CLIENT_AUTH, false)
+        let (ku, eku_ok) = match self {
+            KeyPurpose::DocumentSigning => {
+                let allowed = |p: &String| {
+                    !NEVER_DOCUMENT_SIGNING_EKUS.contains(&p.as_str())
+                        && (DOCUMENT_SIGNING_EKUS.contains(&p.as_str())
+                            || extra_signing_ekus.contains(p))
+                };
+                (
+                    ku_ok(signing),
+                    eku.is_none_or(|list| list.iter().any(allowed)),
+                )
             }
+            KeyPurpose::ClientAuthentication => (
+                ku_ok(KeyUsage::DIGITAL_SIGNATURE),
+                eku_has(oid::KP_CLIENT_AUTH, false),
+            ),
             KeyPurpose::TimeStamping => {
                 // RFC 3161 section 2.3: extendedKeyUsage critical, with id-kp-timeStamping as
                 // its only purpose.
@@ -51,13 +127,26 @@ impl KeyPurpose {
                     .extensions()
                     .iter()
                     .any(|e| e.oid == oid::EXT_EXTENDED_KEY_USAGE && e.critical);
-                ku_ok(signing)
-                    && critical
-                    && eku.is_some_and(|list| list.len() == 1)
-                    && eku_has(oid::KP_TIME_STAMPING, true)
+                (
+                    ku_ok(signing),
+                    critical
+                        && eku.is_some_and(|list| list.len() == 1)
+                        && eku_has(oid::KP_TIME_STAMPING, true),
+                )
             }
-            KeyPurpose::OcspSigning => ku_ok(signing) && eku_has(oid::KP_OCSP_SIGNING, true),
-            KeyPurpose::Any => true,
+            KeyPurpose::OcspSigning => (ku_ok(signing), eku_has(oid::KP_OCSP_SIGNING, true)),
+            KeyPurpose::MasterListSigning => (
+                ku_ok(KeyUsage::DIGITAL_SIGNATURE),
+                eku_has(oid::KP_ICAO_MASTER_LIST_SIGNING, true),
+            ),
+            KeyPurpose::Any => (true, true),
+        };
+        if !ku {
+            Err(PurposeRefusal::KeyUsage)
+        } else if !eku_ok {
+            Err(PurposeRefusal::ExtendedKeyUsage)
+        } else {
+            Ok(())
         }
     }
 }
@@ -69,6 +158,7 @@ impl core::fmt::Display for KeyPurpose {
             KeyPurpose::ClientAuthentication => "client authentication",
             KeyPurpose::TimeStamping => "timestamping",
             KeyPurpose::OcspSigning => "OCSP signing",
+            KeyPurpose::MasterListSigning => "master list signing",
             KeyPurpose::Any => "any purpose",
         })
     }

@@ -10,7 +10,7 @@ use crate::limits::{
 };
 use crate::path::cache::VerificationCache;
 use crate::path::policy::{self, PolicyInputs, PolicySet};
-use crate::path::purpose::KeyPurpose;
+use crate::path::purpose::{KeyPurpose, PurposeRefusal};
 use crate::path::trust_store::TrustStore;
 use crate::revocation::{
     Evidence, OcspCheck, OcspStatus, RevocationCheck, RevocationOutcome, RevocationPolicy,
@@ -45,6 +45,9 @@ pub struct PathValidator<'a> {
     shared_budget: Option<&'a AtomicUsize>,
     /// How deep in CRL-signer validation this validator runs (0 for the caller's).
     crl_depth: u8,
+    /// Extended key usages the caller accepts for document signing besides
+    /// [`DOCUMENT_SIGNING_EKUS`](crate::DOCUMENT_SIGNING_EKUS).
+    signing_ekus: Vec<String>,
 }
 
 #[path = "crl_check.rs"]
@@ -134,7 +137,24 @@ impl<'a> PathValidator<'a> {
             cache: None,
             shared_budget: None,
             crl_depth: 0,
+            signing_ekus: Vec::new(),
         }
+    }
+
+    /// Also accepts `oid` (dotted) in an end entity's extendedKeyUsage for
+    /// [`KeyPurpose::DocumentSigning`], for a PKI whose signing certificates carry a purpose
+    /// of its own. The purposes of
+    /// [`NEVER_DOCUMENT_SIGNING_EKUS`](crate::NEVER_DOCUMENT_SIGNING_EKUS) count for nothing
+    /// even when added.
+    #[must_use]
+    pub fn document_signing_eku(mut self, oid: &str) -> Self {
+        self.signing_ekus.push(oid.to_owned());
+        self
+    }
+
+    pub(crate) fn document_signing_ekus(mut self, oids: &[String]) -> Self {
+        self.signing_ekus.extend(oids.iter().cloned());
+        self
     }
 
     /// Checks revocation of every certificate below the anchor with the data `source`
@@ -229,11 +249,13 @@ impl<'a> PathValidator<'a> {
                         OcspStatus::Revoked {
                             revocation_time,
                             reason,
-                        } if revocation_time <= time => {
+                            invalidity_date,
+                        } if answer.status.invalid_from().is_some_and(|t| t <= time) => {
                             return Err(Error::Revoked {
                                 cert: position(index, cert),
                                 revocation_date: revocation_time,
                                 reason,
+                                invalidity_date: invalidity_date.filter(|d| *d < revocation_time),
                             });
                         }
                         OcspStatus::Good | OcspStatus::Revoked { .. }
@@ -282,6 +304,8 @@ impl<'a> PathValidator<'a> {
                     cert: position(index, cert),
                     revocation_date: e.revocation_date,
                     reason: e.reason,
+                    invalidity_date: (e.invalid_from() < e.revocation_date)
+                        .then_some(e.invalid_from()),
                 });
             }
             reasons.extend(crl.notes);
@@ -525,11 +549,23 @@ impl<'a> PathValidator<'a> {
                 {
                     return Err(Error::MissingKeyCertSign { cert: pos() });
                 }
-            } else if !self.purpose.allows(cert) {
-                return Err(Error::KeyUsageNotAllowed {
-                    cert: pos(),
-                    purpose: self.purpose,
-                });
+            } else {
+                match self.purpose.check(cert, &self.signing_ekus) {
+                    Ok(()) => {}
+                    Err(PurposeRefusal::KeyUsage) => {
+                        return Err(Error::KeyUsageNotAllowed {
+                            cert: pos(),
+                            purpose: self.purpose,
+                        });
+                    }
+                    Err(PurposeRefusal::ExtendedKeyUsage) => {
+                        return Err(Error::ExtendedKeyUsageNotAllowed {
+                            cert: pos(),
+                            purpose: self.purpose,
+                            found: cert.extended_key_usage().unwrap_or_default().to_vec(),
+                        });
+                    }
+                }
             }
         }
         Ok(())

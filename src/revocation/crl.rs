@@ -76,6 +76,22 @@ pub struct RevokedEntry {
     pub invalidity_date: Option<Time>,
 }
 
+impl RevokedEntry {
+    /// From when the certificate counts as revoked: the revocation date, or the
+    /// invalidity date when the entry gives an earlier one (RFC 5280 section 5.3.2: when the
+    /// key is known or suspected to have been compromised, or the certificate otherwise
+    /// became invalid). A signature made between the two dates, even one a timestamp proves,
+    /// is made with a key the CA declares untrustworthy by then. A hold (and its removal)
+    /// counts from its date only: a suspension says nothing about the past.
+    pub fn invalid_from(&self) -> Time {
+        match (self.reason, self.invalidity_date) {
+            (RevocationReason::CertificateHold | RevocationReason::RemoveFromCrl, _)
+            | (_, None) => self.revocation_date,
+            (_, Some(invalid)) => invalid.min(self.revocation_date),
+        }
+    }
+}
+
 /// What a CRL says of a certificate.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -609,7 +625,7 @@ impl Crl {
         let inner = &self.0;
         let rank = |e: &RevokedEntry| match e.reason {
             RevocationReason::RemoveFromCrl => 0,
-            _ if e.revocation_date > at => 1,
+            _ if e.invalid_from() > at => 1,
             RevocationReason::CertificateHold => 2,
             _ => 3,
         };
@@ -629,7 +645,7 @@ impl Crl {
             .min_by(|a, b| {
                 rank(b)
                     .cmp(&rank(a))
-                    .then(a.revocation_date.cmp(&b.revocation_date))
+                    .then(a.invalid_from().cmp(&b.invalid_from()))
             })
     }
 

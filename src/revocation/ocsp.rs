@@ -20,6 +20,8 @@ use crate::time::Time;
 const ID_PKIX_OCSP_BASIC: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.1.1");
 const ID_PKIX_OCSP_NONCE: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.1.2");
 const KP_OCSP_SIGNING: &str = "1.3.6.1.5.5.7.3.9";
+/// The invalidity-date CRL entry extension (RFC 5280 section 5.3.2).
+const ID_CE_INVALIDITY_DATE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.24");
 
 /// `CertID ::= SEQUENCE { hashAlgorithm, issuerNameHash, issuerKeyHash, serialNumber }`.
 #[derive(Clone, Debug, PartialEq, Eq, Sequence)]
@@ -180,9 +182,35 @@ pub enum OcspStatus {
         revocation_time: Time,
         /// Why (unspecified when the response does not say).
         reason: RevocationReason,
+        /// The invalidity date (the CRL entry extension, which RFC 6960 section 4.4 lets a
+        /// response carry in singleExtensions), if given.
+        invalidity_date: Option<Time>,
     },
     /// The responder does not know the certificate.
     Unknown,
+}
+
+impl OcspStatus {
+    /// For a revocation, from when the certificate counts as revoked: the revocation time,
+    /// or the invalidity date when earlier (as [`RevokedEntry::invalid_from`](crate::RevokedEntry::invalid_from)).
+    pub fn invalid_from(&self) -> Option<Time> {
+        match self {
+            OcspStatus::Revoked {
+                revocation_time,
+                reason,
+                invalidity_date,
+            } => Some(
+                crate::revocation::RevokedEntry {
+                    serial: Vec::new(),
+                    revocation_date: *revocation_time,
+                    reason: *reason,
+                    invalidity_date: *invalidity_date,
+                }
+                .invalid_from(),
+            ),
+            OcspStatus::Good | OcspStatus::Unknown => None,
+        }
+    }
 }
 
 /// The checked answer of an OCSP response about one certificate.
@@ -440,9 +468,21 @@ impl OcspResponse {
                         .and_then(|c| RevocationReason::from_code(*c))
                         .ok_or_else(|| Error::invalid_der(Object::Ocsp))?,
                 };
+                let invalidity_date = match single
+                    .single_extensions
+                    .iter()
+                    .flatten()
+                    .find(|e| e.extn_id == ID_CE_INVALIDITY_DATE)
+                {
+                    None => None,
+                    Some(e) => Some(time_of(
+                        &GeneralizedTime::from_der(e.extn_value.as_bytes()).map_err(der_err)?,
+                    )),
+                };
                 OcspStatus::Revoked {
                     revocation_time: time_of(&info.revocation_time),
                     reason,
+                    invalidity_date,
                 }
             }
             _ => return Err(Error::invalid_der(Object::Ocsp)),

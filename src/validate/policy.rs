@@ -51,6 +51,19 @@ pub struct ValidationPolicy {
     /// The certificate policies the signer's path must support (RFC 5280 section 6.1.1
     /// initial policy inputs). Default: any policy, nothing required.
     pub certificate_policies: PolicyInputs,
+    /// Extended key usages (dotted OIDs) accepted for document signing besides
+    /// [`DOCUMENT_SIGNING_EKUS`](crate::DOCUMENT_SIGNING_EKUS); those of
+    /// [`NEVER_DOCUMENT_SIGNING_EKUS`](crate::NEVER_DOCUMENT_SIGNING_EKUS) count for nothing.
+    /// Default: none.
+    pub document_signing_ekus: Vec<String>,
+    /// Whether a signer without signed attributes may pass. Default: false, and such a
+    /// signer is INDETERMINATE / SIG_CONSTRAINTS_FAILURE: without the content-type and
+    /// message-digest attributes the signature is a bare signature over the document's
+    /// bytes, bound to no context, so a signature its key made for something else (a
+    /// timestamp token, an OCSP response, a login answer) can be presented as a signed
+    /// document. Set it only through
+    /// [`ValidationPolicy::accept_signatures_without_signed_attributes_for_legacy_use_only`].
+    pub legacy_signatures_without_signed_attributes: bool,
 }
 
 impl ValidationPolicy {
@@ -64,6 +77,8 @@ impl ValidationPolicy {
             accept_any_content_type: false,
             require_signature_timestamp: false,
             certificate_policies: PolicyInputs::default(),
+            document_signing_ekus: Vec::new(),
+            legacy_signatures_without_signed_attributes: false,
         }
     }
 
@@ -101,6 +116,32 @@ impl ValidationPolicy {
     #[must_use]
     pub fn with_policy_inputs(mut self, inputs: PolicyInputs) -> Self {
         self.certificate_policies = inputs;
+        self
+    }
+
+    /// Also accepts `oid` (dotted) in the signing certificate's extendedKeyUsage, for a PKI
+    /// whose signing certificates carry a purpose of its own.
+    ///
+    /// ```
+    /// use kyso::{Time, ValidationPolicy};
+    /// let policy = ValidationPolicy::at(Time::from_utc(2026, 6, 1, 0, 0, 0)?)
+    ///     .with_document_signing_eku("1.3.6.1.4.1.55555.4.1");
+    /// # Ok::<(), kyso::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_document_signing_eku(mut self, oid: &str) -> Self {
+        self.document_signing_ekus.push(oid.to_owned());
+        self
+    }
+
+    /// Lets signers without signed attributes pass (plain PKCS#7 signatures of old
+    /// software, `openssl cms -sign -noattr`). Such a signature covers the document's bytes
+    /// and nothing else: any value the signer's key ever signed can be presented as a
+    /// "document" with it. Use it only for archives of such signatures, with a trust store
+    /// that holds nothing but document-signing CAs; the report warns on every such signer.
+    #[must_use]
+    pub fn accept_signatures_without_signed_attributes_for_legacy_use_only(mut self) -> Self {
+        self.legacy_signatures_without_signed_attributes = true;
         self
     }
 
