@@ -76,11 +76,23 @@ pub const MAX_CMS_SIZE: usize = 64 * 1024 * 1024;
 /// approvers while bounding the work of one verification.
 pub const MAX_CMS_SIGNERS: usize = 64;
 
-/// Most certificate signature checks in one CMS verification, across every signer, every
-/// signature timestamp and every candidate path; past it, validation fails
-/// ([`Error::BudgetExceeded`](crate::Error::BudgetExceeded)). A signature with one signer
-/// needs a handful.
+/// Most signature checks in one validation call (a CMS verification, passive
+/// authentication, a path validation, a timestamp check), of every kind: certificates, CRLs,
+/// OCSP responses and their delegated responders, SignerInfos and timestamp tokens, across
+/// every signer, every signature timestamp and every candidate path. A check repeated in
+/// the call (the same object under the same key) is made and counted once, its outcome
+/// remembered whether it verified or not. Past the bound, validation fails
+/// ([`Error::BudgetExceeded`](crate::Error::BudgetExceeded)) and nothing read while the
+/// budget ran out can pass. A signature with one signer needs a handful.
 pub const MAX_CMS_SIGNATURE_CHECKS: usize = 1_000;
+
+/// Most CRLs and OCSP responses about one certificate that one validation examines (those
+/// whose issuer and scope, or CertID, name it); with more, the rest are not examined and the
+/// certificate's status is unknown. A certificate is covered by a complete CRL, perhaps a
+/// delta CRL or a few partitions, and an OCSP response or two; sixteen leaves room while
+/// bounding what a signature stuffed with revocation data can cost (each item is a
+/// signature check).
+pub const MAX_REVOCATION_ITEMS_PER_CERTIFICATE: usize = 16;
 
 /// Most signature timestamps read per signer; more are reported and ignored (each one costs
 /// a CMS verification and a path validation).

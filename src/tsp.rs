@@ -31,7 +31,7 @@ pub(crate) struct TsaContext<'a> {
     /// The time revocation data is judged at (data issued up to then counts).
     pub now: Option<Time>,
     /// The signature-check budget of the verification the token is part of.
-    pub budget: Option<&'a std::sync::atomic::AtomicUsize>,
+    pub budget: Option<&'a crate::budget::Budget>,
 }
 
 /// A time-stamping authority (RFC 3161): takes a request, returns the DER

@@ -424,3 +424,446 @@ fn document_signing_extended_key_usage_allowlist() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+// ----- 3. work bounds on hostile input -----
+
+/// `tag`, its DER length, `content`.
+fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    let len = content.len();
+    if len < 0x80 {
+        out.push(u8::try_from(len).unwrap());
+    } else {
+        let bytes: Vec<u8> = len
+            .to_be_bytes()
+            .into_iter()
+            .skip_while(|b| *b == 0)
+            .collect();
+        out.push(0x80 | u8::try_from(bytes.len()).unwrap());
+        out.extend(bytes);
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+/// `ci` (a ContentInfo of SignedData) rebuilt with `signers(original)` as its SignerInfos
+/// (in that order, however many, repeats kept) and `ocsp` added to its `crls` as RFC 5940
+/// OCSP responses. Everything else is kept as encoded.
+fn stuff_signed_data(
+    ci: &[u8],
+    signers: impl Fn(&cms::signed_data::SignerInfo) -> Vec<cms::signed_data::SignerInfo>,
+    ocsp: &[Vec<u8>],
+) -> Vec<u8> {
+    let ci = cms::content_info::ContentInfo::from_der(ci).unwrap();
+    let sd: cms::signed_data::SignedData = ci.content.decode_as().unwrap();
+    let mut body = sd.version.to_der().unwrap();
+    body.extend(sd.digest_algorithms.to_der().unwrap());
+    body.extend(sd.encap_content_info.to_der().unwrap());
+    if let Some(certs) = &sd.certificates {
+        let mut d = certs.to_der().unwrap();
+        d[0] = 0xa0;
+        body.extend(d);
+    }
+    let mut crls = Vec::new();
+    if let Some(existing) = &sd.crls {
+        for c in existing.0.iter() {
+            crls.extend(c.to_der().unwrap());
+        }
+    }
+    let id_ri_ocsp = der::asn1::ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.16.2")
+        .to_der()
+        .unwrap();
+    for r in ocsp {
+        crls.extend(tlv(0xa1, &[id_ri_ocsp.as_slice(), r].concat()));
+    }
+    if !crls.is_empty() {
+        body.extend(tlv(0xa1, &crls));
+    }
+    let original = sd.signer_infos.0.iter().next().unwrap();
+    let mut sis: Vec<Vec<u8>> = signers(original)
+        .iter()
+        .map(|s| s.to_der().unwrap())
+        .collect();
+    // SET OF in DER order (repeats side by side).
+    sis.sort();
+    body.extend(tlv(0x31, &sis.concat()));
+    let sd_der = tlv(0x30, &body);
+    let oid = ID_SIGNED_DATA.to_der().unwrap();
+    tlv(0x30, &[oid.as_slice(), &tlv(0xa0, &sd_der)].concat())
+}
+
+/// An OCSP response about `subject` (issued by `issuer`), signed by the issuer itself with
+/// `openssl ocsp`, without certificates so that its signature ends it, and `count`
+/// variants of it each with one bit of the signature flipped: genuine in every byte but
+/// the signature, so each is about the certificate and each costs a signature check.
+fn damaged_ocsp_responses(
+    dir: &Path,
+    subject: &str,
+    issuer: &str,
+    issuer_key: &str,
+    count: usize,
+) -> Vec<Vec<u8>> {
+    let serial = cert(subject).serial_hex();
+    std::fs::write(
+        dir.join("index.txt"),
+        format!("V\t450101000000Z\t\t{serial}\tunknown\t/CN=s\n"),
+    )
+    .unwrap();
+    openssl(
+        dir,
+        &[
+            "ocsp",
+            "-issuer",
+            &p(&vector_path(issuer)),
+            "-cert",
+            &p(&vector_path(subject)),
+            "-no_nonce",
+            "-reqout",
+            "req.der",
+        ],
+    );
+    openssl(
+        dir,
+        &[
+            "ocsp",
+            "-index",
+            "index.txt",
+            "-CA",
+            &p(&vector_path(issuer)),
+            "-rsigner",
+            &p(&vector_path(issuer)),
+            "-rkey",
+            &p(&vector_path(issuer_key)),
+            "-resp_no_certs",
+            "-reqin",
+            "req.der",
+            "-respout",
+            "resp.der",
+            "-ndays",
+            "1",
+        ],
+    );
+    let genuine = std::fs::read(dir.join("resp.der")).unwrap();
+    (0..count)
+        .map(|i| {
+            let mut r = genuine.clone();
+            let at = r.len() - 1 - i / 8;
+            r[at] ^= 1 << (i % 8);
+            r
+        })
+        .collect()
+}
+
+/// The genuine test CCCD SOD with its SignerInfo repeated 64 times and 256 OCSP responses
+/// about the Document Signer whose signatures do not verify: passive authentication
+/// verifies the one signer ICAO 9303 gives an EF.SOD, each response at most once and at
+/// most 16 of them; the count of signature checks, not a time, is the bound.
+#[test]
+fn hostile_sod_costs_a_bounded_number_of_signature_checks() {
+    use kyso::eid::{PassiveAuth, PassiveAuthVerdict, Sod};
+    use kyso::limits::MAX_REVOCATION_ITEMS_PER_CERTIFICATE;
+    if !openssl_available() {
+        return;
+    }
+    let dir = tempdir("hostile-sod");
+    let ocsp = damaged_ocsp_responses(
+        &dir,
+        "eid/ds-vn.pem",
+        "eid/csca-vn.pem",
+        "eid/csca-vn.key",
+        256,
+    );
+    let genuine = read("eid/cccd-brainpool.sod");
+    let ci = &genuine[genuine.len() - der_len_of_content(&genuine)..];
+    let stuffed = stuff_signed_data(ci, |si| vec![si.clone(); 64], &ocsp);
+    let sod_bytes = tlv(0x77, &stuffed);
+    let sod = Sod::parse(&sod_bytes).unwrap();
+    let cscas = TrustStore::from_certificates([cert("eid/csca-vn.pem")]);
+    let dg1 = read("eid/cccd-dg1.bin");
+    let dg13 = read("eid/cccd-dg13.bin");
+    let report = PassiveAuth::new(&cscas, Time::now()).verify(&sod, &[(1, &dg1), (13, &dg13)]);
+    // One SignerInfo, one certificate link, and the revocation items examined.
+    let bound = 1 + 1 + MAX_REVOCATION_ITEMS_PER_CERTIFICATE;
+    assert!(
+        report.signature_checks <= bound,
+        "{} signature checks, bound {bound}",
+        report.signature_checks
+    );
+    eprintln!(
+        "hostile EF.SOD (64 SignerInfos, 256 bad OCSP responses): {} signature checks",
+        report.signature_checks
+    );
+    // The chip data is genuine: it passes, and the report says what it set aside.
+    assert_eq!(report.verdict, PassiveAuthVerdict::Passed, "{report:?}");
+    assert!(report.warnings.iter().any(|w| w.contains("64 signers")));
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.contains("revocation status") && w.contains("unknown")),
+        "{:?}",
+        report.warnings
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The length of the content of the outermost TLV of `bytes` (the whole ContentInfo
+/// inside EF.SOD's application tag 77).
+fn der_len_of_content(bytes: &[u8]) -> usize {
+    let first = bytes[1];
+    if first < 0x80 {
+        usize::from(first)
+    } else {
+        let n = usize::from(first & 0x7f);
+        bytes[2..2 + n]
+            .iter()
+            .fold(0usize, |acc, b| (acc << 8) | usize::from(*b))
+    }
+}
+
+/// OpenSSL's CMS signature under the EC test PKI, stuffed the same way: 64 copies of its
+/// SignerInfo, 256 damaged OCSP responses about the signer. Every signer gets the genuine
+/// signature's verdict, and the call makes each distinct check once. With 64 different
+/// damaged SignerInfos instead, each is refused on its signature value alone: no chain,
+/// no revocation data is looked at for a signature proven wrong.
+#[test]
+fn hostile_cms_costs_a_bounded_number_of_signature_checks() {
+    use kyso::RevocationPolicy;
+    use kyso::limits::MAX_REVOCATION_ITEMS_PER_CERTIFICATE;
+    if !openssl_available() {
+        return;
+    }
+    let dir = tempdir("hostile-cms");
+    let ocsp = damaged_ocsp_responses(
+        &dir,
+        "pki/ee-ec-chain.pem",
+        "pki/ec-intermediate-ca.pem",
+        "keys/ec-intermediate-ca.key.pem",
+        256,
+    );
+    let genuine = read("cms/openssl-ec-chain.p7s");
+    let anchors = TrustStore::from_certificates([cert("pki/ec-root-ca.pem")]);
+    let at = Time::from_utc(2030, 1, 1, 0, 0, 0).unwrap();
+    let stuffed = SignedCms::from_der(&stuff_signed_data(
+        &genuine,
+        |si| vec![si.clone(); 64],
+        &ocsp,
+    ))
+    .unwrap();
+    let report =
+        Verifier::new(&anchors, ValidationPolicy::at(at)).verify(&stuffed, Some(&document()));
+    assert_eq!(report.signers.len(), 64);
+    // The signer, two links, the revocation items examined for the signer.
+    let bound = 1 + 2 + MAX_REVOCATION_ITEMS_PER_CERTIFICATE;
+    assert!(
+        report.signature_checks <= bound,
+        "{} signature checks, bound {bound}",
+        report.signature_checks
+    );
+    eprintln!(
+        "hostile CMS (64 SignerInfos, 256 bad OCSP responses): {} signature checks",
+        report.signature_checks
+    );
+    assert!(report.is_passed(), "{report}");
+    assert!(report.signers.iter().all(|s| {
+        s.warnings
+            .iter()
+            .any(|w| w.contains("revocation status") && w.contains("unknown"))
+    }));
+    // Required: the damaged data leaves the status unknown.
+    let none = kyso::CrlStore::new();
+    let report = Verifier::new(&anchors, ValidationPolicy::at(at))
+        .with_revocation(RevocationPolicy::Required, &none)
+        .verify(&stuffed, Some(&document()));
+    assert_eq!(
+        verdict(&report),
+        (Indication::Indeterminate, Some(SubIndication::TryLater)),
+        "{:?}",
+        report.signers[0].checks
+    );
+    assert!(report.signature_checks <= bound);
+
+    // 64 different SignerInfos, each with a damaged signature value.
+    let damaged = SignedCms::from_der(&stuff_signed_data(
+        &genuine,
+        |si| {
+            (0..64u8)
+                .map(|i| {
+                    let mut s = si.clone();
+                    let mut value = s.signature.as_bytes().to_vec();
+                    let last = value.len() - 1;
+                    value[last - usize::from(i / 8)] ^= 1 << (i % 8);
+                    s.signature = cms::signed_data::SignatureValue::new(value).unwrap();
+                    s
+                })
+                .collect()
+        },
+        &ocsp,
+    ))
+    .unwrap();
+    let report =
+        Verifier::new(&anchors, ValidationPolicy::at(at)).verify(&damaged, Some(&document()));
+    assert_eq!(report.signers.len(), 64);
+    assert!(
+        report
+            .signers
+            .iter()
+            .all(|s| s.sub_indication == Some(SubIndication::SigCryptoFailure))
+    );
+    assert!(
+        report.signature_checks <= 64,
+        "{} signature checks",
+        report.signature_checks
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A TSA answering with `openssl ts -reply` as the test TSA (revocation/tsa.pem), from
+/// files in `dir`.
+fn openssl_tsa(
+    dir: &Path,
+) -> impl Fn(&kyso::TimeStampRequest) -> Result<Vec<u8>, Error> + Send + Sync {
+    let chain = [
+        std::fs::read_to_string(vector_path("revocation/tsa.pem")).unwrap(),
+        std::fs::read_to_string(vector_path("pki/intermediate-ca.pem")).unwrap(),
+    ]
+    .concat();
+    std::fs::write(dir.join("tsa-chain.pem"), chain).unwrap();
+    std::fs::write(dir.join("tsa-serial"), "01\n").unwrap();
+    std::fs::write(
+        dir.join("ts.cnf"),
+        format!(
+            "[tsa]\ndefault_tsa = t\n[t]\nserial = {}\nsigner_cert = {}\ncerts = {}\nsigner_key = {}\nsigner_digest = sha256\ndefault_policy = 1.3.6.1.4.1.55555.3.1\ndigests = sha256\naccuracy = secs:1\nordering = no\ntsa_name = no\ness_cert_id_chain = no\ness_cert_id_alg = sha256\n",
+            p(&dir.join("tsa-serial")),
+            p(&vector_path("revocation/tsa.pem")),
+            p(&dir.join("tsa-chain.pem")),
+            p(&vector_path("revocation/keys/tsa.key.pem")),
+        ),
+    )
+    .unwrap();
+    let dir = dir.to_path_buf();
+    let counter = std::sync::atomic::AtomicUsize::new(0);
+    move |request: &kyso::TimeStampRequest| {
+        let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let (q, a) = (format!("ts-{n}.tsq"), format!("ts-{n}.tsr"));
+        std::fs::write(dir.join(&q), request.der()).unwrap();
+        openssl(
+            &dir,
+            &[
+                "ts",
+                "-reply",
+                "-config",
+                "ts.cnf",
+                "-queryfile",
+                &q,
+                "-out",
+                &a,
+            ],
+        );
+        Ok(std::fs::read(dir.join(&a)).unwrap())
+    }
+}
+
+/// A CAdES-B-T signature whose six signature timestamps (genuine tokens of `openssl ts`)
+/// each carry 256 OCSP responses about the TSA whose signatures do not verify: at most four
+/// tokens are read, each damaged response is checked once for the whole call, at most 16
+/// per certificate. The same stuffed token checked alone costs a handful of checks too.
+#[test]
+fn hostile_timestamps_cost_a_bounded_number_of_signature_checks() {
+    use kyso::limits::{MAX_REVOCATION_ITEMS_PER_CERTIFICATE, MAX_SIGNATURE_TIMESTAMPS};
+    use kyso::{SignatureBuilder, SoftwareSigner, TimeStampStamper};
+    if !openssl_available() {
+        return;
+    }
+    let dir = tempdir("hostile-tst");
+    let ocsp = damaged_ocsp_responses(
+        &dir,
+        "revocation/tsa.pem",
+        "pki/intermediate-ca.pem",
+        "keys/intermediate-ca.key.pem",
+        256,
+    );
+    let key = SoftwareSigner::from_file(vector_path("keys/ee-rsa2048.key.pem"), None).unwrap();
+    let signed = SignatureBuilder::new(cert("pki/ee-rsa2048.pem"), Time::now())
+        .chain([cert("pki/intermediate-ca.pem")])
+        .sign(&document(), &key)
+        .unwrap();
+    let tsa = openssl_tsa(&dir);
+    let anchors = root();
+    let stamper = TimeStampStamper::new(&tsa, &anchors);
+    let ci = cms::content_info::ContentInfo::from_der(&signed.to_der().unwrap()).unwrap();
+    let sd: cms::signed_data::SignedData = ci.content.decode_as().unwrap();
+    let value = sd
+        .signer_infos
+        .0
+        .iter()
+        .next()
+        .unwrap()
+        .signature
+        .as_bytes()
+        .to_vec();
+    let tokens: Vec<Vec<u8>> = (0..6)
+        .map(|_| {
+            let (token, _) = stamper.stamp(&value).unwrap();
+            stuff_signed_data(token.der(), |si| vec![si.clone()], &ocsp)
+        })
+        .collect();
+
+    // The stuffed token alone.
+    let token = TimeStampToken::from_der(&tokens[0]).unwrap();
+    let imprint = kyso::digest(kyso::DigestAlgorithm::Sha256, &value);
+    let info = token
+        .verify(&anchors, &imprint, None, &kyso::AlgorithmPolicy::default())
+        .unwrap();
+    let alone = info.report.signature_checks;
+    assert!(
+        alone <= 1 + 2 + MAX_REVOCATION_ITEMS_PER_CERTIFICATE,
+        "{alone} signature checks"
+    );
+
+    // Six such tokens on one signer.
+    let stamped = stuff_signed_data(
+        &signed.to_der().unwrap(),
+        |si| {
+            let mut s = si.clone();
+            let values: Vec<der::Any> = tokens
+                .iter()
+                .map(|t| der::Any::from_der(t).unwrap())
+                .collect();
+            s.unsigned_attrs = Some(
+                der::asn1::SetOfVec::try_from(vec![x509_cert::attr::Attribute {
+                    oid: der::asn1::ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.14"),
+                    values: der::asn1::SetOfVec::try_from(values).unwrap(),
+                }])
+                .unwrap(),
+            );
+            vec![s]
+        },
+        &[],
+    );
+    let cms = SignedCms::from_der(&stamped).unwrap();
+    let report =
+        Verifier::new(&anchors, ValidationPolicy::at(Time::now())).verify(&cms, Some(&document()));
+    assert!(report.is_passed(), "{report}");
+    let s = &report.signers[0];
+    assert!(s.best_signature_time.is_some(), "{report}");
+    // The signer and its two links; per token read, its signer; the TSA's link to the
+    // signing CA (the CA's own link is the signer's); the damaged responses, once.
+    let bound = 1 + 2 + MAX_SIGNATURE_TIMESTAMPS + 1 + MAX_REVOCATION_ITEMS_PER_CERTIFICATE;
+    assert!(
+        report.signature_checks <= bound,
+        "{} signature checks, bound {bound}",
+        report.signature_checks
+    );
+    eprintln!(
+        "hostile CAdES-B-T (6 tokens with 256 bad OCSP responses each): {} signature checks; one such token alone: {alone}",
+        report.signature_checks
+    );
+    assert!(
+        s.warnings
+            .iter()
+            .any(|w| w.contains("only the first 4 signature timestamps")),
+        "{report}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

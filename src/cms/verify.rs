@@ -9,6 +9,7 @@ use der::{Decode, Encode};
 use x509_cert::attr::Attribute;
 use x509_cert::ext::pkix::name::GeneralName;
 
+use crate::budget::{Budget, CheckId};
 use crate::cert::{Certificate, Name};
 use crate::cms::attributes::{
     COMMITMENT_TYPE, CONTENT_TYPE, CommitmentType, CommitmentTypeIndication, ID_DATA,
@@ -19,7 +20,7 @@ use crate::cms::signed_cms::SignedCms;
 use crate::digest::{Digest, DigestAlgorithm, Hasher, digest};
 use crate::error::Error;
 use crate::key::{AlgorithmPolicy, LEGACY_MIN_RSA_BITS, SignatureAlgorithm};
-use crate::limits::MAX_SIGNATURE_TIMESTAMPS;
+use crate::limits::{MAX_CMS_SIGNATURE_CHECKS, MAX_SIGNATURE_TIMESTAMPS};
 use crate::path::{PathValidator, TrustStore, VerificationCache};
 use crate::revocation::{
     Both, CrlStore, RevocationOutcome, RevocationPolicy, RevocationReason, RevocationSource,
@@ -59,7 +60,10 @@ pub struct Verifier<'a> {
     /// timestamps inside the token are not followed.
     token_now: Option<Option<Time>>,
     /// The signature-check budget of the whole call (shared with timestamp tokens).
-    budget: Option<&'a std::sync::atomic::AtomicUsize>,
+    budget: Option<&'a Budget>,
+    /// Validate only the first SignerInfo (EF.SOD: ICAO 9303 documents have one, and
+    /// passive authentication reports the first).
+    pub(crate) first_signer_only: bool,
 }
 
 impl core::fmt::Debug for Verifier<'_> {
@@ -95,6 +99,7 @@ impl<'a> Verifier<'a> {
             cache: None,
             token_now: None,
             budget: None,
+            first_signer_only: false,
         }
     }
 
@@ -155,7 +160,7 @@ impl<'a> Verifier<'a> {
     pub(crate) fn for_timestamp_token(
         mut self,
         now: Option<Time>,
-        budget: Option<&'a std::sync::atomic::AtomicUsize>,
+        budget: Option<&'a Budget>,
     ) -> Self {
         self.token_now = Some(now);
         self.budget = budget;
@@ -261,23 +266,33 @@ impl<'a> Verifier<'a> {
     }
 
     fn verify_document(&self, cms: &SignedCms, doc: &Document<'_>) -> ValidationReport {
-        if self.budget.is_none() {
+        let Some(budget) = self.budget else {
             // One budget for the whole call: every signer, timestamp and candidate path.
-            let budget = std::sync::atomic::AtomicUsize::new(0);
+            let budget = Budget::default();
             let mut v = self.clone();
             v.budget = Some(&budget);
             return v.verify_document(cms, doc);
-        }
+        };
         let mut pool: Vec<Certificate> = cms.certificates().to_vec();
         pool.extend(self.extra_certificates.iter().cloned());
         let econtent_type = cms.signed_data.encap_content_info.econtent_type;
+        let count = if self.first_signer_only {
+            1
+        } else {
+            usize::MAX
+        };
         let signers = cms
             .signed_data
             .signer_infos
             .0
             .iter()
+            .take(count)
             .map(|si| {
+                let refusals = budget.refusals();
                 let mut r = self.verify_signer(si, econtent_type, doc, &pool, &cms.crls);
+                if budget.refusals() > refusals {
+                    out_of_budget(&mut r);
+                }
                 r.warnings.extend(cms.certificate_warnings.iter().cloned());
                 r
             })
@@ -285,6 +300,7 @@ impl<'a> Verifier<'a> {
         ValidationReport {
             signers,
             format_error: None,
+            signature_checks: budget.used(),
         }
     }
 
@@ -523,15 +539,41 @@ impl Run {
                 );
             }
         }
+        // What the signature covers, identified once for the budget: a SignerInfo repeated
+        // in the input is checked once.
+        let signed_id = {
+            let mut h = Hasher::new(DigestAlgorithm::Sha256);
+            h.update(
+                &u64::try_from(signed_bytes.len())
+                    .unwrap_or(u64::MAX)
+                    .to_be_bytes(),
+            );
+            h.update(&signed_bytes);
+            h.update(si.signature.as_bytes());
+            h.update(si.signature_algorithm.oid.as_bytes());
+            let mut id = [0u8; 32];
+            id.copy_from_slice(h.finish().as_bytes());
+            id
+        };
+        let local = Budget::default();
+        let budget = v.budget.unwrap_or(&local);
+        // Verifies the signature value with `c`'s key, every algorithm kyso can verify
+        // allowed (the policy is applied separately), once per call.
+        let check_value = |c: &Certificate, alg: SignatureAlgorithm| -> Result<(), Error> {
+            let key = c.public_key()?;
+            let id = CheckId {
+                object: signed_id,
+                key: *c.fingerprint_sha256(),
+            };
+            budget.check(id, || {
+                key.verify(alg, &signed_bytes, si.signature.as_bytes(), &permissive())
+            })
+        };
         let chosen = match binding {
             Some(b) => candidates.iter().find(|c| b.matches(c).is_ok()),
             None => candidates.iter().find(|c| {
-                signature_algorithm(si, digest_algorithm, c).is_ok_and(|alg| {
-                    c.public_key().is_ok_and(|k| {
-                        k.verify(alg, &signed_bytes, si.signature.as_bytes(), &permissive())
-                            .is_ok()
-                    })
-                })
+                signature_algorithm(si, digest_algorithm, c)
+                    .is_ok_and(|alg| check_value(c, alg).is_ok())
             }),
         }
         .or(candidates.first())
@@ -638,22 +680,19 @@ impl Run {
 
         // The signature value, with every algorithm kyso can verify (the policy was applied
         // above): only a signature that does not verify is SIG_CRYPTO_FAILURE.
-        let verified = cert.public_key().and_then(|key| {
-            key.verify(
-                algorithm,
-                &signed_bytes,
-                si.signature.as_bytes(),
-                &permissive(),
-            )
-        });
-        match verified {
+        // A signature proven wrong ends the validation: its chain would prove nothing, and
+        // checking it would only spend work an attacker chose.
+        match check_value(&cert, algorithm) {
             Ok(()) => self.pass(CheckKind::SignatureValue, "verifies with the signer's key"),
-            Err(Error::InvalidSignature) => self.fail(
-                CheckKind::SignatureValue,
-                SubIndication::SigCryptoFailure,
-                "does not verify with the signer's key",
-                Some(Error::InvalidSignature),
-            ),
+            Err(Error::InvalidSignature) => {
+                self.fail(
+                    CheckKind::SignatureValue,
+                    SubIndication::SigCryptoFailure,
+                    "does not verify with the signer's key",
+                    Some(Error::InvalidSignature),
+                );
+                return;
+            }
             Err(e) => {
                 self.fail(
                     CheckKind::SignatureValue,
@@ -755,7 +794,7 @@ impl Run {
                 validator = validator.cache(cache);
             }
             if let Some(budget) = v.budget {
-                validator = validator.shared_budget(budget);
+                validator = validator.budget(budget);
             }
             if revocation != RevocationPolicy::NoCheck {
                 validator = validator.revocation(revocation, &sources);
@@ -995,6 +1034,8 @@ fn timestamp_proof(
     if revocation == RevocationPolicy::NoCheck {
         return Ok(poe);
     }
+    let local = Budget::default();
+    let budget = v.budget.unwrap_or(&local);
     let signer = info.report.signers.first();
     if signer.is_some_and(|r| {
         r.checks
@@ -1020,13 +1061,13 @@ fn timestamp_proof(
         let policy = &v.policy.algorithms;
         let by_crl = data.crls.iter().any(|crl| {
             matches!(
-                crl.status_between(tsa, issuer, now, now, policy),
+                crl.status_between_in(tsa, issuer, now, now, policy, budget),
                 Ok(crate::revocation::CrlStatus::Revoked(e)) if compromise(e.reason)
             )
         });
         let by_ocsp = data.ocsp.iter().any(|r| {
             matches!(
-                r.check_between(tsa, issuer, now, now, policy, &crate::revocation::OcspCheck::default()),
+                r.check_between_in(tsa, issuer, now, now, policy, &crate::revocation::OcspCheck::default(), budget),
                 Ok(a) if matches!(a.status, crate::revocation::OcspStatus::Revoked { reason, .. } if compromise(reason))
             )
         });
@@ -1038,6 +1079,29 @@ fn timestamp_proof(
         }
     }
     Ok(poe)
+}
+
+/// A signer some of whose checks were refused for want of budget: whatever else it
+/// earned, it cannot pass (a check refused deep inside, a CRL's or a timestamp's, may have
+/// been read as "unknown" or "unusable" on the way). A proven failure stands.
+fn out_of_budget(r: &mut SignerReport) {
+    r.check(
+        CheckKind::WorkBudget,
+        Outcome::Failed,
+        format!(
+            "more than {MAX_CMS_SIGNATURE_CHECKS} signature checks: the validation stopped short"
+        ),
+    );
+    if r.indication == Indication::TotalFailed {
+        return;
+    }
+    r.indication = Indication::Indeterminate;
+    r.sub_indication = Some(SubIndication::NoCertificateChainFound);
+    r.error = Some(Error::BudgetExceeded {
+        what: "signature checks in one validation",
+        limit: MAX_CMS_SIGNATURE_CHECKS,
+    });
+    r.chain.clear();
 }
 
 /// Maps a path-validation error to its ETSI EN 319 102-1 sub-indication.
@@ -1313,5 +1377,54 @@ impl SigningCertificateBinding {
             }
         }
         Ok(format!("binds the signer certificate ({alg})"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(rel: &str) -> Vec<u8> {
+        std::fs::read(format!("{}/test-vectors/{rel}", env!("CARGO_MANIFEST_DIR")))
+            .unwrap_or_default()
+    }
+
+    /// A validation whose budget runs out cannot pass, whatever the check that was refused
+    /// (here the CRL signature checks, after the signer's and the path's): the signer is
+    /// INDETERMINATE and the report says the work budget ran out.
+    #[test]
+    fn running_out_of_budget_never_passes() {
+        let Ok(anchors) = TrustStore::from_pem(&read("pki/root-ca.pem")) else {
+            panic!("test PKI missing");
+        };
+        let Ok(cms) = SignedCms::parse(&read("cms/openssl-rsa2048-detached.p7s")) else {
+            panic!("test signature missing");
+        };
+        let Ok(crl) = crate::Crl::from_pem(&read("revocation/signing-ca.crl")) else {
+            panic!("test CRL missing");
+        };
+        let store = CrlStore::from_crls([crl]);
+        let document = read("documents/cong-van.txt");
+        let Ok(at) = Time::from_utc(2026, 6, 1, 0, 0, 0) else {
+            panic!("time");
+        };
+        let verifier = Verifier::new(&anchors, ValidationPolicy::at(at))
+            .with_revocation(RevocationPolicy::IfAvailable, &store);
+        assert!(verifier.verify(&cms, Some(&document)).is_passed());
+        for limit in 0..4 {
+            let budget = Budget::new(limit);
+            let mut tight = verifier.clone();
+            tight.budget = Some(&budget);
+            let report = tight.verify(&cms, Some(&document));
+            let s = &report.signers[0];
+            assert_eq!(s.indication, Indication::Indeterminate, "{limit}: {report}");
+            assert!(
+                s.checks
+                    .iter()
+                    .any(|c| c.kind == CheckKind::WorkBudget && c.outcome == Outcome::Failed),
+                "{limit}: {report}"
+            );
+            assert!(matches!(s.error, Some(Error::BudgetExceeded { .. })));
+        }
     }
 }

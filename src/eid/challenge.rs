@@ -9,6 +9,7 @@ use std::sync::Mutex;
 
 use base64::Engine as _;
 
+use crate::budget::{Budget, CheckId};
 use crate::cert::Certificate;
 use crate::digest::{DigestAlgorithm, digest};
 use crate::error::Error;
@@ -273,19 +274,29 @@ impl<'a> LoginVerifier<'a> {
         }
         let tbs = login_data_to_sign(&self.origin, &response.nonce, response.algorithm)?;
         let key = response.certificate.public_key()?;
-        key.verify(
-            response.algorithm,
-            &tbs,
-            &response.signature,
-            &self.algorithms,
-        )
-        .map_err(|e| match e {
-            Error::InvalidSignature => Error::LoginSignatureInvalid,
-            other => other,
-        })?;
+        // One budget for the answer and the certificate's path.
+        let budget = Budget::default();
+        let id = CheckId {
+            object: crate::revocation::crl::sha256(&[tbs.as_slice(), &response.signature].concat()),
+            key: *response.certificate.fingerprint_sha256(),
+        };
+        budget
+            .check(id, || {
+                key.verify(
+                    response.algorithm,
+                    &tbs,
+                    &response.signature,
+                    &self.algorithms,
+                )
+            })
+            .map_err(|e| match e {
+                Error::InvalidSignature => Error::LoginSignatureInvalid,
+                other => other,
+            })?;
         let mut validator = PathValidator::new(self.anchors)
             .purpose(KeyPurpose::ClientAuthentication)
-            .algorithm_policy(self.algorithms);
+            .algorithm_policy(self.algorithms)
+            .budget(&budget);
         if let Some(source) = self.revocation_source {
             validator = validator.revocation(self.revocation, source);
         }

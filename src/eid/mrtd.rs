@@ -200,6 +200,9 @@ pub struct PassiveAuthReport {
     pub csca: Option<Certificate>,
     /// Things worth knowing that did not change the verdict.
     pub warnings: Vec<String>,
+    /// The signature checks the verification made, of every kind, each distinct check
+    /// counted once (see [`ValidationReport::signature_checks`](crate::ValidationReport::signature_checks)).
+    pub signature_checks: usize,
 }
 
 impl PassiveAuthReport {
@@ -290,10 +293,14 @@ impl<'a> PassiveAuth<'a> {
         let mut verifier =
             Verifier::new(self.cscas, policy).with_certificates(self.extra.iter().cloned());
         verifier.lenient_signer_names = true;
+        // ICAO 9303 part 10: an EF.SOD has one signer, and the first is what is reported;
+        // others are not worth the work an attacker could make them cost.
+        verifier.first_signer_only = true;
         if let Some(source) = self.revocation_source {
             verifier = verifier.with_revocation(self.revocation, source);
         }
         let report = verifier.verify(&sod.cms, None);
+        let signature_checks = report.signature_checks;
         let mut warnings = Vec::new();
         let signature = report.signers.into_iter().next();
         let signer_count = sod.cms.signer_count();
@@ -337,6 +344,7 @@ impl<'a> PassiveAuth<'a> {
                 document_signer: None,
                 csca: None,
                 warnings,
+                signature_checks,
             };
         };
         let unsupported = matches!(
@@ -379,6 +387,7 @@ impl<'a> PassiveAuth<'a> {
                 .flatten(),
             signature,
             warnings,
+            signature_checks,
         }
     }
 }

@@ -5,12 +5,10 @@
 //! the one that signed the certificate (a separate CRL-signing key, or a rolled-over key),
 //! whose certificate is validated to the same trust anchor.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use super::PathValidator;
+use crate::budget::Budget;
 use crate::cert::{Certificate, KeyUsage};
 use crate::error::Error;
-use crate::limits::MAX_CMS_SIGNATURE_CHECKS;
 use crate::path::policy::PolicyInputs;
 use crate::path::purpose::KeyPurpose;
 use crate::revocation::crl::{ALL_REASONS, distribution_points};
@@ -30,8 +28,8 @@ pub(super) struct CrlContext<'c> {
     pub anchor: &'c Certificate,
     /// The certificates the caller supplied.
     pub intermediates: &'c [Certificate],
-    /// Signature checks made for CRL signers, with nested validations, in this call.
-    pub budget: &'c AtomicUsize,
+    /// The signature-check budget of the call, shared with nested validations.
+    pub budget: &'c Budget,
 }
 
 /// What the CRLs say of one certificate.
@@ -60,7 +58,8 @@ struct Signer {
 impl PathValidator<'_> {
     /// RFC 5280 section 6.3.3 over `crls` for `cert` (issued by `issuer`), at `at`, with
     /// data issued up to `now`; `past` when judging an earlier time, where "not revoked"
-    /// must come from a CRL issued at or after it.
+    /// must come from a CRL issued at or after it. At most `limit` complete CRLs that speak
+    /// of the certificate are examined; with more, the status is unknown.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn crl_findings(
         &self,
@@ -69,9 +68,8 @@ impl PathValidator<'_> {
         cert: &Certificate,
         issuer: &Certificate,
         crls: &[Crl],
-        at: Time,
-        now: Time,
-        past: bool,
+        (at, now, past): (Time, Time, bool),
+        limit: usize,
     ) -> Result<CrlFindings, Error> {
         let mut found = CrlFindings::default();
         let points = distribution_points(cert);
@@ -82,8 +80,7 @@ impl PathValidator<'_> {
         // revocation in any of them wins over the others' silence. A CRL given twice is
         // read once.
         let mut seen: Vec<&[u8]> = Vec::new();
-        // Delta CRL signature checks made, by delta and signer, so each is made once.
-        let mut delta_checks: Vec<(usize, [u8; 32], bool)> = Vec::new();
+        let mut examined = 0usize;
         for crl in crls.iter().filter(|c| !c.is_delta()) {
             if seen.contains(&crl.der()) {
                 continue;
@@ -111,6 +108,15 @@ impl PathValidator<'_> {
                 });
                 continue;
             }
+            if examined == limit {
+                found.tainted = true;
+                found.notes.push(format!(
+                    "more than {} CRLs and OCSP responses about this certificate; the rest were not examined",
+                    crate::limits::MAX_REVOCATION_ITEMS_PER_CERTIFICATE
+                ));
+                break;
+            }
+            examined += 1;
             // (a): whether it is current at the time judged (a stale CRL still shows
             // revocations, below, but its failures do not cloud the status).
             let current = crl.check_times(at, now);
@@ -134,8 +140,7 @@ impl PathValidator<'_> {
                 }
             };
             // (c), (g), (h): the delta CRLs that apply, verified with the same key.
-            let (deltas, bad_delta) =
-                self.deltas_for(ctx, crl, &signer.cert, crls, &mut delta_checks)?;
+            let (deltas, bad_delta) = self.deltas_for(ctx, crl, &signer.cert, crls)?;
             // A verified revocation in effect at `at` counts even from a CRL or delta CRL
             // that is no longer current: revocations are not taken back (holds aside).
             if let Some(e) = core::iter::once(crl)
@@ -253,23 +258,17 @@ impl PathValidator<'_> {
     /// The delta CRLs among `crls` that apply to `base` (same issuer, scope and authority
     /// key identifier, a base number `base` reaches), signed by `signer`, and whether one
     /// that applies has an unknown critical extension. Each signature check is made once
-    /// per delta and signer (`checks` remembers them) and charged to the budget.
+    /// per delta and signer in the call (the budget remembers it).
     fn deltas_for(
         &self,
         ctx: &CrlContext<'_>,
         base: &Crl,
         signer: &Certificate,
         crls: &[Crl],
-        checks: &mut Vec<(usize, [u8; 32], bool)>,
     ) -> Result<(Vec<Crl>, bool), Error> {
         let mut out: Vec<Crl> = Vec::new();
         let mut unreadable = false;
-        let signer_id = *signer.fingerprint_sha256();
-        for (k, d) in crls
-            .iter()
-            .enumerate()
-            .filter(|(_, d)| d.is_delta_for(base))
-        {
+        for d in crls.iter().filter(|d| d.is_delta_for(base)) {
             if d.check_critical().is_err() {
                 unreadable = true;
                 continue;
@@ -277,14 +276,10 @@ impl PathValidator<'_> {
             if out.iter().any(|o| o.der() == d.der()) {
                 continue;
             }
-            let verified = match checks.iter().find(|(i, f, _)| *i == k && *f == signer_id) {
-                Some((_, _, ok)) => *ok,
-                None => {
-                    charge(ctx)?;
-                    let ok = d.verify_signed_by(signer, &self.policy).is_ok();
-                    checks.push((k, signer_id, ok));
-                    ok
-                }
+            let verified = match d.verify_signed_by_in(signer, &self.policy, ctx.budget) {
+                Ok(()) => true,
+                Err(e @ Error::BudgetExceeded { .. }) => return Err(e),
+                Err(_) => false,
             };
             if verified {
                 out.push(d.clone());
@@ -308,14 +303,14 @@ impl PathValidator<'_> {
     ) -> Result<Option<Signer>, Error> {
         let mut last = Error::CrlIssuerMismatch;
         if issuer.subject().matches(crl.issuer()) {
-            charge(ctx)?;
-            match crl.verify_signed_by(issuer, &self.policy) {
+            match crl.verify_signed_by_in(issuer, &self.policy, ctx.budget) {
                 Ok(()) => {
                     return Ok(Some(Signer {
                         cert: issuer.clone(),
                         on_path: true,
                     }));
                 }
+                Err(e @ Error::BudgetExceeded { .. }) => return Err(e),
                 Err(e) => last = e,
             }
         }
@@ -330,9 +325,10 @@ impl PathValidator<'_> {
             .collect();
         for own in ctx.chain.iter().take(index + 1) {
             if own.subject().matches(crl.issuer()) {
-                charge(ctx)?;
-                if crl.verify_signed_by(own, &self.policy).is_ok() {
-                    return Ok(None);
+                match crl.verify_signed_by_in(own, &self.policy, ctx.budget) {
+                    Ok(()) => return Ok(None),
+                    Err(e @ Error::BudgetExceeded { .. }) => return Err(e),
+                    Err(_) => {}
                 }
             }
         }
@@ -361,10 +357,13 @@ impl PathValidator<'_> {
             {
                 continue;
             }
-            charge(ctx)?;
-            if let Err(e) = crl.verify_signed_by(candidate, &self.policy) {
-                last = e;
-                continue;
+            match crl.verify_signed_by_in(candidate, &self.policy, ctx.budget) {
+                Ok(()) => {}
+                Err(e @ Error::BudgetExceeded { .. }) => return Err(e),
+                Err(e) => {
+                    last = e;
+                    continue;
+                }
             }
             // A certificate above this one on the path being validated (or its anchor)
             // needs no path of its own: this validation checks it, its revocation included.
@@ -384,7 +383,7 @@ impl PathValidator<'_> {
             let nested = PathValidator {
                 purpose: KeyPurpose::Any,
                 policy_inputs: PolicyInputs::default(),
-                shared_budget: Some(ctx.budget),
+                budget: Some(ctx.budget),
                 crl_depth: self.crl_depth + 1,
                 ..self.clone()
             };
@@ -427,15 +426,4 @@ fn lasting_revocation<'c>(crl: &'c Crl, cert: &Certificate, at: Time) -> Option<
                 RevocationReason::CertificateHold | RevocationReason::RemoveFromCrl
             )
     })
-}
-
-/// Charges one signature check to the budget of this revocation check.
-fn charge(ctx: &CrlContext<'_>) -> Result<(), Error> {
-    if ctx.budget.fetch_add(1, Ordering::Relaxed) >= MAX_CMS_SIGNATURE_CHECKS {
-        return Err(Error::BudgetExceeded {
-            what: "signature checks",
-            limit: MAX_CMS_SIGNATURE_CHECKS,
-        });
-    }
-    Ok(())
 }

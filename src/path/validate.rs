@@ -1,12 +1,11 @@
 //! Path building (RFC 4158 in outline) and validation (RFC 5280 section 6.1).
 
+use crate::budget::{Budget, CheckId};
 use crate::cert::{Certificate, GeneralName, KeyUsage, NameConstraints, PROCESSED_EXTENSIONS};
 use crate::error::{ChainPosition, Error};
 use crate::key::AlgorithmPolicy;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use crate::limits::{
-    MAX_BUILD_STEPS, MAX_CMS_SIGNATURE_CHECKS, MAX_PATH_DEPTH, MAX_SIGNATURE_CHECKS,
+    MAX_BUILD_STEPS, MAX_PATH_DEPTH, MAX_REVOCATION_ITEMS_PER_CERTIFICATE, MAX_SIGNATURE_CHECKS,
 };
 use crate::path::cache::VerificationCache;
 use crate::path::policy::{self, PolicyInputs, PolicySet};
@@ -42,7 +41,9 @@ pub struct PathValidator<'a> {
     revocation_source: Option<&'a dyn RevocationSource>,
     data_until: Option<Time>,
     cache: Option<&'a VerificationCache>,
-    shared_budget: Option<&'a AtomicUsize>,
+    /// The signature-check budget of the call this validation is part of; `validate`
+    /// makes one when none is given.
+    budget: Option<&'a Budget>,
     /// How deep in CRL-signer validation this validator runs (0 for the caller's).
     crl_depth: u8,
     /// Extended key usages the caller accepts for document signing besides
@@ -135,7 +136,7 @@ impl<'a> PathValidator<'a> {
             revocation_source: None,
             data_until: None,
             cache: None,
-            shared_budget: None,
+            budget: None,
             crl_depth: 0,
             signing_ekus: Vec::new(),
         }
@@ -171,10 +172,10 @@ impl<'a> PathValidator<'a> {
         self
     }
 
-    /// Also charges every signature check to `budget`, shared with other validations of one
-    /// call (a CMS verification), failing past [`MAX_CMS_SIGNATURE_CHECKS`].
-    pub(crate) fn shared_budget(mut self, budget: &'a AtomicUsize) -> Self {
-        self.shared_budget = Some(budget);
+    /// Charges every signature check to `budget`, shared with the other validations of one
+    /// call (a CMS verification).
+    pub(crate) fn budget(mut self, budget: &'a Budget) -> Self {
+        self.budget = Some(budget);
         self
     }
 
@@ -205,18 +206,18 @@ impl<'a> PathValidator<'a> {
         anchor: &Certificate,
         intermediates: &[Certificate],
         time: Time,
+        budget: &Budget,
     ) -> Result<Vec<RevocationCheck>, Error> {
         let (RevocationPolicy::IfAvailable | RevocationPolicy::Required, Some(source)) =
             (self.revocation, self.revocation_source)
         else {
             return Ok(Vec::new());
         };
-        let local_budget = AtomicUsize::new(0);
         let ctx = CrlContext {
             chain,
             anchor,
             intermediates,
-            budget: self.shared_budget.unwrap_or(&local_budget),
+            budget,
         };
         let now = self.data_until.filter(|n| *n > time).unwrap_or(time);
         // Judging a past time (a proof of existence), "not revoked" must come from data
@@ -236,14 +237,33 @@ impl<'a> PathValidator<'a> {
             let mut tainted = false;
             // Whether data was refused only for being issued after the certificate expired.
             let mut after_expiry = 0usize;
+            // The items about this certificate looked at: past the bound, the rest is not,
+            // and the status is unknown (a revocation found before stands).
+            let mut examined = 0usize;
+            let too_many = || {
+                format!(
+                    "more than {MAX_REVOCATION_ITEMS_PER_CERTIFICATE} CRLs and OCSP responses about this certificate; the rest were not examined"
+                )
+            };
             for response in data.ocsp {
-                match response.check_between(
+                if !response.is_about(cert, issuer) {
+                    // Responses about other certificates are expected in a shared store.
+                    continue;
+                }
+                examined += 1;
+                if examined > MAX_REVOCATION_ITEMS_PER_CERTIFICATE {
+                    tainted = true;
+                    reasons.push(too_many());
+                    break;
+                }
+                match response.check_between_in(
                     cert,
                     issuer,
                     time,
                     now,
                     &self.policy,
                     &OcspCheck::default(),
+                    budget,
                 ) {
                     Ok(answer) => match answer.status {
                         OcspStatus::Revoked {
@@ -283,8 +303,10 @@ impl<'a> PathValidator<'a> {
                             reasons.push("OCSP responder does not know the certificate".to_owned())
                         }
                     },
-                    // Responses about other certificates are expected in a shared store.
                     Err(Error::OcspNoResponseForCertificate) => {}
+                    // Out of budget is a verdict on the whole validation, never a reason to
+                    // set one response aside.
+                    Err(e @ Error::BudgetExceeded { .. }) => return Err(e),
                     Err(e @ Error::RevocationDataAfterExpiry { .. }) => {
                         after_expiry += 1;
                         reasons.push(e.to_string());
@@ -298,7 +320,15 @@ impl<'a> PathValidator<'a> {
                     }
                 }
             }
-            let crl = self.crl_findings(&ctx, index, cert, issuer, &data.crls, time, now, past)?;
+            let crl = self.crl_findings(
+                &ctx,
+                index,
+                cert,
+                issuer,
+                &data.crls,
+                (time, now, past),
+                MAX_REVOCATION_ITEMS_PER_CERTIFICATE.saturating_sub(examined),
+            )?;
             if let Some(e) = crl.revoked {
                 return Err(Error::Revoked {
                     cert: position(index, cert),
@@ -413,13 +443,22 @@ impl<'a> PathValidator<'a> {
         intermediates: &[Certificate],
         time: Time,
     ) -> Result<ValidatedPath, Error> {
+        let local;
+        let budget = match self.budget {
+            Some(b) => b,
+            None => {
+                local = Budget::default();
+                &local
+            }
+        };
         if self.anchors.contains(leaf) {
-            return self.validate_directly_trusted(leaf, time);
+            return self.validate_directly_trusted(leaf, intermediates, time, budget);
         }
         let mut search = Search {
             validator: self,
             intermediates,
             time,
+            budget,
             signature_checks: 0,
             steps: 0,
             best: None,
@@ -439,10 +478,13 @@ impl<'a> PathValidator<'a> {
     fn validate_directly_trusted(
         &self,
         leaf: &Certificate,
+        intermediates: &[Certificate],
         time: Time,
+        budget: &Budget,
     ) -> Result<ValidatedPath, Error> {
         let chain = vec![leaf.clone()];
         self.check_path(&chain, time)?;
+        let revocation = self.anchor_revocation(leaf, intermediates, time, budget)?;
         // The path below the anchor is empty: no policy processing, every acceptable
         // policy remains.
         Ok(ValidatedPath {
@@ -450,9 +492,91 @@ impl<'a> PathValidator<'a> {
             anchor: leaf.clone(),
             time,
             purpose: self.purpose,
-            revocation: Vec::new(),
+            revocation,
             policies: self.policy_inputs.user_initial_policy_set.clone(),
         })
+    }
+
+    /// The revocation status of an end entity that is itself a trust anchor (a signer's or
+    /// a seal's certificate pinned in the trust store), when revocation is checked: pinning
+    /// a certificate says whom to trust, not that its CA can never revoke it. Its issuer is
+    /// the trust anchor or given certificate whose key verifies its signature, and the
+    /// issuer's CRLs and OCSP responses decide, as for any other certificate. A
+    /// self-signed anchor, or one whose issuer is not at hand, has no status to find: under
+    /// [`RevocationPolicy::Required`] that is [`Error::RevocationUnknown`], otherwise the
+    /// status is recorded as unknown.
+    fn anchor_revocation(
+        &self,
+        leaf: &Certificate,
+        intermediates: &[Certificate],
+        time: Time,
+        budget: &Budget,
+    ) -> Result<Vec<RevocationCheck>, Error> {
+        if self.revocation == RevocationPolicy::NoCheck || self.revocation_source.is_none() {
+            return Ok(Vec::new());
+        }
+        let mut issuer = None;
+        let mut tried = 0usize;
+        for candidate in self.anchors.iter().chain(intermediates) {
+            if candidate.spki_der() == leaf.spki_der()
+                || !candidate.subject().matches(leaf.issuer())
+            {
+                continue;
+            }
+            tried += 1;
+            if tried > MAX_SIGNATURE_CHECKS {
+                return Err(Error::BudgetExceeded {
+                    what: "signature checks",
+                    limit: MAX_SIGNATURE_CHECKS,
+                });
+            }
+            let Ok(key) = candidate.public_key() else {
+                continue;
+            };
+            let id = CheckId {
+                object: *leaf.fingerprint_sha256(),
+                key: *candidate.fingerprint_sha256(),
+            };
+            match budget.check(id, || leaf.verify_signed_by(key, &self.policy)) {
+                Ok(()) => {
+                    issuer = Some(candidate.clone());
+                    break;
+                }
+                Err(e @ Error::BudgetExceeded { .. }) => return Err(e),
+                Err(_) => {}
+            }
+        }
+        match issuer {
+            Some(issuer) => self.check_revocation(
+                core::slice::from_ref(leaf),
+                &issuer,
+                intermediates,
+                time,
+                budget,
+            ),
+            None => {
+                let reason = if leaf.is_self_issued() {
+                    "a self-signed trust anchor: no issuer publishes its revocation status"
+                } else {
+                    "a trust anchor used as the end entity, whose issuer (the key that signs its revocation data) is neither a trust anchor nor among the certificates given"
+                }
+                .to_owned();
+                if self.revocation == RevocationPolicy::Required {
+                    return Err(Error::RevocationUnknown {
+                        cert: position(0, leaf),
+                        reason,
+                    });
+                }
+                Ok(vec![RevocationCheck {
+                    index: 0,
+                    subject: leaf.subject().to_string(),
+                    outcome: RevocationOutcome::Unknown { reason },
+                    evidence: None,
+                    supporting_evidence: Vec::new(),
+                    supporting_certificates: Vec::new(),
+                }])
+            }
+        }
     }
 
     /// RFC 5280 section 6.1 over a built path, from the certificate below the anchor down to
@@ -577,6 +701,9 @@ struct Search<'v, 'a> {
     validator: &'v PathValidator<'a>,
     intermediates: &'v [Certificate],
     time: Time,
+    /// The signature-check budget of the call.
+    budget: &'v Budget,
+    /// Signature checks this search made (bounded by [`MAX_SIGNATURE_CHECKS`]).
     signature_checks: usize,
     steps: usize,
     best: Option<(u8, Error)>,
@@ -607,9 +734,13 @@ impl Search<'_, '_> {
                 continue;
             }
             self.charge_signature_check()?;
-            if let Err(e) = self.check_link(&child, index, &anchor) {
-                self.record(RANK_BROKEN_LINK, e);
-                continue;
+            match self.check_link(&child, index, &anchor) {
+                Ok(()) => {}
+                Err(e @ Error::BudgetExceeded { .. }) => return Err(e),
+                Err(e) => {
+                    self.record(RANK_BROKEN_LINK, e);
+                    continue;
+                }
             }
             let checked = self
                 .validator
@@ -621,6 +752,7 @@ impl Search<'_, '_> {
                         &anchor,
                         self.intermediates,
                         self.time,
+                        self.budget,
                     )?;
                     Ok((policies, revocation))
                 });
@@ -663,9 +795,13 @@ impl Search<'_, '_> {
                 continue;
             }
             self.charge_signature_check()?;
-            if let Err(e) = self.check_link(&child, index, &issuer) {
-                self.record(RANK_BROKEN_LINK, e);
-                continue;
+            match self.check_link(&child, index, &issuer) {
+                Ok(()) => {}
+                Err(e @ Error::BudgetExceeded { .. }) => return Err(e),
+                Err(e) => {
+                    self.record(RANK_BROKEN_LINK, e);
+                    continue;
+                }
             }
             path.push(issuer);
             let result = self.extend(path);
@@ -726,8 +862,9 @@ impl Search<'_, '_> {
         Ok(scored.into_iter().map(|(_, c)| c).collect())
     }
 
-    /// Charges one signature check to the budget. Running out fails the whole call (the
-    /// caller propagates it with `?`): a budget is not a property of one candidate.
+    /// Counts one signature check against this search's bound. Running out fails the whole
+    /// call (the caller propagates it with `?`): a budget is not a property of one
+    /// candidate.
     fn charge_signature_check(&mut self) -> Result<(), Error> {
         self.signature_checks += 1;
         if self.signature_checks > MAX_SIGNATURE_CHECKS {
@@ -736,18 +873,11 @@ impl Search<'_, '_> {
                 limit: MAX_SIGNATURE_CHECKS,
             });
         }
-        if let Some(shared) = self.validator.shared_budget
-            && shared.fetch_add(1, Ordering::Relaxed) >= MAX_CMS_SIGNATURE_CHECKS
-        {
-            return Err(Error::BudgetExceeded {
-                what: "signature checks in one signature",
-                limit: MAX_CMS_SIGNATURE_CHECKS,
-            });
-        }
         Ok(())
     }
 
-    /// Verifies that `issuer`'s key signed `child` (the caller charged the budget).
+    /// Verifies that `issuer`'s key signed `child`, once per call (the budget remembers the
+    /// outcome); the algorithm policy is applied every time.
     fn check_link(
         &self,
         child: &Certificate,
@@ -761,19 +891,25 @@ impl Search<'_, '_> {
                 source: Box::new(e),
             })?;
         let cache = self.validator.cache;
-        let checked = match cache {
-            Some(c) if c.knows_link(child, issuer) => {
-                child.check_signed_by_policy(issuer_key, &self.validator.policy)
-            }
-            _ => child
-                .verify_signed_by(issuer_key, &self.validator.policy)
-                .inspect(|()| {
-                    if let Some(c) = cache {
-                        c.remember_link(child, issuer);
-                    }
-                }),
+        let policy = &self.validator.policy;
+        let id = CheckId {
+            object: *child.fingerprint_sha256(),
+            key: *issuer.fingerprint_sha256(),
         };
+        let checked = child
+            .check_signed_by_policy(issuer_key, policy)
+            .and_then(|()| {
+                self.budget.check(id, || match cache {
+                    Some(c) if c.knows_link(child, issuer) => Ok(()),
+                    _ => child.verify_signed_by(issuer_key, policy).inspect(|()| {
+                        if let Some(c) = cache {
+                            c.remember_link(child, issuer);
+                        }
+                    }),
+                })
+            });
         checked.map_err(|e| match e {
+            e @ Error::BudgetExceeded { .. } => e,
             Error::InvalidSignature => Error::BadSignature {
                 cert: position(index, child),
             },

@@ -8,6 +8,7 @@ use x509_parser::extensions::{ParsedExtension, SubjectAlternativeName};
 use x509_parser::prelude::FromDer;
 use x509_parser::revocation_list::CertificateRevocationList;
 
+use crate::budget::{Budget, CheckId};
 use crate::cert::general_name::{
     DistributionPoint, GeneralName, any_same, read_issuing_distribution_point,
 };
@@ -132,9 +133,12 @@ struct Inner {
     base_crl_number: Option<Vec<u8>>,
     delta: bool,
     unsupported_critical: Option<String>,
-    /// Fingerprints of the certificates whose key verified the signature (a CRL shared by
-    /// many certificates is checked once per issuer, not once per certificate).
-    verified_by: Mutex<Vec<[u8; 32]>>,
+    /// The SHA-256 of the whole CRL: what a signature check is about.
+    fingerprint: [u8; 32],
+    /// The outcome of the signature check by each certificate's key that was tried (a CRL
+    /// shared by many certificates is checked once per key, not once per certificate, and
+    /// a signature that failed is not checked again).
+    verified_by: Mutex<Vec<([u8; 32], bool)>>,
 }
 
 /// What the issuingDistributionPoint extension limits the CRL to.
@@ -217,6 +221,7 @@ impl Crl {
             base_crl_number: None,
             delta: false,
             unsupported_critical: None,
+            fingerprint: sha256(der_bytes),
             verified_by: Mutex::new(Vec::new()),
         };
         for ext in tbs_list.extensions() {
@@ -411,6 +416,16 @@ impl Crl {
         issuer: &Certificate,
         policy: &AlgorithmPolicy,
     ) -> Result<(), Error> {
+        self.verify_signed_by_in(issuer, policy, &Budget::default())
+    }
+
+    /// As [`Crl::verify_signed_by`], the signature check charged to `budget`.
+    pub(crate) fn verify_signed_by_in(
+        &self,
+        issuer: &Certificate,
+        policy: &AlgorithmPolicy,
+        budget: &Budget,
+    ) -> Result<(), Error> {
         if !issuer.subject().matches(&self.0.issuer) {
             return Err(Error::CrlIssuerMismatch);
         }
@@ -423,27 +438,42 @@ impl Crl {
         let key = issuer.public_key()?;
         let alg =
             SignatureAlgorithm::from_algorithm_identifier_der(&self.0.signature_algorithm, key)?;
+        // The policy is applied on every call; only the signature check is remembered.
+        key.usable_for(alg, policy)?;
         let fingerprint = *issuer.fingerprint_sha256();
-        if self
-            .0
-            .verified_by
-            .lock()
-            .is_ok_and(|v| v.contains(&fingerprint))
-        {
-            // The policy is applied on every call; only the signature check is skipped.
-            return key.usable_for(alg, policy).map(|_| ());
-        }
-        key.verify(alg, &self.0.tbs, &self.0.signature, policy)
-            .map_err(|e| match e {
-                Error::InvalidSignature => Error::CrlBadSignature,
-                other => other,
-            })?;
-        if let Ok(mut v) = self.0.verified_by.lock()
-            && v.len() < 8
-        {
-            v.push(fingerprint);
-        }
-        Ok(())
+        let id = CheckId {
+            object: self.0.fingerprint,
+            key: fingerprint,
+        };
+        budget.check(id, || {
+            let known = self
+                .0
+                .verified_by
+                .lock()
+                .ok()
+                .and_then(|v| v.iter().find(|(f, _)| *f == fingerprint).map(|(_, ok)| *ok));
+            let ok = match known {
+                Some(ok) => ok,
+                None => {
+                    let ok = match key.verify(alg, &self.0.tbs, &self.0.signature, policy) {
+                        Ok(()) => true,
+                        Err(Error::InvalidSignature) => false,
+                        Err(other) => return Err(other),
+                    };
+                    if let Ok(mut v) = self.0.verified_by.lock()
+                        && v.len() < 16
+                    {
+                        v.push((fingerprint, ok));
+                    }
+                    ok
+                }
+            };
+            if ok {
+                Ok(())
+            } else {
+                Err(Error::CrlBadSignature)
+            }
+        })
     }
 
     /// What this CRL says of `cert`, issued by `issuer`, at `time`: the CRL's signature,
@@ -479,6 +509,19 @@ impl Crl {
         now: Time,
         policy: &AlgorithmPolicy,
     ) -> Result<CrlStatus, Error> {
+        self.status_between_in(cert, issuer, at, now, policy, &Budget::default())
+    }
+
+    /// As [`Crl::status_between`], the signature check charged to `budget`.
+    pub(crate) fn status_between_in(
+        &self,
+        cert: &Certificate,
+        issuer: &Certificate,
+        at: Time,
+        now: Time,
+        policy: &AlgorithmPolicy,
+        budget: &Budget,
+    ) -> Result<CrlStatus, Error> {
         let inner = &self.0;
         self.check_critical()?;
         if inner.delta {
@@ -499,7 +542,7 @@ impl Crl {
         if !cert.issuer().matches(&inner.issuer) {
             return Err(Error::CrlIssuerMismatch);
         }
-        self.verify_signed_by(issuer, policy)?;
+        self.verify_signed_by_in(issuer, policy, budget)?;
         self.check_times(at, now)?;
         let in_scope = distribution_points(cert)
             .iter()
@@ -746,4 +789,13 @@ fn split(input: &[u8]) -> Result<(Vec<u8>, Vec<u8>), Error> {
     let tbs = reader.tlv_bytes().map_err(bad)?.to_vec();
     let alg = reader.tlv_bytes().map_err(bad)?.to_vec();
     Ok((tbs, alg))
+}
+
+/// The SHA-256 of `bytes`.
+pub(crate) fn sha256(bytes: &[u8]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    out.copy_from_slice(
+        crate::digest::digest(crate::digest::DigestAlgorithm::Sha256, bytes).as_bytes(),
+    );
+    out
 }

@@ -9,6 +9,7 @@ use x509_cert::ext::Extensions;
 use x509_cert::serial_number::SerialNumber;
 use x509_cert::spki::AlgorithmIdentifierOwned;
 
+use crate::budget::{Budget, CheckId};
 use crate::cert::{Certificate, Name};
 use crate::digest::{DigestAlgorithm, digest};
 use crate::error::{Error, Malformed, Object};
@@ -241,7 +242,10 @@ struct Inner {
     signature_algorithm: Vec<u8>,
     signature: Vec<u8>,
     certs: Vec<Certificate>,
-    verified_by: std::sync::Mutex<Vec<[u8; 32]>>,
+    /// The SHA-256 of the whole response: what a signature check is about.
+    fingerprint: [u8; 32],
+    /// The outcome of the signature check by each certificate's key that was tried.
+    verified_by: std::sync::Mutex<Vec<([u8; 32], bool)>>,
 }
 
 /// How strictly a response is checked.
@@ -305,6 +309,7 @@ impl OcspResponse {
             certs.push(Certificate::from_der(&c.to_der().map_err(der_err)?)?);
         }
         Ok(OcspResponse(std::sync::Arc::new(Inner {
+            fingerprint: crate::revocation::crl::sha256(der_bytes),
             verified_by: std::sync::Mutex::new(Vec::new()),
             der: der_bytes.to_vec(),
             tbs,
@@ -352,6 +357,12 @@ impl OcspResponse {
             .iter()
             .filter_map(|r| r.next_update.as_ref().map(time_of))
             .max()
+    }
+
+    /// Whether the response has an answer about `cert` (issued by `issuer`): its CertID
+    /// names it. Nothing is verified.
+    pub(crate) fn is_about(&self, cert: &Certificate, issuer: &Certificate) -> bool {
+        self.single_for(cert, issuer).is_some()
     }
 
     fn single_for(&self, cert: &Certificate, issuer: &Certificate) -> Option<&SingleResponse> {
@@ -411,6 +422,21 @@ impl OcspResponse {
         policy: &AlgorithmPolicy,
         options: &OcspCheck,
     ) -> Result<OcspAnswer, Error> {
+        self.check_between_in(cert, issuer, at, now, policy, options, &Budget::default())
+    }
+
+    /// As [`OcspResponse::check_between`], every signature check charged to `budget`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn check_between_in(
+        &self,
+        cert: &Certificate,
+        issuer: &Certificate,
+        at: Time,
+        now: Time,
+        policy: &AlgorithmPolicy,
+        options: &OcspCheck,
+        budget: &Budget,
+    ) -> Result<OcspAnswer, Error> {
         // A response about other certificates has no say; only then is its signature
         // worth checking (a shared store holds responses from many responders).
         let single = self
@@ -418,7 +444,7 @@ impl OcspResponse {
             .ok_or(Error::OcspNoResponseForCertificate)?;
         let produced_at = time_of(&self.0.data.produced_at);
         let responder_time = if at == now { at } else { produced_at };
-        let responder = self.verify_signature(issuer, responder_time, policy)?;
+        let responder = self.verify_signature(issuer, responder_time, policy, budget)?;
         if let Some(expected) = &options.nonce
             && self.nonce().as_deref() != Some(expected.as_slice())
         {
@@ -504,39 +530,63 @@ impl OcspResponse {
 
     /// Verifies the signature: by the CA itself, or by a delegated responder certificate in
     /// the response, issued by the CA, with id-kp-OCSPSigning, valid at `time`. Returns who
-    /// signed.
+    /// signed. Each signature check (the response's, and the CA's on the responder's
+    /// certificate) goes through `budget`; a failure is remembered like a success.
     fn verify_signature(
         &self,
         issuer: &Certificate,
         time: Time,
         policy: &AlgorithmPolicy,
+        budget: &Budget,
     ) -> Result<String, Error> {
-        let verify_with = |signer: &Certificate| -> Result<(), Error> {
-            let key = signer.public_key()?;
-            let alg = SignatureAlgorithm::from_algorithm_identifier_der(
-                &self.0.signature_algorithm,
-                key,
-            )?;
-            let fingerprint = *signer.fingerprint_sha256();
-            if self
-                .0
-                .verified_by
-                .lock()
-                .is_ok_and(|v| v.contains(&fingerprint))
-            {
-                // The policy is applied on every call; only the signature check is skipped.
-                return key.usable_for(alg, policy).map(|_| ());
-            }
-            key.verify(alg, &self.0.tbs, &self.0.signature, policy)?;
-            if let Ok(mut v) = self.0.verified_by.lock()
-                && v.len() < 8
-            {
-                v.push(fingerprint);
-            }
-            Ok(())
+        let verify_with =
+            |signer: &Certificate| -> Result<(), Error> {
+                let key = signer.public_key()?;
+                let alg = SignatureAlgorithm::from_algorithm_identifier_der(
+                    &self.0.signature_algorithm,
+                    key,
+                )?;
+                // The policy is applied on every call; only the signature check is remembered.
+                key.usable_for(alg, policy)?;
+                let fingerprint = *signer.fingerprint_sha256();
+                let id = CheckId {
+                    object: self.0.fingerprint,
+                    key: fingerprint,
+                };
+                budget.check(id, || {
+                    let known =
+                        self.0.verified_by.lock().ok().and_then(|v| {
+                            v.iter().find(|(f, _)| *f == fingerprint).map(|(_, ok)| *ok)
+                        });
+                    let ok = match known {
+                        Some(ok) => ok,
+                        None => {
+                            let ok = match key.verify(alg, &self.0.tbs, &self.0.signature, policy) {
+                                Ok(()) => true,
+                                Err(Error::InvalidSignature) => false,
+                                Err(other) => return Err(other),
+                            };
+                            if let Ok(mut v) = self.0.verified_by.lock()
+                                && v.len() < 16
+                            {
+                                v.push((fingerprint, ok));
+                            }
+                            ok
+                        }
+                    };
+                    if ok {
+                        Ok(())
+                    } else {
+                        Err(Error::InvalidSignature)
+                    }
+                })
+            };
+        let bad = |e: Error| match e {
+            e @ Error::BudgetExceeded { .. } => e,
+            _ => Error::OcspBadSignature,
         };
         if self.names_responder(issuer)? {
-            verify_with(issuer).map_err(|_| Error::OcspBadSignature)?;
+            verify_with(issuer).map_err(bad)?;
             return Ok(issuer.subject().to_string());
         }
         for candidate in &self.0.certs {
@@ -544,10 +594,19 @@ impl OcspResponse {
                 continue;
             }
             // RFC 6960 section 4.2.2.2: issued directly by the CA, for OCSP signing.
-            let authorised = candidate.issuer().matches(issuer.subject())
-                && candidate
-                    .verify_signed_by(issuer.public_key()?, policy)
-                    .is_ok()
+            let issued = candidate.issuer().matches(issuer.subject()) && {
+                let key = issuer.public_key()?;
+                let id = CheckId {
+                    object: *candidate.fingerprint_sha256(),
+                    key: *issuer.fingerprint_sha256(),
+                };
+                match budget.check(id, || candidate.verify_signed_by(key, policy)) {
+                    Ok(()) => true,
+                    Err(e @ Error::BudgetExceeded { .. }) => return Err(e),
+                    Err(_) => false,
+                }
+            };
+            let authorised = issued
                 && candidate
                     .extended_key_usage()
                     .is_some_and(|eku| eku.iter().any(|p| p == KP_OCSP_SIGNING))
@@ -555,7 +614,7 @@ impl OcspResponse {
             if !authorised {
                 return Err(Error::OcspUnauthorizedResponder);
             }
-            verify_with(candidate).map_err(|_| Error::OcspBadSignature)?;
+            verify_with(candidate).map_err(bad)?;
             return Ok(candidate.subject().to_string());
         }
         Err(Error::OcspUnauthorizedResponder)

@@ -172,6 +172,9 @@ pub enum CheckKind {
     Revocation,
     /// A signature timestamp (CAdES-B-T) over the signature value.
     SignatureTimestamp,
+    /// The work the validation may do: the signature checks of one call stayed within
+    /// [`MAX_CMS_SIGNATURE_CHECKS`](crate::limits::MAX_CMS_SIGNATURE_CHECKS).
+    WorkBudget,
 }
 
 impl CheckKind {
@@ -189,6 +192,7 @@ impl CheckKind {
             CheckKind::CertificatePath => "certificate path",
             CheckKind::Revocation => "revocation",
             CheckKind::SignatureTimestamp => "signature timestamp",
+            CheckKind::WorkBudget => "work budget",
         }
     }
 }
@@ -334,6 +338,10 @@ pub struct ValidationReport {
     pub signers: Vec<SignerReport>,
     /// Set when the signature as a whole could not be read; there are then no signers.
     pub format_error: Option<String>,
+    /// The signature checks this validation made, of every kind (signers, certificates,
+    /// CRLs, OCSP responses, timestamp tokens), each distinct check counted once; at most
+    /// [`MAX_CMS_SIGNATURE_CHECKS`](crate::limits::MAX_CMS_SIGNATURE_CHECKS).
+    pub signature_checks: usize,
 }
 
 impl ValidationReport {
@@ -341,6 +349,7 @@ impl ValidationReport {
         ValidationReport {
             signers: Vec::new(),
             format_error: Some(error.to_string()),
+            signature_checks: 0,
         }
     }
 
@@ -386,6 +395,8 @@ impl ValidationReport {
         j.opt_string(self.sub_indication().map(|s| s.etsi_name()));
         j.key("format_error");
         j.opt_string(self.format_error.as_deref());
+        j.key("signature_checks");
+        j.raw(&self.signature_checks.to_string());
         j.key("signers");
         j.open('[');
         for s in &self.signers {

@@ -1,0 +1,133 @@
+//! One budget of signature checks per validation call.
+//!
+//! Every cryptographic check a validation makes on outside input — a certificate's
+//! signature, a CRL's, an OCSP response's and its delegated responder's, a SignerInfo's, a
+//! timestamp token's — goes through [`Budget::check`]. The budget remembers the outcome of
+//! each check by what was signed and the key that checked it, failures as well as
+//! successes, so an object repeated in the input (the same CRL offered for every
+//! certificate, the same SignerInfo sixty-four times) is checked, and charged, once per
+//! call; past [`MAX_CMS_SIGNATURE_CHECKS`] distinct checks the call fails with
+//! [`Error::BudgetExceeded`]. The count is deterministic: it depends on the input only, not
+//! on what caches (the [`VerificationCache`](crate::VerificationCache), the memory of a
+//! parsed CRL) happen to hold, so a verdict never depends on them either.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::error::Error;
+use crate::limits::MAX_CMS_SIGNATURE_CHECKS;
+
+/// What one signature check is about: the signed object and the key that checks it, each
+/// by a SHA-256 fingerprint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct CheckId {
+    /// The signed object (a certificate, CRL, OCSP response or signer's signed bytes).
+    pub object: [u8; 32],
+    /// The certificate (or key) whose key checks it.
+    pub key: [u8; 32],
+}
+
+/// The signature-check budget of one call (see the module documentation).
+#[derive(Debug)]
+pub(crate) struct Budget {
+    used: AtomicUsize,
+    limit: usize,
+    refused: AtomicUsize,
+    outcomes: Mutex<HashMap<CheckId, Result<(), Error>>>,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget::new(MAX_CMS_SIGNATURE_CHECKS)
+    }
+}
+
+impl Budget {
+    /// A budget of `limit` distinct signature checks.
+    pub(crate) fn new(limit: usize) -> Self {
+        Budget {
+            used: AtomicUsize::new(0),
+            limit,
+            refused: AtomicUsize::new(0),
+            outcomes: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The distinct signature checks made so far.
+    pub(crate) fn used(&self) -> usize {
+        self.used.load(Ordering::Relaxed).min(self.limit)
+    }
+
+    /// How many checks were refused for want of budget so far: a part of a call during
+    /// which this grew cannot have seen everything it needed.
+    pub(crate) fn refusals(&self) -> usize {
+        self.refused.load(Ordering::Relaxed)
+    }
+
+    fn exceeded(&self) -> Error {
+        self.refused.fetch_add(1, Ordering::Relaxed);
+        Error::BudgetExceeded {
+            what: "signature checks in one validation",
+            limit: self.limit,
+        }
+    }
+
+    /// Runs `verify` for `id` unless this call already has its outcome, which is then
+    /// returned as it was. A new check is charged first; past the limit it is not made and
+    /// the result is [`Error::BudgetExceeded`], which callers must pass up rather than read
+    /// as a bad signature.
+    pub(crate) fn check(
+        &self,
+        id: CheckId,
+        verify: impl FnOnce() -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        if let Ok(outcomes) = self.outcomes.lock()
+            && let Some(outcome) = outcomes.get(&id)
+        {
+            return outcome.clone();
+        }
+        if self.used.fetch_add(1, Ordering::Relaxed) >= self.limit {
+            return Err(self.exceeded());
+        }
+        let outcome = verify();
+        if let Ok(mut outcomes) = self.outcomes.lock() {
+            outcomes.insert(id, outcome.clone());
+        }
+        outcome
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeats_are_free_failures_included_and_the_limit_holds() {
+        let budget = Budget::new(2);
+        let id = |n: u8| CheckId {
+            object: [n; 32],
+            key: [0; 32],
+        };
+        let mut runs = 0;
+        for _ in 0..3 {
+            assert_eq!(
+                budget.check(id(1), || {
+                    runs += 1;
+                    Err(Error::InvalidSignature)
+                }),
+                Err(Error::InvalidSignature)
+            );
+        }
+        assert_eq!((runs, budget.used()), (1, 1));
+        assert!(budget.check(id(2), || Ok(())).is_ok());
+        assert_eq!(budget.refusals(), 0);
+        assert!(matches!(
+            budget.check(id(3), || Ok(())),
+            Err(Error::BudgetExceeded { limit: 2, .. })
+        ));
+        assert_eq!((budget.used(), budget.refusals()), (2, 1));
+        // What was checked before stays available.
+        assert!(budget.check(id(2), || Err(Error::InvalidSignature)).is_ok());
+    }
+}
