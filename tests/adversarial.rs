@@ -867,3 +867,92 @@ fn hostile_timestamps_cost_a_bounded_number_of_signature_checks() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+// ----- 4. a revoked certificate pinned as a trust anchor -----
+
+/// The revoked signer of test-vectors/revocation/ (keyCompromise, 2026-03-01, in the
+/// signing CA's CRL) pinned in the trust store: under RevocationPolicy::Required it is
+/// still checked against its issuer's CRL and refused; with its issuer out of reach,
+/// Required refuses for want of a status and IfAvailable says the status is unknown; a
+/// signature by it is REVOKED_NO_POE, and the report says revocation was checked.
+#[test]
+fn a_pinned_signer_certificate_is_still_checked_for_revocation() {
+    use kyso::{
+        CrlStore, PathValidator, RevocationOutcome, RevocationPolicy, RevocationReason,
+        SignatureBuilder, SoftwareSigner,
+    };
+    let revoked = cert("revocation/ee-revoked.pem");
+    let pinned = TrustStore::from_certificates([revoked.clone()]);
+    let crls =
+        CrlStore::from_crls([
+            kyso::Crl::from_file(vector_path("revocation/signing-ca.crl")).unwrap(),
+        ]);
+    let signing_ca = [cert("pki/intermediate-ca.pem")];
+    let at = common::validation_time();
+    let v = PathValidator::new(&pinned).revocation(RevocationPolicy::Required, &crls);
+    match v.validate(&revoked, &signing_ca, at) {
+        Err(Error::Revoked { cert, reason, .. }) => {
+            assert_eq!(cert.index, 0);
+            assert_eq!(reason, RevocationReason::KeyCompromise);
+        }
+        other => panic!("{other:?}"),
+    }
+    // The issuer's certificate is not at hand: no status can be had.
+    match v.validate(&revoked, &[], at) {
+        Err(Error::RevocationUnknown { reason, .. }) => {
+            assert!(reason.contains("trust anchor"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+    let path = PathValidator::new(&pinned)
+        .revocation(RevocationPolicy::IfAvailable, &crls)
+        .validate(&revoked, &[], at)
+        .unwrap();
+    assert!(matches!(
+        &path.revocation()[0].outcome,
+        RevocationOutcome::Unknown { reason } if reason.contains("trust anchor")
+    ));
+    // A good certificate pinned the same way passes, its status checked.
+    let good = cert("revocation/ee-good.pem");
+    let pinned_good = TrustStore::from_certificates([good.clone()]);
+    let path = PathValidator::new(&pinned_good)
+        .revocation(RevocationPolicy::Required, &crls)
+        .validate(&good, &signing_ca, at)
+        .unwrap();
+    assert!(matches!(
+        &path.revocation()[0].outcome,
+        RevocationOutcome::NotRevoked { .. }
+    ));
+
+    // A document signed with the revoked key, verified against the pinned certificate.
+    let key =
+        SoftwareSigner::from_file(vector_path("revocation/keys/ee-revoked.key.pem"), None).unwrap();
+    let signed = SignatureBuilder::new(
+        revoked.clone(),
+        Time::from_utc(2026, 2, 1, 0, 0, 0).unwrap(),
+    )
+    .chain(signing_ca.clone())
+    .sign(&document(), &key)
+    .unwrap();
+    let report = Verifier::new(&pinned, ValidationPolicy::at(at))
+        .with_revocation(RevocationPolicy::Required, &crls)
+        .verify(&signed, Some(&document()));
+    assert_eq!(
+        verdict(&report),
+        (Indication::Indeterminate, Some(SubIndication::RevokedNoPoe)),
+        "{report}"
+    );
+    // Without the CRL, if available: passes, and says the status is unknown.
+    let none = CrlStore::new();
+    let report = Verifier::new(&pinned, ValidationPolicy::at(at))
+        .with_revocation(RevocationPolicy::IfAvailable, &none)
+        .verify(&signed, Some(&document()));
+    assert!(report.is_passed(), "{report}");
+    let s = &report.signers[0];
+    assert!(
+        s.checks
+            .iter()
+            .any(|c| c.kind == CheckKind::Revocation && c.detail.contains("status unknown")),
+        "{report}"
+    );
+}
