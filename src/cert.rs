@@ -3,7 +3,7 @@
 mod certificate;
 pub(crate) mod general_name;
 mod identity;
-mod name;
+pub(crate) mod name;
 mod strict;
 
 pub(crate) use certificate::PROCESSED_EXTENSIONS;

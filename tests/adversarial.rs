@@ -956,3 +956,191 @@ fn a_pinned_signer_certificate_is_still_checked_for_revocation() {
         "{report}"
     );
 }
+
+// ----- 5. name constraints and Unicode -----
+
+/// Issues, with the OpenSSL CLI, a sub-CA under the test root whose nameConstraints
+/// exclude `C=VN, O=Bộ Công an` (the UTF8String written in NFC, through OpenSSL's ASN.1
+/// generator since its dirName sections cannot carry UTF-8), then an end entity under it
+/// for each `(name, organisation)`. Returns the sub-CA and the end entities.
+fn constrained_ca_and_subjects(
+    dir: &Path,
+    organisations: &[(&str, &str)],
+) -> (kyso::Certificate, Vec<(String, kyso::Certificate, PathBuf)>) {
+    let ext = "[e]\nbasicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\nnameConstraints=critical,ASN1:SEQUENCE:nc\n[nc]\nexcluded = IMPLICIT:1,SEQUENCE:subtrees\n[subtrees]\nsubtree = SEQUENCE:subtree\n[subtree]\nbase = EXPLICIT:4,SEQUENCE:dn\n[dn]\nc = SET:c_rdn\no = SET:o_rdn\n[c_rdn]\na = SEQUENCE:c_atv\n[c_atv]\nt = OID:countryName\nv = PRINTABLESTRING:VN\n[o_rdn]\na = SEQUENCE:o_atv\n[o_atv]\nt = OID:organizationName\nv = FORMAT:UTF8,UTF8String:B\u{1ed9} C\u{f4}ng an\n";
+    std::fs::write(dir.join("sub.cnf"), ext).unwrap();
+    let ee_ext = "[e]\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\nauthorityKeyIdentifier=keyid\n";
+    std::fs::write(dir.join("ee.cnf"), ee_ext).unwrap();
+    let key = |name: &str| {
+        openssl(
+            dir,
+            &[
+                "genpkey",
+                "-algorithm",
+                "EC",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-out",
+                &format!("{name}.key"),
+            ],
+        )
+    };
+    key("sub");
+    openssl(
+        dir,
+        &[
+            "req",
+            "-new",
+            "-key",
+            "sub.key",
+            "-subj",
+            "/C=VN/O=Kyso Test/CN=Constrained CA",
+            "-out",
+            "sub.csr",
+        ],
+    );
+    openssl(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "sub.csr",
+            "-CA",
+            &p(&vector_path("pki/root-ca.pem")),
+            "-CAkey",
+            &p(&vector_path("keys/root-ca.key.pem")),
+            "-CAcreateserial",
+            "-CAserial",
+            "root.srl",
+            "-days",
+            "30",
+            "-extfile",
+            "sub.cnf",
+            "-extensions",
+            "e",
+            "-out",
+            "sub.pem",
+        ],
+    );
+    let sub = kyso::Certificate::from_file(dir.join("sub.pem"))
+        .unwrap()
+        .remove(0);
+    let mut out = Vec::new();
+    for (name, organisation) in organisations {
+        key(name);
+        openssl(
+            dir,
+            &[
+                "req",
+                "-new",
+                "-utf8",
+                "-key",
+                &format!("{name}.key"),
+                "-subj",
+                &format!("/C=VN/O={organisation}/CN=C\u{e1}n b\u{1ed9} {name}"),
+                "-out",
+                &format!("{name}.csr"),
+            ],
+        );
+        openssl(
+            dir,
+            &[
+                "x509",
+                "-req",
+                "-in",
+                &format!("{name}.csr"),
+                "-CA",
+                "sub.pem",
+                "-CAkey",
+                "sub.key",
+                "-CAcreateserial",
+                "-CAserial",
+                "sub.srl",
+                "-days",
+                "30",
+                "-extfile",
+                "ee.cnf",
+                "-extensions",
+                "e",
+                "-out",
+                &format!("{name}.pem"),
+            ],
+        );
+        let c = kyso::Certificate::from_file(dir.join(format!("{name}.pem")))
+            .unwrap()
+            .remove(0);
+        out.push((name.to_string(), c, dir.join(format!("{name}.key"))));
+    }
+    (sub, out)
+}
+
+/// A sub-CA barred from issuing to `O=Bộ Công an` issues to that name written composed
+/// (NFC), decomposed (NFD, as macOS and some databases store Vietnamese), half and half,
+/// with a zero-width space or a soft hyphen inside, with a bidi isolate around a word, in
+/// capitals, and in full-width letters: each is the excluded name after RFC 4518
+/// preparation, and each is refused. `openssl verify` (3.0) accepts the decomposed one: it
+/// compares encodings without Unicode normalisation, where RFC 5280 section 7.1 asks for
+/// RFC 4518's. Another ministry passes.
+#[test]
+fn name_constraint_exclusions_hold_across_unicode_forms() {
+    use kyso::PathValidator;
+    if !openssl_available() {
+        return;
+    }
+    let dir = tempdir("unicode-nc");
+    let nfc = "B\u{1ed9} C\u{f4}ng an";
+    let nfd = "Bo\u{323}\u{302} Co\u{302}ng an";
+    let cases: [(&str, &str); 9] = [
+        ("nfc", nfc),
+        ("nfd", nfd),
+        ("mixed", "B\u{1ed9} Co\u{302}ng an"),
+        ("zwsp", "B\u{1ed9} C\u{f4}\u{200b}ng an"),
+        ("soft-hyphen", "B\u{1ed9} C\u{f4}ng\u{ad} an"),
+        ("bidi", "B\u{1ed9} \u{2066}C\u{f4}ng\u{2069} an"),
+        ("capitals", "B\u{1ed8} C\u{d4}NG AN"),
+        ("fullwidth", "\u{ff22}\u{1ed9} C\u{f4}ng an"),
+        ("other", "B\u{1ed9} T\u{e0}i ch\u{ed}nh"),
+    ];
+    let (sub, subjects) = constrained_ca_and_subjects(&dir, &cases);
+    let anchors = root();
+    let at = Time::now();
+    for (name, leaf, _) in &subjects {
+        let result = PathValidator::new(&anchors).validate(leaf, std::slice::from_ref(&sub), at);
+        if name == "other" {
+            assert!(result.is_ok(), "{name}: {result:?}");
+        } else {
+            assert!(
+                matches!(result, Err(Error::NameConstraintViolation { ref cert, .. }) if cert.index == 0),
+                "{name}: {result:?}"
+            );
+        }
+    }
+    // End to end, the decomposed name: a signature OpenSSL makes is refused for the chain.
+    let (_, nfd_cert, nfd_key) = &subjects[1];
+    let cms = openssl_sign(
+        &dir,
+        "nfd-signed",
+        &dir.join("nfd.pem"),
+        nfd_key,
+        &document(),
+    );
+    let report = Verifier::new(&anchors, ValidationPolicy::at(at))
+        .with_certificates([sub.clone()])
+        .verify(&cms, Some(&document()));
+    assert_eq!(
+        verdict(&report),
+        (
+            Indication::Indeterminate,
+            Some(SubIndication::ChainConstraintsFailure)
+        ),
+        "{report}"
+    );
+    assert!(nfd_cert.subject().to_string().contains("Co\u{302}ng"));
+    // Shown to a person, the invisible characters are escaped.
+    let zwsp = subjects[3].1.subject().to_string();
+    assert!(zwsp.contains("\\e2\\80\\8b"), "{zwsp}");
+    let bidi = subjects[5].1.subject().to_string();
+    assert!(bidi.contains("\\e2\\81\\a6"), "{bidi}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

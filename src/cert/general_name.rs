@@ -240,6 +240,18 @@ impl NameConstraints {
                 .chain(&self.excluded)
                 .any(|s| matches!(s, GeneralName::Other));
         }
+        // A directory name with a value RFC 4518 refuses to prepare cannot be compared
+        // with a subtree: refused, so that no exclusion is evaded that way.
+        if let GeneralName::Directory(n) = name
+            && !n.is_comparable()
+            && self
+                .permitted
+                .iter()
+                .chain(&self.excluded)
+                .any(|s| s.same_kind(name))
+        {
+            return false;
+        }
         if self
             .excluded
             .iter()

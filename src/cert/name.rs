@@ -14,7 +14,8 @@ pub struct Attribute {
     tag: u8,
     value: Vec<u8>,
     text: Option<String>,
-    /// `text` normalised for comparison, computed once at parse time.
+    /// `text` prepared for comparison (RFC 4518), computed once at parse time; `None` when
+    /// the value is not text or holds a character the preparation prohibits.
     normalised: Option<String>,
 }
 
@@ -64,7 +65,7 @@ impl Attribute {
 
     fn new(oid: String, tag: u8, value: Vec<u8>) -> Self {
         let text = decode_text(tag, &value);
-        let normalised = text.as_deref().map(normalise);
+        let normalised = text.as_deref().and_then(prepare);
         Attribute {
             oid,
             tag,
@@ -209,6 +210,13 @@ impl Name {
         self.values(oid::AT_COMMON_NAME).last()
     }
 
+    /// Whether every text value of the name survived string preparation (RFC 4518), so
+    /// that comparing it with another name means something beyond byte equality.
+    pub(crate) fn is_comparable(&self) -> bool {
+        self.attributes()
+            .all(|a| a.text.is_none() || a.normalised.is_some())
+    }
+
     /// Whether the name has no attribute.
     pub fn is_empty(&self) -> bool {
         self.rdns.is_empty()
@@ -248,8 +256,11 @@ impl Name {
     }
 
     /// Compares two names as RFC 5280 section 7.1 asks: the same RDNs in the same order,
-    /// each RDN the same set of attributes, string values compared after white-space
-    /// folding and case folding. Identical encodings match at once.
+    /// each RDN the same set of attributes, string values compared after the string
+    /// preparation of RFC 4518 (format characters removed, NFKC, case folding, insignificant
+    /// spaces), so that "Bộ Công an" written composed, decomposed or with a zero-width
+    /// space is one name. A value the preparation refuses matches only its own encoding.
+    /// Identical encodings match at once.
     pub fn matches(&self, other: &Name) -> bool {
         if self.der == other.der {
             return true;
@@ -299,10 +310,11 @@ impl core::fmt::Display for Name {
     }
 }
 
-/// Writes `text` with control characters escaped (`\u{a}`), for reports read by people.
+/// Writes `text` with control, format and line-separator characters escaped (`\u{a}`,
+/// `\u{202e}`), for reports read by people.
 pub(crate) fn write_printable(f: &mut core::fmt::Formatter<'_>, text: &str) -> core::fmt::Result {
     for c in text.chars() {
-        if c.is_control() {
+        if hidden(c) {
             write!(f, "{}", c.escape_unicode())?;
         } else {
             write!(f, "{c}")?;
@@ -311,18 +323,93 @@ pub(crate) fn write_printable(f: &mut core::fmt::Formatter<'_>, text: &str) -> c
     Ok(())
 }
 
-/// A value normalised for comparison (RFC 5280 section 7.1, RFC 4518 in outline):
-/// surrounding white space removed, inner runs of white space folded to one space, case
-/// folded.
-fn normalise(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
+/// A value prepared for comparison as RFC 5280 section 7.1 asks: the string preparation
+/// of RFC 4518 for caseIgnoreMatch, with the case folding of RFC 3454 table B.2 and the
+/// insignificant-space handling of RFC 4518 section 2.6.1. `None` when the value holds a
+/// character the preparation prohibits: such a value matches only its own encoding.
+///
+/// 1. Map: soft hyphens, joiners, variation selectors, the object replacement character,
+///    zero-width space, and every other control (Cc) or format (Cf) character, to nothing;
+///    the white-space controls and every separator (Zs, Zl, Zp) to a space; then case
+///    folding (table B.2). Format characters are taken from today's Unicode data, not only
+///    from RFC 4518's list of Unicode 3.2, so that bidi isolates (U+2066 to U+2069) are
+///    removed as well.
+/// 2. Normalize: NFKC, so that a name written decomposed (NFD, as some systems store
+///    Vietnamese) or composed (NFC) is the same name.
+/// 3. Prohibit: unassigned code points (in Unicode 3.2, the version RFC 4518 fixes),
+///    private use, non-characters, characters that change display properties or are
+///    deprecated, and U+FFFD.
+/// 4. Insignificant spaces: leading and trailing ones dropped, inner runs compared as one.
+pub(crate) fn prepare(text: &str) -> Option<String> {
+    // Printable ASCII (most names): only case and spaces change.
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        let mut out = String::with_capacity(text.len());
+        for word in text.split(' ').filter(|w| !w.is_empty()) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+        }
+        return Some(out);
+    }
+    use stringprep::tables;
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCategory};
+    let mut mapped = String::with_capacity(text.len());
+    for c in text.chars() {
+        let space = matches!(c, '\u{9}' | '\u{a}'..='\u{d}' | '\u{85}')
+            || c.general_category_group() == GeneralCategoryGroup::Separator;
+        let nothing = matches!(
+            c,
+            '\u{ad}'
+                | '\u{34f}'
+                | '\u{1806}'
+                | '\u{180b}'..='\u{180d}'
+                | '\u{fe00}'..='\u{fe0f}'
+                | '\u{fffc}'
+                | '\u{200b}'
+        ) || matches!(
+            c.general_category(),
+            GeneralCategory::Control | GeneralCategory::Format
+        );
+        if space {
+            mapped.push(' ');
+        } else if !nothing {
+            mapped.extend(tables::case_fold_for_nfkc(c));
+        }
+    }
+    let normalized: String = mapped.nfkc().collect();
+    if normalized.chars().any(|c| {
+        tables::unassigned_code_point(c)
+            || tables::private_use(c)
+            || tables::non_character_code_point(c)
+            || tables::change_display_properties_or_deprecated(c)
+            || c == '\u{fffd}'
+    }) {
+        return None;
+    }
+    let mut out = String::with_capacity(normalized.len());
+    for word in normalized.split(' ').filter(|w| !w.is_empty()) {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.extend(word.chars().flat_map(char::to_lowercase));
+        out.push_str(word);
     }
-    out
+    Some(out)
+}
+
+/// Whether `c` must be escaped when a name is shown to a person: control characters,
+/// format characters (bidi controls, zero-width characters, which make two different names
+/// look alike or reorder what is around them) and line or paragraph separators.
+pub(crate) fn hidden(c: char) -> bool {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    c.is_control()
+        || matches!(
+            c.general_category(),
+            GeneralCategory::Format
+                | GeneralCategory::LineSeparator
+                | GeneralCategory::ParagraphSeparator
+        )
 }
 
 /// RFC 4514 section 2.4 escaping.
@@ -332,9 +419,11 @@ fn write_escaped(f: &mut core::fmt::Formatter<'_>, text: &str) -> core::fmt::Res
         let special = matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';')
             || (i == 0 && (c == '#' || c == ' '))
             || (i == last && c == ' ');
-        if c.is_control() {
-            // RFC 4514 allows any character as hex pairs of its UTF-8 encoding; control
-            // characters are written that way so a name cannot forge lines of a report.
+        if hidden(c) {
+            // RFC 4514 allows any character as hex pairs of its UTF-8 encoding; control,
+            // format and separator characters are written that way so that a name cannot
+            // forge lines of a report, reorder it (bidi controls) or hide a difference
+            // (zero-width characters).
             let mut buf = [0u8; 4];
             for b in c.encode_utf8(&mut buf).bytes() {
                 write!(f, "\\{b:02x}")?;
@@ -482,6 +571,65 @@ mod tests {
         assert!(!a.matches(&c), "RDN order matters");
     }
 
+    fn name(values: &[&str]) -> Name {
+        Name {
+            der: values.join("|").into_bytes(),
+            rdns: vec![
+                vec![attr(oid::AT_COUNTRY, 19, "VN")],
+                values
+                    .iter()
+                    .map(|v| attr(oid::AT_ORGANIZATION, 12, v))
+                    .collect(),
+            ],
+        }
+    }
+
+    /// RFC 4518 preparation: Vietnamese in NFC, NFD and mixed, with format characters,
+    /// compatibility forms and capitals, is one name; what it prohibits compares by bytes.
+    #[test]
+    fn string_preparation() {
+        let nfc = "B\u{1ed9} C\u{f4}ng an";
+        let same = [
+            "Bo\u{323}\u{302} Co\u{302}ng an",
+            "B\u{1ed9} Co\u{302}ng an",
+            "B\u{1ed9}\u{200b} C\u{f4}ng an",
+            "B\u{1ed9} C\u{f4}ng\u{ad} an",
+            "\u{202e}B\u{1ed9} C\u{f4}ng an\u{202c}",
+            "\u{2066}B\u{1ed9}\u{2069} C\u{f4}ng an",
+            "B\u{1ed8} C\u{d4}NG AN",
+            "\u{ff22}\u{1ed9} C\u{f4}ng an",
+            "  B\u{1ed9}\u{a0}\u{a0}C\u{f4}ng\tan ",
+            "B\u{1ed9} C\u{f4}ng\u{fe0f} an",
+        ];
+        let reference = prepare(nfc).unwrap();
+        assert_eq!(reference, "b\u{1ed9} c\u{f4}ng an");
+        for s in same {
+            assert_eq!(prepare(s).as_deref(), Some(reference.as_str()), "{s:?}");
+            assert!(name(&[s]).matches(&name(&[nfc])), "{s:?}");
+            assert!(name(&[nfc]).starts_with(&name(&[s])), "{s:?}");
+        }
+        assert!(!name(&["B\u{1ed9} T\u{e0}i ch\u{ed}nh"]).matches(&name(&[nfc])));
+        // Prohibited: the replacement character, private use, unassigned (Unicode 3.2).
+        for s in ["B\u{1ed9}\u{fffd}", "B\u{e000}", "B\u{1f600}"] {
+            assert_eq!(prepare(s), None, "{s:?}");
+            assert!(!name(&[s]).is_comparable());
+            assert!(
+                name(&[s]).matches(&name(&[s])),
+                "identical bytes still match"
+            );
+        }
+        assert!(name(&[nfc]).is_comparable());
+        // ASCII takes the short way to the same result.
+        assert_eq!(
+            prepare("  Kyso   TEST  CA ").as_deref(),
+            Some("kyso test ca")
+        );
+        assert_eq!(
+            prepare("\u{a0}Kyso\u{200b} TEST CA").as_deref(),
+            Some("kyso test ca")
+        );
+    }
+
     #[test]
     fn display_escapes() {
         let n = Name {
@@ -502,6 +650,19 @@ mod tests {
             )]],
         };
         assert_eq!(forged.to_string(), "CN=An\\0aSigner 2: TOTAL-PASSED");
+        // Format characters: a zero-width space and a right-to-left override.
+        let hidden = Name {
+            der: vec![],
+            rdns: vec![vec![attr(
+                oid::AT_COMMON_NAME,
+                12,
+                "B\u{1ed9}\u{200b} C\u{f4}ng \u{202e}an",
+            )]],
+        };
+        assert_eq!(
+            hidden.to_string(),
+            "CN=B\u{1ed9}\\e2\\80\\8b C\u{f4}ng \\e2\\80\\aean"
+        );
     }
 
     #[test]

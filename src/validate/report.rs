@@ -562,8 +562,14 @@ impl Json {
                 '\n' => self.out.push_str("\\n"),
                 '\r' => self.out.push_str("\\r"),
                 '\t' => self.out.push_str("\\t"),
-                c if u32::from(c) < 0x20 => {
-                    let _ = write!(self.out, "\\u{:04x}", u32::from(c));
+                // Controls, and the format characters (bidi controls, zero-width
+                // characters) a name could use to look like another, as escapes; a
+                // character outside the BMP as its UTF-16 surrogate pair.
+                c if crate::cert::name::hidden(c) => {
+                    let mut units = [0u16; 2];
+                    for u in c.encode_utf16(&mut units) {
+                        let _ = write!(self.out, "\\u{:04x}", u);
+                    }
                 }
                 c => self.out.push(c),
             }
