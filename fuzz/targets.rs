@@ -144,7 +144,11 @@ pub fn mrz(data: &[u8]) {
 
 /// EF.SOD (and a CSCA master list), with passive authentication against the test CSCA.
 pub fn sod(data: &[u8]) {
-    let _ = kyso::eid::master_list_certificates(data);
+    let _ = kyso::eid::master_list_certificates_unverified(data);
+    let csca: &[u8] = include_bytes!("../test-vectors/eid/csca-vn.pem");
+    if let Ok(anchors) = TrustStore::from_pem(csca) {
+        let _ = kyso::eid::verify_master_list(data, &anchors, Time::from_unix(1_780_272_000));
+    }
     let Ok(sod) = kyso::eid::Sod::parse(data) else {
         return;
     };
@@ -153,7 +157,6 @@ pub fn sod(data: &[u8]) {
         sod.data_group_hashes(),
         sod.lds_version(),
     );
-    let csca: &[u8] = include_bytes!("../test-vectors/eid/csca-vn.pem");
     if let Ok(anchors) = TrustStore::from_pem(csca) {
         let report = kyso::eid::PassiveAuth::new(&anchors, Time::from_unix(1_780_272_000))
             .verify(&sod, &[(1, b"dg1"), (13, b"dg13")]);

@@ -4,7 +4,8 @@
 //! - [`Dg13`]: the national personal data of Vietnam's chip ID card (CCCD);
 //! - [`Sod`] and [`PassiveAuth`]: passive authentication (ICAO 9303 part 11): the data
 //!   groups hash to the Document Security Object, signed by a Document Signer that chains
-//!   to a CSCA; [`master_list_certificates`] reads CSCA master lists;
+//!   to a CSCA, bound to the document's issuing state; [`verify_master_list`] verifies a
+//!   CSCA master list against its publisher's CSCA and returns the CSCAs on it;
 //! - [`LoginVerifier`]: certificate login by challenge and response (Web eID style).
 //!
 //! Every parser here takes data read from a chip, that is, from outside: each is bounded
@@ -14,6 +15,7 @@ mod challenge;
 mod dg13;
 mod mrtd;
 mod mrz;
+mod state;
 pub(crate) mod tlv;
 
 pub use challenge::{
@@ -22,7 +24,9 @@ pub use challenge::{
 };
 pub use dg13::{Dg13, Dg13Field};
 pub use mrtd::{
-    DataGroupResult, DataGroupStatus, PassiveAuth, PassiveAuthReport, PassiveAuthVerdict, Sod,
-    master_list_certificates,
+    DataGroupResult, DataGroupStatus, IssuingStateCheck, MasterList, PassiveAuth,
+    PassiveAuthReport, PassiveAuthVerdict, Sod, master_list_certificates_unverified,
+    verify_master_list,
 };
 pub use mrz::{Mrz, MrzFormat, check_digit};
+pub use state::issuing_state_country;

@@ -272,6 +272,18 @@ pub enum Error {
         /// Why.
         reason: DisallowedReason,
     },
+    /// The algorithm policy refuses this digest algorithm for what it is used for here (a
+    /// timestamp's message imprint, the data group hashes of an EF.SOD, a
+    /// signing-certificate reference).
+    #[error("{algorithm} not allowed for {usage}: {reason}")]
+    DigestNotAllowed {
+        /// The digest algorithm.
+        algorithm: crate::digest::DigestAlgorithm,
+        /// What it is used for.
+        usage: &'static str,
+        /// Why.
+        reason: DisallowedReason,
+    },
     /// The RSA key is smaller than the algorithm policy allows.
     #[error("RSA key of {bits} bits is below the minimum of {minimum}")]
     RsaKeyTooSmall {
@@ -635,6 +647,20 @@ pub enum Error {
         sub_indication: Option<crate::validate::SubIndication>,
     },
 
+    /// No signer of a CSCA master list validated to the anchors given, through a Master
+    /// List Signer certificate.
+    #[error(
+        "the CSCA master list's signature does not verify: {indication} {sub_indication:?}: {detail}"
+    )]
+    MasterListNotVerified {
+        /// The list's overall indication.
+        indication: crate::validate::Indication,
+        /// Its sub-indication.
+        sub_indication: Option<crate::validate::SubIndication>,
+        /// What failed.
+        detail: String,
+    },
+
     // ----- time -----
     /// The login answers a nonce that was never issued, or was already used (a replay).
     #[error("login nonce unknown or already used")]
@@ -827,7 +853,10 @@ pub enum Error {
     /// The end-entity certificate's extendedKeyUsage names no purpose that allows what was
     /// asked (for document signing: none of [`DOCUMENT_SIGNING_EKUS`](crate::DOCUMENT_SIGNING_EKUS)
     /// nor of the caller's additions).
-    #[error("{cert}: extended key usage ({}) does not allow {purpose}", found.join(", "))]
+    #[error(
+        "{cert}: extended key usage ({}) does not allow {purpose}",
+        if found.is_empty() { "absent".to_owned() } else { found.join(", ") }
+    )]
     ExtendedKeyUsageNotAllowed {
         /// The certificate.
         cert: ChainPosition,

@@ -385,10 +385,11 @@ impl TimeStampToken {
         time_of(&self.info.gen_time)
     }
 
-    /// Checks the token: its CMS signature and the TSA certificate's path to `anchors` at
-    /// genTime, for timestamping (critical EKU id-kp-timeStamping), with the ESS
-    /// signing-certificate attribute; that it stamps `imprint`; and that it carries `nonce`
-    /// when one was sent.
+    /// Checks the token: its imprint's hash algorithm against `algorithms` (a SHA-1 imprint
+    /// is [`Error::DigestNotAllowed`] unless the policy allows SHA-1 for legacy use); its
+    /// CMS signature and the TSA certificate's path to `anchors` at genTime, for
+    /// timestamping (critical EKU id-kp-timeStamping), with the ESS signing-certificate
+    /// attribute; that it stamps `imprint`; and that it carries `nonce` when one was sent.
     pub fn verify(
         &self,
         anchors: &TrustStore,
@@ -407,6 +408,9 @@ impl TimeStampToken {
         algorithms: &AlgorithmPolicy,
         context: &TsaContext<'_>,
     ) -> Result<TimeStampInfo, Error> {
+        // The imprint is what the token vouches for: its hash must be one the policy
+        // accepts, whoever asked for it.
+        algorithms.check_digest(self.imprint_algorithm()?, "a timestamp's message imprint")?;
         if self.cms.signer_count() != 1 {
             return Err(Error::malformed(
                 Object::TimeStamp,

@@ -719,9 +719,12 @@ fn hostile_cms_costs_a_bounded_number_of_signature_checks() {
 }
 
 /// A TSA answering with `openssl ts -reply` as the test TSA (revocation/tsa.pem), from
-/// files in `dir`.
+/// files in `dir`; `digests` are those it accepts in requests, `ess` the hash of its ESS
+/// signing-certificate reference (`sha1` makes ESS v1).
 fn openssl_tsa(
     dir: &Path,
+    digests: &str,
+    ess: &str,
 ) -> impl Fn(&kyso::TimeStampRequest) -> Result<Vec<u8>, Error> + Send + Sync {
     let chain = [
         std::fs::read_to_string(vector_path("revocation/tsa.pem")).unwrap(),
@@ -733,7 +736,7 @@ fn openssl_tsa(
     std::fs::write(
         dir.join("ts.cnf"),
         format!(
-            "[tsa]\ndefault_tsa = t\n[t]\nserial = {}\nsigner_cert = {}\ncerts = {}\nsigner_key = {}\nsigner_digest = sha256\ndefault_policy = 1.3.6.1.4.1.55555.3.1\ndigests = sha256\naccuracy = secs:1\nordering = no\ntsa_name = no\ness_cert_id_chain = no\ness_cert_id_alg = sha256\n",
+            "[tsa]\ndefault_tsa = t\n[t]\nserial = {}\nsigner_cert = {}\ncerts = {}\nsigner_key = {}\nsigner_digest = sha256\ndefault_policy = 1.3.6.1.4.1.55555.3.1\ndigests = {digests}\naccuracy = secs:1\nordering = no\ntsa_name = no\ness_cert_id_chain = no\ness_cert_id_alg = {ess}\n",
             p(&dir.join("tsa-serial")),
             p(&vector_path("revocation/tsa.pem")),
             p(&dir.join("tsa-chain.pem")),
@@ -788,7 +791,7 @@ fn hostile_timestamps_cost_a_bounded_number_of_signature_checks() {
         .chain([cert("pki/intermediate-ca.pem")])
         .sign(&document(), &key)
         .unwrap();
-    let tsa = openssl_tsa(&dir);
+    let tsa = openssl_tsa(&dir, "sha256", "sha256");
     let anchors = root();
     let stamper = TimeStampStamper::new(&tsa, &anchors);
     let ci = cms::content_info::ContentInfo::from_der(&signed.to_der().unwrap()).unwrap();
@@ -1142,5 +1145,405 @@ fn name_constraint_exclusions_hold_across_unicode_forms() {
     assert!(zwsp.contains("\\e2\\80\\8b"), "{zwsp}");
     let bidi = subjects[5].1.subject().to_string();
     assert!(bidi.contains("\\e2\\81\\a6"), "{bidi}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+// ----- 6. SHA-1 wherever kyso relies on a digest -----
+
+/// An EF.SOD whose data group hashes are SHA-1 (signed with SHA-256 by the test Document
+/// Signer, with OpenSSL): under the default algorithm policy the hashes are not relied on
+/// (Indeterminate, naming the refused algorithm); under passive authentication's own
+/// legacy default it passes, with a warning.
+#[test]
+fn sha1_data_group_hashes_need_the_legacy_policy() {
+    use kyso::eid::{PassiveAuth, PassiveAuthVerdict, Sod};
+    use kyso::{AlgorithmPolicy, DigestAlgorithm};
+    if !openssl_available() {
+        return;
+    }
+    let dir = tempdir("sha1-sod");
+    let build = vector_path("eid/build.py");
+    let dgs = ["eid/cccd-dg1.bin", "eid/cccd-dg13.bin"].map(|d| p(&vector_path(d)));
+    let status = std::process::Command::new("python3")
+        .arg(&build)
+        .args(["lds", &p(&dir.join("lds.der")), "sha1", "0"])
+        .args(&dgs)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    openssl(
+        &dir,
+        &[
+            "cms",
+            "-sign",
+            "-binary",
+            "-nodetach",
+            "-in",
+            "lds.der",
+            "-econtent_type",
+            "2.23.136.1.1.1",
+            "-signer",
+            &p(&vector_path("eid/ds-vn.pem")),
+            "-inkey",
+            &p(&vector_path("eid/ds-vn.key")),
+            "-md",
+            "sha256",
+            "-outform",
+            "DER",
+            "-out",
+            "sod.p7",
+        ],
+    );
+    let sod = Sod::parse(&std::fs::read(dir.join("sod.p7")).unwrap()).unwrap();
+    assert_eq!(sod.hash_algorithm(), DigestAlgorithm::Sha1);
+    let cscas = TrustStore::from_certificates([cert("eid/csca-vn.pem")]);
+    let (dg1, dg13) = (read("eid/cccd-dg1.bin"), read("eid/cccd-dg13.bin"));
+    let groups: [(u8, &[u8]); 2] = [(1, &dg1), (13, &dg13)];
+    let strict = PassiveAuth::new(&cscas, Time::now())
+        .algorithm_policy(AlgorithmPolicy::default())
+        .verify(&sod, &groups);
+    assert_eq!(
+        strict.verdict,
+        PassiveAuthVerdict::Indeterminate,
+        "{strict:?}"
+    );
+    assert!(
+        matches!(
+            strict.hash_algorithm_refused,
+            Some(Error::DigestNotAllowed {
+                algorithm: DigestAlgorithm::Sha1,
+                ..
+            })
+        ),
+        "{strict:?}"
+    );
+    assert!(
+        strict.signature.is_passed(),
+        "the signature itself is SHA-256"
+    );
+    let legacy = PassiveAuth::new(&cscas, Time::now()).verify(&sod, &groups);
+    assert_eq!(legacy.verdict, PassiveAuthVerdict::Passed, "{legacy:?}");
+    assert!(legacy.warnings.iter().any(|w| w.contains("SHA-1")));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Timestamp tokens from `openssl ts -reply`: a SHA-1 message imprint is refused by
+/// `TimeStampToken::verify` under the default policy (as it already was as a proof of
+/// existence), and so is a token whose ESS signing-certificate reference is SHA-1
+/// (`ess_cert_id_alg = sha1`, ESS v1 as RFC 3161 first had it); both verify under the
+/// legacy policy.
+#[test]
+fn sha1_in_timestamp_tokens_needs_the_legacy_policy() {
+    use kyso::{AlgorithmPolicy, DigestAlgorithm, TimeStampStamper};
+    if !openssl_available() {
+        return;
+    }
+    let legacy = AlgorithmPolicy::default().allow_sha1_for_legacy_use_only();
+    let anchors = root();
+    let data = b"the bytes to stamp";
+
+    let dir = tempdir("sha1-imprint");
+    let tsa = openssl_tsa(&dir, "sha1, sha256", "sha256");
+    let refused = TimeStampStamper::new(&tsa, &anchors)
+        .digest_algorithm(DigestAlgorithm::Sha1)
+        .stamp(data);
+    assert!(
+        matches!(
+            refused,
+            Err(Error::DigestNotAllowed {
+                algorithm: DigestAlgorithm::Sha1,
+                ..
+            })
+        ),
+        "{refused:?}"
+    );
+    let (token, _) = TimeStampStamper::new(&tsa, &anchors)
+        .digest_algorithm(DigestAlgorithm::Sha1)
+        .algorithm_policy(legacy)
+        .stamp(data)
+        .unwrap();
+    let imprint = kyso::digest(DigestAlgorithm::Sha1, data);
+    assert!(matches!(
+        token.verify(&anchors, &imprint, None, &AlgorithmPolicy::default()),
+        Err(Error::DigestNotAllowed { .. })
+    ));
+    assert!(token.verify(&anchors, &imprint, None, &legacy).is_ok());
+
+    let dir = tempdir("sha1-ess");
+    let tsa = openssl_tsa(&dir, "sha256", "sha1");
+    let (token, info) = TimeStampStamper::new(&tsa, &anchors)
+        .algorithm_policy(legacy)
+        .stamp(data)
+        .unwrap();
+    assert!(
+        info.report.signers[0]
+            .warnings
+            .iter()
+            .any(|w| w.contains("SHA-1")),
+        "{}",
+        info.report
+    );
+    let imprint = kyso::digest(DigestAlgorithm::Sha256, data);
+    match token.verify(&anchors, &imprint, None, &AlgorithmPolicy::default()) {
+        Err(Error::TimeStampSignature {
+            indication: Indication::Indeterminate,
+            sub_indication: Some(SubIndication::CryptoConstraintsFailure),
+        }) => {}
+        other => panic!("{other:?}"),
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+// ----- 7. the issuing state of an identity document -----
+
+/// A CCCD whose MRZ says VNM, signed by another state's Document Signer (C=XX), with a
+/// trust store holding both states' CSCAs as one built from a master list does: Failed,
+/// naming the certificate and its country. The same with the check waived passes, which
+/// is what every verification did before. The genuine CCCD matches; without DG1 or an
+/// expected state nothing can be compared (Indeterminate); an expected state other than
+/// DG1's fails.
+#[test]
+fn passive_authentication_binds_the_signer_to_the_issuing_state() {
+    use kyso::eid::{IssuingStateCheck, PassiveAuth, PassiveAuthVerdict, Sod};
+    let every_csca =
+        TrustStore::from_certificates([cert("eid/csca-vn.pem"), cert("eid/csca-other.pem")]);
+    let (dg1, dg13) = (read("eid/cccd-dg1.bin"), read("eid/cccd-dg13.bin"));
+    let groups: [(u8, &[u8]); 2] = [(1, &dg1), (13, &dg13)];
+    let other = Sod::parse(&read("eid/cccd-other-csca.sod")).unwrap();
+    let report = PassiveAuth::new(&every_csca, Time::now()).verify(&other, &groups);
+    assert_eq!(report.verdict, PassiveAuthVerdict::Failed, "{report:?}");
+    assert!(
+        report.signature.is_passed(),
+        "the signature itself is sound"
+    );
+    match &report.issuing_state {
+        IssuingStateCheck::CertificateMismatch {
+            state,
+            country,
+            certificate,
+            found,
+        } => {
+            assert_eq!((state.as_str(), country.as_str()), ("VNM", "VN"));
+            assert!(
+                certificate.contains("Document Signer Other"),
+                "{certificate}"
+            );
+            assert_eq!(found.as_deref(), Some("XX"));
+        }
+        other => panic!("{other:?}"),
+    }
+    let waived = PassiveAuth::new(&every_csca, Time::now())
+        .accept_any_issuing_state()
+        .verify(&other, &groups);
+    assert_eq!(waived.verdict, PassiveAuthVerdict::Passed);
+    assert_eq!(waived.issuing_state, IssuingStateCheck::NotChecked);
+
+    let genuine = Sod::parse(&read("eid/cccd-brainpool.sod")).unwrap();
+    let report = PassiveAuth::new(&every_csca, Time::now()).verify(&genuine, &groups);
+    assert_eq!(report.verdict, PassiveAuthVerdict::Passed);
+    assert_eq!(
+        report.issuing_state,
+        IssuingStateCheck::Matched {
+            state: "VNM".to_owned(),
+            country: "VN".to_owned()
+        }
+    );
+    let no_dg1 = PassiveAuth::new(&every_csca, Time::now()).verify(&genuine, &[(13, &dg13)]);
+    assert_eq!(no_dg1.verdict, PassiveAuthVerdict::Indeterminate);
+    assert!(matches!(
+        no_dg1.issuing_state,
+        IssuingStateCheck::Unknown { .. }
+    ));
+    let told = PassiveAuth::new(&every_csca, Time::now())
+        .expected_issuing_state("VNM")
+        .verify(&genuine, &[(13, &dg13)]);
+    assert_eq!(told.verdict, PassiveAuthVerdict::Passed);
+    let wrong = PassiveAuth::new(&every_csca, Time::now())
+        .expected_issuing_state("LAO")
+        .verify(&genuine, &groups);
+    assert_eq!(wrong.verdict, PassiveAuthVerdict::Failed);
+    assert_eq!(
+        wrong.issuing_state,
+        IssuingStateCheck::DocumentMismatch {
+            chip: "VNM".to_owned(),
+            expected: "LAO".to_owned()
+        }
+    );
+}
+
+// ----- 8. master lists -----
+
+/// CSCA master lists made with OpenSSL: one signed by a Master List Signer (issued by the
+/// Vietnamese test CSCA, extendedKeyUsage id-icao-cscaMasterListSigningKey) verifies
+/// against that CSCA and gives its certificates. Refused: the same list checked against
+/// another state's CSCA; a list signed by the Document Signer's key (no master-list
+/// purpose), or directly by a CSCA (the committed masterlist.ml); a list whose content was
+/// changed after signing.
+#[test]
+fn master_lists_are_verified_before_their_cscas_are_used() {
+    use kyso::eid::{master_list_certificates_unverified, verify_master_list};
+    if !openssl_available() {
+        return;
+    }
+    let dir = tempdir("masterlist");
+    let der = |name: &str| {
+        let out = dir.join(format!("{name}.der"));
+        openssl(
+            &dir,
+            &[
+                "x509",
+                "-in",
+                &p(&vector_path(&format!("eid/{name}.pem"))),
+                "-outform",
+                "DER",
+                "-out",
+                &p(&out),
+            ],
+        );
+        p(&out)
+    };
+    let members = [der("csca-vn"), der("csca-p256")];
+    let status = std::process::Command::new("python3")
+        .arg(vector_path("eid/build.py"))
+        .args(["masterlist", &p(&dir.join("ml.der"))])
+        .args(&members)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // The Master List Signer, issued by the Vietnamese test CSCA.
+    std::fs::write(
+        dir.join("mls.cnf"),
+        "[e]\nbasicConstraints = critical,CA:FALSE\nkeyUsage = critical,digitalSignature\nextendedKeyUsage = 2.23.136.1.1.3\nauthorityKeyIdentifier = keyid\n",
+    )
+    .unwrap();
+    openssl(
+        &dir,
+        &[
+            "genpkey",
+            "-algorithm",
+            "EC",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-out",
+            "mls.key",
+        ],
+    );
+    openssl(
+        &dir,
+        &[
+            "req",
+            "-new",
+            "-key",
+            "mls.key",
+            "-subj",
+            "/C=VN/O=Kyso Test eID/CN=Master List Signer Test",
+            "-out",
+            "mls.csr",
+        ],
+    );
+    openssl(
+        &dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "mls.csr",
+            "-CA",
+            &p(&vector_path("eid/csca-vn.pem")),
+            "-CAkey",
+            &p(&vector_path("eid/csca-vn.key")),
+            "-CAcreateserial",
+            "-CAserial",
+            "csca.srl",
+            "-days",
+            "30",
+            "-extfile",
+            "mls.cnf",
+            "-extensions",
+            "e",
+            "-out",
+            "mls.pem",
+        ],
+    );
+    let sign = |out: &str, signer: &Path, key: &Path| {
+        openssl(
+            &dir,
+            &[
+                "cms",
+                "-sign",
+                "-binary",
+                "-nodetach",
+                "-in",
+                "ml.der",
+                "-econtent_type",
+                "2.23.136.1.1.2",
+                "-signer",
+                &p(signer),
+                "-inkey",
+                &p(key),
+                "-md",
+                "sha256",
+                "-outform",
+                "DER",
+                "-out",
+                out,
+            ],
+        );
+        std::fs::read(dir.join(out)).unwrap()
+    };
+    let vn = TrustStore::from_certificates([cert("eid/csca-vn.pem")]);
+    let now = Time::now();
+    let good = sign("good.ml", &dir.join("mls.pem"), &dir.join("mls.key"));
+    let list = verify_master_list(&good, &vn, now).unwrap();
+    assert_eq!(list.certificates.len(), 2);
+    assert!(list.report.is_passed());
+
+    let other = TrustStore::from_certificates([cert("eid/csca-other.pem")]);
+    assert!(matches!(
+        verify_master_list(&good, &other, now),
+        Err(Error::MasterListNotVerified {
+            sub_indication: Some(SubIndication::NoCertificateChainFound),
+            ..
+        })
+    ));
+    let by_ds = sign(
+        "by-ds.ml",
+        &vector_path("eid/ds-vn.pem"),
+        &vector_path("eid/ds-vn.key"),
+    );
+    match verify_master_list(&by_ds, &vn, now) {
+        Err(Error::MasterListNotVerified {
+            sub_indication: Some(SubIndication::ChainConstraintsFailure),
+            detail,
+            ..
+        }) => assert!(detail.contains("master list signing"), "{detail}"),
+        other => panic!("{other:?}"),
+    }
+    let committed = read("eid/masterlist.ml");
+    let p256 = TrustStore::from_certificates([cert("eid/csca-p256.pem")]);
+    assert!(matches!(
+        verify_master_list(&committed, &p256, now),
+        Err(Error::MasterListNotVerified { .. })
+    ));
+    assert_eq!(
+        master_list_certificates_unverified(&committed)
+            .unwrap()
+            .len(),
+        3
+    );
+    // One byte of a listed certificate changed.
+    let mut changed = good.clone();
+    let at = changed
+        .windows(13)
+        .position(|w| w == b"Kyso Test eID")
+        .unwrap();
+    changed[at] ^= 0x01;
+    assert!(matches!(
+        verify_master_list(&changed, &vn, now),
+        Err(Error::MasterListNotVerified {
+            sub_indication: Some(SubIndication::HashFailure),
+            ..
+        })
+    ));
     std::fs::remove_dir_all(&dir).unwrap();
 }

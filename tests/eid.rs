@@ -9,7 +9,7 @@ mod common;
 use common::read;
 use kyso::eid::{
     DataGroupStatus, Dg13, Mrz, MrzFormat, PassiveAuth, PassiveAuthVerdict, Sod,
-    master_list_certificates,
+    master_list_certificates_unverified,
 };
 use kyso::{Certificate, Time, TrustStore};
 
@@ -147,7 +147,7 @@ fn bad_input_is_refused() {
     }
     // A CMS signature over a document is not an SOD.
     assert!(Sod::parse(&read("cms/openssl-rsa2048-attached.p7m")).is_err());
-    assert!(master_list_certificates(&good).is_err());
+    assert!(master_list_certificates_unverified(&good).is_err());
     assert!(Mrz::from_dg1(&read("eid/cccd-dg13.bin")).is_err());
     assert!(Dg13::parse(&read("eid/cccd-dg1.bin")).is_err());
 }
@@ -314,7 +314,7 @@ mod login {
 
 #[test]
 fn master_lists_give_the_cscas() {
-    let list = master_list_certificates(&read("eid/masterlist.ml")).unwrap();
+    let list = master_list_certificates_unverified(&read("eid/masterlist.ml")).unwrap();
     assert_eq!(list.len(), 3);
     let anchors = TrustStore::from_certificates(list);
     let sod = Sod::parse(&read("eid/cccd-brainpool.sod")).unwrap();

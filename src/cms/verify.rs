@@ -530,6 +530,10 @@ impl Run {
         // signing-certificate attribute binds, else the first whose key verifies (so a decoy
         // with the same identifier cannot displace the real one).
         let binding = attrs.as_ref().and_then(|a| a.signing_certificate.as_ref());
+        // A binding by a hash the policy refuses (SHA-1, in ESS signing-certificate v1 or
+        // v2) is compared, but not relied on to choose the certificate.
+        let sha1_refused = !v.policy.algorithms.sha1_allowed();
+        let relied_on = binding.filter(|b| !(sha1_refused && b.uses_sha1()));
         let mut candidates = find_signers(&si.sid, pool);
         if candidates.is_empty() && v.lenient_signer_names {
             candidates = find_signers_leniently(&si.sid, pool);
@@ -569,7 +573,7 @@ impl Run {
                 key.verify(alg, &signed_bytes, si.signature.as_bytes(), &permissive())
             })
         };
-        let chosen = match binding {
+        let chosen = match relied_on {
             Some(b) => candidates.iter().find(|c| b.matches(c).is_ok()),
             None => candidates.iter().find(|c| {
                 signature_algorithm(si, digest_algorithm, c)
@@ -597,6 +601,29 @@ impl Run {
         // The ESS signing-certificate binding.
         match binding {
             Some(b) => match b.matches(&cert) {
+                Ok(_) if sha1_refused && b.uses_sha1() => {
+                    let detail = "the signing-certificate attribute identifies the signer's certificate by its SHA-1 hash, which the algorithm policy refuses";
+                    if v.policy.require_signing_certificate_attribute {
+                        self.fail(
+                            CheckKind::SigningCertificateAttribute,
+                            SubIndication::CryptoConstraintsFailure,
+                            detail,
+                            Some(Error::DigestNotAllowed {
+                                algorithm: DigestAlgorithm::Sha1,
+                                usage: "a signing-certificate reference",
+                                reason: crate::error::DisallowedReason::Sha1,
+                            }),
+                        );
+                    } else {
+                        self.skip(
+                            CheckKind::SigningCertificateAttribute,
+                            format!("{detail}: not relied on"),
+                        );
+                        self.report.warnings.push(format!(
+                            "{detail}: the certificate is not bound to the signature"
+                        ));
+                    }
+                }
                 Ok(detail) => {
                     if b.uses_sha1() {
                         self.report.warnings.push(

@@ -10,7 +10,7 @@ use x509_cert::spki::AlgorithmIdentifierOwned;
 use crate::cert::Certificate;
 use crate::cms::{SignedCms, Verifier};
 use crate::digest::{DigestAlgorithm, digest};
-use crate::eid::tlv;
+use crate::eid::{Mrz, issuing_state_country, tlv};
 use crate::error::{Error, Malformed, Object};
 use crate::key::AlgorithmPolicy;
 use crate::path::{KeyPurpose, TrustStore};
@@ -198,6 +198,11 @@ pub struct PassiveAuthReport {
     pub document_signer: Option<Certificate>,
     /// The CSCA the chain ends at, if it validated.
     pub csca: Option<Certificate>,
+    /// Whether the signers' certificates belong to the state that issued the document.
+    pub issuing_state: IssuingStateCheck,
+    /// Set when the algorithm policy refuses the hash algorithm of the data group hashes
+    /// ([`Error::DigestNotAllowed`]): the verdict is then at best Indeterminate.
+    pub hash_algorithm_refused: Option<Error>,
     /// Things worth knowing that did not change the verdict.
     pub warnings: Vec<String>,
     /// The signature checks the verification made, of every kind, each distinct check
@@ -233,6 +238,8 @@ pub struct PassiveAuth<'a> {
     extra: Vec<Certificate>,
     revocation: RevocationPolicy,
     revocation_source: Option<&'a dyn RevocationSource>,
+    expected_state: Option<String>,
+    any_state: bool,
 }
 
 impl core::fmt::Debug for PassiveAuth<'_> {
@@ -255,7 +262,28 @@ impl<'a> PassiveAuth<'a> {
             extra: Vec::new(),
             revocation: RevocationPolicy::NoCheck,
             revocation_source: None,
+            expected_state: None,
+            any_state: false,
         }
+    }
+
+    /// The issuing state the document must be from (its ICAO code, `VNM`, `D`), as the
+    /// reader knows it from the printed MRZ or the application. Without it, the issuing
+    /// state is the one DG1 gives; with both, they must agree.
+    #[must_use]
+    pub fn expected_issuing_state(mut self, state: &str) -> Self {
+        self.expected_state = Some(state.to_owned());
+        self
+    }
+
+    /// Accepts a Document Signer and CSCA of any state, whatever state issued the
+    /// document. Only for a trust store that holds one state's CSCAs (or where the caller
+    /// binds the state itself): with a store built from a master list, any state's
+    /// Document Signer could then vouch for another state's document.
+    #[must_use]
+    pub fn accept_any_issuing_state(mut self) -> Self {
+        self.any_state = true;
+        self
     }
 
     /// Another algorithm policy.
@@ -286,6 +314,15 @@ impl<'a> PassiveAuth<'a> {
     }
 
     /// Verifies `sod` and the data groups given as (number, bytes as read from the chip).
+    ///
+    /// Besides the signature and the hashes: the data groups' hash algorithm must be one
+    /// the algorithm policy accepts, and the Document Signer's certificate and every
+    /// certificate of its chain must carry, in countryName, the country of the document's
+    /// issuing state (DG1, or [`PassiveAuth::expected_issuing_state`]), ICAO codes mapped as
+    /// [`issuing_state_country`](crate::eid::issuing_state_country) does. A certificate of
+    /// another country fails the document; an issuing state that is not known (no DG1
+    /// given and none set) or names no country leaves it Indeterminate, unless
+    /// [`PassiveAuth::accept_any_issuing_state`].
     pub fn verify(&self, sod: &Sod, data_groups: &[(u8, &[u8])]) -> PassiveAuthReport {
         let mut policy = ValidationPolicy::at(self.time).with_algorithms(self.algorithms);
         policy.accept_any_content_type = true;
@@ -336,6 +373,16 @@ impl<'a> PassiveAuth<'a> {
                 DataGroupStatus::Matched | DataGroupStatus::NotSupplied
             )
         });
+        let hash_algorithm_refused = self
+            .algorithms
+            .check_digest(sod.hash_algorithm, "the data group hashes of an EF.SOD")
+            .err();
+        if sod.hash_algorithm == DigestAlgorithm::Sha1 && hash_algorithm_refused.is_none() {
+            warnings.push(
+                "the data group hashes are SHA-1, accepted by the legacy algorithm policy"
+                    .to_owned(),
+            );
+        }
         let Some(signature) = signature else {
             return PassiveAuthReport {
                 verdict: PassiveAuthVerdict::Failed,
@@ -343,10 +390,19 @@ impl<'a> PassiveAuth<'a> {
                 signature: SignerReport::empty(self.time),
                 document_signer: None,
                 csca: None,
+                issuing_state: IssuingStateCheck::NotChecked,
+                hash_algorithm_refused,
                 warnings,
                 signature_checks,
             };
         };
+        let issuing_state = self.issuing_state_check(data_groups, &signature);
+        if issuing_state == IssuingStateCheck::NotChecked {
+            warnings.push(
+                "the signers' country was not compared with the issuing state (accept_any_issuing_state)"
+                    .to_owned(),
+            );
+        }
         let unsupported = matches!(
             signature.error,
             Some(Error::UnsupportedAlgorithm { .. } | Error::UnsupportedKey { .. })
@@ -361,11 +417,20 @@ impl<'a> PassiveAuth<'a> {
                     | Error::UnsupportedPssParameters
             )
         });
-        let verdict = if !data_ok || signature.indication == Indication::TotalFailed {
+        let state_failed = matches!(
+            issuing_state,
+            IssuingStateCheck::CertificateMismatch { .. }
+                | IssuingStateCheck::DocumentMismatch { .. }
+        );
+        let verdict = if !data_ok || signature.indication == Indication::TotalFailed || state_failed
+        {
             PassiveAuthVerdict::Failed
         } else if unsupported {
             PassiveAuthVerdict::Unsupported
-        } else if signature.indication == Indication::TotalPassed {
+        } else if signature.indication == Indication::TotalPassed
+            && hash_algorithm_refused.is_none()
+            && !matches!(issuing_state, IssuingStateCheck::Unknown { .. })
+        {
             PassiveAuthVerdict::Passed
         } else {
             PassiveAuthVerdict::Indeterminate
@@ -386,26 +451,207 @@ impl<'a> PassiveAuth<'a> {
                 .then(|| signature.chain.last().cloned())
                 .flatten(),
             signature,
+            issuing_state,
+            hash_algorithm_refused,
             warnings,
             signature_checks,
         }
     }
+
+    /// Compares the country of the Document Signer's certificate (and of every certificate
+    /// of its validated chain) with the document's issuing state.
+    fn issuing_state_check(
+        &self,
+        data_groups: &[(u8, &[u8])],
+        signature: &SignerReport,
+    ) -> IssuingStateCheck {
+        if self.any_state {
+            return IssuingStateCheck::NotChecked;
+        }
+        let chip = data_groups
+            .iter()
+            .find(|(n, _)| *n == 1)
+            .map(|(_, dg1)| Mrz::from_dg1(dg1).map(|m| m.issuing_state));
+        let trim = |s: &str| s.trim_end_matches(['<', ' ']).to_owned();
+        let state = match (chip, &self.expected_state) {
+            (Some(Err(e)), _) => {
+                return IssuingStateCheck::Unknown {
+                    reason: format!("DG1 cannot be read: {e}"),
+                };
+            }
+            (Some(Ok(chip)), Some(expected)) if trim(&chip) != trim(expected) => {
+                return IssuingStateCheck::DocumentMismatch {
+                    chip: trim(&chip),
+                    expected: trim(expected),
+                };
+            }
+            (Some(Ok(chip)), _) => trim(&chip),
+            (None, Some(expected)) => trim(expected),
+            (None, None) => {
+                return IssuingStateCheck::Unknown {
+                    reason: "DG1 was not given and no expected issuing state was set".to_owned(),
+                };
+            }
+        };
+        let Some(country) = issuing_state_country(&state) else {
+            return IssuingStateCheck::Unknown {
+                reason: format!("the issuing state {state} names no country kyso knows"),
+            };
+        };
+        let certificates = signature
+            .signer_certificate
+            .iter()
+            .chain(signature.chain.iter());
+        for c in certificates {
+            let found: Option<String> = c
+                .subject()
+                .values(crate::oid::AT_COUNTRY)
+                .next()
+                .map(str::to_owned);
+            let same = found
+                .as_deref()
+                .is_some_and(|f| f.eq_ignore_ascii_case(country))
+                && c.subject().values(crate::oid::AT_COUNTRY).count() == 1;
+            if !same {
+                return IssuingStateCheck::CertificateMismatch {
+                    state,
+                    country: country.to_owned(),
+                    certificate: c.subject().to_string(),
+                    found,
+                };
+            }
+        }
+        IssuingStateCheck::Matched {
+            state,
+            country: country.to_owned(),
+        }
+    }
 }
 
-/// The CSCA certificates of an ICAO master list (a CMS SignedData over `CscaMasterList ::=
-/// SEQUENCE { version INTEGER, certList SET OF Certificate }`, content type
-/// id-icao-cscaMasterList). The list's own signature is not checked here: a master list is
-/// trusted for what it is (as published by a state or the ICAO PKD), and its certificates
-/// are anchors only once the caller puts them in a [`TrustStore`]. Certificates kyso cannot
-/// read are skipped.
-pub fn master_list_certificates(bytes: &[u8]) -> Result<Vec<Certificate>, Error> {
-    #[derive(Sequence)]
-    struct CscaMasterList {
-        version: u8,
-        cert_list: der::asn1::SetOfVec<der::Any>,
+/// Whether the signers of a document belong to the state that issued it. A trust store
+/// built from a master list holds every state's CSCAs: without this check, a Document
+/// Signer of one state could sign a document that claims to be from another.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum IssuingStateCheck {
+    /// Every certificate, the Document Signer's and its chain's, names the issuing
+    /// state's country.
+    Matched {
+        /// The issuing state (ICAO code).
+        state: String,
+        /// Its country (ISO 3166-1 alpha-2).
+        country: String,
+    },
+    /// A certificate names another country, or none: the document fails.
+    CertificateMismatch {
+        /// The issuing state (ICAO code).
+        state: String,
+        /// Its country.
+        country: String,
+        /// The certificate's subject.
+        certificate: String,
+        /// The country it names, if any.
+        found: Option<String>,
+    },
+    /// DG1 gives another issuing state than the one expected: the document fails.
+    DocumentMismatch {
+        /// The issuing state in DG1.
+        chip: String,
+        /// The one expected.
+        expected: String,
+    },
+    /// The issuing state is not known: the document is at best Indeterminate.
+    Unknown {
+        /// Why.
+        reason: String,
+    },
+    /// Not checked: [`PassiveAuth::accept_any_issuing_state`], or no signer to check.
+    NotChecked,
+}
+
+/// `CscaMasterList ::= SEQUENCE { version INTEGER, certList SET OF Certificate }`.
+#[derive(Sequence)]
+struct CscaMasterList {
+    version: u8,
+    cert_list: der::asn1::SetOfVec<der::Any>,
+}
+
+/// id-icao-cscaMasterList, the content type of a CSCA master list.
+const CSCA_MASTER_LIST: &str = "2.23.136.1.1.2";
+
+/// A CSCA master list whose signature verified, and the certificates it carries.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct MasterList {
+    /// The CSCA certificates on the list (those kyso can read; others are skipped).
+    pub certificates: Vec<Certificate>,
+    /// The validation of the list's signature: at least one signer TOTAL-PASSED.
+    pub report: crate::validate::ValidationReport,
+}
+
+/// Verifies a CSCA master list (ICAO Doc 9303 part 12: a CMS SignedData over a
+/// `CscaMasterList`, content type id-icao-cscaMasterList) and returns its certificates.
+///
+/// The list is only as trustworthy as its signer: at least one SignerInfo must validate,
+/// at `time`, to `anchors` (the CSCA of the state that publishes the list, obtained out of
+/// band), through a Master List Signer certificate whose extendedKeyUsage holds
+/// id-icao-cscaMasterListSigningKey (2.23.136.1.1.3), so that no other key of that state's
+/// PKI (a Document Signer's, say) can add a CSCA to the list. Anything else is
+/// [`Error::MasterListNotVerified`] with the verdict that failed.
+///
+/// ```no_run
+/// use kyso::eid::verify_master_list;
+/// use kyso::{Time, TrustStore};
+/// // The German CSCA, obtained from the BSI, vouches for the German master list.
+/// let de_csca = TrustStore::from_pem(&std::fs::read("csca-de.pem")?)?;
+/// let list = verify_master_list(&std::fs::read("DE_ML.ml")?, &de_csca, Time::now())?;
+/// let cscas = TrustStore::from_certificates(list.certificates);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn verify_master_list(
+    bytes: &[u8],
+    anchors: &TrustStore,
+    time: Time,
+) -> Result<MasterList, Error> {
+    let (cms, certificates) = read_master_list(bytes)?;
+    let mut policy = ValidationPolicy::at(time);
+    policy.purpose = KeyPurpose::MasterListSigning;
+    // The content type was checked above: id-icao-cscaMasterList.
+    policy.accept_any_content_type = true;
+    let report = Verifier::new(anchors, policy).verify(&cms, None);
+    if !report.signers.iter().any(SignerReport::is_passed) {
+        let worst = report
+            .signers
+            .iter()
+            .find(|s| s.indication == report.indication())
+            .or(report.signers.first());
+        return Err(Error::MasterListNotVerified {
+            indication: report.indication(),
+            sub_indication: report.sub_indication(),
+            detail: worst
+                .and_then(|s| s.error.as_ref().map(ToString::to_string))
+                .or_else(|| report.format_error.clone())
+                .unwrap_or_else(|| "no signer".to_owned()),
+        });
     }
+    Ok(MasterList {
+        certificates,
+        report,
+    })
+}
+
+/// The CSCA certificates of an ICAO master list **without verifying its signature**: for
+/// a list whose authenticity the caller has established otherwise (fetched over an
+/// authenticated channel from the ICAO PKD, say). Use [`verify_master_list`] otherwise.
+/// The certificates are anchors only once the caller puts them in a [`TrustStore`];
+/// certificates kyso cannot read are skipped.
+pub fn master_list_certificates_unverified(bytes: &[u8]) -> Result<Vec<Certificate>, Error> {
+    read_master_list(bytes).map(|(_, certificates)| certificates)
+}
+
+fn read_master_list(bytes: &[u8]) -> Result<(SignedCms, Vec<Certificate>), Error> {
     let cms = SignedCms::parse(bytes)?;
-    if cms.content_type().to_string() != "2.23.136.1.1.2" {
+    if cms.content_type().to_string() != CSCA_MASTER_LIST {
         return Err(bad("eContentType (not a CSCA master list)"));
     }
     let content = cms
@@ -415,10 +661,11 @@ pub fn master_list_certificates(bytes: &[u8]) -> Result<Vec<Certificate>, Error>
     if list.version != 0 {
         return Err(bad("master list version"));
     }
-    Ok(list
+    let certificates = list
         .cert_list
         .iter()
         .filter_map(|c| der::Encode::to_der(c).ok())
         .filter_map(|d| Certificate::from_der(&d).ok())
-        .collect())
+        .collect();
+    Ok((cms, certificates))
 }

@@ -406,6 +406,24 @@ impl AlgorithmPolicy {
         Ok(())
     }
 
+    /// Checks a digest algorithm kyso relies on for `usage` (a message imprint, data group
+    /// hashes, a certificate reference) against the policy: SHA-1 only under
+    /// [`AlgorithmPolicy::allow_sha1_for_legacy_use_only`].
+    pub fn check_digest(
+        &self,
+        algorithm: DigestAlgorithm,
+        usage: &'static str,
+    ) -> Result<(), Error> {
+        if algorithm == DigestAlgorithm::Sha1 && !self.allow_sha1 {
+            return Err(Error::DigestNotAllowed {
+                algorithm,
+                usage,
+                reason: DisallowedReason::Sha1,
+            });
+        }
+        Ok(())
+    }
+
     /// Checks a public key against the policy (RSA size).
     pub fn check_key(&self, key: &PublicKey) -> Result<(), Error> {
         if let Some(bits) = key.rsa_bits() {

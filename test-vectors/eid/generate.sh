@@ -44,6 +44,12 @@ basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
+[ mls ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = 2.23.136.1.1.3
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
 [ ca ]
 default_ca = c
 [ c ]
@@ -145,6 +151,18 @@ run openssl cms -sign -binary -nodetach -in "$WORK/ml.der" -econtent_type 2.23.1
     -signer "$OUT/csca-p256.pem" -inkey "$OUT/csca-p256.key" -md sha256 -outform DER \
     -out "$OUT/masterlist.ml"
 
+# A conforming master list (ICAO 9303 part 12): signed by a Master List Signer that the
+# Vietnamese test CSCA issued (extendedKeyUsage id-icao-cscaMasterListSigningKey), holding
+# the P-256 and RSA CSCAs; it verifies against csca-vn.pem (verify_master_list).
+issue mls-vn p256 "/C=VN/O=Kyso Test eID/CN=Master List Signer Test" csca-vn sha512 mls
+for c in csca-rsa; do
+    run openssl x509 -in "$OUT/$c.pem" -outform DER -out "$WORK/$c.der"
+done
+$B masterlist "$WORK/ml-vn.der" "$WORK/csca-p256.der" "$WORK/csca-rsa.der"
+run openssl cms -sign -binary -nodetach -in "$WORK/ml-vn.der" -econtent_type 2.23.136.1.1.2 \
+    -signer "$OUT/mls-vn.pem" -inkey "$OUT/mls-vn.key" -md sha256 -outform DER \
+    -out "$OUT/masterlist-vn.ml"
+
 # Every good SOD's CMS signature must verify with OpenSSL, with the chain to its CSCA where
 # OpenSSL can build it: OpenSSL 3 refuses a key with explicit EC parameters in a chain
 # ("Certificate public key has explicit ECC parameters"), so for the brainpool CSCA only the
@@ -172,7 +190,7 @@ passport-p256.sod	passport-dg1.bin,passport-dg2.bin	csca-p256.pem	-	Passed	TD3 p
 cccd-rsa-pss.sod	cccd-dg1.bin,cccd-dg2.bin,cccd-dg13.bin	csca-rsa.pem	-	Passed	RSA-PSS SHA-256
 cccd-brainpool.sod	cccd-dg1.bin,cccd-dg2.bin,cccd-dg13-tampered.bin	csca-vn.pem	-	Failed	DG13 changed (one letter of the name)
 cccd-no-dg13.sod	cccd-dg1.bin,cccd-dg2.bin,cccd-dg13.bin	csca-vn.pem	-	Failed	DG13 supplied but not listed in the SOD
-cccd-other-csca.sod	cccd-dg1.bin,cccd-dg2.bin,cccd-dg13.bin	csca-vn.pem	-	Indeterminate	DS from another state's CSCA
+cccd-other-csca.sod	cccd-dg1.bin,cccd-dg2.bin,cccd-dg13.bin	csca-vn.pem	-	Failed	DS of another state (C=XX) for a VNM document (and its CSCA not trusted)
 cccd-expired-ds.sod	cccd-dg1.bin,cccd-dg2.bin,cccd-dg13.bin	csca-vn.pem	-	Indeterminate	DS expired in 2021
 cccd-link.sod	cccd-dg1.bin,cccd-dg2.bin,cccd-dg13.bin	csca-vn.pem	csca-vn-link.pem	Passed	DS under the new CSCA key, reached through the link certificate
 cccd-link.sod	cccd-dg1.bin,cccd-dg2.bin,cccd-dg13.bin	csca-vn.pem	-	Indeterminate	the same without the link certificate
