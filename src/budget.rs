@@ -82,12 +82,29 @@ impl Budget {
         id: CheckId,
         verify: impl FnOnce() -> Result<(), Error>,
     ) -> Result<(), Error> {
+        self.check_costing(id, 1, verify)
+    }
+
+    /// As [`Budget::check`], for a check that costs `units` (a signature over a large
+    /// message costs one unit per mebibyte hashed, besides the one of the check).
+    pub(crate) fn check_costing(
+        &self,
+        id: CheckId,
+        units: usize,
+        verify: impl FnOnce() -> Result<(), Error>,
+    ) -> Result<(), Error> {
         if let Ok(outcomes) = self.outcomes.lock()
             && let Some(outcome) = outcomes.get(&id)
         {
             return outcome.clone();
         }
-        if self.used.fetch_add(1, Ordering::Relaxed) >= self.limit {
+        let units = units.max(1);
+        if self
+            .used
+            .fetch_add(units, Ordering::Relaxed)
+            .saturating_add(units)
+            > self.limit
+        {
             return Err(self.exceeded());
         }
         let outcome = verify();

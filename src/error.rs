@@ -865,6 +865,19 @@ pub enum Error {
         /// The purposes the certificate names (dotted OIDs).
         found: Vec<String>,
     },
+    /// More CRLs and OCSP responses speak of one certificate than one validation examines
+    /// ([`MAX_REVOCATION_ITEMS_PER_CERTIFICATE`](crate::limits::MAX_REVOCATION_ITEMS_PER_CERTIFICATE)):
+    /// a revocation may hide among those not looked at, so the status cannot be had, whatever
+    /// the revocation policy.
+    #[error(
+        "{cert}: more than {limit} CRLs and OCSP responses about it; its status cannot be established"
+    )]
+    TooManyRevocationItems {
+        /// The certificate.
+        cert: ChainPosition,
+        /// The bound.
+        limit: usize,
+    },
     /// The chain is longer than [`MAX_PATH_DEPTH`](crate::limits::MAX_PATH_DEPTH).
     #[error("{cert}: certificate path longer than {limit} certificates")]
     PathTooLong {

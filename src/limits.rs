@@ -87,8 +87,9 @@ pub const MAX_CMS_SIGNERS: usize = 64;
 pub const MAX_CMS_SIGNATURE_CHECKS: usize = 1_000;
 
 /// Most CRLs and OCSP responses about one certificate that one validation examines (those
-/// whose issuer and scope, or CertID, name it); with more, the rest are not examined and the
-/// certificate's status is unknown. A certificate is covered by a complete CRL, perhaps a
+/// whose issuer and scope, or CertID, name it); with more, the validation fails
+/// ([`Error::TooManyRevocationItems`](crate::Error::TooManyRevocationItems)) whatever the
+/// revocation policy, since a revocation could hide among those not examined. A certificate is covered by a complete CRL, perhaps a
 /// delta CRL or a few partitions, and an OCSP response or two; sixteen leaves room while
 /// bounding what a signature stuffed with revocation data can cost (each item is a
 /// signature check).

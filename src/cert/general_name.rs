@@ -252,10 +252,13 @@ impl NameConstraints {
         {
             return false;
         }
-        if self
-            .excluded
-            .iter()
-            .any(|s| s.same_kind(name) && name.within(s))
+        // An excluded directory subtree also excludes names that only look like it (the
+        // same text in look-alike letters of another script).
+        if self.excluded.iter().any(|s| {
+            s.same_kind(name)
+                && (name.within(s)
+                    || matches!((name, s), (GeneralName::Directory(n), GeneralName::Directory(b)) if n.looks_within(b)))
+        })
         {
             return false;
         }

@@ -210,11 +210,26 @@ impl Name {
         self.values(oid::AT_COMMON_NAME).last()
     }
 
-    /// Whether every text value of the name survived string preparation (RFC 4518), so
-    /// that comparing it with another name means something beyond byte equality.
+    /// Whether every value of the name is text that survived string preparation (RFC
+    /// 4518), so that comparing it with another name means something beyond byte equality:
+    /// a value kyso cannot decode as text, or of a string type it does not read, is not.
     pub(crate) fn is_comparable(&self) -> bool {
-        self.attributes()
-            .all(|a| a.text.is_none() || a.normalised.is_some())
+        self.attributes().all(|a| a.normalised.is_some())
+    }
+
+    /// Whether `base`'s RDNs begin this name with every value compared by its
+    /// [`look_alike_key`]: the name lies within a subtree that merely looks like `base`.
+    pub(crate) fn looks_within(&self, base: &Name) -> bool {
+        let key = |a: &Attribute| a.text.as_deref().and_then(look_alike_key);
+        let same = |x: &Attribute, y: &Attribute| {
+            x.oid == y.oid && matches!((key(x), key(y)), (Some(a), Some(b)) if a == b)
+        };
+        base.rdns.len() <= self.rdns.len()
+            && base.rdns.iter().zip(&self.rdns).all(|(b, a)| {
+                a.len() == b.len()
+                    && a.iter().all(|x| b.iter().any(|y| same(x, y)))
+                    && b.iter().all(|y| a.iter().any(|x| same(x, y)))
+            })
     }
 
     /// Whether the name has no attribute.
@@ -371,7 +386,7 @@ pub(crate) fn prepare(text: &str) -> Option<String> {
         ) || matches!(
             c.general_category(),
             GeneralCategory::Control | GeneralCategory::Format
-        );
+        ) || default_ignorable(c);
         if space {
             mapped.push(' ');
         } else if !nothing {
@@ -396,6 +411,42 @@ pub(crate) fn prepare(text: &str) -> Option<String> {
         out.push_str(word);
     }
     Some(out)
+}
+
+/// Unicode's Default_Ignorable_Code_Point characters that are neither controls nor format
+/// characters (those are mapped to nothing already): the Hangul fillers, the Khmer
+/// inherent vowels and the Mongolian free variation selector, which render as nothing.
+fn default_ignorable(c: char) -> bool {
+    matches!(
+        c,
+        '\u{115f}' | '\u{1160}' | '\u{17b4}' | '\u{17b5}' | '\u{180f}' | '\u{3164}' | '\u{ffa0}'
+    )
+}
+
+/// A value's form for telling whether it merely looks like another (UTS #39 confusable
+/// skeleton of its prepared text, case folded again, without spaces, and with a combining
+/// mark repeated right after itself dropped): "Вộ Сông аn" in Cyrillic letters, or "Bộ
+/// Công" and "an" separated by a blank-looking Hangul filler, has the same key as "Bộ Công
+/// an". Used only to widen excluded subtrees of name constraints, where matching too much
+/// refuses a look-alike and matching too little lets it through.
+pub(crate) fn look_alike_key(text: &str) -> Option<String> {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
+    let skeleton: String = unicode_security::skeleton(text).collect();
+    let prepared = prepare(&skeleton)?;
+    let mut out = String::with_capacity(prepared.len());
+    let mut last: Option<char> = None;
+    // Decomposed, so that a mark repeated next to its twin inside a composed letter shows.
+    for c in prepared.nfd() {
+        let repeated_mark =
+            Some(c) == last && c.general_category_group() == GeneralCategoryGroup::Mark;
+        if c == ' ' || repeated_mark {
+            continue;
+        }
+        out.push(c);
+        last = Some(c);
+    }
+    Some(out.nfc().collect())
 }
 
 /// Whether `c` must be escaped when a name is shown to a person: control characters,
@@ -619,6 +670,28 @@ mod tests {
             );
         }
         assert!(name(&[nfc]).is_comparable());
+        // A value that is not text (here an OCTET STRING) cannot be compared either.
+        let octets = Name {
+            der: vec![9],
+            rdns: vec![vec![Attribute::new(
+                oid::AT_ORGANIZATION.to_owned(),
+                4,
+                nfc.as_bytes().to_vec(),
+            )]],
+        };
+        assert!(!octets.is_comparable());
+        // Look-alikes: Cyrillic letters, a Hangul filler for a space, a repeated mark.
+        let key = look_alike_key(nfc);
+        assert!(key.is_some());
+        for s in [
+            "\u{412}\u{1ed9} \u{421}\u{f4}ng \u{430}n",
+            "B\u{1ed9} C\u{f4}ng\u{3164}an",
+            "B\u{1ed9}\u{323} C\u{f4}ng an",
+        ] {
+            assert_eq!(look_alike_key(s), key, "{s:?}");
+            assert!(name(&[s]).looks_within(&name(&[nfc])), "{s:?}");
+        }
+        assert_ne!(look_alike_key("B\u{1ed9} Y t\u{1ebf}"), key);
         // ASCII takes the short way to the same result.
         assert_eq!(
             prepare("  Kyso   TEST  CA ").as_deref(),

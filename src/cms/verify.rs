@@ -447,12 +447,15 @@ impl Run {
                         "no signed attributes: a bare signature over the document, bound to no content type, accepted by the legacy policy (no signing time, no signing-certificate binding)".to_owned(),
                     );
                 } else {
+                    // Refused: nothing more is worth the work (the signature covers the
+                    // whole document, which each check would hash again).
                     self.fail(
                         CheckKind::ContentType,
                         SubIndication::SigConstraintsFailure,
                         "no signed attributes: the signature binds no content type, so a value its key signed for another purpose could be passed off as this document; refused unless the policy accepts such signatures for legacy use",
                         None,
                     );
+                    return;
                 }
             }
         }
@@ -554,22 +557,29 @@ impl Run {
             );
             h.update(&signed_bytes);
             h.update(si.signature.as_bytes());
-            h.update(si.signature_algorithm.oid.as_bytes());
-            let mut id = [0u8; 32];
-            id.copy_from_slice(h.finish().as_bytes());
-            id
+            h.finish()
         };
         let local = Budget::default();
         let budget = v.budget.unwrap_or(&local);
-        // Verifies the signature value with `c`'s key, every algorithm kyso can verify
-        // allowed (the policy is applied separately), once per call.
+        // A signature over the document itself hashes it at every check: large documents
+        // cost more of the budget.
+        let units = 1 + signed_bytes.len() / (1 << 20);
+        // Verifies the signature value with `c`'s key and `alg` (resolved from the
+        // SignerInfo's algorithms and the key), every algorithm kyso can verify allowed (the
+        // policy is applied separately), once per call: the remembered outcome is keyed by
+        // the signed bytes, the value, the algorithm and the certificate.
         let check_value = |c: &Certificate, alg: SignatureAlgorithm| -> Result<(), Error> {
             let key = c.public_key()?;
+            let mut h = Hasher::new(DigestAlgorithm::Sha256);
+            h.update(signed_id.as_bytes());
+            h.update(format!("{alg:?}").as_bytes());
+            let mut object = [0u8; 32];
+            object.copy_from_slice(h.finish().as_bytes());
             let id = CheckId {
-                object: signed_id,
+                object,
                 key: *c.fingerprint_sha256(),
             };
-            budget.check(id, || {
+            budget.check_costing(id, units, || {
                 key.verify(alg, &signed_bytes, si.signature.as_bytes(), &permissive())
             })
         };

@@ -503,15 +503,17 @@ impl<'a> PassiveAuth<'a> {
             .iter()
             .chain(signature.chain.iter());
         for c in certificates {
-            let found: Option<String> = c
+            // Exactly one countryName, whatever its encoding, and it the issuing state's.
+            let countries: Vec<&crate::cert::Attribute> = c
                 .subject()
-                .values(crate::oid::AT_COUNTRY)
-                .next()
-                .map(str::to_owned);
-            let same = found
-                .as_deref()
-                .is_some_and(|f| f.eq_ignore_ascii_case(country))
-                && c.subject().values(crate::oid::AT_COUNTRY).count() == 1;
+                .attributes()
+                .filter(|a| a.oid() == crate::oid::AT_COUNTRY)
+                .collect();
+            let found: Option<String> = countries.first().and_then(|a| a.text()).map(str::to_owned);
+            let same = countries.len() == 1
+                && found
+                    .as_deref()
+                    .is_some_and(|f| f.eq_ignore_ascii_case(country));
             if !same {
                 return IssuingStateCheck::CertificateMismatch {
                     state,

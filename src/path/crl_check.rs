@@ -59,7 +59,7 @@ impl PathValidator<'_> {
     /// RFC 5280 section 6.3.3 over `crls` for `cert` (issued by `issuer`), at `at`, with
     /// data issued up to `now`; `past` when judging an earlier time, where "not revoked"
     /// must come from a CRL issued at or after it. At most `limit` complete CRLs that speak
-    /// of the certificate are examined; with more, the status is unknown.
+    /// of the certificate are examined; with more, [`Error::TooManyRevocationItems`].
     #[allow(clippy::too_many_arguments)]
     pub(super) fn crl_findings(
         &self,
@@ -109,12 +109,10 @@ impl PathValidator<'_> {
                 continue;
             }
             if examined == limit {
-                found.tainted = true;
-                found.notes.push(format!(
-                    "more than {} CRLs and OCSP responses about this certificate; the rest were not examined",
-                    crate::limits::MAX_REVOCATION_ITEMS_PER_CERTIFICATE
-                ));
-                break;
+                return Err(Error::TooManyRevocationItems {
+                    cert: super::position(index, cert),
+                    limit: crate::limits::MAX_REVOCATION_ITEMS_PER_CERTIFICATE,
+                });
             }
             examined += 1;
             // (a): whether it is current at the time judged (a stale CRL still shows

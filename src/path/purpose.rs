@@ -19,7 +19,8 @@ use crate::oid;
 /// A caller adds others for its own PKI with
 /// [`ValidationPolicy::with_document_signing_eku`](crate::ValidationPolicy::with_document_signing_eku)
 /// or [`PathValidator::document_signing_eku`](crate::PathValidator::document_signing_eku),
-/// except the purposes of [`NEVER_DOCUMENT_SIGNING_EKUS`].
+/// except the purposes of [`NEVER_DOCUMENT_SIGNING_EKUS`], which refuse a certificate
+/// whatever else it names.
 pub const DOCUMENT_SIGNING_EKUS: &[&str] = &[
     oid::KP_DOCUMENT_SIGNING,
     oid::KP_EMAIL_PROTECTION,
@@ -29,12 +30,14 @@ pub const DOCUMENT_SIGNING_EKUS: &[&str] = &[
     oid::KP_MICROSOFT_DOCUMENT_SIGNING,
 ];
 
-/// The extended key usages that never allow signing a document, even when a caller adds
-/// them: timeStamping (1.3.6.1.5.5.7.3.8), OCSPSigning (1.3.6.1.5.5.7.3.9), serverAuth
-/// (1.3.6.1.5.5.7.3.1) and codeSigning (1.3.6.1.5.5.7.3.3). Keys of TSAs, OCSP responders
-/// and servers sign whatever an online request asks them to; none may produce an official
-/// document. A certificate whose extendedKeyUsage names only these is refused for
-/// [`KeyPurpose::DocumentSigning`].
+/// The extended key usages that never allow signing a document: timeStamping
+/// (1.3.6.1.5.5.7.3.8), OCSPSigning (1.3.6.1.5.5.7.3.9), serverAuth (1.3.6.1.5.5.7.3.1) and
+/// codeSigning (1.3.6.1.5.5.7.3.3). Keys of TSAs, OCSP responders, TLS servers and build
+/// machines sign whatever an online request asks them to; none may produce an official
+/// document. A certificate whose extendedKeyUsage names any of these is refused for
+/// [`KeyPurpose::DocumentSigning`], whatever else it names (a TLS server certificate
+/// usually carries clientAuth too), and adding one of them as a signing purpose has no
+/// effect.
 pub const NEVER_DOCUMENT_SIGNING_EKUS: &[&str] = &[
     oid::KP_TIME_STAMPING,
     oid::KP_OCSP_SIGNING,
@@ -50,7 +53,8 @@ pub enum KeyPurpose {
     /// Signing documents (CMS, CAdES, PAdES): keyUsage, when present, must include
     /// digitalSignature or nonRepudiation (a certificate without keyUsage may be used for
     /// any purpose, RFC 5280 section 4.2.1.3); extendedKeyUsage, when present, must include
-    /// one of [`DOCUMENT_SIGNING_EKUS`] or a purpose the caller added.
+    /// one of [`DOCUMENT_SIGNING_EKUS`] or a purpose the caller added, and none of
+    /// [`NEVER_DOCUMENT_SIGNING_EKUS`].
     DocumentSigning,
     /// Logging in with a certificate (challenge–response): keyUsage digitalSignature, and
     /// extendedKeyUsage, when present, must include clientAuth (or anyExtendedKeyUsage).
@@ -111,9 +115,10 @@ impl KeyPurpose {
                         && (DOCUMENT_SIGNING_EKUS.contains(&p.as_str())
                             || extra_signing_ekus.contains(p))
                 };
+                let never = |p: &String| NEVER_DOCUMENT_SIGNING_EKUS.contains(&p.as_str());
                 (
                     ku_ok(signing),
-                    eku.is_none_or(|list| list.iter().any(allowed)),
+                    eku.is_none_or(|list| list.iter().any(allowed) && !list.iter().any(never)),
                 )
             }
             KeyPurpose::ClientAuthentication => (

@@ -237,14 +237,10 @@ impl<'a> PathValidator<'a> {
             let mut tainted = false;
             // Whether data was refused only for being issued after the certificate expired.
             let mut after_expiry = 0usize;
-            // The items about this certificate looked at: past the bound, the rest is not,
-            // and the status is unknown (a revocation found before stands).
+            // The items about this certificate looked at: past the bound, a revocation could
+            // hide among the rest, so the validation ends there, whatever the policy (a
+            // revocation found before stands).
             let mut examined = 0usize;
-            let too_many = || {
-                format!(
-                    "more than {MAX_REVOCATION_ITEMS_PER_CERTIFICATE} CRLs and OCSP responses about this certificate; the rest were not examined"
-                )
-            };
             for response in data.ocsp {
                 if !response.is_about(cert, issuer) {
                     // Responses about other certificates are expected in a shared store.
@@ -252,9 +248,10 @@ impl<'a> PathValidator<'a> {
                 }
                 examined += 1;
                 if examined > MAX_REVOCATION_ITEMS_PER_CERTIFICATE {
-                    tainted = true;
-                    reasons.push(too_many());
-                    break;
+                    return Err(Error::TooManyRevocationItems {
+                        cert: position(index, cert),
+                        limit: MAX_REVOCATION_ITEMS_PER_CERTIFICATE,
+                    });
                 }
                 match response.check_between_in(
                     cert,
@@ -500,11 +497,16 @@ impl<'a> PathValidator<'a> {
     /// The revocation status of an end entity that is itself a trust anchor (a signer's or
     /// a seal's certificate pinned in the trust store), when revocation is checked: pinning
     /// a certificate says whom to trust, not that its CA can never revoke it. Its issuer is
-    /// the trust anchor or given certificate whose key verifies its signature, and the
-    /// issuer's CRLs and OCSP responses decide, as for any other certificate. A
-    /// self-signed anchor, or one whose issuer is not at hand, has no status to find: under
-    /// [`RevocationPolicy::Required`] that is [`Error::RevocationUnknown`], otherwise the
-    /// status is recorded as unknown.
+    /// a trust anchor or given certificate whose key verifies its signature, and that
+    /// issuer's CRLs and OCSP responses decide, as for any other certificate. Such an issuer
+    /// is not itself validated (a certificate carrying the issuer's name and public key can
+    /// be made by anyone), so every candidate is tried: a revocation found through any of
+    /// them wins, and "not revoked" through any of them stands. When no candidate gives a
+    /// status: under [`RevocationPolicy::Required`], [`Error::RevocationUnknown`]; under
+    /// `IfAvailable` the same error when the source holds data about the certificate that
+    /// could not be checked (its issuer's CRL, an OCSP response naming its serial number: a
+    /// signature stripped of its issuer's certificate must not hide a revocation), otherwise
+    /// the status is recorded as unknown.
     fn anchor_revocation(
         &self,
         leaf: &Certificate,
@@ -512,11 +514,14 @@ impl<'a> PathValidator<'a> {
         time: Time,
         budget: &Budget,
     ) -> Result<Vec<RevocationCheck>, Error> {
-        if self.revocation == RevocationPolicy::NoCheck || self.revocation_source.is_none() {
+        let (RevocationPolicy::IfAvailable | RevocationPolicy::Required, Some(source)) =
+            (self.revocation, self.revocation_source)
+        else {
             return Ok(Vec::new());
-        }
-        let mut issuer = None;
+        };
         let mut tried = 0usize;
+        let mut not_revoked: Option<Vec<RevocationCheck>> = None;
+        let mut unknown: Option<String> = None;
         for candidate in self.anchors.iter().chain(intermediates) {
             if candidate.spki_der() == leaf.spki_der()
                 || !candidate.subject().matches(leaf.issuer())
@@ -538,45 +543,74 @@ impl<'a> PathValidator<'a> {
                 key: *candidate.fingerprint_sha256(),
             };
             match budget.check(id, || leaf.verify_signed_by(key, &self.policy)) {
-                Ok(()) => {
-                    issuer = Some(candidate.clone());
-                    break;
-                }
+                Ok(()) => {}
                 Err(e @ Error::BudgetExceeded { .. }) => return Err(e),
-                Err(_) => {}
+                Err(_) => continue,
             }
-        }
-        match issuer {
-            Some(issuer) => self.check_revocation(
+            match self.check_revocation(
                 core::slice::from_ref(leaf),
-                &issuer,
+                candidate,
                 intermediates,
                 time,
                 budget,
-            ),
-            None => {
-                let reason = if leaf.is_self_issued() {
-                    "a self-signed trust anchor: no issuer publishes its revocation status"
-                } else {
-                    "a trust anchor used as the end entity, whose issuer (the key that signs its revocation data) is neither a trust anchor nor among the certificates given"
+            ) {
+                Ok(checks)
+                    if checks
+                        .iter()
+                        .all(|c| matches!(c.outcome, RevocationOutcome::NotRevoked { .. })) =>
+                {
+                    not_revoked.get_or_insert(checks);
                 }
-                .to_owned();
-                if self.revocation == RevocationPolicy::Required {
-                    return Err(Error::RevocationUnknown {
-                        cert: position(0, leaf),
-                        reason,
-                    });
+                Ok(checks) => {
+                    if unknown.is_none() {
+                        unknown = checks.into_iter().find_map(|c| match c.outcome {
+                            RevocationOutcome::Unknown { reason } => Some(reason),
+                            RevocationOutcome::NotRevoked { .. } => None,
+                        });
+                    }
                 }
-                Ok(vec![RevocationCheck {
-                    index: 0,
-                    subject: leaf.subject().to_string(),
-                    outcome: RevocationOutcome::Unknown { reason },
-                    evidence: None,
-                    supporting_evidence: Vec::new(),
-                    supporting_certificates: Vec::new(),
-                }])
+                Err(Error::RevocationUnknown { reason, .. }) => {
+                    unknown.get_or_insert(reason);
+                }
+                // A revocation, an exhausted budget, too much data: decided.
+                Err(e) => return Err(e),
             }
         }
+        if let Some(checks) = not_revoked {
+            return Ok(checks);
+        }
+        let unchecked_data = {
+            let data = source.lookup(leaf, leaf);
+            data.crls.iter().any(|c| c.issuer().matches(leaf.issuer()))
+                || data.ocsp.iter().any(|r| r.mentions_serial(leaf.serial()))
+        };
+        let reason = match unknown {
+            Some(reason) => reason,
+            None if leaf.is_self_issued() => {
+                "a self-signed trust anchor: no issuer publishes its revocation status".to_owned()
+            }
+            None => "a trust anchor used as the end entity, whose issuer (the key that signs its revocation data) is neither a trust anchor nor among the certificates given".to_owned(),
+        };
+        if self.revocation == RevocationPolicy::Required || unchecked_data {
+            return Err(Error::RevocationUnknown {
+                cert: position(0, leaf),
+                reason: if unchecked_data {
+                    format!(
+                        "{reason}; revocation data about it is at hand but could not be checked"
+                    )
+                } else {
+                    reason
+                },
+            });
+        }
+        Ok(vec![RevocationCheck {
+            index: 0,
+            subject: leaf.subject().to_string(),
+            outcome: RevocationOutcome::Unknown { reason },
+            evidence: None,
+            supporting_evidence: Vec::new(),
+            supporting_certificates: Vec::new(),
+        }])
     }
 
     /// RFC 5280 section 6.1 over a built path, from the certificate below the anchor down to

@@ -359,6 +359,16 @@ impl OcspResponse {
             .max()
     }
 
+    /// Whether an answer of the response names the serial number `serial`, whatever the
+    /// issuer. Nothing is verified.
+    pub(crate) fn mentions_serial(&self, serial: &[u8]) -> bool {
+        self.0
+            .data
+            .responses
+            .iter()
+            .any(|r| r.cert_id.serial_number.as_bytes() == serial)
+    }
+
     /// Whether the response has an answer about `cert` (issued by `issuer`): its CertID
     /// names it. Nothing is verified.
     pub(crate) fn is_about(&self, cert: &Certificate, issuer: &Certificate) -> bool {
@@ -501,9 +511,11 @@ impl OcspResponse {
                     .find(|e| e.extn_id == ID_CE_INVALIDITY_DATE)
                 {
                     None => None,
-                    Some(e) => Some(time_of(
-                        &GeneralizedTime::from_der(e.extn_value.as_bytes()).map_err(der_err)?,
-                    )),
+                    // A date that cannot be read is not used: the revocation counts from
+                    // its revocation time, never weaker than that.
+                    Some(e) => GeneralizedTime::from_der(e.extn_value.as_bytes())
+                        .ok()
+                        .map(|t| time_of(&t)),
                 };
                 OcspStatus::Revoked {
                     revocation_time: time_of(&info.revocation_time),
