@@ -146,7 +146,8 @@ pub fn mrz(data: &[u8]) {
 pub fn sod(data: &[u8]) {
     let _ = kyso::eid::master_list_certificates_unverified(data);
     let csca: &[u8] = include_bytes!("../test-vectors/eid/csca-vn.pem");
-    if let Ok(anchors) = TrustStore::from_pem(csca) {
+    let ml_publisher: &[u8] = include_bytes!("../test-vectors/eid/csca-p256.pem");
+    if let Ok(anchors) = TrustStore::from_pem(ml_publisher) {
         let _ = kyso::eid::verify_master_list(data, &anchors, Time::from_unix(1_780_272_000));
     }
     let Ok(sod) = kyso::eid::Sod::parse(data) else {
