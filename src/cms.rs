@@ -5,13 +5,22 @@
 
 mod attributes;
 mod augment;
+mod proof_of_existence;
 mod sign;
+mod signed_attributes;
 mod signed_cms;
 mod signed_data;
+mod signer_check;
+mod signer_match;
+mod stamper;
+mod timestamp_token;
 mod verify;
 pub(crate) mod walk;
 
-pub use attributes::{CommitmentType, SignerLocation};
+pub use attributes::SignerLocation;
 pub use sign::{PreparedSignature, SignatureBuilder};
 pub use signed_cms::SignedCms;
+pub use stamper::TimeStampStamper;
+pub use timestamp_token::{TimeStampInfo, TimeStampToken};
+pub(crate) use verify::Mode;
 pub use verify::Verifier;

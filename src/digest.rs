@@ -15,7 +15,7 @@ use crate::oid;
 
 /// Size of the buffer used to stream a reader or a file through a hash: large enough that
 /// system calls cost little next to hashing, small enough to live on any stack or heap.
-const STREAM_BUFFER_SIZE: usize = 64 * 1024;
+pub(crate) const STREAM_BUFFER_SIZE: usize = 64 * 1024;
 
 /// A hash algorithm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

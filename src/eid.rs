@@ -16,7 +16,6 @@ mod dg13;
 mod mrtd;
 mod mrz;
 mod state;
-pub(crate) mod tlv;
 
 pub use challenge::{
     Challenge, InMemoryNonceStore, LoginResponse, LoginVerifier, NonceStore, VerifiedIdentity,

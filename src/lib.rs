@@ -48,6 +48,7 @@ mod pem;
 pub mod pkcs11;
 mod revocation;
 mod time;
+mod tlv;
 mod tsp;
 mod validate;
 
@@ -56,7 +57,8 @@ pub use cert::{
     PolicyConstraints, VnIdentifier,
 };
 pub use cms::{
-    CommitmentType, PreparedSignature, SignatureBuilder, SignedCms, SignerLocation, Verifier,
+    PreparedSignature, SignatureBuilder, SignedCms, SignerLocation, TimeStampInfo,
+    TimeStampStamper, TimeStampToken, Verifier,
 };
 pub use digest::{Digest, DigestAlgorithm, Hasher, digest, digest_file, digest_reader};
 pub use error::{ChainPosition, DisallowedReason, Error, HttpFailure, Malformed, Object};
@@ -74,9 +76,9 @@ pub use revocation::{
     RevocationReason, RevocationSource, RevokedEntry,
 };
 pub use time::Time;
-pub use tsp::{TimeStampInfo, TimeStampRequest, TimeStampSource, TimeStampStamper, TimeStampToken};
+pub use tsp::{TimeStampRequest, TimeStampSource};
 pub use validate::{
-    Check, CheckKind, Indication, Outcome, SignerReport, SubIndication, TimeSource,
+    Check, CheckKind, CommitmentType, Indication, Outcome, SignerReport, SubIndication, TimeSource,
     ValidationPolicy, ValidationReport, ValidationTime,
 };
 

@@ -130,3 +130,7 @@ pub const MAX_CRL_ENTRIES: usize = 1_000_000;
 /// Largest OCSP response accepted, in bytes: responses are a few kilobytes; 1 MiB leaves
 /// room for long responder certificate chains.
 pub const MAX_OCSP_RESPONSE_SIZE: usize = 1024 * 1024;
+
+/// Largest timestamp response or token accepted, in bytes: tokens are a few kilobytes;
+/// 1 MiB leaves room for long TSA certificate chains.
+pub const MAX_TIMESTAMP_SIZE: usize = 1024 * 1024;

@@ -3,6 +3,11 @@
 //! 2011-04-15. Where PKITS expects a valid path, the user-constrained policy set kyso reports
 //! must be the one the row expects.
 //!
+//! An invalid row must be refused for its own reason, not for any: each invalid row's error
+//! class (the `Error` variant, with the object for a decoding error; for S/MIME, the ETSI
+//! sub-indication and the variant) is pinned in `tests/pkits-expected-errors.tsv`, and a
+//! refusal of another class fails the test.
+//!
 //! Rows whose outcome differs from PKITS's are listed, each with its reason, in
 //! `tests/pkits-known-divergences.tsv`; a divergence not listed there fails the test, and so
 //! does a listed row that has started to agree (so the list stays true). The summary line
@@ -20,9 +25,62 @@ use std::path::{Path, PathBuf};
 mod common;
 
 use kyso::{
-    AlgorithmPolicy, Certificate, Crl, CrlStore, KeyPurpose, PathValidator, PolicyInputs,
+    AlgorithmPolicy, Certificate, Crl, CrlStore, Error, KeyPurpose, PathValidator, PolicyInputs,
     PolicySet, RevocationPolicy, Time, TrustStore, ValidationPolicy, Verifier,
 };
+
+/// Why kyso refused a row: the error class pinned per row, and the full text for messages.
+struct Refusal {
+    class: String,
+    detail: String,
+}
+
+impl Refusal {
+    fn of(e: &Error) -> Self {
+        Refusal {
+            class: error_class(e),
+            detail: e.to_string(),
+        }
+    }
+
+    fn other(class: &str, detail: impl Into<String>) -> Self {
+        Refusal {
+            class: class.to_owned(),
+            detail: detail.into(),
+        }
+    }
+}
+
+/// An error's class: its variant's name, with the object for a decoding error
+/// (`Malformed(Signature)`).
+fn error_class(e: &Error) -> String {
+    let debug = format!("{e:?}");
+    let variant: String = debug
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .collect();
+    match e {
+        Error::Malformed { object, .. } | Error::TooLarge { object, .. } => {
+            format!("{variant}({object:?})")
+        }
+        _ => variant,
+    }
+}
+
+/// The pinned error class of every invalid row: (path validation, S/MIME).
+fn expected_errors() -> BTreeMap<String, (String, String)> {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pkits-expected-errors.tsv"),
+    )
+    .unwrap();
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            (f[0].to_owned(), (f[1].to_owned(), f[2].to_owned()))
+        })
+        .collect()
+}
 
 /// A PKITS policy name (`NIST-test-policy-N`, `anyPolicy`) as a dotted OID.
 fn policy_oid(name: &str) -> String {
@@ -95,13 +153,27 @@ fn validation_time() -> Time {
     Time::from_utc(2011, 4, 15, 0, 0, 0).unwrap()
 }
 
+/// Which run of the rows: the pinned error class differs between them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Run {
+    Path,
+    Smime,
+}
+
 /// Runs `check` over every row of `EXPECTED.tsv` and compares with PKITS's verdict (and,
-/// for valid paths, the user-constrained policy set), against the divergence list. `check`
-/// returns the user-constrained policy set of a valid path, or why the path is refused.
-fn run_rows(what: &str, check: impl Fn(&Path, &[&str]) -> Result<PolicySet, String>) {
+/// for valid paths, the user-constrained policy set; for invalid ones, the pinned error
+/// class), against the divergence list. `check` returns the user-constrained policy set of
+/// a valid path, or why the path is refused.
+///
+/// `KYSO_PKITS_PRINT_CLASSES=1` prints each refused row's class, to review a change of
+/// classes row by row before updating the table.
+fn run_rows(what: &str, run: Run, check: impl Fn(&Path, &[&str]) -> Result<PolicySet, Refusal>) {
     let Some(dir) = data_dir() else { return };
     let table = std::fs::read_to_string(dir.join("EXPECTED.tsv")).unwrap();
     let known = known_divergences();
+    let pinned = expected_errors();
+    let print_classes = std::env::var("KYSO_PKITS_PRINT_CLASSES").is_ok();
+    let mut pinned_seen = std::collections::BTreeSet::new();
     let (mut passed, mut failed) = (0, 0);
     // Every row runs; none is skipped.
     let skipped = 0;
@@ -113,6 +185,27 @@ fn run_rows(what: &str, check: impl Fn(&Path, &[&str]) -> Result<PolicySet, Stri
         let outcome = check(&dir, &f);
         let got = if outcome.is_ok() { "valid" } else { "invalid" };
         let agrees = got == expected;
+        if let Err(refusal) = &outcome {
+            if print_classes {
+                println!("class\t{id}\t{}\t{}", refusal.class, f[1]);
+            }
+            if agrees {
+                pinned_seen.insert(id.to_owned());
+                let want = pinned
+                    .get(id)
+                    .map(|(p, s)| if run == Run::Path { p } else { s });
+                if want != Some(&refusal.class) {
+                    unexpected.push(format!(
+                        "{id} {}: refused as {}, the table pins {}: {}",
+                        f[1],
+                        refusal.class,
+                        want.map_or("nothing", String::as_str),
+                        refusal.detail
+                    ));
+                    continue;
+                }
+            }
+        }
         if let (true, Ok(policies)) = (agrees, &outcome) {
             let want = policy_set(f[11]);
             if *policies != want {
@@ -132,9 +225,14 @@ fn run_rows(what: &str, check: impl Fn(&Path, &[&str]) -> Result<PolicySet, Stri
             (false, None) => unexpected.push(format!(
                 "{id} {}: expected {expected}, kyso says {got}: {}",
                 f[1],
-                outcome.err().unwrap_or_else(|| "-".to_owned())
+                outcome.err().map_or_else(|| "-".to_owned(), |r| r.detail)
             )),
         }
+    }
+    for id in pinned.keys().filter(|id| !pinned_seen.contains(*id)) {
+        stale.push(format!(
+            "{id}: an error class is pinned but the row is not an invalid row kyso refuses"
+        ));
     }
     println!(
         "PKITS {what}: {passed} passed, {failed} failed, {skipped} skipped (the failures are \
@@ -152,16 +250,19 @@ fn run_rows(what: &str, check: impl Fn(&Path, &[&str]) -> Result<PolicySet, Stri
     );
 }
 
-fn read_cert(dir: &Path, rel: &str) -> Result<Certificate, String> {
+fn read_cert(dir: &Path, rel: &str) -> Result<Certificate, Refusal> {
     Certificate::from_file(dir.join(rel))
         .map(|mut v| v.remove(0))
-        .map_err(|e| format!("{rel}: {e}"))
+        .map_err(|e| Refusal {
+            class: error_class(&e),
+            detail: format!("{rel}: {e}"),
+        })
 }
 
 /// Path validation: the row's end entity, certificates and CRLs through `PathValidator`.
 #[test]
 fn pkits() {
-    run_rows("path validation", |dir, f| {
+    run_rows("path validation", Run::Path, |dir, f| {
         let leaf = read_cert(dir, f[3])?;
         let intermediates = f[4]
             .split(';')
@@ -173,7 +274,7 @@ fn pkits() {
             .filter(|s| !s.is_empty())
             .map(|c| Crl::from_file(dir.join(c)))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| format!("CRL: {e}"))?;
+            .map_err(|e| Refusal::of(&e))?;
         let anchors = TrustStore::from_certificates([read_cert(dir, f[6])?]);
         let store = CrlStore::from_crls(crls);
         let path = PathValidator::new(&anchors)
@@ -182,7 +283,7 @@ fn pkits() {
             .policy_inputs(policy_inputs(f))
             .revocation(RevocationPolicy::Required, &store)
             .validate(&leaf, &intermediates, validation_time())
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| Refusal::of(&e))?;
         Ok(path.policies().clone())
     });
 }
@@ -192,10 +293,11 @@ fn pkits() {
 /// inputs. A valid row must be TOTAL-PASSED, an invalid one anything else.
 #[test]
 fn pkits_smime_end_to_end() {
-    run_rows("S/MIME", |dir, f| {
-        let text = std::fs::read(dir.join(f[12])).map_err(|e| e.to_string())?;
-        let (content, signature) =
-            common::split_smime(&text).ok_or_else(|| "not multipart/signed".to_owned())?;
+    run_rows("S/MIME", Run::Smime, |dir, f| {
+        let text =
+            std::fs::read(dir.join(f[12])).map_err(|e| Refusal::other("Io", e.to_string()))?;
+        let (content, signature) = common::split_smime(&text)
+            .ok_or_else(|| Refusal::other("NotMultipartSigned", "not multipart/signed"))?;
         let anchors = TrustStore::from_certificates([read_cert(dir, f[6])?]);
         let mut policy = ValidationPolicy::at(validation_time())
             .with_algorithms(legacy_algorithms())
@@ -206,21 +308,28 @@ fn pkits_smime_end_to_end() {
             .with_revocation(RevocationPolicy::Required, &none)
             .verify_encoded(&signature, Some(&content));
         let Some(signer) = report.signers.first() else {
-            return Err(format!("{report}"));
+            return Err(Refusal::other("NoSigner", format!("{report}")));
         };
         if !report.is_passed() {
-            return Err(format!(
-                "{} {}",
-                report.indication().etsi_name(),
-                signer
-                    .error
-                    .as_ref()
-                    .map_or_else(String::new, ToString::to_string)
-            ));
+            let sub = report
+                .sub_indication()
+                .map_or_else(|| "-".to_owned(), |s| s.etsi_name().to_owned());
+            let error = signer.error.as_ref();
+            return Err(Refusal {
+                class: format!(
+                    "{sub}/{}",
+                    error.map_or_else(|| "-".to_owned(), error_class)
+                ),
+                detail: format!(
+                    "{} {}",
+                    report.indication().etsi_name(),
+                    error.map_or_else(String::new, ToString::to_string)
+                ),
+            });
         }
         signer
             .certificate_policies
             .clone()
-            .ok_or_else(|| "no policy set reported".to_owned())
+            .ok_or_else(|| Refusal::other("NoPolicySet", "no policy set reported"))
     });
 }

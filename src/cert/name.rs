@@ -493,20 +493,22 @@ fn write_escaped(f: &mut core::fmt::Formatter<'_>, text: &str) -> core::fmt::Res
 /// The parser underneath reads names without checking these tags, which would let two
 /// encodings with different tags stand for the same name.
 fn well_formed_name(raw: &[u8]) -> bool {
-    use crate::cms::walk::tlv_at;
+    let tlv_at = |bytes: &[u8], pos: usize| {
+        crate::tlv::header_at(bytes, pos).map(|h| (h.first, h.start, h.end))
+    };
     // The TLVs of `bytes[start..end]`, as (identifier octet, content start, content end).
     let children = |start: usize, end: usize| -> Option<Vec<(u8, usize, usize)>> {
         let mut out = Vec::new();
         let mut pos = start;
         while pos < end {
-            let (tag, s, e) = tlv_at(raw.get(..end)?, pos).ok()?;
+            let (tag, s, e) = tlv_at(raw.get(..end)?, pos)?;
             out.push((tag, s, e));
             pos = e;
         }
         Some(out)
     };
     let check = || -> Option<bool> {
-        let (tag, start, end) = tlv_at(raw, 0).ok()?;
+        let (tag, start, end) = tlv_at(raw, 0)?;
         if tag != 0x30 || end != raw.len() {
             return Some(false);
         }

@@ -14,10 +14,10 @@ use x509_cert::attr::Attribute;
 
 use crate::cms::attributes::SIGNATURE_TIME_STAMP;
 use crate::cms::signed_cms::{SignedCms, ocsp_revocation_choice};
+use crate::cms::stamper::TimeStampStamper;
 use crate::cms::verify::Verifier;
 use crate::error::{Error, Object};
 use crate::revocation::{Evidence, RevocationPolicy};
-use crate::tsp::TimeStampStamper;
 
 impl SignedCms {
     /// CAdES-B-T: adds a signature timestamp (unsigned attribute

@@ -14,8 +14,8 @@ use x509_cert::spki::AlgorithmIdentifierOwned;
 
 use crate::cert::Certificate;
 use crate::cms::attributes::{
-    self, COMMITMENT_TYPE, CONTENT_TYPE, CommitmentType, CommitmentTypeIndication, EssCertIdV2,
-    ID_DATA, IssuerSerial, MESSAGE_DIGEST, SIGNER_LOCATION, SIGNING_CERTIFICATE_V2, SIGNING_TIME,
+    self, COMMITMENT_TYPE, CONTENT_TYPE, CommitmentTypeIndication, EssCertIdV2, ID_DATA,
+    IssuerSerial, MESSAGE_DIGEST, SIGNER_LOCATION, SIGNING_CERTIFICATE_V2, SIGNING_TIME,
     SignerLocation, SigningCertificateV2,
 };
 use crate::cms::signed_cms::SignedCms;
@@ -24,6 +24,7 @@ use crate::digest::{Digest, DigestAlgorithm, digest, digest_reader};
 use crate::error::{Error, Object};
 use crate::key::{AlgorithmPolicy, LEGACY_MIN_RSA_BITS, SignatureAlgorithm, Signer};
 use crate::time::Time;
+use crate::validate::CommitmentType;
 
 /// Builds CAdES-B-B signatures for one signer: signed attributes content-type,
 /// message-digest, signing-time and ESS signing-certificate-v2 (always), plus the optional

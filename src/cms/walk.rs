@@ -22,48 +22,10 @@ fn invalid() -> Error {
 }
 
 /// The TLV starting at `pos` in `bytes`: its first identifier octet, the range of its
-/// contents and where it ends. Definite lengths only (DER); a length is at most four octets,
-/// far beyond any CMS size limit. Tags of more than one octet are skipped over. This is a
-/// bounds walk: the typed decoder that follows enforces the rest of DER.
-pub(crate) fn tlv_at(bytes: &[u8], pos: usize) -> Result<(u8, usize, usize), Error> {
-    let tag = *bytes.get(pos).ok_or_else(invalid)?;
-    let mut i = pos + 1;
-    if tag & 0x1f == 0x1f {
-        // High tag number: continuation octets have bit 8 set (at most four of them).
-        let mut n = 0;
-        loop {
-            let b = *bytes.get(i).ok_or_else(invalid)?;
-            i += 1;
-            n += 1;
-            if b & 0x80 == 0 {
-                break;
-            }
-            if n >= 4 {
-                return Err(invalid());
-            }
-        }
-    }
-    let first = *bytes.get(i).ok_or_else(invalid)?;
-    i += 1;
-    let len = if first < 0x80 {
-        usize::from(first)
-    } else {
-        let count = usize::from(first & 0x7f);
-        if count == 0 || count > 4 {
-            return Err(invalid());
-        }
-        let mut len = 0usize;
-        for _ in 0..count {
-            len = (len << 8) | usize::from(*bytes.get(i).ok_or_else(invalid)?);
-            i += 1;
-        }
-        len
-    };
-    let end = i.checked_add(len).ok_or_else(invalid)?;
-    if end > bytes.len() {
-        return Err(invalid());
-    }
-    Ok((tag, i, end))
+/// contents and where it ends ([`crate::tlv::header_at`]).
+fn tlv_at(bytes: &[u8], pos: usize) -> Result<(u8, usize, usize), Error> {
+    let h = crate::tlv::header_at(bytes, pos).ok_or_else(invalid)?;
+    Ok((h.first, h.start, h.end))
 }
 
 /// The TLVs that make up `bytes`, in order.

@@ -4,8 +4,8 @@
 //! Known fields are read into [`Dg13`]; unknown ones are kept raw, and never make the parse
 //! fail.
 
-use crate::eid::tlv;
 use crate::error::{Error, Malformed, Object};
+use crate::tlv;
 
 /// Most entries read from one DG13.
 const MAX_FIELDS: usize = 64;
@@ -71,7 +71,7 @@ fn bad(field: &'static str) -> Error {
 /// The texts inside a value: strings directly, or inside nested SEQUENCEs and SETs (two
 /// levels at most).
 fn texts(bytes: &[u8], depth: usize, out: &mut Vec<String>) {
-    let Ok(items) = tlv::all(bytes, MAX_FIELDS) else {
+    let Some(items) = tlv::all(bytes, MAX_FIELDS) else {
         return;
     };
     for (tag, value) in items {
@@ -101,8 +101,8 @@ impl Dg13 {
     /// Reads DG13. Only a wrong outer structure is an error; an entry that cannot be read
     /// is kept in [`Dg13::other`] with no text.
     pub fn parse(dg13: &[u8]) -> Result<Self, Error> {
-        let body = tlv::expect(dg13, &[0x6d]).map_err(|_| bad("DG13 tag"))?;
-        let entries = tlv::all(body, MAX_FIELDS).map_err(|_| bad("DG13 entries"))?;
+        let body = tlv::expect(dg13, &[0x6d]).ok_or_else(|| bad("DG13 tag"))?;
+        let entries = tlv::all(body, MAX_FIELDS).ok_or_else(|| bad("DG13 entries"))?;
         let mut out = Dg13::default();
         for (tag, value) in entries {
             if tag != [0x30] {
@@ -115,7 +115,7 @@ impl Dg13 {
                 r.extend_from_slice(value);
                 r
             };
-            let Ok((t, num, rest)) = tlv::next(value) else {
+            let Some((t, num, rest)) = tlv::next(value) else {
                 out.other.push(Dg13Field {
                     number: 0,
                     texts: Vec::new(),

@@ -10,12 +10,13 @@ use x509_cert::spki::AlgorithmIdentifierOwned;
 use crate::cert::Certificate;
 use crate::cms::{SignedCms, Verifier};
 use crate::digest::{DigestAlgorithm, digest};
-use crate::eid::{Mrz, issuing_state_country, tlv};
+use crate::eid::{Mrz, issuing_state_country};
 use crate::error::{Error, Malformed, Object};
 use crate::key::AlgorithmPolicy;
 use crate::path::{KeyPurpose, TrustStore};
 use crate::revocation::{RevocationPolicy, RevocationSource};
 use crate::time::Time;
+use crate::tlv;
 use crate::validate::{Indication, SignerReport, SubIndication, ValidationPolicy};
 
 /// id-icao-mrtd-security-ldsSecurityObject, and the older OID some documents still use.
@@ -74,7 +75,7 @@ impl Sod {
             });
         }
         let content_info = match bytes.first() {
-            Some(0x77) => tlv::expect(bytes, &[0x77]).map_err(|_| bad("EF.SOD tag 77"))?,
+            Some(0x77) => tlv::expect(bytes, &[0x77]).ok_or_else(|| bad("EF.SOD tag 77"))?,
             _ => bytes,
         };
         let cms = SignedCms::from_der(content_info)?;
@@ -329,10 +330,10 @@ impl<'a> PassiveAuth<'a> {
         policy.purpose = KeyPurpose::DocumentSigning;
         let mut verifier =
             Verifier::new(self.cscas, policy).with_certificates(self.extra.iter().cloned());
-        verifier.lenient_signer_names = true;
         // ICAO 9303 part 10: an EF.SOD has one signer, and the first is what is reported;
-        // others are not worth the work an attacker could make them cost.
-        verifier.first_signer_only = true;
+        // others are not worth the work an attacker could make them cost. Some passports
+        // list the signer's issuer name in another attribute order.
+        verifier.mode = crate::cms::Mode::TravelDocument;
         if let Some(source) = self.revocation_source {
             verifier = verifier.with_revocation(self.revocation, source);
         }

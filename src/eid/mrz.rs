@@ -203,8 +203,8 @@ impl Mrz {
 
     /// Reads DG1 (`61 { 5F1F MRZ }`).
     pub fn from_dg1(dg1: &[u8]) -> Result<Self, Error> {
-        let inner = crate::eid::tlv::expect(dg1, &[0x61]).map_err(|_| bad("DG1 tag"))?;
-        let mrz = crate::eid::tlv::expect(inner, &[0x5f, 0x1f]).map_err(|_| bad("DG1 MRZ tag"))?;
+        let inner = crate::tlv::expect(dg1, &[0x61]).ok_or_else(|| bad("DG1 tag"))?;
+        let mrz = crate::tlv::expect(inner, &[0x5f, 0x1f]).ok_or_else(|| bad("DG1 MRZ tag"))?;
         let text = core::str::from_utf8(mrz).map_err(|_| bad("DG1 MRZ text"))?;
         Mrz::parse(text)
     }

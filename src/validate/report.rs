@@ -266,7 +266,7 @@ pub struct SignerReport {
     /// The signature algorithm of the signer.
     pub signature_algorithm: Option<SignatureAlgorithm>,
     /// The commitment the signer states (commitment-type-indication), if any.
-    pub commitment_type: Option<crate::cms::CommitmentType>,
+    pub commitment_type: Option<crate::validate::CommitmentType>,
     /// Every check performed, in order.
     pub checks: Vec<Check>,
     /// Things that did not change the verdict but that a reader should know.

@@ -1,0 +1,258 @@
+//! Reading a SignerInfo's signed attributes for validation: the structure RFC 5652 section
+//! 5.3 requires (content-type and message-digest present, each attribute once, each with
+//! one value), and the ESS signing-certificate binding (RFC 2634 section 5.4, RFC 5035
+//! section 3) between the signature and the signer's certificate.
+
+use std::collections::HashMap;
+
+use der::asn1::{ObjectIdentifier, OctetString};
+use der::{Decode, Encode};
+use x509_cert::attr::Attribute;
+use x509_cert::ext::pkix::name::GeneralName;
+
+use crate::cert::{Certificate, Name};
+use crate::cms::attributes::{
+    COMMITMENT_TYPE, CONTENT_TYPE, CommitmentTypeIndication, MESSAGE_DIGEST, SIGNING_CERTIFICATE,
+    SIGNING_CERTIFICATE_V2, SIGNING_TIME, SigningCertificateV1, SigningCertificateV2,
+};
+use crate::digest::{DigestAlgorithm, digest};
+use crate::time::Time;
+use crate::validate::CommitmentType;
+
+/// Why a SignerInfo's signed attributes are not well formed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum AttributeError {
+    /// RFC 5652 section 5.3: an attribute type appears at most once.
+    Repeated(ObjectIdentifier),
+    /// RFC 5652 section 11: content-type, message-digest and signing-time are single-valued
+    /// (and so, by RFC 5035 and EN 319 122-1, are the others kyso reads).
+    NotSingleValued(&'static str),
+    /// RFC 5652 section 5.3: content-type and message-digest are required.
+    Missing(&'static str),
+    /// The attribute's value does not decode as its type.
+    Malformed(&'static str),
+    /// RFC 5652 section 11.1: the content-type attribute equals eContentType.
+    ContentTypeMismatch {
+        /// The signed content-type attribute.
+        signed: ObjectIdentifier,
+        /// The SignedData's eContentType.
+        content: ObjectIdentifier,
+    },
+    /// The signing time does not fit kyso's time range.
+    SigningTimeOutOfRange,
+}
+
+impl core::fmt::Display for AttributeError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            AttributeError::Repeated(oid) => write!(f, "attribute {oid} appears more than once"),
+            AttributeError::NotSingleValued(name) => {
+                write!(f, "the {name} attribute must have exactly one value")
+            }
+            AttributeError::Missing(name) => write!(f, "the {name} attribute is missing"),
+            AttributeError::Malformed(name) => write!(f, "the {name} attribute is malformed"),
+            AttributeError::ContentTypeMismatch { signed, content } => write!(
+                f,
+                "the content-type attribute ({signed}) differs from the content type ({content})"
+            ),
+            AttributeError::SigningTimeOutOfRange => {
+                f.write_str("the signing-time attribute is out of range")
+            }
+        }
+    }
+}
+
+/// Why the ESS signing-certificate attribute does not name a certificate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum BindingError {
+    /// The attribute lists no ESSCertID (RFC 5035 section 3: the first is the signer's).
+    Empty(&'static str),
+    /// ESSCertIDv2 hashes the certificate with an algorithm kyso does not have.
+    UnsupportedHash(ObjectIdentifier),
+    /// The certificate's hash differs from the one in the attribute.
+    HashMismatch(DigestAlgorithm),
+    /// The attribute's issuerSerial names another certificate.
+    IssuerSerialMismatch,
+}
+
+impl core::fmt::Display for BindingError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            BindingError::Empty(name) => write!(f, "the {name} attribute is empty"),
+            BindingError::UnsupportedHash(oid) => {
+                write!(f, "unsupported hash {oid} in signing-certificate-v2")
+            }
+            BindingError::HashMismatch(alg) => write!(
+                f,
+                "the {alg} hash in the signing-certificate attribute is not the signer certificate's"
+            ),
+            BindingError::IssuerSerialMismatch => f.write_str(
+                "the issuer and serial in the signing-certificate attribute are not the signer certificate's",
+            ),
+        }
+    }
+}
+
+/// The signed attributes kyso reads, checked for the structure RFC 5652 section 5.3 and
+/// RFC 5035 require.
+pub(crate) struct SignedAttributes {
+    /// The message-digest attribute: the document's digest the signer signed.
+    pub message_digest: Vec<u8>,
+    /// The signing-time attribute: the signer's claim, proving nothing.
+    pub signing_time: Option<Time>,
+    /// The ESS signing-certificate (v2, else v1) attribute.
+    pub signing_certificate: Option<SigningCertificateBinding>,
+    /// The commitment-type-indication attribute, when kyso knows the commitment.
+    pub commitment_type: Option<CommitmentType>,
+}
+
+/// The ESS signing-certificate attribute: v2 (RFC 5035) or v1 (RFC 2634, SHA-1 only).
+pub(crate) enum SigningCertificateBinding {
+    V2(SigningCertificateV2),
+    V1(SigningCertificateV1),
+}
+
+impl SignedAttributes {
+    /// Reads `attrs` (already walked in DER order) of a SignedData whose eContentType is
+    /// `econtent_type`.
+    pub(crate) fn read<'x>(
+        attrs: impl Iterator<Item = &'x Attribute>,
+        econtent_type: ObjectIdentifier,
+    ) -> Result<Self, AttributeError> {
+        let mut by_oid: HashMap<ObjectIdentifier, &Attribute> = HashMap::new();
+        for a in attrs {
+            if by_oid.insert(a.oid, a).is_some() {
+                return Err(AttributeError::Repeated(a.oid));
+            }
+        }
+        let single = |oid: ObjectIdentifier,
+                      name: &'static str|
+         -> Result<Option<&der::Any>, AttributeError> {
+            match by_oid.get(&oid) {
+                None => Ok(None),
+                Some(a) if a.values.len() == 1 => Ok(a.values.iter().next()),
+                Some(_) => Err(AttributeError::NotSingleValued(name)),
+            }
+        };
+        let content_type = single(CONTENT_TYPE, "content-type")?
+            .ok_or(AttributeError::Missing("content-type"))?
+            .decode_as::<ObjectIdentifier>()
+            .map_err(|_| AttributeError::Malformed("content-type"))?;
+        if content_type != econtent_type {
+            return Err(AttributeError::ContentTypeMismatch {
+                signed: content_type,
+                content: econtent_type,
+            });
+        }
+        let message_digest = single(MESSAGE_DIGEST, "message-digest")?
+            .ok_or(AttributeError::Missing("message-digest"))?
+            .decode_as::<OctetString>()
+            .map_err(|_| AttributeError::Malformed("message-digest"))?
+            .into_bytes()
+            .into_vec();
+        let signing_time = match single(SIGNING_TIME, "signing-time")? {
+            None => None,
+            Some(any) => Some(signing_time(any)?),
+        };
+        let v2 = single(SIGNING_CERTIFICATE_V2, "signing-certificate-v2")?;
+        let v1 = single(SIGNING_CERTIFICATE, "signing-certificate")?;
+        let signing_certificate = match (v2, v1) {
+            (Some(any), _) => Some(SigningCertificateBinding::V2(
+                any.decode_as()
+                    .map_err(|_| AttributeError::Malformed("signing-certificate-v2"))?,
+            )),
+            (None, Some(any)) => Some(SigningCertificateBinding::V1(
+                any.decode_as()
+                    .map_err(|_| AttributeError::Malformed("signing-certificate"))?,
+            )),
+            (None, None) => None,
+        };
+        let commitment_type = match single(COMMITMENT_TYPE, "commitment-type-indication")? {
+            None => None,
+            Some(any) => {
+                let cti: CommitmentTypeIndication = any
+                    .decode_as()
+                    .map_err(|_| AttributeError::Malformed("commitment-type-indication"))?;
+                CommitmentType::from_oid(&cti.commitment_type_id)
+            }
+        };
+        Ok(SignedAttributes {
+            message_digest,
+            signing_time,
+            signing_certificate,
+            commitment_type,
+        })
+    }
+}
+
+/// The signing-time attribute's value (RFC 5652 section 11.3: UTCTime or GeneralizedTime).
+fn signing_time(any: &der::Any) -> Result<Time, AttributeError> {
+    let malformed = AttributeError::Malformed("signing-time");
+    let der = any.to_der().map_err(|_| malformed.clone())?;
+    let t = x509_cert::time::Time::from_der(&der).map_err(|_| malformed)?;
+    let secs = i64::try_from(t.to_unix_duration().as_secs())
+        .map_err(|_| AttributeError::SigningTimeOutOfRange)?;
+    Ok(Time::from_unix(secs))
+}
+
+impl SigningCertificateBinding {
+    /// Whether the binding hashes the certificate with SHA-1 (ESS v1, or v2 with SHA-1).
+    pub(crate) fn uses_sha1(&self) -> bool {
+        match self {
+            SigningCertificateBinding::V1(_) => true,
+            SigningCertificateBinding::V2(v2) => v2.certs.first().is_some_and(|id| {
+                id.hash_algorithm
+                    .as_ref()
+                    .is_some_and(|a| a.oid == DigestAlgorithm::Sha1.oid())
+            }),
+        }
+    }
+
+    /// Whether the first ESSCertID (the signer's, RFC 5035 section 3) names `cert`; on
+    /// success, the hash algorithm it names it with.
+    pub(crate) fn matches(&self, cert: &Certificate) -> Result<DigestAlgorithm, BindingError> {
+        let (alg, hash, issuer_serial) = match self {
+            SigningCertificateBinding::V2(v2) => {
+                let id = v2
+                    .certs
+                    .first()
+                    .ok_or(BindingError::Empty("signing-certificate-v2"))?;
+                // RFC 5035 section 4: the hash algorithm defaults to SHA-256.
+                let alg = match &id.hash_algorithm {
+                    None => DigestAlgorithm::Sha256,
+                    Some(a) => DigestAlgorithm::from_oid(&a.oid)
+                        .map_err(|_| BindingError::UnsupportedHash(a.oid))?,
+                };
+                (alg, id.cert_hash.as_bytes(), id.issuer_serial.as_ref())
+            }
+            SigningCertificateBinding::V1(v1) => {
+                let id = v1
+                    .certs
+                    .first()
+                    .ok_or(BindingError::Empty("signing-certificate"))?;
+                (
+                    DigestAlgorithm::Sha1,
+                    id.cert_hash.as_bytes(),
+                    id.issuer_serial.as_ref(),
+                )
+            }
+        };
+        if digest(alg, cert.der()).as_bytes() != hash {
+            return Err(BindingError::HashMismatch(alg));
+        }
+        if let Some(is) = issuer_serial {
+            let serial_ok = is.serial_number.as_bytes() == cert.serial();
+            let issuer_ok = is.issuer.iter().any(|g| match g {
+                GeneralName::DirectoryName(n) => n.to_der().ok().is_some_and(|d| {
+                    d.as_slice() == cert.issuer().der()
+                        || Name::from_der(&d).is_ok_and(|n| n.matches(cert.issuer()))
+                }),
+                _ => false,
+            });
+            if !(serial_ok && issuer_ok) {
+                return Err(BindingError::IssuerSerialMismatch);
+            }
+        }
+        Ok(alg)
+    }
+}

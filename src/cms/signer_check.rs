@@ -1,0 +1,835 @@
+//! One signer's validation as a pipeline of named steps, in the order of ETSI EN 319 102-1
+//! section 5.2 (basic signature validation) and 5.6 (with proof of existence):
+//!
+//! | step | checks | a failure |
+//! |---|---|---|
+//! | [`digest_algorithm`] | the SignerInfo's digest algorithm is one kyso has | stops |
+//! | [`signed_attributes`] | their structure (RFC 5652 §5.3, §11) | stops |
+//! | [`content_type`] | the content is a document (id-data) or of a type the policy allows; bare signatures only under the legacy policy | a bare signature stops, a content type does not |
+//! | [`message_digest`] | the document's digest against the message-digest attribute | a missing document stops, a different one does not |
+//! | [`signer_certificate`] | the certificate the SignerIdentifier names (the ESS-bound one, else the first whose key verifies) | stops |
+//! | [`ess_binding`] | the ESS signing-certificate attribute names that certificate | never stops |
+//! | [`algorithm`] | the signature algorithm resolves, and the algorithm policy allows it and the key | an unresolvable algorithm stops, a refusal by policy does not |
+//! | [`signature_value`] | the value verifies with the certificate's key | stops |
+//! | [`claimed_time`] | the claimed signing time is within the certificate's validity | never stops |
+//! | [`proof_of_existence`] | signature timestamps ([`super::proof_of_existence`]) | never stops |
+//! | [`certificate_path`] | the path to an anchor, with revocation, at the validation time or the proven time | last step |
+//! | [`required_timestamp`] | a signature timestamp, when the policy requires one | last step |
+//!
+//! The rule for stopping: a step stops the run when a later step cannot run without what
+//! it failed to produce (an algorithm, the attributes, the covered bytes, the certificate),
+//! or when the signature value is proven wrong or cannot be checked (the chain of a wrong
+//! signature proves nothing, and checking it would only spend work an attacker chose). Any
+//! other failure is recorded and the run goes on, so the report lists every failed check.
+//! A step that stops returns [`Stop`], which only [`SignerRun::stop`] makes; [`run`] lists
+//! the steps, and each `?` there is a place the run can stop. Which recorded failure
+//! decides the verdict is [`crate::validate::etsi`]'s rule.
+
+use cms::signed_data::SignerInfo;
+use der::Encode;
+use der::asn1::ObjectIdentifier;
+
+use crate::budget::{Budget, CheckId};
+use crate::cert::Certificate;
+use crate::cms::attributes::ID_DATA;
+use crate::cms::proof_of_existence::{self, TimestampContext};
+use crate::cms::signed_attributes::SignedAttributes;
+use crate::cms::signer_match::{find_signers, find_signers_leniently, signature_algorithm};
+use crate::cms::verify::{Document, Mode, Verifier};
+use crate::digest::{Digest, DigestAlgorithm, Hasher};
+use crate::error::{DisallowedReason, Error};
+use crate::key::{AlgorithmPolicy, LEGACY_MIN_RSA_BITS, SignatureAlgorithm};
+use crate::path::{PathValidator, ValidatedPath};
+use crate::revocation::{Both, CrlStore, RevocationOutcome, RevocationPolicy, RevocationSource};
+use crate::time::Time;
+use crate::validate::etsi::{self, Failure};
+use crate::validate::{
+    CheckKind, Outcome, SignerReport, SubIndication, TimeSource, ValidationTime,
+};
+
+/// What one signer is validated with.
+pub(crate) struct Inputs<'a> {
+    /// The verifier's configuration.
+    pub v: &'a Verifier<'a>,
+    /// The signer.
+    pub si: &'a SignerInfo,
+    /// The SignedData's eContentType.
+    pub econtent_type: ObjectIdentifier,
+    /// The document, its digests, or nothing.
+    pub doc: &'a Document<'a>,
+    /// The signature's certificates and the caller's.
+    pub pool: &'a [Certificate],
+    /// The CRLs and OCSP responses inside the signature.
+    pub embedded: &'a CrlStore,
+    /// The signature-check budget of the whole call.
+    pub budget: &'a Budget,
+}
+
+/// A step's decision that the run cannot go on; only [`SignerRun::stop`] makes one, after
+/// recording the failure.
+pub(crate) struct Stop(());
+
+/// One signer's validation in progress: the report, and the failures met, in order.
+pub(crate) struct SignerRun {
+    pub report: SignerReport,
+    failures: Vec<Failure>,
+}
+
+impl SignerRun {
+    /// A run whose report starts at `given_time`, nothing checked yet.
+    pub(crate) fn new(given_time: Time) -> Self {
+        SignerRun {
+            report: SignerReport::empty(given_time),
+            failures: Vec::new(),
+        }
+    }
+
+    pub(crate) fn pass(&mut self, kind: CheckKind, detail: impl Into<String>) {
+        self.report.check(kind, Outcome::Passed, detail);
+    }
+
+    pub(crate) fn skip(&mut self, kind: CheckKind, detail: impl Into<String>) {
+        self.report.check(kind, Outcome::Skipped, detail);
+    }
+
+    pub(crate) fn warn(&mut self, warning: impl Into<String>) {
+        self.report.warnings.push(warning.into());
+    }
+
+    /// Records a failed check; the run goes on.
+    pub(crate) fn fail(
+        &mut self,
+        kind: CheckKind,
+        sub: SubIndication,
+        detail: impl Into<String>,
+        error: Option<Error>,
+    ) {
+        self.report.check(kind, Outcome::Failed, detail);
+        self.failures.push((sub, error));
+    }
+
+    /// Records a failed check that ends the run.
+    pub(crate) fn stop(
+        &mut self,
+        kind: CheckKind,
+        sub: SubIndication,
+        detail: impl Into<String>,
+        error: Option<Error>,
+    ) -> Stop {
+        self.fail(kind, sub, detail, error);
+        Stop(())
+    }
+
+    /// The report, with the verdict the failures give.
+    pub(crate) fn finish(mut self) -> SignerReport {
+        etsi::conclude(&mut self.report, self.failures);
+        self.report
+    }
+}
+
+/// Runs every step on one signer, in order, until one stops the run.
+pub(crate) fn run(r: &mut SignerRun, inp: &Inputs<'_>) -> Result<(), Stop> {
+    let digest = digest_algorithm(r, inp)?;
+    let attrs = signed_attributes(r, inp)?;
+    content_type(r, inp, attrs.as_ref())?;
+    let covered = message_digest(r, inp, digest, attrs.as_ref())?;
+    let value = ValueCheck::new(inp, covered);
+    let cert = signer_certificate(r, inp, digest, attrs.as_ref(), &value)?;
+    ess_binding(r, inp, attrs.as_ref(), &cert);
+    let algorithm = algorithm(r, inp, digest, &cert)?;
+    signature_value(r, &value, &cert, algorithm)?;
+    claimed_time(r, &cert);
+    let judged = JudgedTimes::of(r, inp);
+    let no_source = CrlStore::new();
+    let scope = RevocationScope::of(inp, &no_source);
+    let sources = Both(scope.given, inp.embedded);
+    let poe = proof_of_existence(r, inp, &cert, &scope, &sources, judged.now);
+    certificate_path(r, inp, &cert, &judged, &scope, &sources, poe);
+    required_timestamp(r, inp, poe);
+    Ok(())
+}
+
+/// The digest algorithm of the SignerInfo.
+fn digest_algorithm(r: &mut SignerRun, inp: &Inputs<'_>) -> Result<DigestAlgorithm, Stop> {
+    let oid = inp.si.digest_alg.oid;
+    let Ok(digest_algorithm) = DigestAlgorithm::from_oid(&oid) else {
+        return Err(r.stop(
+            CheckKind::Algorithm,
+            SubIndication::CryptoConstraintsFailure,
+            format!("unsupported digest algorithm {oid}"),
+            Some(Error::UnsupportedAlgorithm {
+                oid: oid.to_string(),
+            }),
+        ));
+    };
+    r.report.digest_algorithm = Some(digest_algorithm);
+    Ok(digest_algorithm)
+}
+
+/// The signed attributes, structure first: a malformed signature is TOTAL-FAILED.
+fn signed_attributes(
+    r: &mut SignerRun,
+    inp: &Inputs<'_>,
+) -> Result<Option<SignedAttributes>, Stop> {
+    let attrs = match inp.si.signed_attrs.as_ref() {
+        None => None,
+        Some(set) => match SignedAttributes::read(set.iter(), inp.econtent_type) {
+            Ok(a) => Some(a),
+            Err(e) => {
+                return Err(r.stop(
+                    CheckKind::Format,
+                    SubIndication::FormatFailure,
+                    e.to_string(),
+                    None,
+                ));
+            }
+        },
+    };
+    if attrs.is_none() && inp.econtent_type != ID_DATA {
+        // RFC 5652 section 5.3: without signed attributes the content type is not
+        // signed, so it could be relabelled.
+        return Err(r.stop(
+            CheckKind::Format,
+            SubIndication::FormatFailure,
+            format!(
+                "content of type {} without signed attributes",
+                inp.econtent_type
+            ),
+            None,
+        ));
+    }
+    Ok(attrs)
+}
+
+/// The content type the signer signed, and the policy on bare signatures (no signed
+/// attributes, so no content type bound to the value).
+fn content_type(
+    r: &mut SignerRun,
+    inp: &Inputs<'_>,
+    attrs: Option<&SignedAttributes>,
+) -> Result<(), Stop> {
+    let econtent_type = inp.econtent_type;
+    let policy = &inp.v.policy;
+    if econtent_type != ID_DATA && !policy.accept_any_content_type {
+        r.fail(
+            CheckKind::ContentType,
+            SubIndication::SigConstraintsFailure,
+            format!("the signed content is of type {econtent_type}, not a document (id-data)"),
+            None,
+        );
+    }
+    let Some(a) = attrs else {
+        r.pass(
+            CheckKind::Format,
+            "no signed attributes: the signature covers the document itself",
+        );
+        if !policy.legacy_signatures_without_signed_attributes {
+            // Refused: nothing more is worth the work (the signature covers the whole
+            // document, which each check would hash again).
+            return Err(r.stop(
+                CheckKind::ContentType,
+                SubIndication::SigConstraintsFailure,
+                "no signed attributes: the signature binds no content type, so a value its key signed for another purpose could be passed off as this document; refused unless the policy accepts such signatures for legacy use",
+                None,
+            ));
+        }
+        r.warn(
+            "no signed attributes: a bare signature over the document, bound to no content type, accepted by the legacy policy (no signing time, no signing-certificate binding)",
+        );
+        return Ok(());
+    };
+    r.pass(CheckKind::Format, "signed attributes well formed");
+    r.report.claimed_signing_time = a.signing_time;
+    r.report.commitment_type = a.commitment_type;
+    r.pass(
+        CheckKind::ContentType,
+        format!("content type {econtent_type}"),
+    );
+    Ok(())
+}
+
+/// The document's digest against the message-digest attribute; returns the bytes the
+/// signature covers (the DER of the signed attributes, or the document itself).
+fn message_digest(
+    r: &mut SignerRun,
+    inp: &Inputs<'_>,
+    digest_algorithm: DigestAlgorithm,
+    attrs: Option<&SignedAttributes>,
+) -> Result<Vec<u8>, Stop> {
+    let (Some(a), Some(set)) = (attrs, inp.si.signed_attrs.as_ref()) else {
+        return match inp.doc {
+            Document::Bytes(b, _) => {
+                r.skip(CheckKind::MessageDigest, "no signed attributes");
+                Ok(b.to_vec())
+            }
+            _ => Err(r.stop(
+                CheckKind::MessageDigest,
+                SubIndication::SignedDataNotFound,
+                "without signed attributes the document bytes are needed",
+                None,
+            )),
+        };
+    };
+    match inp.doc.digest(digest_algorithm) {
+        None => {
+            return Err(r.stop(
+                CheckKind::MessageDigest,
+                SubIndication::SignedDataNotFound,
+                "the signature is detached and the document was not given",
+                None,
+            ));
+        }
+        Some(d) if d.as_bytes() == a.message_digest.as_slice() => r.pass(
+            CheckKind::MessageDigest,
+            format!("{digest_algorithm} {}", d.to_hex()),
+        ),
+        Some(d) => r.fail(
+            CheckKind::MessageDigest,
+            SubIndication::HashFailure,
+            format!(
+                "the document's {digest_algorithm} is {}, the signed digest differs",
+                d.to_hex()
+            ),
+            None,
+        ),
+    }
+    // The walk before decoding refused attributes out of DER order, so this encoding is
+    // the one that was signed.
+    set.to_der().map_err(|_| {
+        r.stop(
+            CheckKind::Format,
+            SubIndication::FormatFailure,
+            "signed attributes do not re-encode",
+            None,
+        )
+    })
+}
+
+/// Checks of the signature value, charged to the call's budget and remembered: a
+/// SignerInfo repeated in the input is checked once.
+struct ValueCheck<'a> {
+    si: &'a SignerInfo,
+    budget: &'a Budget,
+    /// The bytes the signature covers.
+    covered: Vec<u8>,
+    /// What the signature covers and its value, identified for the budget's memo.
+    id: Digest,
+    /// A signature over the document itself hashes it at every check: large documents
+    /// cost more of the budget.
+    units: usize,
+}
+
+impl<'a> ValueCheck<'a> {
+    fn new(inp: &Inputs<'a>, covered: Vec<u8>) -> Self {
+        let mut h = Hasher::new(DigestAlgorithm::Sha256);
+        h.update(
+            &u64::try_from(covered.len())
+                .unwrap_or(u64::MAX)
+                .to_be_bytes(),
+        );
+        h.update(&covered);
+        h.update(inp.si.signature.as_bytes());
+        ValueCheck {
+            si: inp.si,
+            budget: inp.budget,
+            units: 1 + covered.len() / (1 << 20),
+            id: h.finish(),
+            covered,
+        }
+    }
+
+    /// Verifies the value with `c`'s key and `alg` (resolved from the SignerInfo's
+    /// algorithms and the key), every algorithm kyso can verify allowed (the policy is
+    /// applied separately), once per call: the remembered outcome is keyed by the covered
+    /// bytes, the value, the algorithm and the certificate.
+    fn check(&self, c: &Certificate, alg: SignatureAlgorithm) -> Result<(), Error> {
+        let key = c.public_key()?;
+        let mut h = Hasher::new(DigestAlgorithm::Sha256);
+        h.update(self.id.as_bytes());
+        h.update(format!("{alg:?}").as_bytes());
+        let mut object = [0u8; 32];
+        object.copy_from_slice(h.finish().as_bytes());
+        let id = CheckId {
+            object,
+            key: *c.fingerprint_sha256(),
+        };
+        self.budget.check_costing(id, self.units, || {
+            key.verify(
+                alg,
+                &self.covered,
+                self.si.signature.as_bytes(),
+                &permissive(),
+            )
+        })
+    }
+}
+
+/// The widest policy kyso can verify under, to tell a wrong signature (SIG_CRYPTO_FAILURE)
+/// from a refused algorithm, which the caller's policy judges separately.
+fn permissive() -> AlgorithmPolicy {
+    AlgorithmPolicy::default()
+        .allow_sha1_for_legacy_use_only()
+        .with_min_rsa_bits(LEGACY_MIN_RSA_BITS)
+}
+
+/// Whether the policy refuses SHA-1, so that a binding by a SHA-1 hash is not relied on.
+fn sha1_refused(inp: &Inputs<'_>) -> bool {
+    !inp.v.policy.algorithms.sha1_allowed()
+}
+
+/// The signer's certificate: among the certificates the identifier names, the one the
+/// signing-certificate attribute binds, else the first whose key verifies (so a decoy with
+/// the same identifier cannot displace the real one).
+fn signer_certificate(
+    r: &mut SignerRun,
+    inp: &Inputs<'_>,
+    digest_algorithm: DigestAlgorithm,
+    attrs: Option<&SignedAttributes>,
+    value: &ValueCheck<'_>,
+) -> Result<Certificate, Stop> {
+    let binding = attrs.and_then(|a| a.signing_certificate.as_ref());
+    // A binding by a hash the policy refuses (SHA-1, in ESS signing-certificate v1 or v2)
+    // is compared, but not relied on to choose the certificate.
+    let relied_on = binding.filter(|b| !(sha1_refused(inp) && b.uses_sha1()));
+    let mut candidates = find_signers(&inp.si.sid, inp.pool);
+    if candidates.is_empty() && inp.v.mode == Mode::TravelDocument {
+        candidates = find_signers_leniently(&inp.si.sid, inp.pool);
+        if !candidates.is_empty() {
+            r.warn(
+                "the signer's certificate was matched leniently: the issuer name in the signer identifier has the certificate's attributes in another order",
+            );
+        }
+    }
+    let chosen = match relied_on {
+        Some(b) => candidates.iter().find(|c| b.matches(c).is_ok()),
+        None => candidates.iter().find(|c| {
+            signature_algorithm(inp.si, digest_algorithm, c)
+                .is_ok_and(|alg| value.check(c, alg).is_ok())
+        }),
+    }
+    .or(candidates.first())
+    .cloned();
+    let Some(cert) = chosen else {
+        return Err(r.stop(
+            CheckKind::SignerCertificate,
+            SubIndication::NoSigningCertificateFound,
+            "the signer's certificate is neither in the signature nor among the certificates given",
+            None,
+        ));
+    };
+    r.pass(
+        CheckKind::SignerCertificate,
+        format!("{} (serial {})", cert.subject(), cert.serial_hex()),
+    );
+    r.report.identity = Some(cert.identity().clone());
+    r.report.signer_certificate = Some(cert.clone());
+    Ok(cert)
+}
+
+/// The ESS signing-certificate binding (RFC 5035 section 3): the attribute names the
+/// signer's certificate, by a hash the policy accepts.
+fn ess_binding(
+    r: &mut SignerRun,
+    inp: &Inputs<'_>,
+    attrs: Option<&SignedAttributes>,
+    cert: &Certificate,
+) {
+    let required = inp.v.policy.require_signing_certificate_attribute;
+    let Some(b) = attrs.and_then(|a| a.signing_certificate.as_ref()) else {
+        if required {
+            r.fail(
+                CheckKind::SigningCertificateAttribute,
+                SubIndication::SigConstraintsFailure,
+                "no signing-certificate attribute, which the policy requires",
+                None,
+            );
+        } else {
+            r.skip(CheckKind::SigningCertificateAttribute, "absent");
+            r.warn("no ESS signing-certificate attribute: the certificate is not bound to the signature");
+        }
+        return;
+    };
+    match b.matches(cert) {
+        Ok(_) if sha1_refused(inp) && b.uses_sha1() => {
+            let detail = "the signing-certificate attribute identifies the signer's certificate by its SHA-1 hash, which the algorithm policy refuses";
+            if required {
+                r.fail(
+                    CheckKind::SigningCertificateAttribute,
+                    SubIndication::CryptoConstraintsFailure,
+                    detail,
+                    Some(Error::DigestNotAllowed {
+                        algorithm: DigestAlgorithm::Sha1,
+                        usage: "a signing-certificate reference",
+                        reason: DisallowedReason::Sha1,
+                    }),
+                );
+            } else {
+                r.skip(
+                    CheckKind::SigningCertificateAttribute,
+                    format!("{detail}: not relied on"),
+                );
+                r.warn(format!(
+                    "{detail}: the certificate is not bound to the signature"
+                ));
+            }
+        }
+        Ok(alg) => {
+            if b.uses_sha1() {
+                r.warn("the signing-certificate attribute identifies the certificate by its SHA-1 hash");
+            }
+            r.pass(
+                CheckKind::SigningCertificateAttribute,
+                format!("binds the signer certificate ({alg})"),
+            );
+        }
+        Err(e) => r.fail(
+            CheckKind::SigningCertificateAttribute,
+            SubIndication::NoSigningCertificateFound,
+            e.to_string(),
+            None,
+        ),
+    }
+}
+
+/// The signature algorithm, under the policy. A refusal is recorded and the signature is
+/// still checked: a signature proven wrong is TOTAL-FAILED whatever its algorithm.
+fn algorithm(
+    r: &mut SignerRun,
+    inp: &Inputs<'_>,
+    digest_algorithm: DigestAlgorithm,
+    cert: &Certificate,
+) -> Result<SignatureAlgorithm, Stop> {
+    let algorithm = signature_algorithm(inp.si, digest_algorithm, cert).map_err(|e| {
+        r.stop(
+            CheckKind::Algorithm,
+            SubIndication::CryptoConstraintsFailure,
+            e.to_string(),
+            Some(e),
+        )
+    })?;
+    r.report.signature_algorithm = Some(algorithm);
+    let policy = &inp.v.policy.algorithms;
+    let policy_check = policy.check_algorithm(algorithm).and_then(|()| {
+        if digest_algorithm == DigestAlgorithm::Sha1 && !policy.sha1_allowed() {
+            return Err(Error::AlgorithmNotAllowed {
+                algorithm,
+                reason: DisallowedReason::Sha1,
+            });
+        }
+        cert.public_key().and_then(|k| policy.check_key(k))
+    });
+    match policy_check {
+        Ok(()) => {
+            r.pass(
+                CheckKind::Algorithm,
+                format!("{algorithm}, digest {digest_algorithm}"),
+            );
+            if algorithm.digest_algorithm() == Some(DigestAlgorithm::Sha1)
+                || digest_algorithm == DigestAlgorithm::Sha1
+            {
+                r.warn("SHA-1 accepted by the legacy algorithm policy");
+            }
+        }
+        Err(e) => r.fail(
+            CheckKind::Algorithm,
+            SubIndication::CryptoConstraintsFailureNoPoe,
+            e.to_string(),
+            Some(e),
+        ),
+    }
+    Ok(algorithm)
+}
+
+/// The signature value, with every algorithm kyso can verify (the policy was applied by
+/// [`algorithm`]): only a signature that does not verify is SIG_CRYPTO_FAILURE. A
+/// signature proven wrong ends the validation: its chain would prove nothing, and checking
+/// it would only spend work an attacker chose.
+fn signature_value(
+    r: &mut SignerRun,
+    value: &ValueCheck<'_>,
+    cert: &Certificate,
+    algorithm: SignatureAlgorithm,
+) -> Result<(), Stop> {
+    match value.check(cert, algorithm) {
+        Ok(()) => {
+            r.pass(CheckKind::SignatureValue, "verifies with the signer's key");
+            Ok(())
+        }
+        Err(Error::InvalidSignature) => Err(r.stop(
+            CheckKind::SignatureValue,
+            SubIndication::SigCryptoFailure,
+            "does not verify with the signer's key",
+            Some(Error::InvalidSignature),
+        )),
+        Err(e) => Err(r.stop(
+            CheckKind::SignatureValue,
+            SubIndication::CryptoConstraintsFailure,
+            format!("cannot be verified: {e}"),
+            Some(e),
+        )),
+    }
+}
+
+/// The claimed signing time against the certificate's validity.
+fn claimed_time(r: &mut SignerRun, cert: &Certificate) {
+    match r.report.claimed_signing_time {
+        Some(t) if t < cert.not_before() => r.fail(
+            CheckKind::SigningTime,
+            SubIndication::NotYetValid,
+            format!(
+                "claimed signing time {t} is before the certificate's notBefore {}",
+                cert.not_before()
+            ),
+            None,
+        ),
+        Some(t) => r.pass(CheckKind::SigningTime, format!("{t} (claimed, not proven)")),
+        None => r.skip(CheckKind::SigningTime, "no signing-time attribute"),
+    }
+}
+
+/// The times a signer is judged at.
+struct JudgedTimes {
+    /// The validation time, and where it comes from.
+    time: Time,
+    source: TimeSource,
+    /// "Now": the time revocation data is judged at.
+    now: Time,
+}
+
+impl JudgedTimes {
+    fn of(r: &mut SignerRun, inp: &Inputs<'_>) -> Self {
+        let policy_time = inp.v.policy.time;
+        let (time, source) = match (policy_time, r.report.claimed_signing_time) {
+            (ValidationTime::ClaimedSigningTime { .. }, Some(t)) => {
+                (t, TimeSource::ClaimedSigningTime)
+            }
+            (ValidationTime::ClaimedSigningTime { fallback }, None) => {
+                (fallback, TimeSource::Given)
+            }
+            (ValidationTime::Given(t), _) => (t, TimeSource::Given),
+        };
+        let given = match policy_time {
+            ValidationTime::Given(t) => t,
+            ValidationTime::ClaimedSigningTime { fallback } => fallback,
+        };
+        let now = match inp.v.mode {
+            Mode::TimestampToken { judge_at: Some(t) } => t,
+            _ => given,
+        };
+        r.report.validation_time = time;
+        r.report.validation_time_source = source;
+        JudgedTimes { time, source, now }
+    }
+}
+
+/// The revocation checking of one signer: the policy, and the caller's source.
+struct RevocationScope<'a> {
+    policy: RevocationPolicy,
+    given: &'a dyn RevocationSource,
+}
+
+impl<'a> RevocationScope<'a> {
+    /// The scope of `inp`'s verifier; `none` stands for the caller's source when there is
+    /// none.
+    fn of(inp: &Inputs<'a>, none: &'a CrlStore) -> Self {
+        let policy = match inp.v.revocation {
+            RevocationPolicy::NoCheck if inp.embedded.is_empty() => RevocationPolicy::NoCheck,
+            // Revocation data in the signature is used even when the caller gave none.
+            RevocationPolicy::NoCheck => RevocationPolicy::IfAvailable,
+            other => other,
+        };
+        let given: &'a dyn RevocationSource = match inp.v.revocation_source {
+            Some(s) => s,
+            None => none,
+        };
+        RevocationScope { policy, given }
+    }
+}
+
+/// The signature timestamps, as proof that the signature existed by a time; none are
+/// followed inside a timestamp token.
+fn proof_of_existence(
+    r: &mut SignerRun,
+    inp: &Inputs<'_>,
+    cert: &Certificate,
+    scope: &RevocationScope<'_>,
+    sources: &dyn RevocationSource,
+    now: Time,
+) -> Option<Time> {
+    if matches!(inp.v.mode, Mode::TimestampToken { .. }) {
+        return None;
+    }
+    let ctx = TimestampContext {
+        revocation: scope.policy,
+        sources,
+        now,
+    };
+    let best = proof_of_existence::signature_timestamps(r, inp, &ctx);
+    r.report.best_signature_time = best;
+    if let Some(poe) = best {
+        if poe < cert.not_before() {
+            r.fail(
+                CheckKind::SignatureTimestamp,
+                SubIndication::NotYetValid,
+                format!(
+                    "the signature timestamp ({poe}) is before the certificate's notBefore {}",
+                    cert.not_before()
+                ),
+                None,
+            );
+        }
+        if let Some(t) = r.report.claimed_signing_time
+            && t > poe
+        {
+            r.warn(format!(
+                "the claimed signing time {t} is after the signature timestamp {poe}"
+            ));
+        }
+    }
+    best
+}
+
+/// The signer's certificate path to an anchor, with revocation, at the validation time;
+/// when that fails in a way a proof of existence cures (revoked, expired, or without
+/// current revocation data), again at the time a signature timestamp proves.
+fn certificate_path(
+    r: &mut SignerRun,
+    inp: &Inputs<'_>,
+    cert: &Certificate,
+    judged: &JudgedTimes,
+    scope: &RevocationScope<'_>,
+    sources: &dyn RevocationSource,
+    poe: Option<Time>,
+) {
+    let intermediates: Vec<Certificate> = inp.pool.iter().filter(|c| *c != cert).cloned().collect();
+    // Revocation data issued after the time judged counts only at a proven time (the
+    // timestamp), never at a claimed one.
+    let validate = |at: Time, proven: bool| {
+        let v = inp.v;
+        let mut validator = PathValidator::new(v.anchors)
+            .purpose(v.policy.purpose)
+            .algorithm_policy(v.policy.algorithms)
+            .policy_inputs(v.policy.certificate_policies.clone())
+            .document_signing_ekus(&v.policy.document_signing_ekus)
+            .budget(inp.budget);
+        if proven {
+            validator = validator.revocation_data_until(judged.now);
+        }
+        if let Some(cache) = v.cache {
+            validator = validator.cache(cache);
+        }
+        if scope.policy != RevocationPolicy::NoCheck {
+            validator = validator.revocation(scope.policy, sources);
+        }
+        validator.validate(cert, &intermediates, at)
+    };
+    let time = judged.time;
+    let in_token = matches!(inp.v.mode, Mode::TimestampToken { .. });
+    let mut result = validate(time, in_token || judged.source == TimeSource::Given);
+    let mut at_poe = None;
+    if let (Err(e), Some(poe)) = (&result, poe)
+        && poe < time
+        && matches!(
+            e,
+            Error::Revoked { .. }
+                | Error::Expired { .. }
+                | Error::RevocationUnknown { .. }
+                | Error::RevocationOutOfBounds { .. }
+        )
+    {
+        let first = e.to_string();
+        result = validate(poe, true);
+        at_poe = Some((poe, first));
+    }
+    match result {
+        Ok(path) => record_path(r, cert, &path, time, at_poe.as_ref(), scope.policy),
+        Err(e) => {
+            let sub = etsi::signer_path_sub_indication(&e, r.report.claimed_signing_time);
+            let detail = match &at_poe {
+                Some((poe, first)) => {
+                    format!("at {time}: {first}; at {poe} (signature timestamp): {e}")
+                }
+                None => e.to_string(),
+            };
+            r.fail(CheckKind::CertificatePath, sub, detail, Some(e));
+        }
+    }
+}
+
+/// Puts a validated path, its revocation checks and their evidence into the report.
+fn record_path(
+    r: &mut SignerRun,
+    cert: &Certificate,
+    path: &ValidatedPath,
+    time: Time,
+    at_poe: Option<&(Time, String)>,
+    revocation: RevocationPolicy,
+) {
+    r.report.chain = path.chain().to_vec();
+    r.report.certificate_policies = Some(path.policies().clone());
+    if path.anchor() != cert {
+        r.report.chain.push(path.anchor().clone());
+    }
+    match at_poe {
+        None => r.pass(
+            CheckKind::CertificatePath,
+            format!("valid at {time} to {}", path.anchor().subject()),
+        ),
+        Some((poe, first)) => {
+            r.report.validation_time = *poe;
+            r.report.validation_time_source = TimeSource::SignatureTimeStamp;
+            r.pass(
+                CheckKind::CertificatePath,
+                format!(
+                    "valid at {poe}, when the signature timestamp proves the signature existed, to {} (at {time}: {first})",
+                    path.anchor().subject()
+                ),
+            );
+        }
+    }
+    if revocation == RevocationPolicy::NoCheck {
+        r.skip(
+            CheckKind::Revocation,
+            "not checked (no revocation policy, no revocation data in the signature)",
+        );
+        r.warn("revocation status was not checked");
+    }
+    for check in path.revocation() {
+        match &check.outcome {
+            RevocationOutcome::NotRevoked { source } => r.pass(
+                CheckKind::Revocation,
+                format!("{}: not revoked ({source})", check.subject),
+            ),
+            RevocationOutcome::Unknown { reason } => {
+                r.skip(
+                    CheckKind::Revocation,
+                    format!("{}: status unknown ({reason})", check.subject),
+                );
+                r.warn(format!("revocation status of {} unknown", check.subject));
+            }
+        }
+        if let Some(e) = &check.evidence {
+            r.report.evidence.push(e.clone());
+        }
+        r.report
+            .evidence
+            .extend(check.supporting_evidence.iter().cloned());
+        r.report
+            .used_certificates
+            .extend(check.supporting_certificates.iter().cloned());
+    }
+    let chain = r.report.chain.clone();
+    r.report.used_certificates.extend(chain);
+}
+
+/// A signature timestamp, when the policy requires one (CAdES-B-T).
+fn required_timestamp(r: &mut SignerRun, inp: &Inputs<'_>, poe: Option<Time>) {
+    if inp.v.policy.require_signature_timestamp && poe.is_none() {
+        r.fail(
+            CheckKind::SignatureTimestamp,
+            SubIndication::SigConstraintsFailure,
+            "no valid signature timestamp, which the policy requires (CAdES-B-T)",
+            None,
+        );
+    }
+}

@@ -1,0 +1,91 @@
+//! From a SignerInfo to its signer: the certificates its SignerIdentifier names (RFC 5652
+//! section 5.3), and the signature algorithm its algorithm identifiers and the certificate's
+//! key resolve to.
+
+use cms::signed_data::{SignerIdentifier, SignerInfo};
+use der::Encode;
+
+use crate::cert::{Certificate, Name};
+use crate::digest::DigestAlgorithm;
+use crate::error::{Error, Object};
+use crate::key::SignatureAlgorithm;
+use crate::oid::RSA_ENCRYPTION;
+
+/// Every certificate a SignerIdentifier names, in pool order.
+pub(crate) fn find_signers(sid: &SignerIdentifier, pool: &[Certificate]) -> Vec<Certificate> {
+    match sid {
+        SignerIdentifier::IssuerAndSerialNumber(isn) => {
+            let Ok(issuer_der) = isn.issuer.to_der() else {
+                return Vec::new();
+            };
+            // The issuer name is parsed (for RFC 5280 comparison) only when no certificate
+            // carries the very same bytes.
+            let mut issuer: Option<Option<Name>> = None;
+            pool.iter()
+                .filter(|c| {
+                    c.serial() == isn.serial_number.as_bytes()
+                        && (c.issuer().der() == issuer_der.as_slice()
+                            || issuer
+                                .get_or_insert_with(|| Name::from_der(&issuer_der).ok())
+                                .as_ref()
+                                .is_some_and(|n| n.matches(c.issuer())))
+                })
+                .cloned()
+                .collect()
+        }
+        SignerIdentifier::SubjectKeyIdentifier(ski) => pool
+            .iter()
+            .filter(|c| c.subject_key_id() == Some(ski.0.as_bytes()))
+            .cloned()
+            .collect(),
+    }
+}
+
+/// Certificates with the identifier's serial number whose issuer name has the same
+/// attributes as the identifier's, in any order (some passports' SODs reorder them).
+pub(crate) fn find_signers_leniently(
+    sid: &SignerIdentifier,
+    pool: &[Certificate],
+) -> Vec<Certificate> {
+    let SignerIdentifier::IssuerAndSerialNumber(isn) = sid else {
+        return Vec::new();
+    };
+    let Some(issuer) = isn
+        .issuer
+        .to_der()
+        .ok()
+        .and_then(|d| Name::from_der(&d).ok())
+    else {
+        return Vec::new();
+    };
+    pool.iter()
+        .filter(|c| {
+            c.serial() == isn.serial_number.as_bytes() && issuer.matches_unordered(c.issuer())
+        })
+        .cloned()
+        .collect()
+}
+
+/// The signature algorithm of a SignerInfo. CMS writers put either the full signature
+/// algorithm or, for RSA PKCS#1 v1.5, plain `rsaEncryption` with the hash in
+/// digestAlgorithm (RFC 5754 section 3.2; OpenSSL does the latter).
+pub(crate) fn signature_algorithm(
+    si: &SignerInfo,
+    digest_algorithm: DigestAlgorithm,
+    cert: &Certificate,
+) -> Result<SignatureAlgorithm, Error> {
+    let key = cert.public_key()?;
+    if si.signature_algorithm.oid == RSA_ENCRYPTION {
+        return match digest_algorithm {
+            DigestAlgorithm::Sha1 => Ok(SignatureAlgorithm::RsaPkcs1Sha1ForLegacyUseOnly),
+            DigestAlgorithm::Sha256 => Ok(SignatureAlgorithm::RsaPkcs1Sha256),
+            DigestAlgorithm::Sha384 => Ok(SignatureAlgorithm::RsaPkcs1Sha384),
+            DigestAlgorithm::Sha512 => Ok(SignatureAlgorithm::RsaPkcs1Sha512),
+        };
+    }
+    let der_bytes = si
+        .signature_algorithm
+        .to_der()
+        .map_err(|_| Error::invalid_der(Object::AlgorithmIdentifier))?;
+    SignatureAlgorithm::from_algorithm_identifier_der(&der_bytes, key)
+}

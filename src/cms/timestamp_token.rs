@@ -1,0 +1,229 @@
+//! Timestamp tokens (RFC 3161 section 2.4.2): a CMS SignedData over a `TSTInfo`, checked
+//! with kyso's own CMS verifier, at the token's genTime, for the timestamping purpose (RFC
+//! 3161 section 2.3: a critical extendedKeyUsage with id-kp-timeStamping only), with the
+//! ESS signing-certificate attribute required.
+
+use der::asn1::ObjectIdentifier;
+use der::{Decode, Encode};
+
+use crate::cert::Certificate;
+use crate::cms::SignedCms;
+use crate::cms::verify::Verifier;
+use crate::digest::{Digest, DigestAlgorithm};
+use crate::error::{Error, Malformed, Object};
+use crate::key::AlgorithmPolicy;
+use crate::limits::MAX_TIMESTAMP_SIZE;
+use crate::path::{KeyPurpose, TrustStore};
+use crate::revocation::{RevocationPolicy, RevocationSource};
+use crate::time::Time;
+use crate::tsp::asn1::{
+    ID_CT_TST_INFO, TimeStampResp, TstInfo, der_err, imprint_of, time_of, unsigned_int,
+};
+use crate::validate::{Indication, SubIndication, ValidationPolicy, ValidationReport};
+
+/// How a timestamp token's TSA certificate is validated besides the anchors: more
+/// certificates (those of the signature the token is in), and revocation.
+#[derive(Default)]
+pub(crate) struct TsaContext<'a> {
+    pub extra_certificates: &'a [Certificate],
+    pub revocation: RevocationPolicy,
+    pub source: Option<&'a dyn RevocationSource>,
+    /// The time revocation data is judged at (data issued up to then counts).
+    pub now: Option<Time>,
+    /// The signature-check budget of the verification the token is part of.
+    pub budget: Option<&'a crate::budget::Budget>,
+}
+
+/// What a checked timestamp token says.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct TimeStampInfo {
+    /// When the TSA stamped.
+    pub gen_time: Time,
+    /// The TSA's certificate.
+    pub tsa: Certificate,
+    /// The hash algorithm of the message imprint.
+    pub imprint_algorithm: DigestAlgorithm,
+    /// The accuracy the TSA states, in microseconds, if it states one.
+    pub accuracy_micros: Option<u64>,
+    /// The TSA policy.
+    pub policy: ObjectIdentifier,
+    /// The token's serial number (big-endian).
+    pub serial: Vec<u8>,
+    /// The CMS validation report of the token's signature (TOTAL-PASSED when this value is
+    /// returned).
+    pub report: ValidationReport,
+}
+
+/// A timestamp token: a CMS SignedData over a TSTInfo.
+#[derive(Clone, Debug)]
+pub struct TimeStampToken {
+    der: Vec<u8>,
+    cms: SignedCms,
+    info: TstInfo,
+}
+
+impl TimeStampToken {
+    /// Reads a token (a DER ContentInfo).
+    pub fn from_der(der_bytes: &[u8]) -> Result<Self, Error> {
+        if der_bytes.len() > MAX_TIMESTAMP_SIZE {
+            return Err(Error::TooLarge {
+                object: Object::TimeStamp,
+                limit: MAX_TIMESTAMP_SIZE,
+                actual: der_bytes.len(),
+            });
+        }
+        let cms = SignedCms::from_der(der_bytes)?;
+        TimeStampToken::from_cms(cms, der_bytes.to_vec())
+    }
+
+    /// The token's DER encoding (a ContentInfo), as embedded in a signature.
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+
+    /// The hash algorithm of the message imprint.
+    pub fn imprint_algorithm(&self) -> Result<DigestAlgorithm, Error> {
+        DigestAlgorithm::from_oid(&self.info.message_imprint.hash_algorithm.oid)
+    }
+
+    /// Reads the token out of a `TimeStampResp`. A response whose status is neither granted
+    /// nor grantedWithMods is [`Error::TimeStampRefused`].
+    pub fn from_response_der(der_bytes: &[u8]) -> Result<Self, Error> {
+        if der_bytes.len() > MAX_TIMESTAMP_SIZE {
+            return Err(Error::TooLarge {
+                object: Object::TimeStamp,
+                limit: MAX_TIMESTAMP_SIZE,
+                actual: der_bytes.len(),
+            });
+        }
+        let resp = TimeStampResp::from_der(der_bytes).map_err(der_err)?;
+        if resp.status.status > 1 {
+            return Err(Error::TimeStampRefused {
+                status: resp.status.status,
+            });
+        }
+        let token = resp
+            .time_stamp_token
+            .ok_or_else(|| Error::invalid_der(Object::TimeStamp))?;
+        TimeStampToken::from_der(&token.to_der().map_err(der_err)?)
+    }
+
+    fn from_cms(cms: SignedCms, der: Vec<u8>) -> Result<Self, Error> {
+        if cms.signed_data.encap_content_info.econtent_type != ID_CT_TST_INFO {
+            return Err(Error::malformed(
+                Object::TimeStamp,
+                Malformed::InvalidValue {
+                    field: "eContentType (not id-ct-TSTInfo)",
+                },
+            ));
+        }
+        let content = cms
+            .content()
+            .ok_or_else(|| Error::invalid_der(Object::TimeStamp))?;
+        let info = TstInfo::from_der(content).map_err(der_err)?;
+        if info.version != 1 {
+            return Err(Error::malformed(
+                Object::TimeStamp,
+                Malformed::InvalidValue {
+                    field: "TSTInfo version",
+                },
+            ));
+        }
+        Ok(TimeStampToken { der, cms, info })
+    }
+
+    /// The genTime, unchecked (use [`TimeStampToken::verify`] before relying on it).
+    pub fn gen_time(&self) -> Time {
+        time_of(&self.info.gen_time)
+    }
+
+    /// Checks the token: its imprint's hash algorithm against `algorithms` (a SHA-1 imprint
+    /// is [`Error::DigestNotAllowed`] unless the policy allows SHA-1 for legacy use); its
+    /// CMS signature and the TSA certificate's path to `anchors` at genTime, for
+    /// timestamping (critical EKU id-kp-timeStamping), with the ESS signing-certificate
+    /// attribute; that it stamps `imprint`; and that it carries `nonce` when one was sent.
+    pub fn verify(
+        &self,
+        anchors: &TrustStore,
+        imprint: &Digest,
+        nonce: Option<&[u8]>,
+        algorithms: &AlgorithmPolicy,
+    ) -> Result<TimeStampInfo, Error> {
+        self.verify_in(anchors, imprint, nonce, algorithms, &TsaContext::default())
+    }
+
+    pub(crate) fn verify_in(
+        &self,
+        anchors: &TrustStore,
+        imprint: &Digest,
+        nonce: Option<&[u8]>,
+        algorithms: &AlgorithmPolicy,
+        context: &TsaContext<'_>,
+    ) -> Result<TimeStampInfo, Error> {
+        // The imprint is what the token vouches for: its hash must be one the policy
+        // accepts, whoever asked for it.
+        algorithms.check_digest(self.imprint_algorithm()?, "a timestamp's message imprint")?;
+        if self.cms.signer_count() != 1 {
+            return Err(Error::malformed(
+                Object::TimeStamp,
+                Malformed::InvalidValue {
+                    field: "timestamp token with other than one signer",
+                },
+            ));
+        }
+        let gen_time = self.gen_time();
+        let mut policy = ValidationPolicy::at(gen_time)
+            .with_algorithms(*algorithms)
+            .require_signing_certificate_attribute();
+        policy.purpose = KeyPurpose::TimeStamping;
+        policy.accept_any_content_type = true;
+        let mut verifier = Verifier::new(anchors, policy)
+            .with_certificates(context.extra_certificates.iter().cloned())
+            .for_timestamp_token(context.now, context.budget);
+        if let Some(source) = context.source {
+            verifier = verifier.with_revocation(context.revocation, source);
+        }
+        let report = verifier.verify(&self.cms, None);
+        if report.indication() != Indication::TotalPassed {
+            return Err(Error::TimeStampSignature {
+                indication: report.indication(),
+                sub_indication: report.sub_indication(),
+            });
+        }
+        let expected = imprint_of(imprint)?;
+        if self.info.message_imprint.hash_algorithm.oid != expected.hash_algorithm.oid
+            || self.info.message_imprint.hashed_message != expected.hashed_message
+        {
+            return Err(Error::TimeStampImprintMismatch);
+        }
+        if let Some(n) = nonce {
+            let sent = unsigned_int(n)?;
+            if self.info.nonce.as_ref() != Some(&sent) {
+                return Err(Error::TimeStampNonceMismatch);
+            }
+        }
+        let accuracy_micros = self.info.accuracy.as_ref().map(|a| {
+            u64::from(a.seconds.unwrap_or(0)) * 1_000_000
+                + u64::from(a.millis.unwrap_or(0)) * 1_000
+                + u64::from(a.micros.unwrap_or(0))
+        });
+        let tsa = report
+            .signers
+            .first()
+            .and_then(|r| r.signer_certificate.clone())
+            .ok_or(Error::TimeStampSignature {
+                indication: Indication::Indeterminate,
+                sub_indication: Some(SubIndication::NoSigningCertificateFound),
+            })?;
+        Ok(TimeStampInfo {
+            gen_time,
+            tsa,
+            imprint_algorithm: self.imprint_algorithm()?,
+            accuracy_micros,
+            policy: self.info.policy,
+            serial: self.info.serial_number.as_bytes().to_vec(),
+            report,
+        })
+    }
+}
