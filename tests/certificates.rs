@@ -193,7 +193,13 @@ fn damaged_certificates_are_refused_with_specific_errors() {
     // Every truncation is an error, never a panic.
     for len in 0..good.len() {
         assert!(
-            Certificate::from_der(&good[..len]).is_err(),
+            matches!(
+                Certificate::from_der(&good[..len]),
+                Err(kyso::Error::Malformed {
+                    object: kyso::Object::Certificate,
+                    ..
+                })
+            ),
             "truncated at {len}"
         );
     }
@@ -216,10 +222,30 @@ fn damaged_certificates_are_refused_with_specific_errors() {
     // Damaged base64.
     let pem = String::from_utf8(read("pki/ee-rsa2048.pem")).unwrap();
     let broken = pem.replacen("MII", "M!I", 1);
-    assert!(Certificate::parse_pem_bundle(broken.as_bytes()).is_err());
+    let r = Certificate::parse_pem_bundle(broken.as_bytes());
+    assert!(
+        matches!(
+            r,
+            Err(kyso::Error::Malformed {
+                object: kyso::Object::Pem,
+                ..
+            })
+        ),
+        "{r:?}"
+    );
     // Missing END line.
     let cut = &pem[..pem.find("-----END").unwrap()];
-    assert!(Certificate::parse_pem_bundle(cut.as_bytes()).is_err());
+    let r = Certificate::parse_pem_bundle(cut.as_bytes());
+    assert!(
+        matches!(
+            r,
+            Err(kyso::Error::Malformed {
+                object: kyso::Object::Pem,
+                ..
+            })
+        ),
+        "{r:?}"
+    );
     // No PEM at all.
     assert!(matches!(
         Certificate::parse_pem_bundle(b"just text"),

@@ -137,12 +137,28 @@ fn bad_key_input_gets_specific_errors() {
         Err(Error::Malformed { .. })
     ));
     // A public key.
-    assert!(SoftwareSigner::from_pem(&read("keys/ee-rsa2048.pub.pem"), None).is_err());
+    let r = SoftwareSigner::from_pem(&read("keys/ee-rsa2048.pub.pem"), None);
+    assert!(
+        matches!(
+            r,
+            Err(kyso::Error::Malformed {
+                object: kyso::Object::PrivateKey,
+                ..
+            })
+        ),
+        "{r:?}"
+    );
     // Garbage and truncations of a real key: errors, never panics.
     let der = read("keys/ee-rsa2048.key.der");
     for len in 0..der.len() {
         assert!(
-            SoftwareSigner::from_der(&der[..len], None).is_err(),
+            matches!(
+                SoftwareSigner::from_der(&der[..len], None),
+                Err(kyso::Error::Malformed {
+                    object: kyso::Object::PrivateKey,
+                    ..
+                })
+            ),
             "{len}"
         );
     }
@@ -155,7 +171,17 @@ fn bad_key_input_gets_specific_errors() {
     } else {
         b'A'
     };
-    assert!(SoftwareSigner::from_pem(&damaged, Some(PASSWORD)).is_err());
+    let r = SoftwareSigner::from_pem(&damaged, Some(PASSWORD));
+    assert!(
+        matches!(
+            r,
+            Err(kyso::Error::Malformed {
+                object: kyso::Object::PrivateKey,
+                ..
+            })
+        ),
+        "{r:?}"
+    );
     assert!(matches!(
         SoftwareSigner::from_der(b"", None),
         Err(Error::Malformed { .. })

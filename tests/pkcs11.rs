@@ -500,7 +500,20 @@ fn softhsm_session_loss_is_token_removed() {
     let signer = token
         .signer(&KeySelector::Label("rsa".into()), None)
         .unwrap();
-    assert!(signer.sign(b"before").is_ok());
+    let verifies = |s: &Pkcs11Signer, msg: &[u8]| {
+        let value = s.sign(msg).unwrap();
+        s.certificate()
+            .public_key()
+            .unwrap()
+            .verify(
+                s.algorithm(),
+                msg,
+                &value,
+                &kyso::AlgorithmPolicy::default(),
+            )
+            .unwrap();
+    };
+    verifies(&signer, b"before");
     {
         let (ctx, slot) = raw_slot(REMOVAL_TOKEN);
         ctx.open_ro_session(slot).unwrap().logout().unwrap();
@@ -511,5 +524,5 @@ fn softhsm_session_loss_is_token_removed() {
         .unwrap()
         .signer(&KeySelector::Label("rsa".into()), None)
         .unwrap();
-    assert!(again.sign(b"after").is_ok());
+    verifies(&again, b"after");
 }
