@@ -54,6 +54,11 @@ impl DigestAlgorithm {
 
     /// The algorithm an object identifier names.
     ///
+    /// # Errors
+    ///
+    /// [`Error::UnsupportedAlgorithm`] if the OID names none of SHA-1, SHA-256, SHA-384 and
+    /// SHA-512.
+    ///
     /// ```
     /// use kyso::DigestAlgorithm;
     /// let oid = "2.16.840.1.101.3.4.2.1".parse().unwrap();
@@ -82,6 +87,13 @@ impl DigestAlgorithm {
 
     /// The algorithm a DER `AlgorithmIdentifier` names. Parameters must be absent or NULL
     /// (RFC 5754 section 2 allows both).
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::Malformed`] with [`Object::AlgorithmIdentifier`]: the input is not a DER
+    ///   `AlgorithmIdentifier` ([`Malformed::InvalidDer`]), or its parameters are present and
+    ///   not NULL ([`Malformed::InvalidValue`]).
+    /// - [`Error::UnsupportedAlgorithm`] if the OID names no algorithm kyso implements.
     pub fn from_algorithm_identifier_der(der_bytes: &[u8]) -> Result<Self, Error> {
         use der::Decode;
         let ai = spki::AlgorithmIdentifierRef::from_der(der_bytes)
@@ -144,7 +156,11 @@ pub struct Digest {
 
 impl Digest {
     /// A digest computed elsewhere (for example by a client that hashed a large file
-    /// itself). Fails if the length does not fit the algorithm.
+    /// itself).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::DigestLength`] if `value` is not as long as the algorithm's hash value.
     pub fn from_bytes(algorithm: DigestAlgorithm, value: &[u8]) -> Result<Self, Error> {
         if value.len() != algorithm.output_len() {
             return Err(Error::DigestLength {
@@ -208,13 +224,22 @@ pub fn digest(algorithm: DigestAlgorithm, data: &[u8]) -> Digest {
 
 /// Hashes everything `reader` yields, in constant memory.
 ///
-/// Interrupted reads are retried; any other read error is returned as
-/// [`Error::Io`] with an empty path.
+/// Interrupted reads are retried.
+///
+/// # Errors
+///
+/// [`Error::Io`], with an empty path, if a read fails with any error other than
+/// [`std::io::ErrorKind::Interrupted`].
 pub fn digest_reader<R: Read>(algorithm: DigestAlgorithm, mut reader: R) -> Result<Digest, Error> {
     digest_stream(algorithm, &mut reader, "")
 }
 
 /// Hashes a file, in constant memory.
+///
+/// # Errors
+///
+/// [`Error::Io`], with the path, if the file cannot be opened or a read fails
+/// (interrupted reads are retried).
 ///
 /// ```no_run
 /// let d = kyso::digest_file(kyso::DigestAlgorithm::Sha256, "document.pdf")?;

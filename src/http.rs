@@ -245,11 +245,22 @@ impl core::fmt::Debug for HttpRevocationSource {
 
 impl HttpRevocationSource {
     /// A source with the default [`HttpOptions`].
+    ///
+    /// # Errors
+    ///
+    /// None: the default options name no proxy, the only setting that can fail
+    /// (see [`HttpRevocationSource::with_options`]).
     pub fn new() -> Result<Self, Error> {
         HttpRevocationSource::with_options(HttpOptions::default())
     }
 
     /// A source with these options.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Http`] with [`HttpFailure::BadUrl`], the proxy as URL, if
+    /// [`HttpOptions::proxy`] is not a usable proxy URL (it does not parse, names no host, or
+    /// has a scheme other than http, https and the SOCKS ones).
     pub fn with_options(options: HttpOptions) -> Result<Self, Error> {
         Ok(HttpRevocationSource {
             client: Client::new(options)?,
@@ -498,11 +509,25 @@ impl core::fmt::Debug for HttpTimeStampSource {
 
 impl HttpTimeStampSource {
     /// A TSA at `url`, with the default [`HttpOptions`].
+    ///
+    /// # Errors
+    ///
+    /// None: the default options name no proxy, the only setting that can fail
+    /// (see [`HttpTimeStampSource::with_options`]). `url` is checked only when a request is
+    /// sent.
     pub fn new(url: impl Into<String>) -> Result<Self, Error> {
         HttpTimeStampSource::with_options(url, HttpOptions::default())
     }
 
     /// A TSA at `url`, with these options.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Http`] with [`HttpFailure::BadUrl`], the proxy as URL, if
+    /// [`HttpOptions::proxy`] is not a usable proxy URL (it does not parse, names no host, or
+    /// has a scheme other than http, https and the SOCKS ones). `url` is checked only when a
+    /// request is sent: a scheme other than http and https fails there with
+    /// [`HttpFailure::BadUrl`].
     pub fn with_options(url: impl Into<String>, options: HttpOptions) -> Result<Self, Error> {
         Ok(HttpTimeStampSource {
             client: Client::new(options)?,

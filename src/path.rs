@@ -6,14 +6,18 @@
 //! policyMappings, policyConstraints, inhibitAnyPolicy and the initial policy inputs), and
 //! the key usage and extended key usage the purpose needs.
 
+mod build;
 mod cache;
+mod checks;
+mod crl_check;
 mod policy;
 mod purpose;
+mod revocation_status;
 mod trust_store;
-mod validate;
+mod validator;
 
 pub use cache::VerificationCache;
 pub use policy::{PolicyInputs, PolicySet};
 pub use purpose::{DOCUMENT_SIGNING_EKUS, KeyPurpose, NEVER_DOCUMENT_SIGNING_EKUS};
 pub use trust_store::TrustStore;
-pub use validate::{PathValidator, ValidatedPath};
+pub use validator::{PathValidator, ValidatedPath};

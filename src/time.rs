@@ -43,6 +43,12 @@ impl Time {
 
     /// A UTC calendar time. Years 1 to 9999 are accepted.
     ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidTime`] if a field is out of range: the year outside 1 to 9999, the
+    /// month outside 1 to 12, a day the month does not have, the hour above 23, or the minute
+    /// or second above 59 (no leap second).
+    ///
     /// ```
     /// let t = kyso::Time::from_utc(2026, 6, 1, 0, 0, 0)?;
     /// assert_eq!(t.unix(), 1_780_272_000);
@@ -76,6 +82,12 @@ impl Time {
     }
 
     /// Parses an RFC 3339 UTC time of the form `YYYY-MM-DDTHH:MM:SSZ`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidTime`] if the text is not of that form (20 characters, `T` and `Z` in
+    /// either case, no fraction of a second, no offset other than `Z`), or if a field is out
+    /// of range as [`Time::from_utc`] checks.
     ///
     /// ```
     /// let t = kyso::Time::parse_rfc3339("2026-06-01T00:00:00Z")?;

@@ -1,103 +1,23 @@
 //! X.509 certificates (RFC 5280), parsed once with `x509-parser` into an owned, cheaply
 //! cloned value.
 
-use std::collections::HashSet;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
-use der::{Decode, Reader};
-use x509_parser::extensions::{GeneralName, ParsedExtension};
 use x509_parser::prelude::FromDer;
 
-use crate::cert::general_name::{
-    DistributionPoint, GeneralName as AltName, NameConstraints, read_distribution_points,
+use crate::cert::extensions::{
+    BasicConstraints, Extension, Extensions, KeyUsage, PolicyConstraints, read_extensions,
 };
+use crate::cert::general_name::{DistributionPoint, GeneralName as AltName, NameConstraints};
 use crate::cert::identity::Identity;
 use crate::cert::name::Name;
 use crate::digest::{DigestAlgorithm, digest};
 use crate::error::{Error, Malformed, Object};
 use crate::key::{PublicKey, SignatureAlgorithm};
 use crate::limits::{MAX_BUNDLE_CERTIFICATES, MAX_CERTIFICATE_SIZE};
-use crate::oid;
 use crate::time::Time;
-
-/// The keyUsage extension's bits (RFC 5280 section 4.2.1.3).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct KeyUsage(u16);
-
-impl KeyUsage {
-    /// digitalSignature (bit 0).
-    pub const DIGITAL_SIGNATURE: KeyUsage = KeyUsage(1 << 0);
-    /// nonRepudiation, also called contentCommitment (bit 1).
-    pub const NON_REPUDIATION: KeyUsage = KeyUsage(1 << 1);
-    /// keyEncipherment (bit 2).
-    pub const KEY_ENCIPHERMENT: KeyUsage = KeyUsage(1 << 2);
-    /// dataEncipherment (bit 3).
-    pub const DATA_ENCIPHERMENT: KeyUsage = KeyUsage(1 << 3);
-    /// keyAgreement (bit 4).
-    pub const KEY_AGREEMENT: KeyUsage = KeyUsage(1 << 4);
-    /// keyCertSign (bit 5).
-    pub const KEY_CERT_SIGN: KeyUsage = KeyUsage(1 << 5);
-    /// cRLSign (bit 6).
-    pub const CRL_SIGN: KeyUsage = KeyUsage(1 << 6);
-    /// encipherOnly (bit 7).
-    pub const ENCIPHER_ONLY: KeyUsage = KeyUsage(1 << 7);
-    /// decipherOnly (bit 8).
-    pub const DECIPHER_ONLY: KeyUsage = KeyUsage(1 << 8);
-
-    /// Whether every bit of `other` is set here.
-    pub fn contains(self, other: KeyUsage) -> bool {
-        self.0 & other.0 == other.0
-    }
-
-    /// Whether any bit of `other` is set here.
-    pub fn intersects(self, other: KeyUsage) -> bool {
-        self.0 & other.0 != 0
-    }
-
-    /// The union of two sets of bits.
-    #[must_use]
-    pub fn union(self, other: KeyUsage) -> KeyUsage {
-        KeyUsage(self.0 | other.0)
-    }
-
-    /// The raw bits, bit 0 (digitalSignature) as the least significant.
-    pub fn bits(self) -> u16 {
-        self.0
-    }
-}
-
-/// The basicConstraints extension (RFC 5280 section 4.2.1.9).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct BasicConstraints {
-    /// Whether the subject is a CA.
-    pub ca: bool,
-    /// The most non-self-issued intermediate certificates that may follow this one.
-    pub path_len: Option<u32>,
-}
-
-/// The policyConstraints extension (RFC 5280 section 4.2.1.11): how many more non-self-issued
-/// certificates may follow before an explicit policy is required, or before policy mapping
-/// is inhibited.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct PolicyConstraints {
-    /// requireExplicitPolicy's SkipCerts.
-    pub require_explicit_policy: Option<u32>,
-    /// inhibitPolicyMapping's SkipCerts.
-    pub inhibit_policy_mapping: Option<u32>,
-}
-
-/// One extension, as encoded.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Extension {
-    /// Dotted OID.
-    pub oid: String,
-    /// Whether it is marked critical.
-    pub critical: bool,
-    /// The contents of `extnValue`.
-    pub value: Vec<u8>,
-}
 
 /// An X.509 certificate.
 ///
@@ -129,23 +49,8 @@ struct Inner {
     not_after: Time,
     spki: Vec<u8>,
     public_key: Result<PublicKey, Error>,
-    extensions: Vec<Extension>,
-    basic_constraints: Option<BasicConstraints>,
-    key_usage: Option<KeyUsage>,
-    extended_key_usage: Option<Vec<String>>,
-    subject_key_id: Option<Vec<u8>>,
-    authority_key_id: Option<Vec<u8>>,
-    policies: Option<Vec<String>>,
-    policy_mappings: Vec<(String, String)>,
-    policy_constraints: Option<PolicyConstraints>,
-    inhibit_any_policy: Option<u32>,
-    crl_distribution_points: Vec<String>,
-    distribution_points: Vec<DistributionPoint>,
-    ocsp_urls: Vec<String>,
-    ca_issuer_urls: Vec<String>,
     identity: Identity,
-    subject_alt_names: Vec<AltName>,
-    name_constraints: Option<NameConstraints>,
+    ext: Extensions,
 }
 
 impl Certificate {
@@ -161,7 +66,7 @@ impl Certificate {
                 actual: der_bytes.len(),
             });
         }
-        let (tbs, signature_algorithm, signature) = split_signed(der_bytes)?;
+        let (tbs, signature_algorithm, signature) = crate::cert::strict::split_signed(der_bytes)?;
         let (rest, x509) = x509_parser::certificate::X509Certificate::from_der(der_bytes)
             .map_err(|_| Error::invalid_der(Object::Certificate))?;
         if !rest.is_empty() {
@@ -217,24 +122,9 @@ impl Certificate {
             not_after: Time::from_unix(tbs_cert.validity.not_after.timestamp()),
             public_key: PublicKey::from_spki_der(&spki),
             spki,
-            extensions: Vec::new(),
-            basic_constraints: None,
-            key_usage: None,
-            extended_key_usage: None,
-            subject_key_id: None,
-            authority_key_id: None,
-            policies: None,
-            policy_mappings: Vec::new(),
-            policy_constraints: None,
-            inhibit_any_policy: None,
-            crl_distribution_points: Vec::new(),
-            distribution_points: Vec::new(),
-            ocsp_urls: Vec::new(),
-            ca_issuer_urls: Vec::new(),
-            subject_alt_names: Vec::new(),
-            name_constraints: None,
+            ext: Extensions::default(),
         };
-        read_extensions(&mut inner, tbs_cert.extensions())?;
+        inner.ext = read_extensions(&inner.issuer, tbs_cert.extensions())?;
         let fp = digest(DigestAlgorithm::Sha256, der_bytes);
         inner.fingerprint.copy_from_slice(fp.as_bytes());
         Ok(Certificate(Arc::new(inner)))
@@ -381,91 +271,91 @@ impl Certificate {
 
     /// Every extension, in encoding order.
     pub fn extensions(&self) -> &[Extension] {
-        &self.0.extensions
+        &self.0.ext.extensions
     }
 
     /// basicConstraints, if present.
     pub fn basic_constraints(&self) -> Option<BasicConstraints> {
-        self.0.basic_constraints
+        self.0.ext.basic_constraints
     }
 
     /// keyUsage, if present.
     pub fn key_usage(&self) -> Option<KeyUsage> {
-        self.0.key_usage
+        self.0.ext.key_usage
     }
 
     /// extendedKeyUsage purposes (dotted OIDs), if the extension is present.
     pub fn extended_key_usage(&self) -> Option<&[String]> {
-        self.0.extended_key_usage.as_deref()
+        self.0.ext.extended_key_usage.as_deref()
     }
 
     /// subjectKeyIdentifier, if present.
     pub fn subject_key_id(&self) -> Option<&[u8]> {
-        self.0.subject_key_id.as_deref()
+        self.0.ext.subject_key_id.as_deref()
     }
 
     /// The keyIdentifier of authorityKeyIdentifier, if present.
     pub fn authority_key_id(&self) -> Option<&[u8]> {
-        self.0.authority_key_id.as_deref()
+        self.0.ext.authority_key_id.as_deref()
     }
 
     /// Certificate policy OIDs (dotted), in encoding order; empty when the certificate has
     /// no certificatePolicies extension.
     pub fn policies(&self) -> &[String] {
-        self.0.policies.as_deref().unwrap_or_default()
+        self.0.ext.policies.as_deref().unwrap_or_default()
     }
 
     /// The certificatePolicies extension's policy OIDs, or `None` when it is absent (which
     /// RFC 5280 section 6.1.3 (e) treats differently from any list).
     pub(crate) fn policy_extension(&self) -> Option<&[String]> {
-        self.0.policies.as_deref()
+        self.0.ext.policies.as_deref()
     }
 
     /// policyMappings (RFC 5280 section 4.2.1.5): pairs of dotted OIDs, the issuer-domain
     /// policy first; empty when the extension is absent.
     pub fn policy_mappings(&self) -> &[(String, String)] {
-        &self.0.policy_mappings
+        &self.0.ext.policy_mappings
     }
 
     /// policyConstraints (RFC 5280 section 4.2.1.11), when present.
     pub fn policy_constraints(&self) -> Option<PolicyConstraints> {
-        self.0.policy_constraints
+        self.0.ext.policy_constraints
     }
 
     /// inhibitAnyPolicy's SkipCerts (RFC 5280 section 4.2.1.14), when present.
     pub fn inhibit_any_policy(&self) -> Option<u32> {
-        self.0.inhibit_any_policy
+        self.0.ext.inhibit_any_policy
     }
 
     /// URIs of the CRL distribution points (full names only).
     pub fn crl_distribution_points(&self) -> &[String] {
-        &self.0.crl_distribution_points
+        &self.0.ext.crl_distribution_points
     }
 
     /// The cRLDistributionPoints extension in full: names of every form, reasons and CRL
     /// issuers (empty when absent).
     pub(crate) fn distribution_points(&self) -> &[DistributionPoint] {
-        &self.0.distribution_points
+        &self.0.ext.distribution_points
     }
 
     /// OCSP responder URIs from authorityInfoAccess.
     pub fn ocsp_urls(&self) -> &[String] {
-        &self.0.ocsp_urls
+        &self.0.ext.ocsp_urls
     }
 
     /// caIssuers URIs from authorityInfoAccess.
     pub fn ca_issuer_urls(&self) -> &[String] {
-        &self.0.ca_issuer_urls
+        &self.0.ext.ca_issuer_urls
     }
 
     /// The subject alternative names (for name constraints).
     pub(crate) fn subject_alt_names(&self) -> &[AltName] {
-        &self.0.subject_alt_names
+        &self.0.ext.subject_alt_names
     }
 
     /// The nameConstraints extension, if any.
     pub(crate) fn name_constraints(&self) -> Option<&NameConstraints> {
-        self.0.name_constraints.as_ref()
+        self.0.ext.name_constraints.as_ref()
     }
 
     /// Whether the issuer and subject names are the same (RFC 5280 "self-issued").
@@ -475,7 +365,7 @@ impl Certificate {
 
     /// Whether the certificate is a CA certificate (basicConstraints cA TRUE).
     pub fn is_ca(&self) -> bool {
-        self.0.basic_constraints.is_some_and(|b| b.ca)
+        self.0.ext.basic_constraints.is_some_and(|b| b.ca)
     }
 
     /// Verifies this certificate's signature with `issuer_key` under `policy`.
@@ -538,232 +428,6 @@ fn cert_from_block(block: pem::Pem) -> Result<Certificate, Error> {
         )),
     }
 }
-
-/// The byte ranges of `tbsCertificate` and `signatureAlgorithm`, and the signature bits.
-type SignedParts = (Range<usize>, Range<usize>, Vec<u8>);
-
-/// Splits `Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }`
-/// into the byte ranges of the first two and the signature bits, with `der`'s strict
-/// decoder.
-fn split_signed(input: &[u8]) -> Result<SignedParts, Error> {
-    let bad = |_| Error::invalid_der(Object::Certificate);
-    let mut reader = der::SliceReader::new(input).map_err(bad)?;
-    let header = der::Header::decode(&mut reader).map_err(bad)?;
-    if header.tag() != der::Tag::Sequence {
-        return Err(Error::invalid_der(Object::Certificate));
-    }
-    let body_start = usize::try_from(reader.position()).map_err(bad)?;
-    let tbs_len = reader.tlv_bytes().map_err(bad)?.len();
-    let alg_len = reader.tlv_bytes().map_err(bad)?.len();
-    let sig = der::asn1::BitStringRef::decode(&mut reader).map_err(bad)?;
-    let signature = sig
-        .as_bytes()
-        .ok_or(Error::invalid_der(Object::Signature))?
-        .to_vec();
-    if !reader.is_finished() {
-        return Err(Error::malformed(
-            Object::Certificate,
-            Malformed::TrailingData,
-        ));
-    }
-    let end = usize::try_from(reader.position()).map_err(bad)?;
-    let body_end = body_start
-        .checked_add(usize::try_from(header.length()).map_err(bad)?)
-        .ok_or(Error::invalid_der(Object::Certificate))?;
-    if body_end != end {
-        return Err(Error::invalid_der(Object::Certificate));
-    }
-    let tbs_end = body_start + tbs_len;
-    Ok((body_start..tbs_end, tbs_end..tbs_end + alg_len, signature))
-}
-
-fn read_extensions(
-    inner: &mut Inner,
-    extensions: &[x509_parser::extensions::X509Extension<'_>],
-) -> Result<(), Error> {
-    let mut seen = HashSet::new();
-    for ext in extensions {
-        let oid = ext.oid.to_id_string();
-        if !seen.insert(oid.clone()) {
-            return Err(Error::malformed(
-                Object::Certificate,
-                Malformed::DuplicateExtension { oid },
-            ));
-        }
-        let invalid = || {
-            Error::malformed(
-                Object::Extension,
-                Malformed::InvalidExtension { oid: oid.clone() },
-            )
-        };
-        if oid == oid::EXT_CRL_DISTRIBUTION_POINTS {
-            // Read with x509-cert, which decodes names relative to the CRL issuer (x509-parser
-            // 0.18 does not); the URIs, for fetching, come from the same reading.
-            inner.distribution_points =
-                read_distribution_points(ext.value, &inner.issuer).ok_or_else(invalid)?;
-            inner.crl_distribution_points = inner
-                .distribution_points
-                .iter()
-                .flat_map(|dp| dp.names.iter().flatten())
-                .filter_map(|n| match n {
-                    AltName::Uri(u) => Some(u.clone()),
-                    _ => None,
-                })
-                .collect();
-            inner.extensions.push(Extension {
-                oid,
-                critical: ext.critical,
-                value: ext.value.to_vec(),
-            });
-            continue;
-        }
-        match ext.parsed_extension() {
-            ParsedExtension::ParseError { .. } => return Err(invalid()),
-            ParsedExtension::BasicConstraints(bc) => {
-                inner.basic_constraints = Some(BasicConstraints {
-                    ca: bc.ca,
-                    path_len: bc.path_len_constraint,
-                });
-            }
-            ParsedExtension::KeyUsage(ku) => {
-                // x509-parser keeps the bits with digitalSignature as bit 0, as kyso does.
-                inner.key_usage = Some(KeyUsage(ku.flags & 0x01ff));
-            }
-            ParsedExtension::ExtendedKeyUsage(eku) => {
-                let mut list = Vec::new();
-                let known = [
-                    (eku.any, oid::KP_ANY),
-                    (eku.server_auth, "1.3.6.1.5.5.7.3.1"),
-                    (eku.client_auth, oid::KP_CLIENT_AUTH),
-                    (eku.code_signing, "1.3.6.1.5.5.7.3.3"),
-                    (eku.email_protection, "1.3.6.1.5.5.7.3.4"),
-                    (eku.time_stamping, oid::KP_TIME_STAMPING),
-                    (eku.ocsp_signing, oid::KP_OCSP_SIGNING),
-                ];
-                list.extend(
-                    known
-                        .iter()
-                        .filter(|(on, _)| *on)
-                        .map(|(_, o)| (*o).to_owned()),
-                );
-                list.extend(eku.other.iter().map(|o| o.to_id_string()));
-                inner.extended_key_usage = Some(list);
-            }
-            ParsedExtension::SubjectKeyIdentifier(ki) => {
-                inner.subject_key_id = Some(ki.0.to_vec());
-            }
-            ParsedExtension::AuthorityKeyIdentifier(aki) => {
-                inner.authority_key_id = aki.key_identifier.as_ref().map(|k| k.0.to_vec());
-            }
-            ParsedExtension::CertificatePolicies(policies) => {
-                let mut list: Vec<String> = Vec::new();
-                for p in policies.iter() {
-                    let id = p.policy_id.to_id_string();
-                    // RFC 5280 section 4.2.1.4: a policy OID appears at most once.
-                    if list.contains(&id) {
-                        return Err(invalid());
-                    }
-                    list.push(id);
-                }
-                if list.is_empty() {
-                    return Err(invalid());
-                }
-                inner.policies = Some(list);
-            }
-            ParsedExtension::PolicyMappings(mappings) => {
-                if mappings.mappings.is_empty() {
-                    return Err(invalid());
-                }
-                inner.policy_mappings = mappings
-                    .mappings
-                    .iter()
-                    .map(|m| {
-                        (
-                            m.issuer_domain_policy.to_id_string(),
-                            m.subject_domain_policy.to_id_string(),
-                        )
-                    })
-                    .collect();
-            }
-            ParsedExtension::PolicyConstraints(pc) => {
-                // RFC 5280 section 4.2.1.11: an empty sequence MUST NOT be issued.
-                if pc.require_explicit_policy.is_none() && pc.inhibit_policy_mapping.is_none() {
-                    return Err(invalid());
-                }
-                inner.policy_constraints = Some(PolicyConstraints {
-                    require_explicit_policy: pc.require_explicit_policy,
-                    inhibit_policy_mapping: pc.inhibit_policy_mapping,
-                });
-            }
-            ParsedExtension::InhibitAnyPolicy(iap) => {
-                inner.inhibit_any_policy = Some(iap.skip_certs);
-            }
-            ParsedExtension::AuthorityInfoAccess(aia) => {
-                for ad in aia.iter() {
-                    let method = ad.access_method.to_id_string();
-                    let target = match method.as_str() {
-                        oid::AD_OCSP => &mut inner.ocsp_urls,
-                        oid::AD_CA_ISSUERS => &mut inner.ca_issuer_urls,
-                        _ => continue,
-                    };
-                    target.extend(uris(std::slice::from_ref(&ad.access_location)));
-                }
-            }
-            ParsedExtension::SubjectAlternativeName(san) => {
-                inner.subject_alt_names =
-                    san.general_names.iter().map(AltName::from_x509).collect();
-            }
-            ParsedExtension::NameConstraints(nc) => {
-                let convert =
-                    |subtrees: &Option<Vec<x509_parser::extensions::GeneralSubtree<'_>>>| {
-                        subtrees
-                            .iter()
-                            .flatten()
-                            .map(|s| AltName::from_x509(&s.base))
-                            .collect::<Vec<_>>()
-                    };
-                inner.name_constraints = Some(NameConstraints {
-                    permitted: convert(&nc.permitted_subtrees),
-                    excluded: convert(&nc.excluded_subtrees),
-                });
-            }
-            _ => {}
-        }
-        inner.extensions.push(Extension {
-            oid,
-            critical: ext.critical,
-            value: ext.value.to_vec(),
-        });
-    }
-    Ok(())
-}
-
-fn uris<'n>(names: &'n [GeneralName<'_>]) -> impl Iterator<Item = String> + 'n {
-    names.iter().filter_map(|n| match n {
-        GeneralName::URI(u) => Some((*u).to_owned()),
-        _ => None,
-    })
-}
-
-/// Dotted OIDs of the extensions whose meaning kyso's path validation applies, so a
-/// critical one is not "unknown" (RFC 5280 section 4.2).
-pub(crate) const PROCESSED_EXTENSIONS: [&str; 10] = [
-    // RFC 5280 section 6.1.3 (b), (c) and 6.1.4 (g).
-    "2.5.29.30",
-    oid::EXT_BASIC_CONSTRAINTS,
-    oid::EXT_KEY_USAGE,
-    oid::EXT_EXTENDED_KEY_USAGE,
-    // Only the subject's identity is read from it; it is critical when the subject field
-    // is empty (RFC 5280 section 4.2.1.6), which changes nothing for kyso.
-    oid::EXT_SUBJECT_ALT_NAME,
-    // The policy tree of RFC 5280 section 6.1 (src/path/policy.rs).
-    oid::EXT_CERTIFICATE_POLICIES,
-    "2.5.29.33", // policyMappings
-    "2.5.29.36", // policyConstraints
-    "2.5.29.54", // inhibitAnyPolicy
-    // Identifiers only, never critical in practice; processed for path building.
-    oid::EXT_SUBJECT_KEY_ID,
-];
 
 #[cfg(test)]
 mod tests {

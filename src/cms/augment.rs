@@ -24,6 +24,10 @@ impl SignedCms {
     /// id-aa-signatureTimeStampToken) over the signature value of every signer that has
     /// none. Each token is checked by `stamper` before it is added; any failure leaves no
     /// partial result.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`TimeStampStamper::stamp`], for the first signer whose timestamp fails.
     pub fn add_signature_timestamps(
         &self,
         stamper: &TimeStampStamper<'_>,
@@ -63,10 +67,20 @@ impl SignedCms {
     /// OCSP responses (RFC 5940 `id-ri-ocsp-response`) in `SignedData.crls`, as ETSI
     /// EN 319 122-1 places them for the B-LT level.
     ///
-    /// Fails with [`Error::SignatureNotValid`] when a signer is not TOTAL-PASSED (a
-    /// revocation status that could not be found makes it INDETERMINATE / TRY_LATER). The
-    /// `document` is needed for detached signatures, as for [`Verifier::verify`]. Add the
-    /// signature timestamps first: the validation data then covers the TSAs too.
+    /// The `document` is needed for detached signatures, as for [`Verifier::verify`]. Add
+    /// the signature timestamps first: the validation data then covers the TSAs too.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::SignatureNotValid`] if a signer is not TOTAL-PASSED (a revocation status
+    ///   that could not be found makes it INDETERMINATE / TRY_LATER).
+    /// - [`Error::TimestampRequired`] if a signer has no signature timestamp that verifies.
+    /// - [`Error::TooLarge`] with [`Object::Cms`] if the signature would then carry more than
+    ///   [`MAX_CMS_CERTIFICATES`](crate::limits::MAX_CMS_CERTIFICATES) certificates or
+    ///   [`MAX_CMS_REVOCATION_DATA`](crate::limits::MAX_CMS_REVOCATION_DATA) CRLs and OCSP
+    ///   responses.
+    /// - [`Error::LongTermValidationFailed`] if, with only the data it now carries, a signer
+    ///   would not validate one day after the last of the certificates used expires.
     pub fn add_validation_data(
         &self,
         verifier: &Verifier<'_>,

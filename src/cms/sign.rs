@@ -125,6 +125,13 @@ impl SignatureBuilder {
     }
 
     /// Signs `document` with `signer` in one step.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::SignerKeyMismatch`] if the signer knows its public key and it is not the
+    ///   certificate's.
+    /// - Those of [`SignatureBuilder::prepare`], of the signer's [`Signer::sign`], and of
+    ///   [`PreparedSignature::finish`].
     pub fn sign(&self, document: &[u8], signer: &dyn Signer) -> Result<SignedCms, Error> {
         self.check_signer(signer)?;
         let prepared = self.prepare(document, signer.algorithm())?;
@@ -133,6 +140,15 @@ impl SignatureBuilder {
     }
 
     /// Signs a document read from `reader`, in constant memory (detached only).
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::SignerKeyMismatch`] if the signer knows its public key and it is not the
+    ///   certificate's.
+    /// - Those of [`digest_reader`] if reading fails.
+    /// - Those of [`SignatureBuilder::prepare_digest`] ([`Error::ContentRequired`] for an
+    ///   enveloping builder), of the signer's [`Signer::sign`], and of
+    ///   [`PreparedSignature::finish`].
     pub fn sign_reader(&self, reader: impl Read, signer: &dyn Signer) -> Result<SignedCms, Error> {
         self.check_signer(signer)?;
         let hash = message_digest_algorithm(signer.algorithm());
@@ -144,6 +160,13 @@ impl SignatureBuilder {
 
     /// Signs a document whose digest was computed elsewhere (detached only). The digest must
     /// be made with the algorithm's hash (SHA-512 for Ed25519, RFC 8419).
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::SignerKeyMismatch`] if the signer knows its public key and it is not the
+    ///   certificate's.
+    /// - Those of [`SignatureBuilder::prepare_digest`], of the signer's [`Signer::sign`], and
+    ///   of [`PreparedSignature::finish`].
     pub fn sign_digest(
         &self,
         document_digest: &Digest,
@@ -158,6 +181,13 @@ impl SignatureBuilder {
     /// Adds this signer to an existing signature (the organisation's seal after the author's
     /// signature, say), leaving the signers already there untouched. `document` is needed
     /// for a detached signature; for an enveloping one it may be `None`.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::SignerKeyMismatch`] if the signer knows its public key and it is not the
+    ///   certificate's.
+    /// - Those of [`SignatureBuilder::prepare_addition`], of the signer's [`Signer::sign`],
+    ///   and of [`PreparedSignature::finish`].
     pub fn add_to(
         &self,
         existing: &SignedCms,
@@ -171,6 +201,22 @@ impl SignatureBuilder {
     }
 
     /// First step of two-step signing over document bytes.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::AlgorithmNotAllowed`] with
+    ///   [`DisallowedReason::VerifyOnly`](crate::DisallowedReason::VerifyOnly) if kyso does
+    ///   not sign with `algorithm` ([`SignatureAlgorithm::can_sign`]).
+    /// - Those of [`Certificate::public_key`] if kyso cannot use the certificate's key.
+    /// - [`Error::AlgorithmKeyMismatch`] if `algorithm` needs another type of key than the
+    ///   certificate's.
+    /// - [`Error::InvalidTime`] if the signing time is before 1970 or after the year 9999.
+    /// - [`Error::Malformed`] with [`Object::Certificate`]: with
+    ///   [`SignatureBuilder::identify_by_key_identifier`], the certificate has no
+    ///   subjectKeyIdentifier ([`Malformed::InvalidValue`](crate::Malformed::InvalidValue));
+    ///   or the certificate does not decode under the strict profile of the `x509-cert`
+    ///   crate, which builds the signer identifier and the signing-certificate attribute
+    ///   ([`Malformed::InvalidDer`](crate::Malformed::InvalidDer)).
     pub fn prepare(
         &self,
         document: &[u8],
@@ -182,6 +228,14 @@ impl SignatureBuilder {
     }
 
     /// First step of two-step signing over a document digest (detached signatures).
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::ContentRequired`] if the builder is [`SignatureBuilder::enveloping`]: an
+    ///   enveloping signature needs the document itself.
+    /// - [`Error::DigestAlgorithmMismatch`] if `document_digest` was not made with the
+    ///   algorithm's hash (SHA-512 for Ed25519).
+    /// - The others of [`SignatureBuilder::prepare`].
     pub fn prepare_digest(
         &self,
         document_digest: &Digest,
@@ -194,6 +248,13 @@ impl SignatureBuilder {
     }
 
     /// First step of adding a signer to an existing signature.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::ContentMismatch`] if `document` differs from the content inside `existing`,
+    ///   or a signer already there signed another message digest with a hash kyso knows.
+    /// - [`Error::ContentRequired`] if `existing` is detached and `document` is `None`.
+    /// - Those of [`SignatureBuilder::prepare`].
     pub fn prepare_addition(
         &self,
         existing: &SignedCms,
@@ -394,6 +455,12 @@ impl PreparedSignature {
     /// signature being extended, and no secret. Store it where it cannot be altered, as any
     /// input to signing: `from_bytes` refuses an inconsistent state, but cannot tell a
     /// consistent substitute (another prepared signature of the same signer) from the original.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Malformed`] with [`Object::Cms`] and
+    /// [`Malformed::InvalidDer`](crate::Malformed::InvalidDer) if the state cannot be
+    /// DER-encoded.
     pub fn to_bytes(&self) -> Result<Vec<u8>, Error> {
         let any = |der_bytes: &[u8]| Any::from_der(der_bytes).map_err(der_err);
         let chain = self
@@ -418,6 +485,26 @@ impl PreparedSignature {
     /// Resumes a prepared signature saved with [`PreparedSignature::to_bytes`]. Everything
     /// is checked again: the certificate parses, the algorithm fits its key, and the bytes to
     /// sign are rebuilt from the signed attributes, not taken on trust.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::TooLarge`] with [`Object::Cms`] for input over
+    ///   [`MAX_CMS_SIZE`](crate::limits::MAX_CMS_SIZE).
+    /// - [`Error::Malformed`] with [`Object::Cms`]: not a DER saved state
+    ///   ([`Malformed::InvalidDer`](crate::Malformed::InvalidDer)), or
+    ///   ([`Malformed::InvalidValue`](crate::Malformed::InvalidValue)) a version other than 1,
+    ///   no signed attributes, a signature value or unsigned attributes already present, a
+    ///   signer identifier or signing-certificate-v2 attribute that does not name the
+    ///   certificate, or a content type or message digest that does not fit the enveloped
+    ///   content or the signature being extended.
+    /// - Those of [`Certificate::from_der`] for the certificate and the chain, of
+    ///   [`Certificate::public_key`], and of
+    ///   [`SignatureAlgorithm::from_algorithm_identifier_der`] for the signature algorithm.
+    /// - [`Error::UnsupportedAlgorithm`] if the digest algorithm is not one kyso implements.
+    /// - [`Error::DigestAlgorithmMismatch`] if the digest algorithm is not the signature
+    ///   algorithm's hash (SHA-512 for Ed25519).
+    /// - [`Error::ContentMismatch`] if a signer of the signature being extended signed
+    ///   another message digest with the same hash.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
         if bytes.len() > crate::limits::MAX_CMS_SIZE {
             return Err(Error::TooLarge {
@@ -493,6 +580,19 @@ impl PreparedSignature {
     /// verified with the certificate's key first, so a token or service that signed with
     /// another key, or other bytes, is caught here
     /// ([`Error::SignatureValueRejected`]).
+    ///
+    /// # Errors
+    ///
+    /// - Those of [`Certificate::public_key`] if kyso cannot use the certificate's key.
+    /// - [`Error::SignatureValueRejected`] if `signature_value` does not verify over
+    ///   [`PreparedSignature::to_be_signed`] with the certificate's key.
+    /// - The other errors of [`PublicKey::verify`](crate::PublicKey::verify), under the
+    ///   default algorithm policy with RSA keys from 1024 bits: [`Error::AlgorithmNotAllowed`]
+    ///   for SHA-1 (from a state resumed with [`PreparedSignature::from_bytes`]),
+    ///   [`Error::RsaKeyTooSmall`], [`Error::RsaKeyTooLarge`].
+    /// - [`Error::TooLarge`] with [`Object::Cms`] if the signature would then hold more than
+    ///   [`MAX_CMS_SIGNERS`](crate::limits::MAX_CMS_SIGNERS) signers or
+    ///   [`MAX_CMS_CERTIFICATES`](crate::limits::MAX_CMS_CERTIFICATES) certificates.
     pub fn finish(self, signature_value: &[u8]) -> Result<SignedCms, Error> {
         let key = self.certificate.public_key()?;
         let policy = AlgorithmPolicy::default().with_min_rsa_bits(LEGACY_MIN_RSA_BITS);

@@ -33,12 +33,24 @@ pub struct SignedCms {
 impl SignedCms {
     /// Reads a signature in any of the usual forms: DER, PEM (`CMS`, `PKCS7` or
     /// `PKCS #7 SIGNED DATA` label), or bare base64 of the DER.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TooLarge`] with [`Object::Cms`] for input over [`MAX_CMS_SIZE`],
+    /// [`Error::Malformed`] with [`Object::Cms`] and [`Malformed::Empty`] for empty input,
+    /// and otherwise those of [`SignedCms::from_pem`] (text holding a PEM boundary),
+    /// [`SignedCms::from_der`] (input starting with a SEQUENCE tag) or
+    /// [`SignedCms::from_base64`] (anything else).
     pub fn parse(input: &[u8]) -> Result<Self, Error> {
         SignedCms::parse_with(input, None)
     }
 
     /// [`SignedCms::parse`], taking the embedded certificates already parsed from `cache`
     /// (and leaving there those parsed now).
+    ///
+    /// # Errors
+    ///
+    /// Those of [`SignedCms::parse`].
     pub fn parse_with_cache(input: &[u8], cache: &VerificationCache) -> Result<Self, Error> {
         SignedCms::parse_with(input, Some(cache))
     }
@@ -59,6 +71,22 @@ impl SignedCms {
     }
 
     /// Reads a DER `ContentInfo`. Trailing bytes are an error.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::TooLarge`] with [`Object::Cms`] for input over [`MAX_CMS_SIZE`], more than
+    ///   [`MAX_CMS_ELEMENTS`](crate::limits::MAX_CMS_ELEMENTS) elements, nesting deeper than
+    ///   [`MAX_CMS_DEPTH`](crate::limits::MAX_CMS_DEPTH), or more than [`MAX_CMS_SIGNERS`]
+    ///   SignerInfos, [`MAX_CMS_CERTIFICATES`] certificates or [`MAX_CMS_REVOCATION_DATA`]
+    ///   revocation data items.
+    /// - [`Error::Malformed`] with [`Object::Cms`]: empty input ([`Malformed::Empty`]),
+    ///   bytes after the ContentInfo ([`Malformed::TrailingData`]), not a DER `ContentInfo`
+    ///   holding a `SignedData` ([`Malformed::InvalidDer`]), or ([`Malformed::InvalidValue`])
+    ///   a contentType other than id-signedData, signed attributes not in DER order (RFC 5652
+    ///   section 5.4), or an eContent that is not an OCTET STRING (RFC 5652 section 5.2).
+    ///
+    /// Embedded certificates, CRLs and OCSP responses that cannot be read are skipped with a
+    /// warning, not an error.
     pub fn from_der(der_bytes: &[u8]) -> Result<Self, Error> {
         SignedCms::from_der_with(der_bytes, None)
     }
@@ -92,6 +120,16 @@ impl SignedCms {
     }
 
     /// Reads PEM text with a `CMS`, `PKCS7` or `PKCS #7 SIGNED DATA` block.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::TooLarge`] with [`Object::Pem`] for text over
+    ///   [`MAX_PEM_SIZE`](crate::limits::MAX_PEM_SIZE).
+    /// - [`Error::Malformed`] with [`Object::Pem`]: a damaged block
+    ///   ([`Malformed::InvalidBase64`], [`Malformed::InvalidPemFraming`]), no block
+    ///   ([`Malformed::NoPemBlock`]), or a first block with another label
+    ///   ([`Malformed::UnexpectedPemLabel`]).
+    /// - Those of [`SignedCms::from_der`] for the block's contents.
     pub fn from_pem(pem_text: &[u8]) -> Result<Self, Error> {
         let blocks = crate::pem::parse_blocks(pem_text)?;
         let block = blocks
@@ -110,6 +148,12 @@ impl SignedCms {
     }
 
     /// Reads base64 of the DER (white space between characters is ignored).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TooLarge`] with [`Object::Cms`] for text over [`MAX_CMS_SIZE`],
+    /// [`Error::Malformed`] with [`Object::Cms`] and [`Malformed::InvalidBase64`] if the text
+    /// is not standard padded base64, and otherwise those of [`SignedCms::from_der`].
     pub fn from_base64(text: &[u8]) -> Result<Self, Error> {
         check_size(text)?;
         let compact: Vec<u8> = text
@@ -211,6 +255,11 @@ impl SignedCms {
     }
 
     /// The DER encoding of the `ContentInfo`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Malformed`] with [`Object::Cms`] and [`Malformed::InvalidDer`] if the DER
+    /// encoder refuses the structure (a length over 4 GiB).
     pub fn to_der(&self) -> Result<Vec<u8>, Error> {
         let content = der::Any::encode_from(&self.signed_data)
             .map_err(|_| Error::invalid_der(Object::Cms))?;
@@ -223,6 +272,10 @@ impl SignedCms {
     }
 
     /// PEM text with the `CMS` label (RFC 7468 section 9).
+    ///
+    /// # Errors
+    ///
+    /// Those of [`SignedCms::to_der`].
     pub fn to_pem(&self) -> Result<String, Error> {
         let block = pem::Pem::new("CMS", self.to_der()?);
         Ok(pem::encode_config(

@@ -82,11 +82,24 @@ impl<'a> TimeStampStamper<'a> {
     }
 
     /// Stamps `data` (hashed here with the imprint algorithm).
+    ///
+    /// # Errors
+    ///
+    /// Those of [`TimeStampStamper::stamp_digest`].
     pub fn stamp(&self, data: &[u8]) -> Result<(TimeStampToken, TimeStampInfo), Error> {
         self.stamp_digest(&crate::digest::digest(self.digest, data))
     }
 
     /// Stamps a hash.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::RandomUnavailable`] if no nonce can be drawn.
+    /// - Those of the source's [`TimeStampSource::timestamp`].
+    /// - Those of [`TimeStampToken::from_response_der`] for the response
+    ///   ([`Error::TimeStampRefused`] when the TSA refuses).
+    /// - Those of [`TimeStampToken::verify`] with the stamper's anchors and algorithm policy,
+    ///   `imprint` and the nonce sent.
     pub fn stamp_digest(&self, imprint: &Digest) -> Result<(TimeStampToken, TimeStampInfo), Error> {
         let nonce: [u8; 16] = crate::key::random_bytes()?;
         let request = TimeStampRequest::new(imprint, Some(&nonce), true, self.policy)?;

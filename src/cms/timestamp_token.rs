@@ -65,6 +65,16 @@ pub struct TimeStampToken {
 
 impl TimeStampToken {
     /// Reads a token (a DER ContentInfo).
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::TooLarge`] with [`Object::TimeStamp`] for input over
+    ///   [`MAX_TIMESTAMP_SIZE`].
+    /// - Those of [`SignedCms::from_der`].
+    /// - [`Error::Malformed`] with [`Object::TimeStamp`]: an eContentType other than
+    ///   id-ct-TSTInfo (RFC 3161 section 2.4.2) or a TSTInfo version other than 1
+    ///   ([`Malformed::InvalidValue`]); no encapsulated content, or content that is not a DER
+    ///   TSTInfo ([`Malformed::InvalidDer`]).
     pub fn from_der(der_bytes: &[u8]) -> Result<Self, Error> {
         if der_bytes.len() > MAX_TIMESTAMP_SIZE {
             return Err(Error::TooLarge {
@@ -83,12 +93,26 @@ impl TimeStampToken {
     }
 
     /// The hash algorithm of the message imprint.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnsupportedAlgorithm`] if it is not SHA-1, SHA-256, SHA-384 or SHA-512.
     pub fn imprint_algorithm(&self) -> Result<DigestAlgorithm, Error> {
         DigestAlgorithm::from_oid(&self.info.message_imprint.hash_algorithm.oid)
     }
 
     /// Reads the token out of a `TimeStampResp`. A response whose status is neither granted
     /// nor grantedWithMods is [`Error::TimeStampRefused`].
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::TooLarge`] with [`Object::TimeStamp`] for input over
+    ///   [`MAX_TIMESTAMP_SIZE`].
+    /// - [`Error::Malformed`] with [`Object::TimeStamp`] and [`Malformed::InvalidDer`] if the
+    ///   input is not a DER `TimeStampResp`, or a granted response carries no token (RFC 3161
+    ///   section 2.4.2).
+    /// - [`Error::TimeStampRefused`] with the PKIStatus if it is 2 or more.
+    /// - Those of [`TimeStampToken::from_der`] for the token.
     pub fn from_response_der(der_bytes: &[u8]) -> Result<Self, Error> {
         if der_bytes.len() > MAX_TIMESTAMP_SIZE {
             return Err(Error::TooLarge {
@@ -143,6 +167,20 @@ impl TimeStampToken {
     /// CMS signature and the TSA certificate's path to `anchors` at genTime, for
     /// timestamping (critical EKU id-kp-timeStamping), with the ESS signing-certificate
     /// attribute; that it stamps `imprint`; and that it carries `nonce` when one was sent.
+    ///
+    /// # Errors
+    ///
+    /// - Those of [`TimeStampToken::imprint_algorithm`].
+    /// - [`Error::DigestNotAllowed`] if `algorithms` refuses the imprint's hash (SHA-1).
+    /// - [`Error::Malformed`] with [`Object::TimeStamp`] and [`Malformed::InvalidValue`] if
+    ///   the token has other than one signer (RFC 3161 section 2.4.2).
+    /// - [`Error::TimeStampSignature`] with the CMS indication and sub-indication if the
+    ///   token's signature or the TSA certificate's path does not reach TOTAL-PASSED, or no
+    ///   signer certificate is found.
+    /// - [`Error::TimeStampImprintMismatch`] if the token stamps another hash, or the same
+    ///   hash value under another algorithm, than `imprint`.
+    /// - [`Error::TimeStampNonceMismatch`] if `nonce` is given and the token does not carry
+    ///   it.
     pub fn verify(
         &self,
         anchors: &TrustStore,

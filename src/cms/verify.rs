@@ -220,6 +220,12 @@ impl<'a> Verifier<'a> {
     ///
     /// A signer without signed attributes signs the document itself, which needs the bytes:
     /// such a signer gets INDETERMINATE / SIGNED_DATA_NOT_FOUND here.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`], with an empty path, if a read fails with any error other than
+    /// [`std::io::ErrorKind::Interrupted`] (interrupted reads are retried). Every finding about
+    /// the signature itself is in the report, not an error.
     pub fn verify_reader(
         &self,
         cms: &SignedCms,

@@ -37,6 +37,12 @@ pub struct Challenge {
 /// atomic: a nonce is handed out once at most, even to concurrent callers.
 pub trait NonceStore: Send + Sync {
     /// Records a nonce valid until `expires_at`.
+    ///
+    /// # Errors
+    ///
+    /// Implementations return an error when they cannot record the nonce;
+    /// [`InMemoryNonceStore`] returns [`Error::LoginNonceStoreFull`] when 100,000 unexpired
+    /// nonces are outstanding, or when its lock is poisoned.
     fn put(&self, nonce: &str, expires_at: Time) -> Result<(), Error>;
     /// Removes the nonce and returns its expiry, if it was there.
     fn take(&self, nonce: &str) -> Option<Time>;
@@ -144,6 +150,11 @@ pub struct VerifiedIdentity {
 }
 
 /// The bytes a client signs: `hash(origin) ‖ hash(nonce)` with `hash` the algorithm's own.
+///
+/// # Errors
+///
+/// None: the result is `Ok` for every algorithm (for Ed25519, which has no hash of its own,
+/// `hash` is SHA-256).
 pub fn login_data_to_sign(
     origin: &str,
     nonce: &str,
@@ -243,6 +254,12 @@ impl<'a> LoginVerifier<'a> {
     }
 
     /// Issues a challenge (32 random octets) and records it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::RandomUnavailable`] if the system's random number generator fails, and those
+    /// of the store's [`NonceStore::put`] ([`Error::LoginNonceStoreFull`] for an
+    /// [`InMemoryNonceStore`]).
     pub fn issue(&self, now: Time) -> Result<Challenge, Error> {
         let bytes: [u8; 32] = crate::key::random_bytes()?;
         let nonce = base64::engine::general_purpose::STANDARD.encode(bytes);
@@ -256,6 +273,19 @@ impl<'a> LoginVerifier<'a> {
     /// signature verifies with the certificate's key; the certificate validates to the
     /// anchors for client authentication (keyUsage digitalSignature, clientAuth when
     /// extendedKeyUsage is present), with revocation when asked.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::LoginNonceUnknown`] if the store does not hold the nonce (never issued, or
+    ///   already used).
+    /// - [`Error::LoginNonceExpired`] if `now` is after the nonce's expiry.
+    /// - [`Error::LoginWrongOrigin`] if the response was signed for another origin.
+    /// - Those of [`Certificate::public_key`] if kyso cannot use the certificate's key.
+    /// - [`Error::LoginSignatureInvalid`] if the signature does not verify, and the other
+    ///   errors of [`PublicKey::verify`](crate::PublicKey::verify) (an algorithm for another
+    ///   key type, an algorithm or key size refused).
+    /// - Those of [`PathValidator::validate`] if the certificate does not validate to the
+    ///   anchors for client authentication at `now`.
     pub fn verify(&self, response: &LoginResponse, now: Time) -> Result<VerifiedIdentity, Error> {
         let expires_at = self
             .store

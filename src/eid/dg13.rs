@@ -100,6 +100,12 @@ fn texts(bytes: &[u8], depth: usize, out: &mut Vec<String>) {
 impl Dg13 {
     /// Reads DG13. Only a wrong outer structure is an error; an entry that cannot be read
     /// is kept in [`Dg13::other`] with no text.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Malformed`] with [`Object::Dg13`] and [`Malformed::InvalidValue`] if the
+    /// input is not exactly one `6D` element, or its contents are not a series of at most 64
+    /// well-formed elements.
     pub fn parse(dg13: &[u8]) -> Result<Self, Error> {
         let body = tlv::expect(dg13, &[0x6d]).ok_or_else(|| bad("DG13 tag"))?;
         let entries = tlv::all(body, MAX_FIELDS).ok_or_else(|| bad("DG13 entries"))?;

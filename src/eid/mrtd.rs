@@ -66,6 +66,21 @@ impl Sod {
     /// Reads EF.SOD: the application tag `77` around a CMS ContentInfo (or the
     /// ContentInfo alone), whose content is an LDSSecurityObject (version 0, or 1 with
     /// LDSVersionInfo).
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::TooLarge`] with [`Object::Sod`] for input over 256 KiB.
+    /// - Those of [`SignedCms::from_der`] for the ContentInfo.
+    /// - [`Error::Malformed`] with [`Object::Sod`] and [`Malformed::InvalidValue`]: the tag
+    ///   `77` does not hold exactly one element, the content type is neither
+    ///   id-icao-mrtd-security-ldsSecurityObject nor its older OID, the content is absent,
+    ///   the version is not 0 without LDSVersionInfo or 1 with it, a data group number is
+    ///   outside 1 to 16 or repeated, or a hash is not as long as the hash algorithm's
+    ///   output.
+    /// - [`Error::Malformed`] with [`Object::Sod`] and [`Malformed::InvalidDer`] if the
+    ///   content is not a DER LDSSecurityObject.
+    /// - [`Error::UnsupportedAlgorithm`] if the data group hash algorithm is not SHA-1,
+    ///   SHA-256, SHA-384 or SHA-512.
     pub fn parse(bytes: &[u8]) -> Result<Self, Error> {
         if bytes.len() > MAX_SOD_SIZE {
             return Err(Error::TooLarge {
@@ -602,6 +617,12 @@ pub struct MasterList {
 /// PKI (a Document Signer's, say) can add a CSCA to the list. Anything else is
 /// [`Error::MasterListNotVerified`] with the verdict that failed.
 ///
+/// # Errors
+///
+/// - Those of [`master_list_certificates_unverified`] when the list cannot be read.
+/// - [`Error::MasterListNotVerified`] if no SignerInfo reaches TOTAL-PASSED as above, with
+///   the list's indication and sub-indication and what failed.
+///
 /// ```no_run
 /// use kyso::eid::verify_master_list;
 /// use kyso::{Time, TrustStore};
@@ -648,6 +669,15 @@ pub fn verify_master_list(
 /// authenticated channel from the ICAO PKD, say). Use [`verify_master_list`] otherwise.
 /// The certificates are anchors only once the caller puts them in a [`TrustStore`];
 /// certificates kyso cannot read are skipped.
+///
+/// # Errors
+///
+/// - Those of [`SignedCms::parse`].
+/// - [`Error::Malformed`] with [`Object::Sod`] and [`Malformed::InvalidValue`] if the content
+///   type is not id-icao-cscaMasterList, the content is absent, or the `CscaMasterList`
+///   version is not 0.
+/// - [`Error::Malformed`] with [`Object::Sod`] and [`Malformed::InvalidDer`] if the content
+///   is not a DER `CscaMasterList`.
 pub fn master_list_certificates_unverified(bytes: &[u8]) -> Result<Vec<Certificate>, Error> {
     read_master_list(bytes).map(|(_, certificates)| certificates)
 }

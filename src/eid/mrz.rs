@@ -102,6 +102,15 @@ impl Mrz {
     /// Reads an MRZ: its lines joined, or separated by line breaks; the format is told by
     /// the length. Any character outside `A`–`Z`, `0`–`9` and `<`, a wrong length or a wrong
     /// check digit is an error.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::Malformed`] with [`Object::Mrz`] and [`Malformed::InvalidValue`] if,
+    ///   whitespace removed, the text holds a character other than `A`–`Z`, `0`–`9` and `<`,
+    ///   or is not 90 (TD1), 72 (TD2) or 88 (TD3) characters long.
+    /// - [`Error::MrzCheckDigit`] with the field if a check digit (ICAO 9303 part 3 section
+    ///   4.9) does not match: document number, date of birth, date of expiry, optional data
+    ///   (TD3) or the composite.
     pub fn parse(text_in: &str) -> Result<Self, Error> {
         let compact: String = text_in.chars().filter(|c| !c.is_whitespace()).collect();
         if compact.len() > 90
@@ -202,6 +211,12 @@ impl Mrz {
     }
 
     /// Reads DG1 (`61 { 5F1F MRZ }`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Malformed`] with [`Object::Mrz`] and [`Malformed::InvalidValue`] if the input
+    /// is not exactly one `61` element holding exactly one `5F1F` element, or the MRZ is not
+    /// UTF-8; otherwise those of [`Mrz::parse`].
     pub fn from_dg1(dg1: &[u8]) -> Result<Self, Error> {
         let inner = crate::tlv::expect(dg1, &[0x61]).ok_or_else(|| bad("DG1 tag"))?;
         let mrz = crate::tlv::expect(inner, &[0x5f, 0x1f]).ok_or_else(|| bad("DG1 MRZ tag"))?;

@@ -159,6 +159,22 @@ impl SignatureAlgorithm {
     ///
     /// The key decides the curve for ECDSA and is checked against the identifier: an RSA
     /// identifier with an EC key is [`Error::AlgorithmKeyMismatch`].
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::Malformed`] with [`Object::AlgorithmIdentifier`]: the input is not a DER
+    ///   `AlgorithmIdentifier`, or its RSASSA-PSS parameters do not decode
+    ///   ([`Malformed::InvalidDer`](crate::Malformed::InvalidDer)); or its parameters are not
+    ///   those the algorithm takes: other than NULL or absent for RSA PKCS#1 v1.5 (RFC 8017
+    ///   appendix A.2.4), present for ECDSA (RFC 5758 section 3.2) or Ed25519 (RFC 8410
+    ///   section 3) ([`Malformed::InvalidValue`](crate::Malformed::InvalidValue)).
+    /// - [`Error::UnsupportedPssParameters`] for RSASSA-PSS without parameters, or with
+    ///   parameters other than SHA-256, SHA-384 or SHA-512 with MGF1 over the same hash, a
+    ///   salt as long as the hash and trailer field 1.
+    /// - [`Error::UnsupportedAlgorithm`] if the OID names no signature algorithm kyso
+    ///   implements.
+    /// - [`Error::AlgorithmKeyMismatch`] if the algorithm needs another type of key than
+    ///   `key`.
     pub fn from_algorithm_identifier_der(der_bytes: &[u8], key: &PublicKey) -> Result<Self, Error> {
         let ai = spki::AlgorithmIdentifierRef::from_der(der_bytes)
             .map_err(|_| Error::invalid_der(Object::AlgorithmIdentifier))?;
@@ -396,6 +412,12 @@ impl AlgorithmPolicy {
     }
 
     /// Checks an algorithm against the policy.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AlgorithmNotAllowed`] with [`DisallowedReason::Sha1`] if the algorithm hashes
+    /// with SHA-1 and the policy is not
+    /// [`AlgorithmPolicy::allow_sha1_for_legacy_use_only`].
     pub fn check_algorithm(&self, algorithm: SignatureAlgorithm) -> Result<(), Error> {
         if algorithm.digest_algorithm() == Some(DigestAlgorithm::Sha1) && !self.allow_sha1 {
             return Err(Error::AlgorithmNotAllowed {
@@ -409,6 +431,11 @@ impl AlgorithmPolicy {
     /// Checks a digest algorithm kyso relies on for `usage` (a message imprint, data group
     /// hashes, a certificate reference) against the policy: SHA-1 only under
     /// [`AlgorithmPolicy::allow_sha1_for_legacy_use_only`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::DigestNotAllowed`] with `usage` and [`DisallowedReason::Sha1`] if `algorithm`
+    /// is SHA-1 and the policy does not allow it.
     pub fn check_digest(
         &self,
         algorithm: DigestAlgorithm,
@@ -425,6 +452,13 @@ impl AlgorithmPolicy {
     }
 
     /// Checks a public key against the policy (RSA size).
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::RsaKeyTooSmall`] if an RSA modulus is shorter than
+    ///   [`AlgorithmPolicy::min_rsa_bits`].
+    /// - [`Error::RsaKeyTooLarge`] if an RSA modulus is longer than 8192 bits, the most `ring`
+    ///   verifies.
     pub fn check_key(&self, key: &PublicKey) -> Result<(), Error> {
         if let Some(bits) = key.rsa_bits() {
             if bits < self.min_rsa_bits {

@@ -98,6 +98,19 @@ impl PublicKey {
     /// with the curve named or given by explicit parameters (accepted only when they are
     /// exactly a named curve's). Keys of other types (DSA, other curves) are
     /// [`Error::UnsupportedKey`].
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::Malformed`] with [`Object::PublicKey`] and [`Malformed::InvalidDer`]: the
+    ///   input is not a DER `SubjectPublicKeyInfo`, the key BIT STRING has unused bits, an RSA
+    ///   key is not a DER `RSAPublicKey`, explicit EC parameters do not decode, a P-521 or
+    ///   brainpool key is not a point on its curve, or an Ed25519 key has parameters or is
+    ///   not 32 bytes (RFC 8410 section 3).
+    /// - [`Error::Malformed`] with [`Object::PublicKey`] and [`Malformed::InvalidValue`] if
+    ///   the parameters of an RSA key are not NULL (RFC 3279 section 2.3.1).
+    /// - [`Error::UnsupportedKey`] for a key algorithm other than RSA, EC and Ed25519, an EC
+    ///   key without parameters, a curve kyso does not implement, or explicit parameters that
+    ///   are not exactly those of a supported named curve.
     pub fn from_spki_der(spki_der: &[u8]) -> Result<Self, Error> {
         let spki = spki::SubjectPublicKeyInfoRef::from_der(spki_der)
             .map_err(|_| Error::invalid_der(Object::PublicKey))?;
@@ -180,10 +193,16 @@ impl PublicKey {
 
     /// Verifies `signature` over `message` with `algorithm`, under `policy`.
     ///
-    /// Errors: [`Error::AlgorithmKeyMismatch`] when the algorithm needs another key type,
-    /// [`Error::AlgorithmNotAllowed`] and [`Error::RsaKeyTooSmall`] from the policy, and
-    /// [`Error::InvalidSignature`] when the signature is wrong (with no more detail, on
-    /// purpose).
+    /// # Errors
+    ///
+    /// - [`Error::AlgorithmKeyMismatch`] if the algorithm needs another key type.
+    /// - [`Error::AlgorithmNotAllowed`] if the policy refuses the algorithm (SHA-1).
+    /// - [`Error::RsaKeyTooSmall`] if the RSA modulus is below the policy's minimum, or below
+    ///   2048 bits for RSASSA-PSS or PKCS#1 v1.5 with SHA-384, which `ring` verifies with no
+    ///   smaller key.
+    /// - [`Error::RsaKeyTooLarge`] if the RSA modulus is above 8192 bits.
+    /// - [`Error::InvalidSignature`] if the signature is wrong (with no more detail, on
+    ///   purpose).
     pub fn verify(
         &self,
         algorithm: SignatureAlgorithm,

@@ -29,12 +29,23 @@ pub trait Signer {
     }
 
     /// Signs `message`.
+    ///
+    /// # Errors
+    ///
+    /// Implementations return [`Error::SignerFailed`] when the key cannot sign (a token
+    /// removed, a PIN locked, a remote service unreachable), or a more specific variant; one
+    /// built on [`sign_by_digest`] returns its errors.
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, Error>;
 
     /// Signs a digest computed elsewhere. The digest's algorithm must be the signature
     /// algorithm's hash.
     ///
-    /// The default implementation returns [`Error::DigestSigningUnsupported`].
+    /// # Errors
+    ///
+    /// The default implementation returns [`Error::DigestSigningUnsupported`]. Implementations
+    /// that sign digests return the errors of [`check_digest_for`] when the digest does not
+    /// fit the algorithm (another hash, or an algorithm that cannot sign), and
+    /// [`Error::SignerFailed`] when the key cannot sign.
     fn sign_digest(&self, digest: &Digest) -> Result<Vec<u8>, Error> {
         let _ = digest;
         Err(Error::DigestSigningUnsupported {
@@ -51,6 +62,11 @@ pub trait Signer {
 /// Signs `message` by hashing it with the algorithm's hash and calling
 /// [`Signer::sign_digest`]: a ready-made [`Signer::sign`] for signers that only sign
 /// digests.
+///
+/// # Errors
+///
+/// [`Error::DigestSigningUnsupported`] if the algorithm has no separate hash (Ed25519);
+/// otherwise those of the signer's [`Signer::sign_digest`].
 pub fn sign_by_digest<S: Signer + ?Sized>(signer: &S, message: &[u8]) -> Result<Vec<u8>, Error> {
     let algorithm = signer.algorithm();
     let hash = algorithm
@@ -61,6 +77,15 @@ pub fn sign_by_digest<S: Signer + ?Sized>(signer: &S, message: &[u8]) -> Result<
 
 /// Checks that a digest handed to [`Signer::sign_digest`] fits the signer's algorithm.
 /// Useful to implementers.
+///
+/// # Errors
+///
+/// - [`Error::AlgorithmNotAllowed`] with
+///   [`DisallowedReason::VerifyOnly`](crate::DisallowedReason::VerifyOnly) if kyso does not
+///   sign with the algorithm ([`SignatureAlgorithm::can_sign`]).
+/// - [`Error::DigestAlgorithmMismatch`] if the digest was made with another hash than the
+///   algorithm's.
+/// - [`Error::DigestSigningUnsupported`] if the algorithm has no separate hash (Ed25519).
 pub fn check_digest_for(algorithm: SignatureAlgorithm, digest: &Digest) -> Result<(), Error> {
     if !algorithm.can_sign() {
         return Err(Error::AlgorithmNotAllowed {

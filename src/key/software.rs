@@ -51,6 +51,21 @@ impl SoftwareSigner {
     /// Loads a key from PEM text: `PRIVATE KEY` (PKCS#8), `ENCRYPTED PRIVATE KEY` (PKCS#8
     /// with PBES2, which needs `password`), `RSA PRIVATE KEY` (PKCS#1) or `EC PRIVATE KEY`
     /// (SEC1). The first key block in the text is used; certificates around it are skipped.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::TooLarge`] with [`Object::PrivateKey`] for text over
+    ///   [`MAX_PRIVATE_KEY_SIZE`].
+    /// - [`Error::Malformed`] with [`Object::Pem`] if a PEM block is damaged
+    ///   ([`Malformed::InvalidBase64`], [`Malformed::InvalidPemFraming`]) or there is none
+    ///   ([`Malformed::NoPemBlock`]).
+    /// - [`Error::Malformed`] with [`Object::PrivateKey`]: no block's label ends in
+    ///   `PRIVATE KEY` ([`Malformed::NoPemBlock`]), the block is a legacy OpenSSL encrypted
+    ///   key ([`Malformed::LegacyEncryptedPem`]), or its label is none of the four above
+    ///   ([`Malformed::UnexpectedPemLabel`]).
+    /// - Those of [`SoftwareSigner::from_pkcs8_der`],
+    ///   [`SoftwareSigner::from_encrypted_pkcs8_der`], [`SoftwareSigner::from_pkcs1_der`] or
+    ///   [`SoftwareSigner::from_sec1_der`], as the label says.
     pub fn from_pem(pem_text: &[u8], password: Option<&[u8]>) -> Result<Self, Error> {
         check_size(pem_text)?;
         let blocks = crate::pem::parse_blocks(pem_text)?;
@@ -84,6 +99,17 @@ impl SoftwareSigner {
 
     /// Loads a DER key of any of the supported forms, recognised by structure: PKCS#8,
     /// encrypted PKCS#8 (needs `password`), PKCS#1 or SEC1.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::TooLarge`] with [`Object::PrivateKey`] for input over
+    ///   [`MAX_PRIVATE_KEY_SIZE`].
+    /// - [`Error::Malformed`] with [`Object::PrivateKey`]: the input is empty
+    ///   ([`Malformed::Empty`]) or decodes as none of the four structures
+    ///   ([`Malformed::InvalidDer`]).
+    /// - Those of [`SoftwareSigner::from_pkcs8_der`],
+    ///   [`SoftwareSigner::from_encrypted_pkcs8_der`], [`SoftwareSigner::from_pkcs1_der`] or
+    ///   [`SoftwareSigner::from_sec1_der`], for the structure found.
     pub fn from_der(der_bytes: &[u8], password: Option<&[u8]>) -> Result<Self, Error> {
         check_size(der_bytes)?;
         if der_bytes.is_empty() {
@@ -105,6 +131,12 @@ impl SoftwareSigner {
     }
 
     /// Loads a key file, PEM or DER (told apart by content).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] if the file cannot be read, [`Error::TooLarge`] with
+    /// [`Object::PrivateKey`] if it is over [`MAX_PRIVATE_KEY_SIZE`], and otherwise those of
+    /// [`SoftwareSigner::from_pem`] or [`SoftwareSigner::from_der`].
     pub fn from_file(path: impl AsRef<Path>, password: Option<&[u8]>) -> Result<Self, Error> {
         let data = Zeroizing::new(crate::digest::read_bounded(
             path.as_ref(),
@@ -119,6 +151,16 @@ impl SoftwareSigner {
     }
 
     /// Loads an unencrypted PKCS#8 `PrivateKeyInfo` (RFC 5208 / RFC 5958).
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::Malformed`] with [`Object::PrivateKey`] and [`Malformed::InvalidDer`] if
+    ///   the input is not a DER `PrivateKeyInfo`.
+    /// - [`Error::UnsupportedKey`] for a key algorithm other than RSA, EC and Ed25519, or a
+    ///   curve other than P-256 and P-384.
+    /// - [`Error::KeyRejected`] if an EC key names no curve, or `ring` refuses the key: an
+    ///   inconsistent key, an EC key without its public key, an RSA modulus outside 2048 to
+    ///   4096 bits, an RSA public exponent below 65537 or longer than 33 bits.
     pub fn from_pkcs8_der(der_bytes: &[u8]) -> Result<Self, Error> {
         let info = pkcs8::PrivateKeyInfoRef::from_der(der_bytes)
             .map_err(|_| Error::invalid_der(Object::PrivateKey))?;
@@ -178,6 +220,19 @@ impl SoftwareSigner {
 
     /// Loads a password-encrypted PKCS#8 `EncryptedPrivateKeyInfo` (PBES2 with PBKDF2 or
     /// scrypt, AES-CBC; what `openssl pkcs8 -topk8 -v2 aes-256-cbc` writes).
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::Malformed`] with [`Object::PrivateKey`] and [`Malformed::InvalidDer`] if
+    ///   the input is not a DER `EncryptedPrivateKeyInfo`.
+    /// - [`Error::PasswordRequired`] if `password` is `None`.
+    /// - [`Error::UnsupportedKeyEncryption`] for a scheme other than PBES2 with PBKDF2 or
+    ///   scrypt and a cipher the `pkcs5` crate implements, or for key-derivation parameters
+    ///   past kyso's bounds (PBKDF2: 0 or more than 10 million iterations; scrypt: more than
+    ///   64 MiB of memory or a parallelization above 16).
+    /// - [`Error::WrongPassword`] if decryption fails or what it yields is not a
+    ///   `PrivateKeyInfo` (a wrong password and damaged data cannot be told apart).
+    /// - Those of [`SoftwareSigner::from_pkcs8_der`] for the decrypted key.
     pub fn from_encrypted_pkcs8_der(
         der_bytes: &[u8],
         password: Option<&[u8]>,
@@ -200,12 +255,27 @@ impl SoftwareSigner {
     }
 
     /// Loads a PKCS#1 `RSAPrivateKey` (RFC 8017 appendix A.1.2).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::KeyRejected`] if `ring` refuses the input: not a DER `RSAPrivateKey` of two
+    /// primes, an inconsistent key, a modulus outside 2048 to 4096 bits, a public exponent
+    /// below 65537 or longer than 33 bits.
     pub fn from_pkcs1_der(der_bytes: &[u8]) -> Result<Self, Error> {
         let kp = rs::RsaKeyPair::from_der(der_bytes).map_err(rejected)?;
         Self::from_rsa(kp)
     }
 
     /// Loads a SEC1 `ECPrivateKey` (RFC 5915) with a named curve.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::Malformed`] with [`Object::PrivateKey`] and [`Malformed::InvalidDer`] if
+    ///   the input is not a DER `ECPrivateKey`, or gives its curve by explicit parameters.
+    /// - [`Error::KeyRejected`] if the key has no parameters, so names no curve (RFC 5915
+    ///   section 3 requires them).
+    /// - Those of [`SoftwareSigner::from_pkcs8_der`], to which the key is passed on: for
+    ///   example [`Error::UnsupportedKey`] for a curve other than P-256 and P-384.
     pub fn from_sec1_der(der_bytes: &[u8]) -> Result<Self, Error> {
         let key = sec1::EcPrivateKey::from_der(der_bytes)
             .map_err(|_| Error::invalid_der(Object::PrivateKey))?;
@@ -249,9 +319,12 @@ impl SoftwareSigner {
 
     /// The same key signing with another algorithm: for RSA keys, another hash or PSS.
     ///
-    /// Errors: [`Error::AlgorithmKeyMismatch`] for an algorithm of another key type, and
-    /// [`Error::AlgorithmNotAllowed`] for an algorithm kyso only verifies (SHA-1, and ECDSA
-    /// with a hash that is not the curve's own).
+    /// # Errors
+    ///
+    /// - [`Error::AlgorithmKeyMismatch`] for an algorithm of another key type.
+    /// - [`Error::AlgorithmNotAllowed`] with [`DisallowedReason::VerifyOnly`] for an
+    ///   algorithm kyso only verifies (SHA-1, and ECDSA with a hash that is not the curve's
+    ///   own).
     pub fn with_algorithm(mut self, algorithm: SignatureAlgorithm) -> Result<Self, Error> {
         if algorithm.key_type() != self.public_key.key_type() {
             return Err(Error::AlgorithmKeyMismatch { algorithm });

@@ -5,12 +5,12 @@
 //! the one that signed the certificate (a separate CRL-signing key, or a rolled-over key),
 //! whose certificate is validated to the same trust anchor.
 
-use super::PathValidator;
 use crate::budget::Budget;
 use crate::cert::{Certificate, KeyUsage};
 use crate::error::Error;
 use crate::path::policy::PolicyInputs;
 use crate::path::purpose::KeyPurpose;
+use crate::path::validator::PathValidator;
 use crate::revocation::crl::{ALL_REASONS, distribution_points};
 use crate::revocation::{Crl, CrlStatus, RevocationReason, RevokedEntry};
 use crate::time::Time;
@@ -110,7 +110,7 @@ impl PathValidator<'_> {
             }
             if examined == limit {
                 return Err(Error::TooManyRevocationItems {
-                    cert: super::position(index, cert),
+                    cert: crate::path::checks::position(index, cert),
                     limit: crate::limits::MAX_REVOCATION_ITEMS_PER_CERTIFICATE,
                 });
             }

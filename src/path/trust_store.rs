@@ -32,6 +32,10 @@ impl TrustStore {
     }
 
     /// A store holding every certificate of a PEM bundle.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`Certificate::parse_pem_bundle`].
     pub fn from_pem(pem_text: &[u8]) -> Result<Self, Error> {
         let mut store = TrustStore::new();
         store.add_pem(pem_text)?;
@@ -55,6 +59,10 @@ impl TrustStore {
     }
 
     /// Adds every certificate of a PEM bundle; on error nothing is added.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`Certificate::parse_pem_bundle`].
     pub fn add_pem(&mut self, pem_text: &[u8]) -> Result<(), Error> {
         for cert in Certificate::parse_pem_bundle(pem_text)? {
             self.add(cert);
@@ -63,12 +71,20 @@ impl TrustStore {
     }
 
     /// Adds one DER certificate.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`Certificate::from_der`]; nothing is added then.
     pub fn add_der(&mut self, der: &[u8]) -> Result<(), Error> {
         self.add(Certificate::from_der(der)?);
         Ok(())
     }
 
     /// Adds the certificates of a file (PEM bundle or DER); on error nothing is added.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`Certificate::from_file`].
     pub fn add_file(&mut self, path: impl AsRef<Path>) -> Result<(), Error> {
         for cert in Certificate::from_file(path)? {
             self.add(cert);

@@ -3,9 +3,8 @@
 //! The ASN.1 types are written here with `der` derive: the RustCrypto `x509-ocsp` crate is
 //! released only for `der` 0.7, while kyso is on 0.8.
 
-use der::asn1::{GeneralizedTime, ObjectIdentifier, OctetString};
-use der::{Any, Decode, Encode, Sequence};
-use x509_cert::ext::Extensions;
+use der::asn1::{GeneralizedTime, OctetString};
+use der::{Any, Decode, Encode};
 use x509_cert::serial_number::SerialNumber;
 use x509_cert::spki::AlgorithmIdentifierOwned;
 
@@ -18,104 +17,14 @@ use crate::limits::MAX_OCSP_RESPONSE_SIZE;
 use crate::revocation::crl::RevocationReason;
 use crate::time::Time;
 
-const ID_PKIX_OCSP_BASIC: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.1.1");
-const ID_PKIX_OCSP_NONCE: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.1.2");
-const KP_OCSP_SIGNING: &str = "1.3.6.1.5.5.7.3.9";
-/// The invalidity-date CRL entry extension (RFC 5280 section 5.3.2).
-const ID_CE_INVALIDITY_DATE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.24");
+mod asn1;
 
-/// `CertID ::= SEQUENCE { hashAlgorithm, issuerNameHash, issuerKeyHash, serialNumber }`.
-#[derive(Clone, Debug, PartialEq, Eq, Sequence)]
-struct CertId {
-    hash_algorithm: AlgorithmIdentifierOwned,
-    issuer_name_hash: OctetString,
-    issuer_key_hash: OctetString,
-    serial_number: SerialNumber,
-}
-
-/// `Request ::= SEQUENCE { reqCert CertID, singleRequestExtensions [0] EXPLICIT ... }`.
-#[derive(Clone, Debug, Sequence)]
-struct Request {
-    req_cert: CertId,
-}
-
-/// `TBSRequest ::= SEQUENCE { requestList SEQUENCE OF Request, requestExtensions [2] EXPLICIT
-/// Extensions OPTIONAL }` (version and requestorName left at their defaults).
-#[derive(Clone, Debug, Sequence)]
-struct TbsRequest {
-    request_list: Vec<Request>,
-    #[asn1(context_specific = "2", tag_mode = "EXPLICIT", optional = "true")]
-    request_extensions: Option<Extensions>,
-}
-
-/// `OCSPRequest ::= SEQUENCE { tbsRequest TBSRequest, optionalSignature [0] ... }`.
-#[derive(Clone, Debug, Sequence)]
-struct OcspRequestAsn1 {
-    tbs_request: TbsRequest,
-}
-
-/// `OCSPResponse ::= SEQUENCE { responseStatus ENUMERATED, responseBytes [0] EXPLICIT
-/// ResponseBytes OPTIONAL }`.
-#[derive(Clone, Debug, Sequence)]
-struct OcspResponseAsn1 {
-    response_status: Any,
-    #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
-    response_bytes: Option<ResponseBytes>,
-}
-
-#[derive(Clone, Debug, Sequence)]
-struct ResponseBytes {
-    response_type: ObjectIdentifier,
-    response: OctetString,
-}
-
-/// `BasicOCSPResponse ::= SEQUENCE { tbsResponseData, signatureAlgorithm, signature BIT
-/// STRING, certs [0] EXPLICIT SEQUENCE OF Certificate OPTIONAL }`; the data and the
-/// certificates kept as encoded.
-#[derive(Clone, Debug, Sequence)]
-struct BasicResponse {
-    tbs_response_data: Any,
-    signature_algorithm: AlgorithmIdentifierOwned,
-    signature: der::asn1::BitString,
-    #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
-    certs: Option<Vec<Any>>,
-}
-
-/// `ResponseData ::= SEQUENCE { version [0] EXPLICIT DEFAULT v1, responderID, producedAt,
-/// responses SEQUENCE OF SingleResponse, responseExtensions [1] EXPLICIT OPTIONAL }`.
-#[derive(Clone, Debug, Sequence)]
-struct ResponseData {
-    #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
-    version: Option<u8>,
-    responder_id: Any,
-    produced_at: GeneralizedTime,
-    responses: Vec<SingleResponse>,
-    #[asn1(context_specific = "1", tag_mode = "EXPLICIT", optional = "true")]
-    response_extensions: Option<Extensions>,
-}
-
-/// `SingleResponse ::= SEQUENCE { certID, certStatus, thisUpdate, nextUpdate [0] EXPLICIT
-/// OPTIONAL, singleExtensions [1] EXPLICIT OPTIONAL }`; certStatus kept as encoded, since its
-/// alternatives are implicitly tagged.
-#[derive(Clone, Debug, Sequence)]
-struct SingleResponse {
-    cert_id: CertId,
-    cert_status: Any,
-    this_update: GeneralizedTime,
-    #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
-    next_update: Option<GeneralizedTime>,
-    #[asn1(context_specific = "1", tag_mode = "EXPLICIT", optional = "true")]
-    single_extensions: Option<Extensions>,
-}
-
-/// `RevokedInfo ::= SEQUENCE { revocationTime, revocationReason [0] EXPLICIT CRLReason
-/// OPTIONAL }`.
-#[derive(Clone, Debug, Sequence)]
-struct RevokedInfo {
-    revocation_time: GeneralizedTime,
-    #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
-    revocation_reason: Option<Any>,
-}
+use crate::oid::KP_OCSP_SIGNING;
+use asn1::{
+    BasicResponse, CertId, ID_CE_INVALIDITY_DATE, ID_PKIX_OCSP_BASIC, ID_PKIX_OCSP_NONCE,
+    OcspRequestAsn1, OcspResponseAsn1, Request, ResponseData, RevokedInfo, SingleResponse,
+    TbsRequest,
+};
 
 /// An OCSP request for one certificate.
 #[derive(Clone, Debug)]

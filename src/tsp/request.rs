@@ -15,6 +15,13 @@ use crate::tsp::asn1::{TimeStampReq, der_err, imprint_of, unsigned_int};
 /// or a type of the caller's can reach a TSA any other way.
 pub trait TimeStampSource: Send + Sync {
     /// Sends `request` to the TSA and returns its response.
+    ///
+    /// # Errors
+    ///
+    /// Implementations return what kept them from getting an answer: `HttpTimeStampSource`
+    /// returns [`Error::Http`] with the [`HttpFailure`](crate::HttpFailure) (timeout, too
+    /// many redirects, body too large, a status other than 200, unusable URL, failed
+    /// connection). kyso checks the response itself, so a source need not.
     fn timestamp(&self, request: &TimeStampRequest) -> Result<Vec<u8>, Error>;
 }
 
@@ -39,6 +46,12 @@ impl TimeStampRequest {
     /// A request to stamp `imprint` (the hash of what is stamped), with an optional nonce
     /// (big-endian unsigned bytes), asking for the TSA's certificate in the token when
     /// `cert_req`, under an optional TSA policy.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Malformed`] with [`Object::TimeStamp`](crate::Object::TimeStamp) and
+    /// [`Malformed::InvalidDer`](crate::Malformed::InvalidDer) if the request cannot be
+    /// DER-encoded, which happens only for a nonce over 4 GiB.
     pub fn new(
         imprint: &Digest,
         nonce: Option<&[u8]>,

@@ -1,0 +1,283 @@
+//! [`PathValidator`], its settings, and [`ValidatedPath`]: the result of a validation.
+//! Path building is in `build.rs`, the RFC 5280 section 6.1 checks of one path in
+//! `checks.rs`, and revocation in `revocation_status.rs` and `crl_check.rs`.
+
+use crate::budget::Budget;
+use crate::cert::Certificate;
+use crate::error::Error;
+use crate::key::AlgorithmPolicy;
+use crate::path::build::Search;
+use crate::path::cache::VerificationCache;
+use crate::path::checks::position;
+use crate::path::policy::{PolicyInputs, PolicySet};
+use crate::path::purpose::KeyPurpose;
+use crate::path::trust_store::TrustStore;
+use crate::revocation::{RevocationCheck, RevocationPolicy, RevocationSource};
+use crate::time::Time;
+
+/// Validates certificate paths to a [`TrustStore`] at a time the caller gives.
+///
+/// ```
+/// use kyso::{Certificate, KeyPurpose, PathValidator, Time, TrustStore};
+/// let anchors = TrustStore::from_pem(&std::fs::read("test-vectors/pki/root-ca.pem")?)?;
+/// let leaf = Certificate::from_pem(&std::fs::read("test-vectors/pki/ee-rsa2048.pem")?)?;
+/// let chain = Certificate::parse_pem_bundle(&std::fs::read("test-vectors/pki/intermediate-ca.pem")?)?;
+/// let path = PathValidator::new(&anchors)
+///     .purpose(KeyPurpose::DocumentSigning)
+///     .validate(&leaf, &chain, Time::from_utc(2026, 6, 1, 0, 0, 0)?)?;
+/// assert_eq!(path.chain().len(), 2);
+/// assert_eq!(path.anchor().subject().common_name(), Some("Kyso Test Root CA"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct PathValidator<'a> {
+    pub(super) anchors: &'a TrustStore,
+    pub(super) purpose: KeyPurpose,
+    pub(super) policy: AlgorithmPolicy,
+    pub(super) policy_inputs: PolicyInputs,
+    pub(super) revocation: RevocationPolicy,
+    pub(super) revocation_source: Option<&'a dyn RevocationSource>,
+    pub(super) data_until: Option<Time>,
+    pub(super) cache: Option<&'a VerificationCache>,
+    /// The signature-check budget of the call this validation is part of; `validate`
+    /// makes one when none is given.
+    pub(super) budget: Option<&'a Budget>,
+    /// How deep in CRL-signer validation this validator runs (0 for the caller's).
+    pub(super) crl_depth: u8,
+    /// Extended key usages the caller accepts for document signing besides
+    /// [`DOCUMENT_SIGNING_EKUS`](crate::DOCUMENT_SIGNING_EKUS).
+    pub(super) signing_ekus: Vec<String>,
+}
+
+impl core::fmt::Debug for PathValidator<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("PathValidator")
+            .field("anchors", &self.anchors.len())
+            .field("purpose", &self.purpose)
+            .field("policy", &self.policy)
+            .field("policy_inputs", &self.policy_inputs)
+            .field("revocation", &self.revocation)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A path that validated: the end entity, the intermediates above it, and the anchor.
+#[derive(Clone, Debug)]
+pub struct ValidatedPath {
+    pub(super) chain: Vec<Certificate>,
+    pub(super) anchor: Certificate,
+    pub(super) time: Time,
+    pub(super) purpose: KeyPurpose,
+    pub(super) revocation: Vec<RevocationCheck>,
+    pub(super) policies: PolicySet,
+}
+
+impl ValidatedPath {
+    /// The certificates from the end entity (index 0) up to, not including, the anchor.
+    /// When the end entity is itself a trust anchor, this holds just it.
+    pub fn chain(&self) -> &[Certificate] {
+        &self.chain
+    }
+
+    /// The end-entity certificate.
+    pub fn leaf(&self) -> &Certificate {
+        // A path always holds its end entity; `anchor` is a safe stand-in that cannot be
+        // reached.
+        self.chain.first().unwrap_or(&self.anchor)
+    }
+
+    /// The trust anchor the path ends at.
+    pub fn anchor(&self) -> &Certificate {
+        &self.anchor
+    }
+
+    /// The validation time used.
+    pub fn time(&self) -> Time {
+        self.time
+    }
+
+    /// The purpose checked.
+    pub fn purpose(&self) -> KeyPurpose {
+        self.purpose
+    }
+
+    /// What revocation checking found for each certificate below the anchor (empty when the
+    /// policy was [`RevocationPolicy::NoCheck`]).
+    pub fn revocation(&self) -> &[RevocationCheck] {
+        &self.revocation
+    }
+
+    /// The user-constrained policy set of RFC 5280 section 6.1.5 (g): the certificate
+    /// policies, among those the [`PolicyInputs`] accept, that the whole path supports, in
+    /// the trust anchor's policy domain. [`PolicySet::Any`] when the inputs accept any
+    /// policy and every certificate asserts anyPolicy; empty when no policy remains (which
+    /// is a failure only when an explicit policy is required).
+    pub fn policies(&self) -> &PolicySet {
+        &self.policies
+    }
+}
+
+impl<'a> PathValidator<'a> {
+    /// A validator for paths to `anchors`, for document signing, under the default
+    /// [`AlgorithmPolicy`].
+    pub fn new(anchors: &'a TrustStore) -> Self {
+        PathValidator {
+            anchors,
+            purpose: KeyPurpose::DocumentSigning,
+            policy: AlgorithmPolicy::default(),
+            policy_inputs: PolicyInputs::default(),
+            revocation: RevocationPolicy::NoCheck,
+            revocation_source: None,
+            data_until: None,
+            cache: None,
+            budget: None,
+            crl_depth: 0,
+            signing_ekus: Vec::new(),
+        }
+    }
+
+    /// Also accepts `oid` (dotted) in an end entity's extendedKeyUsage for
+    /// [`KeyPurpose::DocumentSigning`], for a PKI whose signing certificates carry a purpose
+    /// of its own. The purposes of
+    /// [`NEVER_DOCUMENT_SIGNING_EKUS`](crate::NEVER_DOCUMENT_SIGNING_EKUS) count for nothing
+    /// even when added.
+    #[must_use]
+    pub fn document_signing_eku(mut self, oid: &str) -> Self {
+        self.signing_ekus.push(oid.to_owned());
+        self
+    }
+
+    pub(crate) fn document_signing_ekus(mut self, oids: &[String]) -> Self {
+        self.signing_ekus.extend(oids.iter().cloned());
+        self
+    }
+
+    /// Checks revocation of every certificate below the anchor with the data `source`
+    /// gives, under `policy`. A certificate revoked at or before the validation time fails
+    /// the path ([`Error::Revoked`]).
+    #[must_use]
+    pub fn revocation(
+        mut self,
+        policy: RevocationPolicy,
+        source: &'a dyn RevocationSource,
+    ) -> Self {
+        self.revocation = policy;
+        self.revocation_source = Some(source);
+        self
+    }
+
+    /// Charges every signature check to `budget`, shared with the other validations of one
+    /// call (a CMS verification).
+    pub(crate) fn budget(mut self, budget: &'a Budget) -> Self {
+        self.budget = Some(budget);
+        self
+    }
+
+    /// Uses `cache` to skip the cryptographic check of certificate signatures it already
+    /// verified (and to remember new ones). Every other check still runs; the verdict is the
+    /// same with or without it.
+    #[must_use]
+    pub fn cache(mut self, cache: &'a VerificationCache) -> Self {
+        self.cache = Some(cache);
+        self
+    }
+
+    /// Judges revocation data at `now` while validating at an earlier time (a proof of
+    /// existence, such as a signature timestamp): data issued up to `now` counts, so a CRL
+    /// or OCSP response issued after the validation time can show that a certificate was
+    /// not revoked then. Without this, data must be current at the validation time.
+    #[must_use]
+    pub fn revocation_data_until(mut self, now: Time) -> Self {
+        self.data_until = Some(now);
+        self
+    }
+
+    /// Sets the purpose the end entity's key usage must allow.
+    #[must_use]
+    pub fn purpose(mut self, purpose: KeyPurpose) -> Self {
+        self.purpose = purpose;
+        self
+    }
+
+    /// Sets the initial certificate-policy inputs of RFC 5280 section 6.1.1: the policies
+    /// acceptable, and whether an explicit policy is required or mapping or anyPolicy
+    /// inhibited. The default accepts any policy.
+    pub fn policy_inputs(mut self, inputs: PolicyInputs) -> Self {
+        self.policy_inputs = inputs;
+        self
+    }
+
+    /// Sets the algorithm policy (signature algorithms, key sizes).
+    #[must_use]
+    pub fn algorithm_policy(mut self, policy: AlgorithmPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// Builds a path from `leaf` through any of `intermediates` to an anchor, and validates
+    /// it at `time`.
+    ///
+    /// Every candidate path is tried (several issuers with one name, cross-certificates)
+    /// until one validates, within the budgets of [`crate::limits`]. When none does, the
+    /// error is the most telling one met: a failure of a complete path before a broken link,
+    /// before a missing issuer.
+    pub fn validate(
+        &self,
+        leaf: &Certificate,
+        intermediates: &[Certificate],
+        time: Time,
+    ) -> Result<ValidatedPath, Error> {
+        let local;
+        let budget = match self.budget {
+            Some(b) => b,
+            None => {
+                local = Budget::default();
+                &local
+            }
+        };
+        if self.anchors.contains(leaf) {
+            return self.validate_directly_trusted(leaf, intermediates, time, budget);
+        }
+        let mut search = Search {
+            validator: self,
+            intermediates,
+            time,
+            budget,
+            signature_checks: 0,
+            steps: 0,
+            best: None,
+        };
+        let mut path = vec![leaf.clone()];
+        if let Some(found) = search.extend(&mut path)? {
+            return Ok(found);
+        }
+        Err(search
+            .best
+            .map(|(_, e)| e)
+            .unwrap_or_else(|| Error::UnknownIssuer {
+                cert: position(0, leaf),
+            }))
+    }
+
+    fn validate_directly_trusted(
+        &self,
+        leaf: &Certificate,
+        intermediates: &[Certificate],
+        time: Time,
+        budget: &Budget,
+    ) -> Result<ValidatedPath, Error> {
+        let chain = vec![leaf.clone()];
+        self.check_path(&chain, time)?;
+        let revocation = self.anchor_revocation(leaf, intermediates, time, budget)?;
+        // The path below the anchor is empty: no policy processing, every acceptable
+        // policy remains.
+        Ok(ValidatedPath {
+            chain,
+            anchor: leaf.clone(),
+            time,
+            purpose: self.purpose,
+            revocation,
+            policies: self.policy_inputs.user_initial_policy_set.clone(),
+        })
+    }
+}

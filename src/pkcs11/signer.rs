@@ -1,0 +1,127 @@
+//! [`Pkcs11Signer`]: a [`Signer`] whose private key stays on the token; one signature at a
+//! time per token session.
+
+use std::sync::{Arc, Mutex};
+
+use cryptoki::error::{Error as CkError, RvError};
+use cryptoki::mechanism::MechanismType;
+use cryptoki::object::ObjectHandle;
+use cryptoki::session::Session;
+
+use crate::cert::Certificate;
+use crate::digest::{Digest, digest};
+use crate::error::Error;
+use crate::key::{KeyType, PublicKey, SignatureAlgorithm, Signer, check_digest_for};
+
+use crate::pkcs11::error::map_error;
+use crate::pkcs11::mechanism::{Input, Step, ecdsa_raw_to_der, plan, prepare_hash};
+
+/// A [`Signer`] whose private key stays on a PKCS#11 token.
+pub struct Pkcs11Signer {
+    pub(super) session: Arc<Mutex<Session>>,
+    pub(super) key: ObjectHandle,
+    pub(super) algorithm: SignatureAlgorithm,
+    pub(super) certificate: Certificate,
+    pub(super) public_key: PublicKey,
+    pub(super) mechanisms: Vec<MechanismType>,
+}
+
+impl Pkcs11Signer {
+    /// The same key signing with another algorithm of its type (another RSA hash, PSS).
+    pub fn with_algorithm(mut self, algorithm: SignatureAlgorithm) -> Result<Self, Error> {
+        if algorithm.key_type() != self.public_key.key_type() {
+            return Err(Error::AlgorithmKeyMismatch { algorithm });
+        }
+        if !algorithm.can_sign() {
+            return Err(Error::AlgorithmNotAllowed {
+                algorithm,
+                reason: crate::error::DisallowedReason::VerifyOnly,
+            });
+        }
+        plan(algorithm, &self.mechanisms, false)?;
+        self.algorithm = algorithm;
+        Ok(self)
+    }
+
+    /// The certificate of the key.
+    pub fn certificate(&self) -> &Certificate {
+        &self.certificate
+    }
+
+    fn run(&self, step: &Step, data: &[u8]) -> Result<Vec<u8>, Error> {
+        let session = lock(&self.session)?;
+        let algorithm = self.algorithm;
+        let raw = session
+            .sign(&step.mechanism(), self.key, data)
+            .map_err(|e| match e {
+                CkError::Pkcs11(RvError::MechanismInvalid | RvError::MechanismParamInvalid, _) => {
+                    Error::MechanismUnsupported { algorithm }
+                }
+                CkError::Pkcs11(RvError::KeyTypeInconsistent, _) => {
+                    Error::AlgorithmKeyMismatch { algorithm }
+                }
+                other => map_error(other),
+            })?;
+        drop(session);
+        if step.raw_ecdsa {
+            let expected = match self.public_key.key_type() {
+                KeyType::EcP384 => 96,
+                _ => 64,
+            };
+            if raw.len() != expected {
+                return Err(Error::SignerFailed {
+                    reason: format!(
+                        "the token returned an ECDSA signature of {} bytes, {expected} expected",
+                        raw.len()
+                    ),
+                });
+            }
+            ecdsa_raw_to_der(&raw)
+        } else {
+            Ok(raw)
+        }
+    }
+}
+
+impl Signer for Pkcs11Signer {
+    fn algorithm(&self) -> SignatureAlgorithm {
+        self.algorithm
+    }
+
+    fn public_key(&self) -> Option<&PublicKey> {
+        Some(&self.public_key)
+    }
+
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, Error> {
+        let step = plan(self.algorithm, &self.mechanisms, false)?;
+        match step.input {
+            Input::Message => self.run(&step, message),
+            Input::Hash(h) => self.run(&step, &prepare_hash(&step, &digest(h, message))?),
+        }
+    }
+
+    fn sign_digest(&self, d: &Digest) -> Result<Vec<u8>, Error> {
+        check_digest_for(self.algorithm, d)?;
+        let step = plan(self.algorithm, &self.mechanisms, true)?;
+        self.run(&step, &prepare_hash(&step, d)?)
+    }
+
+    fn supports_digest_signing(&self) -> bool {
+        plan(self.algorithm, &self.mechanisms, true).is_ok()
+    }
+}
+
+impl core::fmt::Debug for Pkcs11Signer {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Pkcs11Signer")
+            .field("algorithm", &self.algorithm)
+            .field("certificate", &self.certificate)
+            .finish_non_exhaustive()
+    }
+}
+
+pub(super) fn lock(session: &Mutex<Session>) -> Result<std::sync::MutexGuard<'_, Session>, Error> {
+    session.lock().map_err(|_| Error::SignerFailed {
+        reason: "a previous use of the token session panicked".to_owned(),
+    })
+}
