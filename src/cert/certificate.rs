@@ -55,6 +55,31 @@ struct Inner {
 
 impl Certificate {
     /// Parses one DER certificate. Trailing bytes are an error.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::TooLarge`] with [`Object::Certificate`] for input over
+    ///   [`MAX_CERTIFICATE_SIZE`] bytes.
+    /// - [`Error::Malformed`] with [`Object::Certificate`]: the input is empty
+    ///   ([`Malformed::Empty`]); it is not a certificate in DER as RFC 5280 section 4.1 shapes
+    ///   it, a version other than v1, v2 and v3 included ([`Malformed::InvalidDer`]); bytes
+    ///   follow it ([`Malformed::TrailingData`]); its `signature` field differs from
+    ///   `signatureAlgorithm` (RFC 5280 section 4.1.1.2) or a v1 or v2 certificate has
+    ///   extensions (section 4.1.2.9) ([`Malformed::InvalidValue`]); or an extension appears
+    ///   twice (section 4.2) ([`Malformed::DuplicateExtension`]).
+    /// - [`Error::Malformed`] with [`Object::Signature`] and [`Malformed::InvalidDer`] if the
+    ///   signature BIT STRING has unused bits.
+    /// - [`Error::Malformed`] with [`Object::Extension`] and [`Malformed::InvalidExtension`]
+    ///   if a known extension's value does not decode, or breaks a rule of RFC 5280 section
+    ///   4.2.1: an empty certificatePolicies or one that lists a policy twice (4.2.1.4), an
+    ///   empty policyMappings (4.2.1.5), an empty policyConstraints (4.2.1.11).
+    /// - [`Error::Malformed`] with [`Object::Name`] and [`Malformed::InvalidDer`] if the
+    ///   issuer or subject is not a DER name as RFC 5280 section 4.1.2.4 shapes it, and
+    ///   [`Error::TooLarge`] with [`Object::Name`] if it has more than
+    ///   [`MAX_NAME_ATTRIBUTES`](crate::limits::MAX_NAME_ATTRIBUTES) attributes.
+    ///
+    /// A public key kyso cannot use is not an error here: [`Certificate::public_key`]
+    /// reports it.
     pub fn from_der(der_bytes: &[u8]) -> Result<Self, Error> {
         if der_bytes.is_empty() {
             return Err(Error::malformed(Object::Certificate, Malformed::Empty));
@@ -132,6 +157,16 @@ impl Certificate {
 
     /// Parses the first `CERTIFICATE` block of PEM text (other blocks and text around them
     /// are skipped), or DER if the input is not PEM.
+    ///
+    /// # Errors
+    ///
+    /// - Those of [`Certificate::from_der`] for DER input, and for the contents of the first
+    ///   `CERTIFICATE` block.
+    /// - [`Error::TooLarge`] with [`Object::Pem`] for PEM text over
+    ///   [`MAX_PEM_SIZE`](crate::limits::MAX_PEM_SIZE) bytes.
+    /// - [`Error::Malformed`] with [`Object::Pem`] if a PEM block is damaged
+    ///   ([`Malformed::InvalidBase64`], [`Malformed::InvalidPemFraming`]) or no block is
+    ///   labelled `CERTIFICATE` ([`Malformed::NoPemBlock`]).
     pub fn from_pem(pem_text: &[u8]) -> Result<Self, Error> {
         if !crate::pem::looks_like_pem(pem_text) {
             return Certificate::from_der(pem_text);
@@ -147,6 +182,18 @@ impl Certificate {
     /// Parses every `CERTIFICATE` block of PEM text (a bundle, such as a chain or a trust
     /// store file), in order. A block with another label, or a damaged certificate, is an
     /// error: a bundle is taken whole or not at all.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::TooLarge`] with [`Object::Pem`] for text over
+    ///   [`MAX_PEM_SIZE`](crate::limits::MAX_PEM_SIZE) bytes, or for more than
+    ///   [`MAX_BUNDLE_CERTIFICATES`] blocks (`limit` and `actual` then count blocks).
+    /// - [`Error::Malformed`] with [`Object::Pem`]: a block is damaged
+    ///   ([`Malformed::InvalidBase64`], [`Malformed::InvalidPemFraming`]); the text holds no
+    ///   PEM block, as DER input does not ([`Malformed::NoPemBlock`]); or a block has a label
+    ///   other than `CERTIFICATE`, `X509 CERTIFICATE` and `TRUSTED CERTIFICATE` included
+    ///   ([`Malformed::UnexpectedPemLabel`]).
+    /// - Those of [`Certificate::from_der`] for the contents of any block.
     pub fn parse_pem_bundle(pem_text: &[u8]) -> Result<Vec<Certificate>, Error> {
         let blocks = crate::pem::parse_blocks(pem_text)?;
         if blocks.len() > MAX_BUNDLE_CERTIFICATES {
@@ -160,6 +207,13 @@ impl Certificate {
     }
 
     /// Reads certificates from a file: a PEM bundle, or one DER certificate.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] if the file cannot be read, [`Error::TooLarge`] with [`Object::Pem`] if
+    /// it is over [`MAX_PEM_SIZE`](crate::limits::MAX_PEM_SIZE) bytes (DER files included),
+    /// and otherwise those of [`Certificate::parse_pem_bundle`] for PEM text or of
+    /// [`Certificate::from_der`] for DER.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Vec<Certificate>, Error> {
         let data =
             crate::digest::read_bounded(path.as_ref(), crate::limits::MAX_PEM_SIZE, Object::Pem)?;
@@ -256,12 +310,27 @@ impl Certificate {
 
     /// The subject's public key, or why kyso cannot use it
     /// ([`Error::UnsupportedKey`] for key types it does not implement).
+    ///
+    /// # Errors
+    ///
+    /// The error [`PublicKey::from_spki_der`] gives for the certificate's
+    /// `subjectPublicKeyInfo`, kept from parsing: [`Error::UnsupportedKey`] for a key type or
+    /// curve kyso does not implement, or [`Error::Malformed`] with [`Object::PublicKey`] for
+    /// a key that does not decode (an RSA key that is not a DER `RSAPublicKey`, an EC point
+    /// off its curve, RSA parameters other than NULL...).
     pub fn public_key(&self) -> Result<&PublicKey, Error> {
         self.0.public_key.as_ref().map_err(Clone::clone)
     }
 
     /// The signature algorithm, resolved with the issuer's key (ECDSA identifiers name only
     /// the hash).
+    ///
+    /// # Errors
+    ///
+    /// Those of [`SignatureAlgorithm::from_algorithm_identifier_der`] for the certificate's
+    /// `signatureAlgorithm` and `issuer_key`: for example [`Error::UnsupportedAlgorithm`]
+    /// for an algorithm kyso does not implement, or [`Error::AlgorithmKeyMismatch`] when it
+    /// needs another type of key.
     pub fn signature_algorithm(&self, issuer_key: &PublicKey) -> Result<SignatureAlgorithm, Error> {
         SignatureAlgorithm::from_algorithm_identifier_der(
             self.signature_algorithm_der(),
@@ -369,6 +438,13 @@ impl Certificate {
     }
 
     /// Verifies this certificate's signature with `issuer_key` under `policy`.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`Certificate::signature_algorithm`], then those of [`PublicKey::verify`]:
+    /// [`Error::InvalidSignature`] if the signature does not verify, and
+    /// [`Error::AlgorithmNotAllowed`], [`Error::RsaKeyTooSmall`] or [`Error::RsaKeyTooLarge`]
+    /// if `policy` or kyso refuses the algorithm or the key.
     pub fn verify_signed_by(
         &self,
         issuer_key: &PublicKey,

@@ -221,6 +221,47 @@ impl<'a> PathValidator<'a> {
     /// until one validates, within the budgets of [`crate::limits`]. When none does, the
     /// error is the most telling one met: a failure of a complete path before a broken link,
     /// before a missing issuer.
+    ///
+    /// # Errors
+    ///
+    /// When no candidate path validates, the most telling failure met, of these kinds (the
+    /// steps are those of RFC 5280 section 6.1):
+    ///
+    /// - Path building: [`Error::UnknownIssuer`] when no issuer of a certificate is among
+    ///   `intermediates` and the anchors, [`Error::UntrustedSelfSigned`] when `leaf` is
+    ///   self-issued and not a trust anchor, [`Error::PathTooLong`] past
+    ///   [`MAX_PATH_DEPTH`](crate::limits::MAX_PATH_DEPTH) certificates, and
+    ///   [`Error::BudgetExceeded`] when the build steps or signature checks of
+    ///   [`crate::limits`] run out, which ends the search at once.
+    /// - Each link (6.1.3 (a)(1), (a)(4)): [`Error::IssuerNameMismatch`],
+    ///   [`Error::BadSignature`], and [`Error::UnsupportedSignature`] for a signature
+    ///   algorithm kyso does not implement, one that does not fit the issuer's key, or an
+    ///   issuer key it cannot use.
+    /// - Algorithms and keys, under the [`AlgorithmPolicy`]: [`Error::DisallowedAlgorithm`]
+    ///   for a refused signature algorithm, [`Error::WeakRsaKey`] for an RSA key below the
+    ///   minimum, [`Error::UnusablePublicKey`] for a subject key refused otherwise (an RSA
+    ///   key over 8192 bits).
+    /// - Validity (6.1.3 (a)(2)): [`Error::Expired`], [`Error::NotYetValid`].
+    /// - Revocation (6.1.3 (a)(3)), when [`PathValidator::revocation`] asks for it:
+    ///   [`Error::Revoked`]; under [`RevocationPolicy::Required`], [`Error::RevocationUnknown`]
+    ///   when no usable data is found and [`Error::RevocationOutOfBounds`] when the only data
+    ///   was issued after the certificate expired; under any policy,
+    ///   [`Error::TooManyRevocationItems`], and for a `leaf` that is a trust anchor,
+    ///   [`Error::RevocationUnknown`] when data about it is at hand but cannot be checked.
+    /// - Name constraints (6.1.3 (b), (c)): [`Error::NameConstraintViolation`].
+    /// - Certificate policies (6.1.3 (d) to (f), 6.1.4 (a), 6.1.5 (g)):
+    ///   [`Error::NoValidPolicy`], [`Error::InvalidPolicyMapping`], and
+    ///   [`Error::PolicyTreeTooLarge`] past
+    ///   [`MAX_POLICY_NODES`](crate::limits::MAX_POLICY_NODES).
+    /// - CA certificates: [`Error::NotCa`] (6.1.4 (k)), [`Error::PathLenExceeded`]
+    ///   (6.1.4 (l), (m)), [`Error::MissingKeyCertSign`] (6.1.4 (n)).
+    /// - Critical extensions kyso does not process (6.1.4 (o), 6.1.5 (f)):
+    ///   [`Error::UnknownCriticalExtension`].
+    /// - The end entity's purpose: [`Error::KeyUsageNotAllowed`] and
+    ///   [`Error::ExtendedKeyUsageNotAllowed`] (RFC 5280 sections 4.2.1.3 and 4.2.1.12).
+    ///
+    /// When `leaf` is itself a trust anchor, no path is built: only its validity, key,
+    /// critical extensions, purpose and revocation are checked.
     pub fn validate(
         &self,
         leaf: &Certificate,
