@@ -48,10 +48,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sealed = SignatureBuilder::new(seal_cert, now)
         .chain(intermediate)
         .commitment_type(CommitmentType::ProofOfApproval)
-        .signer_location(SignerLocation {
-            country: Some("VN".into()),
-            locality: Some("Hạ Long, Quảng Ninh".into()),
-        })
+        .signer_location(
+            SignerLocation::default()
+                .with_country("VN")
+                .with_locality("Hạ Long, Quảng Ninh"),
+        )
         .add_to(&signed, Some(&document), &seal_key)?;
     let der = sealed.to_der()?;
     println!(

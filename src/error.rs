@@ -138,6 +138,7 @@ impl core::fmt::Display for Malformed {
 /// Index 0 is the end-entity certificate, 1 the certificate that issued it, and so on up to
 /// the last certificate below the trust anchor.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ChainPosition {
     /// Index in the chain, 0 being the end entity.
     pub index: usize,

@@ -19,24 +19,14 @@ use crate::cert::Certificate;
 use crate::digest::DigestAlgorithm;
 use crate::error::{Error, HttpFailure};
 use crate::key::AlgorithmPolicy;
-use crate::limits::{MAX_CRL_SIZE, MAX_OCSP_RESPONSE_SIZE};
+use crate::limits::{
+    MAX_CRL_SIZE, MAX_HTTP_CACHE_ENTRIES, MAX_HTTP_CACHED_CRL_BYTES, MAX_HTTP_URLS_PER_CERTIFICATE,
+    MAX_OCSP_RESPONSE_SIZE, MAX_TIMESTAMP_SIZE,
+};
 use crate::revocation::{Crl, OcspCheck, OcspRequest, OcspResponse, RevocationData};
 use crate::revocation::{OcspStatus, RevocationSource};
 use crate::time::Time;
 use crate::tsp::{TimeStampRequest, TimeStampSource};
-
-/// Largest TSA response accepted over HTTP, in bytes.
-const MAX_TSA_RESPONSE_SIZE: usize = 1024 * 1024;
-
-/// Most cached CRLs and OCSP responses kept by one [`HttpRevocationSource`]; past it, expired
-/// entries are dropped first, then the whole cache.
-const MAX_CACHE_ENTRIES: usize = 1024;
-
-/// Most URLs tried per certificate (distribution points and OCSP URLs each).
-const MAX_URLS_PER_CERTIFICATE: usize = 4;
-
-/// Most CRL bytes kept in one source's cache.
-const MAX_CACHED_CRL_BYTES: usize = 64 * 1024 * 1024;
 
 /// How long a URL that failed is not asked again, in seconds.
 const FAILURE_BACKOFF_SECONDS: i64 = 60;
@@ -64,7 +54,7 @@ impl Default for HttpOptions {
             timeout: Duration::from_secs(10),
             max_redirects: 3,
             max_crl_size: MAX_CRL_SIZE,
-            max_response_size: MAX_OCSP_RESPONSE_SIZE.max(MAX_TSA_RESPONSE_SIZE),
+            max_response_size: MAX_OCSP_RESPONSE_SIZE.max(MAX_TIMESTAMP_SIZE),
             proxy: None,
         }
     }
@@ -303,7 +293,7 @@ impl HttpRevocationSource {
 
     fn remember_failure(&self, url: &str, now: Time, e: &Error) {
         if let Ok(mut f) = self.failures.lock() {
-            if f.len() >= MAX_CACHE_ENTRIES {
+            if f.len() >= MAX_HTTP_CACHE_ENTRIES {
                 f.clear();
             }
             f.insert(url.to_owned(), (now, e.clone()));
@@ -405,16 +395,16 @@ impl HttpRevocationSource {
             && let Ok(mut cache) = self.crl_cache.lock()
         {
             let held: usize = cache.values().map(|c| c.der().len()).sum();
-            if held.saturating_add(crl.der().len()) > MAX_CACHED_CRL_BYTES {
+            if held.saturating_add(crl.der().len()) > MAX_HTTP_CACHED_CRL_BYTES {
                 cache.retain(|_, c| c.next_update().is_some_and(|n| n >= now));
             }
             let held: usize = cache.values().map(|c| c.der().len()).sum();
-            if held.saturating_add(crl.der().len()) > MAX_CACHED_CRL_BYTES
-                || cache.len() >= MAX_CACHE_ENTRIES
+            if held.saturating_add(crl.der().len()) > MAX_HTTP_CACHED_CRL_BYTES
+                || cache.len() >= MAX_HTTP_CACHE_ENTRIES
             {
                 cache.clear();
             }
-            if crl.der().len() <= MAX_CACHED_CRL_BYTES {
+            if crl.der().len() <= MAX_HTTP_CACHED_CRL_BYTES {
                 cache.insert(url.to_owned(), crl.clone());
             }
         }
@@ -422,7 +412,7 @@ impl HttpRevocationSource {
     }
 }
 
-/// Inserts into a bounded cache: past [`MAX_CACHE_ENTRIES`], entries no longer `fresh` go
+/// Inserts into a bounded cache: past [`MAX_HTTP_CACHE_ENTRIES`], entries no longer `fresh` go
 /// first, then everything.
 fn put<K: std::hash::Hash + Eq, V>(
     cache: &Mutex<HashMap<K, V>>,
@@ -431,9 +421,9 @@ fn put<K: std::hash::Hash + Eq, V>(
     fresh: impl Fn(&V) -> bool,
 ) {
     if let Ok(mut c) = cache.lock() {
-        if c.len() >= MAX_CACHE_ENTRIES {
+        if c.len() >= MAX_HTTP_CACHE_ENTRIES {
             c.retain(|_, v| fresh(v));
-            if c.len() >= MAX_CACHE_ENTRIES {
+            if c.len() >= MAX_HTTP_CACHE_ENTRIES {
                 c.clear();
             }
         }
@@ -446,7 +436,7 @@ impl RevocationSource for HttpRevocationSource {
         let now = Time::now();
         let mut data = RevocationData::new();
         let mut answered = false;
-        for url in cert.ocsp_urls().iter().take(MAX_URLS_PER_CERTIFICATE) {
+        for url in cert.ocsp_urls().iter().take(MAX_HTTP_URLS_PER_CERTIFICATE) {
             match self.fetch_ocsp(url, cert, issuer, now) {
                 Ok(response) => {
                     // A current answer that verifies settles it; path validation checks it
@@ -471,7 +461,7 @@ impl RevocationSource for HttpRevocationSource {
         for url in cert
             .crl_distribution_points()
             .iter()
-            .take(MAX_URLS_PER_CERTIFICATE)
+            .take(MAX_HTTP_URLS_PER_CERTIFICATE)
         {
             match self.fetch_crl(url, issuer, now) {
                 Ok(crl) => data.crls.push(crl),

@@ -41,9 +41,9 @@ pub const MAX_PATH_DEPTH: usize = 8;
 /// Most signature checks that one path-building call may make.
 ///
 /// Each link tried costs one signature check, so this bounds the whole search even when an
-/// attacker supplies many certificates with the same name: the same budget rustls-webpki uses
-/// after path-building denial-of-service reports against several validators (for example
-/// CVE-2023-0464 in OpenSSL's policy tree and the Go crypto/x509 quadratic chain builder).
+/// attacker supplies many certificates with the same name. It is the budget rustls-webpki
+/// uses, whose source is Go's CVE-2018-16875: crypto/x509 built chains through any number of
+/// same-named intermediates, one signature check each, a CPU denial of service.
 pub const MAX_SIGNATURE_CHECKS: usize = 100;
 
 /// Most nodes the certificate-policy tree of one candidate path may hold (RFC 5280
@@ -134,3 +134,55 @@ pub const MAX_OCSP_RESPONSE_SIZE: usize = 1024 * 1024;
 /// Largest timestamp response or token accepted, in bytes: tokens are a few kilobytes;
 /// 1 MiB leaves room for long TSA certificate chains.
 pub const MAX_TIMESTAMP_SIZE: usize = 1024 * 1024;
+
+/// Largest EF.SOD accepted, in bytes: real ones are a few kilobytes (the hashes of at most
+/// 16 data groups and a Document Signer certificate); 256 KiB leaves room for long chains.
+pub const MAX_SOD_SIZE: usize = 256 * 1024;
+
+/// Most entries read from one DG13 (the CCCD's personal data): it defines about twenty
+/// fields; 64 leaves room for later ones.
+pub const MAX_DG13_FIELDS: usize = 64;
+
+/// Most nonces an `InMemoryNonceStore` keeps; past it, expired ones go first, and a new
+/// challenge is refused rather than an outstanding one forgotten. 100,000 outstanding
+/// logins is a busy national portal's worth within the nonce lifetime.
+pub const MAX_OUTSTANDING_NONCES: usize = 100_000;
+
+/// How deep CRL-signer validation may nest: a CRL signed by a separate key needs that key's
+/// certificate validated, whose CRL may itself be signed by a separate key, once more at
+/// most. Deeper, only CRLs signed by the certificate's own issuer count (RFC 5280 section
+/// 6.3.3 (f) sets no depth; real PKIs use one level).
+pub const MAX_CRL_SIGNER_DEPTH: u8 = 2;
+
+/// Most PBKDF2 iterations accepted in an encrypted private key: 10 million is about ten
+/// times what OWASP recommends for PBKDF2-SHA256 today (OpenSSL writes 2048), and a few
+/// seconds of work at most.
+pub const MAX_PBKDF2_ITERATIONS: u32 = 10_000_000;
+
+/// Most memory an scrypt parameter set may ask for (128 · r · N bytes): 64 MiB, twice the
+/// 32 MiB OpenSSL allows by default, so every key OpenSSL can read, kyso can too.
+pub const MAX_SCRYPT_MEMORY: u64 = 64 * 1024 * 1024;
+
+/// Most scrypt parallelization accepted (each lane repeats the memory-hard work).
+pub const MAX_SCRYPT_PARALLELIZATION: u16 = 16;
+
+/// The largest RSA modulus verified, in bits: `ring`'s ceiling, and twice the largest key a
+/// CA issues today (4096).
+pub const MAX_RSA_BITS: usize = 8192;
+
+/// Most signer keys a CRL or OCSP response remembers its verification outcome for: real
+/// data has one or two candidate signers; past the bound, outcomes are not remembered
+/// (each check still costs the call's budget).
+pub const MAX_REMEMBERED_SIGNERS: usize = 16;
+
+/// Most CRLs and OCSP responses one `HttpRevocationSource` caches; past it, expired entries
+/// are dropped first, then the whole cache.
+pub const MAX_HTTP_CACHE_ENTRIES: usize = 1024;
+
+/// Most URLs tried per certificate over HTTP (CRL distribution points and OCSP URLs each):
+/// a certificate names one or two; more would let a certificate direct many fetches.
+pub const MAX_HTTP_URLS_PER_CERTIFICATE: usize = 4;
+
+/// Most CRL bytes one `HttpRevocationSource` keeps cached: two national CRLs at the CRL
+/// size bound.
+pub const MAX_HTTP_CACHED_CRL_BYTES: usize = 64 * 1024 * 1024;

@@ -164,10 +164,11 @@ fn kyso_signs_every_algorithm() {
             let mut b = SignatureBuilder::new(cert(cert_path), signing_time())
                 .chain([cert(chain)])
                 .commitment_type(CommitmentType::ProofOfOrigin)
-                .signer_location(SignerLocation {
-                    country: Some("VN".into()),
-                    locality: Some("Hạ Long".into()),
-                });
+                .signer_location(
+                    SignerLocation::default()
+                        .with_country("VN")
+                        .with_locality("Hạ Long"),
+                );
             if enveloping {
                 b = b.enveloping();
             }

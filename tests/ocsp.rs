@@ -106,9 +106,9 @@ impl Drop for Responder {
 }
 
 fn check(resp: &[u8], leaf: &str, nonce: Option<&[u8]>) -> Result<kyso::OcspAnswer, Error> {
-    let options = OcspCheck {
-        nonce: nonce.map(<[u8]>::to_vec),
-        ..OcspCheck::default()
+    let options = match nonce {
+        Some(n) => OcspCheck::default().with_nonce(n),
+        None => OcspCheck::default(),
     };
     OcspResponse::from_der(resp)?.check(
         &cert(leaf),

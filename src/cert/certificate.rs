@@ -190,9 +190,9 @@ impl Certificate {
     ///   [`MAX_BUNDLE_CERTIFICATES`] blocks (`limit` and `actual` then count blocks).
     /// - [`Error::Malformed`] with [`Object::Pem`]: a block is damaged
     ///   ([`Malformed::InvalidBase64`], [`Malformed::InvalidPemFraming`]); the text holds no
-    ///   PEM block, as DER input does not ([`Malformed::NoPemBlock`]); or a block has a label
-    ///   other than `CERTIFICATE`, `X509 CERTIFICATE` and `TRUSTED CERTIFICATE` included
-    ///   ([`Malformed::UnexpectedPemLabel`]).
+    ///   PEM block, DER input included ([`Malformed::NoPemBlock`]); or a block has a label
+    ///   other than `CERTIFICATE`, such as the obsolete `X509 CERTIFICATE` or OpenSSL's
+    ///   `TRUSTED CERTIFICATE` ([`Malformed::UnexpectedPemLabel`]).
     /// - Those of [`Certificate::from_der`] for the contents of any block.
     pub fn parse_pem_bundle(pem_text: &[u8]) -> Result<Vec<Certificate>, Error> {
         let blocks = crate::pem::parse_blocks(pem_text)?;
@@ -316,8 +316,8 @@ impl Certificate {
     /// The error [`PublicKey::from_spki_der`] gives for the certificate's
     /// `subjectPublicKeyInfo`, kept from parsing: [`Error::UnsupportedKey`] for a key type or
     /// curve kyso does not implement, or [`Error::Malformed`] with [`Object::PublicKey`] for
-    /// a key that does not decode (an RSA key that is not a DER `RSAPublicKey`, an EC point
-    /// off its curve, RSA parameters other than NULL...).
+    /// a key that does not decode (an RSA key that is not a DER `RSAPublicKey` or whose
+    /// parameters are not NULL, a P-521 or brainpool point off its curve...).
     pub fn public_key(&self) -> Result<&PublicKey, Error> {
         self.0.public_key.as_ref().map_err(Clone::clone)
     }

@@ -61,6 +61,7 @@ impl KeyUsage {
 
 /// The basicConstraints extension (RFC 5280 section 4.2.1.9).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct BasicConstraints {
     /// Whether the subject is a CA.
     pub ca: bool,
@@ -72,6 +73,7 @@ pub struct BasicConstraints {
 /// certificates may follow before an explicit policy is required, or before policy mapping
 /// is inhibited.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PolicyConstraints {
     /// requireExplicitPolicy's SkipCerts.
     pub require_explicit_policy: Option<u32>,
@@ -81,6 +83,7 @@ pub struct PolicyConstraints {
 
 /// One extension, as encoded.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Extension {
     /// Dotted OID.
     pub oid: String,
@@ -113,6 +116,9 @@ pub(super) struct Extensions {
 
 /// Reads `extensions` of a certificate issued by `issuer`: each at most once, each known one
 /// decodable (RFC 5280 section 4.2).
+// Long on purpose: one short arm per extension type, so what kyso reads of a certificate is
+// one table.
+#[allow(clippy::too_many_lines)]
 pub(super) fn read_extensions(
     issuer: &Name,
     extensions: &[x509_parser::extensions::X509Extension<'_>],

@@ -28,11 +28,28 @@ pub(crate) const ID_RI_OCSP_RESPONSE: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.16.2"
 /// Where the signer claims to be (CAdES signer-location): country and locality.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct SignerLocation {
     /// Country name, for example "VN".
     pub country: Option<String>,
     /// Locality, for example "Hạ Long, Quảng Ninh".
     pub locality: Option<String>,
+}
+
+impl SignerLocation {
+    /// With this country name (for example "VN").
+    #[must_use]
+    pub fn with_country(mut self, country: impl Into<String>) -> Self {
+        self.country = Some(country.into());
+        self
+    }
+
+    /// With this locality (for example "Hạ Long, Quảng Ninh").
+    #[must_use]
+    pub fn with_locality(mut self, locality: impl Into<String>) -> Self {
+        self.locality = Some(locality.into());
+        self
+    }
 }
 
 /// `SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2, policies ... OPTIONAL }`

@@ -14,13 +14,10 @@ use crate::cert::Certificate;
 use crate::digest::{DigestAlgorithm, digest};
 use crate::error::Error;
 use crate::key::{AlgorithmPolicy, SignatureAlgorithm};
+use crate::limits::MAX_OUTSTANDING_NONCES;
 use crate::path::{KeyPurpose, PathValidator, TrustStore};
 use crate::revocation::{RevocationPolicy, RevocationSource};
 use crate::time::Time;
-
-/// Most nonces an [`InMemoryNonceStore`] keeps; past it, expired ones go first, and a new
-/// challenge is refused rather than an outstanding one forgotten.
-const MAX_OUTSTANDING: usize = 100_000;
 
 /// A challenge to send to the client: the nonce (base64 of 32 random octets) and when it
 /// stops being accepted.
@@ -74,10 +71,10 @@ impl InMemoryNonceStore {
 impl NonceStore for InMemoryNonceStore {
     fn put(&self, nonce: &str, expires_at: Time) -> Result<(), Error> {
         let mut n = self.nonces.lock().map_err(|_| Error::LoginNonceStoreFull)?;
-        if n.len() >= MAX_OUTSTANDING {
+        if n.len() >= MAX_OUTSTANDING_NONCES {
             let now = Time::now();
             n.retain(|_, e| *e >= now);
-            if n.len() >= MAX_OUTSTANDING {
+            if n.len() >= MAX_OUTSTANDING_NONCES {
                 return Err(Error::LoginNonceStoreFull);
             }
         }

@@ -5,10 +5,8 @@
 //! fail.
 
 use crate::error::{Error, Malformed, Object};
+use crate::limits::MAX_DG13_FIELDS;
 use crate::tlv;
-
-/// Most entries read from one DG13.
-const MAX_FIELDS: usize = 64;
 
 /// A DG13 field kyso does not interpret, kept as encoded.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,7 +69,7 @@ fn bad(field: &'static str) -> Error {
 /// The texts inside a value: strings directly, or inside nested SEQUENCEs and SETs (two
 /// levels at most).
 fn texts(bytes: &[u8], depth: usize, out: &mut Vec<String>) {
-    let Some(items) = tlv::all(bytes, MAX_FIELDS) else {
+    let Some(items) = tlv::all(bytes, MAX_DG13_FIELDS) else {
         return;
     };
     for (tag, value) in items {
@@ -108,7 +106,7 @@ impl Dg13 {
     /// well-formed elements.
     pub fn parse(dg13: &[u8]) -> Result<Self, Error> {
         let body = tlv::expect(dg13, &[0x6d]).ok_or_else(|| bad("DG13 tag"))?;
-        let entries = tlv::all(body, MAX_FIELDS).ok_or_else(|| bad("DG13 entries"))?;
+        let entries = tlv::all(body, MAX_DG13_FIELDS).ok_or_else(|| bad("DG13 entries"))?;
         let mut out = Dg13::default();
         for (tag, value) in entries {
             if tag != [0x30] {

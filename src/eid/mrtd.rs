@@ -13,6 +13,7 @@ use crate::digest::{DigestAlgorithm, digest};
 use crate::eid::{Mrz, issuing_state_country};
 use crate::error::{Error, Malformed, Object};
 use crate::key::AlgorithmPolicy;
+use crate::limits::MAX_SOD_SIZE;
 use crate::path::{KeyPurpose, TrustStore};
 use crate::revocation::{RevocationPolicy, RevocationSource};
 use crate::time::Time;
@@ -21,9 +22,6 @@ use crate::validate::{Indication, SignerReport, SubIndication, ValidationPolicy}
 
 /// id-icao-mrtd-security-ldsSecurityObject, and the older OID some documents still use.
 const LDS_SECURITY_OBJECT: [&str; 2] = ["2.23.136.1.1.1", "1.3.27.1.1.1"];
-
-/// Largest EF.SOD accepted (real ones are a few kilobytes).
-const MAX_SOD_SIZE: usize = 256 * 1024;
 
 /// `LDSSecurityObject ::= SEQUENCE { version, hashAlgorithm, dataGroupHashValues,
 /// ldsVersionInfo OPTIONAL }`.
@@ -362,27 +360,7 @@ impl<'a> PassiveAuth<'a> {
                 "the SOD has {signer_count} signers; the first is reported"
             ));
         }
-        // Data groups.
-        let mut results: Vec<DataGroupResult> = Vec::new();
-        for (n, bytes) in data_groups {
-            let status = match sod.hashes.iter().find(|(m, _)| m == n) {
-                None => DataGroupStatus::NotListed,
-                Some((_, h)) if digest(sod.hash_algorithm, bytes).as_bytes() == h.as_slice() => {
-                    DataGroupStatus::Matched
-                }
-                Some(_) => DataGroupStatus::Mismatched,
-            };
-            results.push(DataGroupResult { number: *n, status });
-        }
-        for (n, _) in &sod.hashes {
-            if !data_groups.iter().any(|(m, _)| m == n) {
-                results.push(DataGroupResult {
-                    number: *n,
-                    status: DataGroupStatus::NotSupplied,
-                });
-            }
-        }
-        results.sort_by_key(|r| r.number);
+        let results = compare_data_groups(sod, data_groups);
         let data_ok = results.iter().all(|r| {
             matches!(
                 r.status,
@@ -701,4 +679,30 @@ fn read_master_list(bytes: &[u8]) -> Result<(SignedCms, Vec<Certificate>), Error
         .filter_map(|d| Certificate::from_der(&d).ok())
         .collect();
     Ok((cms, certificates))
+}
+
+/// Each data group given against the SOD's hash of it, and each hash of the SOD whose data
+/// group was not given, in data-group order (ICAO 9303 part 11, passive authentication).
+fn compare_data_groups(sod: &Sod, data_groups: &[(u8, &[u8])]) -> Vec<DataGroupResult> {
+    let mut results: Vec<DataGroupResult> = Vec::new();
+    for (n, bytes) in data_groups {
+        let status = match sod.hashes.iter().find(|(m, _)| m == n) {
+            None => DataGroupStatus::NotListed,
+            Some((_, h)) if digest(sod.hash_algorithm, bytes).as_bytes() == h.as_slice() => {
+                DataGroupStatus::Matched
+            }
+            Some(_) => DataGroupStatus::Mismatched,
+        };
+        results.push(DataGroupResult { number: *n, status });
+    }
+    for (n, _) in &sod.hashes {
+        if !data_groups.iter().any(|(m, _)| m == n) {
+            results.push(DataGroupResult {
+                number: *n,
+                status: DataGroupStatus::NotSupplied,
+            });
+        }
+    }
+    results.sort_by_key(|r| r.number);
+    results
 }

@@ -7,6 +7,7 @@ use der::{Decode, Encode};
 use crate::digest::DigestAlgorithm;
 use crate::error::{DisallowedReason, Error, Object};
 use crate::key::public_key::{KeyType, PublicKey};
+use crate::limits::MAX_RSA_BITS;
 use crate::oid;
 
 /// A signature algorithm: key type, padding or curve, and hash.
@@ -474,9 +475,6 @@ impl AlgorithmPolicy {
         Ok(())
     }
 }
-
-/// The largest RSA modulus `ring` verifies.
-pub(crate) const MAX_RSA_BITS: usize = 8192;
 
 #[cfg(test)]
 mod tests {

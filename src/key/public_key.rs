@@ -3,8 +3,9 @@
 use der::Decode;
 
 use crate::error::{Error, Malformed, Object};
-use crate::key::algorithm::{AlgorithmPolicy, MAX_RSA_BITS, SignatureAlgorithm};
+use crate::key::algorithm::{AlgorithmPolicy, SignatureAlgorithm};
 use crate::key::ec::Curve;
+use crate::limits::MAX_RSA_BITS;
 use crate::oid;
 
 /// The kinds of public key kyso can verify with.

@@ -13,7 +13,9 @@ use crate::error::{DisallowedReason, Error, Malformed, Object};
 use crate::key::algorithm::SignatureAlgorithm;
 use crate::key::public_key::PublicKey;
 use crate::key::signer::Signer;
-use crate::limits::MAX_PRIVATE_KEY_SIZE;
+use crate::limits::{
+    MAX_PBKDF2_ITERATIONS, MAX_PRIVATE_KEY_SIZE, MAX_SCRYPT_MEMORY, MAX_SCRYPT_PARALLELIZATION,
+};
 use crate::oid;
 
 /// A private key in memory, signing with `ring`.
@@ -432,15 +434,6 @@ fn check_kdf_cost(scheme: &pkcs5::EncryptionScheme) -> Result<(), Error> {
     }
     Ok(())
 }
-
-/// Most PBKDF2 iterations accepted: 10 million is about ten times what OWASP recommends
-/// for PBKDF2-SHA256 today (and OpenSSL writes 2048), and a few seconds of work at most.
-const MAX_PBKDF2_ITERATIONS: u32 = 10_000_000;
-/// Most memory an scrypt parameter set may ask for (128 * r * N bytes): 64 MiB, twice the
-/// 32 MiB OpenSSL allows by default, so every key OpenSSL can read, kyso can too.
-const MAX_SCRYPT_MEMORY: u64 = 64 * 1024 * 1024;
-/// Most scrypt parallelization accepted (each lane repeats the memory-hard work).
-const MAX_SCRYPT_PARALLELIZATION: u16 = 16;
 
 fn check_size(input: &[u8]) -> Result<(), Error> {
     if input.len() > MAX_PRIVATE_KEY_SIZE {

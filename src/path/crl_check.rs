@@ -8,17 +8,13 @@
 use crate::budget::Budget;
 use crate::cert::{Certificate, KeyUsage};
 use crate::error::Error;
+use crate::limits::MAX_CRL_SIGNER_DEPTH;
 use crate::path::policy::PolicyInputs;
 use crate::path::purpose::KeyPurpose;
 use crate::path::validator::PathValidator;
 use crate::revocation::crl::{ALL_REASONS, distribution_points};
 use crate::revocation::{Crl, CrlStatus, RevocationReason, RevokedEntry};
 use crate::time::Time;
-
-/// How deep CRL-signer validation may nest: a CRL signed by a separate key needs that key's
-/// certificate validated, whose CRL may itself be signed by a separate key, once more at
-/// most. Deeper, only CRLs signed by the certificate's own issuer count.
-const MAX_CRL_SIGNER_DEPTH: u8 = 2;
 
 /// What the path around a certificate offers for finding CRL signers.
 pub(super) struct CrlContext<'c> {
@@ -93,21 +89,13 @@ impl PathValidator<'_> {
             }
             // (b), (d): issuer and scope under each distribution point, and the reasons
             // the CRL covers for this certificate under all of them.
-            let mut interim = 0u16;
-            let mut scope_error = None;
-            for dp in &points {
-                match crl.scope_for(cert, dp) {
-                    Ok(m) => interim |= m,
-                    Err(e) => scope_error = Some(e),
+            let interim = match covered_reasons(crl, cert, &points) {
+                Ok(m) => m,
+                Err(note) => {
+                    found.notes.push(note);
+                    continue;
                 }
-            }
-            if interim == 0 {
-                found.notes.push(match scope_error {
-                    Some(e) => e.to_string(),
-                    None => "the CRL covers no revocation reason of this certificate".to_owned(),
-                });
-                continue;
-            }
+            };
             if examined == limit {
                 return Err(Error::TooManyRevocationItems {
                     cert: crate::path::checks::position(index, cert),
@@ -162,48 +150,8 @@ impl PathValidator<'_> {
                     .push("a delta CRL of this CRL has an unknown critical extension".to_owned());
                 continue;
             }
-            // The most recent current delta CRL, if any.
-            let delta = deltas
-                .iter()
-                .filter(|d| d.check_times(at, now).is_ok() && (!past || d.this_update() >= at))
-                .max_by(|a, b| {
-                    crate::revocation::crl::cmp_magnitude(
-                        &a.number().unwrap_or_default(),
-                        &b.number().unwrap_or_default(),
-                    )
-                })
-                .cloned();
-            // (i), (j): the complete CRL's entry and the delta's, the earliest revocation
-            // in effect winning; removeFromCRL in the delta only lifts a hold.
-            let base_entry = crl.entry_for(cert, at);
-            let delta_entry = delta.as_ref().and_then(|d| d.entry_for(cert, at));
-            let entry = match (delta_entry, base_entry) {
-                (Some(d), Some(b)) if d.reason == RevocationReason::RemoveFromCrl => {
-                    if b.reason == RevocationReason::CertificateHold {
-                        Some(d)
-                    } else {
-                        Some(b)
-                    }
-                }
-                (Some(d), Some(b)) if b.reason != RevocationReason::RemoveFromCrl => {
-                    Some(if b.invalid_from() <= d.invalid_from() {
-                        b
-                    } else {
-                        d
-                    })
-                }
-                (Some(d), _) => Some(d),
-                (None, b) => b,
-            };
-            // A CRL issued after the certificate expired cannot show it was not revoked:
-            // the complete CRL, or the delta CRL applied to it.
-            let status = match (&delta, crl.status_from(cert, entry)) {
-                (Some(d), Ok(CrlStatus::NotRevoked)) => {
-                    d.status_from(cert, entry).map(|_| CrlStatus::NotRevoked)
-                }
-                (_, status) => status,
-            };
-            match status {
+            let (delta, entry) = entry_with_delta(crl, &deltas, cert, (at, now, past));
+            match status_with_delta(crl, delta.as_ref(), cert, entry.as_ref()) {
                 Ok(CrlStatus::Revoked(e) | CrlStatus::OnHold(e)) if e.invalid_from() <= at => {
                     found.revoked = Some(e);
                     return Ok(found);
@@ -424,4 +372,92 @@ fn lasting_revocation<'c>(crl: &'c Crl, cert: &Certificate, at: Time) -> Option<
                 RevocationReason::CertificateHold | RevocationReason::RemoveFromCrl
             )
     })
+}
+
+/// `cert`'s status from the complete CRL and the delta CRL applied to it, given its combined
+/// `entry`. A CRL issued after the certificate expired cannot show it was not revoked: the
+/// complete CRL, or the delta CRL applied to it.
+fn status_with_delta(
+    crl: &Crl,
+    delta: Option<&Crl>,
+    cert: &Certificate,
+    entry: Option<&RevokedEntry>,
+) -> Result<CrlStatus, Error> {
+    match (delta, crl.status_from(cert, entry)) {
+        (Some(d), Ok(CrlStatus::NotRevoked)) => {
+            d.status_from(cert, entry).map(|_| CrlStatus::NotRevoked)
+        }
+        (_, status) => status,
+    }
+}
+
+/// RFC 5280 section 6.3.3 (b) and (d): the revocation reasons `crl` covers for `cert` under
+/// any of its distribution points `points`, or why it covers none.
+fn covered_reasons(
+    crl: &Crl,
+    cert: &Certificate,
+    points: &[crate::cert::general_name::DistributionPoint],
+) -> Result<u16, String> {
+    let mut interim = 0u16;
+    let mut scope_error = None;
+    for dp in points {
+        match crl.scope_for(cert, dp) {
+            Ok(m) => interim |= m,
+            Err(e) => scope_error = Some(e),
+        }
+    }
+    if interim == 0 {
+        return Err(match scope_error {
+            Some(e) => e.to_string(),
+            None => "the CRL covers no revocation reason of this certificate".to_owned(),
+        });
+    }
+    Ok(interim)
+}
+
+/// RFC 5280 section 6.3.3 (c), (i) and (j): the most recent current delta CRL among
+/// `deltas` (issued at or after `at` when judging a past time), and `cert`'s entry from the
+/// complete CRL and that delta combined: the earliest revocation in effect wins, and
+/// removeFromCRL in the delta only lifts a hold.
+fn entry_with_delta(
+    crl: &Crl,
+    deltas: &[Crl],
+    cert: &Certificate,
+    (at, now, past): (Time, Time, bool),
+) -> (Option<Crl>, Option<RevokedEntry>) {
+    // The most recent current delta CRL, if any.
+    let delta = deltas
+        .iter()
+        .filter(|d| d.check_times(at, now).is_ok() && (!past || d.this_update() >= at))
+        .max_by(|a, b| {
+            crate::revocation::crl::cmp_magnitude(
+                &a.number().unwrap_or_default(),
+                &b.number().unwrap_or_default(),
+            )
+        })
+        .cloned();
+    // (i), (j): the complete CRL's entry and the delta's, the earliest revocation
+    // in effect winning; removeFromCRL in the delta only lifts a hold.
+    let base_entry = crl.entry_for(cert, at);
+    let delta_entry = delta.as_ref().and_then(|d| d.entry_for(cert, at));
+    let entry = match (delta_entry, base_entry) {
+        (Some(d), Some(b)) if d.reason == RevocationReason::RemoveFromCrl => {
+            if b.reason == RevocationReason::CertificateHold {
+                Some(d)
+            } else {
+                Some(b)
+            }
+        }
+        (Some(d), Some(b)) if b.reason != RevocationReason::RemoveFromCrl => {
+            Some(if b.invalid_from() <= d.invalid_from() {
+                b
+            } else {
+                d
+            })
+        }
+        (Some(d), _) => Some(d),
+        (None, b) => b,
+    };
+    let entry = entry.cloned();
+    (delta, entry)
 }

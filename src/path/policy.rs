@@ -18,6 +18,8 @@ pub(crate) const ANY_POLICY: &str = "2.5.29.32.0";
 /// A set of certificate policies: any policy, or the listed OIDs (dotted).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+// Exhaustive on purpose: the policy set of RFC 5280 section 6.1 is either any-policy or a list: complete by definition.
+#[allow(clippy::exhaustive_enums)]
 pub enum PolicySet {
     /// Every policy (RFC 5280's any-policy).
     Any,
@@ -88,6 +90,7 @@ impl core::fmt::Display for PolicySet {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct PolicyInputs {
     /// user-initial-policy-set: the policies acceptable to the relying party.
     pub user_initial_policy_set: PolicySet,
@@ -238,6 +241,9 @@ impl Tree {
 
 /// Runs RFC 5280's policy processing over `chain` (end entity first, as kyso keeps paths)
 /// and returns the user-constrained policy set.
+// Long on purpose: it follows RFC 5280 sections 6.1.2 to 6.1.5 step by step, each step
+// labelled, and reads best as the RFC's one procedure.
+#[allow(clippy::too_many_lines)]
 pub(crate) fn process(
     chain: &[Certificate],
     inputs: &PolicyInputs,

@@ -9,7 +9,8 @@ use crate::path::checks::position;
 use crate::path::crl_check::CrlContext;
 use crate::path::validator::PathValidator;
 use crate::revocation::{
-    Evidence, OcspCheck, OcspStatus, RevocationCheck, RevocationOutcome, RevocationPolicy,
+    Evidence, OcspCheck, OcspResponse, OcspStatus, RevocationCheck, RevocationOutcome,
+    RevocationPolicy,
 };
 use crate::time::Time;
 
@@ -49,90 +50,13 @@ impl PathValidator<'_> {
             // cannot verify, a delta or partitioned CRL it does not apply) leaves the status
             // unknown rather than letting another source's "not revoked" stand alone.
             let mut reasons: Vec<String> = data.failures.iter().map(|e| e.to_string()).collect();
-            let mut decided: Option<(RevocationOutcome, Evidence)> = None;
-            let mut tainted = false;
-            // Whether data was refused only for being issued after the certificate expired.
-            let mut after_expiry = 0usize;
-            // The items about this certificate looked at: past the bound, a revocation could
-            // hide among the rest, so the validation ends there, whatever the policy (a
-            // revocation found before stands).
-            let mut examined = 0usize;
-            for response in data.ocsp {
-                if !response.is_about(cert, issuer) {
-                    // Responses about other certificates are expected in a shared store.
-                    continue;
-                }
-                examined += 1;
-                if examined > MAX_REVOCATION_ITEMS_PER_CERTIFICATE {
-                    return Err(Error::TooManyRevocationItems {
-                        cert: position(index, cert),
-                        limit: MAX_REVOCATION_ITEMS_PER_CERTIFICATE,
-                    });
-                }
-                match response.check_between_in(
-                    cert,
-                    issuer,
-                    time,
-                    now,
-                    &self.policy,
-                    &OcspCheck::default(),
-                    budget,
-                ) {
-                    Ok(answer) => match answer.status {
-                        OcspStatus::Revoked {
-                            revocation_time,
-                            reason,
-                            invalidity_date,
-                        } if answer.status.invalid_from().is_some_and(|t| t <= time) => {
-                            return Err(Error::Revoked {
-                                cert: position(index, cert),
-                                revocation_date: revocation_time,
-                                reason,
-                                invalidity_date: invalidity_date.filter(|d| *d < revocation_time),
-                            });
-                        }
-                        OcspStatus::Good | OcspStatus::Revoked { .. }
-                            if past && answer.this_update < time =>
-                        {
-                            reasons.push(format!(
-                                "OCSP response of {} predates {time}, the time to judge",
-                                answer.this_update
-                            ));
-                        }
-                        OcspStatus::Good | OcspStatus::Revoked { .. } => {
-                            if decided.is_none() {
-                                decided = Some((
-                                    RevocationOutcome::NotRevoked {
-                                        source: format!(
-                                            "OCSP response by {}, thisUpdate {}",
-                                            answer.responder, answer.this_update
-                                        ),
-                                    },
-                                    Evidence::Ocsp(response),
-                                ));
-                            }
-                        }
-                        OcspStatus::Unknown => {
-                            reasons.push("OCSP responder does not know the certificate".to_owned())
-                        }
-                    },
-                    Err(Error::OcspNoResponseForCertificate) => {}
-                    // Out of budget is a verdict on the whole validation, never a reason to
-                    // set one response aside.
-                    Err(e @ Error::BudgetExceeded { .. }) => return Err(e),
-                    Err(e @ Error::RevocationDataAfterExpiry { .. }) => {
-                        after_expiry += 1;
-                        reasons.push(e.to_string());
-                    }
-                    Err(e @ (Error::OcspStale { .. } | Error::OcspNotYetValid { .. })) => {
-                        reasons.push(e.to_string())
-                    }
-                    Err(e) => {
-                        tainted = true;
-                        reasons.push(e.to_string());
-                    }
-                }
-            }
+            let ocsp =
+                self.ocsp_findings(index, cert, issuer, data.ocsp, (time, now, past), budget)?;
+            let mut decided = ocsp.not_revoked;
+            let mut tainted = ocsp.tainted;
+            let mut after_expiry = ocsp.after_expiry;
+            let examined = ocsp.examined;
+            reasons.extend(ocsp.notes);
             let crl = self.crl_findings(
                 &ctx,
                 index,
@@ -219,6 +143,99 @@ impl PathValidator<'_> {
             });
         }
         Ok(out)
+    }
+
+    /// What the OCSP responses about `cert` (at `index` in the path, issued by `issuer`)
+    /// say at `time`, with data judged at `now` (`past` when `now` is later): a verified
+    /// revocation is the error; otherwise the first usable "not revoked" answer, and why
+    /// the others were set aside.
+    fn ocsp_findings(
+        &self,
+        index: usize,
+        cert: &Certificate,
+        issuer: &Certificate,
+        responses: Vec<OcspResponse>,
+        (time, now, past): (Time, Time, bool),
+        budget: &Budget,
+    ) -> Result<OcspFindings, Error> {
+        let mut f = OcspFindings::default();
+        for response in responses {
+            if !response.is_about(cert, issuer) {
+                // Responses about other certificates are expected in a shared store.
+                continue;
+            }
+            f.examined += 1;
+            if f.examined > MAX_REVOCATION_ITEMS_PER_CERTIFICATE {
+                return Err(Error::TooManyRevocationItems {
+                    cert: position(index, cert),
+                    limit: MAX_REVOCATION_ITEMS_PER_CERTIFICATE,
+                });
+            }
+            match response.check_between_in(
+                cert,
+                issuer,
+                time,
+                now,
+                &self.policy,
+                &OcspCheck::default(),
+                budget,
+            ) {
+                Ok(answer) => match answer.status {
+                    OcspStatus::Revoked {
+                        revocation_time,
+                        reason,
+                        invalidity_date,
+                    } if answer.status.invalid_from().is_some_and(|t| t <= time) => {
+                        return Err(Error::Revoked {
+                            cert: position(index, cert),
+                            revocation_date: revocation_time,
+                            reason,
+                            invalidity_date: invalidity_date.filter(|d| *d < revocation_time),
+                        });
+                    }
+                    OcspStatus::Good | OcspStatus::Revoked { .. }
+                        if past && answer.this_update < time =>
+                    {
+                        f.notes.push(format!(
+                            "OCSP response of {} predates {time}, the time to judge",
+                            answer.this_update
+                        ));
+                    }
+                    OcspStatus::Good | OcspStatus::Revoked { .. } => {
+                        if f.not_revoked.is_none() {
+                            f.not_revoked = Some((
+                                RevocationOutcome::NotRevoked {
+                                    source: format!(
+                                        "OCSP response by {}, thisUpdate {}",
+                                        answer.responder, answer.this_update
+                                    ),
+                                },
+                                Evidence::Ocsp(response),
+                            ));
+                        }
+                    }
+                    OcspStatus::Unknown => f
+                        .notes
+                        .push("OCSP responder does not know the certificate".to_owned()),
+                },
+                Err(Error::OcspNoResponseForCertificate) => {}
+                // Out of budget is a verdict on the whole validation, never a reason to
+                // set one response aside.
+                Err(e @ Error::BudgetExceeded { .. }) => return Err(e),
+                Err(e @ Error::RevocationDataAfterExpiry { .. }) => {
+                    f.after_expiry += 1;
+                    f.notes.push(e.to_string());
+                }
+                Err(e @ (Error::OcspStale { .. } | Error::OcspNotYetValid { .. })) => {
+                    f.notes.push(e.to_string())
+                }
+                Err(e) => {
+                    f.tainted = true;
+                    f.notes.push(e.to_string());
+                }
+            }
+        }
+        Ok(f)
     }
 
     /// The revocation status of an end entity that is itself a trust anchor (a signer's or
@@ -339,4 +356,20 @@ impl PathValidator<'_> {
             supporting_certificates: Vec::new(),
         }])
     }
+}
+
+/// What the OCSP responses about one certificate say.
+#[derive(Default)]
+struct OcspFindings {
+    /// The first usable "not revoked" answer, with its response.
+    not_revoked: Option<(RevocationOutcome, Evidence)>,
+    /// Why responses were set aside.
+    notes: Vec<String>,
+    /// A response about the certificate could not be used: its status is then unknown,
+    /// whatever other data says.
+    tainted: bool,
+    /// Responses refused only for being issued after the certificate expired.
+    after_expiry: usize,
+    /// Responses about the certificate looked at.
+    examined: usize,
 }

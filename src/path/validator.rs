@@ -224,12 +224,12 @@ impl<'a> PathValidator<'a> {
     ///
     /// # Errors
     ///
-    /// When no candidate path validates, the most telling failure met, of these kinds (the
-    /// steps are those of RFC 5280 section 6.1):
+    /// When no candidate path validates, the error is the most telling failure met (see
+    /// above), of one of these kinds (the steps are those of RFC 5280 section 6.1):
     ///
     /// - Path building: [`Error::UnknownIssuer`] when no issuer of a certificate is among
-    ///   `intermediates` and the anchors, [`Error::UntrustedSelfSigned`] when `leaf` is
-    ///   self-issued and not a trust anchor, [`Error::PathTooLong`] past
+    ///   `intermediates` and the anchors ([`Error::UntrustedSelfSigned`] instead when that
+    ///   certificate is `leaf` and is self-issued), [`Error::PathTooLong`] past
     ///   [`MAX_PATH_DEPTH`](crate::limits::MAX_PATH_DEPTH) certificates, and
     ///   [`Error::BudgetExceeded`] when the build steps or signature checks of
     ///   [`crate::limits`] run out, which ends the search at once.

@@ -21,6 +21,7 @@ pub struct Pkcs11Module {
 
 /// Which token to use.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TokenSelector {
     /// The token with this label.
     Label(String),
@@ -47,6 +48,13 @@ pub struct TokenDescription {
 impl Pkcs11Module {
     /// Loads and initialises a PKCS#11 module from its file path. A module already
     /// initialised in this process (by another `Pkcs11Module`) is used as it is.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Pkcs11Module`] with the path and the reason if the file cannot be loaded as a
+    /// PKCS#11 module (missing, not a library, or no function list from `C_GetInterface` or
+    /// `C_GetFunctionList`), or if `C_Initialize` returns anything but `CKR_OK` or
+    /// `CKR_CRYPTOKI_ALREADY_INITIALIZED` (PKCS #11 v2.40).
     pub fn load(path: impl AsRef<std::path::Path>) -> Result<Self, Error> {
         let path = path.as_ref();
         let context = Pkcs11::new(path).map_err(|e| Error::Pkcs11Module {
@@ -66,6 +74,13 @@ impl Pkcs11Module {
     }
 
     /// The tokens present.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Pkcs11`] with the function and return value if `C_GetSlotList` fails (PKCS
+    /// #11 v2.40 return values such as `CKR_GENERAL_ERROR` or `CKR_HOST_MEMORY`). A token
+    /// whose `C_GetTokenInfo` fails, such as one removed while the list is made, is left
+    /// out rather than failing the list.
     pub fn tokens(&self) -> Result<Vec<TokenDescription>, Error> {
         let slots = self.context.get_slots_with_token().map_err(map_error)?;
         // A token pulled out while listing is left out rather than failing the list.
@@ -88,8 +103,22 @@ impl Pkcs11Module {
     /// Opens the chosen token and logs in with `pin`. The PIN is copied into a buffer wiped
     /// on drop, used for this login only, and never logged.
     ///
-    /// Errors: [`Error::TokenNotFound`], [`Error::WrongPin`], [`Error::PinLocked`], and
-    /// [`Error::Pkcs11`] for the rest.
+    /// # Errors
+    ///
+    /// - [`Error::TokenNotFound`] if no slot holds a token that matches `selector` (slots
+    ///   whose `C_GetTokenInfo` fails are passed over).
+    /// - [`Error::WrongPin`] if the token refuses `pin` (PKCS #11 v2.40 `CKR_PIN_INCORRECT`, or
+    ///   `CKR_PIN_INVALID` or `CKR_PIN_LEN_RANGE` for characters or a length it does not take).
+    /// - [`Error::PinLocked`] on `CKR_PIN_LOCKED`, after too many wrong PINs.
+    /// - [`Error::PinExpired`] on `CKR_PIN_EXPIRED`: the PIN must be changed on the token
+    ///   first.
+    /// - [`Error::TokenRemoved`] if the token goes away while it is opened
+    ///   (`CKR_DEVICE_REMOVED`, `CKR_TOKEN_NOT_PRESENT`, `CKR_TOKEN_NOT_RECOGNIZED`,
+    ///   `CKR_SLOT_ID_INVALID`, `CKR_SESSION_CLOSED`, `CKR_SESSION_HANDLE_INVALID`).
+    /// - [`Error::Pkcs11`] with the function and return value for the other failures of
+    ///   `C_GetSlotList`, `C_OpenSession`, `C_Login`, and of `C_Logout` when another handle
+    ///   had already logged in: for example `CKR_SESSION_COUNT`,
+    ///   `CKR_USER_PIN_NOT_INITIALIZED` or `CKR_USER_ANOTHER_ALREADY_LOGGED_IN`.
     pub fn open(&self, selector: &TokenSelector, pin: &str) -> Result<Pkcs11Token, Error> {
         let slots = self.context.get_slots_with_token().map_err(map_error)?;
         let mut chosen = None;

@@ -28,6 +28,22 @@ pub struct Pkcs11Signer {
 
 impl Pkcs11Signer {
     /// The same key signing with another algorithm of its type (another RSA hash, PSS).
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::AlgorithmKeyMismatch`] if `algorithm` needs another type of key than the
+    ///   token's.
+    /// - [`Error::AlgorithmNotAllowed`] with
+    ///   [`DisallowedReason::VerifyOnly`](crate::DisallowedReason::VerifyOnly) for an
+    ///   algorithm kyso only verifies: RSA PKCS#1 v1.5 with SHA-1, or
+    ///   [`SignatureAlgorithm::Ecdsa`].
+    /// - [`Error::MechanismUnsupported`] if the token's mechanism list (read with
+    ///   `C_GetMechanismList` when the signer was made) has no mechanism kyso signs
+    ///   `algorithm` with: for RSA, neither the one that hashes on the token (such as
+    ///   `CKM_SHA256_RSA_PKCS` or `CKM_SHA256_RSA_PKCS_PSS`) nor the one that signs a hash
+    ///   kyso computes (`CKM_RSA_PKCS`, `CKM_RSA_PKCS_PSS`); `CKM_ECDSA` for ECDSA;
+    ///   `CKM_EDDSA` for Ed25519. Also for ECDSA with another hash than the curve's (P-256
+    ///   with SHA-384, P-384 with SHA-256), which kyso does not sign with.
     pub fn with_algorithm(mut self, algorithm: SignatureAlgorithm) -> Result<Self, Error> {
         if algorithm.key_type() != self.public_key.key_type() {
             return Err(Error::AlgorithmKeyMismatch { algorithm });

@@ -19,6 +19,7 @@ use crate::pkcs11::signer::{Pkcs11Signer, lock};
 
 /// Which key on the token to use.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum KeySelector {
     /// The private key with this label (CKA_LABEL).
     Label(String),
@@ -55,6 +56,19 @@ impl Pkcs11Token {
     }
 
     /// The private keys on the token, with their certificates where the token has them.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::TokenRemoved`] if the token was removed or its session closed since it was
+    ///   opened (PKCS #11 v2.40 `CKR_DEVICE_REMOVED`, `CKR_TOKEN_NOT_PRESENT`,
+    ///   `CKR_SESSION_CLOSED`, `CKR_SESSION_HANDLE_INVALID`, `CKR_OBJECT_HANDLE_INVALID`).
+    /// - [`Error::PinExpired`] on `CKR_PIN_EXPIRED`.
+    /// - [`Error::Pkcs11`] with the function and return value for other failures of the
+    ///   object search (`C_FindObjectsInit`, `C_FindObjects`, `C_FindObjectsFinal`) or of
+    ///   `C_GetAttributeValue`.
+    /// - [`Error::SignerFailed`] if an earlier use of the token's session panicked.
+    ///
+    /// A certificate object whose value does not decode is passed over, not an error.
     pub fn keys(&self) -> Result<Vec<TokenKey>, Error> {
         let session = lock(&self.session)?;
         let handles = session
@@ -79,6 +93,23 @@ impl Pkcs11Token {
     ///
     /// The algorithm is RSA PKCS#1 v1.5 with SHA-256 for RSA keys, ECDSA with the curve's hash
     /// for EC keys, Ed25519 for Edwards keys; [`Pkcs11Signer::with_algorithm`] changes it.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::KeyNotFound`] if no private key matches `selector`, and
+    ///   [`Error::KeyAmbiguous`] if several do.
+    /// - [`Error::TokenCertificateMissing`] if `certificate` is `None` and the token holds no
+    ///   certificate that decodes under the key's CKA_ID (or its CKA_LABEL, for a key
+    ///   without a CKA_ID).
+    /// - Those of [`Certificate::public_key`] for the certificate's key.
+    /// - [`Error::SignerKeyMismatch`] if the token holds a public key object with the key's
+    ///   CKA_ID and it is not the certificate's key.
+    /// - [`Error::MechanismUnsupported`] for a key kyso does not sign with: ECDSA over a
+    ///   curve other than P-256 and P-384.
+    /// - [`Error::TokenRemoved`], [`Error::PinExpired`] and [`Error::Pkcs11`] for failures of
+    ///   the object search, `C_GetAttributeValue` or `C_GetMechanismList`, as for
+    ///   [`Pkcs11Token::keys`].
+    /// - [`Error::SignerFailed`] if an earlier use of the token's session panicked.
     pub fn signer(
         &self,
         selector: &KeySelector,

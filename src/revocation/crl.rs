@@ -15,7 +15,7 @@ use crate::cert::general_name::{
 use crate::cert::{Certificate, KeyUsage, Name};
 use crate::error::{Error, Malformed, Object};
 use crate::key::{AlgorithmPolicy, SignatureAlgorithm};
-use crate::limits::{MAX_CRL_ENTRIES, MAX_CRL_SIZE};
+use crate::limits::{MAX_CRL_ENTRIES, MAX_CRL_SIZE, MAX_REMEMBERED_SIGNERS};
 use crate::time::Time;
 
 /// Why a certificate was revoked (RFC 5280 section 5.3.1).
@@ -170,6 +170,29 @@ const EXT_HOLD_INSTRUCTION: &str = "2.5.29.23";
 
 impl Crl {
     /// Parses a DER CRL. Trailing bytes are an error.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::TooLarge`] with [`Object::Crl`] for input over [`MAX_CRL_SIZE`] bytes, or
+    ///   for more than [`MAX_CRL_ENTRIES`] entries (`limit` and `actual` then count entries).
+    /// - [`Error::Malformed`] with [`Object::Crl`]: the input is empty ([`Malformed::Empty`]);
+    ///   it does not decode as a `CertificateList` (RFC 5280 section 5.1)
+    ///   ([`Malformed::InvalidDer`]); bytes follow it ([`Malformed::TrailingData`]); its
+    ///   `signature` field differs from `signatureAlgorithm` (RFC 5280 section 5.1.1.2), or an
+    ///   entry's reasonCode is 7, which section 5.3.1 leaves unused
+    ///   ([`Malformed::InvalidValue`]).
+    /// - [`Error::Malformed`] with [`Object::Crl`] and [`Malformed::InvalidExtension`] if a
+    ///   CRL or entry extension does not decode: among others a reasonCode above 10, an
+    ///   issuingDistributionPoint kyso cannot read, a deltaCRLIndicator whose BaseCRLNumber
+    ///   is not a non-negative INTEGER of at most 127 octets, or, in an indirect CRL, a
+    ///   certificateIssuer that is not a non-empty `GeneralNames`.
+    /// - [`Error::Malformed`] with [`Object::Name`] and [`Malformed::InvalidDer`] if the
+    ///   issuer is not a DER name as RFC 5280 section 4.1.2.4 shapes it, and
+    ///   [`Error::TooLarge`] with [`Object::Name`] if it has more than
+    ///   [`MAX_NAME_ATTRIBUTES`](crate::limits::MAX_NAME_ATTRIBUTES) attributes.
+    ///
+    /// A critical extension kyso does not process is not an error here:
+    /// [`Crl::status_between`] refuses such a CRL ([`Error::UnknownCriticalCrlExtension`]).
     pub fn from_der(der_bytes: &[u8]) -> Result<Self, Error> {
         if der_bytes.is_empty() {
             return Err(Error::malformed(Object::Crl, Malformed::Empty));
@@ -224,138 +247,22 @@ impl Crl {
             fingerprint: sha256(der_bytes),
             verified_by: Mutex::new(Vec::new()),
         };
-        for ext in tbs_list.extensions() {
-            let oid = ext.oid.to_id_string();
-            if oid == EXT_ISSUING_DISTRIBUTION_POINT {
-                // Read with x509-cert, which decodes names relative to the CRL issuer.
-                let idp =
-                    read_issuing_distribution_point(ext.value, &inner.issuer).ok_or_else(|| {
-                        Error::malformed(Object::Crl, Malformed::InvalidExtension { oid })
-                    })?;
-                inner.scope = Scope {
-                    names: idp.names,
-                    only_user_certs: idp.only_user_certs,
-                    only_ca_certs: idp.only_ca_certs,
-                    only_some_reasons: idp.only_some_reasons.map(|r| r & ALL_REASONS),
-                    indirect: idp.indirect,
-                    only_attribute_certs: idp.only_attribute_certs,
-                };
-                inner.idp_der = Some(ext.value.to_vec());
-                continue;
-            }
-            match (oid.as_str(), ext.parsed_extension()) {
-                (_, ParsedExtension::ParseError { .. }) => {
-                    return Err(Error::malformed(
-                        Object::Crl,
-                        Malformed::InvalidExtension { oid },
-                    ));
-                }
-                (EXT_CRL_NUMBER, _) => inner.crl_number = Some(ext.value.to_vec()),
-                (EXT_DELTA_CRL_INDICATOR, _) => {
-                    inner.delta = true;
-                    inner.base_crl_number =
-                        Some(integer_magnitude(ext.value).ok_or_else(|| {
-                            Error::malformed(
-                                Object::Crl,
-                                Malformed::InvalidExtension { oid: oid.clone() },
-                            )
-                        })?);
-                }
-                (EXT_AUTHORITY_KEY_ID, ParsedExtension::AuthorityKeyIdentifier(aki)) => {
-                    inner.authority_key_id = aki.key_identifier.as_ref().map(|k| k.0.to_vec());
-                }
-                (EXT_AUTHORITY_KEY_ID, _) => {}
-                _ if ext.critical && inner.unsupported_critical.is_none() => {
-                    inner.unsupported_critical = Some(oid);
-                }
-                _ => {}
-            }
-        }
-        inner
-            .entry_issuers
-            .push(vec![GeneralName::Directory(inner.issuer.clone())]);
-        // RFC 5280 section 5.3.3: in an indirect CRL, an entry without certificateIssuer
-        // belongs to the issuer of the entry before it.
-        let mut current_issuer = 0usize;
-        let mut issuer_index: HashMap<Vec<GeneralName>, usize> = HashMap::new();
-        for entry in &tbs_list.revoked_certificates {
-            let mut reason = RevocationReason::Unspecified;
-            let mut invalidity_date = None;
-            for ext in entry.extensions() {
-                let oid = ext.oid.to_id_string();
-                match (oid.as_str(), ext.parsed_extension()) {
-                    (_, ParsedExtension::ParseError { .. }) => {
-                        return Err(Error::malformed(
-                            Object::Crl,
-                            Malformed::InvalidExtension { oid },
-                        ));
-                    }
-                    (EXT_REASON_CODE, ParsedExtension::ReasonCode(code)) => {
-                        reason = RevocationReason::from_code(code.0).ok_or_else(|| {
-                            Error::malformed(
-                                Object::Crl,
-                                Malformed::InvalidValue {
-                                    field: "reasonCode",
-                                },
-                            )
-                        })?;
-                    }
-                    (EXT_INVALIDITY_DATE, ParsedExtension::InvalidityDate(t)) => {
-                        invalidity_date = Some(Time::from_unix(t.timestamp()));
-                    }
-                    (EXT_HOLD_INSTRUCTION, _) => {}
-                    (EXT_CERTIFICATE_ISSUER, _) if inner.scope.indirect => {
-                        let names = SubjectAlternativeName::from_der(ext.value)
-                            .ok()
-                            .filter(|(rest, _)| rest.is_empty())
-                            .map(|(_, san)| {
-                                san.general_names
-                                    .iter()
-                                    .map(GeneralName::from_x509)
-                                    .collect::<Vec<_>>()
-                            })
-                            .filter(|names| !names.is_empty())
-                            .ok_or_else(|| {
-                                Error::malformed(
-                                    Object::Crl,
-                                    Malformed::InvalidExtension { oid: oid.clone() },
-                                )
-                            })?;
-                        current_issuer = match issuer_index.get(&names) {
-                            Some(&i) => i,
-                            None => {
-                                inner.entry_issuers.push(names.clone());
-                                let i = inner.entry_issuers.len() - 1;
-                                issuer_index.insert(names, i);
-                                i
-                            }
-                        };
-                    }
-                    // certificateIssuer outside an indirect CRL, and anything else critical.
-                    _ if ext.critical && inner.unsupported_critical.is_none() => {
-                        inner.unsupported_critical = Some(oid);
-                    }
-                    _ => {}
-                }
-            }
-            // Keyed by the minimal encoding: a CA that pads serial numbers with a zero
-            // octet must not have its revocations missed.
-            let serial = minimal_serial(entry.raw_serial()).to_vec();
-            // A serial listed twice keeps both entries; a lookup takes the most severe.
-            inner.entries.entry(serial.clone()).or_default().push((
-                current_issuer,
-                RevokedEntry {
-                    serial,
-                    revocation_date: Time::from_unix(entry.revocation_date.timestamp()),
-                    reason,
-                    invalidity_date,
-                },
-            ));
-        }
+        read_crl_extensions(&mut inner, tbs_list.extensions())?;
+        read_entries(&mut inner, &tbs_list.revoked_certificates)?;
         Ok(Crl(Arc::new(inner)))
     }
 
     /// Parses the first `X509 CRL` block of PEM text, or DER if the input is not PEM.
+    ///
+    /// # Errors
+    ///
+    /// - Those of [`Crl::from_der`] for DER input, and for the contents of the first
+    ///   `X509 CRL` block.
+    /// - [`Error::TooLarge`] with [`Object::Pem`] for PEM text over
+    ///   [`MAX_PEM_SIZE`](crate::limits::MAX_PEM_SIZE) bytes.
+    /// - [`Error::Malformed`] with [`Object::Pem`] if a PEM block is damaged
+    ///   ([`Malformed::InvalidBase64`], [`Malformed::InvalidPemFraming`]) or no block is
+    ///   labelled `X509 CRL` ([`Malformed::NoPemBlock`]).
     pub fn from_pem(pem_text: &[u8]) -> Result<Self, Error> {
         if !crate::pem::looks_like_pem(pem_text) {
             return Crl::from_der(pem_text);
@@ -368,6 +275,11 @@ impl Crl {
     }
 
     /// Reads a CRL file, PEM or DER.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] if the file cannot be read, [`Error::TooLarge`] with [`Object::Crl`] if
+    /// it is over [`MAX_CRL_SIZE`] bytes, and otherwise those of [`Crl::from_pem`].
     pub fn from_file(path: impl AsRef<Path>) -> Result<Self, Error> {
         let data = crate::digest::read_bounded(path.as_ref(), MAX_CRL_SIZE, Object::Crl)?;
         Crl::from_pem(&data)
@@ -411,6 +323,20 @@ impl Crl {
 
     /// Verifies the CRL's signature with `issuer`'s key under `policy`, and that `issuer`
     /// may sign CRLs (its name is the CRL's issuer; keyUsage, when present, has cRLSign).
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::CrlIssuerMismatch`] if `issuer`'s subject is not the CRL's issuer name.
+    /// - [`Error::CrlIssuerCannotSignCrls`] if `issuer` has a keyUsage extension without
+    ///   cRLSign (RFC 5280 section 6.3.3 (f)).
+    /// - Those of [`Certificate::public_key`] for `issuer`, and of
+    ///   [`SignatureAlgorithm::from_algorithm_identifier_der`] for the CRL's
+    ///   `signatureAlgorithm` with that key.
+    /// - [`Error::AlgorithmNotAllowed`], [`Error::RsaKeyTooSmall`] or
+    ///   [`Error::RsaKeyTooLarge`] if `policy` or kyso refuses the algorithm or the key, as
+    ///   [`PublicKey::verify`](crate::PublicKey::verify) does.
+    /// - [`Error::CrlBadSignature`] if the signature does not verify (RFC 5280 section
+    ///   6.3.3 (g)).
     pub fn verify_signed_by(
         &self,
         issuer: &Certificate,
@@ -461,7 +387,7 @@ impl Crl {
                         Err(other) => return Err(other),
                     };
                     if let Ok(mut v) = self.0.verified_by.lock()
-                        && v.len() < 16
+                        && v.len() < MAX_REMEMBERED_SIGNERS
                     {
                         v.push((fingerprint, ok));
                     }
@@ -480,6 +406,10 @@ impl Crl {
     /// issuer, freshness (thisUpdate ≤ time ≤ nextUpdate), scope (issuingDistributionPoint
     /// against the certificate's distribution points and CA flag) and critical extensions are
     /// all checked first.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`Crl::status_between`] with `time` as both `at` and `now`.
     pub fn status_of(
         &self,
         cert: &Certificate,
@@ -501,6 +431,26 @@ impl Crl {
     /// another key than the certificate's need the rest of the path and the other CRLs:
     /// [`PathValidator`](crate::PathValidator) combines them (RFC 5280 section 6.3), and
     /// this method refuses them ([`Error::CrlUnsupported`]).
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::UnknownCriticalCrlExtension`] if the CRL or one of its entries has a
+    ///   critical extension kyso does not process, which makes the CRL unusable (RFC 5280
+    ///   sections 5.2 and 5.3).
+    /// - [`Error::CrlUnsupported`] for a delta CRL, an indirect CRL, or a CRL partitioned by
+    ///   reason (onlySomeReasons).
+    /// - [`Error::CrlIssuerMismatch`] if `cert`'s issuer name is not the CRL's issuer, and
+    ///   those of [`Crl::verify_signed_by`] with `issuer`.
+    /// - [`Error::CrlNotYetValid`] if thisUpdate is after `now`.
+    /// - [`Error::CrlExpired`] if nextUpdate is before `at` (RFC 5280 section 6.3.3 (a)(2));
+    ///   a CRL without nextUpdate, which section 5.1.2.5 requires, counts as current for one
+    ///   day after its thisUpdate.
+    /// - [`Error::CrlOutOfScope`] if the issuingDistributionPoint does not cover `cert` for
+    ///   every reason (RFC 5280 section 6.3.3 (b)(2), (d)): it names distribution points and
+    ///   none is `cert`'s, it limits the CRL to user, CA or attribute certificates and `cert`
+    ///   is not one, or the distribution point of `cert` it matches lists some reasons only.
+    /// - [`Error::RevocationDataAfterExpiry`] if `cert` is not listed (or its hold was
+    ///   removed) and thisUpdate is after `cert`'s notAfter.
     pub fn status_between(
         &self,
         cert: &Certificate,
@@ -798,4 +748,149 @@ pub(crate) fn sha256(bytes: &[u8]) -> [u8; 32] {
         crate::digest::digest(crate::digest::DigestAlgorithm::Sha256, bytes).as_bytes(),
     );
     out
+}
+
+/// The CRL extensions of RFC 5280 section 5.2 that kyso reads; a critical one it does not
+/// process is remembered, to refuse the CRL when it is used.
+fn read_crl_extensions(
+    inner: &mut Inner,
+    extensions: &[x509_parser::extensions::X509Extension<'_>],
+) -> Result<(), Error> {
+    for ext in extensions {
+        let oid = ext.oid.to_id_string();
+        if oid == EXT_ISSUING_DISTRIBUTION_POINT {
+            // Read with x509-cert, which decodes names relative to the CRL issuer.
+            let idp =
+                read_issuing_distribution_point(ext.value, &inner.issuer).ok_or_else(|| {
+                    Error::malformed(Object::Crl, Malformed::InvalidExtension { oid })
+                })?;
+            inner.scope = Scope {
+                names: idp.names,
+                only_user_certs: idp.only_user_certs,
+                only_ca_certs: idp.only_ca_certs,
+                only_some_reasons: idp.only_some_reasons.map(|r| r & ALL_REASONS),
+                indirect: idp.indirect,
+                only_attribute_certs: idp.only_attribute_certs,
+            };
+            inner.idp_der = Some(ext.value.to_vec());
+            continue;
+        }
+        match (oid.as_str(), ext.parsed_extension()) {
+            (_, ParsedExtension::ParseError { .. }) => {
+                return Err(Error::malformed(
+                    Object::Crl,
+                    Malformed::InvalidExtension { oid },
+                ));
+            }
+            (EXT_CRL_NUMBER, _) => inner.crl_number = Some(ext.value.to_vec()),
+            (EXT_DELTA_CRL_INDICATOR, _) => {
+                inner.delta = true;
+                inner.base_crl_number = Some(integer_magnitude(ext.value).ok_or_else(|| {
+                    Error::malformed(
+                        Object::Crl,
+                        Malformed::InvalidExtension { oid: oid.clone() },
+                    )
+                })?);
+            }
+            (EXT_AUTHORITY_KEY_ID, ParsedExtension::AuthorityKeyIdentifier(aki)) => {
+                inner.authority_key_id = aki.key_identifier.as_ref().map(|k| k.0.to_vec());
+            }
+            (EXT_AUTHORITY_KEY_ID, _) => {}
+            _ if ext.critical && inner.unsupported_critical.is_none() => {
+                inner.unsupported_critical = Some(oid);
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The revoked certificates of RFC 5280 section 5.1.2.6 with their entry extensions
+/// (section 5.3), keyed by serial number and by the entry's certificate issuer.
+fn read_entries(
+    inner: &mut Inner,
+    revoked: &[x509_parser::revocation_list::RevokedCertificate<'_>],
+) -> Result<(), Error> {
+    inner
+        .entry_issuers
+        .push(vec![GeneralName::Directory(inner.issuer.clone())]);
+    // RFC 5280 section 5.3.3: in an indirect CRL, an entry without certificateIssuer
+    // belongs to the issuer of the entry before it.
+    let mut current_issuer = 0usize;
+    let mut issuer_index: HashMap<Vec<GeneralName>, usize> = HashMap::new();
+    for entry in revoked {
+        let mut reason = RevocationReason::Unspecified;
+        let mut invalidity_date = None;
+        for ext in entry.extensions() {
+            let oid = ext.oid.to_id_string();
+            match (oid.as_str(), ext.parsed_extension()) {
+                (_, ParsedExtension::ParseError { .. }) => {
+                    return Err(Error::malformed(
+                        Object::Crl,
+                        Malformed::InvalidExtension { oid },
+                    ));
+                }
+                (EXT_REASON_CODE, ParsedExtension::ReasonCode(code)) => {
+                    reason = RevocationReason::from_code(code.0).ok_or_else(|| {
+                        Error::malformed(
+                            Object::Crl,
+                            Malformed::InvalidValue {
+                                field: "reasonCode",
+                            },
+                        )
+                    })?;
+                }
+                (EXT_INVALIDITY_DATE, ParsedExtension::InvalidityDate(t)) => {
+                    invalidity_date = Some(Time::from_unix(t.timestamp()));
+                }
+                (EXT_HOLD_INSTRUCTION, _) => {}
+                (EXT_CERTIFICATE_ISSUER, _) if inner.scope.indirect => {
+                    let names = SubjectAlternativeName::from_der(ext.value)
+                        .ok()
+                        .filter(|(rest, _)| rest.is_empty())
+                        .map(|(_, san)| {
+                            san.general_names
+                                .iter()
+                                .map(GeneralName::from_x509)
+                                .collect::<Vec<_>>()
+                        })
+                        .filter(|names| !names.is_empty())
+                        .ok_or_else(|| {
+                            Error::malformed(
+                                Object::Crl,
+                                Malformed::InvalidExtension { oid: oid.clone() },
+                            )
+                        })?;
+                    current_issuer = match issuer_index.get(&names) {
+                        Some(&i) => i,
+                        None => {
+                            inner.entry_issuers.push(names.clone());
+                            let i = inner.entry_issuers.len() - 1;
+                            issuer_index.insert(names, i);
+                            i
+                        }
+                    };
+                }
+                // certificateIssuer outside an indirect CRL, and anything else critical.
+                _ if ext.critical && inner.unsupported_critical.is_none() => {
+                    inner.unsupported_critical = Some(oid);
+                }
+                _ => {}
+            }
+        }
+        // Keyed by the minimal encoding: a CA that pads serial numbers with a zero
+        // octet must not have its revocations missed.
+        let serial = minimal_serial(entry.raw_serial()).to_vec();
+        // A serial listed twice keeps both entries; a lookup takes the most severe.
+        inner.entries.entry(serial.clone()).or_default().push((
+            current_issuer,
+            RevokedEntry {
+                serial,
+                revocation_date: Time::from_unix(entry.revocation_date.timestamp()),
+                reason,
+                invalidity_date,
+            },
+        ));
+    }
+    Ok(())
 }

@@ -13,7 +13,7 @@ use crate::cert::{Certificate, Name};
 use crate::digest::{DigestAlgorithm, digest};
 use crate::error::{Error, Malformed, Object};
 use crate::key::{AlgorithmPolicy, SignatureAlgorithm};
-use crate::limits::MAX_OCSP_RESPONSE_SIZE;
+use crate::limits::{MAX_OCSP_RESPONSE_SIZE, MAX_REMEMBERED_SIGNERS};
 use crate::revocation::crl::RevocationReason;
 use crate::time::Time;
 
@@ -36,6 +36,14 @@ pub struct OcspRequest {
 impl OcspRequest {
     /// A request for `cert`, issued by `issuer`, identifying it with `hash` (SHA-1 is what
     /// most responders index by; SHA-256 where they accept it), with an optional nonce.
+    ///
+    /// # Errors
+    ///
+    /// - Those of [`Certificate::public_key`] for `issuer`, whose key the CertID hashes
+    ///   (RFC 6960 section 4.1.1).
+    /// - [`Error::Malformed`] with [`Object::Ocsp`] and [`Malformed::InvalidDer`] if `cert`'s
+    ///   serial number, read as unsigned, takes more than the 20 octets RFC 5280 section
+    ///   4.1.2.2 allows as a DER INTEGER, or if `nonce` is too long for a DER length.
     pub fn new(
         cert: &Certificate,
         issuer: &Certificate,
@@ -159,6 +167,7 @@ struct Inner {
 
 /// How strictly a response is checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct OcspCheck {
     /// Tolerated clock difference with the responder, in seconds (default 300).
     pub clock_skew: i64,
@@ -178,9 +187,47 @@ impl Default for OcspCheck {
     }
 }
 
+impl OcspCheck {
+    /// Requires the response to echo `nonce`, the one the request carried (RFC 6960
+    /// section 4.4.1).
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<Vec<u8>>) -> Self {
+        self.nonce = Some(nonce.into());
+        self
+    }
+
+    /// Tolerates this clock difference with the responder, in seconds.
+    #[must_use]
+    pub fn with_clock_skew(mut self, seconds: i64) -> Self {
+        self.clock_skew = seconds;
+        self
+    }
+
+    /// Accepts a response without nextUpdate up to this age, in seconds.
+    #[must_use]
+    pub fn with_max_age_without_next_update(mut self, seconds: i64) -> Self {
+        self.max_age_without_next_update = seconds;
+        self
+    }
+}
+
 impl OcspResponse {
     /// Parses a DER `OCSPResponse`. A response whose status is not `successful`
     /// (malformedRequest, tryLater, unauthorized...) is [`Error::OcspResponseStatus`].
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::TooLarge`] with [`Object::Ocsp`] for input over [`MAX_OCSP_RESPONSE_SIZE`]
+    ///   bytes.
+    /// - [`Error::Malformed`] with [`Object::Ocsp`] and [`Malformed::InvalidDer`] if the input
+    ///   is not a DER `OCSPResponse` or its `BasicOCSPResponse` does not decode (RFC 6960
+    ///   section 4.2.1), the responseStatus is not an ENUMERATED, a successful response has no
+    ///   responseBytes, or the signature BIT STRING has unused bits.
+    /// - [`Error::OcspResponseStatus`] with the status if it is not successful (0).
+    /// - [`Error::UnsupportedAlgorithm`] with the responseType if it is not
+    ///   id-pkix-ocsp-basic, the one type RFC 6960 section 4.2.1 requires responders to
+    ///   support.
+    /// - Those of [`Certificate::from_der`] for a certificate of the response's `certs`.
     pub fn from_der(der_bytes: &[u8]) -> Result<Self, Error> {
         if der_bytes.len() > MAX_OCSP_RESPONSE_SIZE {
             return Err(Error::TooLarge {
@@ -315,6 +362,10 @@ impl OcspResponse {
     /// What the response says of `cert` (issued by `issuer`) at `time`, after checking the
     /// signature (the CA's, or a responder's certificate issued by the CA with
     /// id-kp-OCSPSigning and valid at `time`), the nonce, and freshness.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`OcspResponse::check_between`] with `time` as both `at` and `now`.
     pub fn check(
         &self,
         cert: &Certificate,
@@ -332,6 +383,38 @@ impl OcspResponse {
     /// delegated responder's certificate must be valid when the response was produced. A
     /// "good" answer given after the certificate expired proves nothing
     /// ([`Error::RevocationDataAfterExpiry`]).
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::OcspNoResponseForCertificate`] if no answer's CertID names `cert` and
+    ///   `issuer` (under a hash algorithm kyso implements).
+    /// - [`Error::OcspUnauthorizedResponder`] if the ResponderID names neither `issuer` nor a
+    ///   certificate of the response, or names one that is not an authorised responder (RFC
+    ///   6960 section 4.2.2.2): not issued and signed by `issuer`, without id-kp-OCSPSigning
+    ///   in its extendedKeyUsage, or not valid at `at` (at the producedAt time when `at` is
+    ///   before `now`).
+    /// - [`Error::OcspBadSignature`] if the response's signature does not verify with the
+    ///   responder's key, or cannot be checked: a signature algorithm kyso does not implement
+    ///   or that does not fit the key, an algorithm or key `policy` refuses, or a responder
+    ///   key kyso cannot use.
+    /// - [`Error::OcspNonceMismatch`] if `options` holds a nonce and the response does not
+    ///   echo it (RFC 6960 section 4.4.1).
+    /// - [`Error::OcspNotYetValid`] if thisUpdate or producedAt is later than `now` plus
+    ///   `options.clock_skew`, and [`Error::OcspStale`] if nextUpdate plus the clock skew is
+    ///   before `at`, or, without nextUpdate, thisUpdate is more than
+    ///   `options.max_age_without_next_update` seconds before `at` (RFC 6960 section
+    ///   4.2.2.1).
+    /// - [`Error::RevocationDataAfterExpiry`] if the status is good and thisUpdate is after
+    ///   `cert`'s notAfter.
+    /// - [`Error::Malformed`] with [`Object::Ocsp`] and [`Malformed::InvalidDer`] if the
+    ///   ResponderID is neither byName nor byKey or its byKey hash does not decode, the
+    ///   certStatus is none of good, revoked and unknown, the revokedInfo does not decode, or
+    ///   its revocationReason is not a reason code of RFC 5280 section 5.3.1.
+    /// - [`Error::Malformed`] or [`Error::TooLarge`] with [`Object::Name`] if a byName
+    ///   ResponderID does not decode as a name.
+    /// - Those of [`Certificate::public_key`] for a certificate whose key a byKey
+    ///   ResponderID is compared with, and for `issuer` when a delegated responder's
+    ///   certificate is checked against it.
     pub fn check_between(
         &self,
         cert: &Certificate,
@@ -488,7 +571,7 @@ impl OcspResponse {
                                 Err(other) => return Err(other),
                             };
                             if let Ok(mut v) = self.0.verified_by.lock()
-                                && v.len() < 16
+                                && v.len() < MAX_REMEMBERED_SIGNERS
                             {
                                 v.push((fingerprint, ok));
                             }

@@ -6,6 +6,7 @@ use crate::time::Time;
 
 /// Which time certificate paths are validated at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ValidationTime {
     /// The time given (usually now). The safe default: a claimed signing time is only the
     /// signer's word until a timestamp proves it.
@@ -28,6 +29,7 @@ pub enum ValidationTime {
 /// # Ok::<(), kyso::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ValidationPolicy {
     /// Accepted algorithms and key sizes. Default: no SHA-1, RSA of 2048 bits or more.
     pub algorithms: AlgorithmPolicy,

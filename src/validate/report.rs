@@ -11,6 +11,8 @@ use crate::time::Time;
 /// The main indication of ETSI EN 319 102-1 section 5.1.3.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+// Exhaustive on purpose: EN 319 102-1 defines exactly these three main indications.
+#[allow(clippy::exhaustive_enums)]
 pub enum Indication {
     /// Every check passed: the signature is valid under the policy.
     TotalPassed,
@@ -200,6 +202,7 @@ impl CheckKind {
 /// How a check ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub enum Outcome {
     /// It passed.
     Passed,
@@ -212,6 +215,7 @@ pub enum Outcome {
 /// One check and its outcome, with a sentence saying what was found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct Check {
     /// What was checked.
     pub kind: CheckKind,
@@ -224,6 +228,7 @@ pub struct Check {
 /// Where the validation time came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub enum TimeSource {
     /// The time the caller gave.
     Given,
@@ -238,6 +243,7 @@ pub enum TimeSource {
 /// The verdict on one signer of a signature.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct SignerReport {
     /// The main indication.
     pub indication: Indication,
@@ -333,6 +339,7 @@ impl SignerReport {
 /// The verdict on a whole signature: one [`SignerReport`] per SignerInfo.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct ValidationReport {
     /// One report per signer, in the order of the SignedData.
     pub signers: Vec<SignerReport>,
