@@ -88,7 +88,7 @@ pub use time::Time;
 pub use tsp::{TimeStampRequest, TimeStampSource};
 pub use validate::{
     Check, CheckKind, CommitmentType, Indication, Outcome, SignerReport, SubIndication, TimeSource,
-    ValidationPolicy, ValidationReport, ValidationTime,
+    ValidationPolicy, ValidationReport, ValidationTime, Warning,
 };
 
 /// The README's code runs as documentation tests, so it cannot rot.

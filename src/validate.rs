@@ -5,6 +5,7 @@ mod commitment;
 pub(crate) mod etsi;
 mod policy;
 mod report;
+mod warning;
 
 pub use commitment::CommitmentType;
 pub use policy::{ValidationPolicy, ValidationTime};
@@ -12,3 +13,4 @@ pub use report::{
     Check, CheckKind, Indication, Outcome, SignerReport, SubIndication, TimeSource,
     ValidationReport,
 };
+pub use warning::Warning;

@@ -17,7 +17,7 @@ use crate::revocation::{
     CrlStatus, OcspCheck, OcspStatus, RevocationPolicy, RevocationReason, RevocationSource,
 };
 use crate::time::Time;
-use crate::validate::{CheckKind, Outcome};
+use crate::validate::{CheckKind, Outcome, Warning};
 
 /// Why a verified-or-not signature timestamp proves nothing.
 enum Unusable {
@@ -85,9 +85,9 @@ pub(crate) fn signature_timestamps(
     let mut best: Option<Time> = None;
     for (i, value) in values.iter().enumerate() {
         if i >= MAX_SIGNATURE_TIMESTAMPS {
-            run.warn(format!(
-                "only the first {MAX_SIGNATURE_TIMESTAMPS} signature timestamps were checked"
-            ));
+            run.warn(Warning::TimestampsNotAllChecked {
+                checked: MAX_SIGNATURE_TIMESTAMPS,
+            });
             break;
         }
         match verify_timestamp(inp, ctx, value)
@@ -114,7 +114,9 @@ pub(crate) fn signature_timestamps(
                     Outcome::Failed,
                     format!("not used as proof of existence: {e}"),
                 );
-                run.warn(format!("a signature timestamp is not usable: {e}"));
+                run.warn(Warning::TimestampUnusable {
+                    reason: e.to_string(),
+                });
             }
         }
     }

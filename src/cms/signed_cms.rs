@@ -11,6 +11,7 @@ use crate::error::{Error, Malformed, Object};
 use crate::limits::{MAX_CMS_CERTIFICATES, MAX_CMS_REVOCATION_DATA, MAX_CMS_SIGNERS, MAX_CMS_SIZE};
 use crate::path::VerificationCache;
 use crate::revocation::{Crl, CrlStore, OcspResponse};
+use crate::validate::Warning;
 
 /// A signed document's signature: a CMS `ContentInfo` holding `SignedData`, detached (the
 /// document travels separately) or enveloping (the document inside).
@@ -26,7 +27,7 @@ use crate::revocation::{Crl, CrlStore, OcspResponse};
 pub struct SignedCms {
     pub(crate) signed_data: SignedData,
     pub(crate) certificates: Vec<Certificate>,
-    pub(crate) certificate_warnings: Vec<String>,
+    pub(crate) certificate_warnings: Vec<Warning>,
     pub(crate) crls: CrlStore,
 }
 
@@ -208,8 +209,9 @@ impl SignedCms {
                 // CertificateChoices: a plain certificate is a SEQUENCE; the other choices
                 // (obsolete extended and attribute certificates, other formats) are tagged.
                 if der::Tagged::tag(choice) != der::Tag::Sequence {
-                    certificate_warnings
-                        .push("an embedded certificate of another format was skipped".to_owned());
+                    certificate_warnings.push(Warning::EmbeddedCertificateSkipped {
+                        reason: "of another format".to_owned(),
+                    });
                     continue;
                 }
                 let parsed = choice
@@ -221,8 +223,9 @@ impl SignedCms {
                     });
                 match parsed {
                     Ok(cert) => certificates.push(cert),
-                    Err(e) => certificate_warnings
-                        .push(format!("an embedded certificate was skipped: {e}")),
+                    Err(e) => certificate_warnings.push(Warning::EmbeddedCertificateSkipped {
+                        reason: e.to_string(),
+                    }),
                 }
             }
         }
@@ -239,10 +242,14 @@ impl SignedCms {
                 match read_revocation_choice(choice) {
                     Some(Ok(Revocation::Crl(crl))) => crls.add(crl),
                     Some(Ok(Revocation::Ocsp(response))) => crls.add_ocsp(response),
-                    Some(Err(e)) => certificate_warnings
-                        .push(format!("embedded revocation data was skipped: {e}")),
-                    None => certificate_warnings
-                        .push("embedded revocation data of another format was skipped".to_owned()),
+                    Some(Err(e)) => {
+                        certificate_warnings.push(Warning::EmbeddedRevocationDataSkipped {
+                            reason: e.to_string(),
+                        });
+                    }
+                    None => certificate_warnings.push(Warning::EmbeddedRevocationDataSkipped {
+                        reason: "of another format".to_owned(),
+                    }),
                 }
             }
         }

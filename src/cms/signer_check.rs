@@ -44,7 +44,7 @@ use crate::revocation::{Both, CrlStore, RevocationOutcome, RevocationPolicy, Rev
 use crate::time::Time;
 use crate::validate::etsi::{self, Failure};
 use crate::validate::{
-    CheckKind, Outcome, SignerReport, SubIndication, TimeSource, ValidationTime,
+    CheckKind, Outcome, SignerReport, SubIndication, TimeSource, ValidationTime, Warning,
 };
 
 /// What one signer is validated with.
@@ -92,8 +92,8 @@ impl SignerRun {
         self.report.check(kind, Outcome::Skipped, detail);
     }
 
-    pub(crate) fn warn(&mut self, warning: impl Into<String>) {
-        self.report.warnings.push(warning.into());
+    pub(crate) fn warn(&mut self, warning: Warning) {
+        self.report.warnings.push(warning);
     }
 
     /// Records a failed check; the run goes on.
@@ -210,7 +210,7 @@ fn content_type(
 ) -> Result<(), Stop> {
     let econtent_type = inp.econtent_type;
     let policy = &inp.v.policy;
-    if econtent_type != ID_DATA && !policy.accept_any_content_type {
+    if !policy.accepts_content_type(&econtent_type.to_string()) {
         r.fail(
             CheckKind::ContentType,
             SubIndication::SigConstraintsFailure,
@@ -233,9 +233,7 @@ fn content_type(
                 None,
             ));
         }
-        r.warn(
-            "no signed attributes: a bare signature over the document, bound to no content type, accepted by the legacy policy (no signing time, no signing-certificate binding)",
-        );
+        r.warn(Warning::BareSignatureAccepted);
         return Ok(());
     };
     r.pass(CheckKind::Format, "signed attributes well formed");
@@ -395,9 +393,7 @@ fn signer_certificate(
     if candidates.is_empty() && inp.v.mode == Mode::TravelDocument {
         candidates = find_signers_leniently(&inp.si.sid, inp.pool);
         if !candidates.is_empty() {
-            r.warn(
-                "the signer's certificate was matched leniently: the issuer name in the signer identifier has the certificate's attributes in another order",
-            );
+            r.warn(Warning::LenientSignerMatch);
         }
     }
     let chosen = match relied_on {
@@ -445,7 +441,7 @@ fn ess_binding(
             );
         } else {
             r.skip(CheckKind::SigningCertificateAttribute, "absent");
-            r.warn("no ESS signing-certificate attribute: the certificate is not bound to the signature");
+            r.warn(Warning::NoSigningCertificateAttribute);
         }
         return;
     };
@@ -468,14 +464,12 @@ fn ess_binding(
                     CheckKind::SigningCertificateAttribute,
                     format!("{detail}: not relied on"),
                 );
-                r.warn(format!(
-                    "{detail}: the certificate is not bound to the signature"
-                ));
+                r.warn(Warning::Sha1SigningCertificateReference { relied_on: false });
             }
         }
         Ok(alg) => {
             if b.uses_sha1() {
-                r.warn("the signing-certificate attribute identifies the certificate by its SHA-1 hash");
+                r.warn(Warning::Sha1SigningCertificateReference { relied_on: true });
             }
             r.pass(
                 CheckKind::SigningCertificateAttribute,
@@ -527,7 +521,7 @@ fn algorithm(
             if algorithm.digest_algorithm() == Some(DigestAlgorithm::Sha1)
                 || digest_algorithm == DigestAlgorithm::Sha1
             {
-                r.warn("SHA-1 accepted by the legacy algorithm policy");
+                r.warn(Warning::Sha1Accepted);
             }
         }
         Err(e) => r.fail(
@@ -681,9 +675,10 @@ fn proof_of_existence(
         if let Some(t) = r.report.claimed_signing_time
             && t > poe
         {
-            r.warn(format!(
-                "the claimed signing time {t} is after the signature timestamp {poe}"
-            ));
+            r.warn(Warning::ClaimedTimeAfterTimestamp {
+                claimed: t,
+                timestamp: poe,
+            });
         }
     }
     best
@@ -792,7 +787,7 @@ fn record_path(
             CheckKind::Revocation,
             "not checked (no revocation policy, no revocation data in the signature)",
         );
-        r.warn("revocation status was not checked");
+        r.warn(Warning::RevocationNotChecked);
     }
     for check in path.revocation() {
         match &check.outcome {
@@ -805,7 +800,9 @@ fn record_path(
                     CheckKind::Revocation,
                     format!("{}: status unknown ({reason})", check.subject),
                 );
-                r.warn(format!("revocation status of {} unknown", check.subject));
+                r.warn(Warning::RevocationStatusUnknown {
+                    subject: check.subject.clone(),
+                });
             }
         }
         if let Some(e) = &check.evidence {

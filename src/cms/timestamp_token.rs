@@ -213,9 +213,9 @@ impl TimeStampToken {
         let gen_time = self.gen_time();
         let mut policy = ValidationPolicy::at(gen_time)
             .with_algorithms(*algorithms)
-            .require_signing_certificate_attribute();
+            .require_signing_certificate_attribute()
+            .accept_content_type(&ID_CT_TST_INFO.to_string());
         policy.purpose = KeyPurpose::TimeStamping;
-        policy.accept_any_content_type = true;
         let mut verifier = Verifier::new(anchors, policy)
             .with_certificates(context.extra_certificates.iter().cloned())
             .for_timestamp_token(context.now, context.budget);

@@ -18,7 +18,7 @@ use crate::path::{KeyPurpose, TrustStore};
 use crate::revocation::{RevocationPolicy, RevocationSource};
 use crate::time::Time;
 use crate::tlv;
-use crate::validate::{Indication, SignerReport, SubIndication, ValidationPolicy};
+use crate::validate::{Indication, SignerReport, SubIndication, ValidationPolicy, Warning};
 
 /// id-icao-mrtd-security-ldsSecurityObject, and the older OID some documents still use.
 const LDS_SECURITY_OBJECT: [&str; 2] = ["2.23.136.1.1.1", "1.3.27.1.1.1"];
@@ -218,7 +218,7 @@ pub struct PassiveAuthReport {
     /// ([`Error::DigestNotAllowed`]): the verdict is then at best Indeterminate.
     pub hash_algorithm_refused: Option<Error>,
     /// Things worth knowing that did not change the verdict.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// The signature checks the verification made, of every kind, each distinct check
     /// counted once (see [`ValidationReport::signature_checks`](crate::ValidationReport::signature_checks)).
     pub signature_checks: usize,
@@ -338,8 +338,11 @@ impl<'a> PassiveAuth<'a> {
     /// given and none set) or names no country leaves it Indeterminate, unless
     /// [`PassiveAuth::accept_any_issuing_state`].
     pub fn verify(&self, sod: &Sod, data_groups: &[(u8, &[u8])]) -> PassiveAuthReport {
-        let mut policy = ValidationPolicy::at(self.time).with_algorithms(self.algorithms);
-        policy.accept_any_content_type = true;
+        // Sod::parse admitted only the LDSSecurityObject content types.
+        let mut policy = LDS_SECURITY_OBJECT.iter().fold(
+            ValidationPolicy::at(self.time).with_algorithms(self.algorithms),
+            |p, oid| p.accept_content_type(oid),
+        );
         policy.purpose = KeyPurpose::DocumentSigning;
         let mut verifier =
             Verifier::new(self.cscas, policy).with_certificates(self.extra.iter().cloned());
@@ -356,9 +359,9 @@ impl<'a> PassiveAuth<'a> {
         let signature = report.signers.into_iter().next();
         let signer_count = sod.cms.signer_count();
         if signer_count != 1 {
-            warnings.push(format!(
-                "the SOD has {signer_count} signers; the first is reported"
-            ));
+            warnings.push(Warning::SodSignerCount {
+                signers: signer_count,
+            });
         }
         let results = compare_data_groups(sod, data_groups);
         let data_ok = results.iter().all(|r| {
@@ -372,10 +375,7 @@ impl<'a> PassiveAuth<'a> {
             .check_digest(sod.hash_algorithm, "the data group hashes of an EF.SOD")
             .err();
         if sod.hash_algorithm == DigestAlgorithm::Sha1 && hash_algorithm_refused.is_none() {
-            warnings.push(
-                "the data group hashes are SHA-1, accepted by the legacy algorithm policy"
-                    .to_owned(),
-            );
+            warnings.push(Warning::Sha1DataGroupHashes);
         }
         let Some(signature) = signature else {
             return PassiveAuthReport {
@@ -392,10 +392,7 @@ impl<'a> PassiveAuth<'a> {
         };
         let issuing_state = self.issuing_state_check(data_groups, &signature);
         if issuing_state == IssuingStateCheck::NotChecked {
-            warnings.push(
-                "the signers' country was not compared with the issuing state (accept_any_issuing_state)"
-                    .to_owned(),
-            );
+            warnings.push(Warning::IssuingStateNotCompared);
         }
         let unsupported = matches!(
             signature.error,
@@ -434,7 +431,7 @@ impl<'a> PassiveAuth<'a> {
             signature
                 .warnings
                 .iter()
-                .filter(|w| !w.contains("ESS signing-certificate"))
+                .filter(|w| **w != Warning::NoSigningCertificateAttribute)
                 .cloned(),
         );
         PassiveAuthReport {
@@ -616,10 +613,8 @@ pub fn verify_master_list(
     time: Time,
 ) -> Result<MasterList, Error> {
     let (cms, certificates) = read_master_list(bytes)?;
-    let mut policy = ValidationPolicy::at(time);
+    let mut policy = ValidationPolicy::at(time).accept_content_type(CSCA_MASTER_LIST);
     policy.purpose = KeyPurpose::MasterListSigning;
-    // The content type was checked above: id-icao-cscaMasterList.
-    policy.accept_any_content_type = true;
     let report = Verifier::new(anchors, policy).verify(&cms, None);
     if !report.signers.iter().any(SignerReport::is_passed) {
         let worst = report

@@ -4,6 +4,9 @@ use crate::key::AlgorithmPolicy;
 use crate::path::{KeyPurpose, PolicyInputs};
 use crate::time::Time;
 
+/// id-data (RFC 5652 section 4): a document, the content every policy accepts.
+const ID_DATA: &str = "1.2.840.113549.1.7.1";
+
 /// Which time certificate paths are validated at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -42,10 +45,11 @@ pub struct ValidationPolicy {
     /// (INDETERMINATE / SIG_CONSTRAINTS_FAILURE), as CAdES requires. Default: false, so that
     /// plain CMS signatures (`openssl cms -sign` without `-cades`) verify, with a warning.
     pub require_signing_certificate_attribute: bool,
-    /// Whether content other than a document (id-data) may pass, for example a timestamp
-    /// token's TSTInfo. Default: false, so that no other signed object is mistaken for a
-    /// signed document (INDETERMINATE / SIG_CONSTRAINTS_FAILURE).
-    pub accept_any_content_type: bool,
+    /// Content types (dotted OIDs) that may pass besides a document (id-data), for example
+    /// id-ct-TSTInfo for a timestamp token. Default: none, so that no other signed object
+    /// is mistaken for a signed document (INDETERMINATE / SIG_CONSTRAINTS_FAILURE). Set
+    /// through [`ValidationPolicy::accept_content_type`].
+    pub(crate) accepted_content_types: Vec<String>,
     /// Whether a signer without a signature timestamp that verifies fails (INDETERMINATE /
     /// SIG_CONSTRAINTS_FAILURE), for services that require CAdES-B-T or above. Default:
     /// false.
@@ -76,7 +80,7 @@ impl ValidationPolicy {
             purpose: KeyPurpose::DocumentSigning,
             time: ValidationTime::Given(time),
             require_signing_certificate_attribute: false,
-            accept_any_content_type: false,
+            accepted_content_types: Vec::new(),
             require_signature_timestamp: false,
             certificate_policies: PolicyInputs::default(),
             document_signing_ekus: Vec::new(),
@@ -145,6 +149,33 @@ impl ValidationPolicy {
     pub fn accept_signatures_without_signed_attributes_for_legacy_use_only(mut self) -> Self {
         self.legacy_signatures_without_signed_attributes = true;
         self
+    }
+
+    /// Also accepts signed content of the type `oid` (dotted), besides documents (id-data):
+    /// for a relying party that validates another kind of signed object, such as a
+    /// timestamp token's TSTInfo (1.2.840.113549.1.9.16.1.4). Each type is named: there is
+    /// no way to accept every type, since any signed object of the signer's key would then
+    /// pass for a signed document.
+    ///
+    /// ```
+    /// use kyso::{Time, ValidationPolicy};
+    /// let policy = ValidationPolicy::at(Time::from_utc(2026, 6, 1, 0, 0, 0)?)
+    ///     .accept_content_type("1.2.840.113549.1.9.16.1.4");
+    /// assert!(policy.accepts_content_type("1.2.840.113549.1.7.1")); // id-data, always
+    /// assert!(policy.accepts_content_type("1.2.840.113549.1.9.16.1.4"));
+    /// assert!(!policy.accepts_content_type("2.23.136.1.1.1")); // an EF.SOD's, not named
+    /// # Ok::<(), kyso::Error>(())
+    /// ```
+    #[must_use]
+    pub fn accept_content_type(mut self, oid: &str) -> Self {
+        self.accepted_content_types.push(oid.to_owned());
+        self
+    }
+
+    /// Whether content of type `oid` (dotted) may pass: a document (id-data) or a type the
+    /// policy accepts.
+    pub fn accepts_content_type(&self, oid: &str) -> bool {
+        oid == ID_DATA || self.accepted_content_types.iter().any(|t| t == oid)
     }
 
     /// Requires a signature timestamp that verifies (CAdES-B-T or above).

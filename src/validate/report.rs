@@ -7,6 +7,7 @@ use crate::error::Error;
 use crate::key::SignatureAlgorithm;
 use crate::revocation::Evidence;
 use crate::time::Time;
+use crate::validate::Warning;
 
 /// The main indication of ETSI EN 319 102-1 section 5.1.3.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -276,7 +277,7 @@ pub struct SignerReport {
     /// Every check performed, in order.
     pub checks: Vec<Check>,
     /// Things that did not change the verdict but that a reader should know.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// The error behind a failed verdict.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub error: Option<Error>,
@@ -514,7 +515,7 @@ fn signer_json(j: &mut Json, s: &SignerReport) {
     j.open('[');
     for w in &s.warnings {
         j.item();
-        j.string(w);
+        j.string(&w.to_string());
     }
     j.close(']');
     j.close('}');

@@ -1,0 +1,131 @@
+//! What a validation accepted, or set aside, that the relying party should know: one typed
+//! value per kind, so that callers and tests match on the kind, and `Display` gives the
+//! sentence a report shows.
+
+use crate::time::Time;
+
+/// Something a validation accepted or set aside without changing the verdict.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub enum Warning {
+    /// The signer has no signed attributes, accepted by the legacy policy: a bare signature
+    /// over the document, bound to no content type, with no signing time and no
+    /// signing-certificate binding.
+    BareSignatureAccepted,
+    /// The signer's certificate was found only by comparing the issuer name's attributes in
+    /// any order (some passports' EF.SODs reorder them).
+    LenientSignerMatch,
+    /// No ESS signing-certificate attribute: the certificate is not bound to the signature
+    /// (plain CMS, not CAdES).
+    NoSigningCertificateAttribute,
+    /// The ESS signing-certificate attribute identifies the certificate by its SHA-1 hash;
+    /// `relied_on` is false when the algorithm policy refuses SHA-1, and the certificate is
+    /// then not bound to the signature.
+    Sha1SigningCertificateReference {
+        /// Whether the binding was relied on.
+        relied_on: bool,
+    },
+    /// SHA-1 in the signature was accepted by the legacy algorithm policy.
+    Sha1Accepted,
+    /// The signer's claimed signing time is after the time a signature timestamp proves.
+    ClaimedTimeAfterTimestamp {
+        /// The claimed signing time.
+        claimed: Time,
+        /// The time the timestamp proves the signature existed by.
+        timestamp: Time,
+    },
+    /// Revocation was not checked: the verifier had no revocation policy and the signature
+    /// carries no revocation data.
+    RevocationNotChecked,
+    /// A certificate's revocation status could not be had, and the policy
+    /// (`IfAvailable`) let the validation go on.
+    RevocationStatusUnknown {
+        /// The certificate's subject (RFC 4514).
+        subject: String,
+    },
+    /// More signature timestamps than are checked: only the first were.
+    TimestampsNotAllChecked {
+        /// How many were checked.
+        checked: usize,
+    },
+    /// A signature timestamp was not used as proof of existence.
+    TimestampUnusable {
+        /// Why, as a sentence.
+        reason: String,
+    },
+    /// A certificate embedded in the signature was skipped: of another format, or
+    /// unreadable.
+    EmbeddedCertificateSkipped {
+        /// Why, as a sentence.
+        reason: String,
+    },
+    /// Revocation data embedded in the signature was skipped: of another format, or
+    /// unreadable.
+    EmbeddedRevocationDataSkipped {
+        /// Why, as a sentence.
+        reason: String,
+    },
+    /// An EF.SOD with other than one signer: the first is reported (ICAO 9303 part 10).
+    SodSignerCount {
+        /// How many SignerInfos it has.
+        signers: usize,
+    },
+    /// An EF.SOD's data group hashes are SHA-1, accepted by the legacy algorithm policy.
+    Sha1DataGroupHashes,
+    /// The signers' country was not compared with the document's issuing state
+    /// (`PassiveAuth::accept_any_issuing_state`).
+    IssuingStateNotCompared,
+}
+
+impl core::fmt::Display for Warning {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Warning::BareSignatureAccepted => f.write_str(
+                "no signed attributes: a bare signature over the document, bound to no content type, accepted by the legacy policy (no signing time, no signing-certificate binding)",
+            ),
+            Warning::LenientSignerMatch => f.write_str(
+                "the signer's certificate was matched leniently: the issuer name in the signer identifier has the certificate's attributes in another order",
+            ),
+            Warning::NoSigningCertificateAttribute => f.write_str(
+                "no ESS signing-certificate attribute: the certificate is not bound to the signature",
+            ),
+            Warning::Sha1SigningCertificateReference { relied_on: true } => f.write_str(
+                "the signing-certificate attribute identifies the certificate by its SHA-1 hash",
+            ),
+            Warning::Sha1SigningCertificateReference { relied_on: false } => f.write_str(
+                "the signing-certificate attribute identifies the signer's certificate by its SHA-1 hash, which the algorithm policy refuses: the certificate is not bound to the signature",
+            ),
+            Warning::Sha1Accepted => f.write_str("SHA-1 accepted by the legacy algorithm policy"),
+            Warning::ClaimedTimeAfterTimestamp { claimed, timestamp } => write!(
+                f,
+                "the claimed signing time {claimed} is after the signature timestamp {timestamp}"
+            ),
+            Warning::RevocationNotChecked => f.write_str("revocation status was not checked"),
+            Warning::RevocationStatusUnknown { subject } => {
+                write!(f, "revocation status of {subject} unknown")
+            }
+            Warning::TimestampsNotAllChecked { checked } => {
+                write!(f, "only the first {checked} signature timestamps were checked")
+            }
+            Warning::TimestampUnusable { reason } => {
+                write!(f, "a signature timestamp is not usable: {reason}")
+            }
+            Warning::EmbeddedCertificateSkipped { reason } => {
+                write!(f, "an embedded certificate was skipped: {reason}")
+            }
+            Warning::EmbeddedRevocationDataSkipped { reason } => {
+                write!(f, "embedded revocation data was skipped: {reason}")
+            }
+            Warning::SodSignerCount { signers } => {
+                write!(f, "the SOD has {signers} signers; the first is reported")
+            }
+            Warning::Sha1DataGroupHashes => f.write_str(
+                "the data group hashes are SHA-1, accepted by the legacy algorithm policy",
+            ),
+            Warning::IssuingStateNotCompared => f.write_str(
+                "the signers' country was not compared with the issuing state (accept_any_issuing_state)",
+            ),
+        }
+    }
+}
