@@ -76,7 +76,7 @@ fn bench(c: &mut Criterion) {
         let links = [(&leaf, &inter), (&inter, &root)];
         let leaf_key = leaf.public_key().unwrap().clone();
         let alg = kyso::Signer::algorithm(&signer);
-        let policy = kyso::AlgorithmPolicy::default();
+        let policy = kyso::key::AlgorithmPolicy::default();
         group.bench_function("floor", |b| {
             b.iter(|| {
                 let _ = ring::digest::digest(&ring::digest::SHA256, black_box(&document));

@@ -8,7 +8,7 @@
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use kyso::{DigestAlgorithm, Hasher, digest};
+use kyso::digest::{DigestAlgorithm, Hasher, digest};
 use sha2::Digest as _;
 
 fn data(len: usize) -> Vec<u8> {

@@ -64,7 +64,7 @@ fn bench(c: &mut Criterion) {
 
 /// Maps kyso's algorithm to ring's, for the floor measurement only.
 mod ring_alg {
-    use kyso::SignatureAlgorithm;
+    use kyso::key::SignatureAlgorithm;
     use ring::signature as rs;
 
     pub trait Verify {

@@ -4,9 +4,11 @@
 //!
 //! `cargo run --example demo`
 
+use kyso::cms::SignerLocation;
+use kyso::validate::CommitmentType;
 use kyso::{
-    Certificate, CommitmentType, SignatureBuilder, SignedCms, SignerLocation, SoftwareSigner, Time,
-    TrustStore, ValidationPolicy, Verifier,
+    Certificate, SignatureBuilder, SignedCms, SoftwareSigner, Time, TrustStore, ValidationPolicy,
+    Verifier,
 };
 
 const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/test-vectors");
@@ -14,7 +16,7 @@ const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/test-vectors");
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let file = |rel: &str| format!("{VECTORS}/{rel}");
     let document = std::fs::read(file("documents/cong-van.txt"))?;
-    let digest = kyso::digest(kyso::DigestAlgorithm::Sha256, &document);
+    let digest = kyso::digest::digest(kyso::digest::DigestAlgorithm::Sha256, &document);
     println!(
         "Document: documents/cong-van.txt ({} bytes)",
         document.len()

@@ -14,11 +14,10 @@
 
 use std::process::ExitCode;
 
+use kyso::cms::TimeStampStamper;
 use kyso::http::{HttpRevocationSource, HttpTimeStampSource};
-use kyso::{
-    Crl, CrlStore, RevocationPolicy, SignedCms, TimeStampStamper, TrustStore, ValidationPolicy,
-    Verifier,
-};
+use kyso::revocation::Crl;
+use kyso::{CrlStore, RevocationPolicy, SignedCms, TrustStore, ValidationPolicy, Verifier};
 
 const USAGE: &str = "usage: extend --sig IN --out OUT --anchor ROOT [--anchor ROOT]...
               [--tsa URL] [--tsa-anchor ROOT]... [--lt] [--content DOCUMENT] [--crl CRL]... [--pem]";

@@ -12,7 +12,8 @@
 
 use std::process::ExitCode;
 
-use kyso::{Certificate, KeyPurpose, KeyUsage, PathValidator, Time, TrustStore, VnIdentifier};
+use kyso::cert::{KeyUsage, VnIdentifier};
+use kyso::{Certificate, KeyPurpose, PathValidator, Time, TrustStore};
 
 fn main() -> ExitCode {
     match run() {

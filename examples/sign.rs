@@ -11,10 +11,9 @@
 
 use std::process::ExitCode;
 
-use kyso::{
-    Certificate, CommitmentType, SignatureAlgorithm, SignatureBuilder, SignedCms, SoftwareSigner,
-    Time,
-};
+use kyso::key::SignatureAlgorithm;
+use kyso::validate::CommitmentType;
+use kyso::{Certificate, SignatureBuilder, SignedCms, SoftwareSigner, Time};
 
 const USAGE: &str = "usage: sign --key KEY --cert CERT [--chain FILE]... --in DOCUMENT --out SIGNATURE
             [--add-to EXISTING_SIGNATURE] [--enveloping] [--pem]

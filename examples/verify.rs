@@ -12,9 +12,11 @@
 
 use std::process::ExitCode;
 
+use kyso::key::AlgorithmPolicy;
+use kyso::revocation::{Crl, OcspResponse};
 use kyso::{
-    AlgorithmPolicy, Certificate, Crl, CrlStore, OcspResponse, RevocationPolicy, RevocationSource,
-    Time, TrustStore, ValidationPolicy, Verifier,
+    Certificate, CrlStore, RevocationPolicy, RevocationSource, Time, TrustStore, ValidationPolicy,
+    Verifier,
 };
 
 const USAGE: &str =

@@ -72,14 +72,17 @@ pub fn cms_verify(data: &[u8]) {
         let _ = cms.to_der();
         let _ = verifier.verify_digests(
             &cms,
-            vec![kyso::digest(kyso::DigestAlgorithm::Sha256, document)],
+            vec![kyso::digest::digest(
+                kyso::digest::DigestAlgorithm::Sha256,
+                document,
+            )],
         );
     }
 }
 
 /// A CRL (DER or PEM), checked against a certificate of the test PKI if it parses.
 pub fn crl(data: &[u8]) {
-    let Ok(crl) = kyso::Crl::from_pem(data) else {
+    let Ok(crl) = kyso::revocation::Crl::from_pem(data) else {
         return;
     };
     let _ = crl.entries().count();
@@ -90,14 +93,14 @@ pub fn crl(data: &[u8]) {
             &leaf,
             &issuer,
             Time::from_unix(1_893_456_000),
-            &kyso::AlgorithmPolicy::default(),
+            &kyso::key::AlgorithmPolicy::default(),
         );
     }
 }
 
 /// An OCSP response, checked against a certificate of the test PKI if it parses.
 pub fn ocsp_response(data: &[u8]) {
-    let Ok(response) = kyso::OcspResponse::from_der(data) else {
+    let Ok(response) = kyso::revocation::OcspResponse::from_der(data) else {
         return;
     };
     let leaf: &[u8] = include_bytes!("../test-vectors/pki/ee-rsa2048.pem");
@@ -107,27 +110,27 @@ pub fn ocsp_response(data: &[u8]) {
             &leaf,
             &issuer,
             Time::from_unix(1_893_456_000),
-            &kyso::AlgorithmPolicy::default(),
-            &kyso::OcspCheck::default(),
+            &kyso::key::AlgorithmPolicy::default(),
+            &kyso::revocation::OcspCheck::default(),
         );
     }
 }
 
 /// A timestamp response (or a bare token), verified against the test root if it parses.
 pub fn timestamp(data: &[u8]) {
-    let token = kyso::TimeStampToken::from_response_der(data)
-        .or_else(|_| kyso::TimeStampToken::from_der(data));
+    let token = kyso::cms::TimeStampToken::from_response_der(data)
+        .or_else(|_| kyso::cms::TimeStampToken::from_der(data));
     let Ok(token) = token else {
         return;
     };
     let root: &[u8] = include_bytes!("../test-vectors/pki/root-ca.pem");
     if let Ok(anchors) = TrustStore::from_pem(root) {
-        let imprint = kyso::digest(kyso::DigestAlgorithm::Sha256, b"x");
+        let imprint = kyso::digest::digest(kyso::digest::DigestAlgorithm::Sha256, b"x");
         let _ = token.verify(
             &anchors,
             &imprint,
             Some(&[1, 2, 3]),
-            &kyso::AlgorithmPolicy::default(),
+            &kyso::key::AlgorithmPolicy::default(),
         );
     }
 }
@@ -180,7 +183,7 @@ fn touch(cert: &Certificate) {
     let _ = cert.is_self_issued();
     if let Ok(key) = cert.public_key() {
         let _ = cert.signature_algorithm(key);
-        let _ = cert.verify_signed_by(key, &kyso::AlgorithmPolicy::default());
+        let _ = cert.verify_signed_by(key, &kyso::key::AlgorithmPolicy::default());
     }
     let _ = cert.not_before().to_string();
     let _ = cert.not_after().to_string();
@@ -250,7 +253,7 @@ pub fn certificate_differential(data: &[u8]) {
 }
 
 /// A name as its RDNs, each the sorted (type, value) pairs of its attributes.
-fn rdns_of(name: &kyso::Name) -> Vec<Vec<(String, Vec<u8>)>> {
+fn rdns_of(name: &kyso::cert::Name) -> Vec<Vec<(String, Vec<u8>)>> {
     name.rdns()
         .map(|rdn| {
             let mut v: Vec<(String, Vec<u8>)> = rdn
@@ -296,7 +299,8 @@ pub fn differential_explanation(
     ours: &Result<Certificate, kyso::Error>,
     theirs: &Result<x509_cert::Certificate, der::Error>,
 ) -> Result<&'static str, String> {
-    use kyso::{Error, Malformed, Object};
+    use kyso::Error;
+    use kyso::error::{Malformed, Object};
     match (ours, theirs) {
         (Err(e), Ok(b)) => match e {
             Error::TooLarge { .. } => Ok("kyso's size and name limits"),

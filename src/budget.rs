@@ -8,14 +8,14 @@
 //! certificate, the same SignerInfo sixty-four times) is checked, and charged, once per
 //! call; past [`MAX_CMS_SIGNATURE_CHECKS`] distinct checks the call fails with
 //! [`Error::BudgetExceeded`]. The count is deterministic: it depends on the input only, not
-//! on what caches (the [`VerificationCache`](crate::VerificationCache), the memory of a
+//! on what caches (the [`VerificationCache`](crate::path::VerificationCache), the memory of a
 //! parsed CRL) happen to hold, so a verdict never depends on them either.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::error::Error;
+use crate::error::{BudgetKind, Error};
 use crate::limits::MAX_CMS_SIGNATURE_CHECKS;
 
 /// What one signature check is about: the signed object and the key that checks it, each
@@ -68,7 +68,7 @@ impl Budget {
     fn exceeded(&self) -> Error {
         self.refused.fetch_add(1, Ordering::Relaxed);
         Error::BudgetExceeded {
-            what: "signature checks in one validation",
+            what: BudgetKind::SignatureChecks,
             limit: self.limit,
         }
     }

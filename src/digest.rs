@@ -60,7 +60,7 @@ impl DigestAlgorithm {
     /// SHA-512.
     ///
     /// ```
-    /// use kyso::DigestAlgorithm;
+    /// use kyso::digest::DigestAlgorithm;
     /// let oid = "2.16.840.1.101.3.4.2.1".parse().unwrap();
     /// assert_eq!(DigestAlgorithm::from_oid(&oid)?, DigestAlgorithm::Sha256);
     /// # Ok::<(), kyso::Error>(())
@@ -210,7 +210,7 @@ impl core::fmt::Debug for Digest {
 /// Hashes `data` in one call.
 ///
 /// ```
-/// use kyso::{digest, DigestAlgorithm};
+/// use kyso::digest::{DigestAlgorithm, digest};
 /// let d = digest(DigestAlgorithm::Sha256, b"abc");
 /// assert_eq!(d.to_hex(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 /// ```
@@ -242,7 +242,7 @@ pub fn digest_reader<R: Read>(algorithm: DigestAlgorithm, mut reader: R) -> Resu
 /// (interrupted reads are retried).
 ///
 /// ```no_run
-/// let d = kyso::digest_file(kyso::DigestAlgorithm::Sha256, "document.pdf")?;
+/// let d = kyso::digest::digest_file(kyso::digest::DigestAlgorithm::Sha256, "document.pdf")?;
 /// println!("{}", d.to_hex());
 /// # Ok::<(), kyso::Error>(())
 /// ```
@@ -306,11 +306,11 @@ pub(crate) fn io_error(path: &Path, e: &std::io::Error) -> Error {
 ///
 /// ```
 /// use std::io::Write;
-/// use kyso::{DigestAlgorithm, Hasher};
+/// use kyso::digest::{DigestAlgorithm, Hasher};
 /// let mut h = Hasher::new(DigestAlgorithm::Sha256);
 /// h.write_all(b"a")?;
 /// h.update(b"bc");
-/// assert_eq!(h.finish(), kyso::digest(DigestAlgorithm::Sha256, b"abc"));
+/// assert_eq!(h.finish(), kyso::digest::digest(DigestAlgorithm::Sha256, b"abc"));
 /// # Ok::<(), std::io::Error>(())
 /// ```
 #[derive(Clone)]

@@ -451,7 +451,7 @@ pub enum Error {
         reason: crate::revocation::RevocationReason,
         /// The invalidity date the CRL entry or OCSP response gives, when earlier than the
         /// revocation date: the certificate counts as revoked from then
-        /// ([`RevokedEntry::invalid_from`](crate::RevokedEntry::invalid_from)).
+        /// ([`RevokedEntry::invalid_from`](crate::revocation::RevokedEntry::invalid_from)).
         invalidity_date: Option<Time>,
     },
     /// The revocation policy requires an answer for this certificate and no usable data was
@@ -852,7 +852,7 @@ pub enum Error {
         purpose: KeyPurpose,
     },
     /// The end-entity certificate's extendedKeyUsage names no purpose that allows what was
-    /// asked (for document signing: none of [`DOCUMENT_SIGNING_EKUS`](crate::DOCUMENT_SIGNING_EKUS)
+    /// asked (for document signing: none of [`DOCUMENT_SIGNING_EKUS`](crate::path::DOCUMENT_SIGNING_EKUS)
     /// nor of the caller's additions).
     #[error(
         "{cert}: extended key usage ({}) does not allow {purpose}",
@@ -887,15 +887,41 @@ pub enum Error {
         /// The limit.
         limit: usize,
     },
-    /// Path building used up its budget of signature checks or build steps, so no input
-    /// can make it run long.
-    #[error("path building budget exhausted ({limit} {what})")]
+    /// A work budget ran out, so that no input can make a validation run long: the
+    /// signature checks of one validation call, or the signature checks or steps of one
+    /// path-building call (see [`limits`](crate::limits)).
+    #[error("work budget exhausted: more than {limit} {what}")]
     BudgetExceeded {
-        /// What ran out: "signature checks" or "build steps".
-        what: &'static str,
-        /// The budget.
+        /// Which budget ran out.
+        what: BudgetKind,
+        /// Its size.
         limit: usize,
     },
+}
+
+/// Which work budget ran out ([`Error::BudgetExceeded`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BudgetKind {
+    /// The signature checks of one validation call, every kind counted
+    /// ([`MAX_CMS_SIGNATURE_CHECKS`](crate::limits::MAX_CMS_SIGNATURE_CHECKS)).
+    SignatureChecks,
+    /// The signature checks of one path-building call
+    /// ([`MAX_SIGNATURE_CHECKS`](crate::limits::MAX_SIGNATURE_CHECKS)).
+    PathSignatureChecks,
+    /// The steps of one path-building call
+    /// ([`MAX_BUILD_STEPS`](crate::limits::MAX_BUILD_STEPS)).
+    PathBuildSteps,
+}
+
+impl core::fmt::Display for BudgetKind {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            BudgetKind::SignatureChecks => "signature checks in one validation",
+            BudgetKind::PathSignatureChecks => "signature checks in one path search",
+            BudgetKind::PathBuildSteps => "steps in one path search",
+        })
+    }
 }
 
 impl Error {

@@ -477,7 +477,8 @@ impl RevocationSource for HttpRevocationSource {
 ///
 /// ```no_run
 /// use kyso::http::HttpTimeStampSource;
-/// use kyso::{TimeStampStamper, TrustStore};
+/// use kyso::TrustStore;
+/// use kyso::cms::TimeStampStamper;
 /// let tsa_roots = TrustStore::from_pem(&std::fs::read("tsa-root.pem")?)?;
 /// let tsa = HttpTimeStampSource::new("http://tsa.example.vn/tsa")?;
 /// let (token, info) = TimeStampStamper::new(&tsa, &tsa_roots).stamp(b"bytes")?;

@@ -1,28 +1,44 @@
 //! # kyso: electronic identity and digital signatures for government systems
 //!
-//! kyso ("ký số": to sign digitally) is a memory-safe library for the systems that sign and
-//! check official documents and electronic identities: document hashing, keys and
-//! signatures, X.509 certificates with the identity they name (name, CCCD, tax code),
-//! RFC 5280 path validation at a time the caller chooses, revocation (CRL, OCSP, over HTTP
-//! with the `http` feature), CMS/CAdES signatures from B-B to B-LT with RFC 3161 timestamps
-//! and an ETSI EN 319 102-1 report ([`SignatureBuilder`], [`Verifier`]), and electronic
-//! identity documents ([`eid`]: ICAO 9303 passive authentication, certificate login).
+//! kyso ("ký số": to sign digitally) is a memory-safe library that signs documents as
+//! CMS/CAdES, validates signatures into an ETSI EN 319 102-1 report (X.509 path validation
+//! per RFC 5280, CRL and OCSP revocation, RFC 3161 timestamps), and checks chip ID cards and
+//! passports (ICAO 9303 passive authentication).
+//!
+//! Verifying a signed document, with the revocation of its certificates:
 //!
 //! ```
-//! use kyso::{Certificate, PathValidator, Time, TrustStore};
+//! use kyso::revocation::Crl;
+//! use kyso::{CrlStore, Indication, RevocationPolicy, SignedCms, Time, TrustStore};
+//! use kyso::{ValidationPolicy, Verifier};
 //!
 //! let anchors = TrustStore::from_pem(&std::fs::read("test-vectors/pki/root-ca.pem")?)?;
-//! let leaf = Certificate::from_pem(&std::fs::read("test-vectors/pki/ee-rsa2048.pem")?)?;
-//! let intermediates =
-//!     Certificate::parse_pem_bundle(&std::fs::read("test-vectors/pki/intermediate-ca.pem")?)?;
+//! let crls = CrlStore::from_crls([
+//!     Crl::from_file("test-vectors/revocation/signing-ca.crl")?,
+//!     Crl::from_file("test-vectors/revocation/root.crl")?,
+//! ]);
+//! let signature =
+//!     SignedCms::parse(&std::fs::read("test-vectors/cms/openssl-rsa2048-detached.p7s")?)?;
+//! let document = std::fs::read("test-vectors/documents/cong-van.txt")?;
 //!
-//! let path = PathValidator::new(&anchors)
-//!     .validate(&leaf, &intermediates, Time::from_utc(2026, 6, 1, 0, 0, 0)?)?;
-//! let who = path.leaf().identity();
-//! assert_eq!(who.common_name.as_deref(), Some("Nguyễn Văn An"));
-//! assert_eq!(who.cccd(), Some("001085012345"));
+//! let report = Verifier::new(&anchors, ValidationPolicy::at(Time::from_utc(2026, 6, 1, 0, 0, 0)?))
+//!     .with_revocation(RevocationPolicy::Required, &crls)
+//!     .verify(&signature, Some(&document));
+//! assert_eq!(report.indication(), Indication::TotalPassed);
+//! let who = report.signers.first().and_then(|s| s.identity.as_ref());
+//! assert_eq!(who.and_then(|w| w.cccd()), Some("001085012345"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! The crate root holds that paved path: [`Verifier`], [`SignedCms`], [`ValidationPolicy`]
+//! and the report types, [`SignatureBuilder`] with [`Signer`] and [`SoftwareSigner`],
+//! [`TrustStore`], [`PathValidator`], [`CrlStore`] and the revocation policy, [`Time`] and
+//! [`Error`]. Everything else is in the module named after its concept: [`cert`]
+//! (certificates, names, identities), [`key`] (algorithms, keys, the algorithm policy),
+//! [`digest`], [`path`], [`revocation`] (CRLs, OCSP), [`tsp`] (timestamp requests and
+//! sources), [`cms`] (signatures, timestamp tokens), [`validate`] (reports and policy),
+//! [`error`], [`eid`] (chip documents, certificate login), [`limits`], and with their
+//! features `http` and `pkcs11`.
 //!
 //! Principles: no `unsafe`; no panic on any input; every bound on outside input is a named
 //! constant in [`limits`]; the caller passes the validation time (only [`Time::now`] reads
@@ -41,54 +57,37 @@
 )]
 
 mod budget;
-mod cert;
-mod cms;
-mod digest;
+pub mod cert;
+pub mod cms;
+pub mod digest;
 pub mod eid;
-mod error;
+pub mod error;
 #[cfg(feature = "http")]
 pub mod http;
-mod key;
+pub mod key;
 pub mod limits;
 mod oid;
-mod path;
+pub mod path;
 mod pem;
 #[cfg(feature = "pkcs11")]
 pub mod pkcs11;
-mod revocation;
+pub mod revocation;
 mod time;
 mod tlv;
-mod tsp;
-mod validate;
+pub mod tsp;
+pub mod validate;
 
-pub use cert::{
-    Attribute, BasicConstraints, Certificate, Extension, Identity, KeyUsage, Name,
-    PolicyConstraints, VnIdentifier,
-};
-pub use cms::{
-    PreparedSignature, SignatureBuilder, SignedCms, SignerLocation, TimeStampInfo,
-    TimeStampStamper, TimeStampToken, Verifier,
-};
-pub use digest::{Digest, DigestAlgorithm, Hasher, digest, digest_file, digest_reader};
-pub use error::{ChainPosition, DisallowedReason, Error, HttpFailure, Malformed, Object};
-pub use key::{
-    AlgorithmPolicy, DEFAULT_MIN_RSA_BITS, KeyType, LEGACY_MIN_RSA_BITS, PublicKey,
-    SignatureAlgorithm, Signer, SoftwareSigner, check_digest_for, sign_by_digest,
-};
-pub use path::{
-    DOCUMENT_SIGNING_EKUS, KeyPurpose, NEVER_DOCUMENT_SIGNING_EKUS, PathValidator, PolicyInputs,
-    PolicySet, TrustStore, ValidatedPath, VerificationCache,
-};
-pub use revocation::{
-    Crl, CrlStatus, CrlStore, Evidence, OcspAnswer, OcspCheck, OcspRequest, OcspResponse,
-    OcspStatus, RevocationCheck, RevocationData, RevocationOutcome, RevocationPolicy,
-    RevocationReason, RevocationSource, RevokedEntry,
-};
+// The paved path: what verifying and signing a document needs. Everything else is in the
+// public module named after its concept (`kyso::cert`, `kyso::revocation`, `kyso::key`...).
+pub use cert::Certificate;
+pub use cms::{SignatureBuilder, SignedCms, Verifier};
+pub use error::Error;
+pub use key::{Signer, SoftwareSigner};
+pub use path::{KeyPurpose, PathValidator, TrustStore};
+pub use revocation::{CrlStore, RevocationPolicy, RevocationSource};
 pub use time::Time;
-pub use tsp::{TimeStampRequest, TimeStampSource};
 pub use validate::{
-    Check, CheckKind, CommitmentType, Indication, Outcome, SignerReport, SubIndication, TimeSource,
-    ValidationPolicy, ValidationReport, ValidationTime, Warning,
+    Indication, SignerReport, SubIndication, ValidationPolicy, ValidationReport, Warning,
 };
 
 /// The README's code runs as documentation tests, so it cannot rot.

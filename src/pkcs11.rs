@@ -3,7 +3,7 @@
 //!
 //! ```no_run
 //! use kyso::pkcs11::{KeySelector, Pkcs11Module, TokenSelector};
-//! use kyso::{Signer, SignatureBuilder, Time};
+//! use kyso::{SignatureBuilder, Signer, Time};
 //!
 //! let module = Pkcs11Module::load("/usr/lib/softhsm/libsofthsm2.so")?;
 //! let token = module.open(&TokenSelector::Label("kyso-test".into()), "123456")?;

@@ -2,8 +2,8 @@
 //! it to a time-stamping authority, and the ASN.1 of requests, responses and TSTInfo.
 //!
 //! A token is a CMS signature over a `TSTInfo`, so reading and checking tokens
-//! ([`TimeStampToken`](crate::TimeStampToken)) and obtaining checked ones
-//! ([`TimeStampStamper`](crate::TimeStampStamper)) live with the CMS verifier, above this
+//! ([`TimeStampToken`](crate::cms::TimeStampToken)) and obtaining checked ones
+//! ([`TimeStampStamper`](crate::cms::TimeStampStamper)) live with the CMS verifier, above this
 //! module.
 
 pub(crate) mod asn1;

@@ -11,9 +11,11 @@ use std::path::{Path, PathBuf};
 
 use common::{cert, openssl, openssl_available, read, vector_path};
 use der::{Decode, Encode};
+use kyso::cms::TimeStampToken;
+use kyso::validate::{CheckKind, Outcome};
 use kyso::{
-    CheckKind, Error, Indication, KeyPurpose, Outcome, SignedCms, SubIndication, Time,
-    TimeStampToken, TrustStore, ValidationPolicy, ValidationReport, Verifier,
+    Error, Indication, KeyPurpose, SignedCms, SubIndication, Time, TrustStore, ValidationPolicy,
+    ValidationReport, Verifier,
 };
 
 fn tempdir(name: &str) -> PathBuf {
@@ -754,7 +756,7 @@ fn openssl_tsa(
     dir: &Path,
     digests: &str,
     ess: &str,
-) -> impl Fn(&kyso::TimeStampRequest) -> Result<Vec<u8>, Error> + Send + Sync {
+) -> impl Fn(&kyso::tsp::TimeStampRequest) -> Result<Vec<u8>, Error> + Send + Sync {
     let chain = [
         std::fs::read_to_string(vector_path("revocation/tsa.pem")).unwrap(),
         std::fs::read_to_string(vector_path("pki/intermediate-ca.pem")).unwrap(),
@@ -775,7 +777,7 @@ fn openssl_tsa(
     .unwrap();
     let dir = dir.to_path_buf();
     let counter = std::sync::atomic::AtomicUsize::new(0);
-    move |request: &kyso::TimeStampRequest| {
+    move |request: &kyso::tsp::TimeStampRequest| {
         let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let (q, a) = (format!("ts-{n}.tsq"), format!("ts-{n}.tsr"));
         std::fs::write(dir.join(&q), request.der()).unwrap();
@@ -802,8 +804,9 @@ fn openssl_tsa(
 /// per certificate. The same stuffed token checked alone costs a handful of checks too.
 #[test]
 fn hostile_timestamps_cost_a_bounded_number_of_signature_checks() {
+    use kyso::cms::TimeStampStamper;
     use kyso::limits::{MAX_REVOCATION_ITEMS_PER_CERTIFICATE, MAX_SIGNATURE_TIMESTAMPS};
-    use kyso::{SignatureBuilder, SoftwareSigner, TimeStampStamper};
+    use kyso::{SignatureBuilder, SoftwareSigner};
     if !openssl_available() {
         return;
     }
@@ -844,9 +847,14 @@ fn hostile_timestamps_cost_a_bounded_number_of_signature_checks() {
     // The stuffed token alone: refused (too much revocation data about its TSA), within
     // the bound.
     let token = TimeStampToken::from_der(&tokens[0]).unwrap();
-    let imprint = kyso::digest(kyso::DigestAlgorithm::Sha256, &value);
+    let imprint = kyso::digest::digest(kyso::digest::DigestAlgorithm::Sha256, &value);
     assert!(matches!(
-        token.verify(&anchors, &imprint, None, &kyso::AlgorithmPolicy::default()),
+        token.verify(
+            &anchors,
+            &imprint,
+            None,
+            &kyso::key::AlgorithmPolicy::default()
+        ),
         Err(Error::TimeStampSignature { .. })
     ));
     let alone = Verifier::new(&anchors, {
@@ -919,16 +927,14 @@ fn hostile_timestamps_cost_a_bounded_number_of_signature_checks() {
 /// REVOKED_NO_POE, and the report says revocation was checked.
 #[test]
 fn a_pinned_signer_certificate_is_still_checked_for_revocation() {
-    use kyso::{
-        CrlStore, PathValidator, RevocationOutcome, RevocationPolicy, RevocationReason,
-        SignatureBuilder, SoftwareSigner,
-    };
+    use kyso::revocation::{RevocationOutcome, RevocationReason};
+    use kyso::{CrlStore, PathValidator, RevocationPolicy, SignatureBuilder, SoftwareSigner};
     let revoked = cert("revocation/ee-revoked.pem");
     let pinned = TrustStore::from_certificates([revoked.clone()]);
-    let crls =
-        CrlStore::from_crls([
-            kyso::Crl::from_file(vector_path("revocation/signing-ca.crl")).unwrap(),
-        ]);
+    let crls = CrlStore::from_crls([kyso::revocation::Crl::from_file(vector_path(
+        "revocation/signing-ca.crl",
+    ))
+    .unwrap()]);
     let signing_ca = [cert("pki/intermediate-ca.pem")];
     let at = common::validation_time();
     let v = PathValidator::new(&pinned).revocation(RevocationPolicy::Required, &crls);
@@ -1204,8 +1210,9 @@ fn name_constraint_exclusions_hold_across_unicode_forms() {
 /// legacy default it passes, with a warning.
 #[test]
 fn sha1_data_group_hashes_need_the_legacy_policy() {
+    use kyso::digest::DigestAlgorithm;
     use kyso::eid::{PassiveAuth, PassiveAuthVerdict, Sod};
-    use kyso::{AlgorithmPolicy, DigestAlgorithm};
+    use kyso::key::AlgorithmPolicy;
     if !openssl_available() {
         return;
     }
@@ -1286,7 +1293,9 @@ fn sha1_data_group_hashes_need_the_legacy_policy() {
 /// legacy policy.
 #[test]
 fn sha1_in_timestamp_tokens_needs_the_legacy_policy() {
-    use kyso::{AlgorithmPolicy, DigestAlgorithm, TimeStampStamper};
+    use kyso::cms::TimeStampStamper;
+    use kyso::digest::DigestAlgorithm;
+    use kyso::key::AlgorithmPolicy;
     if !openssl_available() {
         return;
     }
@@ -1314,7 +1323,7 @@ fn sha1_in_timestamp_tokens_needs_the_legacy_policy() {
         .algorithm_policy(legacy)
         .stamp(data)
         .unwrap();
-    let imprint = kyso::digest(DigestAlgorithm::Sha1, data);
+    let imprint = kyso::digest::digest(DigestAlgorithm::Sha1, data);
     assert!(matches!(
         token.verify(&anchors, &imprint, None, &AlgorithmPolicy::default()),
         Err(Error::DigestNotAllowed { .. })
@@ -1334,7 +1343,7 @@ fn sha1_in_timestamp_tokens_needs_the_legacy_policy() {
         "{}",
         info.report
     );
-    let imprint = kyso::digest(DigestAlgorithm::Sha256, data);
+    let imprint = kyso::digest::digest(DigestAlgorithm::Sha256, data);
     match token.verify(&anchors, &imprint, None, &AlgorithmPolicy::default()) {
         Err(Error::TimeStampSignature {
             indication: Indication::Indeterminate,
@@ -1625,8 +1634,8 @@ fn stuffed_revocation_data_cannot_hide_a_revocation() {
     .to_der()
     .unwrap();
     let crls = CrlStore::from_crls([
-        kyso::Crl::from_file(vector_path("revocation/signing-ca.crl")).unwrap(),
-        kyso::Crl::from_file(vector_path("revocation/root.crl")).unwrap(),
+        kyso::revocation::Crl::from_file(vector_path("revocation/signing-ca.crl")).unwrap(),
+        kyso::revocation::Crl::from_file(vector_path("revocation/root.crl")).unwrap(),
     ]);
     let junk = damaged_ocsp_responses(
         &dir,
@@ -1724,10 +1733,10 @@ fn a_pinned_signer_cannot_shed_its_revocation() {
         .remove(0);
     let revoked = cert("revocation/ee-revoked.pem");
     let pinned = TrustStore::from_certificates([revoked.clone()]);
-    let crls =
-        CrlStore::from_crls([
-            kyso::Crl::from_file(vector_path("revocation/signing-ca.crl")).unwrap(),
-        ]);
+    let crls = CrlStore::from_crls([kyso::revocation::Crl::from_file(vector_path(
+        "revocation/signing-ca.crl",
+    ))
+    .unwrap()]);
     let key =
         SoftwareSigner::from_file(vector_path("revocation/keys/ee-revoked.key.pem"), None).unwrap();
     let sign = |chain: Vec<kyso::Certificate>| {
@@ -1780,7 +1789,7 @@ fn a_remembered_signature_check_is_keyed_by_its_algorithm() {
     }
     let dir = tempdir("memo-alg");
     let oid = der::asn1::ObjectIdentifier::new_unwrap;
-    let doc_digest = kyso::digest(kyso::DigestAlgorithm::Sha256, &document());
+    let doc_digest = kyso::digest::digest(kyso::digest::DigestAlgorithm::Sha256, &document());
     let attrs = der::asn1::SetOfVec::try_from(vec![
         Attribute {
             oid: oid("1.2.840.113549.1.9.3"),
@@ -1849,7 +1858,7 @@ fn a_remembered_signature_check_is_keyed_by_its_algorithm() {
     let sha256 = report
         .signers
         .iter()
-        .find(|s| s.digest_algorithm == Some(kyso::DigestAlgorithm::Sha256))
+        .find(|s| s.digest_algorithm == Some(kyso::digest::DigestAlgorithm::Sha256))
         .unwrap();
     assert_eq!(
         sha256.sub_indication,

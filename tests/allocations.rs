@@ -12,9 +12,8 @@ mod common;
 use std::alloc::System;
 
 use common::{cert, read};
-use kyso::{
-    Certificate, SignedCms, Time, TrustStore, ValidationPolicy, VerificationCache, Verifier,
-};
+use kyso::path::VerificationCache;
+use kyso::{Certificate, SignedCms, Time, TrustStore, ValidationPolicy, Verifier};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
 #[global_allocator]

@@ -6,10 +6,12 @@
 mod common;
 
 use common::{cert, read, validation_time, vector_path};
+use kyso::key::AlgorithmPolicy;
+use kyso::path::VerificationCache;
+use kyso::revocation::Crl;
 use kyso::{
-    AlgorithmPolicy, Crl, CrlStore, Error, Indication, PathValidator, RevocationPolicy,
-    SignatureBuilder, SoftwareSigner, SubIndication, Time, TrustStore, ValidationPolicy,
-    VerificationCache, Verifier,
+    CrlStore, Error, Indication, PathValidator, RevocationPolicy, SignatureBuilder, SoftwareSigner,
+    SubIndication, Time, TrustStore, ValidationPolicy, Verifier,
 };
 
 fn anchors() -> TrustStore {

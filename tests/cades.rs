@@ -19,12 +19,16 @@ use std::time::Duration;
 
 use common::{cert, openssl_available, vector_path};
 use http_server::{Reply, Request, Server};
+use kyso::cms::{TimeStampStamper, TimeStampToken};
+use kyso::digest::{DigestAlgorithm, digest};
+use kyso::error::HttpFailure;
 use kyso::http::{HttpOptions, HttpRevocationSource, HttpTimeStampSource};
+use kyso::revocation::Crl;
+use kyso::tsp::{TimeStampRequest, TimeStampSource};
+use kyso::validate::TimeSource;
 use kyso::{
-    Certificate, Crl, CrlStore, DigestAlgorithm, Error, HttpFailure, Indication, RevocationPolicy,
-    RevocationSource, SignatureBuilder, SignedCms, SoftwareSigner, SubIndication, Time, TimeSource,
-    TimeStampRequest, TimeStampSource, TimeStampStamper, TimeStampToken, TrustStore,
-    ValidationPolicy, Verifier, digest,
+    Certificate, CrlStore, Error, Indication, RevocationPolicy, RevocationSource, SignatureBuilder,
+    SignedCms, SoftwareSigner, SubIndication, Time, TrustStore, ValidationPolicy, Verifier,
 };
 
 const DOCUMENT: &[u8] = "Quyết định số 45/QĐ-UBND: phê duyệt kế hoạch chuyển đổi số".as_bytes();
@@ -462,8 +466,8 @@ fn b_t_signature_revoked_after_the_timestamp_passes_and_before_it_fails() {
     assert!(
         s.checks
             .iter()
-            .any(|k| k.kind == kyso::CheckKind::SignatureTimestamp
-                && k.outcome == kyso::Outcome::Passed),
+            .any(|k| k.kind == kyso::validate::CheckKind::SignatureTimestamp
+                && k.outcome == kyso::validate::Outcome::Passed),
         "{report}"
     );
     assert!(
@@ -515,8 +519,8 @@ fn b_t_signature_revoked_after_the_timestamp_passes_and_before_it_fails() {
     assert!(
         s.checks
             .iter()
-            .any(|k| k.kind == kyso::CheckKind::SignatureTimestamp
-                && k.outcome == kyso::Outcome::Failed),
+            .any(|k| k.kind == kyso::validate::CheckKind::SignatureTimestamp
+                && k.outcome == kyso::validate::Outcome::Failed),
         "{report}"
     );
 }
@@ -585,7 +589,7 @@ fn a_timestamp_does_not_cure_a_key_compromise_dated_before_it() {
         assert!(
             !s.checks
                 .iter()
-                .any(|k| k.kind == kyso::CheckKind::Revocation
+                .any(|k| k.kind == kyso::validate::CheckKind::Revocation
                     && k.detail.contains(name)
                     && k.detail.contains("not revoked")),
             "{name}: {report}"
@@ -789,17 +793,17 @@ fn ocsp_over_http_good_revoked_unknown() {
                 c,
                 &issuer,
                 later,
-                &kyso::AlgorithmPolicy::default(),
-                &kyso::OcspCheck::default(),
+                &kyso::key::AlgorithmPolicy::default(),
+                &kyso::revocation::OcspCheck::default(),
             )
             .unwrap()
             .status
     };
-    assert_eq!(status(&good), kyso::OcspStatus::Good);
+    assert_eq!(status(&good), kyso::revocation::OcspStatus::Good);
     assert!(matches!(
         status(&revoked),
-        kyso::OcspStatus::Revoked {
-            reason: kyso::RevocationReason::KeyCompromise,
+        kyso::revocation::OcspStatus::Revoked {
+            reason: kyso::revocation::RevocationReason::KeyCompromise,
             ..
         }
     ));
@@ -813,7 +817,7 @@ fn ocsp_over_http_good_revoked_unknown() {
         .map(|l| format!("{l}\n"))
         .collect();
     std::fs::write(env.dir.join("index.txt"), kept).unwrap();
-    assert_eq!(status(&stranger), kyso::OcspStatus::Unknown);
+    assert_eq!(status(&stranger), kyso::revocation::OcspStatus::Unknown);
 }
 
 #[test]
@@ -988,7 +992,12 @@ fn timestamps_that_do_not_match_are_refused() {
     let bad = TimeStampToken::from_der(&std::fs::read(env.dir.join("bad.tst")).unwrap()).unwrap();
     let imprint = digest(DigestAlgorithm::Sha256, b"data");
     assert!(matches!(
-        bad.verify(&anchors, &imprint, None, &kyso::AlgorithmPolicy::default()),
+        bad.verify(
+            &anchors,
+            &imprint,
+            None,
+            &kyso::key::AlgorithmPolicy::default()
+        ),
         Err(Error::TimeStampSignature {
             indication: Indication::Indeterminate,
             sub_indication: Some(SubIndication::ChainConstraintsFailure),
@@ -998,7 +1007,12 @@ fn timestamps_that_do_not_match_are_refused() {
     // is the certificate's.
     assert!(
         token
-            .verify(&anchors, &imprint, None, &kyso::AlgorithmPolicy::default())
+            .verify(
+                &anchors,
+                &imprint,
+                None,
+                &kyso::key::AlgorithmPolicy::default()
+            )
             .is_ok()
     );
 }
@@ -1100,7 +1114,11 @@ fn old_revocation_data_does_not_cure_a_revocation() {
     let report =
         Verifier::new(&anchors, ValidationPolicy::at(earlier)).verify(&cms, Some(DOCUMENT));
     assert_eq!(report.signers[0].best_signature_time, None);
-    assert!(report.signers[0].checks.iter().any(
-        |k| k.kind == kyso::CheckKind::SignatureTimestamp && k.outcome == kyso::Outcome::Failed
-    ));
+    assert!(
+        report.signers[0]
+            .checks
+            .iter()
+            .any(|k| k.kind == kyso::validate::CheckKind::SignatureTimestamp
+                && k.outcome == kyso::validate::Outcome::Failed)
+    );
 }

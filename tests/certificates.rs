@@ -5,9 +5,10 @@
 mod common;
 
 use common::{cert, read};
-use kyso::{
-    Certificate, Error, KeyType, KeyUsage, Malformed, Object, SignatureAlgorithm, VnIdentifier,
-};
+use kyso::cert::{KeyUsage, VnIdentifier};
+use kyso::error::{Malformed, Object};
+use kyso::key::{KeyType, SignatureAlgorithm};
+use kyso::{Certificate, Error};
 
 #[test]
 fn person_certificate_identity_and_fields() {
@@ -196,7 +197,7 @@ fn damaged_certificates_are_refused_with_specific_errors() {
             matches!(
                 Certificate::from_der(&good[..len]),
                 Err(kyso::Error::Malformed {
-                    object: kyso::Object::Certificate,
+                    object: kyso::error::Object::Certificate,
                     ..
                 })
             ),
@@ -227,7 +228,7 @@ fn damaged_certificates_are_refused_with_specific_errors() {
         matches!(
             r,
             Err(kyso::Error::Malformed {
-                object: kyso::Object::Pem,
+                object: kyso::error::Object::Pem,
                 ..
             })
         ),
@@ -240,7 +241,7 @@ fn damaged_certificates_are_refused_with_specific_errors() {
         matches!(
             r,
             Err(kyso::Error::Malformed {
-                object: kyso::Object::Pem,
+                object: kyso::error::Object::Pem,
                 ..
             })
         ),

@@ -9,10 +9,12 @@ use std::path::Path;
 use std::process::Command;
 
 use common::{cert, read, vector_path};
+use kyso::cms::SignerLocation;
+use kyso::key::{AlgorithmPolicy, SignatureAlgorithm};
+use kyso::validate::{CheckKind, CommitmentType, Outcome};
 use kyso::{
-    AlgorithmPolicy, Certificate, CheckKind, CommitmentType, Indication, Outcome,
-    SignatureAlgorithm, SignatureBuilder, SignedCms, Signer, SignerLocation, SoftwareSigner,
-    SubIndication, Time, TrustStore, ValidationPolicy, ValidationReport, Verifier,
+    Certificate, Indication, SignatureBuilder, SignedCms, Signer, SoftwareSigner, SubIndication,
+    Time, TrustStore, ValidationPolicy, ValidationReport, Verifier,
 };
 
 /// A fixed time after the OpenSSL fixtures were made and before the test PKI expires.
@@ -396,7 +398,7 @@ fn streams_and_digests_sign_and_verify_alike() {
     let b = SignatureBuilder::new(cert("pki/ee-ecdsa-p384.pem"), signing_time())
         .chain([cert("pki/intermediate-ca.pem")]);
     let from_reader = b.sign_reader(&doc[..], &signer).unwrap();
-    let d = kyso::digest(kyso::DigestAlgorithm::Sha384, &doc);
+    let d = kyso::digest::digest(kyso::digest::DigestAlgorithm::Sha384, &doc);
     let from_digest = b.sign_digest(&d, &signer).unwrap();
     let store = anchors("pki/root-ca.pem");
     let v = Verifier::new(&store, ValidationPolicy::at(check_time()));
@@ -406,7 +408,7 @@ fn streams_and_digests_sign_and_verify_alike() {
         assert!(v.verify_digests(cms, vec![d.clone()]).is_passed());
     }
     // A digest of the wrong algorithm is refused before anything is signed.
-    let wrong = kyso::digest(kyso::DigestAlgorithm::Sha256, &doc);
+    let wrong = kyso::digest::digest(kyso::digest::DigestAlgorithm::Sha256, &doc);
     assert!(matches!(
         b.sign_digest(&wrong, &signer),
         Err(kyso::Error::DigestAlgorithmMismatch { .. })
@@ -425,7 +427,7 @@ fn two_step_signing() {
     let tbs = prepared.to_be_signed().to_vec();
     assert_eq!(
         prepared.digest_to_sign().unwrap(),
-        kyso::digest(kyso::DigestAlgorithm::Sha256, &tbs)
+        kyso::digest::digest(kyso::digest::DigestAlgorithm::Sha256, &tbs)
     );
     let value = std::thread::spawn(move || key("keys/ee-rsa2048.key.pem").sign(&tbs).unwrap())
         .join()
@@ -731,7 +733,7 @@ fn garbage_and_truncated_signatures_are_format_failures() {
     assert!(matches!(
         SignedCms::from_der(&trailing),
         Err(kyso::Error::Malformed {
-            reason: kyso::Malformed::TrailingData,
+            reason: kyso::error::Malformed::TrailingData,
             ..
         })
     ));
@@ -752,7 +754,7 @@ fn garbage_and_truncated_signatures_are_format_failures() {
         matches!(
             r,
             Err(kyso::Error::Malformed {
-                object: kyso::Object::Cms,
+                object: kyso::error::Object::Cms,
                 ..
             })
         ),
@@ -797,7 +799,7 @@ fn second_signer_with_expired_certificate() {
     assert!(
         r.signers
             .iter()
-            .all(|s| s.validation_time_source == kyso::TimeSource::ClaimedSigningTime)
+            .all(|s| s.validation_time_source == kyso::validate::TimeSource::ClaimedSigningTime)
     );
     let expired_signer = r.signers.iter().find(|s| !s.is_passed()).unwrap();
     assert!(matches!(
@@ -1104,7 +1106,7 @@ fn enveloped_content_does_not_vouch_for_another_document() {
         verdict(&v.verify_reader(&enveloping, &other[..]).unwrap()),
         hash_failure
     );
-    let d = kyso::digest(kyso::DigestAlgorithm::Sha256, &other);
+    let d = kyso::digest::digest(kyso::digest::DigestAlgorithm::Sha256, &other);
     assert_eq!(
         verdict(&v.verify_digests(&enveloping, vec![d])),
         hash_failure
@@ -1269,7 +1271,7 @@ fn two_step_signing_resumes_from_saved_state() {
         .join()
         .unwrap();
         let resumed =
-            kyso::PreparedSignature::from_bytes(&std::fs::read(&state_file).unwrap()).unwrap();
+            kyso::cms::PreparedSignature::from_bytes(&std::fs::read(&state_file).unwrap()).unwrap();
         assert_eq!(resumed.algorithm(), alg);
         let cms = resumed.finish(&value).unwrap();
         let detached = name != "enveloping";
@@ -1289,12 +1291,12 @@ fn two_step_signing_resumes_from_saved_state() {
         .unwrap();
     let bytes = prepared.to_bytes().unwrap();
     for len in (0..bytes.len()).step_by(13) {
-        let r = kyso::PreparedSignature::from_bytes(&bytes[..len]);
+        let r = kyso::cms::PreparedSignature::from_bytes(&bytes[..len]);
         assert!(
             matches!(
                 r,
                 Err(kyso::Error::Malformed {
-                    object: kyso::Object::Cms,
+                    object: kyso::error::Object::Cms,
                     ..
                 })
             ),
@@ -1304,7 +1306,7 @@ fn two_step_signing_resumes_from_saved_state() {
     let mut flipped = bytes.clone();
     let mid = flipped.len() / 2;
     flipped[mid] ^= 0x40;
-    let _ = kyso::PreparedSignature::from_bytes(&flipped);
+    let _ = kyso::cms::PreparedSignature::from_bytes(&flipped);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -1361,7 +1363,7 @@ fn resume_in_child_process() {
     };
     let state = std::fs::read(dir.join("state")).unwrap();
     let value = std::fs::read(dir.join("value")).unwrap();
-    let cms = kyso::PreparedSignature::from_bytes(&state)
+    let cms = kyso::cms::PreparedSignature::from_bytes(&state)
         .unwrap()
         .finish(&value)
         .unwrap();

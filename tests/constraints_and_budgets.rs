@@ -190,7 +190,7 @@ fn non_critical_constraints_are_applied_not_ignored() {
         let result = PathValidator::new(&anchors).validate(&ee[0], &ca, now);
         if name == "iap-control" {
             let path = result.unwrap();
-            assert_eq!(path.policies(), &kyso::PolicySet::Any);
+            assert_eq!(path.policies(), &kyso::path::PolicySet::Any);
             continue;
         }
         let err = result.unwrap_err();
@@ -336,7 +336,7 @@ fn key_derivation_parameters_are_bounded() {
         matches!(
             r,
             Err(kyso::Error::Malformed {
-                object: kyso::Object::PrivateKey,
+                object: kyso::error::Object::PrivateKey,
                 ..
             })
         ),
@@ -551,7 +551,7 @@ fn decoy_issuers_exhaust_the_budget_not_the_machine() {
         matches!(
             err,
             Error::BudgetExceeded {
-                what: "signature checks",
+                what: kyso::error::BudgetKind::PathSignatureChecks,
                 limit: 100
             }
         ),

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::{cert, openssl_available, vector_path};
-use kyso::{AlgorithmPolicy, Crl, CrlStatus, Error, RevocationReason, Time};
+use kyso::key::AlgorithmPolicy;
+use kyso::revocation::{Crl, CrlStatus, RevocationReason};
+use kyso::{Error, Time};
 
 struct Ca {
     dir: PathBuf,
@@ -168,7 +170,7 @@ fn revoked_on_hold_and_good() {
             matches!(
                 r,
                 Err(kyso::Error::Malformed {
-                    object: kyso::Object::Crl,
+                    object: kyso::error::Object::Crl,
                     ..
                 })
             ),
@@ -180,7 +182,7 @@ fn revoked_on_hold_and_good() {
     assert!(matches!(
         Crl::from_der(&trailing),
         Err(Error::Malformed {
-            reason: kyso::Malformed::TrailingData,
+            reason: kyso::error::Malformed::TrailingData,
             ..
         })
     ));
@@ -189,7 +191,7 @@ fn revoked_on_hold_and_good() {
         matches!(
             r,
             Err(kyso::Error::Malformed {
-                object: kyso::Object::Crl,
+                object: kyso::error::Object::Crl,
                 ..
             })
         ),
@@ -282,9 +284,10 @@ fn pkits_crls_parse() {
 
 mod in_validation {
     use super::*;
+    use kyso::revocation::RevocationOutcome;
     use kyso::{
-        CrlStore, Indication, PathValidator, RevocationOutcome, RevocationPolicy, SignatureBuilder,
-        SignedCms, SoftwareSigner, SubIndication, TrustStore, ValidationPolicy, Verifier,
+        CrlStore, Indication, PathValidator, RevocationPolicy, SignatureBuilder, SignedCms,
+        SoftwareSigner, SubIndication, TrustStore, ValidationPolicy, Verifier,
     };
 
     fn anchors() -> TrustStore {

@@ -9,7 +9,7 @@ mod common;
 use std::io::Write;
 
 use common::{read, vector_path};
-use kyso::{DigestAlgorithm, Hasher, digest, digest_file, digest_reader};
+use kyso::digest::{DigestAlgorithm, Hasher, digest, digest_file, digest_reader};
 
 /// Lines of `<hex>  <name>` (coreutils) or `<hex> *<name>` (openssl -r).
 fn sums(rel: &str) -> Vec<(String, String)> {

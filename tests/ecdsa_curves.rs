@@ -10,10 +10,9 @@ mod common;
 use std::path::Path;
 
 use common::{openssl, openssl_available};
-use kyso::{
-    AlgorithmPolicy, Certificate, DigestAlgorithm, Error, KeyPurpose, KeyType, PathValidator,
-    SignatureAlgorithm, Time, TrustStore,
-};
+use kyso::digest::DigestAlgorithm;
+use kyso::key::{AlgorithmPolicy, KeyType, SignatureAlgorithm};
+use kyso::{Certificate, Error, KeyPurpose, PathValidator, Time, TrustStore};
 
 fn tempdir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("kyso-ec-{name}-{}", std::process::id()));
@@ -265,7 +264,7 @@ fn explicit_parameters_of_an_unknown_curve_are_refused() {
         ],
     );
     let mut spki = std::fs::read(dir.join("k.spki")).unwrap();
-    assert!(kyso::PublicKey::from_spki_der(&spki).is_ok());
+    assert!(kyso::key::PublicKey::from_spki_der(&spki).is_ok());
     // Flip one bit of the curve coefficient b (the second OCTET STRING of the curve
     // SEQUENCE): the parameters no longer describe brainpoolP256r1.
     let b_prefix = [0x04u8, 0x20, 0x26, 0xdc, 0x5c, 0x6c];
@@ -275,7 +274,7 @@ fn explicit_parameters_of_an_unknown_curve_are_refused() {
         .expect("coefficient b of brainpoolP256r1");
     spki[at + 5] ^= 0x01;
     assert!(matches!(
-        kyso::PublicKey::from_spki_der(&spki),
+        kyso::key::PublicKey::from_spki_der(&spki),
         Err(Error::UnsupportedKey { .. })
     ));
     std::fs::remove_dir_all(&dir).unwrap();

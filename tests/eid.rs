@@ -152,7 +152,7 @@ fn bad_input_is_refused() {
         matches!(
             r,
             Err(kyso::Error::Malformed {
-                object: kyso::Object::Sod,
+                object: kyso::error::Object::Sod,
                 ..
             })
         ),
@@ -166,7 +166,7 @@ fn bad_input_is_refused() {
             matches!(
                 r,
                 Err(kyso::Error::Malformed {
-                    object: kyso::Object::Sod | kyso::Object::Cms,
+                    object: kyso::error::Object::Sod | kyso::error::Object::Cms,
                     ..
                 })
             ),
@@ -179,7 +179,7 @@ fn bad_input_is_refused() {
         matches!(
             r,
             Err(kyso::Error::Malformed {
-                object: kyso::Object::Sod,
+                object: kyso::error::Object::Sod,
                 ..
             })
         ),
@@ -190,7 +190,7 @@ fn bad_input_is_refused() {
         matches!(
             r,
             Err(kyso::Error::Malformed {
-                object: kyso::Object::Cms,
+                object: kyso::error::Object::Cms,
                 ..
             })
         ),
@@ -201,7 +201,7 @@ fn bad_input_is_refused() {
         matches!(
             r,
             Err(kyso::Error::Malformed {
-                object: kyso::Object::Mrz,
+                object: kyso::error::Object::Mrz,
                 ..
             })
         ),
@@ -212,7 +212,7 @@ fn bad_input_is_refused() {
         matches!(
             r,
             Err(kyso::Error::Malformed {
-                object: kyso::Object::Dg13,
+                object: kyso::error::Object::Dg13,
                 ..
             })
         ),
@@ -223,9 +223,10 @@ fn bad_input_is_refused() {
 mod login {
     use super::common::{cert, vector_path};
     use kyso::eid::{InMemoryNonceStore, LoginResponse, LoginVerifier, login_data_to_sign};
+    use kyso::revocation::Crl;
     use kyso::{
-        Certificate, Crl, CrlStore, Error, KeyPurpose, RevocationPolicy, Signer, SoftwareSigner,
-        Time, TrustStore,
+        Certificate, CrlStore, Error, KeyPurpose, RevocationPolicy, Signer, SoftwareSigner, Time,
+        TrustStore,
     };
 
     const ORIGIN: &str = "https://dichvucong.gov.vn";

@@ -6,9 +6,9 @@
 mod common;
 
 use common::{cert, read, vector_path};
-use kyso::{
-    AlgorithmPolicy, DigestAlgorithm, Error, SignatureAlgorithm, Signer, SoftwareSigner, digest,
-};
+use kyso::digest::{DigestAlgorithm, digest};
+use kyso::key::{AlgorithmPolicy, SignatureAlgorithm};
+use kyso::{Error, Signer, SoftwareSigner};
 
 const PASSWORD: &[u8] = b"kyso-test";
 
@@ -142,7 +142,7 @@ fn bad_key_input_gets_specific_errors() {
         matches!(
             r,
             Err(kyso::Error::Malformed {
-                object: kyso::Object::PrivateKey,
+                object: kyso::error::Object::PrivateKey,
                 ..
             })
         ),
@@ -155,7 +155,7 @@ fn bad_key_input_gets_specific_errors() {
             matches!(
                 SoftwareSigner::from_der(&der[..len], None),
                 Err(kyso::Error::Malformed {
-                    object: kyso::Object::PrivateKey,
+                    object: kyso::error::Object::PrivateKey,
                     ..
                 })
             ),
@@ -176,7 +176,7 @@ fn bad_key_input_gets_specific_errors() {
         matches!(
             r,
             Err(kyso::Error::Malformed {
-                object: kyso::Object::PrivateKey,
+                object: kyso::error::Object::PrivateKey,
                 ..
             })
         ),
@@ -191,7 +191,7 @@ fn bad_key_input_gets_specific_errors() {
     assert!(matches!(
         SoftwareSigner::from_pem(legacy, Some(PASSWORD)),
         Err(Error::Malformed {
-            reason: kyso::Malformed::LegacyEncryptedPem,
+            reason: kyso::error::Malformed::LegacyEncryptedPem,
             ..
         })
     ));
@@ -228,10 +228,10 @@ fn digest_only_signers_fit_the_trait() {
             SignatureAlgorithm::Ed25519
         }
         fn sign(&self, message: &[u8]) -> Result<Vec<u8>, Error> {
-            kyso::sign_by_digest(self, message)
+            kyso::key::sign_by_digest(self, message)
         }
-        fn sign_digest(&self, digest: &kyso::Digest) -> Result<Vec<u8>, Error> {
-            kyso::check_digest_for(self.algorithm(), digest)?;
+        fn sign_digest(&self, digest: &kyso::digest::Digest) -> Result<Vec<u8>, Error> {
+            kyso::key::check_digest_for(self.algorithm(), digest)?;
             self.0.sign(digest.as_bytes())
         }
     }
@@ -242,14 +242,14 @@ fn digest_only_signers_fit_the_trait() {
         Err(Error::DigestSigningUnsupported { .. })
     ));
     assert!(matches!(
-        kyso::check_digest_for(
+        kyso::key::check_digest_for(
             SignatureAlgorithm::RsaPkcs1Sha256,
             &digest(DigestAlgorithm::Sha384, b"x")
         ),
         Err(Error::DigestAlgorithmMismatch { .. })
     ));
     assert!(
-        kyso::check_digest_for(
+        kyso::key::check_digest_for(
             SignatureAlgorithm::RsaPkcs1Sha256,
             &digest(DigestAlgorithm::Sha256, b"x")
         )

@@ -10,10 +10,10 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use common::{cert, openssl_available, vector_path};
-use kyso::{
-    AlgorithmPolicy, Certificate, DigestAlgorithm, Error, OcspCheck, OcspRequest, OcspResponse,
-    OcspStatus, RevocationReason, Time,
-};
+use kyso::digest::DigestAlgorithm;
+use kyso::key::AlgorithmPolicy;
+use kyso::revocation::{OcspCheck, OcspRequest, OcspResponse, OcspStatus, RevocationReason};
+use kyso::{Certificate, Error, Time};
 
 struct Responder {
     dir: PathBuf,
@@ -105,7 +105,11 @@ impl Drop for Responder {
     }
 }
 
-fn check(resp: &[u8], leaf: &str, nonce: Option<&[u8]>) -> Result<kyso::OcspAnswer, Error> {
+fn check(
+    resp: &[u8],
+    leaf: &str,
+    nonce: Option<&[u8]>,
+) -> Result<kyso::revocation::OcspAnswer, Error> {
     let options = match nonce {
         Some(n) => OcspCheck::default().with_nonce(n),
         None => OcspCheck::default(),
@@ -220,7 +224,7 @@ fn good_revoked_and_unknown_signed_by_the_ca() {
             matches!(
                 r,
                 Err(kyso::Error::Malformed {
-                    object: kyso::Object::Ocsp,
+                    object: kyso::error::Object::Ocsp,
                     ..
                 })
             ),
@@ -293,7 +297,7 @@ fn error_statuses_and_garbage() {
             matches!(
                 r,
                 Err(kyso::Error::Malformed {
-                    object: kyso::Object::Ocsp,
+                    object: kyso::error::Object::Ocsp,
                     ..
                 })
             ),
@@ -308,7 +312,8 @@ fn ocsp_in_path_validation() {
     if !openssl_available() {
         return;
     }
-    use kyso::{CrlStore, PathValidator, RevocationOutcome, RevocationPolicy, TrustStore};
+    use kyso::revocation::RevocationOutcome;
+    use kyso::{CrlStore, PathValidator, RevocationPolicy, TrustStore};
     let r = Responder::new("path");
     let mut store = CrlStore::new();
     store.add_ocsp(

@@ -16,10 +16,11 @@ use std::process::Command;
 use std::sync::Arc;
 
 use common::{cert, read, vector_path};
+use kyso::cms::PreparedSignature;
+use kyso::key::SignatureAlgorithm;
 use kyso::pkcs11::{KeySelector, Pkcs11Module, Pkcs11Signer, TokenSelector};
 use kyso::{
-    Error, Indication, PreparedSignature, SignatureAlgorithm, SignatureBuilder, Signer, Time,
-    TrustStore, ValidationPolicy, Verifier,
+    Error, Indication, SignatureBuilder, Signer, Time, TrustStore, ValidationPolicy, Verifier,
 };
 
 const PIN: &str = "123456";
@@ -377,7 +378,10 @@ fn softhsm_two_step_with_digest_signing() {
     let ed = open_signer(&m, "ed25519");
     assert!(!ed.supports_digest_signing());
     assert!(matches!(
-        ed.sign_digest(&kyso::digest(kyso::DigestAlgorithm::Sha512, b"x")),
+        ed.sign_digest(&kyso::digest::digest(
+            kyso::digest::DigestAlgorithm::Sha512,
+            b"x"
+        )),
         Err(Error::DigestSigningUnsupported { .. })
     ));
 }
@@ -404,7 +408,7 @@ fn softhsm_signer_is_shared_across_threads() {
             SignatureAlgorithm::EcdsaP256Sha256,
             &msg,
             &sig,
-            &kyso::AlgorithmPolicy::default(),
+            &kyso::key::AlgorithmPolicy::default(),
         )
         .unwrap();
     }
@@ -509,7 +513,7 @@ fn softhsm_session_loss_is_token_removed() {
                 s.algorithm(),
                 msg,
                 &value,
-                &kyso::AlgorithmPolicy::default(),
+                &kyso::key::AlgorithmPolicy::default(),
             )
             .unwrap();
     };

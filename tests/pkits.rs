@@ -24,9 +24,12 @@ use std::path::{Path, PathBuf};
 
 mod common;
 
+use kyso::key::AlgorithmPolicy;
+use kyso::path::{PolicyInputs, PolicySet};
+use kyso::revocation::Crl;
 use kyso::{
-    AlgorithmPolicy, Certificate, Crl, CrlStore, Error, KeyPurpose, PathValidator, PolicyInputs,
-    PolicySet, RevocationPolicy, Time, TrustStore, ValidationPolicy, Verifier,
+    Certificate, CrlStore, Error, KeyPurpose, PathValidator, RevocationPolicy, Time, TrustStore,
+    ValidationPolicy, Verifier,
 };
 
 /// Why kyso refused a row: the error class pinned per row, and the full text for messages.

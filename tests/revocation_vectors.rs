@@ -10,11 +10,14 @@ mod common;
 use std::process::Command;
 
 use common::{cert, openssl_available, read, validation_time, vector_path};
-use kyso::{
-    AlgorithmPolicy, Crl, CrlStatus, CrlStore, DigestAlgorithm, Error, Evidence, OcspCheck,
-    OcspRequest, OcspResponse, OcspStatus, PathValidator, RevocationOutcome, RevocationPolicy,
-    RevocationReason, Time, TimeStampToken, TrustStore, digest,
+use kyso::cms::TimeStampToken;
+use kyso::digest::{DigestAlgorithm, digest};
+use kyso::key::AlgorithmPolicy;
+use kyso::revocation::{
+    Crl, CrlStatus, Evidence, OcspCheck, OcspRequest, OcspResponse, OcspStatus, RevocationOutcome,
+    RevocationReason,
 };
+use kyso::{CrlStore, Error, PathValidator, RevocationPolicy, Time, TrustStore};
 
 fn crl(rel: &str) -> Crl {
     Crl::from_file(vector_path(rel)).unwrap()

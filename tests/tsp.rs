@@ -8,9 +8,11 @@ mod common;
 use std::path::PathBuf;
 
 use common::{cert, openssl_available, vector_path};
-use kyso::{
-    AlgorithmPolicy, DigestAlgorithm, Error, TimeStampRequest, TimeStampToken, TrustStore, digest,
-};
+use kyso::cms::TimeStampToken;
+use kyso::digest::{DigestAlgorithm, digest};
+use kyso::key::AlgorithmPolicy;
+use kyso::tsp::TimeStampRequest;
+use kyso::{Error, TrustStore};
 
 struct Tsa {
     dir: PathBuf,
@@ -139,7 +141,7 @@ fn tokens_from_openssl_verify() {
             matches!(
                 r,
                 Err(kyso::Error::Malformed {
-                    object: kyso::Object::TimeStamp,
+                    object: kyso::error::Object::TimeStamp,
                     ..
                 })
             ),
@@ -151,7 +153,7 @@ fn tokens_from_openssl_verify() {
         matches!(
             r,
             Err(kyso::Error::Malformed {
-                object: kyso::Object::TimeStamp,
+                object: kyso::error::Object::TimeStamp,
                 ..
             })
         ),

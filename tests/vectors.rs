@@ -6,7 +6,8 @@
 mod common;
 
 use common::{cert, read, validation_time};
-use kyso::{AlgorithmPolicy, Error, KeyPurpose, PathValidator, TrustStore};
+use kyso::key::AlgorithmPolicy;
+use kyso::{Error, KeyPurpose, PathValidator, TrustStore};
 
 struct Row {
     leaf: String,

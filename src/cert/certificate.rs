@@ -455,7 +455,7 @@ impl Certificate {
     }
 
     /// [`Certificate::verify_signed_by`] without the signature check itself (for a link a
-    /// [`VerificationCache`](crate::VerificationCache) already verified): the algorithm,
+    /// [`VerificationCache`](crate::path::VerificationCache) already verified): the algorithm,
     /// the key and the policy are checked as on every call.
     pub(crate) fn check_signed_by_policy(
         &self,

@@ -32,7 +32,8 @@ use crate::validate::CommitmentType;
 /// included.
 ///
 /// ```
-/// use kyso::{Certificate, SignatureBuilder, SoftwareSigner, Time, CommitmentType};
+/// use kyso::{Certificate, SignatureBuilder, SoftwareSigner, Time};
+/// use kyso::validate::CommitmentType;
 /// let cert = Certificate::from_pem(&std::fs::read("test-vectors/pki/ee-rsa2048.pem")?)?;
 /// let chain = Certificate::from_file("test-vectors/pki/intermediate-ca.pem")?;
 /// let key = SoftwareSigner::from_file("test-vectors/keys/ee-rsa2048.key.pem", None)?;
@@ -205,7 +206,7 @@ impl SignatureBuilder {
     /// # Errors
     ///
     /// - [`Error::AlgorithmNotAllowed`] with
-    ///   [`DisallowedReason::VerifyOnly`](crate::DisallowedReason::VerifyOnly) if kyso does
+    ///   [`DisallowedReason::VerifyOnly`](crate::error::DisallowedReason::VerifyOnly) if kyso does
     ///   not sign with `algorithm` ([`SignatureAlgorithm::can_sign`]).
     /// - Those of [`Certificate::public_key`] if kyso cannot use the certificate's key.
     /// - [`Error::AlgorithmKeyMismatch`] if `algorithm` needs another type of key than the
@@ -213,10 +214,10 @@ impl SignatureBuilder {
     /// - [`Error::InvalidTime`] if the signing time is before 1970 or after the year 9999.
     /// - [`Error::Malformed`] with [`Object::Certificate`]: with
     ///   [`SignatureBuilder::identify_by_key_identifier`], the certificate has no
-    ///   subjectKeyIdentifier ([`Malformed::InvalidValue`](crate::Malformed::InvalidValue));
+    ///   subjectKeyIdentifier ([`Malformed::InvalidValue`](crate::error::Malformed::InvalidValue));
     ///   or the certificate does not decode under the strict profile of the `x509-cert`
     ///   crate, which builds the signer identifier and the signing-certificate attribute
-    ///   ([`Malformed::InvalidDer`](crate::Malformed::InvalidDer)).
+    ///   ([`Malformed::InvalidDer`](crate::error::Malformed::InvalidDer)).
     pub fn prepare(
         &self,
         document: &[u8],
@@ -459,7 +460,7 @@ impl PreparedSignature {
     /// # Errors
     ///
     /// [`Error::Malformed`] with [`Object::Cms`] and
-    /// [`Malformed::InvalidDer`](crate::Malformed::InvalidDer) if the state cannot be
+    /// [`Malformed::InvalidDer`](crate::error::Malformed::InvalidDer) if the state cannot be
     /// DER-encoded.
     pub fn to_bytes(&self) -> Result<Vec<u8>, Error> {
         let any = |der_bytes: &[u8]| Any::from_der(der_bytes).map_err(der_err);
@@ -491,8 +492,8 @@ impl PreparedSignature {
     /// - [`Error::TooLarge`] with [`Object::Cms`] for input over
     ///   [`MAX_CMS_SIZE`](crate::limits::MAX_CMS_SIZE).
     /// - [`Error::Malformed`] with [`Object::Cms`]: not a DER saved state
-    ///   ([`Malformed::InvalidDer`](crate::Malformed::InvalidDer)), or
-    ///   ([`Malformed::InvalidValue`](crate::Malformed::InvalidValue)) a version other than 1,
+    ///   ([`Malformed::InvalidDer`](crate::error::Malformed::InvalidDer)), or
+    ///   ([`Malformed::InvalidValue`](crate::error::Malformed::InvalidValue)) a version other than 1,
     ///   no signed attributes, a signature value or unsigned attributes already present, a
     ///   signer identifier or signing-certificate-v2 attribute that does not name the
     ///   certificate, or a content type or message digest that does not fit the enveloped
@@ -586,7 +587,7 @@ impl PreparedSignature {
     /// - Those of [`Certificate::public_key`] if kyso cannot use the certificate's key.
     /// - [`Error::SignatureValueRejected`] if `signature_value` does not verify over
     ///   [`PreparedSignature::to_be_signed`] with the certificate's key.
-    /// - The other errors of [`PublicKey::verify`](crate::PublicKey::verify), under the
+    /// - The other errors of [`PublicKey::verify`](crate::key::PublicKey::verify), under the
     ///   default algorithm policy with RSA keys from 1024 bits: [`Error::AlgorithmNotAllowed`]
     ///   for SHA-1 (from a state resumed with [`PreparedSignature::from_bytes`]),
     ///   [`Error::RsaKeyTooSmall`], [`Error::RsaKeyTooLarge`].

@@ -16,7 +16,9 @@ use crate::tsp::{TimeStampRequest, TimeStampSource};
 /// uses it to make CAdES-B-T signatures.
 ///
 /// ```no_run
-/// use kyso::{TimeStampRequest, TimeStampStamper, TrustStore};
+/// use kyso::TrustStore;
+/// use kyso::cms::TimeStampStamper;
+/// use kyso::tsp::TimeStampRequest;
 /// # fn send_to_my_tsa(der: &[u8]) -> Result<Vec<u8>, kyso::Error> { Ok(der.to_vec()) }
 /// let tsa_roots = TrustStore::from_pem(&std::fs::read("tsa-root.pem")?)?;
 /// let tsa = |request: &TimeStampRequest| send_to_my_tsa(request.der());

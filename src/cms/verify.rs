@@ -17,7 +17,7 @@ use crate::validate::{SignerReport, ValidationPolicy, ValidationReport, Validati
 /// Validates CMS signatures against a trust store under a [`ValidationPolicy`].
 ///
 /// ```
-/// use kyso::{SignedCms, TrustStore, ValidationPolicy, Verifier, Indication, Time};
+/// use kyso::{Indication, SignedCms, Time, TrustStore, ValidationPolicy, Verifier};
 /// let anchors = TrustStore::from_pem(&std::fs::read("test-vectors/pki/root-ca.pem")?)?;
 /// let signature = SignedCms::parse(&std::fs::read("test-vectors/cms/openssl-rsa2048-detached.p7s")?)?;
 /// let document = std::fs::read("test-vectors/documents/cong-van.txt")?;
@@ -356,7 +356,7 @@ mod tests {
         let Ok(cms) = SignedCms::parse(&read("cms/openssl-rsa2048-detached.p7s")) else {
             panic!("test signature missing");
         };
-        let Ok(crl) = crate::Crl::from_pem(&read("revocation/signing-ca.crl")) else {
+        let Ok(crl) = crate::revocation::Crl::from_pem(&read("revocation/signing-ca.crl")) else {
             panic!("test CRL missing");
         };
         let store = CrlStore::from_crls([crl]);

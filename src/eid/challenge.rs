@@ -279,7 +279,7 @@ impl<'a> LoginVerifier<'a> {
     /// - [`Error::LoginWrongOrigin`] if the response was signed for another origin.
     /// - Those of [`Certificate::public_key`] if kyso cannot use the certificate's key.
     /// - [`Error::LoginSignatureInvalid`] if the signature does not verify, and the other
-    ///   errors of [`PublicKey::verify`](crate::PublicKey::verify) (an algorithm for another
+    ///   errors of [`PublicKey::verify`](crate::key::PublicKey::verify) (an algorithm for another
     ///   key type, an algorithm or key size refused).
     /// - Those of [`PathValidator::validate`] if the certificate does not validate to the
     ///   anchors for client authentication at `now`.

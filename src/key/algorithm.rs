@@ -127,7 +127,7 @@ impl SignatureAlgorithm {
     /// section 3.2, RFC 8410 section 3).
     ///
     /// ```
-    /// use kyso::SignatureAlgorithm;
+    /// use kyso::key::SignatureAlgorithm;
     /// let der = SignatureAlgorithm::EcdsaP256Sha256.algorithm_identifier_der();
     /// assert_eq!(der, [0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02]);
     /// ```
@@ -165,10 +165,10 @@ impl SignatureAlgorithm {
     ///
     /// - [`Error::Malformed`] with [`Object::AlgorithmIdentifier`]: the input is not a DER
     ///   `AlgorithmIdentifier`, or its RSASSA-PSS parameters do not decode
-    ///   ([`Malformed::InvalidDer`](crate::Malformed::InvalidDer)); or its parameters are not
+    ///   ([`Malformed::InvalidDer`](crate::error::Malformed::InvalidDer)); or its parameters are not
     ///   those the algorithm takes: other than NULL or absent for RSA PKCS#1 v1.5 (RFC 8017
     ///   appendix A.2.4), present for ECDSA (RFC 5758 section 3.2) or Ed25519 (RFC 8410
-    ///   section 3) ([`Malformed::InvalidValue`](crate::Malformed::InvalidValue)).
+    ///   section 3) ([`Malformed::InvalidValue`](crate::error::Malformed::InvalidValue)).
     /// - [`Error::UnsupportedPssParameters`] for RSASSA-PSS without parameters, or with
     ///   parameters other than SHA-256, SHA-384 or SHA-512 with MGF1 over the same hash, a
     ///   salt as long as the hash and trailer field 1.
@@ -358,7 +358,7 @@ fn parse_pss_params(params: AnyRef<'_>) -> Result<SignatureAlgorithm, Error> {
 /// identity documents) may need SHA-1: the only way to accept it is to say so by name.
 ///
 /// ```
-/// use kyso::AlgorithmPolicy;
+/// use kyso::key::AlgorithmPolicy;
 /// let strict = AlgorithmPolicy::default();
 /// assert!(!strict.sha1_allowed());
 /// let legacy = AlgorithmPolicy::default().allow_sha1_for_legacy_use_only();

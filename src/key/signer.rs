@@ -81,7 +81,7 @@ pub fn sign_by_digest<S: Signer + ?Sized>(signer: &S, message: &[u8]) -> Result<
 /// # Errors
 ///
 /// - [`Error::AlgorithmNotAllowed`] with
-///   [`DisallowedReason::VerifyOnly`](crate::DisallowedReason::VerifyOnly) if kyso does not
+///   [`DisallowedReason::VerifyOnly`](crate::error::DisallowedReason::VerifyOnly) if kyso does not
 ///   sign with the algorithm ([`SignatureAlgorithm::can_sign`]).
 /// - [`Error::DigestAlgorithmMismatch`] if the digest was made with another hash than the
 ///   algorithm's.

@@ -28,7 +28,8 @@ use crate::oid;
 /// chooses another hash or PSS; P-256 keys with ECDSA/SHA-256; P-384 with ECDSA/SHA-384.
 ///
 /// ```
-/// use kyso::{Signer, SoftwareSigner, SignatureAlgorithm, AlgorithmPolicy};
+/// use kyso::{Signer, SoftwareSigner};
+/// use kyso::key::{AlgorithmPolicy, SignatureAlgorithm};
 /// let pem = std::fs::read("test-vectors/keys/ee-ecdsa-p256.key.pem")?;
 /// let signer = SoftwareSigner::from_pem(&pem, None)?;
 /// assert_eq!(signer.algorithm(), SignatureAlgorithm::EcdsaP256Sha256);

@@ -4,7 +4,7 @@
 
 use crate::budget::{Budget, CheckId};
 use crate::cert::Certificate;
-use crate::error::Error;
+use crate::error::{BudgetKind, Error};
 use crate::limits::{MAX_BUILD_STEPS, MAX_PATH_DEPTH, MAX_SIGNATURE_CHECKS};
 use crate::path::checks::{check_issuer_name, position, same_entity};
 use crate::path::policy::{self};
@@ -158,7 +158,7 @@ impl Search<'_, '_> {
             self.steps += 1;
             if self.steps > MAX_BUILD_STEPS {
                 return Err(Error::BudgetExceeded {
-                    what: "build steps",
+                    what: BudgetKind::PathBuildSteps,
                     limit: MAX_BUILD_STEPS,
                 });
             }
@@ -187,7 +187,7 @@ impl Search<'_, '_> {
         self.signature_checks += 1;
         if self.signature_checks > MAX_SIGNATURE_CHECKS {
             return Err(Error::BudgetExceeded {
-                what: "signature checks",
+                what: BudgetKind::PathSignatureChecks,
                 limit: MAX_SIGNATURE_CHECKS,
             });
         }

@@ -24,7 +24,8 @@ use crate::error::Error;
 /// It is safe to share between threads.
 ///
 /// ```
-/// use kyso::{SignedCms, TrustStore, ValidationPolicy, VerificationCache, Verifier};
+/// use kyso::{SignedCms, TrustStore, ValidationPolicy, Verifier};
+/// use kyso::path::VerificationCache;
 /// let anchors = TrustStore::from_pem(&std::fs::read("test-vectors/pki/root-ca.pem")?)?;
 /// let cache = VerificationCache::new();
 /// let verifier = Verifier::new(&anchors, ValidationPolicy::now()).with_cache(&cache);

@@ -80,7 +80,7 @@ impl core::fmt::Display for PolicySet {
 /// settings" do.
 ///
 /// ```
-/// use kyso::{PolicyInputs, PolicySet};
+/// use kyso::path::{PolicyInputs, PolicySet};
 /// // A relying party that accepts only documents issued under one policy, and requires
 /// // every certificate of the path to carry an acceptable one.
 /// let inputs = PolicyInputs::default()

@@ -3,7 +3,7 @@
 
 use crate::budget::{Budget, CheckId};
 use crate::cert::Certificate;
-use crate::error::Error;
+use crate::error::{BudgetKind, Error};
 use crate::limits::{MAX_REVOCATION_ITEMS_PER_CERTIFICATE, MAX_SIGNATURE_CHECKS};
 use crate::path::checks::position;
 use crate::path::crl_check::CrlContext;
@@ -275,7 +275,7 @@ impl PathValidator<'_> {
             tried += 1;
             if tried > MAX_SIGNATURE_CHECKS {
                 return Err(Error::BudgetExceeded {
-                    what: "signature checks",
+                    what: BudgetKind::PathSignatureChecks,
                     limit: MAX_SIGNATURE_CHECKS,
                 });
             }

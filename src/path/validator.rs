@@ -45,7 +45,7 @@ pub struct PathValidator<'a> {
     /// How deep in CRL-signer validation this validator runs (0 for the caller's).
     pub(super) crl_depth: u8,
     /// Extended key usages the caller accepts for document signing besides
-    /// [`DOCUMENT_SIGNING_EKUS`](crate::DOCUMENT_SIGNING_EKUS).
+    /// [`DOCUMENT_SIGNING_EKUS`](crate::path::DOCUMENT_SIGNING_EKUS).
     pub(super) signing_ekus: Vec<String>,
 }
 
@@ -139,7 +139,7 @@ impl<'a> PathValidator<'a> {
     /// Also accepts `oid` (dotted) in an end entity's extendedKeyUsage for
     /// [`KeyPurpose::DocumentSigning`], for a PKI whose signing certificates carry a purpose
     /// of its own. The purposes of
-    /// [`NEVER_DOCUMENT_SIGNING_EKUS`](crate::NEVER_DOCUMENT_SIGNING_EKUS) count for nothing
+    /// [`NEVER_DOCUMENT_SIGNING_EKUS`](crate::path::NEVER_DOCUMENT_SIGNING_EKUS) count for nothing
     /// even when added.
     #[must_use]
     pub fn document_signing_eku(mut self, oid: &str) -> Self {

@@ -34,7 +34,7 @@ impl Pkcs11Signer {
     /// - [`Error::AlgorithmKeyMismatch`] if `algorithm` needs another type of key than the
     ///   token's.
     /// - [`Error::AlgorithmNotAllowed`] with
-    ///   [`DisallowedReason::VerifyOnly`](crate::DisallowedReason::VerifyOnly) for an
+    ///   [`DisallowedReason::VerifyOnly`](crate::error::DisallowedReason::VerifyOnly) for an
     ///   algorithm kyso only verifies: RSA PKCS#1 v1.5 with SHA-1, or
     ///   [`SignatureAlgorithm::Ecdsa`].
     /// - [`Error::MechanismUnsupported`] if the token's mechanism list (read with

@@ -334,7 +334,7 @@ impl Crl {
     ///   `signatureAlgorithm` with that key.
     /// - [`Error::AlgorithmNotAllowed`], [`Error::RsaKeyTooSmall`] or
     ///   [`Error::RsaKeyTooLarge`] if `policy` or kyso refuses the algorithm or the key, as
-    ///   [`PublicKey::verify`](crate::PublicKey::verify) does.
+    ///   [`PublicKey::verify`](crate::key::PublicKey::verify) does.
     /// - [`Error::CrlBadSignature`] if the signature does not verify (RFC 5280 section
     ///   6.3.3 (g)).
     pub fn verify_signed_by(

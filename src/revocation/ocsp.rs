@@ -110,7 +110,7 @@ pub enum OcspStatus {
 
 impl OcspStatus {
     /// For a revocation, from when the certificate counts as revoked: the revocation time,
-    /// or the invalidity date when earlier (as [`RevokedEntry::invalid_from`](crate::RevokedEntry::invalid_from)).
+    /// or the invalidity date when earlier (as [`RevokedEntry::invalid_from`](crate::revocation::RevokedEntry::invalid_from)).
     pub fn invalid_from(&self) -> Option<Time> {
         match self {
             OcspStatus::Revoked {

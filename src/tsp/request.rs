@@ -19,7 +19,7 @@ pub trait TimeStampSource: Send + Sync {
     /// # Errors
     ///
     /// Implementations return what kept them from getting an answer: `HttpTimeStampSource`
-    /// returns [`Error::Http`] with the [`HttpFailure`](crate::HttpFailure) (timeout, too
+    /// returns [`Error::Http`] with the [`HttpFailure`](crate::error::HttpFailure) (timeout, too
     /// many redirects, body too large, a status other than 200, unusable URL, failed
     /// connection). kyso checks the response itself, so a source need not.
     fn timestamp(&self, request: &TimeStampRequest) -> Result<Vec<u8>, Error>;
@@ -49,8 +49,8 @@ impl TimeStampRequest {
     ///
     /// # Errors
     ///
-    /// [`Error::Malformed`] with [`Object::TimeStamp`](crate::Object::TimeStamp) and
-    /// [`Malformed::InvalidDer`](crate::Malformed::InvalidDer) if the request cannot be
+    /// [`Error::Malformed`] with [`Object::TimeStamp`](crate::error::Object::TimeStamp) and
+    /// [`Malformed::InvalidDer`](crate::error::Malformed::InvalidDer) if the request cannot be
     /// DER-encoded, which happens only for a nonce over 4 GiB.
     pub fn new(
         imprint: &Digest,

@@ -2,7 +2,7 @@
 //! the order of precedence), and which sub-indication a path-validation error maps to
 //! (section 5.2.6, X.509 certificate validation).
 
-use crate::error::Error;
+use crate::error::{BudgetKind, Error};
 use crate::limits::MAX_CMS_SIGNATURE_CHECKS;
 use crate::revocation::RevocationReason;
 use crate::time::Time;
@@ -55,7 +55,7 @@ pub(crate) fn out_of_budget(r: &mut SignerReport) {
     r.indication = Indication::Indeterminate;
     r.sub_indication = Some(SubIndication::NoCertificateChainFound);
     r.error = Some(Error::BudgetExceeded {
-        what: "signature checks in one validation",
+        what: BudgetKind::SignatureChecks,
         limit: MAX_CMS_SIGNATURE_CHECKS,
     });
     r.chain.clear();

@@ -58,8 +58,8 @@ pub struct ValidationPolicy {
     /// initial policy inputs). Default: any policy, nothing required.
     pub certificate_policies: PolicyInputs,
     /// Extended key usages (dotted OIDs) accepted for document signing besides
-    /// [`DOCUMENT_SIGNING_EKUS`](crate::DOCUMENT_SIGNING_EKUS); those of
-    /// [`NEVER_DOCUMENT_SIGNING_EKUS`](crate::NEVER_DOCUMENT_SIGNING_EKUS) count for nothing.
+    /// [`DOCUMENT_SIGNING_EKUS`](crate::path::DOCUMENT_SIGNING_EKUS); those of
+    /// [`NEVER_DOCUMENT_SIGNING_EKUS`](crate::path::NEVER_DOCUMENT_SIGNING_EKUS) count for nothing.
     /// Default: none.
     pub document_signing_ekus: Vec<String>,
     /// Whether a signer without signed attributes may pass. Default: false, and such a
@@ -111,7 +111,8 @@ impl ValidationPolicy {
     /// relying party that accepts only certificates issued under its sector's policy.
     ///
     /// ```
-    /// use kyso::{PolicyInputs, PolicySet, Time, ValidationPolicy};
+    /// use kyso::{Time, ValidationPolicy};
+    /// use kyso::path::{PolicyInputs, PolicySet};
     /// let policy = ValidationPolicy::at(Time::from_utc(2026, 6, 1, 0, 0, 0)?).with_policy_inputs(
     ///     PolicyInputs::default()
     ///         .acceptable(PolicySet::of(["2.16.704.1.1.1"]))

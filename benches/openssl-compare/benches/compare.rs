@@ -22,9 +22,12 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput};
+use kyso::digest::DigestAlgorithm;
+use kyso::key::AlgorithmPolicy;
+use kyso::path::VerificationCache;
 use kyso::{
-    AlgorithmPolicy, Certificate, DigestAlgorithm, KeyPurpose, PathValidator, SignatureBuilder,
-    Signer, SoftwareSigner, Time, TrustStore, ValidationPolicy, VerificationCache, Verifier,
+    Certificate, KeyPurpose, PathValidator, SignatureBuilder, Signer, SoftwareSigner, Time,
+    TrustStore, ValidationPolicy, Verifier,
 };
 use openssl::cms::{CMSOptions, CmsContentInfo};
 use openssl::stack::Stack;
@@ -93,13 +96,13 @@ fn hashing(c: &mut Criterion) {
             group.sample_size(10);
         }
         group.bench_with_input(BenchmarkId::new("kyso-sha256", label), &data, |b, d| {
-            b.iter(|| kyso::digest(DigestAlgorithm::Sha256, black_box(d)))
+            b.iter(|| kyso::digest::digest(DigestAlgorithm::Sha256, black_box(d)))
         });
         group.bench_with_input(BenchmarkId::new("openssl-sha256", label), &data, |b, d| {
             b.iter(|| openssl::sha::sha256(black_box(d)))
         });
         group.bench_with_input(BenchmarkId::new("kyso-sha512", label), &data, |b, d| {
-            b.iter(|| kyso::digest(DigestAlgorithm::Sha512, black_box(d)))
+            b.iter(|| kyso::digest::digest(DigestAlgorithm::Sha512, black_box(d)))
         });
         group.bench_with_input(BenchmarkId::new("openssl-sha512", label), &data, |b, d| {
             b.iter(|| openssl::sha::sha512(black_box(d)))
