@@ -49,7 +49,10 @@ fn bench(c: &mut Criterion) {
             .unwrap()
             .to_der()
             .unwrap();
-        let verifier = Verifier::new(&anchors, ValidationPolicy::at(time));
+        let verifier = Verifier::new(
+            &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+            ValidationPolicy::at(time),
+        );
 
         let mut group = c.benchmark_group(format!("cms/{label}"));
         group.bench_function("parse+verify", |b| {

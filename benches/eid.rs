@@ -48,7 +48,11 @@ fn bench(c: &mut Criterion) {
         group.bench_function(label, |b| {
             b.iter(|| {
                 let sod = Sod::parse(black_box(&sod_bytes)).unwrap();
-                let r = PassiveAuth::new(&anchors, now).verify(&sod, &refs);
+                let r = PassiveAuth::new(
+                    &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+                    now,
+                )
+                .verify(&sod, &refs);
                 assert!(r.is_passed());
             })
         });

@@ -37,7 +37,10 @@ fn bench(c: &mut Criterion) {
         let anchors = TrustStore::from_pem(&read(root)).unwrap();
         let root = anchors.iter().next().unwrap().clone();
         let chain = vec![inter.clone()];
-        let validator = PathValidator::new(&anchors);
+        let validator = PathValidator::new(&kyso::TrustContext::new(
+            &anchors,
+            kyso::Revocation::NotChecked,
+        ));
 
         let mut group = c.benchmark_group(format!("path/{label}"));
         group.bench_function("parse-leaf", |b| {

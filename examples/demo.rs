@@ -64,7 +64,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     // 3. A receiving agency verifies it.
-    let verifier = Verifier::new(&anchors, ValidationPolicy::at(now));
+    let verifier = Verifier::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+        ValidationPolicy::at(now),
+    );
     let received = SignedCms::parse(&der)?;
     println!("\n3. Verification of the document as received:\n");
     println!("{}", verifier.verify(&received, Some(&document)));

@@ -12,8 +12,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let origin = "https://dichvucong.gov.vn";
     let anchors = TrustStore::from_pem(&std::fs::read(v("pki/root-ca.pem"))?)?;
     let store = InMemoryNonceStore::new();
-    let server = LoginVerifier::new(&anchors, origin, &store)
-        .with_intermediates(Certificate::from_file(v("pki/intermediate-ca.pem"))?);
+    let server = LoginVerifier::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked)
+            .with_certificates(Certificate::from_file(v("pki/intermediate-ca.pem"))?),
+        origin,
+        &store,
+    );
 
     // 1. The server sends a challenge.
     let challenge = server.issue(Time::now())?;

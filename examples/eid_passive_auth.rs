@@ -56,7 +56,11 @@ fn run() -> Result<bool, Box<dyn std::error::Error>> {
         .map(|(n, f)| Ok((*n, std::fs::read(f)?)))
         .collect::<Result<_, std::io::Error>>()?;
     let refs: Vec<(u8, &[u8])> = data.iter().map(|(n, b)| (*n, b.as_slice())).collect();
-    let report = PassiveAuth::new(&cscas, Time::now()).verify(&sod, &refs);
+    let report = PassiveAuth::new(
+        &kyso::TrustContext::new(&cscas, kyso::Revocation::NotChecked),
+        Time::now(),
+    )
+    .verify(&sod, &refs);
 
     println!("passive authentication: {:?}", report.verdict);
     for g in &report.data_groups {

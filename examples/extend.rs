@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use kyso::cms::TimeStampStamper;
 use kyso::http::{HttpRevocationSource, HttpTimeStampSource};
 use kyso::revocation::Crl;
-use kyso::{CrlStore, RevocationPolicy, SignedCms, TrustStore, ValidationPolicy, Verifier};
+use kyso::{CrlStore, SignedCms, TrustStore, ValidationPolicy, Verifier};
 
 const USAGE: &str = "usage: extend --sig IN --out OUT --anchor ROOT [--anchor ROOT]...
               [--tsa URL] [--tsa-anchor ROOT]... [--lt] [--content DOCUMENT] [--crl CRL]... [--pem]";
@@ -96,9 +96,11 @@ fn run() -> Result<(), String> {
         };
         let online = HttpRevocationSource::new().map_err(|e| e.to_string())?;
         let sources = (&online, &crls);
-        let verifier = Verifier::new(&anchors, ValidationPolicy::now())
-            .with_timestamp_anchors(tsa_anchors)
-            .with_revocation(RevocationPolicy::Required, &sources);
+        let verifier = Verifier::new(
+            &kyso::TrustContext::new(&anchors, kyso::Revocation::Required(&sources))
+                .with_timestamp_anchors(tsa_anchors),
+            ValidationPolicy::now(),
+        );
         cms = cms
             .add_validation_data(&verifier, document.as_deref())
             .map_err(|e| format!("validation data: {e}"))?;

@@ -84,9 +84,12 @@ fn run() -> Result<bool, String> {
         "Validation at {time} ({time_source}) for {purpose}, {} anchor(s):",
         anchors.len()
     );
-    match PathValidator::new(&anchors)
-        .purpose(purpose)
-        .validate(leaf, intermediates, time)
+    match PathValidator::new(&kyso::TrustContext::new(
+        &anchors,
+        kyso::Revocation::NotChecked,
+    ))
+    .purpose(purpose)
+    .validate(leaf, intermediates, time)
     {
         Ok(path) => {
             println!("  VALID");

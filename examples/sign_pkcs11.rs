@@ -123,8 +123,11 @@ fn run() -> Result<bool, String> {
     anchors
         .add_file(&anchor)
         .map_err(|e| format!("{anchor}: {e}"))?;
-    let report =
-        Verifier::new(&anchors, ValidationPolicy::now()).verify(&signature, Some(&document));
+    let report = Verifier::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+        ValidationPolicy::now(),
+    )
+    .verify(&signature, Some(&document));
     print!("{report}");
     Ok(report.is_passed())
 }

@@ -13,10 +13,11 @@
 use std::process::ExitCode;
 
 use kyso::key::AlgorithmPolicy;
+use kyso::revocation::RevocationPolicy;
 use kyso::revocation::{Crl, OcspResponse};
 use kyso::{
-    Certificate, CrlStore, RevocationPolicy, RevocationSource, Time, TrustStore, ValidationPolicy,
-    Verifier,
+    Certificate, CrlStore, Revocation, RevocationSource, Time, TrustContext, TrustStore,
+    ValidationPolicy, Verifier,
 };
 
 const USAGE: &str =
@@ -121,11 +122,13 @@ fn run() -> Result<bool, String> {
     };
     let network = network_source(online)?;
     let sources = (&local, network.as_deref());
-    let mut verifier = Verifier::new(&store, policy).with_certificates(certs);
-    if revocation != RevocationPolicy::NoCheck {
-        verifier = verifier.with_revocation(revocation, &sources);
-    }
-    let report = verifier.verify_encoded(&signature, document.as_deref());
+    let revocation = match revocation {
+        RevocationPolicy::Required => Revocation::Required(&sources),
+        RevocationPolicy::IfAvailable => Revocation::IfAvailable(&sources),
+        _ => Revocation::NotChecked,
+    };
+    let context = TrustContext::new(&store, revocation).with_certificates(certs);
+    let report = Verifier::new(&context, policy).verify_encoded(&signature, document.as_deref());
     if json {
         println!("{}", report.to_json());
     } else {

@@ -50,7 +50,11 @@ pub fn path_validation(data: &[u8]) {
     let anchors =
         TrustStore::from_certificates(rest.iter().filter(|c| c.is_self_issued()).cloned());
     let time = Time::from_unix(1_780_272_000);
-    let _ = PathValidator::new(&anchors).validate(leaf, rest, time);
+    let _ = PathValidator::new(&kyso::TrustContext::new(
+        &anchors,
+        kyso::Revocation::NotChecked,
+    ))
+    .validate(leaf, rest, time);
 }
 
 /// A CMS signature (DER, PEM or base64) validated against the test root over the sample
@@ -62,7 +66,7 @@ pub fn cms_verify(data: &[u8]) {
         return;
     };
     let verifier = Verifier::new(
-        &anchors,
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
         ValidationPolicy::at(Time::from_unix(1_893_456_000)),
     );
     let report = verifier.verify_encoded(data, Some(document));
@@ -151,7 +155,11 @@ pub fn sod(data: &[u8]) {
     let csca: &[u8] = include_bytes!("../test-vectors/eid/csca-vn.pem");
     let ml_publisher: &[u8] = include_bytes!("../test-vectors/eid/csca-p256.pem");
     if let Ok(anchors) = TrustStore::from_pem(ml_publisher) {
-        let _ = kyso::eid::verify_master_list(data, &anchors, Time::from_unix(1_780_272_000));
+        let _ = kyso::eid::verify_master_list(
+            data,
+            &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+            Time::from_unix(1_780_272_000),
+        );
     }
     let Ok(sod) = kyso::eid::Sod::parse(data) else {
         return;
@@ -162,8 +170,11 @@ pub fn sod(data: &[u8]) {
         sod.lds_version(),
     );
     if let Ok(anchors) = TrustStore::from_pem(csca) {
-        let report = kyso::eid::PassiveAuth::new(&anchors, Time::from_unix(1_780_272_000))
-            .verify(&sod, &[(1, b"dg1"), (13, b"dg13")]);
+        let report = kyso::eid::PassiveAuth::new(
+            &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+            Time::from_unix(1_780_272_000),
+        )
+        .verify(&sod, &[(1, b"dg1"), (13, b"dg13")]);
         let _ = report.is_passed();
     }
 }

@@ -209,11 +209,11 @@ impl Client {
 ///
 /// ```no_run
 /// use kyso::http::HttpRevocationSource;
-/// use kyso::{RevocationPolicy, TrustStore, ValidationPolicy, Verifier};
+/// use kyso::{Revocation, TrustContext, TrustStore, ValidationPolicy, Verifier};
 /// let anchors = TrustStore::from_pem(&std::fs::read("root.pem")?)?;
 /// let online = HttpRevocationSource::new()?;
-/// let verifier = Verifier::new(&anchors, ValidationPolicy::now())
-///     .with_revocation(RevocationPolicy::Required, &online);
+/// let context = TrustContext::new(&anchors, Revocation::Required(&online));
+/// let verifier = Verifier::new(&context, ValidationPolicy::now());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct HttpRevocationSource {

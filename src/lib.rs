@@ -9,7 +9,7 @@
 //!
 //! ```
 //! use kyso::revocation::Crl;
-//! use kyso::{CrlStore, Indication, RevocationPolicy, SignedCms, Time, TrustStore};
+//! use kyso::{CrlStore, Indication, Revocation, SignedCms, Time, TrustContext, TrustStore};
 //! use kyso::{ValidationPolicy, Verifier};
 //!
 //! let anchors = TrustStore::from_pem(&std::fs::read("test-vectors/pki/root-ca.pem")?)?;
@@ -21,9 +21,10 @@
 //!     SignedCms::parse(&std::fs::read("test-vectors/cms/openssl-rsa2048-detached.p7s")?)?;
 //! let document = std::fs::read("test-vectors/documents/cong-van.txt")?;
 //!
-//! let report = Verifier::new(&anchors, ValidationPolicy::at(Time::from_utc(2026, 6, 1, 0, 0, 0)?))
-//!     .with_revocation(RevocationPolicy::Required, &crls)
-//!     .verify(&signature, Some(&document));
+//! // What to trust, and a choice about revocation: here, required.
+//! let context = TrustContext::new(&anchors, Revocation::Required(&crls));
+//! let policy = ValidationPolicy::at(Time::from_utc(2026, 6, 1, 0, 0, 0)?);
+//! let report = Verifier::new(&context, policy).verify(&signature, Some(&document));
 //! assert_eq!(report.indication(), Indication::TotalPassed);
 //! let who = report.signers.first().and_then(|s| s.identity.as_ref());
 //! assert_eq!(who.and_then(|w| w.cccd()), Some("001085012345"));
@@ -32,8 +33,8 @@
 //!
 //! The crate root holds that paved path: [`Verifier`], [`SignedCms`], [`ValidationPolicy`]
 //! and the report types, [`SignatureBuilder`] with [`Signer`] and [`SoftwareSigner`],
-//! [`TrustStore`], [`PathValidator`], [`CrlStore`] and the revocation policy, [`Time`] and
-//! [`Error`]. Everything else is in the module named after its concept: [`cert`]
+//! [`TrustContext`] with its [`Revocation`] choice, [`TrustStore`], [`PathValidator`],
+//! [`CrlStore`], [`Time`] and [`Error`]. Everything else is in the module named after its concept: [`cert`]
 //! (certificates, names, identities), [`key`] (algorithms, keys, the algorithm policy),
 //! [`digest`], [`path`], [`revocation`] (CRLs, OCSP), [`tsp`] (timestamp requests and
 //! sources), [`cms`] (signatures, timestamp tokens), [`validate`] (reports and policy),
@@ -83,8 +84,8 @@ pub use cert::Certificate;
 pub use cms::{SignatureBuilder, SignedCms, Verifier};
 pub use error::Error;
 pub use key::{Signer, SoftwareSigner};
-pub use path::{KeyPurpose, PathValidator, TrustStore};
-pub use revocation::{CrlStore, RevocationPolicy, RevocationSource};
+pub use path::{KeyPurpose, PathValidator, Revocation, TrustContext, TrustStore};
+pub use revocation::{CrlStore, RevocationSource};
 pub use time::Time;
 pub use validate::{
     Indication, SignerReport, SubIndication, ValidationPolicy, ValidationReport, Warning,

@@ -9,6 +9,7 @@
 mod build;
 mod cache;
 mod checks;
+mod context;
 mod crl_check;
 mod policy;
 mod purpose;
@@ -17,6 +18,7 @@ mod trust_store;
 mod validator;
 
 pub use cache::VerificationCache;
+pub use context::{Revocation, TrustContext};
 pub use policy::{PolicyInputs, PolicySet};
 pub use purpose::{DOCUMENT_SIGNING_EKUS, KeyPurpose, NEVER_DOCUMENT_SIGNING_EKUS};
 pub use trust_store::TrustStore;

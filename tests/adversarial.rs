@@ -107,8 +107,11 @@ fn online_service_keys_do_not_sign_documents() {
             &vector_path(&format!("revocation/keys/{name}.key.pem")),
             &document(),
         );
-        let report = Verifier::new(&root(), ValidationPolicy::at(Time::now()))
-            .verify(&cms, Some(&document()));
+        let report = Verifier::new(
+            &kyso::TrustContext::new(&root(), kyso::Revocation::NotChecked),
+            ValidationPolicy::at(Time::now()),
+        )
+        .verify(&cms, Some(&document()));
         assert_eq!(
             verdict(&report),
             (
@@ -200,7 +203,11 @@ fn an_ocsp_response_signature_is_not_a_signed_document() {
 }
 
 fn assert_replay_refused(replay: &SignedCms, doc: &[u8], at: Time, purpose: &str) {
-    let report = Verifier::new(&root(), ValidationPolicy::at(at)).verify(replay, Some(doc));
+    let report = Verifier::new(
+        &kyso::TrustContext::new(&root(), kyso::Revocation::NotChecked),
+        ValidationPolicy::at(at),
+    )
+    .verify(replay, Some(doc));
     assert_eq!(
         verdict(&report),
         (
@@ -223,7 +230,11 @@ fn assert_replay_refused(replay: &SignedCms, doc: &[u8], at: Time, purpose: &str
     );
     let legacy =
         ValidationPolicy::at(at).accept_signatures_without_signed_attributes_for_legacy_use_only();
-    let report = Verifier::new(&root(), legacy).verify(replay, Some(doc));
+    let report = Verifier::new(
+        &kyso::TrustContext::new(&root(), kyso::Revocation::NotChecked),
+        legacy,
+    )
+    .verify(replay, Some(doc));
     // The bytes were genuinely signed by that key: this is a replay, not a forgery.
     assert!(
         report.signers[0]
@@ -408,8 +419,11 @@ fn document_signing_extended_key_usage_allowlist() {
             &ext,
         );
         let cms = openssl_sign(&dir, name, &pem, &key, &document());
-        let report = Verifier::new(&root(), ValidationPolicy::at(Time::now()))
-            .verify(&cms, Some(&document()));
+        let report = Verifier::new(
+            &kyso::TrustContext::new(&root(), kyso::Revocation::NotChecked),
+            ValidationPolicy::at(Time::now()),
+        )
+        .verify(&cms, Some(&document()));
         if refused.is_empty() {
             assert!(report.is_passed(), "{name}: {report}");
             continue;
@@ -428,7 +442,11 @@ fn document_signing_extended_key_usage_allowlist() {
         );
         // The caller may add its own purpose, never an online service's.
         let added = ValidationPolicy::at(Time::now()).with_document_signing_eku(refused[0]);
-        let report = Verifier::new(&root(), added).verify(&cms, Some(&document()));
+        let report = Verifier::new(
+            &kyso::TrustContext::new(&root(), kyso::Revocation::NotChecked),
+            added,
+        )
+        .verify(&cms, Some(&document()));
         assert_eq!(report.is_passed(), name == "custom", "{name}: {report}");
     }
     std::fs::remove_dir_all(&dir).unwrap();
@@ -591,7 +609,11 @@ fn hostile_sod_costs_a_bounded_number_of_signature_checks() {
     let cscas = TrustStore::from_certificates([cert("eid/csca-vn.pem")]);
     let dg1 = read("eid/cccd-dg1.bin");
     let dg13 = read("eid/cccd-dg13.bin");
-    let report = PassiveAuth::new(&cscas, Time::now()).verify(&sod, &[(1, &dg1), (13, &dg13)]);
+    let report = PassiveAuth::new(
+        &kyso::TrustContext::new(&cscas, kyso::Revocation::NotChecked),
+        Time::now(),
+    )
+    .verify(&sod, &[(1, &dg1), (13, &dg13)]);
     // One SignerInfo, one certificate link, and the revocation items examined.
     let bound = 1 + 1 + MAX_REVOCATION_ITEMS_PER_CERTIFICATE;
     assert!(
@@ -648,7 +670,6 @@ fn der_len_of_content(bytes: &[u8]) -> usize {
 /// no revocation data is looked at for a signature proven wrong.
 #[test]
 fn hostile_cms_costs_a_bounded_number_of_signature_checks() {
-    use kyso::RevocationPolicy;
     use kyso::limits::MAX_REVOCATION_ITEMS_PER_CERTIFICATE;
     if !openssl_available() {
         return;
@@ -670,8 +691,11 @@ fn hostile_cms_costs_a_bounded_number_of_signature_checks() {
         &ocsp,
     ))
     .unwrap();
-    let report =
-        Verifier::new(&anchors, ValidationPolicy::at(at)).verify(&stuffed, Some(&document()));
+    let report = Verifier::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+        ValidationPolicy::at(at),
+    )
+    .verify(&stuffed, Some(&document()));
     assert_eq!(report.signers.len(), 64);
     // The signer, two links, the revocation items examined for the signer.
     let bound = 1 + 2 + MAX_REVOCATION_ITEMS_PER_CERTIFICATE;
@@ -700,9 +724,11 @@ fn hostile_cms_costs_a_bounded_number_of_signature_checks() {
     );
     // The same under Required.
     let none = kyso::CrlStore::new();
-    let report = Verifier::new(&anchors, ValidationPolicy::at(at))
-        .with_revocation(RevocationPolicy::Required, &none)
-        .verify(&stuffed, Some(&document()));
+    let report = Verifier::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::Required(&none)),
+        ValidationPolicy::at(at),
+    )
+    .verify(&stuffed, Some(&document()));
     assert_eq!(
         verdict(&report),
         (
@@ -732,8 +758,11 @@ fn hostile_cms_costs_a_bounded_number_of_signature_checks() {
         &ocsp,
     ))
     .unwrap();
-    let report =
-        Verifier::new(&anchors, ValidationPolicy::at(at)).verify(&damaged, Some(&document()));
+    let report = Verifier::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+        ValidationPolicy::at(at),
+    )
+    .verify(&damaged, Some(&document()));
     assert_eq!(report.signers.len(), 64);
     assert!(
         report
@@ -857,12 +886,15 @@ fn hostile_timestamps_cost_a_bounded_number_of_signature_checks() {
         ),
         Err(Error::TimeStampSignature { .. })
     ));
-    let alone = Verifier::new(&anchors, {
-        let mut p =
-            ValidationPolicy::at(token.gen_time()).accept_content_type("1.2.840.113549.1.9.16.1.4");
-        p.purpose = KeyPurpose::TimeStamping;
-        p
-    })
+    let alone = Verifier::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+        {
+            let mut p = ValidationPolicy::at(token.gen_time())
+                .accept_content_type("1.2.840.113549.1.9.16.1.4");
+            p.purpose = KeyPurpose::TimeStamping;
+            p
+        },
+    )
     .verify_encoded(&tokens[0], None)
     .signature_checks;
     assert!(
@@ -891,8 +923,11 @@ fn hostile_timestamps_cost_a_bounded_number_of_signature_checks() {
         &[],
     );
     let cms = SignedCms::from_der(&stamped).unwrap();
-    let report =
-        Verifier::new(&anchors, ValidationPolicy::at(Time::now())).verify(&cms, Some(&document()));
+    let report = Verifier::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+        ValidationPolicy::at(Time::now()),
+    )
+    .verify(&cms, Some(&document()));
     // The signature stands on its own; the stuffed tokens prove nothing.
     assert!(report.is_passed(), "{report}");
     let s = &report.signers[0];
@@ -928,7 +963,7 @@ fn hostile_timestamps_cost_a_bounded_number_of_signature_checks() {
 #[test]
 fn a_pinned_signer_certificate_is_still_checked_for_revocation() {
     use kyso::revocation::{RevocationOutcome, RevocationReason};
-    use kyso::{CrlStore, PathValidator, RevocationPolicy, SignatureBuilder, SoftwareSigner};
+    use kyso::{CrlStore, PathValidator, SignatureBuilder, SoftwareSigner};
     let revoked = cert("revocation/ee-revoked.pem");
     let pinned = TrustStore::from_certificates([revoked.clone()]);
     let crls = CrlStore::from_crls([kyso::revocation::Crl::from_file(vector_path(
@@ -937,7 +972,10 @@ fn a_pinned_signer_certificate_is_still_checked_for_revocation() {
     .unwrap()]);
     let signing_ca = [cert("pki/intermediate-ca.pem")];
     let at = common::validation_time();
-    let v = PathValidator::new(&pinned).revocation(RevocationPolicy::Required, &crls);
+    let v = PathValidator::new(&kyso::TrustContext::new(
+        &pinned,
+        kyso::Revocation::Required(&crls),
+    ));
     match v.validate(&revoked, &signing_ca, at) {
         Err(Error::Revoked { cert, reason, .. }) => {
             assert_eq!(cert.index, 0);
@@ -955,16 +993,17 @@ fn a_pinned_signer_certificate_is_still_checked_for_revocation() {
     // If available: the issuer's CRL is at hand but cannot be checked without the issuer's
     // certificate, which must not read as "no data".
     assert!(matches!(
-        PathValidator::new(&pinned)
-            .revocation(RevocationPolicy::IfAvailable, &crls)
+        PathValidator::new(&kyso::TrustContext::new(&pinned, kyso::Revocation::IfAvailable(&crls)))
             .validate(&revoked, &[], at),
         Err(Error::RevocationUnknown { reason, .. }) if reason.contains("could not be checked")
     ));
     // No data at all: the status is recorded as unknown.
-    let path = PathValidator::new(&pinned)
-        .revocation(RevocationPolicy::IfAvailable, &CrlStore::new())
-        .validate(&revoked, &[], at)
-        .unwrap();
+    let path = PathValidator::new(&kyso::TrustContext::new(
+        &pinned,
+        kyso::Revocation::IfAvailable(&CrlStore::new()),
+    ))
+    .validate(&revoked, &[], at)
+    .unwrap();
     assert!(matches!(
         &path.revocation()[0].outcome,
         RevocationOutcome::Unknown { reason } if reason.contains("trust anchor")
@@ -972,10 +1011,12 @@ fn a_pinned_signer_certificate_is_still_checked_for_revocation() {
     // A good certificate pinned the same way passes, its status checked.
     let good = cert("revocation/ee-good.pem");
     let pinned_good = TrustStore::from_certificates([good.clone()]);
-    let path = PathValidator::new(&pinned_good)
-        .revocation(RevocationPolicy::Required, &crls)
-        .validate(&good, &signing_ca, at)
-        .unwrap();
+    let path = PathValidator::new(&kyso::TrustContext::new(
+        &pinned_good,
+        kyso::Revocation::Required(&crls),
+    ))
+    .validate(&good, &signing_ca, at)
+    .unwrap();
     assert!(matches!(
         &path.revocation()[0].outcome,
         RevocationOutcome::NotRevoked { .. }
@@ -991,9 +1032,11 @@ fn a_pinned_signer_certificate_is_still_checked_for_revocation() {
     .chain(signing_ca.clone())
     .sign(&document(), &key)
     .unwrap();
-    let report = Verifier::new(&pinned, ValidationPolicy::at(at))
-        .with_revocation(RevocationPolicy::Required, &crls)
-        .verify(&signed, Some(&document()));
+    let report = Verifier::new(
+        &kyso::TrustContext::new(&pinned, kyso::Revocation::Required(&crls)),
+        ValidationPolicy::at(at),
+    )
+    .verify(&signed, Some(&document()));
     assert_eq!(
         verdict(&report),
         (Indication::Indeterminate, Some(SubIndication::RevokedNoPoe)),
@@ -1001,9 +1044,11 @@ fn a_pinned_signer_certificate_is_still_checked_for_revocation() {
     );
     // Without the CRL, if available: passes, and says the status is unknown.
     let none = CrlStore::new();
-    let report = Verifier::new(&pinned, ValidationPolicy::at(at))
-        .with_revocation(RevocationPolicy::IfAvailable, &none)
-        .verify(&signed, Some(&document()));
+    let report = Verifier::new(
+        &kyso::TrustContext::new(&pinned, kyso::Revocation::IfAvailable(&none)),
+        ValidationPolicy::at(at),
+    )
+    .verify(&signed, Some(&document()));
     assert!(report.is_passed(), "{report}");
     let s = &report.signers[0];
     assert!(
@@ -1163,7 +1208,11 @@ fn name_constraint_exclusions_hold_across_unicode_forms() {
     let anchors = root();
     let at = Time::now();
     for (name, leaf, _) in &subjects {
-        let result = PathValidator::new(&anchors).validate(leaf, std::slice::from_ref(&sub), at);
+        let result = PathValidator::new(&kyso::TrustContext::new(
+            &anchors,
+            kyso::Revocation::NotChecked,
+        ))
+        .validate(leaf, std::slice::from_ref(&sub), at);
         if name == "other" {
             assert!(result.is_ok(), "{name}: {result:?}");
         } else {
@@ -1182,9 +1231,12 @@ fn name_constraint_exclusions_hold_across_unicode_forms() {
         nfd_key,
         &document(),
     );
-    let report = Verifier::new(&anchors, ValidationPolicy::at(at))
-        .with_certificates([sub.clone()])
-        .verify(&cms, Some(&document()));
+    let report = Verifier::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked)
+            .with_certificates([sub.clone()]),
+        ValidationPolicy::at(at),
+    )
+    .verify(&cms, Some(&document()));
     assert_eq!(
         verdict(&report),
         (
@@ -1254,9 +1306,12 @@ fn sha1_data_group_hashes_need_the_legacy_policy() {
     let cscas = TrustStore::from_certificates([cert("eid/csca-vn.pem")]);
     let (dg1, dg13) = (read("eid/cccd-dg1.bin"), read("eid/cccd-dg13.bin"));
     let groups: [(u8, &[u8]); 2] = [(1, &dg1), (13, &dg13)];
-    let strict = PassiveAuth::new(&cscas, Time::now())
-        .algorithm_policy(AlgorithmPolicy::default())
-        .verify(&sod, &groups);
+    let strict = PassiveAuth::new(
+        &kyso::TrustContext::new(&cscas, kyso::Revocation::NotChecked),
+        Time::now(),
+    )
+    .algorithm_policy(AlgorithmPolicy::default())
+    .verify(&sod, &groups);
     assert_eq!(
         strict.verdict,
         PassiveAuthVerdict::Indeterminate,
@@ -1276,7 +1331,11 @@ fn sha1_data_group_hashes_need_the_legacy_policy() {
         strict.signature.is_passed(),
         "the signature itself is SHA-256"
     );
-    let legacy = PassiveAuth::new(&cscas, Time::now()).verify(&sod, &groups);
+    let legacy = PassiveAuth::new(
+        &kyso::TrustContext::new(&cscas, kyso::Revocation::NotChecked),
+        Time::now(),
+    )
+    .verify(&sod, &groups);
     assert_eq!(legacy.verdict, PassiveAuthVerdict::Passed, "{legacy:?}");
     assert!(
         legacy
@@ -1370,7 +1429,11 @@ fn passive_authentication_binds_the_signer_to_the_issuing_state() {
     let (dg1, dg13) = (read("eid/cccd-dg1.bin"), read("eid/cccd-dg13.bin"));
     let groups: [(u8, &[u8]); 2] = [(1, &dg1), (13, &dg13)];
     let other = Sod::parse(&read("eid/cccd-other-csca.sod")).unwrap();
-    let report = PassiveAuth::new(&every_csca, Time::now()).verify(&other, &groups);
+    let report = PassiveAuth::new(
+        &kyso::TrustContext::new(&every_csca, kyso::Revocation::NotChecked),
+        Time::now(),
+    )
+    .verify(&other, &groups);
     assert_eq!(report.verdict, PassiveAuthVerdict::Failed, "{report:?}");
     assert!(
         report.signature.is_passed(),
@@ -1392,14 +1455,21 @@ fn passive_authentication_binds_the_signer_to_the_issuing_state() {
         }
         other => panic!("{other:?}"),
     }
-    let waived = PassiveAuth::new(&every_csca, Time::now())
-        .accept_any_issuing_state()
-        .verify(&other, &groups);
+    let waived = PassiveAuth::new(
+        &kyso::TrustContext::new(&every_csca, kyso::Revocation::NotChecked),
+        Time::now(),
+    )
+    .accept_any_issuing_state()
+    .verify(&other, &groups);
     assert_eq!(waived.verdict, PassiveAuthVerdict::Passed);
     assert_eq!(waived.issuing_state, IssuingStateCheck::NotChecked);
 
     let genuine = Sod::parse(&read("eid/cccd-brainpool.sod")).unwrap();
-    let report = PassiveAuth::new(&every_csca, Time::now()).verify(&genuine, &groups);
+    let report = PassiveAuth::new(
+        &kyso::TrustContext::new(&every_csca, kyso::Revocation::NotChecked),
+        Time::now(),
+    )
+    .verify(&genuine, &groups);
     assert_eq!(report.verdict, PassiveAuthVerdict::Passed);
     assert_eq!(
         report.issuing_state,
@@ -1408,19 +1478,29 @@ fn passive_authentication_binds_the_signer_to_the_issuing_state() {
             country: "VN".to_owned()
         }
     );
-    let no_dg1 = PassiveAuth::new(&every_csca, Time::now()).verify(&genuine, &[(13, &dg13)]);
+    let no_dg1 = PassiveAuth::new(
+        &kyso::TrustContext::new(&every_csca, kyso::Revocation::NotChecked),
+        Time::now(),
+    )
+    .verify(&genuine, &[(13, &dg13)]);
     assert_eq!(no_dg1.verdict, PassiveAuthVerdict::Indeterminate);
     assert!(matches!(
         no_dg1.issuing_state,
         IssuingStateCheck::Unknown { .. }
     ));
-    let told = PassiveAuth::new(&every_csca, Time::now())
-        .expected_issuing_state("VNM")
-        .verify(&genuine, &[(13, &dg13)]);
+    let told = PassiveAuth::new(
+        &kyso::TrustContext::new(&every_csca, kyso::Revocation::NotChecked),
+        Time::now(),
+    )
+    .expected_issuing_state("VNM")
+    .verify(&genuine, &[(13, &dg13)]);
     assert_eq!(told.verdict, PassiveAuthVerdict::Passed);
-    let wrong = PassiveAuth::new(&every_csca, Time::now())
-        .expected_issuing_state("LAO")
-        .verify(&genuine, &groups);
+    let wrong = PassiveAuth::new(
+        &kyso::TrustContext::new(&every_csca, kyso::Revocation::NotChecked),
+        Time::now(),
+    )
+    .expected_issuing_state("LAO")
+    .verify(&genuine, &groups);
     assert_eq!(wrong.verdict, PassiveAuthVerdict::Failed);
     assert_eq!(
         wrong.issuing_state,
@@ -1554,13 +1634,22 @@ fn master_lists_are_verified_before_their_cscas_are_used() {
     let vn = TrustStore::from_certificates([cert("eid/csca-vn.pem")]);
     let now = Time::now();
     let good = sign("good.ml", &dir.join("mls.pem"), &dir.join("mls.key"));
-    let list = verify_master_list(&good, &vn, now).unwrap();
+    let list = verify_master_list(
+        &good,
+        &kyso::TrustContext::new(&vn, kyso::Revocation::NotChecked),
+        now,
+    )
+    .unwrap();
     assert_eq!(list.certificates.len(), 2);
     assert!(list.report.is_passed());
 
     let other = TrustStore::from_certificates([cert("eid/csca-other.pem")]);
     assert!(matches!(
-        verify_master_list(&good, &other, now),
+        verify_master_list(
+            &good,
+            &kyso::TrustContext::new(&other, kyso::Revocation::NotChecked),
+            now
+        ),
         Err(Error::MasterListNotVerified {
             sub_indication: Some(SubIndication::NoCertificateChainFound),
             ..
@@ -1571,7 +1660,11 @@ fn master_lists_are_verified_before_their_cscas_are_used() {
         &vector_path("eid/ds-vn.pem"),
         &vector_path("eid/ds-vn.key"),
     );
-    match verify_master_list(&by_ds, &vn, now) {
+    match verify_master_list(
+        &by_ds,
+        &kyso::TrustContext::new(&vn, kyso::Revocation::NotChecked),
+        now,
+    ) {
         Err(Error::MasterListNotVerified {
             sub_indication: Some(SubIndication::ChainConstraintsFailure),
             detail,
@@ -1582,7 +1675,11 @@ fn master_lists_are_verified_before_their_cscas_are_used() {
     let committed = read("eid/masterlist.ml");
     let p256 = TrustStore::from_certificates([cert("eid/csca-p256.pem")]);
     assert!(matches!(
-        verify_master_list(&committed, &p256, now),
+        verify_master_list(
+            &committed,
+            &kyso::TrustContext::new(&p256, kyso::Revocation::NotChecked),
+            now
+        ),
         Err(Error::MasterListNotVerified { .. })
     ));
     assert_eq!(
@@ -1599,7 +1696,11 @@ fn master_lists_are_verified_before_their_cscas_are_used() {
         .unwrap();
     changed[at] ^= 0x01;
     assert!(matches!(
-        verify_master_list(&changed, &vn, now),
+        verify_master_list(
+            &changed,
+            &kyso::TrustContext::new(&vn, kyso::Revocation::NotChecked),
+            now
+        ),
         Err(Error::MasterListNotVerified {
             sub_indication: Some(SubIndication::HashFailure),
             ..
@@ -1617,7 +1718,7 @@ fn master_lists_are_verified_before_their_cscas_are_used() {
 /// may pass under IfAvailable.
 #[test]
 fn stuffed_revocation_data_cannot_hide_a_revocation() {
-    use kyso::{CrlStore, RevocationPolicy, SignatureBuilder, SoftwareSigner};
+    use kyso::{CrlStore, SignatureBuilder, SoftwareSigner};
     if !openssl_available() {
         return;
     }
@@ -1655,9 +1756,11 @@ fn stuffed_revocation_data_cannot_hide_a_revocation() {
             &junk[..n],
         ))
         .unwrap();
-        let report = Verifier::new(&root(), ValidationPolicy::at(at))
-            .with_revocation(RevocationPolicy::IfAvailable, &crls)
-            .verify(&cms, Some(&document()));
+        let report = Verifier::new(
+            &kyso::TrustContext::new(&root(), kyso::Revocation::IfAvailable(&crls)),
+            ValidationPolicy::at(at),
+        )
+        .verify(&cms, Some(&document()));
         assert_eq!(
             verdict(&report),
             (Indication::Indeterminate, Some(expected)),
@@ -1673,7 +1776,7 @@ fn stuffed_revocation_data_cannot_hide_a_revocation() {
 /// With the real issuer's certificate also present, the revocation is found.
 #[test]
 fn a_pinned_signer_cannot_shed_its_revocation() {
-    use kyso::{CrlStore, RevocationPolicy, SignatureBuilder, SoftwareSigner};
+    use kyso::{CrlStore, SignatureBuilder, SoftwareSigner};
     if !openssl_available() {
         return;
     }
@@ -1750,9 +1853,11 @@ fn a_pinned_signer_cannot_shed_its_revocation() {
     };
     let at = common::validation_time();
     let verify = |cms: &SignedCms| {
-        Verifier::new(&pinned, ValidationPolicy::at(at))
-            .with_revocation(RevocationPolicy::IfAvailable, &crls)
-            .verify(cms, Some(&document()))
+        Verifier::new(
+            &kyso::TrustContext::new(&pinned, kyso::Revocation::IfAvailable(&crls)),
+            ValidationPolicy::at(at),
+        )
+        .verify(cms, Some(&document()))
     };
     for (name, chain) in [("stripped", vec![]), ("crafted", vec![crafted.clone()])] {
         let report = verify(&sign(chain));
@@ -1853,8 +1958,11 @@ fn a_remembered_signature_check_is_keyed_by_its_algorithm() {
         |sha1| vec![sha1.clone(), info("2.16.840.1.101.3.4.2.1")],
         &[],
     );
-    let report = Verifier::new(&root(), ValidationPolicy::at(common::validation_time()))
-        .verify(&SignedCms::from_der(&both).unwrap(), Some(&document()));
+    let report = Verifier::new(
+        &kyso::TrustContext::new(&root(), kyso::Revocation::NotChecked),
+        ValidationPolicy::at(common::validation_time()),
+    )
+    .verify(&SignedCms::from_der(&both).unwrap(), Some(&document()));
     let sha256 = report
         .signers
         .iter()
@@ -1886,8 +1994,11 @@ fn name_constraint_exclusions_cover_look_alikes() {
     let (sub, subjects) = constrained_ca_and_subjects(&dir, &cases);
     let anchors = root();
     for (name, leaf, _) in &subjects {
-        let result =
-            PathValidator::new(&anchors).validate(leaf, std::slice::from_ref(&sub), Time::now());
+        let result = PathValidator::new(&kyso::TrustContext::new(
+            &anchors,
+            kyso::Revocation::NotChecked,
+        ))
+        .validate(leaf, std::slice::from_ref(&sub), Time::now());
         if name == "other" {
             assert!(result.is_ok(), "{name}: {result:?}");
         } else {

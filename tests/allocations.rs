@@ -48,7 +48,10 @@ fn verification_parses_each_certificate_once_at_most() {
     );
     // Verifying a signature already read parses no certificate at all.
     let cms = SignedCms::from_der(&signature).unwrap();
-    let verifier = Verifier::new(&anchors, ValidationPolicy::at(time));
+    let verifier = Verifier::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+        ValidationPolicy::at(time),
+    );
     let verify = allocations(|| {
         assert!(verifier.verify(&cms, Some(&document)).is_passed());
     });
@@ -60,7 +63,10 @@ fn verification_parses_each_certificate_once_at_most() {
     // Warm: the cache holds both certificates; a call parses none, and every call allocates
     // the same.
     let cache = VerificationCache::new();
-    let warm = Verifier::new(&anchors, ValidationPolicy::at(time)).with_cache(&cache);
+    let warm = Verifier::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked).with_cache(&cache),
+        ValidationPolicy::at(time),
+    );
     assert!(warm.verify_encoded(&signature, Some(&document)).is_passed());
     let counts: Vec<usize> = (0..5)
         .map(|_| {
@@ -72,7 +78,10 @@ fn verification_parses_each_certificate_once_at_most() {
     println!("allocations per warm call (read + verify): {counts:?}");
     assert!(counts.windows(2).all(|w| w[0] == w[1]), "{counts:?}");
     let cold = allocations(|| {
-        let fresh = Verifier::new(&anchors, ValidationPolicy::at(time));
+        let fresh = Verifier::new(
+            &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+            ValidationPolicy::at(time),
+        );
         assert!(
             fresh
                 .verify_encoded(&signature, Some(&document))

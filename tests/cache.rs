@@ -10,8 +10,8 @@ use kyso::key::AlgorithmPolicy;
 use kyso::path::VerificationCache;
 use kyso::revocation::Crl;
 use kyso::{
-    CrlStore, Error, Indication, PathValidator, RevocationPolicy, SignatureBuilder, SoftwareSigner,
-    SubIndication, Time, TrustStore, ValidationPolicy, Verifier,
+    CrlStore, Error, Indication, PathValidator, SignatureBuilder, SoftwareSigner, SubIndication,
+    Time, TrustStore, ValidationPolicy, Verifier,
 };
 
 fn anchors() -> TrustStore {
@@ -29,8 +29,14 @@ fn cached_chains_get_the_same_verdicts() {
     let signature = read("cms/openssl-rsa2048-detached.p7s");
     let document = read("documents/cong-van.txt");
     let at = |t: Time| ValidationPolicy::at(t);
-    let cold = Verifier::new(&a, at(validation_time()));
-    let warm = Verifier::new(&a, at(validation_time())).with_cache(&cache);
+    let cold = Verifier::new(
+        &kyso::TrustContext::new(&a, kyso::Revocation::NotChecked),
+        at(validation_time()),
+    );
+    let warm = Verifier::new(
+        &kyso::TrustContext::new(&a, kyso::Revocation::NotChecked).with_cache(&cache),
+        at(validation_time()),
+    );
     for _ in 0..3 {
         let r = warm.verify_encoded(&signature, Some(&document));
         assert!(r.is_passed(), "{r}");
@@ -42,10 +48,16 @@ fn cached_chains_get_the_same_verdicts() {
 
     // A cached chain outside its validity period: refused as without the cache.
     let later = Time::from_utc(2050, 1, 1, 0, 0, 0).unwrap();
-    let with = Verifier::new(&a, at(later))
-        .with_cache(&cache)
-        .verify_encoded(&signature, Some(&document));
-    let without = Verifier::new(&a, at(later)).verify_encoded(&signature, Some(&document));
+    let with = Verifier::new(
+        &kyso::TrustContext::new(&a, kyso::Revocation::NotChecked).with_cache(&cache),
+        at(later),
+    )
+    .verify_encoded(&signature, Some(&document));
+    let without = Verifier::new(
+        &kyso::TrustContext::new(&a, kyso::Revocation::NotChecked),
+        at(later),
+    )
+    .verify_encoded(&signature, Some(&document));
     assert_eq!(verdict(&with), verdict(&without));
     assert_eq!(
         verdict(&with),
@@ -59,10 +71,16 @@ fn cached_chains_get_the_same_verdicts() {
     // RSA-3072).
     let strict = ValidationPolicy::at(validation_time())
         .with_algorithms(AlgorithmPolicy::default().with_min_rsa_bits(4096));
-    let with = Verifier::new(&a, strict.clone())
-        .with_cache(&cache)
-        .verify_encoded(&signature, Some(&document));
-    let without = Verifier::new(&a, strict).verify_encoded(&signature, Some(&document));
+    let with = Verifier::new(
+        &kyso::TrustContext::new(&a, kyso::Revocation::NotChecked).with_cache(&cache),
+        strict.clone(),
+    )
+    .verify_encoded(&signature, Some(&document));
+    let without = Verifier::new(
+        &kyso::TrustContext::new(&a, kyso::Revocation::NotChecked),
+        strict,
+    )
+    .verify_encoded(&signature, Some(&document));
     assert_eq!(verdict(&with), verdict(&without));
     assert!(!with.is_passed());
 
@@ -91,9 +109,11 @@ fn cached_chain_after_revocation() {
         .unwrap();
     let policy = ValidationPolicy::at(validation_time());
     // Warm the cache without revocation checking: passes.
-    let r = Verifier::new(&a, policy.clone())
-        .with_cache(&cache)
-        .verify_encoded(&cms, Some(&document));
+    let r = Verifier::new(
+        &kyso::TrustContext::new(&a, kyso::Revocation::NotChecked).with_cache(&cache),
+        policy.clone(),
+    )
+    .verify_encoded(&cms, Some(&document));
     assert!(r.is_passed(), "{r}");
     assert_eq!(cache.verified_links(), 2);
     // Now with the CRLs: revoked, with the cache as without.
@@ -101,27 +121,30 @@ fn cached_chain_after_revocation() {
         Crl::from_file(vector_path("revocation/signing-ca.crl")).unwrap(),
         Crl::from_file(vector_path("revocation/root.crl")).unwrap(),
     ]);
-    let with = Verifier::new(&a, policy.clone())
-        .with_cache(&cache)
-        .with_revocation(RevocationPolicy::Required, &crls)
-        .verify_encoded(&cms, Some(&document));
-    let without = Verifier::new(&a, policy)
-        .with_revocation(RevocationPolicy::Required, &crls)
-        .verify_encoded(&cms, Some(&document));
+    let with = Verifier::new(
+        &kyso::TrustContext::new(&a, kyso::Revocation::Required(&crls)).with_cache(&cache),
+        policy.clone(),
+    )
+    .verify_encoded(&cms, Some(&document));
+    let without = Verifier::new(
+        &kyso::TrustContext::new(&a, kyso::Revocation::Required(&crls)),
+        policy,
+    )
+    .verify_encoded(&cms, Some(&document));
     assert_eq!(verdict(&with), verdict(&without));
     assert_eq!(
         verdict(&with),
         (Indication::Indeterminate, Some(SubIndication::RevokedNoPoe))
     );
     // Path validation alone, through the same cache.
-    let result = PathValidator::new(&a)
-        .cache(&cache)
-        .revocation(RevocationPolicy::Required, &crls)
-        .validate(
-            &cert("revocation/ee-revoked.pem"),
-            &[cert("pki/intermediate-ca.pem")],
-            validation_time(),
-        );
+    let result = PathValidator::new(
+        &kyso::TrustContext::new(&a, kyso::Revocation::Required(&crls)).with_cache(&cache),
+    )
+    .validate(
+        &cert("revocation/ee-revoked.pem"),
+        &[cert("pki/intermediate-ca.pem")],
+        validation_time(),
+    );
     assert!(matches!(result, Err(Error::Revoked { .. })), "{result:?}");
 }
 
@@ -130,7 +153,9 @@ fn a_certificate_with_other_bytes_is_not_a_cache_hit() {
     let a = anchors();
     let cache = VerificationCache::new();
     let chain = [cert("pki/intermediate-ca.pem")];
-    let validator = PathValidator::new(&a).cache(&cache);
+    let validator = PathValidator::new(
+        &kyso::TrustContext::new(&a, kyso::Revocation::NotChecked).with_cache(&cache),
+    );
     validator
         .validate(&cert("pki/ee-rsa2048.pem"), &chain, validation_time())
         .unwrap();
@@ -149,7 +174,10 @@ fn a_certificate_with_other_bytes_is_not_a_cache_hit() {
 fn the_cache_is_bounded() {
     let a = anchors();
     let cache = VerificationCache::with_capacity(1, 1);
-    let verifier = Verifier::new(&a, ValidationPolicy::at(validation_time())).with_cache(&cache);
+    let verifier = Verifier::new(
+        &kyso::TrustContext::new(&a, kyso::Revocation::NotChecked).with_cache(&cache),
+        ValidationPolicy::at(validation_time()),
+    );
     for file in [
         "cms/openssl-rsa2048-detached.p7s",
         "cms/openssl-ecdsa-p256.p7s",
@@ -168,7 +196,10 @@ fn the_cache_is_bounded() {
 fn batches_keep_order_and_verdicts() {
     let a = anchors();
     let cache = VerificationCache::new();
-    let verifier = Verifier::new(&a, ValidationPolicy::at(validation_time())).with_cache(&cache);
+    let verifier = Verifier::new(
+        &kyso::TrustContext::new(&a, kyso::Revocation::NotChecked).with_cache(&cache),
+        ValidationPolicy::at(validation_time()),
+    );
     let good = read("documents/cong-van.txt");
     let bad = read("documents/quyet-dinh.txt");
     let files: Vec<Vec<u8>> = [
@@ -189,8 +220,11 @@ fn batches_keep_order_and_verdicts() {
     let batch = verifier.verify_batch(&items);
     assert_eq!(batch.len(), items.len());
     for ((sig, doc), report) in items.iter().zip(&batch) {
-        let alone =
-            Verifier::new(&a, ValidationPolicy::at(validation_time())).verify_encoded(sig, *doc);
+        let alone = Verifier::new(
+            &kyso::TrustContext::new(&a, kyso::Revocation::NotChecked),
+            ValidationPolicy::at(validation_time()),
+        )
+        .verify_encoded(sig, *doc);
         assert_eq!(verdict(report), verdict(&alone));
     }
     assert!(batch.iter().any(|r| r.is_passed()));

@@ -27,8 +27,8 @@ use kyso::revocation::Crl;
 use kyso::tsp::{TimeStampRequest, TimeStampSource};
 use kyso::validate::TimeSource;
 use kyso::{
-    Certificate, CrlStore, Error, Indication, RevocationPolicy, RevocationSource, SignatureBuilder,
-    SignedCms, SoftwareSigner, SubIndication, Time, TrustStore, ValidationPolicy, Verifier,
+    Certificate, CrlStore, Error, Indication, RevocationSource, SignatureBuilder, SignedCms,
+    SoftwareSigner, SubIndication, Time, TrustStore, ValidationPolicy, Verifier,
 };
 
 const DOCUMENT: &[u8] = "Quyết định số 45/QĐ-UBND: phê duyệt kế hoạch chuyển đổi số".as_bytes();
@@ -423,9 +423,11 @@ fn online_verdict(env: &Env, cms: &SignedCms) -> kyso::ValidationReport {
     let http = HttpRevocationSource::new().unwrap();
     let local = env.local_crls();
     let sources = (&http, &local);
-    Verifier::new(&anchors, ValidationPolicy::now())
-        .with_revocation(RevocationPolicy::Required, &sources)
-        .verify(cms, Some(DOCUMENT))
+    Verifier::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::Required(&sources)),
+        ValidationPolicy::now(),
+    )
+    .verify(cms, Some(DOCUMENT))
 }
 
 /// Sleeps past the next whole second, so that two events get distinct times at the
@@ -613,8 +615,10 @@ fn b_lt_signature_validates_with_the_network_off() {
     let http = HttpRevocationSource::new().unwrap();
     let local = env.local_crls();
     let sources = (&http, &local);
-    let online = Verifier::new(&anchors, ValidationPolicy::now())
-        .with_revocation(RevocationPolicy::Required, &sources);
+    let online = Verifier::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::Required(&sources)),
+        ValidationPolicy::now(),
+    );
     let lt = bt.add_validation_data(&online, Some(DOCUMENT)).unwrap();
     // The signer's OCSP response, the root's CRL for the Signing CA, the Signing CA's CRL
     // for the TSA; the TSA's certificate.
@@ -654,16 +658,20 @@ fn b_lt_signature_validates_with_the_network_off() {
     let lt = SignedCms::from_der(&lt_der).unwrap();
     let nothing = CrlStore::new();
     // Now, with nothing but what the signature carries.
-    let report = Verifier::new(&anchors, ValidationPolicy::now())
-        .with_revocation(RevocationPolicy::Required, &nothing)
-        .verify(&lt, Some(DOCUMENT));
+    let report = Verifier::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::Required(&nothing)),
+        ValidationPolicy::now(),
+    )
+    .verify(&lt, Some(DOCUMENT));
     assert!(report.is_passed(), "{report}");
     // Sixty days on: the signer's certificate has expired and every CRL and OCSP response
     // is stale; the timestamp and the embedded data still prove the signature.
     let later = Time::from_unix(Time::now().unix() + 60 * 86_400);
-    let report = Verifier::new(&anchors, ValidationPolicy::at(later))
-        .with_revocation(RevocationPolicy::Required, &nothing)
-        .verify(&lt, Some(DOCUMENT));
+    let report = Verifier::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::Required(&nothing)),
+        ValidationPolicy::at(later),
+    )
+    .verify(&lt, Some(DOCUMENT));
     assert!(report.is_passed(), "{report}");
     assert_eq!(
         report.signers[0].validation_time_source,
@@ -671,9 +679,11 @@ fn b_lt_signature_validates_with_the_network_off() {
     );
     // The B-T signature alone, offline, sixty days on: nothing shows the TSA's certificate
     // was good, so the timestamp proves nothing, and the signer's certificate has expired.
-    let report = Verifier::new(&anchors, ValidationPolicy::at(later))
-        .with_revocation(RevocationPolicy::Required, &nothing)
-        .verify(&bt, Some(DOCUMENT));
+    let report = Verifier::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::Required(&nothing)),
+        ValidationPolicy::at(later),
+    )
+    .verify(&bt, Some(DOCUMENT));
     assert_eq!(
         (report.indication(), report.sub_indication()),
         (
@@ -685,7 +695,11 @@ fn b_lt_signature_validates_with_the_network_off() {
     assert_eq!(report.signers[0].best_signature_time, None);
     // Without a timestamp, an expired certificate: OUT_OF_BOUNDS_NO_POE.
     let bb = sign(&c, &key);
-    let report = Verifier::new(&anchors, ValidationPolicy::at(later)).verify(&bb, Some(DOCUMENT));
+    let report = Verifier::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+        ValidationPolicy::at(later),
+    )
+    .verify(&bb, Some(DOCUMENT));
     assert_eq!(
         report.sub_indication(),
         Some(SubIndication::OutOfBoundsNoPoe),
@@ -704,8 +718,10 @@ fn b_lt_needs_a_status_for_every_certificate() {
     let anchors = env.anchors();
     let http = HttpRevocationSource::new().unwrap();
     // The network only: nothing says whether the Signing CA is revoked.
-    let verifier = Verifier::new(&anchors, ValidationPolicy::now())
-        .with_revocation(RevocationPolicy::IfAvailable, &http);
+    let verifier = Verifier::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::IfAvailable(&http)),
+        ValidationPolicy::now(),
+    );
     assert!(matches!(
         bt.add_validation_data(&verifier, Some(DOCUMENT)),
         Err(Error::SignatureNotValid {
@@ -717,8 +733,10 @@ fn b_lt_needs_a_status_for_every_certificate() {
     // B-LT builds on B-T.
     let local = env.local_crls();
     let sources = (&http, &local);
-    let complete = Verifier::new(&anchors, ValidationPolicy::now())
-        .with_revocation(RevocationPolicy::Required, &sources);
+    let complete = Verifier::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::Required(&sources)),
+        ValidationPolicy::now(),
+    );
     assert_eq!(
         sign(&c, &key)
             .add_validation_data(&complete, Some(DOCUMENT))
@@ -727,7 +745,7 @@ fn b_lt_needs_a_status_for_every_certificate() {
     );
     // A policy requiring B-T refuses a B-B signature.
     let report = Verifier::new(
-        &anchors,
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
         ValidationPolicy::now().require_signature_timestamp(),
     )
     .verify(&sign(&c, &key), Some(DOCUMENT));
@@ -763,13 +781,15 @@ fn crls_over_http_are_cached_until_next_update() {
     let anchors = env.anchors();
     let local = CrlStore::from_crls([env.root_crl()]);
     let sources = (&http, &local);
-    let result = kyso::PathValidator::new(&anchors)
-        .revocation(RevocationPolicy::Required, &sources)
-        .validate(
-            &c,
-            std::slice::from_ref(&issuer),
-            Time::from_unix(Time::now().unix() + 1),
-        );
+    let result = kyso::PathValidator::new(&kyso::TrustContext::new(
+        &anchors,
+        kyso::Revocation::Required(&sources),
+    ))
+    .validate(
+        &c,
+        std::slice::from_ref(&issuer),
+        Time::from_unix(Time::now().unix() + 1),
+    );
     assert!(matches!(result, Err(Error::Revoked { .. })), "{result:?}");
 }
 
@@ -1060,14 +1080,16 @@ fn expiry_against_the_timestamp() {
     // longer has to list it): that CRL cannot say it was not revoked.
     let anchors = env.anchors();
     let crls = CrlStore::from_crls([env.root_crl(), signing_ca_crl(&env.dir)]);
-    let result = kyso::PathValidator::new(&anchors)
-        .revocation(RevocationPolicy::Required, &crls)
-        .revocation_data_until(Time::now())
-        .validate(
-            &c,
-            &[cert("pki/intermediate-ca.pem")],
-            Time::from_unix(now - 5400),
-        );
+    let result = kyso::PathValidator::new(&kyso::TrustContext::new(
+        &anchors,
+        kyso::Revocation::Required(&crls),
+    ))
+    .revocation_data_until(Time::now())
+    .validate(
+        &c,
+        &[cert("pki/intermediate-ca.pem")],
+        Time::from_unix(now - 5400),
+    );
     assert!(
         matches!(result, Err(Error::RevocationOutOfBounds { ref cert, .. }) if cert.index == 0),
         "{result:?}"
@@ -1101,9 +1123,11 @@ fn old_revocation_data_does_not_cure_a_revocation() {
     let mut with_tsa = old_crls.clone();
     with_tsa.add(env.root_crl());
     with_tsa.add(signing_ca_crl(&env.dir));
-    let report = Verifier::new(&anchors, ValidationPolicy::at(later))
-        .with_revocation(RevocationPolicy::Required, &with_tsa)
-        .verify(&cms, Some(DOCUMENT));
+    let report = Verifier::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::Required(&with_tsa)),
+        ValidationPolicy::at(later),
+    )
+    .verify(&cms, Some(DOCUMENT));
     assert_eq!(
         (report.indication(), report.sub_indication()),
         (Indication::Indeterminate, Some(SubIndication::RevokedNoPoe)),
@@ -1111,8 +1135,11 @@ fn old_revocation_data_does_not_cure_a_revocation() {
     );
     // A timestamp from after the validation time proves nothing.
     let earlier = Time::from_unix(Time::now().unix() - 3600);
-    let report =
-        Verifier::new(&anchors, ValidationPolicy::at(earlier)).verify(&cms, Some(DOCUMENT));
+    let report = Verifier::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+        ValidationPolicy::at(earlier),
+    )
+    .verify(&cms, Some(DOCUMENT));
     assert_eq!(report.signers[0].best_signature_time, None);
     assert!(
         report.signers[0]

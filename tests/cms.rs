@@ -40,7 +40,7 @@ fn key(path: &str) -> SoftwareSigner {
 
 fn verify(cms: &SignedCms, doc: Option<&[u8]>) -> ValidationReport {
     Verifier::new(
-        &anchors("pki/root-ca.pem"),
+        &kyso::TrustContext::new(&anchors("pki/root-ca.pem"), kyso::Revocation::NotChecked),
         ValidationPolicy::at(check_time()),
     )
     .verify(cms, doc)
@@ -69,8 +69,11 @@ fn openssl_signatures_get_their_expected_verdicts() {
         let cms = SignedCms::parse(&read(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
         assert_eq!(cms.signer_count().to_string(), signers, "{file}");
         let doc = (content != "-").then(|| read(content));
-        let report = Verifier::new(&anchors(anchor), ValidationPolicy::at(check_time()))
-            .verify(&cms, doc.as_deref());
+        let report = Verifier::new(
+            &kyso::TrustContext::new(&anchors(anchor), kyso::Revocation::NotChecked),
+            ValidationPolicy::at(check_time()),
+        )
+        .verify(&cms, doc.as_deref());
         assert_eq!(
             etsi(&report),
             (indication.to_owned(), sub.to_owned()),
@@ -107,7 +110,11 @@ fn signatures_without_signed_attributes_pass_only_as_legacy() {
     );
     let legacy = ValidationPolicy::at(check_time())
         .accept_signatures_without_signed_attributes_for_legacy_use_only();
-    let report = Verifier::new(&anchors("pki/root-ca.pem"), legacy).verify(&cms, Some(&document()));
+    let report = Verifier::new(
+        &kyso::TrustContext::new(&anchors("pki/root-ca.pem"), kyso::Revocation::NotChecked),
+        legacy,
+    )
+    .verify(&cms, Some(&document()));
     assert!(report.is_passed(), "{report}");
     assert!(
         report.signers[0]
@@ -140,7 +147,11 @@ fn openssl_signature_report_says_who_when_and_how() {
             .contains(&kyso::Warning::NoSigningCertificateAttribute)
     );
     let strict = ValidationPolicy::at(check_time()).require_signing_certificate_attribute();
-    let r = Verifier::new(&anchors("pki/root-ca.pem"), strict).verify(&cms, Some(&document()));
+    let r = Verifier::new(
+        &kyso::TrustContext::new(&anchors("pki/root-ca.pem"), kyso::Revocation::NotChecked),
+        strict,
+    )
+    .verify(&cms, Some(&document()));
     assert_eq!(
         verdict(&r),
         (
@@ -181,7 +192,11 @@ fn kyso_signs_every_algorithm() {
             let reparsed = SignedCms::from_der(&cms.to_der().unwrap()).unwrap();
             let doc = (!enveloping).then(document);
             let cades = ValidationPolicy::at(check_time()).require_signing_certificate_attribute();
-            let report = Verifier::new(&anchors(anchor), cades).verify(&reparsed, doc.as_deref());
+            let report = Verifier::new(
+                &kyso::TrustContext::new(&anchors(anchor), kyso::Revocation::NotChecked),
+                cades,
+            )
+            .verify(&reparsed, doc.as_deref());
             assert!(
                 report.is_passed(),
                 "{alg} enveloping={enveloping}:\n{report}"
@@ -401,7 +416,10 @@ fn streams_and_digests_sign_and_verify_alike() {
     let d = kyso::digest::digest(kyso::digest::DigestAlgorithm::Sha384, &doc);
     let from_digest = b.sign_digest(&d, &signer).unwrap();
     let store = anchors("pki/root-ca.pem");
-    let v = Verifier::new(&store, ValidationPolicy::at(check_time()));
+    let v = Verifier::new(
+        &kyso::TrustContext::new(&store, kyso::Revocation::NotChecked),
+        ValidationPolicy::at(check_time()),
+    );
     for cms in [&from_reader, &from_digest] {
         assert!(v.verify(cms, Some(&doc)).is_passed());
         assert!(v.verify_reader(cms, &doc[..]).unwrap().is_passed());
@@ -481,7 +499,13 @@ fn tampered_document_is_hash_failure() {
     let legacy = ValidationPolicy::at(check_time())
         .accept_signatures_without_signed_attributes_for_legacy_use_only();
     assert_eq!(
-        verdict(&Verifier::new(&anchors("pki/root-ca.pem"), legacy).verify(&noattr, Some(&doc))),
+        verdict(
+            &Verifier::new(
+                &kyso::TrustContext::new(&anchors("pki/root-ca.pem"), kyso::Revocation::NotChecked),
+                legacy
+            )
+            .verify(&noattr, Some(&doc))
+        ),
         (
             Indication::TotalFailed,
             Some(SubIndication::SigCryptoFailure)
@@ -500,7 +524,7 @@ fn tampered_document_is_hash_failure() {
 fn wrong_trust_anchor_is_no_chain() {
     let cms = kyso_signature();
     let r = Verifier::new(
-        &anchors("pki/ec-root-ca.pem"),
+        &kyso::TrustContext::new(&anchors("pki/ec-root-ca.pem"), kyso::Revocation::NotChecked),
         ValidationPolicy::at(check_time()),
     )
     .verify(&cms, Some(&document()));
@@ -532,10 +556,10 @@ fn swapped_certificates_are_refused() {
     // The author's signature with its certificates removed, and other certificates given.
     let stripped = strip_certificates(&cms);
     let r = Verifier::new(
-        &anchors("pki/root-ca.pem"),
+        &kyso::TrustContext::new(&anchors("pki/root-ca.pem"), kyso::Revocation::NotChecked)
+            .with_certificates([other, cert("pki/intermediate-ca.pem")]),
         ValidationPolicy::at(check_time()),
     )
-    .with_certificates([other, cert("pki/intermediate-ca.pem")])
     .verify(&stripped, Some(&doc));
     assert_eq!(
         verdict(&r),
@@ -615,10 +639,10 @@ fn swapped_certificates_are_refused() {
         .remove(0);
     assert_eq!(forged.serial(), original.serial());
     let r = Verifier::new(
-        &anchors("pki/root-ca.pem"),
+        &kyso::TrustContext::new(&anchors("pki/root-ca.pem"), kyso::Revocation::NotChecked)
+            .with_certificates([forged, cert("pki/intermediate-ca.pem")]),
         ValidationPolicy::at(Time::now()),
     )
-    .with_certificates([forged, cert("pki/intermediate-ca.pem")])
     .verify(&stripped, Some(&doc));
     assert_eq!(r.indication(), Indication::TotalFailed, "{r}");
     assert_eq!(r.sub_indication(), Some(SubIndication::SigCryptoFailure));
@@ -719,7 +743,10 @@ fn missing_or_repeated_attributes_are_format_failures() {
 fn garbage_and_truncated_signatures_are_format_failures() {
     let der_bytes = kyso_signature().to_der().unwrap();
     let store = anchors("pki/root-ca.pem");
-    let v = Verifier::new(&store, ValidationPolicy::at(check_time()));
+    let v = Verifier::new(
+        &kyso::TrustContext::new(&store, kyso::Revocation::NotChecked),
+        ValidationPolicy::at(check_time()),
+    );
     for len in (0..der_bytes.len()).step_by(7) {
         let r = v.verify_encoded(&der_bytes[..len], Some(&document()));
         assert_eq!(
@@ -788,7 +815,11 @@ fn second_signer_with_expired_certificate() {
     // At its claimed signing time (2023) the certificate itself was valid, but its issuing CA
     // (from 2025) was not: still out of bounds, and the report names the time used.
     let at_claimed = ValidationPolicy::at(check_time()).at_claimed_signing_time(check_time());
-    let r = Verifier::new(&anchors("pki/root-ca.pem"), at_claimed).verify(&second, Some(&doc));
+    let r = Verifier::new(
+        &kyso::TrustContext::new(&anchors("pki/root-ca.pem"), kyso::Revocation::NotChecked),
+        at_claimed,
+    )
+    .verify(&second, Some(&doc));
     assert_eq!(
         verdict(&r),
         (
@@ -870,7 +901,11 @@ fn legacy_and_weak_algorithms_are_crypto_constraints() {
     );
     let legacy = ValidationPolicy::at(check_time())
         .with_algorithms(AlgorithmPolicy::default().allow_sha1_for_legacy_use_only());
-    let r = Verifier::new(&anchors("pki/root-ca.pem"), legacy).verify(&sha1, Some(&document()));
+    let r = Verifier::new(
+        &kyso::TrustContext::new(&anchors("pki/root-ca.pem"), kyso::Revocation::NotChecked),
+        legacy,
+    )
+    .verify(&sha1, Some(&document()));
     assert!(r.is_passed(), "{r}");
     assert!(r.signers[0].warnings.contains(&kyso::Warning::Sha1Accepted));
 
@@ -928,8 +963,11 @@ fn pkits_smime_signatures_check_out() {
         let text = std::fs::read(&path).unwrap();
         let (content, signature) =
             common::split_smime(&text).unwrap_or_else(|| panic!("{}", path.display()));
-        let report =
-            Verifier::new(&anchors, policy.clone()).verify_encoded(&signature, Some(&content));
+        let report = Verifier::new(
+            &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+            policy.clone(),
+        )
+        .verify_encoded(&signature, Some(&content));
         if let Some(e) = &report.format_error {
             failed += 1;
             failures.push(format!("{}: {e}", path.display()));
@@ -1058,7 +1096,11 @@ fn oversized_input_is_refused_before_parsing() {
         Err(kyso::Error::TooLarge { .. })
     ));
     let store = anchors("pki/root-ca.pem");
-    let r = Verifier::new(&store, ValidationPolicy::at(check_time())).verify_encoded(&huge, None);
+    let r = Verifier::new(
+        &kyso::TrustContext::new(&store, kyso::Revocation::NotChecked),
+        ValidationPolicy::at(check_time()),
+    )
+    .verify_encoded(&huge, None);
     assert_eq!(
         verdict(&r),
         (Indication::TotalFailed, Some(SubIndication::FormatFailure))
@@ -1097,7 +1139,10 @@ fn enveloped_content_does_not_vouch_for_another_document() {
         .unwrap();
     let other = read("documents/quyet-dinh.txt");
     let store = anchors("pki/root-ca.pem");
-    let v = Verifier::new(&store, ValidationPolicy::at(check_time()));
+    let v = Verifier::new(
+        &kyso::TrustContext::new(&store, kyso::Revocation::NotChecked),
+        ValidationPolicy::at(check_time()),
+    );
     assert!(v.verify(&enveloping, None).is_passed());
     assert!(v.verify(&enveloping, Some(&doc)).is_passed());
     let hash_failure = (Indication::TotalFailed, Some(SubIndication::HashFailure));
@@ -1145,7 +1190,11 @@ fn other_content_types_are_not_documents() {
     };
     let tst = sign("tst.p7m", &[]);
     let store = anchors("pki/root-ca.pem");
-    let r = Verifier::new(&store, ValidationPolicy::at(check_time())).verify(&tst, None);
+    let r = Verifier::new(
+        &kyso::TrustContext::new(&store, kyso::Revocation::NotChecked),
+        ValidationPolicy::at(check_time()),
+    )
+    .verify(&tst, None);
     assert_eq!(
         verdict(&r),
         (
@@ -1157,13 +1206,22 @@ fn other_content_types_are_not_documents() {
     let open_policy =
         ValidationPolicy::at(check_time()).accept_content_type("1.2.840.113549.1.9.16.1.4");
     assert!(
-        Verifier::new(&store, open_policy.clone())
-            .verify(&tst, None)
-            .is_passed()
+        Verifier::new(
+            &kyso::TrustContext::new(&store, kyso::Revocation::NotChecked),
+            open_policy.clone()
+        )
+        .verify(&tst, None)
+        .is_passed()
     );
     let noattr = sign("tst-noattr.p7m", &["-noattr"]);
     assert_eq!(
-        verdict(&Verifier::new(&store, open_policy).verify(&noattr, None)),
+        verdict(
+            &Verifier::new(
+                &kyso::TrustContext::new(&store, kyso::Revocation::NotChecked),
+                open_policy
+            )
+            .verify(&noattr, None)
+        ),
         (Indication::TotalFailed, Some(SubIndication::FormatFailure))
     );
     std::fs::remove_dir_all(&dir).unwrap();
@@ -1209,8 +1267,11 @@ fn unsorted_signed_attributes_are_format_failures() {
         Err(kyso::Error::Malformed { .. })
     ));
     let store = anchors("pki/root-ca.pem");
-    let r = Verifier::new(&store, ValidationPolicy::at(check_time()))
-        .verify_encoded(&damaged, Some(&document()));
+    let r = Verifier::new(
+        &kyso::TrustContext::new(&store, kyso::Revocation::NotChecked),
+        ValidationPolicy::at(check_time()),
+    )
+    .verify_encoded(&damaged, Some(&document()));
     assert_eq!(
         verdict(&r),
         (Indication::TotalFailed, Some(SubIndication::FormatFailure))

@@ -285,9 +285,10 @@ fn pkits_crls_parse() {
 mod in_validation {
     use super::*;
     use kyso::revocation::RevocationOutcome;
+    use kyso::revocation::RevocationPolicy;
     use kyso::{
-        CrlStore, Indication, PathValidator, RevocationPolicy, SignatureBuilder, SignedCms,
-        SoftwareSigner, SubIndication, TrustStore, ValidationPolicy, Verifier,
+        CrlStore, Indication, PathValidator, SignatureBuilder, SignedCms, SoftwareSigner,
+        SubIndication, TrustStore, ValidationPolicy, Verifier,
     };
 
     fn anchors() -> TrustStore {
@@ -347,9 +348,11 @@ mod in_validation {
         let store = CrlStore::from_crls([crl, Crl::from_file(root.crl()).unwrap()]);
         let store_anchors = anchors();
         let chain = [cert("pki/intermediate-ca.pem")];
-        let v = PathValidator::new(&store_anchors)
-            .revocation(RevocationPolicy::Required, &store)
-            .revocation_data_until(Time::now());
+        let v = PathValidator::new(&kyso::TrustContext::new(
+            &store_anchors,
+            kyso::Revocation::Required(&store),
+        ))
+        .revocation_data_until(Time::now());
         let at = Time::from_utc(2026, 3, 1, 0, 0, 0).unwrap();
         match v.validate(&cert("pki/ee-rsa3072.pem"), &chain, at) {
             Err(e @ Error::Revoked { .. }) => {
@@ -391,7 +394,10 @@ mod in_validation {
         let store_anchors = anchors();
         let chain = [cert("pki/intermediate-ca.pem")];
         let now = Time::now();
-        let v = PathValidator::new(&store_anchors).revocation(RevocationPolicy::Required, &store);
+        let v = PathValidator::new(&kyso::TrustContext::new(
+            &store_anchors,
+            kyso::Revocation::Required(&store),
+        ));
         let good = v
             .validate(&cert("pki/ee-rsa2048.pem"), &chain, now)
             .unwrap();
@@ -411,15 +417,19 @@ mod in_validation {
         // No data: required fails, if-available records "unknown".
         let empty = CrlStore::new();
         assert!(matches!(
-            PathValidator::new(&store_anchors)
-                .revocation(RevocationPolicy::Required, &empty)
-                .validate(&cert("pki/ee-rsa2048.pem"), &chain, now),
+            PathValidator::new(&kyso::TrustContext::new(
+                &store_anchors,
+                kyso::Revocation::Required(&empty)
+            ))
+            .validate(&cert("pki/ee-rsa2048.pem"), &chain, now),
             Err(Error::RevocationUnknown { .. })
         ));
-        let unknown = PathValidator::new(&store_anchors)
-            .revocation(RevocationPolicy::IfAvailable, &empty)
-            .validate(&cert("pki/ee-rsa2048.pem"), &chain, now)
-            .unwrap();
+        let unknown = PathValidator::new(&kyso::TrustContext::new(
+            &store_anchors,
+            kyso::Revocation::IfAvailable(&empty),
+        ))
+        .validate(&cert("pki/ee-rsa2048.pem"), &chain, now)
+        .unwrap();
         assert!(
             unknown
                 .revocation()
@@ -449,9 +459,16 @@ mod in_validation {
     ) -> (Indication, Option<SubIndication>) {
         let a = anchors();
         let doc = std::fs::read(vector_path("documents/cong-van.txt")).unwrap();
-        let r = Verifier::new(&a, ValidationPolicy::now())
-            .with_revocation(policy, store)
-            .verify(cms, Some(&doc));
+        let revocation = match policy {
+            RevocationPolicy::Required => kyso::Revocation::Required(store),
+            RevocationPolicy::IfAvailable => kyso::Revocation::IfAvailable(store),
+            _ => kyso::Revocation::NotChecked,
+        };
+        let r = Verifier::new(
+            &kyso::TrustContext::new(&a, revocation),
+            ValidationPolicy::now(),
+        )
+        .verify(cms, Some(&doc));
         (r.indication(), r.sub_indication())
     }
 

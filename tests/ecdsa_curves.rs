@@ -161,10 +161,13 @@ fn brainpool_explicit_csca_and_document_signer() {
         }
     );
     let anchors = TrustStore::from_certificates([csca.clone()]);
-    let path = PathValidator::new(&anchors)
-        .purpose(KeyPurpose::Any)
-        .validate(&ds, &[], Time::now())
-        .unwrap();
+    let path = PathValidator::new(&kyso::TrustContext::new(
+        &anchors,
+        kyso::Revocation::NotChecked,
+    ))
+    .purpose(KeyPurpose::Any)
+    .validate(&ds, &[], Time::now())
+    .unwrap();
     assert_eq!(path.chain().len(), 1);
 
     // A signature by the document signer, made by OpenSSL.
@@ -241,10 +244,13 @@ fn p521_and_brainpool384_chains() {
         KeyType::EcBrainpoolP384r1
     );
     let anchors = TrustStore::from_certificates([root]);
-    PathValidator::new(&anchors)
-        .purpose(KeyPurpose::Any)
-        .validate(&leaf, &[], Time::now())
-        .unwrap();
+    PathValidator::new(&kyso::TrustContext::new(
+        &anchors,
+        kyso::Revocation::NotChecked,
+    ))
+    .purpose(KeyPurpose::Any)
+    .validate(&leaf, &[], Time::now())
+    .unwrap();
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

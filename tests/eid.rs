@@ -54,9 +54,12 @@ fn expected_verdicts() {
             .collect();
         let refs: Vec<(u8, &[u8])> = groups.iter().map(|(n, b)| (*n, b.as_slice())).collect();
         let anchors = TrustStore::from_certificates(certs(cscas));
-        let report = PassiveAuth::new(&anchors, vectors_time())
-            .with_certificates(certs(extra))
-            .verify(&sod, &refs);
+        let report = PassiveAuth::new(
+            &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked)
+                .with_certificates(certs(extra)),
+            vectors_time(),
+        )
+        .verify(&sod, &refs);
         let want = match expected {
             "Passed" => PassiveAuthVerdict::Passed,
             "Failed" => PassiveAuthVerdict::Failed,
@@ -91,7 +94,11 @@ fn data_group_statuses() {
     let anchors = TrustStore::from_certificates(certs("csca-vn.pem"));
     let dg1 = read("eid/cccd-dg1.bin");
     let dg13 = read("eid/cccd-dg13.bin");
-    let report = PassiveAuth::new(&anchors, vectors_time()).verify(&sod, &[(1, &dg1), (13, &dg13)]);
+    let report = PassiveAuth::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+        vectors_time(),
+    )
+    .verify(&sod, &[(1, &dg1), (13, &dg13)]);
     let status = |n: u8| {
         report
             .data_groups
@@ -225,8 +232,7 @@ mod login {
     use kyso::eid::{InMemoryNonceStore, LoginResponse, LoginVerifier, login_data_to_sign};
     use kyso::revocation::Crl;
     use kyso::{
-        Certificate, CrlStore, Error, KeyPurpose, RevocationPolicy, Signer, SoftwareSigner, Time,
-        TrustStore,
+        Certificate, CrlStore, Error, KeyPurpose, Signer, SoftwareSigner, Time, TrustStore,
     };
 
     const ORIGIN: &str = "https://dichvucong.gov.vn";
@@ -244,8 +250,12 @@ mod login {
     fn every_failure_class_has_its_error() {
         let anchors = TrustStore::from_certificates([cert("pki/root-ca.pem")]);
         let store = InMemoryNonceStore::new();
-        let server = LoginVerifier::new(&anchors, ORIGIN, &store)
-            .with_intermediates([cert("pki/intermediate-ca.pem")]);
+        let server = LoginVerifier::new(
+            &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked)
+                .with_certificates([cert("pki/intermediate-ca.pem")]),
+            ORIGIN,
+            &store,
+        );
         let now = Time::from_utc(2026, 6, 1, 8, 0, 0).unwrap();
         let user = cert("pki/ee-rsa2048.pem");
         let user_key = key("keys/ee-rsa2048.key.pem");
@@ -334,9 +344,12 @@ mod login {
             Crl::from_file(vector_path("revocation/signing-ca.crl")).unwrap(),
             Crl::from_file(vector_path("revocation/root.crl")).unwrap(),
         ]);
-        let strict = LoginVerifier::new(&anchors, ORIGIN, &store)
-            .with_intermediates([cert("pki/intermediate-ca.pem")])
-            .with_revocation(RevocationPolicy::Required, &crls);
+        let strict = LoginVerifier::new(
+            &kyso::TrustContext::new(&anchors, kyso::Revocation::Required(&crls))
+                .with_certificates([cert("pki/intermediate-ca.pem")]),
+            ORIGIN,
+            &store,
+        );
         let c = strict.issue(now).unwrap();
         assert!(matches!(
             strict.verify(
@@ -357,8 +370,12 @@ mod login {
     fn nonces_are_single_use_across_threads() {
         let anchors = TrustStore::from_certificates([cert("pki/root-ca.pem")]);
         let store = InMemoryNonceStore::new();
-        let server = LoginVerifier::new(&anchors, ORIGIN, &store)
-            .with_intermediates([cert("pki/intermediate-ca.pem")]);
+        let server = LoginVerifier::new(
+            &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked)
+                .with_certificates([cert("pki/intermediate-ca.pem")]),
+            ORIGIN,
+            &store,
+        );
         let now = Time::from_utc(2026, 6, 1, 8, 0, 0).unwrap();
         let c = server.issue(now).unwrap();
         let response = answer(
@@ -388,7 +405,11 @@ fn master_lists_give_the_cscas() {
     let anchors = TrustStore::from_certificates(list);
     let sod = Sod::parse(&read("eid/cccd-brainpool.sod")).unwrap();
     let (dg1, dg13) = (read("eid/cccd-dg1.bin"), read("eid/cccd-dg13.bin"));
-    let report = PassiveAuth::new(&anchors, vectors_time()).verify(&sod, &[(1, &dg1), (13, &dg13)]);
+    let report = PassiveAuth::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+        vectors_time(),
+    )
+    .verify(&sod, &[(1, &dg1), (13, &dg13)]);
     assert!(report.is_passed(), "{:?}", report.signature.checks);
 }
 
@@ -426,7 +447,11 @@ fn signer_names_in_another_order_match_leniently() {
     let sod = Sod::parse(&sod_bytes).unwrap();
     let anchors = TrustStore::from_certificates(certs("csca-vn.pem"));
     let (dg1, dg13) = (read("eid/cccd-dg1.bin"), read("eid/cccd-dg13.bin"));
-    let report = PassiveAuth::new(&anchors, vectors_time()).verify(&sod, &[(1, &dg1), (13, &dg13)]);
+    let report = PassiveAuth::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+        vectors_time(),
+    )
+    .verify(&sod, &[(1, &dg1), (13, &dg13)]);
     assert!(report.is_passed(), "{:?}", report.signature.checks);
     assert!(
         report.warnings.contains(&kyso::Warning::LenientSignerMatch),
@@ -434,11 +459,14 @@ fn signer_names_in_another_order_match_leniently() {
         report.warnings
     );
     // A strict CMS verifier does not find the signer.
-    let strict = kyso::Verifier::new(&anchors, {
-        kyso::ValidationPolicy::now()
-            .accept_content_type("2.23.136.1.1.1")
-            .accept_content_type("1.3.27.1.1.1")
-    })
+    let strict = kyso::Verifier::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+        {
+            kyso::ValidationPolicy::now()
+                .accept_content_type("2.23.136.1.1.1")
+                .accept_content_type("1.3.27.1.1.1")
+        },
+    )
     .verify_encoded(&sod_bytes[4..], None);
     assert_eq!(
         strict.sub_indication(),

@@ -65,16 +65,22 @@ fn a_gibibyte_document_in_constant_memory() {
         .sign_reader(document(), &signer)
         .unwrap();
     let anchors = TrustStore::from_certificates([cert("pki/root-ca.pem")]);
-    let report = Verifier::new(&anchors, ValidationPolicy::at(time))
-        .verify_reader(&cms, document())
-        .unwrap();
+    let report = Verifier::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+        ValidationPolicy::at(time),
+    )
+    .verify_reader(&cms, document())
+    .unwrap();
     assert!(report.is_passed(), "{report}");
     // A document one byte shorter does not verify.
     let mut short = document();
     short.left -= 1;
-    let report = Verifier::new(&anchors, ValidationPolicy::at(time))
-        .verify_reader(&cms, short)
-        .unwrap();
+    let report = Verifier::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+        ValidationPolicy::at(time),
+    )
+    .verify_reader(&cms, short)
+    .unwrap();
     assert!(!report.is_passed());
     let (_, peak) = rss().unwrap();
     let grew_mib = peak.saturating_sub(before) / 1024;

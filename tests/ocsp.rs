@@ -313,7 +313,7 @@ fn ocsp_in_path_validation() {
         return;
     }
     use kyso::revocation::RevocationOutcome;
-    use kyso::{CrlStore, PathValidator, RevocationPolicy, TrustStore};
+    use kyso::{CrlStore, PathValidator, TrustStore};
     let r = Responder::new("path");
     let mut store = CrlStore::new();
     store.add_ocsp(
@@ -334,7 +334,10 @@ fn ocsp_in_path_validation() {
     );
     let anchors = TrustStore::from_certificates([cert("pki/root-ca.pem")]);
     let chain = [cert("pki/intermediate-ca.pem")];
-    let v = PathValidator::new(&anchors).revocation(RevocationPolicy::IfAvailable, &store);
+    let v = PathValidator::new(&kyso::TrustContext::new(
+        &anchors,
+        kyso::Revocation::IfAvailable(&store),
+    ));
     let path = v
         .validate(&cert("pki/ee-rsa2048.pem"), &chain, Time::now())
         .unwrap();

@@ -233,7 +233,7 @@ fn check_time() -> Time {
 fn assert_verifies(cms: &kyso::SignedCms, doc: &[u8], openssl_too: bool) {
     let anchors = TrustStore::from_certificates([cert("pki/root-ca.pem")]);
     let report = Verifier::new(
-        &anchors,
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
         ValidationPolicy::at(check_time()).require_signing_certificate_attribute(),
     )
     .verify(cms, Some(doc));

@@ -28,8 +28,8 @@ use kyso::key::AlgorithmPolicy;
 use kyso::path::{PolicyInputs, PolicySet};
 use kyso::revocation::Crl;
 use kyso::{
-    Certificate, CrlStore, Error, KeyPurpose, PathValidator, RevocationPolicy, Time, TrustStore,
-    ValidationPolicy, Verifier,
+    Certificate, CrlStore, Error, KeyPurpose, PathValidator, Time, TrustStore, ValidationPolicy,
+    Verifier,
 };
 
 /// Why kyso refused a row: the error class pinned per row, and the full text for messages.
@@ -280,13 +280,15 @@ fn pkits() {
             .map_err(|e| Refusal::of(&e))?;
         let anchors = TrustStore::from_certificates([read_cert(dir, f[6])?]);
         let store = CrlStore::from_crls(crls);
-        let path = PathValidator::new(&anchors)
-            .purpose(KeyPurpose::Any)
-            .algorithm_policy(legacy_algorithms())
-            .policy_inputs(policy_inputs(f))
-            .revocation(RevocationPolicy::Required, &store)
-            .validate(&leaf, &intermediates, validation_time())
-            .map_err(|e| Refusal::of(&e))?;
+        let path = PathValidator::new(&kyso::TrustContext::new(
+            &anchors,
+            kyso::Revocation::Required(&store),
+        ))
+        .purpose(KeyPurpose::Any)
+        .algorithm_policy(legacy_algorithms())
+        .policy_inputs(policy_inputs(f))
+        .validate(&leaf, &intermediates, validation_time())
+        .map_err(|e| Refusal::of(&e))?;
         Ok(path.policies().clone())
     });
 }
@@ -307,9 +309,11 @@ fn pkits_smime_end_to_end() {
             .with_policy_inputs(policy_inputs(f));
         policy.purpose = KeyPurpose::Any;
         let none = CrlStore::new();
-        let report = Verifier::new(&anchors, policy)
-            .with_revocation(RevocationPolicy::Required, &none)
-            .verify_encoded(&signature, Some(&content));
+        let report = Verifier::new(
+            &kyso::TrustContext::new(&anchors, kyso::Revocation::Required(&none)),
+            policy,
+        )
+        .verify_encoded(&signature, Some(&content));
         let Some(signer) = report.signers.first() else {
             return Err(Refusal::other("NoSigner", format!("{report}")));
         };

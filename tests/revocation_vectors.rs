@@ -17,7 +17,7 @@ use kyso::revocation::{
     Crl, CrlStatus, Evidence, OcspCheck, OcspRequest, OcspResponse, OcspStatus, RevocationOutcome,
     RevocationReason,
 };
-use kyso::{CrlStore, Error, PathValidator, RevocationPolicy, Time, TrustStore};
+use kyso::{CrlStore, Error, PathValidator, Time, TrustStore};
 
 fn crl(rel: &str) -> Crl {
     Crl::from_file(vector_path(rel)).unwrap()
@@ -79,7 +79,10 @@ fn path_validation_with_the_committed_crls() {
     let a = anchors();
     let store = CrlStore::from_crls([crl("revocation/signing-ca.crl"), crl("revocation/root.crl")]);
     let chain = [cert("pki/intermediate-ca.pem")];
-    let validator = PathValidator::new(&a).revocation(RevocationPolicy::Required, &store);
+    let validator = PathValidator::new(&kyso::TrustContext::new(
+        &a,
+        kyso::Revocation::Required(&store),
+    ));
     let path = validator
         .validate(&cert("revocation/ee-good.pem"), &chain, validation_time())
         .unwrap();
@@ -131,8 +134,7 @@ fn path_validation_with_the_committed_crls() {
         crl("revocation/root.crl"),
     ]);
     assert!(matches!(
-        PathValidator::new(&a)
-            .revocation(RevocationPolicy::Required, &stale)
+        PathValidator::new(&kyso::TrustContext::new(&a, kyso::Revocation::Required(&stale)))
             .validate(&cert("revocation/ee-good.pem"), &chain, validation_time()),
         Err(Error::RevocationUnknown { ref cert, .. }) if cert.index == 0
     ));
@@ -251,9 +253,11 @@ fn on_hold_and_revoked_signers() {
             .chain([cert("pki/intermediate-ca.pem")])
             .sign(&document, &key)
             .unwrap();
-        let r = Verifier::new(&a, ValidationPolicy::at(validation_time()))
-            .with_revocation(RevocationPolicy::Required, &store)
-            .verify(&cms, Some(&document));
+        let r = Verifier::new(
+            &kyso::TrustContext::new(&a, kyso::Revocation::Required(&store)),
+            ValidationPolicy::at(validation_time()),
+        )
+        .verify(&cms, Some(&document));
         (r.indication(), r.sub_indication())
     };
     let may = Time::from_utc(2026, 5, 1, 0, 0, 0).unwrap();

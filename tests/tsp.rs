@@ -192,7 +192,7 @@ fn tsa_certificate_needs_the_critical_eku() {
             .unwrap()
             .remove(0);
         let a = anchors();
-        let result = PathValidator::new(&a)
+        let result = PathValidator::new(&kyso::TrustContext::new(&a, kyso::Revocation::NotChecked))
             .purpose(KeyPurpose::TimeStamping)
             .validate(&tsa_cert, &chain, kyso::Time::now());
         if ok {

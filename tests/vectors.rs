@@ -70,9 +70,12 @@ fn every_vector_gets_its_expected_verdict() {
         let anchors = TrustStore::from_certificates([cert(&row.anchor)]);
         let leaf = cert(&row.leaf);
         let intermediates: Vec<_> = row.intermediates.iter().map(|p| cert(p)).collect();
-        let result = PathValidator::new(&anchors)
-            .purpose(KeyPurpose::DocumentSigning)
-            .validate(&leaf, &intermediates, validation_time());
+        let result = PathValidator::new(&kyso::TrustContext::new(
+            &anchors,
+            kyso::Revocation::NotChecked,
+        ))
+        .purpose(KeyPurpose::DocumentSigning)
+        .validate(&leaf, &intermediates, validation_time());
         let got = match &result {
             Ok(path) => {
                 assert_eq!(path.chain().len(), 1 + intermediates.len(), "{}", row.leaf);
@@ -97,26 +100,32 @@ fn every_vector_gets_its_expected_verdict() {
 #[test]
 fn sha1_certificate_verifies_under_the_named_legacy_policy() {
     let anchors = TrustStore::from_certificates([cert("pki/root-ca.pem")]);
-    let path = PathValidator::new(&anchors)
-        .algorithm_policy(AlgorithmPolicy::default().allow_sha1_for_legacy_use_only())
-        .validate(
-            &cert("bad/sha1-signature.pem"),
-            &[cert("pki/intermediate-ca.pem")],
-            validation_time(),
-        );
+    let path = PathValidator::new(&kyso::TrustContext::new(
+        &anchors,
+        kyso::Revocation::NotChecked,
+    ))
+    .algorithm_policy(AlgorithmPolicy::default().allow_sha1_for_legacy_use_only())
+    .validate(
+        &cert("bad/sha1-signature.pem"),
+        &[cert("pki/intermediate-ca.pem")],
+        validation_time(),
+    );
     assert!(path.is_ok(), "{path:?}");
 }
 
 #[test]
 fn rsa1024_certificate_verifies_with_a_lowered_minimum() {
     let anchors = TrustStore::from_certificates([cert("pki/root-ca.pem")]);
-    let result = PathValidator::new(&anchors)
-        .algorithm_policy(AlgorithmPolicy::default().with_min_rsa_bits(1024))
-        .validate(
-            &cert("bad/rsa1024.pem"),
-            &[cert("pki/intermediate-ca.pem")],
-            validation_time(),
-        );
+    let result = PathValidator::new(&kyso::TrustContext::new(
+        &anchors,
+        kyso::Revocation::NotChecked,
+    ))
+    .algorithm_policy(AlgorithmPolicy::default().with_min_rsa_bits(1024))
+    .validate(
+        &cert("bad/rsa1024.pem"),
+        &[cert("pki/intermediate-ca.pem")],
+        validation_time(),
+    );
     assert!(result.is_ok(), "{result:?}");
 }
 
@@ -125,7 +134,10 @@ fn validity_bounds_are_inclusive_and_errors_carry_times() {
     let anchors = TrustStore::from_certificates([cert("pki/root-ca.pem")]);
     let leaf = cert("pki/ee-rsa2048.pem");
     let chain = [cert("pki/intermediate-ca.pem")];
-    let v = PathValidator::new(&anchors);
+    let v = PathValidator::new(&kyso::TrustContext::new(
+        &anchors,
+        kyso::Revocation::NotChecked,
+    ));
     assert!(v.validate(&leaf, &chain, leaf.not_after()).is_ok());
     assert!(v.validate(&leaf, &chain, leaf.not_before()).is_ok());
     let late = kyso::Time::from_unix(leaf.not_after().unix() + 1);
@@ -159,9 +171,12 @@ fn validity_bounds_are_inclusive_and_errors_carry_times() {
 #[test]
 fn missing_intermediate_is_unknown_issuer() {
     let anchors = TrustStore::from_certificates([cert("pki/root-ca.pem")]);
-    let err = PathValidator::new(&anchors)
-        .validate(&cert("pki/ee-rsa2048.pem"), &[], validation_time())
-        .unwrap_err();
+    let err = PathValidator::new(&kyso::TrustContext::new(
+        &anchors,
+        kyso::Revocation::NotChecked,
+    ))
+    .validate(&cert("pki/ee-rsa2048.pem"), &[], validation_time())
+    .unwrap_err();
     assert!(
         matches!(err, Error::UnknownIssuer { ref cert } if cert.index == 0),
         "{err:?}"
@@ -171,13 +186,16 @@ fn missing_intermediate_is_unknown_issuer() {
 #[test]
 fn wrong_anchor_is_unknown_issuer_at_the_top() {
     let anchors = TrustStore::from_certificates([cert("pki/ec-root-ca.pem")]);
-    let err = PathValidator::new(&anchors)
-        .validate(
-            &cert("pki/ee-rsa2048.pem"),
-            &[cert("pki/intermediate-ca.pem")],
-            validation_time(),
-        )
-        .unwrap_err();
+    let err = PathValidator::new(&kyso::TrustContext::new(
+        &anchors,
+        kyso::Revocation::NotChecked,
+    ))
+    .validate(
+        &cert("pki/ee-rsa2048.pem"),
+        &[cert("pki/intermediate-ca.pem")],
+        validation_time(),
+    )
+    .unwrap_err();
     assert!(
         matches!(err, Error::UnknownIssuer { ref cert } if cert.index == 1),
         "{err:?}"
@@ -197,9 +215,12 @@ fn chain_order_and_extra_certificates_do_not_matter() {
         cert("pki/intermediate-ca.pem"),
         cert("pki/intermediate-ca.pem"),
     ];
-    let path = PathValidator::new(&anchors)
-        .validate(&cert("pki/ee-ecdsa-p384.pem"), &pile, validation_time())
-        .unwrap();
+    let path = PathValidator::new(&kyso::TrustContext::new(
+        &anchors,
+        kyso::Revocation::NotChecked,
+    ))
+    .validate(&cert("pki/ee-ecdsa-p384.pem"), &pile, validation_time())
+    .unwrap();
     assert_eq!(path.chain().len(), 2);
     assert_eq!(path.chain()[1], cert("pki/intermediate-ca.pem"));
     assert_eq!(path.anchor(), &cert("pki/root-ca.pem"));
@@ -209,14 +230,21 @@ fn chain_order_and_extra_certificates_do_not_matter() {
 fn a_directly_trusted_end_entity_validates_but_is_still_checked() {
     let leaf = cert("bad/self-signed-ee.pem");
     let anchors = TrustStore::from_certificates([leaf.clone()]);
-    let path = PathValidator::new(&anchors)
-        .validate(&leaf, &[], validation_time())
-        .unwrap();
+    let path = PathValidator::new(&kyso::TrustContext::new(
+        &anchors,
+        kyso::Revocation::NotChecked,
+    ))
+    .validate(&leaf, &[], validation_time())
+    .unwrap();
     assert_eq!(path.chain().len(), 1);
     let expired = cert("bad/expired.pem");
     let anchors = TrustStore::from_certificates([expired.clone()]);
     assert!(matches!(
-        PathValidator::new(&anchors).validate(&expired, &[], validation_time()),
+        PathValidator::new(&kyso::TrustContext::new(
+            &anchors,
+            kyso::Revocation::NotChecked
+        ))
+        .validate(&expired, &[], validation_time()),
         Err(Error::Expired { .. })
     ));
 }
@@ -226,7 +254,13 @@ fn purposes() {
     let anchors = TrustStore::from_certificates([cert("pki/root-ca.pem")]);
     let chain = [cert("pki/intermediate-ca.pem")];
     let leaf = cert("pki/ee-rsa2048.pem");
-    let v = |p| PathValidator::new(&anchors).purpose(p);
+    let v = |p| {
+        PathValidator::new(&kyso::TrustContext::new(
+            &anchors,
+            kyso::Revocation::NotChecked,
+        ))
+        .purpose(p)
+    };
     assert!(
         v(KeyPurpose::ClientAuthentication)
             .validate(&leaf, &chain, validation_time())

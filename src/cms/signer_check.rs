@@ -701,7 +701,7 @@ fn certificate_path(
     // timestamp), never at a claimed one.
     let validate = |at: Time, proven: bool| {
         let v = inp.v;
-        let mut validator = PathValidator::new(v.anchors)
+        let mut validator = PathValidator::with_anchors(v.anchors)
             .purpose(v.policy.purpose)
             .algorithm_policy(v.policy.algorithms)
             .policy_inputs(v.policy.certificate_policies.clone())

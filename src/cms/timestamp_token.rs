@@ -13,7 +13,7 @@ use crate::digest::{Digest, DigestAlgorithm};
 use crate::error::{Error, Malformed, Object};
 use crate::key::AlgorithmPolicy;
 use crate::limits::MAX_TIMESTAMP_SIZE;
-use crate::path::{KeyPurpose, TrustStore};
+use crate::path::{KeyPurpose, Revocation, TrustContext, TrustStore};
 use crate::revocation::{RevocationPolicy, RevocationSource};
 use crate::time::Time;
 use crate::tsp::asn1::{
@@ -216,9 +216,11 @@ impl TimeStampToken {
             .require_signing_certificate_attribute()
             .accept_content_type(&ID_CT_TST_INFO.to_string());
         policy.purpose = KeyPurpose::TimeStamping;
-        let mut verifier = Verifier::new(anchors, policy)
-            .with_certificates(context.extra_certificates.iter().cloned())
-            .for_timestamp_token(context.now, context.budget);
+        // The TSA's revocation is the caller's context's, set just below.
+        let mut verifier =
+            Verifier::new(&TrustContext::new(anchors, Revocation::NotChecked), policy)
+                .with_certificates(context.extra_certificates.iter().cloned())
+                .for_timestamp_token(context.now, context.budget);
         if let Some(source) = context.source {
             verifier = verifier.with_revocation(context.revocation, source);
         }

@@ -8,7 +8,7 @@ use crate::cms::signed_cms::SignedCms;
 use crate::cms::signer_check::{self, Inputs, SignerRun};
 use crate::digest::{Digest, DigestAlgorithm, Hasher, STREAM_BUFFER_SIZE, digest};
 use crate::error::Error;
-use crate::path::{TrustStore, VerificationCache};
+use crate::path::{TrustContext, TrustStore, VerificationCache};
 use crate::revocation::{RevocationPolicy, RevocationSource};
 use crate::time::Time;
 use crate::validate::etsi;
@@ -17,11 +17,13 @@ use crate::validate::{SignerReport, ValidationPolicy, ValidationReport, Validati
 /// Validates CMS signatures against a trust store under a [`ValidationPolicy`].
 ///
 /// ```
-/// use kyso::{Indication, SignedCms, Time, TrustStore, ValidationPolicy, Verifier};
+/// use kyso::{Indication, Revocation, SignedCms, TrustContext, TrustStore};
+/// use kyso::{ValidationPolicy, Verifier};
 /// let anchors = TrustStore::from_pem(&std::fs::read("test-vectors/pki/root-ca.pem")?)?;
 /// let signature = SignedCms::parse(&std::fs::read("test-vectors/cms/openssl-rsa2048-detached.p7s")?)?;
 /// let document = std::fs::read("test-vectors/documents/cong-van.txt")?;
-/// let report = Verifier::new(&anchors, ValidationPolicy::now()).verify(&signature, Some(&document));
+/// let context = TrustContext::new(&anchors, Revocation::NotChecked);
+/// let report = Verifier::new(&context, ValidationPolicy::now()).verify(&signature, Some(&document));
 /// assert_eq!(report.indication(), Indication::TotalPassed);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -78,28 +80,20 @@ pub(crate) enum Document<'d> {
 }
 
 impl<'a> Verifier<'a> {
-    /// A verifier for paths to `anchors`, applying `policy`.
-    pub fn new(anchors: &'a TrustStore, policy: ValidationPolicy) -> Self {
+    /// A verifier that trusts and checks with `context` (anchors, revocation, supplied
+    /// certificates, cache), applying `policy`.
+    pub fn new(context: &TrustContext<'a>, policy: ValidationPolicy) -> Self {
         Verifier {
-            anchors,
+            anchors: context.anchors,
             policy,
-            extra_certificates: Vec::new(),
-            revocation: RevocationPolicy::NoCheck,
-            revocation_source: None,
-            timestamp_anchors: None,
-            cache: None,
+            extra_certificates: context.certificates.clone(),
+            revocation: context.revocation.policy(),
+            revocation_source: context.revocation.source(),
+            timestamp_anchors: context.timestamp_anchors,
+            cache: context.cache,
             mode: Mode::Document,
             budget: None,
         }
-    }
-
-    /// Uses `cache` for the certificates embedded in signatures read by
-    /// [`Verifier::verify_encoded`] and for certificate signatures already verified. Verdicts
-    /// are the same with or without it.
-    #[must_use]
-    pub fn with_cache(mut self, cache: &'a VerificationCache) -> Self {
-        self.cache = Some(cache);
-        self
     }
 
     /// Validates many (signature, document) pairs on every core, each as
@@ -140,13 +134,6 @@ impl<'a> Verifier<'a> {
         all.into_iter().map(|(_, r)| r).collect()
     }
 
-    /// Trust anchors for the TSAs of signature timestamps (default: the signers' anchors).
-    #[must_use]
-    pub fn with_timestamp_anchors(mut self, anchors: &'a TrustStore) -> Self {
-        self.timestamp_anchors = Some(anchors);
-        self
-    }
-
     pub(crate) fn for_timestamp_token(
         mut self,
         now: Option<Time>,
@@ -167,7 +154,7 @@ impl<'a> Verifier<'a> {
     /// INDETERMINATE / REVOKED_NO_POE (a CA's: REVOKED_CA_NO_POE). On hold, or a required
     /// status that cannot be had: INDETERMINATE / TRY_LATER.
     #[must_use]
-    pub fn with_revocation(
+    pub(crate) fn with_revocation(
         mut self,
         policy: RevocationPolicy,
         source: &'a dyn RevocationSource,
@@ -180,7 +167,10 @@ impl<'a> Verifier<'a> {
     /// Certificates to use besides those inside the signature (a signer certificate or
     /// intermediates delivered separately).
     #[must_use]
-    pub fn with_certificates(mut self, certs: impl IntoIterator<Item = Certificate>) -> Self {
+    pub(crate) fn with_certificates(
+        mut self,
+        certs: impl IntoIterator<Item = Certificate>,
+    ) -> Self {
         self.extra_certificates.extend(certs);
         self
     }
@@ -364,8 +354,8 @@ mod tests {
         let Ok(at) = Time::from_utc(2026, 6, 1, 0, 0, 0) else {
             panic!("time");
         };
-        let verifier = Verifier::new(&anchors, ValidationPolicy::at(at))
-            .with_revocation(RevocationPolicy::IfAvailable, &store);
+        let context = TrustContext::new(&anchors, crate::path::Revocation::IfAvailable(&store));
+        let verifier = Verifier::new(&context, ValidationPolicy::at(at));
         assert!(verifier.verify(&cms, Some(&document)).is_passed());
         for limit in 0..4 {
             let budget = Budget::new(limit);

@@ -15,8 +15,7 @@ use crate::digest::{DigestAlgorithm, digest};
 use crate::error::Error;
 use crate::key::{AlgorithmPolicy, SignatureAlgorithm};
 use crate::limits::MAX_OUTSTANDING_NONCES;
-use crate::path::{KeyPurpose, PathValidator, TrustStore};
-use crate::revocation::{RevocationPolicy, RevocationSource};
+use crate::path::{KeyPurpose, PathValidator, TrustContext};
 use crate::time::Time;
 
 /// A challenge to send to the client: the nonce (base64 of 32 random octets) and when it
@@ -169,30 +168,28 @@ pub fn login_data_to_sign(
 ///
 /// ```
 /// use kyso::eid::{InMemoryNonceStore, LoginResponse, LoginVerifier, login_data_to_sign};
-/// use kyso::{Certificate, Signer, SoftwareSigner, Time, TrustStore};
+/// use kyso::{Certificate, Revocation, Signer, SoftwareSigner, Time, TrustContext, TrustStore};
 /// let anchors = TrustStore::from_pem(&std::fs::read("test-vectors/pki/root-ca.pem")?)?;
+/// # let chain = Certificate::from_file("test-vectors/pki/intermediate-ca.pem")?;
+/// let context = TrustContext::new(&anchors, Revocation::NotChecked).with_certificates(chain);
 /// let store = InMemoryNonceStore::new();
-/// let server = LoginVerifier::new(&anchors, "https://dichvucong.gov.vn", &store);
+/// let server = LoginVerifier::new(&context, "https://dichvucong.gov.vn", &store);
 /// let challenge = server.issue(Time::now())?;
 /// // On the card: sign the origin and the nonce.
 /// let key = SoftwareSigner::from_file("test-vectors/keys/ee-rsa2048.key.pem", None)?;
 /// let cert = Certificate::from_file("test-vectors/pki/ee-rsa2048.pem")?.remove(0);
 /// let tbs = login_data_to_sign("https://dichvucong.gov.vn", &challenge.nonce, key.algorithm())?;
 /// let response = LoginResponse::new(cert, key.algorithm(), key.sign(&tbs)?, challenge.nonce, "https://dichvucong.gov.vn");
-/// # let chain = Certificate::from_file("test-vectors/pki/intermediate-ca.pem")?;
-/// let who = server.with_intermediates(chain).verify(&response, Time::now())?;
+/// let who = server.verify(&response, Time::now())?;
 /// assert_eq!(who.cccd.as_deref(), Some("001085012345"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct LoginVerifier<'a> {
-    anchors: &'a TrustStore,
+    context: TrustContext<'a>,
     origin: String,
     store: &'a dyn NonceStore,
     lifetime_seconds: i64,
     algorithms: AlgorithmPolicy,
-    revocation: RevocationPolicy,
-    revocation_source: Option<&'a dyn RevocationSource>,
-    intermediates: Vec<Certificate>,
 }
 
 impl core::fmt::Debug for LoginVerifier<'_> {
@@ -205,22 +202,20 @@ impl core::fmt::Debug for LoginVerifier<'_> {
 }
 
 impl<'a> LoginVerifier<'a> {
-    /// Logins for `origin`, with certificates chaining to `anchors`, nonces kept in `store`
-    /// and valid five minutes.
+    /// Logins for `origin`, with certificates chaining to the anchors of `context` (its
+    /// revocation choice and supplied intermediates apply), nonces kept in `store` and valid
+    /// five minutes.
     pub fn new(
-        anchors: &'a TrustStore,
+        context: &TrustContext<'a>,
         origin: impl Into<String>,
         store: &'a dyn NonceStore,
     ) -> Self {
         LoginVerifier {
-            anchors,
+            context: context.clone(),
             origin: origin.into(),
             store,
             lifetime_seconds: 300,
             algorithms: AlgorithmPolicy::default(),
-            revocation: RevocationPolicy::NoCheck,
-            revocation_source: None,
-            intermediates: Vec::new(),
         }
     }
 
@@ -228,25 +223,6 @@ impl<'a> LoginVerifier<'a> {
     #[must_use]
     pub fn nonce_lifetime(mut self, seconds: i64) -> Self {
         self.lifetime_seconds = seconds;
-        self
-    }
-
-    /// Checks revocation of the login certificate's chain.
-    #[must_use]
-    pub fn with_revocation(
-        mut self,
-        policy: RevocationPolicy,
-        source: &'a dyn RevocationSource,
-    ) -> Self {
-        self.revocation = policy;
-        self.revocation_source = Some(source);
-        self
-    }
-
-    /// Intermediate certificates the clients do not send.
-    #[must_use]
-    pub fn with_intermediates(mut self, certs: impl IntoIterator<Item = Certificate>) -> Self {
-        self.intermediates.extend(certs);
         self
     }
 
@@ -320,14 +296,11 @@ impl<'a> LoginVerifier<'a> {
                 Error::InvalidSignature => Error::LoginSignatureInvalid,
                 other => other,
             })?;
-        let mut validator = PathValidator::new(self.anchors)
+        let path = PathValidator::new(&self.context)
             .purpose(KeyPurpose::ClientAuthentication)
             .algorithm_policy(self.algorithms)
-            .budget(&budget);
-        if let Some(source) = self.revocation_source {
-            validator = validator.revocation(self.revocation, source);
-        }
-        let path = validator.validate(&response.certificate, &self.intermediates, now)?;
+            .budget(&budget)
+            .validate(&response.certificate, &[], now)?;
         let cert = path.leaf().clone();
         let id = cert.identity();
         Ok(VerifiedIdentity {

@@ -14,8 +14,7 @@ use crate::eid::{Mrz, issuing_state_country};
 use crate::error::{Error, Malformed, Object};
 use crate::key::AlgorithmPolicy;
 use crate::limits::MAX_SOD_SIZE;
-use crate::path::{KeyPurpose, TrustStore};
-use crate::revocation::{RevocationPolicy, RevocationSource};
+use crate::path::{KeyPurpose, TrustContext};
 use crate::time::Time;
 use crate::tlv;
 use crate::validate::{Indication, SignerReport, SubIndication, ValidationPolicy, Warning};
@@ -235,23 +234,21 @@ impl PassiveAuthReport {
 ///
 /// ```no_run
 /// use kyso::eid::{PassiveAuth, Sod};
-/// use kyso::{Time, TrustStore};
+/// use kyso::{Revocation, Time, TrustContext, TrustStore};
 /// let cscas = TrustStore::from_pem(&std::fs::read("csca-vn.pem")?)?;
+/// let context = TrustContext::new(&cscas, Revocation::NotChecked);
 /// let sod = Sod::parse(&std::fs::read("EF.SOD")?)?;
 /// let dg1 = std::fs::read("DG1")?;
 /// let dg13 = std::fs::read("DG13")?;
-/// let report = PassiveAuth::new(&cscas, Time::now()).verify(&sod, &[(1, &dg1), (13, &dg13)]);
+/// let report = PassiveAuth::new(&context, Time::now()).verify(&sod, &[(1, &dg1), (13, &dg13)]);
 /// assert!(report.is_passed());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone)]
 pub struct PassiveAuth<'a> {
-    cscas: &'a TrustStore,
+    context: TrustContext<'a>,
     time: Time,
     algorithms: AlgorithmPolicy,
-    extra: Vec<Certificate>,
-    revocation: RevocationPolicy,
-    revocation_source: Option<&'a dyn RevocationSource>,
     expected_state: Option<String>,
     any_state: bool,
 }
@@ -266,16 +263,16 @@ impl core::fmt::Debug for PassiveAuth<'_> {
 }
 
 impl<'a> PassiveAuth<'a> {
-    /// Passive authentication against `cscas` at `time`. SHA-1 is accepted (documents
-    /// issued years ago use it) under the legacy policy; RSA keys of 2048 bits or more.
-    pub fn new(cscas: &'a TrustStore, time: Time) -> Self {
+    /// Passive authentication against the CSCAs of `context` (its anchors; its revocation
+    /// choice applies to the Document Signer, and its certificates are candidates: a
+    /// Document Signer read separately, CSCA link certificates) at `time`. SHA-1 is accepted
+    /// (documents issued years ago use it) under the legacy policy; RSA keys of 2048 bits or
+    /// more.
+    pub fn new(context: &TrustContext<'a>, time: Time) -> Self {
         PassiveAuth {
-            cscas,
+            context: context.clone(),
             time,
             algorithms: AlgorithmPolicy::default().allow_sha1_for_legacy_use_only(),
-            extra: Vec::new(),
-            revocation: RevocationPolicy::NoCheck,
-            revocation_source: None,
             expected_state: None,
             any_state: false,
         }
@@ -307,26 +304,6 @@ impl<'a> PassiveAuth<'a> {
         self
     }
 
-    /// Checks the Document Signer's revocation (CSCA CRLs) under `policy`.
-    #[must_use]
-    pub fn with_revocation(
-        mut self,
-        policy: RevocationPolicy,
-        source: &'a dyn RevocationSource,
-    ) -> Self {
-        self.revocation = policy;
-        self.revocation_source = Some(source);
-        self
-    }
-
-    /// Certificates to use besides the SOD's: a Document Signer certificate read
-    /// separately, CSCA link certificates.
-    #[must_use]
-    pub fn with_certificates(mut self, certs: impl IntoIterator<Item = Certificate>) -> Self {
-        self.extra.extend(certs);
-        self
-    }
-
     /// Verifies `sod` and the data groups given as (number, bytes as read from the chip).
     ///
     /// Besides the signature and the hashes: the data groups' hash algorithm must be one
@@ -344,15 +321,11 @@ impl<'a> PassiveAuth<'a> {
             |p, oid| p.accept_content_type(oid),
         );
         policy.purpose = KeyPurpose::DocumentSigning;
-        let mut verifier =
-            Verifier::new(self.cscas, policy).with_certificates(self.extra.iter().cloned());
+        let mut verifier = Verifier::new(&self.context, policy);
         // ICAO 9303 part 10: an EF.SOD has one signer, and the first is what is reported;
         // others are not worth the work an attacker could make them cost. Some passports
         // list the signer's issuer name in another attribute order.
         verifier.mode = crate::cms::Mode::TravelDocument;
-        if let Some(source) = self.revocation_source {
-            verifier = verifier.with_revocation(self.revocation, source);
-        }
         let report = verifier.verify(&sod.cms, None);
         let signature_checks = report.signature_checks;
         let mut warnings = Vec::new();
@@ -586,8 +559,8 @@ pub struct MasterList {
 /// `CscaMasterList`, content type id-icao-cscaMasterList) and returns its certificates.
 ///
 /// The list is only as trustworthy as its signer: at least one SignerInfo must validate,
-/// at `time`, to `anchors` (the CSCA of the state that publishes the list, obtained out of
-/// band), through a Master List Signer certificate whose extendedKeyUsage holds
+/// at `time`, to the anchors of `context` (the CSCA of the state that publishes the list,
+/// obtained out of band; its revocation choice applies to the Master List Signer), through a Master List Signer certificate whose extendedKeyUsage holds
 /// id-icao-cscaMasterListSigningKey (2.23.136.1.1.3), so that no other key of that state's
 /// PKI (a Document Signer's, say) can add a CSCA to the list. Anything else is
 /// [`Error::MasterListNotVerified`] with the verdict that failed.
@@ -600,22 +573,23 @@ pub struct MasterList {
 ///
 /// ```no_run
 /// use kyso::eid::verify_master_list;
-/// use kyso::{Time, TrustStore};
+/// use kyso::{Revocation, Time, TrustContext, TrustStore};
 /// // The German CSCA, obtained from the BSI, vouches for the German master list.
 /// let de_csca = TrustStore::from_pem(&std::fs::read("csca-de.pem")?)?;
-/// let list = verify_master_list(&std::fs::read("DE_ML.ml")?, &de_csca, Time::now())?;
+/// let context = TrustContext::new(&de_csca, Revocation::NotChecked);
+/// let list = verify_master_list(&std::fs::read("DE_ML.ml")?, &context, Time::now())?;
 /// let cscas = TrustStore::from_certificates(list.certificates);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn verify_master_list(
     bytes: &[u8],
-    anchors: &TrustStore,
+    context: &TrustContext<'_>,
     time: Time,
 ) -> Result<MasterList, Error> {
     let (cms, certificates) = read_master_list(bytes)?;
     let mut policy = ValidationPolicy::at(time).accept_content_type(CSCA_MASTER_LIST);
     policy.purpose = KeyPurpose::MasterListSigning;
-    let report = Verifier::new(anchors, policy).verify(&cms, None);
+    let report = Verifier::new(context, policy).verify(&cms, None);
     if !report.signers.iter().any(SignerReport::is_passed) {
         let worst = report
             .signers
@@ -640,7 +614,7 @@ pub fn verify_master_list(
 /// The CSCA certificates of an ICAO master list **without verifying its signature**: for
 /// a list whose authenticity the caller has established otherwise (fetched over an
 /// authenticated channel from the ICAO PKD, say). Use [`verify_master_list`] otherwise.
-/// The certificates are anchors only once the caller puts them in a [`TrustStore`];
+/// The certificates are anchors only once the caller puts them in a [`TrustStore`](crate::TrustStore);
 /// certificates kyso cannot read are skipped.
 ///
 /// # Errors

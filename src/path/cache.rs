@@ -24,11 +24,12 @@ use crate::error::Error;
 /// It is safe to share between threads.
 ///
 /// ```
-/// use kyso::{SignedCms, TrustStore, ValidationPolicy, Verifier};
+/// use kyso::{Revocation, SignedCms, TrustContext, TrustStore, ValidationPolicy, Verifier};
 /// use kyso::path::VerificationCache;
 /// let anchors = TrustStore::from_pem(&std::fs::read("test-vectors/pki/root-ca.pem")?)?;
 /// let cache = VerificationCache::new();
-/// let verifier = Verifier::new(&anchors, ValidationPolicy::now()).with_cache(&cache);
+/// let context = TrustContext::new(&anchors, Revocation::NotChecked).with_cache(&cache);
+/// let verifier = Verifier::new(&context, ValidationPolicy::now());
 /// let signature = std::fs::read("test-vectors/cms/openssl-rsa2048-detached.p7s")?;
 /// let document = std::fs::read("test-vectors/documents/cong-van.txt")?;
 /// for _ in 0..2 {

@@ -9,6 +9,7 @@ use crate::key::AlgorithmPolicy;
 use crate::path::build::Search;
 use crate::path::cache::VerificationCache;
 use crate::path::checks::position;
+use crate::path::context::TrustContext;
 use crate::path::policy::{PolicyInputs, PolicySet};
 use crate::path::purpose::KeyPurpose;
 use crate::path::trust_store::TrustStore;
@@ -18,11 +19,11 @@ use crate::time::Time;
 /// Validates certificate paths to a [`TrustStore`] at a time the caller gives.
 ///
 /// ```
-/// use kyso::{Certificate, KeyPurpose, PathValidator, Time, TrustStore};
+/// use kyso::{Certificate, KeyPurpose, PathValidator, Revocation, Time, TrustContext, TrustStore};
 /// let anchors = TrustStore::from_pem(&std::fs::read("test-vectors/pki/root-ca.pem")?)?;
 /// let leaf = Certificate::from_pem(&std::fs::read("test-vectors/pki/ee-rsa2048.pem")?)?;
 /// let chain = Certificate::parse_pem_bundle(&std::fs::read("test-vectors/pki/intermediate-ca.pem")?)?;
-/// let path = PathValidator::new(&anchors)
+/// let path = PathValidator::new(&TrustContext::new(&anchors, Revocation::NotChecked))
 ///     .purpose(KeyPurpose::DocumentSigning)
 ///     .validate(&leaf, &chain, Time::from_utc(2026, 6, 1, 0, 0, 0)?)?;
 /// assert_eq!(path.chain().len(), 2);
@@ -47,6 +48,8 @@ pub struct PathValidator<'a> {
     /// Extended key usages the caller accepts for document signing besides
     /// [`DOCUMENT_SIGNING_EKUS`](crate::path::DOCUMENT_SIGNING_EKUS).
     pub(super) signing_ekus: Vec<String>,
+    /// Candidate certificates from the context, besides those given to `validate`.
+    pub(super) certificates: Vec<Certificate>,
 }
 
 impl core::fmt::Debug for PathValidator<'_> {
@@ -118,9 +121,21 @@ impl ValidatedPath {
 }
 
 impl<'a> PathValidator<'a> {
-    /// A validator for paths to `anchors`, for document signing, under the default
-    /// [`AlgorithmPolicy`].
-    pub fn new(anchors: &'a TrustStore) -> Self {
+    /// A validator for paths to the anchors of `context`, with its revocation choice, its
+    /// supplied certificates (candidates besides those given to [`PathValidator::validate`])
+    /// and its cache; for document signing, under the default [`AlgorithmPolicy`].
+    pub fn new(context: &TrustContext<'a>) -> Self {
+        let mut validator = PathValidator::with_anchors(context.anchors);
+        validator.revocation = context.revocation.policy();
+        validator.revocation_source = context.revocation.source();
+        validator.cache = context.cache;
+        validator.certificates = context.certificates.clone();
+        validator
+    }
+
+    /// A validator for paths to `anchors`, nothing else set: for the validations kyso runs
+    /// itself (a signer's path, a CRL signer's), which set revocation and the rest.
+    pub(crate) fn with_anchors(anchors: &'a TrustStore) -> Self {
         PathValidator {
             anchors,
             purpose: KeyPurpose::DocumentSigning,
@@ -133,6 +148,7 @@ impl<'a> PathValidator<'a> {
             budget: None,
             crl_depth: 0,
             signing_ekus: Vec::new(),
+            certificates: Vec::new(),
         }
     }
 
@@ -155,8 +171,7 @@ impl<'a> PathValidator<'a> {
     /// Checks revocation of every certificate below the anchor with the data `source`
     /// gives, under `policy`. A certificate revoked at or before the validation time fails
     /// the path ([`Error::Revoked`]).
-    #[must_use]
-    pub fn revocation(
+    pub(crate) fn revocation(
         mut self,
         policy: RevocationPolicy,
         source: &'a dyn RevocationSource,
@@ -176,8 +191,7 @@ impl<'a> PathValidator<'a> {
     /// Uses `cache` to skip the cryptographic check of certificate signatures it already
     /// verified (and to remember new ones). Every other check still runs; the verdict is the
     /// same with or without it.
-    #[must_use]
-    pub fn cache(mut self, cache: &'a VerificationCache) -> Self {
+    pub(crate) fn cache(mut self, cache: &'a VerificationCache) -> Self {
         self.cache = Some(cache);
         self
     }
@@ -242,7 +256,7 @@ impl<'a> PathValidator<'a> {
     ///   minimum, [`Error::UnusablePublicKey`] for a subject key refused otherwise (an RSA
     ///   key over 8192 bits).
     /// - Validity (6.1.3 (a)(2)): [`Error::Expired`], [`Error::NotYetValid`].
-    /// - Revocation (6.1.3 (a)(3)), when [`PathValidator::revocation`] asks for it:
+    /// - Revocation (6.1.3 (a)(3)), when the [`TrustContext`] asks for it:
     ///   [`Error::Revoked`]; under [`RevocationPolicy::Required`], [`Error::RevocationUnknown`]
     ///   when no usable data is found and [`Error::RevocationOutOfBounds`] when the only data
     ///   was issued after the certificate expired; under any policy,
@@ -268,6 +282,17 @@ impl<'a> PathValidator<'a> {
         intermediates: &[Certificate],
         time: Time,
     ) -> Result<ValidatedPath, Error> {
+        let merged: Vec<Certificate>;
+        let intermediates = if self.certificates.is_empty() {
+            intermediates
+        } else {
+            merged = intermediates
+                .iter()
+                .chain(self.certificates.iter())
+                .cloned()
+                .collect();
+            &merged
+        };
         let local;
         let budget = match self.budget {
             Some(b) => b,

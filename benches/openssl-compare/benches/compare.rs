@@ -124,7 +124,11 @@ fn certificates_and_paths(c: &mut Criterion) {
         });
         let anchors = TrustStore::from_certificates([ch.root.clone()]);
         let intermediates = [ch.ca.clone()];
-        let validator = PathValidator::new(&anchors).purpose(KeyPurpose::Any);
+        let validator = PathValidator::new(&kyso::TrustContext::new(
+            &anchors,
+            kyso::Revocation::NotChecked,
+        ))
+        .purpose(KeyPurpose::Any);
         group.bench_function("kyso-validate", |b| {
             b.iter(|| {
                 validator
@@ -175,13 +179,19 @@ fn cms(c: &mut Criterion) {
 
         group.bench_function("kyso-cold", |b| {
             b.iter(|| {
-                let r = Verifier::new(&anchors, policy.clone())
-                    .verify_encoded(black_box(&der), Some(black_box(&document)));
+                let r = Verifier::new(
+                    &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+                    policy.clone(),
+                )
+                .verify_encoded(black_box(&der), Some(black_box(&document)));
                 assert!(r.is_passed());
             })
         });
         let cache = VerificationCache::new();
-        let warm = Verifier::new(&anchors, policy.clone()).with_cache(&cache);
+        let warm = Verifier::new(
+            &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked).with_cache(&cache),
+            policy.clone(),
+        );
         assert!(warm.verify_encoded(&der, Some(&document)).is_passed());
         group.bench_function("kyso-warm", |b| {
             b.iter(|| {
@@ -247,7 +257,10 @@ fn batch(c: &mut Criterion) {
         .unwrap();
     let anchors = TrustStore::from_certificates([ch.root.clone()]);
     let cache = VerificationCache::new();
-    let verifier = Verifier::new(&anchors, ValidationPolicy::at(time())).with_cache(&cache);
+    let verifier = Verifier::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked).with_cache(&cache),
+        ValidationPolicy::at(time()),
+    );
     let items: Vec<(&[u8], Option<&[u8]>)> = (0..10_000)
         .map(|_| (der.as_slice(), Some(document.as_slice())))
         .collect();
