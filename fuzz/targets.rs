@@ -6,6 +6,7 @@
 
 #![allow(dead_code)]
 
+use kyso::error::EncodingError;
 use kyso::{
     Certificate, PathValidator, SignedCms, SoftwareSigner, Time, TrustStore, ValidationPolicy,
     Verifier,
@@ -314,31 +315,31 @@ pub fn differential_explanation(
     use kyso::error::{Malformed, Object};
     match (ours, theirs) {
         (Err(e), Ok(b)) => match e {
-            Error::TooLarge { .. } => Ok("kyso's size and name limits"),
-            Error::Malformed {
+            Error::Encoding(EncodingError::TooLarge { .. }) => Ok("kyso's size and name limits"),
+            Error::Encoding(EncodingError::Malformed {
                 reason:
                     Malformed::InvalidValue { .. }
                     | Malformed::InvalidExtension { .. }
                     | Malformed::DuplicateExtension { .. }
                     | Malformed::InvalidString,
                 ..
-            } => Ok("an RFC 5280 rule beyond the DER grammar"),
-            Error::Malformed {
+            }) => Ok("an RFC 5280 rule beyond the DER grammar"),
+            Error::Encoding(EncodingError::Malformed {
                 object: Object::Name,
                 reason: Malformed::InvalidDer,
-            } if names_have_non_universal_values(b) => {
+            }) if names_have_non_universal_values(b) => {
                 Ok("an attribute value of a non-universal type")
             }
-            Error::Malformed {
+            Error::Encoding(EncodingError::Malformed {
                 object: Object::Certificate,
                 reason: Malformed::InvalidDer,
-            } if bit_strings_have_set_padding(b) => {
+            }) if bit_strings_have_set_padding(b) => {
                 Ok("a BIT STRING whose unused bits are not zero (X.690 11.2.1)")
             }
-            Error::Malformed {
+            Error::Encoding(EncodingError::Malformed {
                 object: Object::Signature,
                 reason: Malformed::InvalidDer,
-            } if b.signature().unused_bits() > 0 => {
+            }) if b.signature().unused_bits() > 0 => {
                 Ok("a signature that is not whole octets, which no signature algorithm makes")
             }
             other => Err(format!(

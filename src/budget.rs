@@ -118,6 +118,7 @@ impl Budget {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::SignatureError;
 
     #[test]
     fn repeats_are_free_failures_included_and_the_limit_holds() {
@@ -131,9 +132,9 @@ mod tests {
             assert_eq!(
                 budget.check(id(1), || {
                     runs += 1;
-                    Err(Error::InvalidSignature)
+                    Err(Error::Signature(SignatureError::InvalidSignature))
                 }),
-                Err(Error::InvalidSignature)
+                Err(Error::Signature(SignatureError::InvalidSignature))
             );
         }
         assert_eq!((runs, budget.used()), (1, 1));
@@ -145,6 +146,12 @@ mod tests {
         ));
         assert_eq!((budget.used(), budget.refusals()), (2, 1));
         // What was checked before stays available.
-        assert!(budget.check(id(2), || Err(Error::InvalidSignature)).is_ok());
+        assert!(
+            budget
+                .check(id(2), || Err(Error::Signature(
+                    SignatureError::InvalidSignature
+                )))
+                .is_ok()
+        );
     }
 }

@@ -5,6 +5,7 @@
 //! has SHA extensions, about twice as fast where it has not, and faster for SHA-512 on both
 //! (`cargo bench --bench digest` measures both in the same run; the README has the numbers).
 
+use crate::error::{EncodingError, SignatureError, SigningError};
 use std::io::{Read, Write};
 use std::path::Path;
 
@@ -56,7 +57,7 @@ impl DigestAlgorithm {
     ///
     /// # Errors
     ///
-    /// [`Error::UnsupportedAlgorithm`] if the OID names none of SHA-1, SHA-256, SHA-384 and
+    /// [`SignatureError::UnsupportedAlgorithm`] if the OID names none of SHA-1, SHA-256, SHA-384 and
     /// SHA-512.
     ///
     /// ```
@@ -69,8 +70,10 @@ impl DigestAlgorithm {
         DigestAlgorithm::ALL
             .into_iter()
             .find(|a| a.oid() == *oid)
-            .ok_or_else(|| Error::UnsupportedAlgorithm {
-                oid: oid.to_string(),
+            .ok_or_else(|| {
+                Error::Signature(SignatureError::UnsupportedAlgorithm {
+                    oid: oid.to_string(),
+                })
             })
     }
 
@@ -90,10 +93,10 @@ impl DigestAlgorithm {
     ///
     /// # Errors
     ///
-    /// - [`Error::Malformed`] with [`Object::AlgorithmIdentifier`]: the input is not a DER
+    /// - [`EncodingError::Malformed`] with [`Object::AlgorithmIdentifier`]: the input is not a DER
     ///   `AlgorithmIdentifier` ([`Malformed::InvalidDer`]), or its parameters are present and
     ///   not NULL ([`Malformed::InvalidValue`]).
-    /// - [`Error::UnsupportedAlgorithm`] if the OID names no algorithm kyso implements.
+    /// - [`SignatureError::UnsupportedAlgorithm`] if the OID names no algorithm kyso implements.
     pub fn from_algorithm_identifier_der(der_bytes: &[u8]) -> Result<Self, Error> {
         use der::Decode;
         let ai = spki::AlgorithmIdentifierRef::from_der(der_bytes)
@@ -160,13 +163,13 @@ impl Digest {
     ///
     /// # Errors
     ///
-    /// [`Error::DigestLength`] if `value` is not as long as the algorithm's hash value.
+    /// [`SigningError::DigestLength`] if `value` is not as long as the algorithm's hash value.
     pub fn from_bytes(algorithm: DigestAlgorithm, value: &[u8]) -> Result<Self, Error> {
         if value.len() != algorithm.output_len() {
-            return Err(Error::DigestLength {
+            return Err(Error::Signing(SigningError::DigestLength {
                 expected: algorithm.output_len(),
                 actual: value.len(),
-            });
+            }));
         }
         Ok(Digest {
             algorithm,
@@ -285,11 +288,11 @@ pub(crate) fn read_bounded(path: &Path, limit: usize, object: Object) -> Result<
         .read_to_end(&mut data)
         .map_err(|e| io_error(path, &e))?;
     if data.len() > limit {
-        return Err(Error::TooLarge {
+        return Err(Error::Encoding(EncodingError::TooLarge {
             object,
             limit,
             actual: data.len(),
-        });
+        }));
     }
     Ok(data)
 }
@@ -452,7 +455,9 @@ mod tests {
         let md5: ObjectIdentifier = "1.2.840.113549.2.5".parse().unwrap();
         assert!(matches!(
             DigestAlgorithm::from_oid(&md5),
-            Err(Error::UnsupportedAlgorithm { .. })
+            Err(Error::Signature(
+                SignatureError::UnsupportedAlgorithm { .. }
+            ))
         ));
         assert!(DigestAlgorithm::from_algorithm_identifier_der(&[0x30, 0x00]).is_err());
     }
@@ -461,10 +466,10 @@ mod tests {
     fn precomputed_digest_length_checked() {
         assert!(matches!(
             Digest::from_bytes(DigestAlgorithm::Sha256, &[0; 20]),
-            Err(Error::DigestLength {
+            Err(Error::Signing(SigningError::DigestLength {
                 expected: 32,
                 actual: 20
-            })
+            }))
         ));
     }
 }

@@ -1,6 +1,7 @@
-//! The one error type of the crate.
+//! The error type of the crate, in domains.
 //!
-//! Every failure is a variant of [`Error`], with the context a caller needs to act on it:
+//! Every failure is an [`Error`]: a domain ([`Error::Path`], [`Error::Revocation`], ...)
+//! holding the failure within it, with the context a caller needs to act on it:
 //! which object failed to decode and why, which certificate of a chain failed which check,
 //! at which times. Cryptographic failures stay opaque on purpose ("signature invalid"):
 //! nothing says which byte of a padding was wrong.
@@ -210,12 +211,91 @@ impl core::fmt::Display for DisallowedReason {
     }
 }
 
-/// Every error kyso returns.
+/// Every error kyso returns: a domain, then the failure within it.
+///
+/// Each domain is an enum of its own ([`EncodingError`], [`SignatureError`], [`KeyError`],
+/// [`SigningError`], [`PathError`], [`RevocationError`], [`TimestampError`], [`ChipError`],
+/// [`LoginError`], and `TokenError` with the `pkcs11` feature), so that code which handles one
+/// domain matches on it alone, and a new failure is added to the one domain it belongs to.
+/// One failure has one variant: a certificate of a path refused for its key or algorithm is a
+/// [`PathError`] carrying the [`SignatureError`] that refused it, not a second copy of it.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    // ----- decoding -----
-    /// An input could not be decoded.
+    /// An input could not be decoded, or is larger than kyso reads.
+    #[error(transparent)]
+    Encoding(#[from] EncodingError),
+    /// A file could not be read.
+    #[error("cannot read {path}: {kind}")]
+    Io {
+        /// The path given.
+        path: String,
+        /// The kind of I/O failure.
+        kind: std::io::ErrorKind,
+    },
+    /// An algorithm, key or signature value was refused.
+    #[error(transparent)]
+    Signature(#[from] SignatureError),
+    /// A private key could not be opened.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// A signature could not be made or extended.
+    #[error(transparent)]
+    Signing(#[from] SigningError),
+    /// A PKCS#11 token failed or refused.
+    #[cfg(feature = "pkcs11")]
+    #[error(transparent)]
+    Token(#[from] TokenError),
+    /// A certificate of a path failed validation (RFC 5280 section 6.1).
+    #[error("{cert}: {reason}")]
+    Path {
+        /// The certificate that failed.
+        cert: ChainPosition,
+        /// Why.
+        reason: PathError,
+    },
+    /// Revocation data (a CRL or an OCSP response) cannot be used.
+    #[error(transparent)]
+    Revocation(#[from] RevocationError),
+    /// A timestamp could not be had or does not stamp what it should.
+    #[error(transparent)]
+    Timestamp(#[from] TimestampError),
+    /// A chip document (ICAO 9303) or a CSCA master list failed.
+    #[error(transparent)]
+    Chip(#[from] ChipError),
+    /// A certificate login failed.
+    #[error(transparent)]
+    Login(#[from] LoginError),
+    /// Fetching revocation data or a timestamp over the network failed.
+    #[error("{url}: {failure}")]
+    Http {
+        /// The URL asked.
+        url: String,
+        /// What went wrong.
+        failure: HttpFailure,
+    },
+    /// The system's random number generator failed (a nonce could not be made).
+    #[error("the system random number generator failed")]
+    RandomUnavailable,
+    /// A work budget ran out, so that no input can make a validation run long: the
+    /// signature checks of one validation call, the signature checks or steps of one
+    /// path-building call, or the nodes of a certificate-policy tree (see
+    /// [`limits`](crate::limits)).
+    #[error("work budget exhausted: more than {limit} {what}")]
+    BudgetExceeded {
+        /// Which budget ran out.
+        what: BudgetKind,
+        /// Its size.
+        limit: usize,
+    },
+}
+
+/// Decoding failures.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EncodingError {
+    /// An input could not be decoded (X.690 DER, RFC 7468 PEM, or the structure the
+    /// object's standard defines).
     #[error("malformed {object}: {reason}")]
     Malformed {
         /// What was being decoded.
@@ -233,24 +313,24 @@ pub enum Error {
         /// The size of the input.
         actual: usize,
     },
-    /// A file could not be read.
-    #[error("cannot read {path}: {kind}")]
-    Io {
-        /// The path given.
-        path: String,
-        /// The kind of I/O failure.
-        kind: std::io::ErrorKind,
-    },
+    /// A calendar date or time out of range (RFC 5280 section 4.1.2.5: years 1950 to 9999).
+    #[error("invalid date or time")]
+    InvalidTime,
+}
 
-    // ----- algorithms and keys -----
+/// Algorithms, public keys and signature values.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SignatureError {
     /// An algorithm identifier names an algorithm kyso does not implement.
     #[error("unsupported algorithm {oid}")]
     UnsupportedAlgorithm {
         /// Dotted OID of the algorithm.
         oid: String,
     },
-    /// RSA-PSS parameters other than the combinations kyso supports (MGF1 with the same hash
-    /// as the message, salt length equal to the hash length, trailer field 1).
+    /// RSA-PSS parameters other than the combinations kyso supports (RFC 4055 section 3.1:
+    /// MGF1 with the same hash as the message, salt length equal to the hash length, trailer
+    /// field 1).
     #[error("unsupported RSA-PSS parameters")]
     UnsupportedPssParameters,
     /// A public key of a type or curve kyso does not implement.
@@ -293,7 +373,8 @@ pub enum Error {
         /// The policy's minimum.
         minimum: usize,
     },
-    /// The RSA key is larger than kyso verifies (8192 bits, the bound of `ring`).
+    /// The RSA key is larger than kyso verifies
+    /// ([`MAX_RSA_BITS`](crate::limits::MAX_RSA_BITS)).
     #[error("RSA key of {bits} bits is above the maximum of 8192")]
     RsaKeyTooLarge {
         /// Modulus size in bits.
@@ -302,8 +383,12 @@ pub enum Error {
     /// A signature did not verify.
     #[error("signature invalid")]
     InvalidSignature,
+}
 
-    // ----- private keys and signers -----
+/// Private keys.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyError {
     /// The private key is encrypted and no password was given.
     #[error("the private key is encrypted: a password is needed")]
     PasswordRequired,
@@ -311,15 +396,22 @@ pub enum Error {
     /// two cannot be told apart).
     #[error("wrong password, or damaged encrypted key")]
     WrongPassword,
-    /// The key is encrypted with a scheme kyso does not support.
+    /// The key is encrypted with a scheme kyso does not support (RFC 8018 PBES2 with PBKDF2
+    /// or scrypt and AES-CBC is).
     #[error("unsupported private key encryption scheme")]
-    UnsupportedKeyEncryption,
+    UnsupportedEncryption,
     /// The private key decoded but was refused as inconsistent or of an unsupported form.
     #[error("private key rejected: {reason}")]
-    KeyRejected {
+    Rejected {
         /// The key library's description of the problem.
         reason: String,
     },
+}
+
+/// Making, or adding to, a signature.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SigningError {
     /// The signer cannot sign a precomputed digest with this algorithm; it needs the message.
     #[error("this signer cannot sign a precomputed digest with {algorithm}")]
     DigestSigningUnsupported {
@@ -348,8 +440,6 @@ pub enum Error {
         /// The signer's description of the failure.
         reason: String,
     },
-
-    // ----- CMS signing -----
     /// The signer's public key is not the key of the certificate given for it.
     #[error("the signer's key does not match the signing certificate")]
     SignerKeyMismatch,
@@ -364,259 +454,8 @@ pub enum Error {
     /// (a token or remote service signed something else, or with another key).
     #[error("the signature value returned by the signer does not verify")]
     SignatureValueRejected,
-
-    // ----- PKCS#11 tokens -----
-    /// The PKCS#11 module could not be loaded or initialised.
-    #[error("cannot load PKCS#11 module {path}: {reason}")]
-    Pkcs11Module {
-        /// The module path given.
-        path: String,
-        /// The loader's or module's description.
-        reason: String,
-    },
-    /// No token matches the selector.
-    #[error("no token matches {selector}")]
-    TokenNotFound {
-        /// The selector, as written.
-        selector: String,
-    },
-    /// The PIN is wrong.
-    #[error("wrong PIN")]
-    WrongPin,
-    /// The PIN is locked after too many wrong attempts.
-    #[error("the PIN is locked")]
-    PinLocked,
-    /// The PIN has expired and must be changed on the token first.
-    #[error("the PIN has expired")]
-    PinExpired,
-    /// The token was removed, or its session closed or logged out (which also invalidates the
-    /// key's handle), while in use: open it again (with the PIN) to go on.
-    #[error("the token was removed or its session ended")]
-    TokenRemoved,
-    /// No private key matches the selector.
-    #[error("no private key matches {selector}")]
-    KeyNotFound {
-        /// The selector, as written.
-        selector: String,
-    },
-    /// The key may not sign (CKA_SIGN false).
-    #[error("the key is not allowed to sign")]
-    KeyCannotSign,
-    /// Several private keys match the selector; choose by CKA_ID.
-    #[error("{count} private keys match {selector}")]
-    KeyAmbiguous {
-        /// The selector, as written.
-        selector: String,
-        /// How many keys match.
-        count: usize,
-    },
-    /// The token wants a login for this operation (a key that asks for the PIN at every
-    /// signature, CKA_ALWAYS_AUTHENTICATE, which kyso does not support yet).
-    #[error("the token requires a login for this operation")]
-    LoginRequired,
-    /// The token offers no mechanism for the algorithm.
-    #[error("the token has no mechanism for {algorithm}")]
-    MechanismUnsupported {
-        /// The algorithm asked for.
-        algorithm: SignatureAlgorithm,
-    },
-    /// The key has no certificate on the token and none was given.
-    #[error("no certificate for key {key} on the token")]
-    TokenCertificateMissing {
-        /// The key's label.
-        key: String,
-    },
-    /// Another PKCS#11 failure.
-    #[error("PKCS#11 {function} failed: {code}")]
-    Pkcs11 {
-        /// The PKCS#11 function.
-        function: String,
-        /// The return value's name.
-        code: String,
-    },
-
-    // ----- revocation -----
-    /// A certificate of the path was revoked at or before the validation time, or counts
-    /// as revoked from an earlier invalidity date.
-    #[error(
-        "{cert}: revoked at {revocation_date} ({reason:?}){}",
-        invalidity_date.map(|d| format!(", invalid since {d} (invalidity date)")).unwrap_or_default()
-    )]
-    Revoked {
-        /// The certificate.
-        cert: ChainPosition,
-        /// When it was revoked.
-        revocation_date: Time,
-        /// Why.
-        reason: crate::revocation::RevocationReason,
-        /// The invalidity date the CRL entry or OCSP response gives, when earlier than the
-        /// revocation date: the certificate counts as revoked from then
-        /// ([`RevokedEntry::invalid_from`](crate::revocation::RevokedEntry::invalid_from)).
-        invalidity_date: Option<Time>,
-    },
-    /// The revocation policy requires an answer for this certificate and no usable data was
-    /// found (none, stale, out of scope, or unverifiable).
-    #[error("{cert}: revocation status unknown: {reason}")]
-    RevocationUnknown {
-        /// The certificate.
-        cert: ChainPosition,
-        /// Why the data available could not be used.
-        reason: String,
-    },
-    /// The revocation policy requires an answer for this certificate, and the only data
-    /// found was issued after it expired (see [`Error::RevocationDataAfterExpiry`]).
-    #[error(
-        "{cert}: the only revocation data was issued after the certificate expired at {not_after}"
-    )]
-    RevocationOutOfBounds {
-        /// The certificate.
-        cert: ChainPosition,
-        /// Its notAfter.
-        not_after: Time,
-    },
-    /// The CRL's issuer is not the certificate's issuer (or not the certificate given to
-    /// verify it).
-    #[error("the CRL was not issued by the certificate's issuer")]
-    CrlIssuerMismatch,
-    /// The CRL issuer's keyUsage lacks cRLSign.
-    #[error("the CRL issuer may not sign CRLs (keyUsage lacks cRLSign)")]
-    CrlIssuerCannotSignCrls,
-    /// The CRL is signed by another certificate of its issuer than the one that issued the
-    /// certificate (a separate CRL-signing key, a rolled-over key, an indirect CRL's issuer),
-    /// and that certificate's own path does not validate.
-    #[error("the CRL signer {signer} does not validate: {source}")]
-    CrlSignerNotValid {
-        /// The CRL signer's subject.
-        signer: String,
-        /// Why its path failed.
-        source: Box<Error>,
-    },
-    /// The CRL signer's certificate validates, but to another trust anchor than the
-    /// certificate's path (RFC 5280 section 6.3.3 (f) requires the same one).
-    #[error("the CRL signer {signer} chains to another trust anchor than the certificate")]
-    CrlSignerAnchorMismatch {
-        /// The CRL signer's subject.
-        signer: String,
-    },
-    /// The CRL's signature does not verify.
-    #[error("CRL signature invalid")]
-    CrlBadSignature,
-    /// The CRL was issued after the validation time.
-    #[error("CRL not valid before {this_update} (validation time {time})")]
-    CrlNotYetValid {
-        /// thisUpdate.
-        this_update: Time,
-        /// The validation time.
-        time: Time,
-    },
-    /// The CRL's nextUpdate is before the validation time: a newer CRL is needed.
-    #[error("CRL expired at {next_update} (validation time {time})")]
-    CrlExpired {
-        /// nextUpdate.
-        next_update: Time,
-        /// The validation time.
-        time: Time,
-    },
-    /// The CRL does not cover this certificate (its issuingDistributionPoint scope).
-    #[error("the CRL does not cover this certificate")]
-    CrlOutOfScope,
-    /// A CRL feature kyso does not implement yet.
-    #[error("{feature} not supported")]
-    CrlUnsupported {
-        /// Which.
-        feature: &'static str,
-    },
-    /// A critical CRL or CRL-entry extension kyso does not process.
-    #[error("unknown critical CRL extension {oid}")]
-    UnknownCriticalCrlExtension {
-        /// Dotted OID.
-        oid: String,
-    },
-
-    /// The OCSP responder answered with an error status (1 malformedRequest, 2 internalError,
-    /// 3 tryLater, 5 sigRequired, 6 unauthorized).
-    #[error("OCSP responder answered with status {status}")]
-    OcspResponseStatus {
-        /// The OCSPResponseStatus value.
-        status: u8,
-    },
-    /// The OCSP response does not carry the nonce the request sent.
-    #[error("OCSP nonce mismatch")]
-    OcspNonceMismatch,
-    /// The OCSP response has no status for this certificate.
-    #[error("the OCSP response does not cover this certificate")]
-    OcspNoResponseForCertificate,
-    /// The OCSP response's thisUpdate is after the validation time (beyond the clock skew).
-    #[error("OCSP response not valid before {this_update} (validation time {time})")]
-    OcspNotYetValid {
-        /// thisUpdate.
-        this_update: Time,
-        /// The validation time.
-        time: Time,
-    },
-    /// The OCSP response is too old for the validation time.
-    #[error(
-        "OCSP response stale: thisUpdate {this_update}, nextUpdate {next_update:?}, validation time {time}"
-    )]
-    OcspStale {
-        /// thisUpdate.
-        this_update: Time,
-        /// nextUpdate, if given.
-        next_update: Option<Time>,
-        /// The validation time.
-        time: Time,
-    },
-    /// The OCSP response's signature does not verify.
-    #[error("OCSP response signature invalid")]
-    OcspBadSignature,
-    /// The OCSP response is signed by neither the CA nor a responder the CA authorised.
-    #[error("OCSP response signed by an unauthorised responder")]
-    OcspUnauthorizedResponder,
-    /// The CRL or OCSP response was issued after the certificate expired: a CA may drop
-    /// expired certificates from its CRLs and a responder may stop answering for them, so it
-    /// cannot prove the certificate was not revoked.
-    #[error("revocation data issued at {issued} after the certificate expired at {not_after}")]
-    RevocationDataAfterExpiry {
-        /// thisUpdate of the CRL or OCSP response.
-        issued: Time,
-        /// The certificate's notAfter.
-        not_after: Time,
-    },
-    /// Fetching revocation data or a timestamp over HTTP failed.
-    #[error("{url}: {failure}")]
-    Http {
-        /// The URL asked.
-        url: String,
-        /// What went wrong.
-        failure: HttpFailure,
-    },
-
-    // ----- timestamps -----
-    /// The TSA refused the request (PKIStatus 2 rejection, 3 waiting, 4 revocationWarning,
-    /// 5 revocationNotification).
-    #[error("the TSA refused the request (status {status})")]
-    TimeStampRefused {
-        /// The PKIStatus.
-        status: u8,
-    },
-    /// The timestamp token's signature or TSA certificate does not validate.
-    #[error("timestamp token signature: {indication} {sub_indication:?}")]
-    TimeStampSignature {
-        /// The CMS verdict on the token.
-        indication: crate::validate::Indication,
-        /// Its sub-indication.
-        sub_indication: Option<crate::validate::SubIndication>,
-    },
-    /// The token stamps another hash than the one expected.
-    #[error("the timestamp token stamps another message imprint")]
-    TimeStampImprintMismatch,
-    /// The token does not carry the nonce the request sent.
-    #[error("timestamp nonce mismatch")]
-    TimeStampNonceMismatch,
-    /// The system's random number generator failed (a nonce could not be made).
-    #[error("the system random number generator failed")]
-    RandomUnavailable,
-    /// CAdES-B-LT needs a signature timestamp (B-T) on every signer first.
+    /// CAdES-B-LT needs a signature timestamp (B-T) on every signer first (EN 319 122-1
+    /// section 6.3).
     #[error("signer {signer} has no signature timestamp that verifies (add one first)")]
     TimestampRequired {
         /// The signer's index in the SignedData.
@@ -647,9 +486,393 @@ pub enum Error {
         /// Its sub-indication.
         sub_indication: Option<crate::validate::SubIndication>,
     },
+}
 
+/// PKCS#11 tokens (feature `pkcs11`; return values of PKCS#11 v2.40 section 5.1).
+#[cfg(feature = "pkcs11")]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TokenError {
+    /// The PKCS#11 module could not be loaded or initialised.
+    #[error("cannot load PKCS#11 module {path}: {reason}")]
+    Module {
+        /// The module path given.
+        path: String,
+        /// The loader's or module's description.
+        reason: String,
+    },
+    /// No token matches the selector.
+    #[error("no token matches {selector}")]
+    NotFound {
+        /// The selector, as written.
+        selector: String,
+    },
+    /// The PIN is wrong (CKR_PIN_INCORRECT).
+    #[error("wrong PIN")]
+    WrongPin,
+    /// The PIN is locked after too many wrong attempts (CKR_PIN_LOCKED).
+    #[error("the PIN is locked")]
+    PinLocked,
+    /// The PIN has expired and must be changed on the token first (CKR_PIN_EXPIRED).
+    #[error("the PIN has expired")]
+    PinExpired,
+    /// The token was removed, or its session closed or logged out (which also invalidates the
+    /// key's handle), while in use: open it again (with the PIN) to go on.
+    #[error("the token was removed or its session ended")]
+    Removed,
+    /// No private key matches the selector.
+    #[error("no private key matches {selector}")]
+    KeyNotFound {
+        /// The selector, as written.
+        selector: String,
+    },
+    /// The key may not sign (CKA_SIGN false).
+    #[error("the key is not allowed to sign")]
+    KeyCannotSign,
+    /// Several private keys match the selector; choose by CKA_ID.
+    #[error("{count} private keys match {selector}")]
+    KeyAmbiguous {
+        /// The selector, as written.
+        selector: String,
+        /// How many keys match.
+        count: usize,
+    },
+    /// The token wants a login for this operation (a key that asks for the PIN at every
+    /// signature, CKA_ALWAYS_AUTHENTICATE, which kyso does not support yet).
+    #[error("the token requires a login for this operation")]
+    LoginRequired,
+    /// The token offers no mechanism for the algorithm.
+    #[error("the token has no mechanism for {algorithm}")]
+    MechanismUnsupported {
+        /// The algorithm asked for.
+        algorithm: SignatureAlgorithm,
+    },
+    /// The key has no certificate on the token and none was given.
+    #[error("no certificate for key {key} on the token")]
+    CertificateMissing {
+        /// The key's label.
+        key: String,
+    },
+    /// Another PKCS#11 failure.
+    #[error("PKCS#11 {function} failed: {code}")]
+    Other {
+        /// The PKCS#11 function.
+        function: String,
+        /// The return value's name.
+        code: String,
+    },
+}
+
+/// Why a certificate of a path fails validation ([`Error::Path`] names the certificate).
+///
+/// Every variant maps to an EN 319 102-1 sub-indication in one exhaustive match, so a new
+/// variant does not compile until it has one.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PathError {
+    /// No issuer of this certificate was found among the intermediates and anchors.
+    #[error("issuer not found among the intermediates and trust anchors")]
+    UnknownIssuer,
+    /// The end entity is self-signed and is not in the trust store.
+    #[error("self-signed and not a trust anchor")]
+    UntrustedSelfSigned,
+    /// The chain is longer than [`MAX_PATH_DEPTH`](crate::limits::MAX_PATH_DEPTH).
+    #[error("certificate path longer than {limit} certificates")]
+    PathTooLong {
+        /// The limit.
+        limit: usize,
+    },
+    /// The certificate is used after its notAfter time (RFC 5280 section 6.1.3 (a)(2)).
+    #[error("expired at {not_after} (validation time {time})")]
+    Expired {
+        /// Its notAfter.
+        not_after: Time,
+        /// The validation time.
+        time: Time,
+    },
+    /// The certificate is used before its notBefore time (RFC 5280 section 6.1.3 (a)(2)).
+    #[error("not valid before {not_before} (validation time {time})")]
+    NotYetValid {
+        /// Its notBefore.
+        not_before: Time,
+        /// The validation time.
+        time: Time,
+    },
+    /// The certificate's signature does not verify with its issuer's key (RFC 5280 section
+    /// 6.1.3 (a)(1)).
+    #[error("signature does not verify with the issuer's key")]
+    BadSignature,
+    /// The certificate's signature cannot be checked: its algorithm is refused by the
+    /// algorithm policy, not implemented, or does not fit the issuer's key.
+    #[error("{0}")]
+    SignatureAlgorithm(SignatureError),
+    /// A part of the certificate that validation needs does not decode (the issuer's public
+    /// key that should verify it).
+    #[error("{0}")]
+    Encoding(EncodingError),
+    /// The certificate's public key is refused: too small or too large, or refused by the
+    /// algorithm policy for another reason.
+    #[error("{0}")]
+    PublicKey(SignatureError),
+    /// The certificate's issuer name does not match its issuer's subject name (RFC 5280
+    /// section 6.1.3 (a)(4)).
+    #[error("issuer name {issuer} does not match the issuer's subject {issuer_subject}")]
+    IssuerNameMismatch {
+        /// Its issuer field.
+        issuer: String,
+        /// The subject of the certificate that signed it.
+        issuer_subject: String,
+    },
+    /// A certificate used as a CA is not a CA: no basicConstraints with cA TRUE (RFC 5280
+    /// section 6.1.4 (k)).
+    #[error("used as a CA but basicConstraints does not say cA")]
+    NotCa,
+    /// A CA certificate sits below more CA certificates than an issuer's
+    /// pathLenConstraint allows (RFC 5280 section 6.1.4 (l), (m)).
+    #[error("path length constraint exceeded")]
+    PathLenExceeded,
+    /// A CA certificate has a keyUsage extension without keyCertSign (RFC 5280 section
+    /// 6.1.4 (n)).
+    #[error("CA key usage lacks keyCertSign")]
+    MissingKeyCertSign,
+    /// A critical extension kyso does not process (RFC 5280 section 4.2, 6.1.4 (o)).
+    #[error("unknown critical extension {oid}")]
+    UnknownCriticalExtension {
+        /// Dotted OID of the extension.
+        oid: String,
+    },
+    /// A name of the certificate (subject, e-mail address in the subject, or subject
+    /// alternative name) is outside what a CA above it permits, or inside what it excludes
+    /// (RFC 5280 sections 4.2.1.10, 6.1.3 (b), (c)).
+    #[error("name {name} is not allowed by the name constraints of a CA above it")]
+    NameConstraintViolation {
+        /// The name refused.
+        name: String,
+    },
+    /// No acceptable certificate policy remains where one is required: the valid policy
+    /// tree of RFC 5280 section 6.1 became empty while explicit_policy was 0 (section 6.1.3
+    /// (f)), or its intersection with the acceptable policies is empty at the end of a path
+    /// that requires an explicit policy (section 6.1.5 (g)).
+    #[error("no acceptable certificate policy remains, and the path requires one")]
+    NoValidPolicy,
+    /// A policyMappings extension maps to or from anyPolicy (RFC 5280 section 6.1.4 (a)).
+    #[error("policyMappings maps to or from anyPolicy")]
+    InvalidPolicyMapping,
+    /// The end-entity certificate's keyUsage does not allow the purpose asked for (RFC 5280
+    /// section 4.2.1.3).
+    #[error("key usage does not allow {purpose}")]
+    KeyUsageNotAllowed {
+        /// The purpose asked for.
+        purpose: KeyPurpose,
+    },
+    /// The end-entity certificate's extendedKeyUsage names no purpose that allows what was
+    /// asked (RFC 5280 section 4.2.1.12; for document signing: none of
+    /// [`DOCUMENT_SIGNING_EKUS`](crate::path::DOCUMENT_SIGNING_EKUS) nor of the caller's
+    /// additions).
+    #[error(
+        "extended key usage ({}) does not allow {purpose}",
+        if found.is_empty() { "absent".to_owned() } else { found.join(", ") }
+    )]
+    ExtendedKeyUsageNotAllowed {
+        /// The purpose asked for.
+        purpose: KeyPurpose,
+        /// The purposes the certificate names (dotted OIDs).
+        found: Vec<String>,
+    },
+    /// The certificate was revoked at or before the validation time, or counts as revoked
+    /// from an earlier invalidity date (RFC 5280 section 6.3.3, RFC 6960 section 2.2).
+    #[error(
+        "revoked at {revocation_date} ({reason:?}){}",
+        invalidity_date.map(|d| format!(", invalid since {d} (invalidity date)")).unwrap_or_default()
+    )]
+    Revoked {
+        /// When it was revoked.
+        revocation_date: Time,
+        /// Why.
+        reason: crate::revocation::RevocationReason,
+        /// The invalidity date the CRL entry or OCSP response gives, when earlier than the
+        /// revocation date: the certificate counts as revoked from then
+        /// ([`RevokedEntry::invalid_from`](crate::revocation::RevokedEntry::invalid_from)).
+        invalidity_date: Option<Time>,
+    },
+    /// The revocation policy requires an answer for this certificate and no usable data was
+    /// found (none, stale, out of scope, or unverifiable; RFC 5280 section 6.3.3 (k)
+    /// UNDETERMINED).
+    #[error("revocation status unknown: {reason}")]
+    RevocationUnknown {
+        /// Why the data available could not be used.
+        reason: String,
+    },
+    /// The revocation policy requires an answer for this certificate, and the only data
+    /// found was issued after it expired (see
+    /// [`RevocationError::RevocationDataAfterExpiry`]).
+    #[error("the only revocation data was issued after the certificate expired at {not_after}")]
+    RevocationOutOfBounds {
+        /// Its notAfter.
+        not_after: Time,
+    },
+    /// More CRLs and OCSP responses speak of the certificate than one validation examines
+    /// ([`MAX_REVOCATION_ITEMS_PER_CERTIFICATE`](crate::limits::MAX_REVOCATION_ITEMS_PER_CERTIFICATE)):
+    /// a revocation may hide among those not looked at, so the status cannot be had, whatever
+    /// the revocation policy.
+    #[error("more than {limit} CRLs and OCSP responses about it; its status cannot be established")]
+    TooManyRevocationItems {
+        /// The bound.
+        limit: usize,
+    },
+}
+
+/// CRLs and OCSP responses that cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RevocationError {
+    /// The CRL's issuer is not the certificate's issuer, nor the certificate given to verify
+    /// it (RFC 5280 section 6.3.3 (b), (f)).
+    #[error("the CRL was not issued by the certificate's issuer")]
+    CrlIssuerMismatch,
+    /// The CRL issuer's keyUsage lacks cRLSign (RFC 5280 section 6.3.3 (f)).
+    #[error("the CRL issuer may not sign CRLs (keyUsage lacks cRLSign)")]
+    CrlIssuerCannotSignCrls,
+    /// The CRL is signed by another certificate of its issuer than the one that issued the
+    /// certificate (a separate CRL-signing key, a rolled-over key, an indirect CRL's issuer),
+    /// and that certificate's own path does not validate (RFC 5280 section 6.3.3 (f)).
+    #[error("the CRL signer {signer} does not validate: {source}")]
+    CrlSignerNotValid {
+        /// The CRL signer's subject.
+        signer: String,
+        /// Why its path failed.
+        source: Box<Error>,
+    },
+    /// The CRL signer's certificate validates, but to another trust anchor than the
+    /// certificate's path (RFC 5280 section 6.3.3 (f) requires the same one).
+    #[error("the CRL signer {signer} chains to another trust anchor than the certificate")]
+    CrlSignerAnchorMismatch {
+        /// The CRL signer's subject.
+        signer: String,
+    },
+    /// The CRL's signature does not verify (RFC 5280 section 6.3.3 (g)).
+    #[error("CRL signature invalid")]
+    CrlBadSignature,
+    /// The CRL was issued after the validation time.
+    #[error("CRL not valid before {this_update} (validation time {time})")]
+    CrlNotYetValid {
+        /// thisUpdate.
+        this_update: Time,
+        /// The validation time.
+        time: Time,
+    },
+    /// The CRL's nextUpdate is before the validation time: a newer CRL is needed (RFC 5280
+    /// section 6.3.3 (a)).
+    #[error("CRL expired at {next_update} (validation time {time})")]
+    CrlExpired {
+        /// nextUpdate.
+        next_update: Time,
+        /// The validation time.
+        time: Time,
+    },
+    /// The CRL does not cover this certificate: its issuingDistributionPoint scope (RFC 5280
+    /// section 6.3.3 (b)(2)).
+    #[error("the CRL does not cover this certificate")]
+    CrlOutOfScope,
+    /// A CRL feature kyso does not implement yet.
+    #[error("{feature} not supported")]
+    CrlUnsupported {
+        /// Which.
+        feature: &'static str,
+    },
+    /// A critical CRL or CRL-entry extension kyso does not process (RFC 5280 section 5.2,
+    /// 5.3).
+    #[error("unknown critical CRL extension {oid}")]
+    UnknownCriticalCrlExtension {
+        /// Dotted OID.
+        oid: String,
+    },
+    /// The OCSP responder answered with an error status (RFC 6960 section 4.2.1:
+    /// 1 malformedRequest, 2 internalError, 3 tryLater, 5 sigRequired, 6 unauthorized).
+    #[error("OCSP responder answered with status {status}")]
+    OcspResponseStatus {
+        /// The OCSPResponseStatus value.
+        status: u8,
+    },
+    /// The OCSP response does not carry the nonce the request sent (RFC 8954).
+    #[error("OCSP nonce mismatch")]
+    OcspNonceMismatch,
+    /// The OCSP response has no status for this certificate.
+    #[error("the OCSP response does not cover this certificate")]
+    OcspNoResponseForCertificate,
+    /// The OCSP response's thisUpdate is after the validation time (beyond the clock skew;
+    /// RFC 6960 section 3.2 (5)).
+    #[error("OCSP response not valid before {this_update} (validation time {time})")]
+    OcspNotYetValid {
+        /// thisUpdate.
+        this_update: Time,
+        /// The validation time.
+        time: Time,
+    },
+    /// The OCSP response is too old for the validation time (RFC 6960 section 3.2 (6)).
+    #[error(
+        "OCSP response stale: thisUpdate {this_update}, nextUpdate {next_update:?}, validation time {time}"
+    )]
+    OcspStale {
+        /// thisUpdate.
+        this_update: Time,
+        /// nextUpdate, if given.
+        next_update: Option<Time>,
+        /// The validation time.
+        time: Time,
+    },
+    /// The OCSP response's signature does not verify (RFC 6960 section 3.2 (2)).
+    #[error("OCSP response signature invalid")]
+    OcspBadSignature,
+    /// The OCSP response is signed by neither the CA nor a responder the CA authorised (RFC
+    /// 6960 section 4.2.2.2).
+    #[error("OCSP response signed by an unauthorised responder")]
+    OcspUnauthorizedResponder,
+    /// The CRL or OCSP response was issued after the certificate expired: a CA may drop
+    /// expired certificates from its CRLs (RFC 5280 section 3.3) and a responder may stop
+    /// answering for them, so it cannot prove the certificate was not revoked.
+    #[error("revocation data issued at {issued} after the certificate expired at {not_after}")]
+    RevocationDataAfterExpiry {
+        /// thisUpdate of the CRL or OCSP response.
+        issued: Time,
+        /// The certificate's notAfter.
+        not_after: Time,
+    },
+}
+
+/// RFC 3161 timestamps.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TimestampError {
+    /// The TSA refused the request (RFC 3161 section 2.4.2 PKIStatus 2 rejection, 3 waiting,
+    /// 4 revocationWarning, 5 revocationNotification).
+    #[error("the TSA refused the request (status {status})")]
+    Refused {
+        /// The PKIStatus.
+        status: u8,
+    },
+    /// The timestamp token's signature or TSA certificate does not validate.
+    #[error("timestamp token signature: {indication} {sub_indication:?}")]
+    Signature {
+        /// The CMS verdict on the token.
+        indication: crate::validate::Indication,
+        /// Its sub-indication.
+        sub_indication: Option<crate::validate::SubIndication>,
+    },
+    /// The token stamps another hash than the one expected (RFC 3161 section 2.4.2).
+    #[error("the timestamp token stamps another message imprint")]
+    ImprintMismatch,
+    /// The token does not carry the nonce the request sent (RFC 3161 section 2.4.2).
+    #[error("timestamp nonce mismatch")]
+    NonceMismatch,
+}
+
+/// Chip documents (ICAO 9303) and CSCA master lists.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ChipError {
     /// No signer of a CSCA master list validated to the anchors given, through a Master
-    /// List Signer certificate.
+    /// List Signer certificate (ICAO 9303 part 12 section 9).
     #[error(
         "the CSCA master list's signature does not verify: {indication} {sub_indication:?}: {detail}"
     )]
@@ -661,20 +884,31 @@ pub enum Error {
         /// What failed.
         detail: String,
     },
+    /// A check digit of the machine-readable zone does not match its field (ICAO 9303 part 3
+    /// section 4.9).
+    #[error("MRZ check digit wrong for the {field}")]
+    MrzCheckDigit {
+        /// The field it guards.
+        field: &'static str,
+    },
+}
 
-    // ----- time -----
+/// Certificate login by challenge and response.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoginError {
     /// The login answers a nonce that was never issued, or was already used (a replay).
     #[error("login nonce unknown or already used")]
-    LoginNonceUnknown,
+    NonceUnknown,
     /// The login answers a nonce that has expired.
     #[error("login nonce expired at {expired_at}")]
-    LoginNonceExpired {
+    NonceExpired {
         /// When it expired.
         expired_at: Time,
     },
     /// The login was signed for another site.
     #[error("login signed for origin {found}, expected {expected}")]
-    LoginWrongOrigin {
+    WrongOrigin {
         /// This server's origin.
         expected: String,
         /// The origin in the response.
@@ -682,221 +916,11 @@ pub enum Error {
     },
     /// The login signature does not verify with the certificate's key.
     #[error("login signature invalid (not made by this certificate's key over this challenge)")]
-    LoginSignatureInvalid,
-    /// Too many challenges outstanding.
+    SignatureInvalid,
+    /// Too many challenges outstanding
+    /// ([`MAX_OUTSTANDING_NONCES`](crate::limits::MAX_OUTSTANDING_NONCES)).
     #[error("too many login challenges outstanding")]
-    LoginNonceStoreFull,
-    /// A check digit of the machine-readable zone does not match its field.
-    #[error("MRZ check digit wrong for the {field}")]
-    MrzCheckDigit {
-        /// The field it guards.
-        field: &'static str,
-    },
-
-    /// A calendar date or time out of range.
-    #[error("invalid date or time")]
-    InvalidTime,
-
-    // ----- path validation -----
-    /// A name of the certificate (subject, e-mail address in the subject, or subject
-    /// alternative name) is outside what a CA above it permits, or inside what it excludes
-    /// (RFC 5280 section 4.2.1.10).
-    #[error("{cert}: name {name} is not allowed by the name constraints of a CA above it")]
-    NameConstraintViolation {
-        /// The certificate.
-        cert: ChainPosition,
-        /// The name refused.
-        name: String,
-    },
-    /// No issuer of this certificate was found among the intermediates and anchors.
-    #[error("{cert}: issuer not found among the intermediates and trust anchors")]
-    UnknownIssuer {
-        /// The certificate whose issuer is missing.
-        cert: ChainPosition,
-    },
-    /// The end entity is self-signed and is not in the trust store.
-    #[error("{cert}: self-signed and not a trust anchor")]
-    UntrustedSelfSigned {
-        /// The certificate.
-        cert: ChainPosition,
-    },
-    /// The certificate is used after its notAfter time.
-    #[error("{cert}: expired at {not_after} (validation time {time})")]
-    Expired {
-        /// The certificate.
-        cert: ChainPosition,
-        /// Its notAfter.
-        not_after: Time,
-        /// The validation time.
-        time: Time,
-    },
-    /// The certificate is used before its notBefore time.
-    #[error("{cert}: not valid before {not_before} (validation time {time})")]
-    NotYetValid {
-        /// The certificate.
-        cert: ChainPosition,
-        /// Its notBefore.
-        not_before: Time,
-        /// The validation time.
-        time: Time,
-    },
-    /// The certificate's signature does not verify with its issuer's key.
-    #[error("{cert}: signature does not verify with the issuer's key")]
-    BadSignature {
-        /// The certificate whose signature failed.
-        cert: ChainPosition,
-    },
-    /// The certificate is signed with an algorithm kyso does not implement, or with an
-    /// algorithm that does not fit the issuer's key.
-    #[error("{cert}: {source}")]
-    UnsupportedSignature {
-        /// The certificate.
-        cert: ChainPosition,
-        /// The underlying algorithm error.
-        source: Box<Error>,
-    },
-    /// The certificate is signed with an algorithm the policy refuses.
-    #[error("{cert}: signature algorithm {algorithm} not allowed: {reason}")]
-    DisallowedAlgorithm {
-        /// The certificate.
-        cert: ChainPosition,
-        /// The algorithm.
-        algorithm: SignatureAlgorithm,
-        /// Why.
-        reason: DisallowedReason,
-    },
-    /// The certificate carries an RSA key smaller than the policy allows.
-    #[error("{cert}: RSA key of {bits} bits, at least {minimum} required")]
-    WeakRsaKey {
-        /// The certificate.
-        cert: ChainPosition,
-        /// Modulus size in bits.
-        bits: usize,
-        /// The policy's minimum.
-        minimum: usize,
-    },
-    /// The certificate's issuer name does not match its issuer's subject name.
-    #[error("{cert}: issuer name {issuer} does not match the issuer's subject {issuer_subject}")]
-    IssuerNameMismatch {
-        /// The certificate.
-        cert: ChainPosition,
-        /// Its issuer field.
-        issuer: String,
-        /// The subject of the certificate that signed it.
-        issuer_subject: String,
-    },
-    /// A certificate used as a CA is not a CA (no basicConstraints with cA TRUE).
-    #[error("{cert}: used as a CA but basicConstraints does not say cA")]
-    NotCa {
-        /// The certificate.
-        cert: ChainPosition,
-    },
-    /// A CA certificate sits below more CA certificates than an issuer's
-    /// pathLenConstraint allows.
-    #[error("{cert}: path length constraint exceeded")]
-    PathLenExceeded {
-        /// The CA certificate that is one too many.
-        cert: ChainPosition,
-    },
-    /// A CA certificate has a keyUsage extension without keyCertSign.
-    #[error("{cert}: CA key usage lacks keyCertSign")]
-    MissingKeyCertSign {
-        /// The certificate.
-        cert: ChainPosition,
-    },
-    /// A critical extension kyso does not process.
-    #[error("{cert}: unknown critical extension {oid}")]
-    UnknownCriticalExtension {
-        /// The certificate.
-        cert: ChainPosition,
-        /// Dotted OID of the extension.
-        oid: String,
-    },
-    /// No acceptable certificate policy remains where one is required: the valid policy
-    /// tree of RFC 5280 section 6.1 became empty while explicit_policy was 0 (section 6.1.3
-    /// (f)), or its intersection with the acceptable policies is empty at the end of a path
-    /// that requires an explicit policy (section 6.1.5 (g)).
-    #[error("{cert}: no acceptable certificate policy remains, and the path requires one")]
-    NoValidPolicy {
-        /// The certificate where the policy ran out.
-        cert: ChainPosition,
-    },
-    /// A policyMappings extension maps to or from anyPolicy (RFC 5280 section 6.1.4 (a)).
-    #[error("{cert}: policyMappings maps to or from anyPolicy")]
-    InvalidPolicyMapping {
-        /// The certificate.
-        cert: ChainPosition,
-    },
-    /// The path's certificate policies and mappings would grow the valid policy tree beyond
-    /// the limit.
-    #[error("the certificate policy tree would exceed {limit} nodes")]
-    PolicyTreeTooLarge {
-        /// [`MAX_POLICY_NODES`](crate::limits::MAX_POLICY_NODES).
-        limit: usize,
-    },
-    /// A certificate's public key cannot be used (too large, or refused by the policy for
-    /// a reason other than its size).
-    #[error("{cert}: {source}")]
-    UnusablePublicKey {
-        /// The certificate.
-        cert: ChainPosition,
-        /// The underlying key error.
-        source: Box<Error>,
-    },
-    /// The end-entity certificate's keyUsage does not allow the purpose asked for.
-    #[error("{cert}: key usage does not allow {purpose}")]
-    KeyUsageNotAllowed {
-        /// The certificate.
-        cert: ChainPosition,
-        /// The purpose asked for.
-        purpose: KeyPurpose,
-    },
-    /// The end-entity certificate's extendedKeyUsage names no purpose that allows what was
-    /// asked (for document signing: none of [`DOCUMENT_SIGNING_EKUS`](crate::path::DOCUMENT_SIGNING_EKUS)
-    /// nor of the caller's additions).
-    #[error(
-        "{cert}: extended key usage ({}) does not allow {purpose}",
-        if found.is_empty() { "absent".to_owned() } else { found.join(", ") }
-    )]
-    ExtendedKeyUsageNotAllowed {
-        /// The certificate.
-        cert: ChainPosition,
-        /// The purpose asked for.
-        purpose: KeyPurpose,
-        /// The purposes the certificate names (dotted OIDs).
-        found: Vec<String>,
-    },
-    /// More CRLs and OCSP responses speak of one certificate than one validation examines
-    /// ([`MAX_REVOCATION_ITEMS_PER_CERTIFICATE`](crate::limits::MAX_REVOCATION_ITEMS_PER_CERTIFICATE)):
-    /// a revocation may hide among those not looked at, so the status cannot be had, whatever
-    /// the revocation policy.
-    #[error(
-        "{cert}: more than {limit} CRLs and OCSP responses about it; its status cannot be established"
-    )]
-    TooManyRevocationItems {
-        /// The certificate.
-        cert: ChainPosition,
-        /// The bound.
-        limit: usize,
-    },
-    /// The chain is longer than [`MAX_PATH_DEPTH`](crate::limits::MAX_PATH_DEPTH).
-    #[error("{cert}: certificate path longer than {limit} certificates")]
-    PathTooLong {
-        /// The certificate at which the limit was reached.
-        cert: ChainPosition,
-        /// The limit.
-        limit: usize,
-    },
-    /// A work budget ran out, so that no input can make a validation run long: the
-    /// signature checks of one validation call, or the signature checks or steps of one
-    /// path-building call (see [`limits`](crate::limits)).
-    #[error("work budget exhausted: more than {limit} {what}")]
-    BudgetExceeded {
-        /// Which budget ran out.
-        what: BudgetKind,
-        /// Its size.
-        limit: usize,
-    },
+    NonceStoreFull,
 }
 
 /// Which work budget ran out ([`Error::BudgetExceeded`]).
@@ -912,6 +936,10 @@ pub enum BudgetKind {
     /// The steps of one path-building call
     /// ([`MAX_BUILD_STEPS`](crate::limits::MAX_BUILD_STEPS)).
     PathBuildSteps,
+    /// The nodes of one certificate-policy tree (RFC 5280 section 6.1.2 (a); policy
+    /// mappings can multiply them:
+    /// [`MAX_POLICY_NODES`](crate::limits::MAX_POLICY_NODES)).
+    PolicyTreeNodes,
 }
 
 impl core::fmt::Display for BudgetKind {
@@ -920,19 +948,20 @@ impl core::fmt::Display for BudgetKind {
             BudgetKind::SignatureChecks => "signature checks in one validation",
             BudgetKind::PathSignatureChecks => "signature checks in one path search",
             BudgetKind::PathBuildSteps => "steps in one path search",
+            BudgetKind::PolicyTreeNodes => "nodes in one certificate-policy tree",
         })
     }
 }
 
 impl Error {
     pub(crate) fn malformed(object: Object, reason: Malformed) -> Self {
-        Error::Malformed { object, reason }
+        Error::Encoding(EncodingError::Malformed { object, reason })
     }
 
     pub(crate) fn invalid_der(object: Object) -> Self {
-        Error::Malformed {
+        Error::Encoding(EncodingError::Malformed {
             object,
             reason: Malformed::InvalidDer,
-        }
+        })
     }
 }

@@ -11,6 +11,7 @@
 //! Nothing fetched is trusted as is: kyso verifies every CRL, OCSP response and token
 //! itself, exactly as if the caller had supplied it.
 
+use crate::error::RevocationError;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -342,7 +343,7 @@ impl HttpRevocationSource {
             .inspect_err(|e| self.remember_failure(url, now, e))?;
         let response = OcspResponse::from_der(&body)?;
         if response.nonce().is_some_and(|n| n != nonce) {
-            return Err(Error::OcspNonceMismatch);
+            return Err(Error::Revocation(RevocationError::OcspNonceMismatch));
         }
         // Only an answer that verifies is kept: a forged one must not stick.
         let verifies = response

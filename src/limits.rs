@@ -1,9 +1,9 @@
 //! Bounds on everything that comes from outside.
 //!
 //! Each number says why it is what it is. Inputs over a bound get
-//! [`Error::TooLarge`](crate::Error::TooLarge), path building over its budget gets
+//! [`EncodingError::TooLarge`](crate::error::EncodingError::TooLarge), path building over its budget gets
 //! [`Error::BudgetExceeded`](crate::Error::BudgetExceeded) or
-//! [`Error::PathTooLong`](crate::Error::PathTooLong).
+//! [`PathError::PathTooLong`](crate::error::PathError::PathTooLong).
 
 /// Largest DER certificate accepted, in bytes.
 ///
@@ -52,7 +52,7 @@ pub const MAX_SIGNATURE_CHECKS: usize = 100;
 /// Trees of real and test PKIs hold a few dozen nodes. Policy mappings let each level
 /// multiply the nodes of the one above (the growth behind CVE-2023-0464 in OpenSSL); past
 /// this many the path is refused with
-/// [`Error::PolicyTreeTooLarge`](crate::Error::PolicyTreeTooLarge).
+/// [`BudgetKind::PolicyTreeNodes`](crate::error::BudgetKind::PolicyTreeNodes).
 pub const MAX_POLICY_NODES: usize = 2_048;
 
 /// Most candidate-issuer comparisons that one path-building call may make.
@@ -88,7 +88,7 @@ pub const MAX_CMS_SIGNATURE_CHECKS: usize = 1_000;
 
 /// Most CRLs and OCSP responses about one certificate that one validation examines (those
 /// whose issuer and scope, or CertID, name it); with more, the validation fails
-/// ([`Error::TooManyRevocationItems`](crate::Error::TooManyRevocationItems)) whatever the
+/// ([`PathError::TooManyRevocationItems`](crate::error::PathError::TooManyRevocationItems)) whatever the
 /// revocation policy, since a revocation could hide among those not examined. A certificate is covered by a complete CRL, perhaps a
 /// delta CRL or a few partitions, and an OCSP response or two; sixteen leaves room while
 /// bounding what a signature stuffed with revocation data can cost (each item is a

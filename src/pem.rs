@@ -1,5 +1,6 @@
 //! PEM text (RFC 7468), read with the `pem` crate under kyso's size bounds.
 
+use crate::error::EncodingError;
 use crate::error::{Error, Malformed, Object};
 use crate::limits::MAX_PEM_SIZE;
 
@@ -13,11 +14,11 @@ pub(crate) fn looks_like_pem(data: &[u8]) -> bool {
 /// human-readable dumps) is ignored; a block that is damaged is an error.
 pub(crate) fn parse_blocks(data: &[u8]) -> Result<Vec<pem::Pem>, Error> {
     if data.len() > MAX_PEM_SIZE {
-        return Err(Error::TooLarge {
+        return Err(Error::Encoding(EncodingError::TooLarge {
             object: Object::Pem,
             limit: MAX_PEM_SIZE,
             actual: data.len(),
-        });
+        }));
     }
     let blocks = pem::parse_many(data).map_err(|e| {
         let reason = match e {

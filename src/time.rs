@@ -3,6 +3,7 @@
 //! kyso never reads the clock behind the caller's back: validation functions take a
 //! [`Time`]. Only [`Time::now`] reads the system clock, and says so in its name.
 
+use crate::error::EncodingError;
 use crate::error::Error;
 
 /// A point in time: seconds since 1970-01-01T00:00:00Z (negative before).
@@ -45,7 +46,7 @@ impl Time {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidTime`] if a field is out of range: the year outside 1 to 9999, the
+    /// [`EncodingError::InvalidTime`] if a field is out of range: the year outside 1 to 9999, the
     /// month outside 1 to 12, a day the month does not have, the hour above 23, or the minute
     /// or second above 59 (no leap second).
     ///
@@ -71,7 +72,7 @@ impl Time {
             || minute > 59
             || second > 59
         {
-            return Err(Error::InvalidTime);
+            return Err(Error::Encoding(EncodingError::InvalidTime));
         }
         let days = days_from_civil(i64::from(year), i64::from(month), i64::from(day));
         let secs = days * SECONDS_PER_DAY
@@ -85,7 +86,7 @@ impl Time {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidTime`] if the text is not of that form (20 characters, `T` and `Z` in
+    /// [`EncodingError::InvalidTime`] if the text is not of that form (20 characters, `T` and `Z` in
     /// either case, no fraction of a second, no offset other than `Z`), or if a field is out
     /// of range as [`Time::from_utc`] checks.
     ///
@@ -104,14 +105,17 @@ impl Time {
             || b[16] != b':'
             || !(b[19] == b'Z' || b[19] == b'z')
         {
-            return Err(Error::InvalidTime);
+            return Err(Error::Encoding(EncodingError::InvalidTime));
         }
         let num = |range: core::ops::Range<usize>| -> Result<u32, Error> {
-            let part = text.get(range).ok_or(Error::InvalidTime)?;
+            let part = text
+                .get(range)
+                .ok_or(Error::Encoding(EncodingError::InvalidTime))?;
             if !part.bytes().all(|c| c.is_ascii_digit()) {
-                return Err(Error::InvalidTime);
+                return Err(Error::Encoding(EncodingError::InvalidTime));
             }
-            part.parse().map_err(|_| Error::InvalidTime)
+            part.parse()
+                .map_err(|_| Error::Encoding(EncodingError::InvalidTime))
         };
         Time::from_utc(
             num(0..4)?,
@@ -242,15 +246,15 @@ mod tests {
     fn rejects_bad_dates() {
         assert_eq!(
             Time::from_utc(2025, 2, 29, 0, 0, 0),
-            Err(Error::InvalidTime)
+            Err(Error::Encoding(EncodingError::InvalidTime))
         );
         assert_eq!(
             Time::from_utc(2025, 13, 1, 0, 0, 0),
-            Err(Error::InvalidTime)
+            Err(Error::Encoding(EncodingError::InvalidTime))
         );
         assert_eq!(
             Time::from_utc(2025, 1, 1, 24, 0, 0),
-            Err(Error::InvalidTime)
+            Err(Error::Encoding(EncodingError::InvalidTime))
         );
         assert!(Time::parse_rfc3339("2025-01-01 00:00:00Z").is_err());
         assert!(Time::parse_rfc3339("2025-01-01T00:00:00+07:00").is_err());

@@ -652,8 +652,8 @@ rows=(
     "bad/wrong-key-signature.pem     $I                                        $R                  BadSignature              0"
     "bad/issuer-name-mismatch.pem    $I                                        $R                  IssuerNameMismatch        0"
     "bad/self-signed-ee.pem          -                                         $R                  UntrustedSelfSigned       0"
-    "bad/rsa1024.pem                 $I                                        $R                  WeakRsaKey                0"
-    "bad/sha1-signature.pem          $I                                        $R                  DisallowedAlgorithm       0"
+    "bad/rsa1024.pem                 $I                                        $R                  PublicKey(RsaKeyTooSmall) 0"
+    "bad/sha1-signature.pem          $I                                        $R                  SignatureAlgorithm(AlgorithmNotAllowed) 0"
     "bad/no-signing-key-usage.pem    $I                                        $R                  KeyUsageNotAllowed        0"
     "bad/bad-signature-bytes.pem     $I                                        $R                  BadSignature              0"
 )

@@ -7,6 +7,7 @@
 
 mod common;
 
+use kyso::error::{ChipError, PathError, SignatureError, TimestampError};
 use std::path::{Path, PathBuf};
 
 use common::{cert, openssl, openssl_available, read, vector_path};
@@ -121,10 +122,13 @@ fn online_service_keys_do_not_sign_documents() {
             "{name}: {report}"
         );
         match path_failure(&report) {
-            Error::ExtendedKeyUsageNotAllowed {
+            Error::Path {
                 cert,
-                purpose: KeyPurpose::DocumentSigning,
-                found,
+                reason:
+                    PathError::ExtendedKeyUsageNotAllowed {
+                        purpose: KeyPurpose::DocumentSigning,
+                        found,
+                    },
             } => {
                 assert_eq!(cert.index, 0);
                 assert_eq!(found, &vec![purpose.to_owned()], "{name}");
@@ -254,7 +258,7 @@ fn assert_replay_refused(replay: &SignedCms, doc: &[u8], at: Time, purpose: &str
     assert!(
         matches!(
             path_failure(&report),
-            Error::ExtendedKeyUsageNotAllowed { found, .. } if found == &vec![purpose.to_owned()]
+            Error::Path { reason: PathError::ExtendedKeyUsageNotAllowed { found, .. }, .. } if found == &vec![purpose.to_owned()]
         ),
         "{report}"
     );
@@ -437,7 +441,7 @@ fn document_signing_extended_key_usage_allowlist() {
             "{name}: {report}"
         );
         assert!(
-            matches!(path_failure(&report), Error::ExtendedKeyUsageNotAllowed { found, .. } if found == refused),
+            matches!(path_failure(&report), Error::Path { reason: PathError::ExtendedKeyUsageNotAllowed { found, .. }, .. } if found == refused),
             "{name}: {report}"
         );
         // The caller may add its own purpose, never an online service's.
@@ -635,7 +639,10 @@ fn hostile_sod_costs_a_bounded_number_of_signature_checks() {
     assert!(
         matches!(
             report.signature.error,
-            Some(Error::TooManyRevocationItems { limit: 16, .. })
+            Some(Error::Path {
+                reason: PathError::TooManyRevocationItems { limit: 16, .. },
+                ..
+            })
         ),
         "{:?}",
         report.signature.error
@@ -716,12 +723,13 @@ fn hostile_cms_costs_a_bounded_number_of_signature_checks() {
         ),
         "{report}"
     );
-    assert!(
-        report
-            .signers
-            .iter()
-            .all(|s| matches!(s.error, Some(Error::TooManyRevocationItems { .. })))
-    );
+    assert!(report.signers.iter().all(|s| matches!(
+        s.error,
+        Some(Error::Path {
+            reason: PathError::TooManyRevocationItems { .. },
+            ..
+        })
+    )));
     // The same under Required.
     let none = kyso::CrlStore::new();
     let report = Verifier::new(
@@ -884,7 +892,7 @@ fn hostile_timestamps_cost_a_bounded_number_of_signature_checks() {
             None,
             &kyso::key::AlgorithmPolicy::default()
         ),
-        Err(Error::TimeStampSignature { .. })
+        Err(Error::Timestamp(TimestampError::Signature { .. }))
     ));
     let alone = Verifier::new(
         &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
@@ -977,7 +985,10 @@ fn a_pinned_signer_certificate_is_still_checked_for_revocation() {
         kyso::Revocation::Required(&crls),
     ));
     match v.validate(&revoked, &signing_ca, at) {
-        Err(Error::Revoked { cert, reason, .. }) => {
+        Err(Error::Path {
+            cert,
+            reason: PathError::Revoked { reason, .. },
+        }) => {
             assert_eq!(cert.index, 0);
             assert_eq!(reason, RevocationReason::KeyCompromise);
         }
@@ -985,7 +996,10 @@ fn a_pinned_signer_certificate_is_still_checked_for_revocation() {
     }
     // The issuer's certificate is not at hand: no status can be had.
     match v.validate(&revoked, &[], at) {
-        Err(Error::RevocationUnknown { reason, .. }) => {
+        Err(Error::Path {
+            reason: PathError::RevocationUnknown { reason, .. },
+            ..
+        }) => {
             assert!(reason.contains("trust anchor"), "{reason}");
         }
         other => panic!("{other:?}"),
@@ -995,7 +1009,7 @@ fn a_pinned_signer_certificate_is_still_checked_for_revocation() {
     assert!(matches!(
         PathValidator::new(&kyso::TrustContext::new(&pinned, kyso::Revocation::IfAvailable(&crls)))
             .validate(&revoked, &[], at),
-        Err(Error::RevocationUnknown { reason, .. }) if reason.contains("could not be checked")
+        Err(Error::Path { reason: PathError::RevocationUnknown { reason, .. }, .. }) if reason.contains("could not be checked")
     ));
     // No data at all: the status is recorded as unknown.
     let path = PathValidator::new(&kyso::TrustContext::new(
@@ -1217,7 +1231,7 @@ fn name_constraint_exclusions_hold_across_unicode_forms() {
             assert!(result.is_ok(), "{name}: {result:?}");
         } else {
             assert!(
-                matches!(result, Err(Error::NameConstraintViolation { ref cert, .. }) if cert.index == 0),
+                matches!(result, Err(Error::Path { ref cert, reason: PathError::NameConstraintViolation { .. } }) if cert.index == 0),
                 "{name}: {result:?}"
             );
         }
@@ -1320,10 +1334,10 @@ fn sha1_data_group_hashes_need_the_legacy_policy() {
     assert!(
         matches!(
             strict.hash_algorithm_refused,
-            Some(Error::DigestNotAllowed {
+            Some(Error::Signature(SignatureError::DigestNotAllowed {
                 algorithm: DigestAlgorithm::Sha1,
                 ..
-            })
+            }))
         ),
         "{strict:?}"
     );
@@ -1370,10 +1384,10 @@ fn sha1_in_timestamp_tokens_needs_the_legacy_policy() {
     assert!(
         matches!(
             refused,
-            Err(Error::DigestNotAllowed {
+            Err(Error::Signature(SignatureError::DigestNotAllowed {
                 algorithm: DigestAlgorithm::Sha1,
                 ..
-            })
+            }))
         ),
         "{refused:?}"
     );
@@ -1385,7 +1399,7 @@ fn sha1_in_timestamp_tokens_needs_the_legacy_policy() {
     let imprint = kyso::digest::digest(DigestAlgorithm::Sha1, data);
     assert!(matches!(
         token.verify(&anchors, &imprint, None, &AlgorithmPolicy::default()),
-        Err(Error::DigestNotAllowed { .. })
+        Err(Error::Signature(SignatureError::DigestNotAllowed { .. }))
     ));
     assert!(token.verify(&anchors, &imprint, None, &legacy).is_ok());
 
@@ -1404,10 +1418,10 @@ fn sha1_in_timestamp_tokens_needs_the_legacy_policy() {
     );
     let imprint = kyso::digest::digest(DigestAlgorithm::Sha256, data);
     match token.verify(&anchors, &imprint, None, &AlgorithmPolicy::default()) {
-        Err(Error::TimeStampSignature {
+        Err(Error::Timestamp(TimestampError::Signature {
             indication: Indication::Indeterminate,
             sub_indication: Some(SubIndication::CryptoConstraintsFailure),
-        }) => {}
+        })) => {}
         other => panic!("{other:?}"),
     }
     std::fs::remove_dir_all(&dir).unwrap();
@@ -1650,10 +1664,10 @@ fn master_lists_are_verified_before_their_cscas_are_used() {
             &kyso::TrustContext::new(&other, kyso::Revocation::NotChecked),
             now
         ),
-        Err(Error::MasterListNotVerified {
+        Err(Error::Chip(ChipError::MasterListNotVerified {
             sub_indication: Some(SubIndication::NoCertificateChainFound),
             ..
-        })
+        }))
     ));
     let by_ds = sign(
         "by-ds.ml",
@@ -1665,11 +1679,11 @@ fn master_lists_are_verified_before_their_cscas_are_used() {
         &kyso::TrustContext::new(&vn, kyso::Revocation::NotChecked),
         now,
     ) {
-        Err(Error::MasterListNotVerified {
+        Err(Error::Chip(ChipError::MasterListNotVerified {
             sub_indication: Some(SubIndication::ChainConstraintsFailure),
             detail,
             ..
-        }) => assert!(detail.contains("master list signing"), "{detail}"),
+        })) => assert!(detail.contains("master list signing"), "{detail}"),
         other => panic!("{other:?}"),
     }
     let committed = read("eid/masterlist.ml");
@@ -1680,7 +1694,7 @@ fn master_lists_are_verified_before_their_cscas_are_used() {
             &kyso::TrustContext::new(&p256, kyso::Revocation::NotChecked),
             now
         ),
-        Err(Error::MasterListNotVerified { .. })
+        Err(Error::Chip(ChipError::MasterListNotVerified { .. }))
     ));
     assert_eq!(
         master_list_certificates_unverified(&committed)
@@ -1701,10 +1715,10 @@ fn master_lists_are_verified_before_their_cscas_are_used() {
             &kyso::TrustContext::new(&vn, kyso::Revocation::NotChecked),
             now
         ),
-        Err(Error::MasterListNotVerified {
+        Err(Error::Chip(ChipError::MasterListNotVerified {
             sub_indication: Some(SubIndication::HashFailure),
             ..
-        })
+        }))
     ));
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -1867,7 +1881,7 @@ fn a_pinned_signer_cannot_shed_its_revocation() {
             "{name}: {report}"
         );
         assert!(
-            matches!(&report.signers[0].error, Some(Error::RevocationUnknown { reason, .. }) if reason.contains("could not be checked")),
+            matches!(&report.signers[0].error, Some(Error::Path { reason: PathError::RevocationUnknown { reason, .. }, .. }) if reason.contains("could not be checked")),
             "{name}: {report}"
         );
     }
@@ -2003,7 +2017,13 @@ fn name_constraint_exclusions_cover_look_alikes() {
             assert!(result.is_ok(), "{name}: {result:?}");
         } else {
             assert!(
-                matches!(result, Err(Error::NameConstraintViolation { .. })),
+                matches!(
+                    result,
+                    Err(Error::Path {
+                        reason: PathError::NameConstraintViolation { .. },
+                        ..
+                    })
+                ),
                 "{name}: {result:?}"
             );
         }

@@ -6,6 +6,7 @@
 mod common;
 
 use common::{cert, read, validation_time, vector_path};
+use kyso::error::PathError;
 use kyso::key::AlgorithmPolicy;
 use kyso::path::VerificationCache;
 use kyso::revocation::Crl;
@@ -145,7 +146,16 @@ fn cached_chain_after_revocation() {
         &[cert("pki/intermediate-ca.pem")],
         validation_time(),
     );
-    assert!(matches!(result, Err(Error::Revoked { .. })), "{result:?}");
+    assert!(
+        matches!(
+            result,
+            Err(Error::Path {
+                reason: PathError::Revoked { .. },
+                ..
+            })
+        ),
+        "{result:?}"
+    );
 }
 
 #[test]
@@ -166,7 +176,10 @@ fn a_certificate_with_other_bytes_is_not_a_cache_hit() {
             &chain,
             validation_time()
         ),
-        Err(Error::BadSignature { .. })
+        Err(Error::Path {
+            reason: PathError::BadSignature,
+            ..
+        })
     ));
 }
 

@@ -12,6 +12,7 @@ mod common;
 #[path = "common/http.rs"]
 mod http_server;
 
+use kyso::error::{PathError, SigningError, TimestampError};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -576,9 +577,13 @@ fn a_timestamp_does_not_cure_a_key_compromise_dated_before_it() {
             "{name}: {report}"
         );
         match &s.error {
-            Some(Error::Revoked {
-                invalidity_date,
-                revocation_date,
+            Some(Error::Path {
+                reason:
+                    PathError::Revoked {
+                        invalidity_date,
+                        revocation_date,
+                        ..
+                    },
                 ..
             }) => {
                 assert_eq!(*invalidity_date, Some(stolen), "{name}");
@@ -724,11 +729,11 @@ fn b_lt_needs_a_status_for_every_certificate() {
     );
     assert!(matches!(
         bt.add_validation_data(&verifier, Some(DOCUMENT)),
-        Err(Error::SignatureNotValid {
+        Err(Error::Signing(SigningError::SignatureNotValid {
             signer: 0,
             indication: Indication::Indeterminate,
             sub_indication: Some(SubIndication::TryLater),
-        })
+        }))
     ));
     // B-LT builds on B-T.
     let local = env.local_crls();
@@ -741,7 +746,9 @@ fn b_lt_needs_a_status_for_every_certificate() {
         sign(&c, &key)
             .add_validation_data(&complete, Some(DOCUMENT))
             .err(),
-        Some(Error::TimestampRequired { signer: 0 })
+        Some(Error::Signing(SigningError::TimestampRequired {
+            signer: 0
+        }))
     );
     // A policy requiring B-T refuses a B-B signature.
     let report = Verifier::new(
@@ -790,7 +797,16 @@ fn crls_over_http_are_cached_until_next_update() {
         std::slice::from_ref(&issuer),
         Time::from_unix(Time::now().unix() + 1),
     );
-    assert!(matches!(result, Err(Error::Revoked { .. })), "{result:?}");
+    assert!(
+        matches!(
+            result,
+            Err(Error::Path {
+                reason: PathError::Revoked { .. },
+                ..
+            })
+        ),
+        "{result:?}"
+    );
 }
 
 #[test]
@@ -945,7 +961,7 @@ fn timestamps_that_do_not_match_are_refused() {
         TimeStampStamper::new(&other_imprint, &anchors)
             .stamp(b"data")
             .err(),
-        Some(Error::TimeStampImprintMismatch)
+        Some(Error::Timestamp(TimestampError::ImprintMismatch))
     );
     let other_nonce = |r: &TimeStampRequest| {
         let req = TimeStampRequest::new(r.imprint(), Some(&[7, 7, 7]), true, None)?;
@@ -955,13 +971,13 @@ fn timestamps_that_do_not_match_are_refused() {
         TimeStampStamper::new(&other_nonce, &anchors)
             .stamp(b"data")
             .err(),
-        Some(Error::TimeStampNonceMismatch)
+        Some(Error::Timestamp(TimestampError::NonceMismatch))
     );
     // A TSA the anchors do not know.
     let ec = TrustStore::from_certificates([cert("pki/ec-root-ca.pem")]);
     assert!(matches!(
         TimeStampStamper::new(&tsa, &ec).stamp(b"data"),
-        Err(Error::TimeStampSignature { .. })
+        Err(Error::Timestamp(TimestampError::Signature { .. }))
     ));
     // A token signed (by `openssl cms`) with a TSA certificate whose timeStamping EKU is not
     // critical: refused for the purpose.
@@ -1018,10 +1034,10 @@ fn timestamps_that_do_not_match_are_refused() {
             None,
             &kyso::key::AlgorithmPolicy::default()
         ),
-        Err(Error::TimeStampSignature {
+        Err(Error::Timestamp(TimestampError::Signature {
             indication: Indication::Indeterminate,
             sub_indication: Some(SubIndication::ChainConstraintsFailure),
-        })
+        }))
     ));
     // The same TSTInfo signed by the real TSA the same way verifies, so the refusal above
     // is the certificate's.
@@ -1091,7 +1107,7 @@ fn expiry_against_the_timestamp() {
         Time::from_unix(now - 5400),
     );
     assert!(
-        matches!(result, Err(Error::RevocationOutOfBounds { ref cert, .. }) if cert.index == 0),
+        matches!(result, Err(Error::Path { ref cert, reason: PathError::RevocationOutOfBounds { .. } }) if cert.index == 0),
         "{result:?}"
     );
 }

@@ -6,6 +6,7 @@ mod common;
 
 use common::{cert, read};
 use kyso::cert::{KeyUsage, VnIdentifier};
+use kyso::error::EncodingError;
 use kyso::error::{Malformed, Object};
 use kyso::key::{KeyType, SignatureAlgorithm};
 use kyso::{Certificate, Error};
@@ -186,20 +187,20 @@ fn damaged_certificates_are_refused_with_specific_errors() {
     trailing.push(0);
     assert!(matches!(
         Certificate::from_der(&trailing),
-        Err(Error::Malformed {
+        Err(Error::Encoding(EncodingError::Malformed {
             object: Object::Certificate,
             reason: Malformed::TrailingData
-        })
+        }))
     ));
     // Every truncation is an error, never a panic.
     for len in 0..good.len() {
         assert!(
             matches!(
                 Certificate::from_der(&good[..len]),
-                Err(kyso::Error::Malformed {
+                Err(kyso::Error::Encoding(EncodingError::Malformed {
                     object: kyso::error::Object::Certificate,
                     ..
-                })
+                }))
             ),
             "truncated at {len}"
         );
@@ -215,10 +216,10 @@ fn damaged_certificates_are_refused_with_specific_errors() {
     // A private key in a certificate bundle.
     assert!(matches!(
         Certificate::parse_pem_bundle(&read("keys/ee-rsa2048.key.pem")),
-        Err(Error::Malformed {
+        Err(Error::Encoding(EncodingError::Malformed {
             reason: Malformed::UnexpectedPemLabel { .. },
             ..
-        })
+        }))
     ));
     // Damaged base64.
     let pem = String::from_utf8(read("pki/ee-rsa2048.pem")).unwrap();
@@ -227,10 +228,10 @@ fn damaged_certificates_are_refused_with_specific_errors() {
     assert!(
         matches!(
             r,
-            Err(kyso::Error::Malformed {
+            Err(kyso::Error::Encoding(EncodingError::Malformed {
                 object: kyso::error::Object::Pem,
                 ..
-            })
+            }))
         ),
         "{r:?}"
     );
@@ -240,19 +241,19 @@ fn damaged_certificates_are_refused_with_specific_errors() {
     assert!(
         matches!(
             r,
-            Err(kyso::Error::Malformed {
+            Err(kyso::Error::Encoding(EncodingError::Malformed {
                 object: kyso::error::Object::Pem,
                 ..
-            })
+            }))
         ),
         "{r:?}"
     );
     // No PEM at all.
     assert!(matches!(
         Certificate::parse_pem_bundle(b"just text"),
-        Err(Error::Malformed {
+        Err(Error::Encoding(EncodingError::Malformed {
             reason: Malformed::NoPemBlock,
             ..
-        })
+        }))
     ));
 }

@@ -5,6 +5,7 @@
 
 mod common;
 
+use kyso::error::{EncodingError, PathError, SigningError};
 use std::path::Path;
 use std::process::Command;
 
@@ -402,7 +403,7 @@ fn author_then_organisation_seal() {
         SignatureBuilder::new(cert("pki/ee-rsa3072.pem"), signing_time())
             .add_to(&author, None, &key("keys/ee-rsa3072.key.pem"))
             .unwrap_err(),
-        kyso::Error::ContentRequired
+        kyso::Error::Signing(SigningError::ContentRequired)
     );
 }
 
@@ -429,7 +430,9 @@ fn streams_and_digests_sign_and_verify_alike() {
     let wrong = kyso::digest::digest(kyso::digest::DigestAlgorithm::Sha256, &doc);
     assert!(matches!(
         b.sign_digest(&wrong, &signer),
-        Err(kyso::Error::DigestAlgorithmMismatch { .. })
+        Err(kyso::Error::Signing(
+            SigningError::DigestAlgorithmMismatch { .. }
+        ))
     ));
 }
 
@@ -458,21 +461,21 @@ fn two_step_signing() {
         .unwrap();
     assert_eq!(
         prepared.clone().finish(&other).unwrap_err(),
-        kyso::Error::SignatureValueRejected
+        kyso::Error::Signing(SigningError::SignatureValueRejected)
     );
     let wrong_bytes = key("keys/ee-rsa2048.key.pem")
         .sign(b"something else")
         .unwrap();
     assert_eq!(
         prepared.finish(&wrong_bytes).unwrap_err(),
-        kyso::Error::SignatureValueRejected
+        kyso::Error::Signing(SigningError::SignatureValueRejected)
     );
     // A signer whose key is not the certificate's is refused before signing.
     assert_eq!(
         SignatureBuilder::new(cert("pki/ee-rsa2048.pem"), signing_time())
             .sign(&doc, &key("keys/ee-rsa4096.key.pem"))
             .unwrap_err(),
-        kyso::Error::SignerKeyMismatch
+        kyso::Error::Signing(SigningError::SignerKeyMismatch)
     );
 }
 
@@ -759,10 +762,10 @@ fn garbage_and_truncated_signatures_are_format_failures() {
     trailing.push(0);
     assert!(matches!(
         SignedCms::from_der(&trailing),
-        Err(kyso::Error::Malformed {
+        Err(kyso::Error::Encoding(EncodingError::Malformed {
             reason: kyso::error::Malformed::TrailingData,
             ..
-        })
+        }))
     ));
     for garbage in [
         &b""[..],
@@ -780,10 +783,10 @@ fn garbage_and_truncated_signatures_are_format_failures() {
     assert!(
         matches!(
             r,
-            Err(kyso::Error::Malformed {
+            Err(kyso::Error::Encoding(EncodingError::Malformed {
                 object: kyso::error::Object::Cms,
                 ..
-            })
+            }))
         ),
         "{r:?}"
     );
@@ -835,7 +838,7 @@ fn second_signer_with_expired_certificate() {
     let expired_signer = r.signers.iter().find(|s| !s.is_passed()).unwrap();
     assert!(matches!(
         expired_signer.error,
-        Some(kyso::Error::NotYetValid { ref cert, .. }) if cert.index == 1
+        Some(kyso::Error::Path { ref cert, reason: PathError::NotYetValid { .. } }) if cert.index == 1
     ));
 }
 
@@ -1093,7 +1096,7 @@ fn oversized_input_is_refused_before_parsing() {
     let huge = vec![0x30u8; kyso::limits::MAX_CMS_SIZE + 1];
     assert!(matches!(
         SignedCms::parse(&huge),
-        Err(kyso::Error::TooLarge { .. })
+        Err(kyso::Error::Encoding(EncodingError::TooLarge { .. }))
     ));
     let store = anchors("pki/root-ca.pem");
     let r = Verifier::new(
@@ -1123,7 +1126,7 @@ fn oversized_input_is_refused_before_parsing() {
     }
     assert!(matches!(
         SignedCms::parse(&nested),
-        Err(kyso::Error::TooLarge { .. })
+        Err(kyso::Error::Encoding(EncodingError::TooLarge { .. }))
     ));
 }
 
@@ -1264,7 +1267,7 @@ fn unsorted_signed_attributes_are_format_failures() {
     damaged[at..at + sorted.len()].copy_from_slice(&swapped);
     assert!(matches!(
         SignedCms::from_der(&damaged),
-        Err(kyso::Error::Malformed { .. })
+        Err(kyso::Error::Encoding(EncodingError::Malformed { .. }))
     ));
     let store = anchors("pki/root-ca.pem");
     let r = Verifier::new(
@@ -1356,10 +1359,10 @@ fn two_step_signing_resumes_from_saved_state() {
         assert!(
             matches!(
                 r,
-                Err(kyso::Error::Malformed {
+                Err(kyso::Error::Encoding(EncodingError::Malformed {
                     object: kyso::error::Object::Cms,
                     ..
-                })
+                }))
             ),
             "{len}: {r:?}"
         );

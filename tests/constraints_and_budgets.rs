@@ -6,6 +6,7 @@
 
 mod common;
 
+use kyso::error::{BudgetKind, EncodingError, KeyError, PathError};
 use std::path::{Path, PathBuf};
 
 use common::{cert, openssl, openssl_available, validation_time, vector_path};
@@ -24,7 +25,7 @@ fn tempdir(name: &str) -> PathBuf {
 /// inhibitAnyPolicy stops an end entity's anyPolicy from satisfying that requirement. The
 /// control case, the same path without inhibitAnyPolicy, validates. A CA mapping each of 40
 /// policies to 60 others would grow the policy tree past its bound: refused with
-/// `PolicyTreeTooLarge`, not built.
+/// `BudgetExceeded` (`PolicyTreeNodes`), not built.
 #[test]
 fn non_critical_constraints_are_applied_not_ignored() {
     if !openssl_available() {
@@ -200,17 +201,23 @@ fn non_critical_constraints_are_applied_not_ignored() {
         let err = result.unwrap_err();
         if name == "mapping-bomb" {
             assert!(
-                matches!(err, Error::PolicyTreeTooLarge { limit: 2048 }),
+                matches!(
+                    err,
+                    Error::BudgetExceeded {
+                        what: BudgetKind::PolicyTreeNodes,
+                        limit: 2048
+                    }
+                ),
                 "{name}: {err:?}"
             );
         } else if name == "nc" {
             assert!(
-                matches!(err, Error::NameConstraintViolation { ref cert, ref name } if cert.index == 0 && name.contains("Another Agency")),
+                matches!(err, Error::Path { ref cert, reason: PathError::NameConstraintViolation { ref name } } if cert.index == 0 && name.contains("Another Agency")),
                 "{name}: {err:?}"
             );
         } else {
             assert!(
-                matches!(err, Error::NoValidPolicy { ref cert } if cert.index == 0),
+                matches!(err, Error::Path { ref cert, reason: PathError::NoValidPolicy } if cert.index == 0),
                 "{name}: {err:?}"
             );
         }
@@ -319,7 +326,8 @@ fn key_derivation_parameters_are_bounded() {
         assert!(
             matches!(
                 err,
-                Error::UnsupportedKeyEncryption | Error::Malformed { .. }
+                Error::Key(KeyError::UnsupportedEncryption)
+                    | Error::Encoding(EncodingError::Malformed { .. })
             ),
             "{with:02x?}: {err:?}"
         );
@@ -339,10 +347,10 @@ fn key_derivation_parameters_are_bounded() {
     assert!(
         matches!(
             r,
-            Err(kyso::Error::Malformed {
+            Err(kyso::Error::Encoding(EncodingError::Malformed {
                 object: kyso::error::Object::PrivateKey,
                 ..
-            })
+            }))
         ),
         "{r:?}"
     );
@@ -519,7 +527,16 @@ fn certification_loops_terminate() {
     ))
     .validate(&intermediates[0], &intermediates, now)
     .unwrap_err();
-    assert!(matches!(err, Error::UnknownIssuer { .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::Path {
+                reason: PathError::UnknownIssuer,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -5,6 +5,7 @@
 
 mod common;
 
+use kyso::error::{EncodingError, PathError, RevocationError};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -129,18 +130,18 @@ fn revoked_on_hold_and_good() {
     let after = Time::from_unix(crl.next_update().unwrap().unix() + 1);
     assert!(matches!(
         status(&crl, "pki/ee-rsa2048.pem", after),
-        Err(Error::CrlExpired { .. })
+        Err(Error::Revocation(RevocationError::CrlExpired { .. }))
     ));
     let before = Time::from_unix(crl.this_update().unix() - 1);
     assert!(matches!(
         status(&crl, "pki/ee-rsa2048.pem", before),
-        Err(Error::CrlNotYetValid { .. })
+        Err(Error::Revocation(RevocationError::CrlNotYetValid { .. }))
     ));
 
     // Issued by another CA than the certificate's.
     assert_eq!(
         status(&crl, "pki/ee-ec-chain.pem", now),
-        Err(Error::CrlIssuerMismatch)
+        Err(Error::Revocation(RevocationError::CrlIssuerMismatch))
     );
     // Checked with the wrong issuer certificate.
     assert_eq!(
@@ -150,7 +151,7 @@ fn revoked_on_hold_and_good() {
             now,
             &AlgorithmPolicy::default()
         ),
-        Err(Error::CrlIssuerMismatch)
+        Err(Error::Revocation(RevocationError::CrlIssuerMismatch))
     );
 
     // A flipped bit in the signature.
@@ -160,7 +161,7 @@ fn revoked_on_hold_and_good() {
     let damaged = Crl::from_der(&damaged).unwrap();
     assert_eq!(
         status(&damaged, "pki/ee-rsa2048.pem", now),
-        Err(Error::CrlBadSignature)
+        Err(Error::Revocation(RevocationError::CrlBadSignature))
     );
 
     // Truncations and garbage: errors, never panics.
@@ -169,10 +170,10 @@ fn revoked_on_hold_and_good() {
         assert!(
             matches!(
                 r,
-                Err(kyso::Error::Malformed {
+                Err(kyso::Error::Encoding(EncodingError::Malformed {
                     object: kyso::error::Object::Crl,
                     ..
-                })
+                }))
             ),
             "{len}: {r:?}"
         );
@@ -181,19 +182,19 @@ fn revoked_on_hold_and_good() {
     trailing.push(0);
     assert!(matches!(
         Crl::from_der(&trailing),
-        Err(Error::Malformed {
+        Err(Error::Encoding(EncodingError::Malformed {
             reason: kyso::error::Malformed::TrailingData,
             ..
-        })
+        }))
     ));
     let r = Crl::from_pem(b"-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----\n");
     assert!(
         matches!(
             r,
-            Err(kyso::Error::Malformed {
+            Err(kyso::Error::Encoding(EncodingError::Malformed {
                 object: kyso::error::Object::Crl,
                 ..
-            })
+            }))
         ),
         "{r:?}"
     );
@@ -212,7 +213,7 @@ fn scope_of_issuing_distribution_point() {
     let crl = Crl::from_file(ca_only.crl()).unwrap();
     assert_eq!(
         status(&crl, "pki/ee-rsa2048.pem", crl.this_update()),
-        Err(Error::CrlOutOfScope)
+        Err(Error::Revocation(RevocationError::CrlOutOfScope))
     );
     // A CRL for one distribution point covers the certificates that name it...
     let matching = Ca::new(
@@ -232,7 +233,7 @@ fn scope_of_issuing_distribution_point() {
     let crl = Crl::from_file(other.crl()).unwrap();
     assert_eq!(
         status(&crl, "pki/ee-rsa2048.pem", crl.this_update()),
-        Err(Error::CrlOutOfScope)
+        Err(Error::Revocation(RevocationError::CrlOutOfScope))
     );
 }
 
@@ -245,16 +246,18 @@ fn unknown_critical_extensions_and_delta_crls_are_refused() {
     let crl = Crl::from_file(critical.crl()).unwrap();
     assert!(matches!(
         status(&crl, "pki/ee-rsa2048.pem", crl.this_update()),
-        Err(Error::UnknownCriticalCrlExtension { .. })
+        Err(Error::Revocation(
+            RevocationError::UnknownCriticalCrlExtension { .. }
+        ))
     ));
     let delta = Ca::new("delta", "2.5.29.27 = critical,DER:02:01:01\n");
     let crl = Crl::from_file(delta.crl()).unwrap();
     assert!(crl.is_delta());
     assert_eq!(
         status(&crl, "pki/ee-rsa2048.pem", crl.this_update()),
-        Err(Error::CrlUnsupported {
+        Err(Error::Revocation(RevocationError::CrlUnsupported {
             feature: "delta CRL"
-        })
+        }))
     );
 }
 
@@ -355,12 +358,20 @@ mod in_validation {
         .revocation_data_until(Time::now());
         let at = Time::from_utc(2026, 3, 1, 0, 0, 0).unwrap();
         match v.validate(&cert("pki/ee-rsa3072.pem"), &chain, at) {
-            Err(e @ Error::Revoked { .. }) => {
-                let Error::Revoked {
-                    cert,
-                    reason,
-                    invalidity_date,
+            Err(
+                e @ Error::Path {
+                    reason: PathError::Revoked { .. },
                     ..
+                },
+            ) => {
+                let Error::Path {
+                    cert,
+                    reason:
+                        PathError::Revoked {
+                            reason,
+                            invalidity_date,
+                            ..
+                        },
                 } = &e
                 else {
                     unreachable!()
@@ -408,7 +419,10 @@ mod in_validation {
                 .all(|c| matches!(c.outcome, RevocationOutcome::NotRevoked { .. }))
         );
         match v.validate(&cert("pki/ee-rsa3072.pem"), &chain, now) {
-            Err(Error::Revoked { cert, reason, .. }) => {
+            Err(Error::Path {
+                cert,
+                reason: PathError::Revoked { reason, .. },
+            }) => {
                 assert_eq!(cert.index, 0);
                 assert_eq!(reason, RevocationReason::KeyCompromise);
             }
@@ -422,7 +436,10 @@ mod in_validation {
                 kyso::Revocation::Required(&empty)
             ))
             .validate(&cert("pki/ee-rsa2048.pem"), &chain, now),
-            Err(Error::RevocationUnknown { .. })
+            Err(Error::Path {
+                reason: PathError::RevocationUnknown { .. },
+                ..
+            })
         ));
         let unknown = PathValidator::new(&kyso::TrustContext::new(
             &store_anchors,

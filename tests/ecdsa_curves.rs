@@ -7,6 +7,7 @@
 
 mod common;
 
+use kyso::error::SignatureError;
 use std::path::Path;
 
 use common::{openssl, openssl_available};
@@ -201,7 +202,7 @@ fn brainpool_explicit_csca_and_document_signer() {
         assert_eq!(
             key.verify(alg, b"LDSSecurityObject stand-iN", &sig, &policy)
                 .err(),
-            Some(Error::InvalidSignature)
+            Some(Error::Signature(SignatureError::InvalidSignature))
         );
         // SHA-1 only under the legacy policy.
         if digest == DigestAlgorithm::Sha1 {
@@ -212,7 +213,7 @@ fn brainpool_explicit_csca_and_document_signer() {
                     &sig,
                     &AlgorithmPolicy::default()
                 ),
-                Err(Error::AlgorithmNotAllowed { .. })
+                Err(Error::Signature(SignatureError::AlgorithmNotAllowed { .. }))
             ));
         }
     }
@@ -281,7 +282,7 @@ fn explicit_parameters_of_an_unknown_curve_are_refused() {
     spki[at + 5] ^= 0x01;
     assert!(matches!(
         kyso::key::PublicKey::from_spki_der(&spki),
-        Err(Error::UnsupportedKey { .. })
+        Err(Error::Signature(SignatureError::UnsupportedKey { .. }))
     ));
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -11,6 +11,7 @@ use kyso::eid::{
     DataGroupStatus, Dg13, Mrz, MrzFormat, PassiveAuth, PassiveAuthVerdict, Sod,
     master_list_certificates_unverified,
 };
+use kyso::error::EncodingError;
 use kyso::{Certificate, Time, TrustStore};
 
 /// A fixed time inside the committed chip vectors' lifetime (their Document Signers expire
@@ -158,10 +159,10 @@ fn bad_input_is_refused() {
     assert!(
         matches!(
             r,
-            Err(kyso::Error::Malformed {
+            Err(kyso::Error::Encoding(EncodingError::Malformed {
                 object: kyso::error::Object::Sod,
                 ..
-            })
+            }))
         ),
         "{r:?}"
     );
@@ -172,10 +173,10 @@ fn bad_input_is_refused() {
         assert!(
             matches!(
                 r,
-                Err(kyso::Error::Malformed {
+                Err(kyso::Error::Encoding(EncodingError::Malformed {
                     object: kyso::error::Object::Sod | kyso::error::Object::Cms,
                     ..
-                })
+                }))
             ),
             "{len}: {r:?}"
         );
@@ -185,10 +186,10 @@ fn bad_input_is_refused() {
     assert!(
         matches!(
             r,
-            Err(kyso::Error::Malformed {
+            Err(kyso::Error::Encoding(EncodingError::Malformed {
                 object: kyso::error::Object::Sod,
                 ..
-            })
+            }))
         ),
         "{r:?}"
     );
@@ -196,10 +197,10 @@ fn bad_input_is_refused() {
     assert!(
         matches!(
             r,
-            Err(kyso::Error::Malformed {
+            Err(kyso::Error::Encoding(EncodingError::Malformed {
                 object: kyso::error::Object::Cms,
                 ..
-            })
+            }))
         ),
         "{r:?}"
     );
@@ -207,10 +208,10 @@ fn bad_input_is_refused() {
     assert!(
         matches!(
             r,
-            Err(kyso::Error::Malformed {
+            Err(kyso::Error::Encoding(EncodingError::Malformed {
                 object: kyso::error::Object::Mrz,
                 ..
-            })
+            }))
         ),
         "{r:?}"
     );
@@ -218,10 +219,10 @@ fn bad_input_is_refused() {
     assert!(
         matches!(
             r,
-            Err(kyso::Error::Malformed {
+            Err(kyso::Error::Encoding(EncodingError::Malformed {
                 object: kyso::error::Object::Dg13,
                 ..
-            })
+            }))
         ),
         "{r:?}"
     );
@@ -230,6 +231,7 @@ fn bad_input_is_refused() {
 mod login {
     use super::common::{cert, vector_path};
     use kyso::eid::{InMemoryNonceStore, LoginResponse, LoginVerifier, login_data_to_sign};
+    use kyso::error::{LoginError, PathError};
     use kyso::revocation::Crl;
     use kyso::{
         Certificate, CrlStore, Error, KeyPurpose, Signer, SoftwareSigner, Time, TrustStore,
@@ -273,7 +275,7 @@ mod login {
             server
                 .verify(&answer(&c.nonce, ORIGIN, user.clone(), &user_key), now)
                 .err(),
-            Some(Error::LoginNonceUnknown)
+            Some(Error::Login(LoginError::NonceUnknown))
         );
         // Never issued.
         assert_eq!(
@@ -283,14 +285,14 @@ mod login {
                     now
                 )
                 .err(),
-            Some(Error::LoginNonceUnknown)
+            Some(Error::Login(LoginError::NonceUnknown))
         );
         // Expired.
         let c = server.issue(now).unwrap();
         let later = Time::from_unix(now.unix() + 301);
         assert!(matches!(
             server.verify(&answer(&c.nonce, ORIGIN, user.clone(), &user_key), later),
-            Err(Error::LoginNonceExpired { .. })
+            Err(Error::Login(LoginError::NonceExpired { .. }))
         ));
         // Signed for another site.
         let c = server.issue(now).unwrap();
@@ -304,7 +306,7 @@ mod login {
                 ),
                 now
             ),
-            Err(Error::LoginWrongOrigin { .. })
+            Err(Error::Login(LoginError::WrongOrigin { .. }))
         ));
         // Signed by another key than the certificate's.
         let c = server.issue(now).unwrap();
@@ -320,7 +322,7 @@ mod login {
                     now
                 )
                 .err(),
-            Some(Error::LoginSignatureInvalid)
+            Some(Error::Login(LoginError::SignatureInvalid))
         );
         // A certificate whose key may only encipher keys.
         let c = server.issue(now).unwrap();
@@ -334,8 +336,11 @@ mod login {
                 ),
                 now
             ),
-            Err(Error::KeyUsageNotAllowed {
-                purpose: KeyPurpose::ClientAuthentication,
+            Err(Error::Path {
+                reason: PathError::KeyUsageNotAllowed {
+                    purpose: KeyPurpose::ClientAuthentication,
+                    ..
+                },
                 ..
             })
         ));
@@ -361,7 +366,10 @@ mod login {
                 ),
                 now
             ),
-            Err(Error::Revoked { .. })
+            Err(Error::Path {
+                reason: PathError::Revoked { .. },
+                ..
+            })
         ));
         assert!(store.is_empty());
     }

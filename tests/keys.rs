@@ -7,6 +7,7 @@ mod common;
 
 use common::{cert, read, vector_path};
 use kyso::digest::{DigestAlgorithm, digest};
+use kyso::error::{EncodingError, KeyError, SignatureError, SigningError};
 use kyso::key::{AlgorithmPolicy, SignatureAlgorithm};
 use kyso::{Error, Signer, SoftwareSigner};
 
@@ -31,7 +32,7 @@ fn assert_signs_for(signer: &SoftwareSigner, cert_path: &str) {
             &sig,
             &AlgorithmPolicy::default()
         ),
-        Err(Error::InvalidSignature)
+        Err(Error::Signature(SignatureError::InvalidSignature))
     );
 }
 
@@ -113,7 +114,7 @@ fn encrypted_pkcs8() {
         assert_signs_for(&signer, cert_path);
         assert_eq!(
             SoftwareSigner::from_pem(&read(key), None).unwrap_err(),
-            Error::PasswordRequired
+            Error::Key(KeyError::PasswordRequired)
         );
         for wrong in [
             &b"kyso-tesT"[..],
@@ -122,7 +123,7 @@ fn encrypted_pkcs8() {
         ] {
             assert_eq!(
                 SoftwareSigner::from_pem(&read(key), Some(wrong)).unwrap_err(),
-                Error::WrongPassword,
+                Error::Key(KeyError::WrongPassword),
                 "{key}"
             );
         }
@@ -134,17 +135,17 @@ fn bad_key_input_gets_specific_errors() {
     // A certificate where a key is expected.
     assert!(matches!(
         SoftwareSigner::from_pem(&read("pki/ee-rsa2048.pem"), None),
-        Err(Error::Malformed { .. })
+        Err(Error::Encoding(EncodingError::Malformed { .. }))
     ));
     // A public key.
     let r = SoftwareSigner::from_pem(&read("keys/ee-rsa2048.pub.pem"), None);
     assert!(
         matches!(
             r,
-            Err(kyso::Error::Malformed {
+            Err(kyso::Error::Encoding(EncodingError::Malformed {
                 object: kyso::error::Object::PrivateKey,
                 ..
-            })
+            }))
         ),
         "{r:?}"
     );
@@ -154,10 +155,10 @@ fn bad_key_input_gets_specific_errors() {
         assert!(
             matches!(
                 SoftwareSigner::from_der(&der[..len], None),
-                Err(kyso::Error::Malformed {
+                Err(kyso::Error::Encoding(EncodingError::Malformed {
                     object: kyso::error::Object::PrivateKey,
                     ..
-                })
+                }))
             ),
             "{len}"
         );
@@ -175,25 +176,25 @@ fn bad_key_input_gets_specific_errors() {
     assert!(
         matches!(
             r,
-            Err(kyso::Error::Malformed {
+            Err(kyso::Error::Encoding(EncodingError::Malformed {
                 object: kyso::error::Object::PrivateKey,
                 ..
-            })
+            }))
         ),
         "{r:?}"
     );
     assert!(matches!(
         SoftwareSigner::from_der(b"", None),
-        Err(Error::Malformed { .. })
+        Err(Error::Encoding(EncodingError::Malformed { .. }))
     ));
     // Legacy OpenSSL encryption is named as such.
     let legacy = b"-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,00112233445566778899AABBCCDDEEFF\n\nAAAA\n-----END RSA PRIVATE KEY-----\n";
     assert!(matches!(
         SoftwareSigner::from_pem(legacy, Some(PASSWORD)),
-        Err(Error::Malformed {
+        Err(Error::Encoding(EncodingError::Malformed {
             reason: kyso::error::Malformed::LegacyEncryptedPem,
             ..
-        })
+        }))
     ));
 }
 
@@ -202,19 +203,23 @@ fn algorithm_choices_are_checked() {
     let ec = SoftwareSigner::from_pem(&read("keys/ee-ecdsa-p256.key.pem"), None).unwrap();
     assert!(matches!(
         ec.with_algorithm(SignatureAlgorithm::RsaPkcs1Sha256),
-        Err(Error::AlgorithmKeyMismatch { .. })
+        Err(Error::Signature(
+            SignatureError::AlgorithmKeyMismatch { .. }
+        ))
     ));
     let rsa = SoftwareSigner::from_pem(&read("keys/ee-rsa2048.key.pem"), None).unwrap();
     assert!(matches!(
         rsa.with_algorithm(SignatureAlgorithm::RsaPkcs1Sha1ForLegacyUseOnly),
-        Err(Error::AlgorithmNotAllowed { .. })
+        Err(Error::Signature(SignatureError::AlgorithmNotAllowed { .. }))
     ));
     // Software keys sign messages; digest signing is for tokens and remote services.
     let rsa = SoftwareSigner::from_pem(&read("keys/ee-rsa2048.key.pem"), None).unwrap();
     assert!(!rsa.supports_digest_signing());
     assert!(matches!(
         rsa.sign_digest(&digest(DigestAlgorithm::Sha256, b"x")),
-        Err(Error::DigestSigningUnsupported { .. })
+        Err(Error::Signing(
+            SigningError::DigestSigningUnsupported { .. }
+        ))
     ));
 }
 
@@ -239,14 +244,16 @@ fn digest_only_signers_fit_the_trait() {
     // Ed25519 has no separate hash: a digest-only signer cannot serve it, and says so.
     assert!(matches!(
         remote.sign(b"x"),
-        Err(Error::DigestSigningUnsupported { .. })
+        Err(Error::Signing(
+            SigningError::DigestSigningUnsupported { .. }
+        ))
     ));
     assert!(matches!(
         kyso::key::check_digest_for(
             SignatureAlgorithm::RsaPkcs1Sha256,
             &digest(DigestAlgorithm::Sha384, b"x")
         ),
-        Err(Error::DigestAlgorithmMismatch { .. })
+        Err(Error::Signing(SigningError::DigestAlgorithmMismatch { .. }))
     ));
     assert!(
         kyso::key::check_digest_for(

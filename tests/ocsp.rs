@@ -6,6 +6,7 @@
 
 mod common;
 
+use kyso::error::{EncodingError, PathError, RevocationError};
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -184,12 +185,14 @@ fn good_revoked_and_unknown_signed_by_the_ca() {
     // A response about another certificate.
     assert_eq!(
         check(&good, "pki/ee-rsa3072.pem", None).err(),
-        Some(Error::OcspNoResponseForCertificate)
+        Some(Error::Revocation(
+            RevocationError::OcspNoResponseForCertificate
+        ))
     );
     // The nonce must come back.
     assert_eq!(
         check(&good, "pki/ee-rsa2048.pem", Some(b"another nonce")).err(),
-        Some(Error::OcspNonceMismatch)
+        Some(Error::Revocation(RevocationError::OcspNonceMismatch))
     );
     // Stale, and not yet valid.
     let resp = OcspResponse::from_der(&good).unwrap();
@@ -201,12 +204,12 @@ fn good_revoked_and_unknown_signed_by_the_ca() {
     let later = Time::from_unix(Time::now().unix() + 30 * 86_400);
     assert!(matches!(
         resp.check(&c, &i, later, &p, &OcspCheck::default()),
-        Err(Error::OcspStale { .. })
+        Err(Error::Revocation(RevocationError::OcspStale { .. }))
     ));
     let earlier = Time::from_unix(Time::now().unix() - 86_400);
     assert!(matches!(
         resp.check(&c, &i, earlier, &p, &OcspCheck::default()),
-        Err(Error::OcspNotYetValid { .. })
+        Err(Error::Revocation(RevocationError::OcspNotYetValid { .. }))
     ));
     // A flipped bit in the signature.
     let mut damaged = good.clone();
@@ -215,7 +218,7 @@ fn good_revoked_and_unknown_signed_by_the_ca() {
     damaged[n - 1] ^= 0x01;
     assert_eq!(
         check(&damaged, "pki/ee-rsa2048.pem", None).err(),
-        Some(Error::OcspBadSignature)
+        Some(Error::Revocation(RevocationError::OcspBadSignature))
     );
     // Truncations: errors, never panics.
     for len in (0..good.len()).step_by(3) {
@@ -223,10 +226,10 @@ fn good_revoked_and_unknown_signed_by_the_ca() {
         assert!(
             matches!(
                 r,
-                Err(kyso::Error::Malformed {
+                Err(kyso::Error::Encoding(EncodingError::Malformed {
                     object: kyso::error::Object::Ocsp,
                     ..
-                })
+                }))
             ),
             "{len}: {r:?}"
         );
@@ -262,7 +265,9 @@ fn delegated_responders() {
     let resp = r.answer(&req, pem.to_str().unwrap(), key.to_str().unwrap(), &[]);
     assert_eq!(
         check(&resp, "pki/ee-rsa2048.pem", None).err(),
-        Some(Error::OcspUnauthorizedResponder)
+        Some(Error::Revocation(
+            RevocationError::OcspUnauthorizedResponder
+        ))
     );
     // Signed by another CA's certificate altogether: refused.
     let resp = r.answer(
@@ -275,7 +280,9 @@ fn delegated_responders() {
     );
     assert_eq!(
         check(&resp, "pki/ee-rsa2048.pem", None).err(),
-        Some(Error::OcspUnauthorizedResponder)
+        Some(Error::Revocation(
+            RevocationError::OcspUnauthorizedResponder
+        ))
     );
     let _ = Certificate::from_file(vector_path("pki/intermediate-ca.pem")).unwrap();
 }
@@ -285,7 +292,9 @@ fn error_statuses_and_garbage() {
     // OCSPResponse { responseStatus tryLater (3) }.
     assert_eq!(
         OcspResponse::from_der(&[0x30, 0x03, 0x0a, 0x01, 0x03]).err(),
-        Some(Error::OcspResponseStatus { status: 3 })
+        Some(Error::Revocation(RevocationError::OcspResponseStatus {
+            status: 3
+        }))
     );
     for garbage in [
         &[][..],
@@ -296,10 +305,10 @@ fn error_statuses_and_garbage() {
         assert!(
             matches!(
                 r,
-                Err(kyso::Error::Malformed {
+                Err(kyso::Error::Encoding(EncodingError::Malformed {
                     object: kyso::error::Object::Ocsp,
                     ..
-                })
+                }))
             ),
             "{r:?}"
         );
@@ -347,8 +356,11 @@ fn ocsp_in_path_validation() {
     ));
     assert!(matches!(
         v.validate(&cert("pki/ee-rsa3072.pem"), &chain, Time::now()),
-        Err(Error::Revoked {
-            reason: RevocationReason::KeyCompromise,
+        Err(Error::Path {
+            reason: PathError::Revoked {
+                reason: RevocationReason::KeyCompromise,
+                ..
+            },
             ..
         })
     ));

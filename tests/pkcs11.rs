@@ -11,6 +11,7 @@
 
 mod common;
 
+use kyso::error::{SignatureError, SigningError, TokenError};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
@@ -382,7 +383,9 @@ fn softhsm_two_step_with_digest_signing() {
             kyso::digest::DigestAlgorithm::Sha512,
             b"x"
         )),
-        Err(Error::DigestSigningUnsupported { .. })
+        Err(Error::Signing(
+            SigningError::DigestSigningUnsupported { .. }
+        ))
     ));
 }
 
@@ -422,25 +425,25 @@ fn softhsm_errors_are_specific() {
     let logged_in = m.open(&TokenSelector::Label(TOKEN.into()), PIN).unwrap();
     assert_eq!(
         m.open(&TokenSelector::Label(TOKEN.into()), "000000").err(),
-        Some(Error::WrongPin)
+        Some(Error::Token(TokenError::WrongPin))
     );
     drop(logged_in);
     assert_eq!(
         m.open(&TokenSelector::Label(TOKEN.into()), "000000").err(),
-        Some(Error::WrongPin)
+        Some(Error::Token(TokenError::WrongPin))
     );
     // No such token, no such key.
     assert!(matches!(
         m.open(&TokenSelector::Label("no-such-token".into()), PIN)
             .err(),
-        Some(Error::TokenNotFound { .. })
+        Some(Error::Token(TokenError::NotFound { .. }))
     ));
     let token = m.open(&TokenSelector::Label(TOKEN.into()), PIN).unwrap();
     assert!(matches!(
         token
             .signer(&KeySelector::Label("no-such-key".into()), None)
             .err(),
-        Some(Error::KeyNotFound { .. })
+        Some(Error::Token(TokenError::KeyNotFound { .. }))
     ));
     // A certificate that is not the key's: refused before anything is signed.
     assert_eq!(
@@ -450,14 +453,16 @@ fn softhsm_errors_are_specific() {
                 Some(cert("pki/ee-rsa3072.pem"))
             )
             .err(),
-        Some(Error::SignerKeyMismatch)
+        Some(Error::Signing(SigningError::SignerKeyMismatch))
     );
     // An algorithm of another key type.
     assert!(matches!(
         open_signer(&m, "rsa")
             .with_algorithm(SignatureAlgorithm::EcdsaP256Sha256)
             .err(),
-        Some(Error::AlgorithmKeyMismatch { .. })
+        Some(Error::Signature(
+            SignatureError::AlgorithmKeyMismatch { .. }
+        ))
     ));
     // A key whose CKA_SIGN is false.
     {
@@ -479,7 +484,10 @@ fn softhsm_errors_are_specific() {
             .unwrap();
     }
     let nosign = open_signer(&m, "nosign");
-    assert_eq!(nosign.sign(b"x").err(), Some(Error::KeyCannotSign));
+    assert_eq!(
+        nosign.sign(b"x").err(),
+        Some(Error::Token(TokenError::KeyCannotSign))
+    );
     assert!(
         !token
             .keys()
@@ -522,7 +530,10 @@ fn softhsm_session_loss_is_token_removed() {
         let (ctx, slot) = raw_slot(REMOVAL_TOKEN);
         ctx.open_ro_session(slot).unwrap().logout().unwrap();
     }
-    assert_eq!(signer.sign(b"after").err(), Some(Error::TokenRemoved));
+    assert_eq!(
+        signer.sign(b"after").err(),
+        Some(Error::Token(TokenError::Removed))
+    );
     let again = m
         .open(&TokenSelector::Label(REMOVAL_TOKEN.into()), PIN)
         .unwrap()

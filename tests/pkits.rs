@@ -19,6 +19,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use kyso::error::EncodingError;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -54,19 +55,40 @@ impl Refusal {
     }
 }
 
-/// An error's class: its variant's name, with the object for a decoding error
-/// (`Malformed(Signature)`).
+/// An error's class: the name of the failure's variant inside its domain (`Expired` for
+/// `Error::Path { reason: PathError::Expired { .. }, .. }`), with the object for a decoding
+/// error (`Malformed(Signature)`).
 fn error_class(e: &Error) -> String {
+    fn leading_name(debug: &str) -> String {
+        debug
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect()
+    }
+    match e {
+        Error::Encoding(EncodingError::Malformed { object, .. })
+        | Error::Encoding(EncodingError::TooLarge { object, .. }) => {
+            format!("{}({object:?})", e_inner(e))
+        }
+        Error::Path { reason, .. } => leading_name(&format!("{reason:?}")),
+        _ => e_inner(e),
+    }
+}
+
+/// The variant name inside a domain (`Revocation(CrlExpired)` gives `CrlExpired`), or the
+/// top-level name for an error without a domain.
+fn e_inner(e: &Error) -> String {
     let debug = format!("{e:?}");
-    let variant: String = debug
+    let top: String = debug
         .chars()
         .take_while(char::is_ascii_alphanumeric)
         .collect();
-    match e {
-        Error::Malformed { object, .. } | Error::TooLarge { object, .. } => {
-            format!("{variant}({object:?})")
-        }
-        _ => variant,
+    match debug[top.len()..].strip_prefix('(') {
+        Some(rest) => rest
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect(),
+        None => top,
     }
 }
 

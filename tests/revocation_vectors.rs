@@ -7,6 +7,7 @@
 
 mod common;
 
+use kyso::error::{PathError, RevocationError, TimestampError};
 use std::process::Command;
 
 use common::{cert, openssl_available, read, validation_time, vector_path};
@@ -58,7 +59,10 @@ fn expected_table_agrees() {
             }
             "expired-crl" => {
                 assert!(
-                    matches!(status, Err(Error::CrlExpired { .. })),
+                    matches!(
+                        status,
+                        Err(Error::Revocation(RevocationError::CrlExpired { .. }))
+                    ),
                     "{line}: {status:?}"
                 )
             }
@@ -99,11 +103,14 @@ fn path_validation_with_the_committed_crls() {
         &chain,
         validation_time(),
     ) {
-        Err(Error::Revoked {
+        Err(Error::Path {
             cert,
-            revocation_date,
-            reason,
-            invalidity_date: None,
+            reason:
+                PathError::Revoked {
+                    revocation_date,
+                    reason,
+                    invalidity_date: None,
+                },
         }) => {
             assert_eq!(cert.index, 0);
             assert_eq!(
@@ -118,7 +125,10 @@ fn path_validation_with_the_committed_crls() {
     let february = Time::from_utc(2026, 2, 1, 0, 0, 0).unwrap();
     assert!(matches!(
         validator.validate(&cert("revocation/ee-revoked.pem"), &chain, february),
-        Err(Error::RevocationUnknown { .. })
+        Err(Error::Path {
+            reason: PathError::RevocationUnknown { .. },
+            ..
+        })
     ));
     // ...but judged in June, a CRL issued since shows it was not revoked in February (what
     // a signature timestamp of February allows).
@@ -136,7 +146,7 @@ fn path_validation_with_the_committed_crls() {
     assert!(matches!(
         PathValidator::new(&kyso::TrustContext::new(&a, kyso::Revocation::Required(&stale)))
             .validate(&cert("revocation/ee-good.pem"), &chain, validation_time()),
-        Err(Error::RevocationUnknown { ref cert, .. }) if cert.index == 0
+        Err(Error::Path { ref cert, reason: PathError::RevocationUnknown { .. } }) if cert.index == 0
     ));
 }
 
@@ -228,7 +238,7 @@ fn openssl_timestamp_of_the_document() {
         token
             .verify(&anchors(), &other, None, &AlgorithmPolicy::default())
             .err(),
-        Some(Error::TimeStampImprintMismatch)
+        Some(Error::Timestamp(TimestampError::ImprintMismatch))
     );
 }
 

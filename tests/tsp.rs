@@ -5,6 +5,7 @@
 
 mod common;
 
+use kyso::error::{EncodingError, PathError, TimestampError};
 use std::path::PathBuf;
 
 use common::{cert, openssl_available, vector_path};
@@ -116,7 +117,7 @@ fn tokens_from_openssl_verify() {
                 &AlgorithmPolicy::default()
             )
             .err(),
-        Some(Error::TimeStampImprintMismatch)
+        Some(Error::Timestamp(TimestampError::ImprintMismatch))
     );
     assert_eq!(
         token
@@ -127,12 +128,12 @@ fn tokens_from_openssl_verify() {
                 &AlgorithmPolicy::default()
             )
             .err(),
-        Some(Error::TimeStampNonceMismatch)
+        Some(Error::Timestamp(TimestampError::NonceMismatch))
     );
     let ec = TrustStore::from_certificates([cert("pki/ec-root-ca.pem")]);
     assert!(matches!(
         token.verify(&ec, &imprint, Some(&nonce), &AlgorithmPolicy::default()),
-        Err(Error::TimeStampSignature { .. })
+        Err(Error::Timestamp(TimestampError::Signature { .. }))
     ));
     // Truncations and garbage: errors, never panics.
     for len in (0..resp.len()).step_by(11) {
@@ -140,10 +141,10 @@ fn tokens_from_openssl_verify() {
         assert!(
             matches!(
                 r,
-                Err(kyso::Error::Malformed {
+                Err(kyso::Error::Encoding(EncodingError::Malformed {
                     object: kyso::error::Object::TimeStamp,
                     ..
-                })
+                }))
             ),
             "{len}: {r:?}"
         );
@@ -152,17 +153,17 @@ fn tokens_from_openssl_verify() {
     assert!(
         matches!(
             r,
-            Err(kyso::Error::Malformed {
+            Err(kyso::Error::Encoding(EncodingError::Malformed {
                 object: kyso::error::Object::TimeStamp,
                 ..
-            })
+            }))
         ),
         "{r:?}"
     );
     // A rejection: PKIStatusInfo { status 2 }.
     assert_eq!(
         TimeStampToken::from_response_der(&[0x30, 0x05, 0x30, 0x03, 0x02, 0x01, 0x02]).err(),
-        Some(Error::TimeStampRefused { status: 2 })
+        Some(Error::Timestamp(TimestampError::Refused { status: 2 }))
     );
 }
 
@@ -201,8 +202,11 @@ fn tsa_certificate_needs_the_critical_eku() {
             assert!(
                 matches!(
                     result,
-                    Err(Error::ExtendedKeyUsageNotAllowed {
-                        purpose: KeyPurpose::TimeStamping,
+                    Err(Error::Path {
+                        reason: PathError::ExtendedKeyUsageNotAllowed {
+                            purpose: KeyPurpose::TimeStamping,
+                            ..
+                        },
                         ..
                     })
                 ),

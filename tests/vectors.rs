@@ -6,6 +6,7 @@
 mod common;
 
 use common::{cert, read, validation_time};
+use kyso::error::{PathError, SignatureError};
 use kyso::key::AlgorithmPolicy;
 use kyso::{Error, KeyPurpose, PathValidator, TrustStore};
 
@@ -42,21 +43,58 @@ fn rows() -> Vec<Row> {
 /// The variant name and failing chain index of a path error.
 fn describe(e: &Error) -> (&'static str, Option<usize>) {
     match e {
-        Error::Expired { cert, .. } => ("Expired", Some(cert.index)),
-        Error::NotYetValid { cert, .. } => ("NotYetValid", Some(cert.index)),
-        Error::NotCa { cert } => ("NotCa", Some(cert.index)),
-        Error::PathLenExceeded { cert } => ("PathLenExceeded", Some(cert.index)),
-        Error::MissingKeyCertSign { cert } => ("MissingKeyCertSign", Some(cert.index)),
-        Error::UnknownCriticalExtension { cert, .. } => {
-            ("UnknownCriticalExtension", Some(cert.index))
-        }
-        Error::BadSignature { cert } => ("BadSignature", Some(cert.index)),
-        Error::IssuerNameMismatch { cert, .. } => ("IssuerNameMismatch", Some(cert.index)),
-        Error::UntrustedSelfSigned { cert } => ("UntrustedSelfSigned", Some(cert.index)),
-        Error::WeakRsaKey { cert, .. } => ("WeakRsaKey", Some(cert.index)),
-        Error::DisallowedAlgorithm { cert, .. } => ("DisallowedAlgorithm", Some(cert.index)),
-        Error::KeyUsageNotAllowed { cert, .. } => ("KeyUsageNotAllowed", Some(cert.index)),
-        Error::UnknownIssuer { cert } => ("UnknownIssuer", Some(cert.index)),
+        Error::Path {
+            cert,
+            reason: PathError::Expired { .. },
+        } => ("Expired", Some(cert.index)),
+        Error::Path {
+            cert,
+            reason: PathError::NotYetValid { .. },
+        } => ("NotYetValid", Some(cert.index)),
+        Error::Path {
+            cert,
+            reason: PathError::NotCa,
+        } => ("NotCa", Some(cert.index)),
+        Error::Path {
+            cert,
+            reason: PathError::PathLenExceeded,
+        } => ("PathLenExceeded", Some(cert.index)),
+        Error::Path {
+            cert,
+            reason: PathError::MissingKeyCertSign,
+        } => ("MissingKeyCertSign", Some(cert.index)),
+        Error::Path {
+            cert,
+            reason: PathError::UnknownCriticalExtension { .. },
+        } => ("UnknownCriticalExtension", Some(cert.index)),
+        Error::Path {
+            cert,
+            reason: PathError::BadSignature,
+        } => ("BadSignature", Some(cert.index)),
+        Error::Path {
+            cert,
+            reason: PathError::IssuerNameMismatch { .. },
+        } => ("IssuerNameMismatch", Some(cert.index)),
+        Error::Path {
+            cert,
+            reason: PathError::UntrustedSelfSigned,
+        } => ("UntrustedSelfSigned", Some(cert.index)),
+        Error::Path {
+            cert,
+            reason: PathError::PublicKey(SignatureError::RsaKeyTooSmall { .. }),
+        } => ("PublicKey(RsaKeyTooSmall)", Some(cert.index)),
+        Error::Path {
+            cert,
+            reason: PathError::SignatureAlgorithm(SignatureError::AlgorithmNotAllowed { .. }),
+        } => ("SignatureAlgorithm(AlgorithmNotAllowed)", Some(cert.index)),
+        Error::Path {
+            cert,
+            reason: PathError::KeyUsageNotAllowed { .. },
+        } => ("KeyUsageNotAllowed", Some(cert.index)),
+        Error::Path {
+            cert,
+            reason: PathError::UnknownIssuer,
+        } => ("UnknownIssuer", Some(cert.index)),
         _ => ("other", None),
     }
 }
@@ -145,10 +183,9 @@ fn validity_bounds_are_inclusive_and_errors_carry_times() {
     // the top, so the intermediate is the one reported.
     assert_eq!(chain[0].not_after(), leaf.not_after());
     match v.validate(&leaf, &chain, late) {
-        Err(Error::Expired {
+        Err(Error::Path {
             cert,
-            not_after,
-            time,
+            reason: PathError::Expired { not_after, time },
         }) => {
             assert_eq!(cert.index, 1);
             assert_eq!(not_after, chain[0].not_after());
@@ -164,7 +201,10 @@ fn validity_bounds_are_inclusive_and_errors_carry_times() {
     let before = kyso::Time::from_unix(leaf.not_before().unix() - 1);
     assert!(matches!(
         v.validate(&leaf, &chain, before),
-        Err(Error::NotYetValid { .. })
+        Err(Error::Path {
+            reason: PathError::NotYetValid { .. },
+            ..
+        })
     ));
 }
 
@@ -178,7 +218,7 @@ fn missing_intermediate_is_unknown_issuer() {
     .validate(&cert("pki/ee-rsa2048.pem"), &[], validation_time())
     .unwrap_err();
     assert!(
-        matches!(err, Error::UnknownIssuer { ref cert } if cert.index == 0),
+        matches!(err, Error::Path { ref cert, reason: PathError::UnknownIssuer } if cert.index == 0),
         "{err:?}"
     );
 }
@@ -197,7 +237,7 @@ fn wrong_anchor_is_unknown_issuer_at_the_top() {
     )
     .unwrap_err();
     assert!(
-        matches!(err, Error::UnknownIssuer { ref cert } if cert.index == 1),
+        matches!(err, Error::Path { ref cert, reason: PathError::UnknownIssuer } if cert.index == 1),
         "{err:?}"
     );
 }
@@ -245,7 +285,10 @@ fn a_directly_trusted_end_entity_validates_but_is_still_checked() {
             kyso::Revocation::NotChecked
         ))
         .validate(&expired, &[], validation_time()),
-        Err(Error::Expired { .. })
+        Err(Error::Path {
+            reason: PathError::Expired { .. },
+            ..
+        })
     ));
 }
 
@@ -273,13 +316,19 @@ fn purposes() {
     );
     assert!(matches!(
         v(KeyPurpose::TimeStamping).validate(&leaf, &chain, validation_time()),
-        Err(Error::ExtendedKeyUsageNotAllowed {
-            purpose: KeyPurpose::TimeStamping,
+        Err(Error::Path {
+            reason: PathError::ExtendedKeyUsageNotAllowed {
+                purpose: KeyPurpose::TimeStamping,
+                ..
+            },
             ..
         })
     ));
     assert!(matches!(
         v(KeyPurpose::OcspSigning).validate(&leaf, &chain, validation_time()),
-        Err(Error::ExtendedKeyUsageNotAllowed { .. })
+        Err(Error::Path {
+            reason: PathError::ExtendedKeyUsageNotAllowed { .. },
+            ..
+        })
     ));
 }

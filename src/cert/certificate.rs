@@ -14,7 +14,7 @@ use crate::cert::general_name::{DistributionPoint, GeneralName as AltName, NameC
 use crate::cert::identity::Identity;
 use crate::cert::name::Name;
 use crate::digest::{DigestAlgorithm, digest};
-use crate::error::{Error, Malformed, Object};
+use crate::error::{EncodingError, Error, Malformed, Object};
 use crate::key::{PublicKey, SignatureAlgorithm};
 use crate::limits::{MAX_BUNDLE_CERTIFICATES, MAX_CERTIFICATE_SIZE};
 use crate::time::Time;
@@ -58,24 +58,24 @@ impl Certificate {
     ///
     /// # Errors
     ///
-    /// - [`Error::TooLarge`] with [`Object::Certificate`] for input over
+    /// - [`EncodingError::TooLarge`] with [`Object::Certificate`] for input over
     ///   [`MAX_CERTIFICATE_SIZE`] bytes.
-    /// - [`Error::Malformed`] with [`Object::Certificate`]: the input is empty
+    /// - [`EncodingError::Malformed`] with [`Object::Certificate`]: the input is empty
     ///   ([`Malformed::Empty`]); it is not a certificate in DER as RFC 5280 section 4.1 shapes
     ///   it, a version other than v1, v2 and v3 included ([`Malformed::InvalidDer`]); bytes
     ///   follow it ([`Malformed::TrailingData`]); its `signature` field differs from
     ///   `signatureAlgorithm` (RFC 5280 section 4.1.1.2) or a v1 or v2 certificate has
     ///   extensions (section 4.1.2.9) ([`Malformed::InvalidValue`]); or an extension appears
     ///   twice (section 4.2) ([`Malformed::DuplicateExtension`]).
-    /// - [`Error::Malformed`] with [`Object::Signature`] and [`Malformed::InvalidDer`] if the
+    /// - [`EncodingError::Malformed`] with [`Object::Signature`] and [`Malformed::InvalidDer`] if the
     ///   signature BIT STRING has unused bits.
-    /// - [`Error::Malformed`] with [`Object::Extension`] and [`Malformed::InvalidExtension`]
+    /// - [`EncodingError::Malformed`] with [`Object::Extension`] and [`Malformed::InvalidExtension`]
     ///   if a known extension's value does not decode, or breaks a rule of RFC 5280 section
     ///   4.2.1: an empty certificatePolicies or one that lists a policy twice (4.2.1.4), an
     ///   empty policyMappings (4.2.1.5), an empty policyConstraints (4.2.1.11).
-    /// - [`Error::Malformed`] with [`Object::Name`] and [`Malformed::InvalidDer`] if the
+    /// - [`EncodingError::Malformed`] with [`Object::Name`] and [`Malformed::InvalidDer`] if the
     ///   issuer or subject is not a DER name as RFC 5280 section 4.1.2.4 shapes it, and
-    ///   [`Error::TooLarge`] with [`Object::Name`] if it has more than
+    ///   [`EncodingError::TooLarge`] with [`Object::Name`] if it has more than
     ///   [`MAX_NAME_ATTRIBUTES`](crate::limits::MAX_NAME_ATTRIBUTES) attributes.
     ///
     /// A public key kyso cannot use is not an error here: [`Certificate::public_key`]
@@ -85,11 +85,11 @@ impl Certificate {
             return Err(Error::malformed(Object::Certificate, Malformed::Empty));
         }
         if der_bytes.len() > MAX_CERTIFICATE_SIZE {
-            return Err(Error::TooLarge {
+            return Err(Error::Encoding(EncodingError::TooLarge {
                 object: Object::Certificate,
                 limit: MAX_CERTIFICATE_SIZE,
                 actual: der_bytes.len(),
-            });
+            }));
         }
         let (tbs, signature_algorithm, signature) = crate::cert::strict::split_signed(der_bytes)?;
         let (rest, x509) = x509_parser::certificate::X509Certificate::from_der(der_bytes)
@@ -162,9 +162,9 @@ impl Certificate {
     ///
     /// - Those of [`Certificate::from_der`] for DER input, and for the contents of the first
     ///   `CERTIFICATE` block.
-    /// - [`Error::TooLarge`] with [`Object::Pem`] for PEM text over
+    /// - [`EncodingError::TooLarge`] with [`Object::Pem`] for PEM text over
     ///   [`MAX_PEM_SIZE`](crate::limits::MAX_PEM_SIZE) bytes.
-    /// - [`Error::Malformed`] with [`Object::Pem`] if a PEM block is damaged
+    /// - [`EncodingError::Malformed`] with [`Object::Pem`] if a PEM block is damaged
     ///   ([`Malformed::InvalidBase64`], [`Malformed::InvalidPemFraming`]) or no block is
     ///   labelled `CERTIFICATE` ([`Malformed::NoPemBlock`]).
     pub fn from_pem(pem_text: &[u8]) -> Result<Self, Error> {
@@ -185,10 +185,10 @@ impl Certificate {
     ///
     /// # Errors
     ///
-    /// - [`Error::TooLarge`] with [`Object::Pem`] for text over
+    /// - [`EncodingError::TooLarge`] with [`Object::Pem`] for text over
     ///   [`MAX_PEM_SIZE`](crate::limits::MAX_PEM_SIZE) bytes, or for more than
     ///   [`MAX_BUNDLE_CERTIFICATES`] blocks (`limit` and `actual` then count blocks).
-    /// - [`Error::Malformed`] with [`Object::Pem`]: a block is damaged
+    /// - [`EncodingError::Malformed`] with [`Object::Pem`]: a block is damaged
     ///   ([`Malformed::InvalidBase64`], [`Malformed::InvalidPemFraming`]); the text holds no
     ///   PEM block, DER input included ([`Malformed::NoPemBlock`]); or a block has a label
     ///   other than `CERTIFICATE`, such as the obsolete `X509 CERTIFICATE` or OpenSSL's
@@ -197,11 +197,11 @@ impl Certificate {
     pub fn parse_pem_bundle(pem_text: &[u8]) -> Result<Vec<Certificate>, Error> {
         let blocks = crate::pem::parse_blocks(pem_text)?;
         if blocks.len() > MAX_BUNDLE_CERTIFICATES {
-            return Err(Error::TooLarge {
+            return Err(Error::Encoding(EncodingError::TooLarge {
                 object: Object::Pem,
                 limit: MAX_BUNDLE_CERTIFICATES,
                 actual: blocks.len(),
-            });
+            }));
         }
         blocks.into_iter().map(cert_from_block).collect()
     }
@@ -210,7 +210,7 @@ impl Certificate {
     ///
     /// # Errors
     ///
-    /// [`Error::Io`] if the file cannot be read, [`Error::TooLarge`] with [`Object::Pem`] if
+    /// [`Error::Io`] if the file cannot be read, [`EncodingError::TooLarge`] with [`Object::Pem`] if
     /// it is over [`MAX_PEM_SIZE`](crate::limits::MAX_PEM_SIZE) bytes (DER files included),
     /// and otherwise those of [`Certificate::parse_pem_bundle`] for PEM text or of
     /// [`Certificate::from_der`] for DER.
@@ -309,13 +309,13 @@ impl Certificate {
     }
 
     /// The subject's public key, or why kyso cannot use it
-    /// ([`Error::UnsupportedKey`] for key types it does not implement).
+    /// ([`SignatureError::UnsupportedKey`](crate::error::SignatureError::UnsupportedKey) for key types it does not implement).
     ///
     /// # Errors
     ///
     /// The error [`PublicKey::from_spki_der`] gives for the certificate's
-    /// `subjectPublicKeyInfo`, kept from parsing: [`Error::UnsupportedKey`] for a key type or
-    /// curve kyso does not implement, or [`Error::Malformed`] with [`Object::PublicKey`] for
+    /// `subjectPublicKeyInfo`, kept from parsing: [`SignatureError::UnsupportedKey`](crate::error::SignatureError::UnsupportedKey) for a key type or
+    /// curve kyso does not implement, or [`EncodingError::Malformed`] with [`Object::PublicKey`] for
     /// a key that does not decode (an RSA key that is not a DER `RSAPublicKey` or whose
     /// parameters are not NULL, a P-521 or brainpool point off its curve...).
     pub fn public_key(&self) -> Result<&PublicKey, Error> {
@@ -328,8 +328,8 @@ impl Certificate {
     /// # Errors
     ///
     /// Those of [`SignatureAlgorithm::from_algorithm_identifier_der`] for the certificate's
-    /// `signatureAlgorithm` and `issuer_key`: for example [`Error::UnsupportedAlgorithm`]
-    /// for an algorithm kyso does not implement, or [`Error::AlgorithmKeyMismatch`] when it
+    /// `signatureAlgorithm` and `issuer_key`: for example [`SignatureError::UnsupportedAlgorithm`](crate::error::SignatureError::UnsupportedAlgorithm)
+    /// for an algorithm kyso does not implement, or [`SignatureError::AlgorithmKeyMismatch`](crate::error::SignatureError::AlgorithmKeyMismatch) when it
     /// needs another type of key.
     pub fn signature_algorithm(&self, issuer_key: &PublicKey) -> Result<SignatureAlgorithm, Error> {
         SignatureAlgorithm::from_algorithm_identifier_der(
@@ -442,8 +442,8 @@ impl Certificate {
     /// # Errors
     ///
     /// Those of [`Certificate::signature_algorithm`], then those of [`PublicKey::verify`]:
-    /// [`Error::InvalidSignature`] if the signature does not verify, and
-    /// [`Error::AlgorithmNotAllowed`], [`Error::RsaKeyTooSmall`] or [`Error::RsaKeyTooLarge`]
+    /// [`SignatureError::InvalidSignature`](crate::error::SignatureError::InvalidSignature) if the signature does not verify, and
+    /// [`SignatureError::AlgorithmNotAllowed`](crate::error::SignatureError::AlgorithmNotAllowed), [`SignatureError::RsaKeyTooSmall`](crate::error::SignatureError::RsaKeyTooSmall) or [`SignatureError::RsaKeyTooLarge`](crate::error::SignatureError::RsaKeyTooLarge)
     /// if `policy` or kyso refuses the algorithm or the key.
     pub fn verify_signed_by(
         &self,
@@ -513,17 +513,17 @@ mod tests {
     fn garbage_inputs_are_errors() {
         assert!(matches!(
             Certificate::from_der(&[]),
-            Err(Error::Malformed {
+            Err(Error::Encoding(EncodingError::Malformed {
                 reason: Malformed::Empty,
                 ..
-            })
+            }))
         ));
         assert!(Certificate::from_der(&[0x30, 0x00]).is_err());
         assert!(Certificate::from_der(&[0x30, 0x80, 0x00, 0x00]).is_err());
         assert!(Certificate::from_der(&[0xff; 100]).is_err());
         assert!(matches!(
             Certificate::from_der(&vec![0x30; MAX_CERTIFICATE_SIZE + 1]),
-            Err(Error::TooLarge { .. })
+            Err(Error::Encoding(EncodingError::TooLarge { .. }))
         ));
         assert!(Certificate::parse_pem_bundle(b"hello").is_err());
     }

@@ -1,6 +1,7 @@
 //! Distinguished names (RFC 5280 section 4.1.2.4): decoded text, RFC 4514 display and
 //! RFC 5280 section 7.1 comparison.
 
+use crate::error::EncodingError;
 use x509_parser::x509::X509Name;
 
 use crate::error::{Error, Object};
@@ -101,11 +102,11 @@ impl Name {
     pub(crate) fn from_x509(name: &X509Name<'_>) -> Result<Self, Error> {
         let count = name.iter_attributes().count();
         if count > MAX_NAME_ATTRIBUTES {
-            return Err(Error::TooLarge {
+            return Err(Error::Encoding(EncodingError::TooLarge {
                 object: Object::Name,
                 limit: MAX_NAME_ATTRIBUTES,
                 actual: count,
-            });
+            }));
         }
         if !well_formed_name(name.as_raw()) {
             return Err(Error::invalid_der(Object::Name));

@@ -1,6 +1,7 @@
 //! Signed attributes of CMS (RFC 5652 section 11), ESS (RFC 5035) and CAdES
 //! (ETSI EN 319 122-1).
 
+use crate::error::EncodingError;
 use der::asn1::{ObjectIdentifier as Oid, OctetString, SetOfVec, Utf8StringRef};
 use der::{Any, Decode, Encode, Sequence};
 use x509_cert::attr::Attribute;
@@ -133,12 +134,14 @@ pub(crate) fn attribute(oid: Oid, value: &impl Encode) -> Result<Attribute, Erro
 /// The signing-time value: UTCTime through 2049, GeneralizedTime after (RFC 5652 section
 /// 11.3).
 pub(crate) fn signing_time_value(time: Time) -> Result<x509_cert::time::Time, Error> {
-    let secs = u64::try_from(time.unix()).map_err(|_| Error::InvalidTime)?;
+    let secs =
+        u64::try_from(time.unix()).map_err(|_| Error::Encoding(EncodingError::InvalidTime))?;
     let dt = der::DateTime::from_unix_duration(core::time::Duration::from_secs(secs))
-        .map_err(|_| Error::InvalidTime)?;
+        .map_err(|_| Error::Encoding(EncodingError::InvalidTime))?;
     if dt.year() < 2050 {
         Ok(x509_cert::time::Time::UtcTime(
-            der::asn1::UtcTime::from_date_time(dt).map_err(|_| Error::InvalidTime)?,
+            der::asn1::UtcTime::from_date_time(dt)
+                .map_err(|_| Error::Encoding(EncodingError::InvalidTime))?,
         ))
     } else {
         Ok(x509_cert::time::Time::GeneralTime(

@@ -6,6 +6,7 @@
 //! signed changes (unsigned attributes, `SignedData.certificates` and `SignedData.crls`
 //! are outside every signature).
 
+use crate::error::SigningError;
 use cms::content_info::CmsVersion;
 use cms::signed_data::{SignerInfo, SignerInfos};
 use der::asn1::SetOfVec;
@@ -72,14 +73,14 @@ impl SignedCms {
     ///
     /// # Errors
     ///
-    /// - [`Error::SignatureNotValid`] if a signer is not TOTAL-PASSED (a revocation status
+    /// - [`SigningError::SignatureNotValid`] if a signer is not TOTAL-PASSED (a revocation status
     ///   that could not be found makes it INDETERMINATE / TRY_LATER).
-    /// - [`Error::TimestampRequired`] if a signer has no signature timestamp that verifies.
-    /// - [`Error::TooLarge`] with [`Object::Cms`] if the signature would then carry more than
+    /// - [`SigningError::TimestampRequired`] if a signer has no signature timestamp that verifies.
+    /// - [`EncodingError::TooLarge`](crate::error::EncodingError::TooLarge) with [`Object::Cms`] if the signature would then carry more than
     ///   [`MAX_CMS_CERTIFICATES`](crate::limits::MAX_CMS_CERTIFICATES) certificates or
     ///   [`MAX_CMS_REVOCATION_DATA`](crate::limits::MAX_CMS_REVOCATION_DATA) CRLs and OCSP
     ///   responses.
-    /// - [`Error::LongTermValidationFailed`] if, with only the data it now carries, a signer
+    /// - [`SigningError::LongTermValidationFailed`] if, with only the data it now carries, a signer
     ///   would not validate one day after the last of the certificates used expires.
     pub fn add_validation_data(
         &self,
@@ -93,14 +94,14 @@ impl SignedCms {
         let mut has_ocsp = false;
         for (signer, s) in report.signers.iter().enumerate() {
             if !s.is_passed() {
-                return Err(Error::SignatureNotValid {
+                return Err(Error::Signing(SigningError::SignatureNotValid {
                     signer,
                     indication: s.indication,
                     sub_indication: s.sub_indication,
-                });
+                }));
             }
             if s.best_signature_time.is_none() {
-                return Err(Error::TimestampRequired { signer });
+                return Err(Error::Signing(SigningError::TimestampRequired { signer }));
             }
             for cert in &s.used_certificates {
                 let any = Any::from_der(cert.der()).map_err(der_err)?;
@@ -171,11 +172,11 @@ impl SignedCms {
             let check = offline.verify(&extended, document);
             for (signer, s) in check.signers.iter().enumerate() {
                 if !s.is_passed() {
-                    return Err(Error::LongTermValidationFailed {
+                    return Err(Error::Signing(SigningError::LongTermValidationFailed {
                         signer,
                         indication: s.indication,
                         sub_indication: s.sub_indication,
-                    });
+                    }));
                 }
             }
         }

@@ -21,6 +21,7 @@ use crate::cms::attributes::{
 use crate::cms::signed_cms::SignedCms;
 use crate::cms::signed_data::SignedData;
 use crate::digest::{Digest, DigestAlgorithm, digest, digest_reader};
+use crate::error::{EncodingError, SignatureError, SigningError};
 use crate::error::{Error, Object};
 use crate::key::{AlgorithmPolicy, LEGACY_MIN_RSA_BITS, SignatureAlgorithm, Signer};
 use crate::time::Time;
@@ -129,7 +130,7 @@ impl SignatureBuilder {
     ///
     /// # Errors
     ///
-    /// - [`Error::SignerKeyMismatch`] if the signer knows its public key and it is not the
+    /// - [`SigningError::SignerKeyMismatch`] if the signer knows its public key and it is not the
     ///   certificate's.
     /// - Those of [`SignatureBuilder::prepare`], of the signer's [`Signer::sign`], and of
     ///   [`PreparedSignature::finish`].
@@ -144,10 +145,10 @@ impl SignatureBuilder {
     ///
     /// # Errors
     ///
-    /// - [`Error::SignerKeyMismatch`] if the signer knows its public key and it is not the
+    /// - [`SigningError::SignerKeyMismatch`] if the signer knows its public key and it is not the
     ///   certificate's.
     /// - Those of [`digest_reader`] if reading fails.
-    /// - Those of [`SignatureBuilder::prepare_digest`] ([`Error::ContentRequired`] for an
+    /// - Those of [`SignatureBuilder::prepare_digest`] ([`SigningError::ContentRequired`] for an
     ///   enveloping builder), of the signer's [`Signer::sign`], and of
     ///   [`PreparedSignature::finish`].
     pub fn sign_reader(&self, reader: impl Read, signer: &dyn Signer) -> Result<SignedCms, Error> {
@@ -164,7 +165,7 @@ impl SignatureBuilder {
     ///
     /// # Errors
     ///
-    /// - [`Error::SignerKeyMismatch`] if the signer knows its public key and it is not the
+    /// - [`SigningError::SignerKeyMismatch`] if the signer knows its public key and it is not the
     ///   certificate's.
     /// - Those of [`SignatureBuilder::prepare_digest`], of the signer's [`Signer::sign`], and
     ///   of [`PreparedSignature::finish`].
@@ -185,7 +186,7 @@ impl SignatureBuilder {
     ///
     /// # Errors
     ///
-    /// - [`Error::SignerKeyMismatch`] if the signer knows its public key and it is not the
+    /// - [`SigningError::SignerKeyMismatch`] if the signer knows its public key and it is not the
     ///   certificate's.
     /// - Those of [`SignatureBuilder::prepare_addition`], of the signer's [`Signer::sign`],
     ///   and of [`PreparedSignature::finish`].
@@ -205,14 +206,14 @@ impl SignatureBuilder {
     ///
     /// # Errors
     ///
-    /// - [`Error::AlgorithmNotAllowed`] with
+    /// - [`SignatureError::AlgorithmNotAllowed`] with
     ///   [`DisallowedReason::VerifyOnly`](crate::error::DisallowedReason::VerifyOnly) if kyso does
     ///   not sign with `algorithm` ([`SignatureAlgorithm::can_sign`]).
     /// - Those of [`Certificate::public_key`] if kyso cannot use the certificate's key.
-    /// - [`Error::AlgorithmKeyMismatch`] if `algorithm` needs another type of key than the
+    /// - [`SignatureError::AlgorithmKeyMismatch`] if `algorithm` needs another type of key than the
     ///   certificate's.
-    /// - [`Error::InvalidTime`] if the signing time is before 1970 or after the year 9999.
-    /// - [`Error::Malformed`] with [`Object::Certificate`]: with
+    /// - [`EncodingError::InvalidTime`] if the signing time is before 1970 or after the year 9999.
+    /// - [`EncodingError::Malformed`] with [`Object::Certificate`]: with
     ///   [`SignatureBuilder::identify_by_key_identifier`], the certificate has no
     ///   subjectKeyIdentifier ([`Malformed::InvalidValue`](crate::error::Malformed::InvalidValue));
     ///   or the certificate does not decode under the strict profile of the `x509-cert`
@@ -232,9 +233,9 @@ impl SignatureBuilder {
     ///
     /// # Errors
     ///
-    /// - [`Error::ContentRequired`] if the builder is [`SignatureBuilder::enveloping`]: an
+    /// - [`SigningError::ContentRequired`] if the builder is [`SignatureBuilder::enveloping`]: an
     ///   enveloping signature needs the document itself.
-    /// - [`Error::DigestAlgorithmMismatch`] if `document_digest` was not made with the
+    /// - [`SigningError::DigestAlgorithmMismatch`] if `document_digest` was not made with the
     ///   algorithm's hash (SHA-512 for Ed25519).
     /// - The others of [`SignatureBuilder::prepare`].
     pub fn prepare_digest(
@@ -243,7 +244,7 @@ impl SignatureBuilder {
         algorithm: SignatureAlgorithm,
     ) -> Result<PreparedSignature, Error> {
         if self.enveloping {
-            return Err(Error::ContentRequired);
+            return Err(Error::Signing(SigningError::ContentRequired));
         }
         self.prepare_inner(document_digest, algorithm, None, None)
     }
@@ -252,9 +253,9 @@ impl SignatureBuilder {
     ///
     /// # Errors
     ///
-    /// - [`Error::ContentMismatch`] if `document` differs from the content inside `existing`,
+    /// - [`SigningError::ContentMismatch`] if `document` differs from the content inside `existing`,
     ///   or a signer already there signed another message digest with a hash kyso knows.
-    /// - [`Error::ContentRequired`] if `existing` is detached and `document` is `None`.
+    /// - [`SigningError::ContentRequired`] if `existing` is detached and `document` is `None`.
     /// - Those of [`SignatureBuilder::prepare`].
     pub fn prepare_addition(
         &self,
@@ -263,10 +264,12 @@ impl SignatureBuilder {
         algorithm: SignatureAlgorithm,
     ) -> Result<PreparedSignature, Error> {
         let content = match (existing.content(), document) {
-            (Some(inside), Some(given)) if inside != given => return Err(Error::ContentMismatch),
+            (Some(inside), Some(given)) if inside != given => {
+                return Err(Error::Signing(SigningError::ContentMismatch));
+            }
             (Some(inside), _) => inside,
             (None, Some(given)) => given,
-            (None, None) => return Err(Error::ContentRequired),
+            (None, None) => return Err(Error::Signing(SigningError::ContentRequired)),
         };
         // The document must be the one the signers already there signed.
         for si in existing.signed_data.signer_infos.0.iter() {
@@ -281,7 +284,7 @@ impl SignatureBuilder {
             if let (Some(signed), Some(hash)) = (signed, hash)
                 && digest(hash, content).as_bytes() != signed.as_bytes()
             {
-                return Err(Error::ContentMismatch);
+                return Err(Error::Signing(SigningError::ContentMismatch));
             }
         }
         let d = digest(message_digest_algorithm(algorithm), content);
@@ -292,7 +295,7 @@ impl SignatureBuilder {
         if let (Some(key), Ok(cert_key)) = (signer.public_key(), self.certificate.public_key())
             && key.spki_der() != cert_key.spki_der()
         {
-            return Err(Error::SignerKeyMismatch);
+            return Err(Error::Signing(SigningError::SignerKeyMismatch));
         }
         Ok(())
     }
@@ -305,21 +308,23 @@ impl SignatureBuilder {
         base: Option<SignedData>,
     ) -> Result<PreparedSignature, Error> {
         if !algorithm.can_sign() {
-            return Err(Error::AlgorithmNotAllowed {
+            return Err(Error::Signature(SignatureError::AlgorithmNotAllowed {
                 algorithm,
                 reason: crate::error::DisallowedReason::VerifyOnly,
-            });
+            }));
         }
         let cert_key = self.certificate.public_key()?;
         if algorithm.key_type() != cert_key.key_type() {
-            return Err(Error::AlgorithmKeyMismatch { algorithm });
+            return Err(Error::Signature(SignatureError::AlgorithmKeyMismatch {
+                algorithm,
+            }));
         }
         let digest_algorithm = message_digest_algorithm(algorithm);
         if document_digest.algorithm() != digest_algorithm {
-            return Err(Error::DigestAlgorithmMismatch {
+            return Err(Error::Signing(SigningError::DigestAlgorithmMismatch {
                 expected: digest_algorithm,
                 actual: document_digest.algorithm(),
-            });
+            }));
         }
         let x509 = x509_cert::Certificate::from_der(self.certificate.der())
             .map_err(|_| Error::invalid_der(Object::Certificate))?;
@@ -459,7 +464,7 @@ impl PreparedSignature {
     ///
     /// # Errors
     ///
-    /// [`Error::Malformed`] with [`Object::Cms`] and
+    /// [`EncodingError::Malformed`] with [`Object::Cms`] and
     /// [`Malformed::InvalidDer`](crate::error::Malformed::InvalidDer) if the state cannot be
     /// DER-encoded.
     pub fn to_bytes(&self) -> Result<Vec<u8>, Error> {
@@ -489,9 +494,9 @@ impl PreparedSignature {
     ///
     /// # Errors
     ///
-    /// - [`Error::TooLarge`] with [`Object::Cms`] for input over
+    /// - [`EncodingError::TooLarge`] with [`Object::Cms`] for input over
     ///   [`MAX_CMS_SIZE`](crate::limits::MAX_CMS_SIZE).
-    /// - [`Error::Malformed`] with [`Object::Cms`]: not a DER saved state
+    /// - [`EncodingError::Malformed`] with [`Object::Cms`]: not a DER saved state
     ///   ([`Malformed::InvalidDer`](crate::error::Malformed::InvalidDer)), or
     ///   ([`Malformed::InvalidValue`](crate::error::Malformed::InvalidValue)) a version other than 1,
     ///   no signed attributes, a signature value or unsigned attributes already present, a
@@ -501,18 +506,18 @@ impl PreparedSignature {
     /// - Those of [`Certificate::from_der`] for the certificate and the chain, of
     ///   [`Certificate::public_key`], and of
     ///   [`SignatureAlgorithm::from_algorithm_identifier_der`] for the signature algorithm.
-    /// - [`Error::UnsupportedAlgorithm`] if the digest algorithm is not one kyso implements.
-    /// - [`Error::DigestAlgorithmMismatch`] if the digest algorithm is not the signature
+    /// - [`SignatureError::UnsupportedAlgorithm`] if the digest algorithm is not one kyso implements.
+    /// - [`SigningError::DigestAlgorithmMismatch`] if the digest algorithm is not the signature
     ///   algorithm's hash (SHA-512 for Ed25519).
-    /// - [`Error::ContentMismatch`] if a signer of the signature being extended signed
+    /// - [`SigningError::ContentMismatch`] if a signer of the signature being extended signed
     ///   another message digest with the same hash.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
         if bytes.len() > crate::limits::MAX_CMS_SIZE {
-            return Err(Error::TooLarge {
+            return Err(Error::Encoding(EncodingError::TooLarge {
                 object: Object::Cms,
                 limit: crate::limits::MAX_CMS_SIZE,
                 actual: bytes.len(),
-            });
+            }));
         }
         let state = PreparedState::from_der(bytes).map_err(der_err)?;
         if state.version != 1 {
@@ -540,10 +545,10 @@ impl PreparedSignature {
         )?;
         let digest_algorithm = DigestAlgorithm::from_oid(&state.signer_info.digest_alg.oid)?;
         if digest_algorithm != message_digest_algorithm(algorithm) {
-            return Err(Error::DigestAlgorithmMismatch {
+            return Err(Error::Signing(SigningError::DigestAlgorithmMismatch {
                 expected: message_digest_algorithm(algorithm),
                 actual: digest_algorithm,
-            });
+            }));
         }
         let to_be_signed = state
             .signer_info
@@ -580,18 +585,18 @@ impl PreparedSignature {
     /// Second step: attaches the signature value and returns the signature. The value is
     /// verified with the certificate's key first, so a token or service that signed with
     /// another key, or other bytes, is caught here
-    /// ([`Error::SignatureValueRejected`]).
+    /// ([`SigningError::SignatureValueRejected`]).
     ///
     /// # Errors
     ///
     /// - Those of [`Certificate::public_key`] if kyso cannot use the certificate's key.
-    /// - [`Error::SignatureValueRejected`] if `signature_value` does not verify over
+    /// - [`SigningError::SignatureValueRejected`] if `signature_value` does not verify over
     ///   [`PreparedSignature::to_be_signed`] with the certificate's key.
     /// - The other errors of [`PublicKey::verify`](crate::key::PublicKey::verify), under the
-    ///   default algorithm policy with RSA keys from 1024 bits: [`Error::AlgorithmNotAllowed`]
+    ///   default algorithm policy with RSA keys from 1024 bits: [`SignatureError::AlgorithmNotAllowed`]
     ///   for SHA-1 (from a state resumed with [`PreparedSignature::from_bytes`]),
-    ///   [`Error::RsaKeyTooSmall`], [`Error::RsaKeyTooLarge`].
-    /// - [`Error::TooLarge`] with [`Object::Cms`] if the signature would then hold more than
+    ///   [`SignatureError::RsaKeyTooSmall`], [`SignatureError::RsaKeyTooLarge`].
+    /// - [`EncodingError::TooLarge`] with [`Object::Cms`] if the signature would then hold more than
     ///   [`MAX_CMS_SIGNERS`](crate::limits::MAX_CMS_SIGNERS) signers or
     ///   [`MAX_CMS_CERTIFICATES`](crate::limits::MAX_CMS_CERTIFICATES) certificates.
     pub fn finish(self, signature_value: &[u8]) -> Result<SignedCms, Error> {
@@ -599,7 +604,9 @@ impl PreparedSignature {
         let policy = AlgorithmPolicy::default().with_min_rsa_bits(LEGACY_MIN_RSA_BITS);
         key.verify(self.algorithm, &self.to_be_signed, signature_value, &policy)
             .map_err(|e| match e {
-                Error::InvalidSignature => Error::SignatureValueRejected,
+                Error::Signature(SignatureError::InvalidSignature) => {
+                    Error::Signing(SigningError::SignatureValueRejected)
+                }
                 other => other,
             })?;
         let mut signer_info = self.signer_info;
@@ -741,7 +748,7 @@ fn check_state(
             if other.digest_alg.oid == si.digest_alg.oid
                 && other_digest.is_some_and(|d| d.as_bytes() != message_digest.as_bytes())
             {
-                return Err(Error::ContentMismatch);
+                return Err(Error::Signing(SigningError::ContentMismatch));
             }
         }
     }

@@ -1,5 +1,6 @@
 //! A CMS `SignedData` (RFC 5652 section 5) read from DER, PEM or base64.
 
+use crate::error::EncodingError;
 use base64::Engine as _;
 use cms::content_info::ContentInfo;
 use der::{Decode, Encode};
@@ -37,8 +38,8 @@ impl SignedCms {
     ///
     /// # Errors
     ///
-    /// [`Error::TooLarge`] with [`Object::Cms`] for input over [`MAX_CMS_SIZE`],
-    /// [`Error::Malformed`] with [`Object::Cms`] and [`Malformed::Empty`] for empty input,
+    /// [`EncodingError::TooLarge`] with [`Object::Cms`] for input over [`MAX_CMS_SIZE`],
+    /// [`EncodingError::Malformed`] with [`Object::Cms`] and [`Malformed::Empty`] for empty input,
     /// and otherwise those of [`SignedCms::from_pem`] (text holding a PEM boundary),
     /// [`SignedCms::from_der`] (input starting with a SEQUENCE tag) or
     /// [`SignedCms::from_base64`] (anything else).
@@ -75,12 +76,12 @@ impl SignedCms {
     ///
     /// # Errors
     ///
-    /// - [`Error::TooLarge`] with [`Object::Cms`] for input over [`MAX_CMS_SIZE`], more than
+    /// - [`EncodingError::TooLarge`] with [`Object::Cms`] for input over [`MAX_CMS_SIZE`], more than
     ///   [`MAX_CMS_ELEMENTS`](crate::limits::MAX_CMS_ELEMENTS) elements, nesting deeper than
     ///   [`MAX_CMS_DEPTH`](crate::limits::MAX_CMS_DEPTH), or more than [`MAX_CMS_SIGNERS`]
     ///   SignerInfos, [`MAX_CMS_CERTIFICATES`] certificates or [`MAX_CMS_REVOCATION_DATA`]
     ///   revocation data items.
-    /// - [`Error::Malformed`] with [`Object::Cms`]: empty input ([`Malformed::Empty`]),
+    /// - [`EncodingError::Malformed`] with [`Object::Cms`]: empty input ([`Malformed::Empty`]),
     ///   bytes after the ContentInfo ([`Malformed::TrailingData`]), not a DER `ContentInfo`
     ///   holding a `SignedData` ([`Malformed::InvalidDer`]), or ([`Malformed::InvalidValue`])
     ///   a contentType other than id-signedData, signed attributes not in DER order (RFC 5652
@@ -124,9 +125,9 @@ impl SignedCms {
     ///
     /// # Errors
     ///
-    /// - [`Error::TooLarge`] with [`Object::Pem`] for text over
+    /// - [`EncodingError::TooLarge`] with [`Object::Pem`] for text over
     ///   [`MAX_PEM_SIZE`](crate::limits::MAX_PEM_SIZE).
-    /// - [`Error::Malformed`] with [`Object::Pem`]: a damaged block
+    /// - [`EncodingError::Malformed`] with [`Object::Pem`]: a damaged block
     ///   ([`Malformed::InvalidBase64`], [`Malformed::InvalidPemFraming`]), no block
     ///   ([`Malformed::NoPemBlock`]), or a first block with another label
     ///   ([`Malformed::UnexpectedPemLabel`]).
@@ -152,8 +153,8 @@ impl SignedCms {
     ///
     /// # Errors
     ///
-    /// [`Error::TooLarge`] with [`Object::Cms`] for text over [`MAX_CMS_SIZE`],
-    /// [`Error::Malformed`] with [`Object::Cms`] and [`Malformed::InvalidBase64`] if the text
+    /// [`EncodingError::TooLarge`] with [`Object::Cms`] for text over [`MAX_CMS_SIZE`],
+    /// [`EncodingError::Malformed`] with [`Object::Cms`] and [`Malformed::InvalidBase64`] if the text
     /// is not standard padded base64, and otherwise those of [`SignedCms::from_der`].
     pub fn from_base64(text: &[u8]) -> Result<Self, Error> {
         check_size(text)?;
@@ -189,21 +190,21 @@ impl SignedCms {
         }
         let signer_count = signed_data.signer_infos.0.len();
         if signer_count > MAX_CMS_SIGNERS {
-            return Err(Error::TooLarge {
+            return Err(Error::Encoding(EncodingError::TooLarge {
                 object: Object::Cms,
                 limit: MAX_CMS_SIGNERS,
                 actual: signer_count,
-            });
+            }));
         }
         let mut certificates = Vec::new();
         let mut certificate_warnings = Vec::new();
         if let Some(set) = &signed_data.certificates {
             if set.len() > MAX_CMS_CERTIFICATES {
-                return Err(Error::TooLarge {
+                return Err(Error::Encoding(EncodingError::TooLarge {
                     object: Object::Cms,
                     limit: MAX_CMS_CERTIFICATES,
                     actual: set.len(),
-                });
+                }));
             }
             for choice in set.iter() {
                 // CertificateChoices: a plain certificate is a SEQUENCE; the other choices
@@ -232,11 +233,11 @@ impl SignedCms {
         let mut crls = CrlStore::new();
         if let Some(set) = &signed_data.crls {
             if set.len() > MAX_CMS_REVOCATION_DATA {
-                return Err(Error::TooLarge {
+                return Err(Error::Encoding(EncodingError::TooLarge {
                     object: Object::Cms,
                     limit: MAX_CMS_REVOCATION_DATA,
                     actual: set.len(),
-                });
+                }));
             }
             for choice in set.iter() {
                 match read_revocation_choice(choice) {
@@ -265,7 +266,7 @@ impl SignedCms {
     ///
     /// # Errors
     ///
-    /// [`Error::Malformed`] with [`Object::Cms`] and [`Malformed::InvalidDer`] if the DER
+    /// [`EncodingError::Malformed`] with [`Object::Cms`] and [`Malformed::InvalidDer`] if the DER
     /// encoder refuses the structure (a length over 4 GiB).
     pub fn to_der(&self) -> Result<Vec<u8>, Error> {
         let content = der::Any::encode_from(&self.signed_data)
@@ -343,11 +344,11 @@ impl SignedCms {
 
 fn check_size(input: &[u8]) -> Result<(), Error> {
     if input.len() > MAX_CMS_SIZE {
-        return Err(Error::TooLarge {
+        return Err(Error::Encoding(EncodingError::TooLarge {
             object: Object::Cms,
             limit: MAX_CMS_SIZE,
             actual: input.len(),
-        });
+        }));
     }
     Ok(())
 }

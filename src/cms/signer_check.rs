@@ -25,6 +25,7 @@
 //! the steps, and each `?` there is a place the run can stop. Which recorded failure
 //! decides the verdict is [`crate::validate::etsi`]'s rule.
 
+use crate::error::{PathError, SignatureError};
 use cms::signed_data::SignerInfo;
 use der::Encode;
 use der::asn1::ObjectIdentifier;
@@ -157,9 +158,9 @@ fn digest_algorithm(r: &mut SignerRun, inp: &Inputs<'_>) -> Result<DigestAlgorit
             CheckKind::Algorithm,
             SubIndication::CryptoConstraintsFailure,
             format!("unsupported digest algorithm {oid}"),
-            Some(Error::UnsupportedAlgorithm {
+            Some(Error::Signature(SignatureError::UnsupportedAlgorithm {
                 oid: oid.to_string(),
-            }),
+            })),
         ));
     };
     r.report.digest_algorithm = Some(digest_algorithm);
@@ -453,11 +454,11 @@ fn ess_binding(
                     CheckKind::SigningCertificateAttribute,
                     SubIndication::CryptoConstraintsFailure,
                     detail,
-                    Some(Error::DigestNotAllowed {
+                    Some(Error::Signature(SignatureError::DigestNotAllowed {
                         algorithm: DigestAlgorithm::Sha1,
                         usage: "a signing-certificate reference",
                         reason: DisallowedReason::Sha1,
-                    }),
+                    })),
                 );
             } else {
                 r.skip(
@@ -505,10 +506,10 @@ fn algorithm(
     let policy = &inp.v.policy.algorithms;
     let policy_check = policy.check_algorithm(algorithm).and_then(|()| {
         if digest_algorithm == DigestAlgorithm::Sha1 && !policy.sha1_allowed() {
-            return Err(Error::AlgorithmNotAllowed {
+            return Err(Error::Signature(SignatureError::AlgorithmNotAllowed {
                 algorithm,
                 reason: DisallowedReason::Sha1,
-            });
+            }));
         }
         cert.public_key().and_then(|k| policy.check_key(k))
     });
@@ -549,11 +550,11 @@ fn signature_value(
             r.pass(CheckKind::SignatureValue, "verifies with the signer's key");
             Ok(())
         }
-        Err(Error::InvalidSignature) => Err(r.stop(
+        Err(Error::Signature(SignatureError::InvalidSignature)) => Err(r.stop(
             CheckKind::SignatureValue,
             SubIndication::SigCryptoFailure,
             "does not verify with the signer's key",
-            Some(Error::InvalidSignature),
+            Some(Error::Signature(SignatureError::InvalidSignature)),
         )),
         Err(e) => Err(r.stop(
             CheckKind::SignatureValue,
@@ -726,10 +727,19 @@ fn certificate_path(
         && poe < time
         && matches!(
             e,
-            Error::Revoked { .. }
-                | Error::Expired { .. }
-                | Error::RevocationUnknown { .. }
-                | Error::RevocationOutOfBounds { .. }
+            Error::Path {
+                reason: PathError::Revoked { .. },
+                ..
+            } | Error::Path {
+                reason: PathError::Expired { .. },
+                ..
+            } | Error::Path {
+                reason: PathError::RevocationUnknown { .. },
+                ..
+            } | Error::Path {
+                reason: PathError::RevocationOutOfBounds { .. },
+                ..
+            }
         )
     {
         let first = e.to_string();

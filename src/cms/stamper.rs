@@ -99,7 +99,7 @@ impl<'a> TimeStampStamper<'a> {
     /// - [`Error::RandomUnavailable`] if no nonce can be drawn.
     /// - Those of the source's [`TimeStampSource::timestamp`].
     /// - Those of [`TimeStampToken::from_response_der`] for the response
-    ///   ([`Error::TimeStampRefused`] when the TSA refuses).
+    ///   ([`TimestampError::Refused`](crate::error::TimestampError::Refused) when the TSA refuses).
     /// - Those of [`TimeStampToken::verify`] with the stamper's anchors and algorithm policy,
     ///   `imprint` and the nonce sent.
     pub fn stamp_digest(&self, imprint: &Digest) -> Result<(TimeStampToken, TimeStampInfo), Error> {

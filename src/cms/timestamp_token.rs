@@ -3,6 +3,7 @@
 //! 3161 section 2.3: a critical extendedKeyUsage with id-kp-timeStamping only), with the
 //! ESS signing-certificate attribute required.
 
+use crate::error::{EncodingError, TimestampError};
 use der::asn1::ObjectIdentifier;
 use der::{Decode, Encode};
 
@@ -68,20 +69,20 @@ impl TimeStampToken {
     ///
     /// # Errors
     ///
-    /// - [`Error::TooLarge`] with [`Object::TimeStamp`] for input over
+    /// - [`EncodingError::TooLarge`] with [`Object::TimeStamp`] for input over
     ///   [`MAX_TIMESTAMP_SIZE`].
     /// - Those of [`SignedCms::from_der`].
-    /// - [`Error::Malformed`] with [`Object::TimeStamp`]: an eContentType other than
+    /// - [`EncodingError::Malformed`] with [`Object::TimeStamp`]: an eContentType other than
     ///   id-ct-TSTInfo (RFC 3161 section 2.4.2) or a TSTInfo version other than 1
     ///   ([`Malformed::InvalidValue`]); no encapsulated content, or content that is not a DER
     ///   TSTInfo ([`Malformed::InvalidDer`]).
     pub fn from_der(der_bytes: &[u8]) -> Result<Self, Error> {
         if der_bytes.len() > MAX_TIMESTAMP_SIZE {
-            return Err(Error::TooLarge {
+            return Err(Error::Encoding(EncodingError::TooLarge {
                 object: Object::TimeStamp,
                 limit: MAX_TIMESTAMP_SIZE,
                 actual: der_bytes.len(),
-            });
+            }));
         }
         let cms = SignedCms::from_der(der_bytes)?;
         TimeStampToken::from_cms(cms, der_bytes.to_vec())
@@ -96,36 +97,36 @@ impl TimeStampToken {
     ///
     /// # Errors
     ///
-    /// [`Error::UnsupportedAlgorithm`] if it is not SHA-1, SHA-256, SHA-384 or SHA-512.
+    /// [`SignatureError::UnsupportedAlgorithm`](crate::error::SignatureError::UnsupportedAlgorithm) if it is not SHA-1, SHA-256, SHA-384 or SHA-512.
     pub fn imprint_algorithm(&self) -> Result<DigestAlgorithm, Error> {
         DigestAlgorithm::from_oid(&self.info.message_imprint.hash_algorithm.oid)
     }
 
     /// Reads the token out of a `TimeStampResp`. A response whose status is neither granted
-    /// nor grantedWithMods is [`Error::TimeStampRefused`].
+    /// nor grantedWithMods is [`TimestampError::Refused`].
     ///
     /// # Errors
     ///
-    /// - [`Error::TooLarge`] with [`Object::TimeStamp`] for input over
+    /// - [`EncodingError::TooLarge`] with [`Object::TimeStamp`] for input over
     ///   [`MAX_TIMESTAMP_SIZE`].
-    /// - [`Error::Malformed`] with [`Object::TimeStamp`] and [`Malformed::InvalidDer`] if the
+    /// - [`EncodingError::Malformed`] with [`Object::TimeStamp`] and [`Malformed::InvalidDer`] if the
     ///   input is not a DER `TimeStampResp`, or a granted response carries no token (RFC 3161
     ///   section 2.4.2).
-    /// - [`Error::TimeStampRefused`] with the PKIStatus if it is 2 or more.
+    /// - [`TimestampError::Refused`] with the PKIStatus if it is 2 or more.
     /// - Those of [`TimeStampToken::from_der`] for the token.
     pub fn from_response_der(der_bytes: &[u8]) -> Result<Self, Error> {
         if der_bytes.len() > MAX_TIMESTAMP_SIZE {
-            return Err(Error::TooLarge {
+            return Err(Error::Encoding(EncodingError::TooLarge {
                 object: Object::TimeStamp,
                 limit: MAX_TIMESTAMP_SIZE,
                 actual: der_bytes.len(),
-            });
+            }));
         }
         let resp = TimeStampResp::from_der(der_bytes).map_err(der_err)?;
         if resp.status.status > 1 {
-            return Err(Error::TimeStampRefused {
+            return Err(Error::Timestamp(TimestampError::Refused {
                 status: resp.status.status,
-            });
+            }));
         }
         let token = resp
             .time_stamp_token
@@ -163,7 +164,7 @@ impl TimeStampToken {
     }
 
     /// Checks the token: its imprint's hash algorithm against `algorithms` (a SHA-1 imprint
-    /// is [`Error::DigestNotAllowed`] unless the policy allows SHA-1 for legacy use); its
+    /// is [`SignatureError::DigestNotAllowed`](crate::error::SignatureError::DigestNotAllowed) unless the policy allows SHA-1 for legacy use); its
     /// CMS signature and the TSA certificate's path to `anchors` at genTime, for
     /// timestamping (critical EKU id-kp-timeStamping), with the ESS signing-certificate
     /// attribute; that it stamps `imprint`; and that it carries `nonce` when one was sent.
@@ -171,15 +172,15 @@ impl TimeStampToken {
     /// # Errors
     ///
     /// - Those of [`TimeStampToken::imprint_algorithm`].
-    /// - [`Error::DigestNotAllowed`] if `algorithms` refuses the imprint's hash (SHA-1).
-    /// - [`Error::Malformed`] with [`Object::TimeStamp`] and [`Malformed::InvalidValue`] if
+    /// - [`SignatureError::DigestNotAllowed`](crate::error::SignatureError::DigestNotAllowed) if `algorithms` refuses the imprint's hash (SHA-1).
+    /// - [`EncodingError::Malformed`] with [`Object::TimeStamp`] and [`Malformed::InvalidValue`] if
     ///   the token has other than one signer (RFC 3161 section 2.4.2).
-    /// - [`Error::TimeStampSignature`] with the CMS indication and sub-indication if the
+    /// - [`TimestampError::Signature`] with the CMS indication and sub-indication if the
     ///   token's signature or the TSA certificate's path does not reach TOTAL-PASSED, or no
     ///   signer certificate is found.
-    /// - [`Error::TimeStampImprintMismatch`] if the token stamps another hash, or the same
+    /// - [`TimestampError::ImprintMismatch`] if the token stamps another hash, or the same
     ///   hash value under another algorithm, than `imprint`.
-    /// - [`Error::TimeStampNonceMismatch`] if `nonce` is given and the token does not carry
+    /// - [`TimestampError::NonceMismatch`] if `nonce` is given and the token does not carry
     ///   it.
     pub fn verify(
         &self,
@@ -226,21 +227,21 @@ impl TimeStampToken {
         }
         let report = verifier.verify(&self.cms, None);
         if report.indication() != Indication::TotalPassed {
-            return Err(Error::TimeStampSignature {
+            return Err(Error::Timestamp(TimestampError::Signature {
                 indication: report.indication(),
                 sub_indication: report.sub_indication(),
-            });
+            }));
         }
         let expected = imprint_of(imprint)?;
         if self.info.message_imprint.hash_algorithm.oid != expected.hash_algorithm.oid
             || self.info.message_imprint.hashed_message != expected.hashed_message
         {
-            return Err(Error::TimeStampImprintMismatch);
+            return Err(Error::Timestamp(TimestampError::ImprintMismatch));
         }
         if let Some(n) = nonce {
             let sent = unsigned_int(n)?;
             if self.info.nonce.as_ref() != Some(&sent) {
-                return Err(Error::TimeStampNonceMismatch);
+                return Err(Error::Timestamp(TimestampError::NonceMismatch));
             }
         }
         let accuracy_micros = self.info.accuracy.as_ref().map(|a| {
@@ -252,10 +253,10 @@ impl TimeStampToken {
             .signers
             .first()
             .and_then(|r| r.signer_certificate.clone())
-            .ok_or(Error::TimeStampSignature {
+            .ok_or(Error::Timestamp(TimestampError::Signature {
                 indication: Indication::Indeterminate,
                 sub_indication: Some(SubIndication::NoSigningCertificateFound),
-            })?;
+            }))?;
         Ok(TimeStampInfo {
             gen_time,
             tsa,

@@ -3,6 +3,7 @@
 //! checks that every SignerInfo's signed attributes are in DER order, since their signature
 //! covers exactly that encoding (RFC 5652 section 5.4).
 
+use crate::error::EncodingError;
 use std::cmp::Ordering;
 
 use der::{Decode, Reader};
@@ -45,7 +46,7 @@ fn children(bytes: &[u8]) -> Result<Vec<Tlv<'_>>, Error> {
 }
 
 /// Checks the bounds and the order of signed attributes. Errors are
-/// [`Error::TooLarge`] or [`Error::Malformed`].
+/// [`EncodingError::TooLarge`] or [`EncodingError::Malformed`].
 pub(crate) fn precheck(der_bytes: &[u8]) -> Result<(), Error> {
     let mut reader = der::SliceReader::new(der_bytes).map_err(|_| invalid())?;
     let header = der::Header::decode(&mut reader).map_err(|_| invalid())?;
@@ -60,22 +61,22 @@ pub(crate) fn precheck(der_bytes: &[u8]) -> Result<(), Error> {
 
 fn count_elements(bytes: &[u8], depth: usize, count: &mut usize) -> Result<(), Error> {
     if depth > MAX_CMS_DEPTH {
-        return Err(Error::TooLarge {
+        return Err(Error::Encoding(EncodingError::TooLarge {
             object: Object::Cms,
             limit: MAX_CMS_DEPTH,
             actual: depth,
-        });
+        }));
     }
     let mut pos = 0;
     while pos < bytes.len() {
         let (tag, start, end) = tlv_at(bytes, pos)?;
         *count += 1;
         if *count > MAX_CMS_ELEMENTS {
-            return Err(Error::TooLarge {
+            return Err(Error::Encoding(EncodingError::TooLarge {
                 object: Object::Cms,
                 limit: MAX_CMS_ELEMENTS,
                 actual: *count,
-            });
+            }));
         }
         // Bit 6 of the identifier octet marks a constructed encoding.
         if tag & 0x20 != 0 {
@@ -169,7 +170,10 @@ mod tests {
             outer.extend_from_slice(&nested);
             nested = outer;
         }
-        assert!(matches!(precheck(&nested), Err(Error::TooLarge { .. })));
+        assert!(matches!(
+            precheck(&nested),
+            Err(Error::Encoding(EncodingError::TooLarge { .. }))
+        ));
         // Many tiny elements in one SEQUENCE.
         let n = MAX_CMS_ELEMENTS + 1;
         let mut body = Vec::new();
@@ -179,6 +183,9 @@ mod tests {
         let mut many = vec![0x30, 0x83];
         many.extend_from_slice(&u32::try_from(body.len()).unwrap().to_be_bytes()[1..]);
         many.extend_from_slice(&body);
-        assert!(matches!(precheck(&many), Err(Error::TooLarge { .. })));
+        assert!(matches!(
+            precheck(&many),
+            Err(Error::Encoding(EncodingError::TooLarge { .. }))
+        ));
     }
 }

@@ -4,6 +4,7 @@
 //! checks the nonce (known, fresh, used once), the signature, and the certificate's path to
 //! its eID trust store for client authentication, with revocation when asked.
 
+use crate::error::{LoginError, SignatureError};
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -37,7 +38,7 @@ pub trait NonceStore: Send + Sync {
     /// # Errors
     ///
     /// Implementations return an error when they cannot record the nonce;
-    /// [`InMemoryNonceStore`] returns [`Error::LoginNonceStoreFull`] when 100,000 unexpired
+    /// [`InMemoryNonceStore`] returns [`LoginError::NonceStoreFull`] when 100,000 unexpired
     /// nonces are outstanding, or when its lock is poisoned.
     fn put(&self, nonce: &str, expires_at: Time) -> Result<(), Error>;
     /// Removes the nonce and returns its expiry, if it was there.
@@ -69,12 +70,15 @@ impl InMemoryNonceStore {
 
 impl NonceStore for InMemoryNonceStore {
     fn put(&self, nonce: &str, expires_at: Time) -> Result<(), Error> {
-        let mut n = self.nonces.lock().map_err(|_| Error::LoginNonceStoreFull)?;
+        let mut n = self
+            .nonces
+            .lock()
+            .map_err(|_| Error::Login(LoginError::NonceStoreFull))?;
         if n.len() >= MAX_OUTSTANDING_NONCES {
             let now = Time::now();
             n.retain(|_, e| *e >= now);
             if n.len() >= MAX_OUTSTANDING_NONCES {
-                return Err(Error::LoginNonceStoreFull);
+                return Err(Error::Login(LoginError::NonceStoreFull));
             }
         }
         n.insert(nonce.to_owned(), expires_at);
@@ -231,7 +235,7 @@ impl<'a> LoginVerifier<'a> {
     /// # Errors
     ///
     /// [`Error::RandomUnavailable`] if the system's random number generator fails, and those
-    /// of the store's [`NonceStore::put`] ([`Error::LoginNonceStoreFull`] for an
+    /// of the store's [`NonceStore::put`] ([`LoginError::NonceStoreFull`] for an
     /// [`InMemoryNonceStore`]).
     pub fn issue(&self, now: Time) -> Result<Challenge, Error> {
         let bytes: [u8; 32] = crate::key::random_bytes()?;
@@ -249,12 +253,12 @@ impl<'a> LoginVerifier<'a> {
     ///
     /// # Errors
     ///
-    /// - [`Error::LoginNonceUnknown`] if the store does not hold the nonce (never issued, or
+    /// - [`LoginError::NonceUnknown`] if the store does not hold the nonce (never issued, or
     ///   already used).
-    /// - [`Error::LoginNonceExpired`] if `now` is after the nonce's expiry.
-    /// - [`Error::LoginWrongOrigin`] if the response was signed for another origin.
+    /// - [`LoginError::NonceExpired`] if `now` is after the nonce's expiry.
+    /// - [`LoginError::WrongOrigin`] if the response was signed for another origin.
     /// - Those of [`Certificate::public_key`] if kyso cannot use the certificate's key.
-    /// - [`Error::LoginSignatureInvalid`] if the signature does not verify, and the other
+    /// - [`LoginError::SignatureInvalid`] if the signature does not verify, and the other
     ///   errors of [`PublicKey::verify`](crate::key::PublicKey::verify) (an algorithm for another
     ///   key type, an algorithm or key size refused).
     /// - Those of [`PathValidator::validate`] if the certificate does not validate to the
@@ -263,17 +267,17 @@ impl<'a> LoginVerifier<'a> {
         let expires_at = self
             .store
             .take(&response.nonce)
-            .ok_or(Error::LoginNonceUnknown)?;
+            .ok_or(Error::Login(LoginError::NonceUnknown))?;
         if now > expires_at {
-            return Err(Error::LoginNonceExpired {
+            return Err(Error::Login(LoginError::NonceExpired {
                 expired_at: expires_at,
-            });
+            }));
         }
         if response.origin != self.origin {
-            return Err(Error::LoginWrongOrigin {
+            return Err(Error::Login(LoginError::WrongOrigin {
                 expected: self.origin.clone(),
                 found: response.origin.clone(),
-            });
+            }));
         }
         let tbs = login_data_to_sign(&self.origin, &response.nonce, response.algorithm)?;
         let key = response.certificate.public_key()?;
@@ -293,7 +297,9 @@ impl<'a> LoginVerifier<'a> {
                 )
             })
             .map_err(|e| match e {
-                Error::InvalidSignature => Error::LoginSignatureInvalid,
+                Error::Signature(SignatureError::InvalidSignature) => {
+                    Error::Login(LoginError::SignatureInvalid)
+                }
                 other => other,
             })?;
         let path = PathValidator::new(&self.context)

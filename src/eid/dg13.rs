@@ -101,7 +101,7 @@ impl Dg13 {
     ///
     /// # Errors
     ///
-    /// [`Error::Malformed`] with [`Object::Dg13`] and [`Malformed::InvalidValue`] if the
+    /// [`EncodingError::Malformed`](crate::error::EncodingError::Malformed) with [`Object::Dg13`] and [`Malformed::InvalidValue`] if the
     /// input is not exactly one `6D` element, or its contents are not a series of at most 64
     /// well-formed elements.
     pub fn parse(dg13: &[u8]) -> Result<Self, Error> {

@@ -3,6 +3,7 @@
 //! Document Security Object, whose CMS signature by a Document Signer chains to the
 //! country's CSCA.
 
+use crate::error::{ChipError, EncodingError, SignatureError};
 use der::asn1::{OctetString, PrintableString};
 use der::{Decode, Sequence};
 use x509_cert::spki::AlgorithmIdentifierOwned;
@@ -66,25 +67,25 @@ impl Sod {
     ///
     /// # Errors
     ///
-    /// - [`Error::TooLarge`] with [`Object::Sod`] for input over 256 KiB.
+    /// - [`EncodingError::TooLarge`] with [`Object::Sod`] for input over 256 KiB.
     /// - Those of [`SignedCms::from_der`] for the ContentInfo.
-    /// - [`Error::Malformed`] with [`Object::Sod`] and [`Malformed::InvalidValue`]: the tag
+    /// - [`EncodingError::Malformed`] with [`Object::Sod`] and [`Malformed::InvalidValue`]: the tag
     ///   `77` does not hold exactly one element, the content type is neither
     ///   id-icao-mrtd-security-ldsSecurityObject nor its older OID, the content is absent,
     ///   the version is not 0 without LDSVersionInfo or 1 with it, a data group number is
     ///   outside 1 to 16 or repeated, or a hash is not as long as the hash algorithm's
     ///   output.
-    /// - [`Error::Malformed`] with [`Object::Sod`] and [`Malformed::InvalidDer`] if the
+    /// - [`EncodingError::Malformed`] with [`Object::Sod`] and [`Malformed::InvalidDer`] if the
     ///   content is not a DER LDSSecurityObject.
-    /// - [`Error::UnsupportedAlgorithm`] if the data group hash algorithm is not SHA-1,
+    /// - [`SignatureError::UnsupportedAlgorithm`] if the data group hash algorithm is not SHA-1,
     ///   SHA-256, SHA-384 or SHA-512.
     pub fn parse(bytes: &[u8]) -> Result<Self, Error> {
         if bytes.len() > MAX_SOD_SIZE {
-            return Err(Error::TooLarge {
+            return Err(Error::Encoding(EncodingError::TooLarge {
                 object: Object::Sod,
                 limit: MAX_SOD_SIZE,
                 actual: bytes.len(),
-            });
+            }));
         }
         let content_info = match bytes.first() {
             Some(0x77) => tlv::expect(bytes, &[0x77]).ok_or_else(|| bad("EF.SOD tag 77"))?,
@@ -214,7 +215,7 @@ pub struct PassiveAuthReport {
     /// Whether the signers' certificates belong to the state that issued the document.
     pub issuing_state: IssuingStateCheck,
     /// Set when the algorithm policy refuses the hash algorithm of the data group hashes
-    /// ([`Error::DigestNotAllowed`]): the verdict is then at best Indeterminate.
+    /// ([`SignatureError::DigestNotAllowed`]): the verdict is then at best Indeterminate.
     pub hash_algorithm_refused: Option<Error>,
     /// Things worth knowing that did not change the verdict.
     pub warnings: Vec<Warning>,
@@ -369,16 +370,19 @@ impl<'a> PassiveAuth<'a> {
         }
         let unsupported = matches!(
             signature.error,
-            Some(Error::UnsupportedAlgorithm { .. } | Error::UnsupportedKey { .. })
+            Some(
+                Error::Signature(SignatureError::UnsupportedAlgorithm { .. })
+                    | Error::Signature(SignatureError::UnsupportedKey { .. })
+            )
         ) || matches!(
             signature.sub_indication,
             Some(SubIndication::CryptoConstraintsFailure)
         ) && signature.error.as_ref().is_some_and(|e| {
             matches!(
                 e,
-                Error::UnsupportedAlgorithm { .. }
-                    | Error::UnsupportedKey { .. }
-                    | Error::UnsupportedPssParameters
+                Error::Signature(SignatureError::UnsupportedAlgorithm { .. })
+                    | Error::Signature(SignatureError::UnsupportedKey { .. })
+                    | Error::Signature(SignatureError::UnsupportedPssParameters)
             )
         });
         let state_failed = matches!(
@@ -563,12 +567,12 @@ pub struct MasterList {
 /// obtained out of band; its revocation choice applies to the Master List Signer), through a Master List Signer certificate whose extendedKeyUsage holds
 /// id-icao-cscaMasterListSigningKey (2.23.136.1.1.3), so that no other key of that state's
 /// PKI (a Document Signer's, say) can add a CSCA to the list. Anything else is
-/// [`Error::MasterListNotVerified`] with the verdict that failed.
+/// [`ChipError::MasterListNotVerified`] with the verdict that failed.
 ///
 /// # Errors
 ///
 /// - Those of [`master_list_certificates_unverified`] when the list cannot be read.
-/// - [`Error::MasterListNotVerified`] if no SignerInfo reaches TOTAL-PASSED as above, with
+/// - [`ChipError::MasterListNotVerified`] if no SignerInfo reaches TOTAL-PASSED as above, with
 ///   the list's indication and sub-indication and what failed.
 ///
 /// ```no_run
@@ -596,14 +600,14 @@ pub fn verify_master_list(
             .iter()
             .find(|s| s.indication == report.indication())
             .or(report.signers.first());
-        return Err(Error::MasterListNotVerified {
+        return Err(Error::Chip(ChipError::MasterListNotVerified {
             indication: report.indication(),
             sub_indication: report.sub_indication(),
             detail: worst
                 .and_then(|s| s.error.as_ref().map(ToString::to_string))
                 .or_else(|| report.format_error.clone())
                 .unwrap_or_else(|| "no signer".to_owned()),
-        });
+        }));
     }
     Ok(MasterList {
         certificates,
@@ -620,10 +624,10 @@ pub fn verify_master_list(
 /// # Errors
 ///
 /// - Those of [`SignedCms::parse`].
-/// - [`Error::Malformed`] with [`Object::Sod`] and [`Malformed::InvalidValue`] if the content
+/// - [`EncodingError::Malformed`] with [`Object::Sod`] and [`Malformed::InvalidValue`] if the content
 ///   type is not id-icao-cscaMasterList, the content is absent, or the `CscaMasterList`
 ///   version is not 0.
-/// - [`Error::Malformed`] with [`Object::Sod`] and [`Malformed::InvalidDer`] if the content
+/// - [`EncodingError::Malformed`] with [`Object::Sod`] and [`Malformed::InvalidDer`] if the content
 ///   is not a DER `CscaMasterList`.
 pub fn master_list_certificates_unverified(bytes: &[u8]) -> Result<Vec<Certificate>, Error> {
     read_master_list(bytes).map(|(_, certificates)| certificates)

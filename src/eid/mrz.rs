@@ -2,6 +2,7 @@
 //! TD2 (2 of 36) and TD3 (passports, 2 of 44), every check digit verified, and DG1, the data
 //! group that carries it on the chip.
 
+use crate::error::ChipError;
 use crate::error::{Error, Malformed, Object};
 
 /// The MRZ format.
@@ -78,7 +79,7 @@ fn check(field: &str, digit: char, name: &'static str) -> Result<(), Error> {
     }
     match digit.to_digit(10) {
         Some(d) if d == u32::from(expected) => Ok(()),
-        _ => Err(Error::MrzCheckDigit { field: name }),
+        _ => Err(Error::Chip(ChipError::MrzCheckDigit { field: name })),
     }
 }
 
@@ -105,10 +106,10 @@ impl Mrz {
     ///
     /// # Errors
     ///
-    /// - [`Error::Malformed`] with [`Object::Mrz`] and [`Malformed::InvalidValue`] if,
+    /// - [`EncodingError::Malformed`](crate::error::EncodingError::Malformed) with [`Object::Mrz`] and [`Malformed::InvalidValue`] if,
     ///   whitespace removed, the text holds a character other than `A`–`Z`, `0`–`9` and `<`,
     ///   or is not 90 (TD1), 72 (TD2) or 88 (TD3) characters long.
-    /// - [`Error::MrzCheckDigit`] with the field if a check digit (ICAO 9303 part 3 section
+    /// - [`ChipError::MrzCheckDigit`] with the field if a check digit (ICAO 9303 part 3 section
     ///   4.9) does not match: document number, date of birth, date of expiry, optional data
     ///   (TD3) or the composite.
     pub fn parse(text_in: &str) -> Result<Self, Error> {
@@ -214,7 +215,7 @@ impl Mrz {
     ///
     /// # Errors
     ///
-    /// [`Error::Malformed`] with [`Object::Mrz`] and [`Malformed::InvalidValue`] if the input
+    /// [`EncodingError::Malformed`](crate::error::EncodingError::Malformed) with [`Object::Mrz`] and [`Malformed::InvalidValue`] if the input
     /// is not exactly one `61` element holding exactly one `5F1F` element, or the MRZ is not
     /// UTF-8; otherwise those of [`Mrz::parse`].
     pub fn from_dg1(dg1: &[u8]) -> Result<Self, Error> {
@@ -256,7 +257,7 @@ mod tests {
             Mrz::parse(
                 "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408132F1204159ZE184226B<<<<<10"
             ),
-            Err(Error::MrzCheckDigit { .. })
+            Err(Error::Chip(ChipError::MrzCheckDigit { .. }))
         ));
         assert!(Mrz::parse("P<UTO").is_err());
         assert!(Mrz::parse(&"a".repeat(88)).is_err());

@@ -1,6 +1,7 @@
 //! Signature algorithms, their DER `AlgorithmIdentifier`s, and the policy that says which
 //! ones are acceptable.
 
+use crate::error::SignatureError;
 use der::asn1::{AnyRef, ObjectIdentifier};
 use der::{Decode, Encode};
 
@@ -159,22 +160,22 @@ impl SignatureAlgorithm {
     /// The algorithm a DER `AlgorithmIdentifier` names, for verification with `key`.
     ///
     /// The key decides the curve for ECDSA and is checked against the identifier: an RSA
-    /// identifier with an EC key is [`Error::AlgorithmKeyMismatch`].
+    /// identifier with an EC key is [`SignatureError::AlgorithmKeyMismatch`].
     ///
     /// # Errors
     ///
-    /// - [`Error::Malformed`] with [`Object::AlgorithmIdentifier`]: the input is not a DER
+    /// - [`EncodingError::Malformed`](crate::error::EncodingError::Malformed) with [`Object::AlgorithmIdentifier`]: the input is not a DER
     ///   `AlgorithmIdentifier`, or its RSASSA-PSS parameters do not decode
     ///   ([`Malformed::InvalidDer`](crate::error::Malformed::InvalidDer)); or its parameters are not
     ///   those the algorithm takes: other than NULL or absent for RSA PKCS#1 v1.5 (RFC 8017
     ///   appendix A.2.4), present for ECDSA (RFC 5758 section 3.2) or Ed25519 (RFC 8410
     ///   section 3) ([`Malformed::InvalidValue`](crate::error::Malformed::InvalidValue)).
-    /// - [`Error::UnsupportedPssParameters`] for RSASSA-PSS without parameters, or with
+    /// - [`SignatureError::UnsupportedPssParameters`] for RSASSA-PSS without parameters, or with
     ///   parameters other than SHA-256, SHA-384 or SHA-512 with MGF1 over the same hash, a
     ///   salt as long as the hash and trailer field 1.
-    /// - [`Error::UnsupportedAlgorithm`] if the OID names no signature algorithm kyso
+    /// - [`SignatureError::UnsupportedAlgorithm`] if the OID names no signature algorithm kyso
     ///   implements.
-    /// - [`Error::AlgorithmKeyMismatch`] if the algorithm needs another type of key than
+    /// - [`SignatureError::AlgorithmKeyMismatch`] if the algorithm needs another type of key than
     ///   `key`.
     pub fn from_algorithm_identifier_der(der_bytes: &[u8], key: &PublicKey) -> Result<Self, Error> {
         let ai = spki::AlgorithmIdentifierRef::from_der(der_bytes)
@@ -206,9 +207,9 @@ impl SignatureAlgorithm {
         } else if *alg == oid::SHA1_WITH_RSA {
             null_or_absent.then_some(RsaPkcs1Sha1ForLegacyUseOnly)
         } else if *alg == oid::RSASSA_PSS {
-            Some(parse_pss_params(
-                params.ok_or(Error::UnsupportedPssParameters)?,
-            )?)
+            Some(parse_pss_params(params.ok_or(Error::Signature(
+                SignatureError::UnsupportedPssParameters,
+            ))?)?)
         } else if let Some(digest) = ecdsa_digest(alg) {
             if params.is_some() {
                 return Err(bad_params());
@@ -231,13 +232,15 @@ impl SignatureAlgorithm {
             }
             Some(Ed25519)
         } else {
-            return Err(Error::UnsupportedAlgorithm {
+            return Err(Error::Signature(SignatureError::UnsupportedAlgorithm {
                 oid: alg.to_string(),
-            });
+            }));
         };
         let found = found.ok_or_else(bad_params)?;
         if found.key_type() != key {
-            return Err(Error::AlgorithmKeyMismatch { algorithm: found });
+            return Err(Error::Signature(SignatureError::AlgorithmKeyMismatch {
+                algorithm: found,
+            }));
         }
         Ok(found)
     }
@@ -333,8 +336,8 @@ fn parse_pss_params(params: AnyRef<'_>) -> Result<SignatureAlgorithm, Error> {
         .map_err(|_| Error::invalid_der(Object::AlgorithmIdentifier))?;
     let p = pkcs1::RsaPssParams::<der::asn1::Any>::from_der(&der_bytes)
         .map_err(|_| Error::invalid_der(Object::AlgorithmIdentifier))?;
-    let hash =
-        DigestAlgorithm::from_oid(&p.hash.oid).map_err(|_| Error::UnsupportedPssParameters)?;
+    let hash = DigestAlgorithm::from_oid(&p.hash.oid)
+        .map_err(|_| Error::Signature(SignatureError::UnsupportedPssParameters))?;
     let hash_params_ok = p.hash.parameters.as_ref().is_none_or(|a| a.is_null());
     let mgf_ok = p.mask_gen.oid == oid::MGF1
         && p.mask_gen.parameters.as_ref().is_some_and(|m| {
@@ -342,13 +345,13 @@ fn parse_pss_params(params: AnyRef<'_>) -> Result<SignatureAlgorithm, Error> {
         });
     let salt_ok = usize::from(p.salt_len) == hash.output_len();
     if !(hash_params_ok && mgf_ok && salt_ok && p.trailer_field == pkcs1::TrailerField::BC) {
-        return Err(Error::UnsupportedPssParameters);
+        return Err(Error::Signature(SignatureError::UnsupportedPssParameters));
     }
     match hash {
         DigestAlgorithm::Sha256 => Ok(SignatureAlgorithm::RsaPssSha256),
         DigestAlgorithm::Sha384 => Ok(SignatureAlgorithm::RsaPssSha384),
         DigestAlgorithm::Sha512 => Ok(SignatureAlgorithm::RsaPssSha512),
-        _ => Err(Error::UnsupportedPssParameters),
+        _ => Err(Error::Signature(SignatureError::UnsupportedPssParameters)),
     }
 }
 
@@ -416,15 +419,15 @@ impl AlgorithmPolicy {
     ///
     /// # Errors
     ///
-    /// [`Error::AlgorithmNotAllowed`] with [`DisallowedReason::Sha1`] if the algorithm hashes
+    /// [`SignatureError::AlgorithmNotAllowed`] with [`DisallowedReason::Sha1`] if the algorithm hashes
     /// with SHA-1 and the policy is not
     /// [`AlgorithmPolicy::allow_sha1_for_legacy_use_only`].
     pub fn check_algorithm(&self, algorithm: SignatureAlgorithm) -> Result<(), Error> {
         if algorithm.digest_algorithm() == Some(DigestAlgorithm::Sha1) && !self.allow_sha1 {
-            return Err(Error::AlgorithmNotAllowed {
+            return Err(Error::Signature(SignatureError::AlgorithmNotAllowed {
                 algorithm,
                 reason: DisallowedReason::Sha1,
-            });
+            }));
         }
         Ok(())
     }
@@ -435,7 +438,7 @@ impl AlgorithmPolicy {
     ///
     /// # Errors
     ///
-    /// [`Error::DigestNotAllowed`] with `usage` and [`DisallowedReason::Sha1`] if `algorithm`
+    /// [`SignatureError::DigestNotAllowed`] with `usage` and [`DisallowedReason::Sha1`] if `algorithm`
     /// is SHA-1 and the policy does not allow it.
     pub fn check_digest(
         &self,
@@ -443,11 +446,11 @@ impl AlgorithmPolicy {
         usage: &'static str,
     ) -> Result<(), Error> {
         if algorithm == DigestAlgorithm::Sha1 && !self.allow_sha1 {
-            return Err(Error::DigestNotAllowed {
+            return Err(Error::Signature(SignatureError::DigestNotAllowed {
                 algorithm,
                 usage,
                 reason: DisallowedReason::Sha1,
-            });
+            }));
         }
         Ok(())
     }
@@ -456,20 +459,20 @@ impl AlgorithmPolicy {
     ///
     /// # Errors
     ///
-    /// - [`Error::RsaKeyTooSmall`] if an RSA modulus is shorter than
+    /// - [`SignatureError::RsaKeyTooSmall`] if an RSA modulus is shorter than
     ///   [`AlgorithmPolicy::min_rsa_bits`].
-    /// - [`Error::RsaKeyTooLarge`] if an RSA modulus is longer than 8192 bits, the most `ring`
+    /// - [`SignatureError::RsaKeyTooLarge`] if an RSA modulus is longer than 8192 bits, the most `ring`
     ///   verifies.
     pub fn check_key(&self, key: &PublicKey) -> Result<(), Error> {
         if let Some(bits) = key.rsa_bits() {
             if bits < self.min_rsa_bits {
-                return Err(Error::RsaKeyTooSmall {
+                return Err(Error::Signature(SignatureError::RsaKeyTooSmall {
                     bits,
                     minimum: self.min_rsa_bits,
-                });
+                }));
             }
             if bits > MAX_RSA_BITS {
-                return Err(Error::RsaKeyTooLarge { bits });
+                return Err(Error::Signature(SignatureError::RsaKeyTooLarge { bits }));
             }
         }
         Ok(())
@@ -512,14 +515,16 @@ mod tests {
         let ai = spki::AlgorithmIdentifierRef::from_der(&der).unwrap();
         assert_eq!(
             SignatureAlgorithm::from_parts(&ai.oid, ai.parameters, KeyType::EcP256),
-            Err(Error::AlgorithmKeyMismatch {
+            Err(Error::Signature(SignatureError::AlgorithmKeyMismatch {
                 algorithm: SignatureAlgorithm::RsaPkcs1Sha256
-            })
+            }))
         );
         let dsa: ObjectIdentifier = "2.16.840.1.101.3.4.3.2".parse().unwrap();
         assert!(matches!(
             SignatureAlgorithm::from_parts(&dsa, None, KeyType::Rsa),
-            Err(Error::UnsupportedAlgorithm { .. })
+            Err(Error::Signature(
+                SignatureError::UnsupportedAlgorithm { .. }
+            ))
         ));
     }
 
@@ -529,7 +534,7 @@ mod tests {
         let empty_seq = AnyRef::try_from(&[0x30u8, 0x00][..]).unwrap();
         assert_eq!(
             SignatureAlgorithm::from_parts(&oid::RSASSA_PSS, Some(empty_seq), KeyType::Rsa),
-            Err(Error::UnsupportedPssParameters)
+            Err(Error::Signature(SignatureError::UnsupportedPssParameters))
         );
     }
 

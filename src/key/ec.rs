@@ -8,6 +8,7 @@
 //! named curve: a curve chosen by the sender (another generator, another order) is refused,
 //! so a key cannot pass for another by changing its domain.
 
+use crate::error::SignatureError;
 use std::sync::OnceLock;
 
 use num_bigint::BigUint;
@@ -331,14 +332,15 @@ impl Jacobian {
 
 /// Verifies an ECDSA signature (DER `ECDSA-Sig-Value`) by the public point `q` over a
 /// message whose hash is `hash` (SEC 1 section 4.1.4). Any failure is
-/// [`Error::InvalidSignature`].
+/// [`SignatureError::InvalidSignature`].
 pub(crate) fn verify(curve: Curve, q: &[u8], hash: &[u8], signature: &[u8]) -> Result<(), Error> {
     let k = curve.params();
-    let q = decode_point(k, q).map_err(|_| Error::InvalidSignature)?;
-    let (r, s) = parse_signature(signature).ok_or(Error::InvalidSignature)?;
+    let q = decode_point(k, q).map_err(|_| Error::Signature(SignatureError::InvalidSignature))?;
+    let (r, s) =
+        parse_signature(signature).ok_or(Error::Signature(SignatureError::InvalidSignature))?;
     let zero = BigUint::default();
     if r == zero || s == zero || r >= k.n || s >= k.n {
-        return Err(Error::InvalidSignature);
+        return Err(Error::Signature(SignatureError::InvalidSignature));
     }
     // e: the leftmost bits of the hash, as many as the order has.
     let n_bits = k.n.bits();
@@ -370,11 +372,13 @@ pub(crate) fn verify(curve: Curve, q: &[u8], hash: &[u8], signature: &[u8]) -> R
             (false, false) => {}
         }
     }
-    let x = acc.affine_x(k).ok_or(Error::InvalidSignature)?;
+    let x = acc
+        .affine_x(k)
+        .ok_or(Error::Signature(SignatureError::InvalidSignature))?;
     if x % &k.n == r {
         Ok(())
     } else {
-        Err(Error::InvalidSignature)
+        Err(Error::Signature(SignatureError::InvalidSignature))
     }
 }
 

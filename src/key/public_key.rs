@@ -1,5 +1,6 @@
 //! Public keys from `SubjectPublicKeyInfo`, and signature verification with them.
 
+use crate::error::SignatureError;
 use der::Decode;
 
 use crate::error::{Error, Malformed, Object};
@@ -98,18 +99,18 @@ impl PublicKey {
     /// RSA, Ed25519, and ECDSA over P-256, P-384, P-521 and the brainpool curves of RFC 5639,
     /// with the curve named or given by explicit parameters (accepted only when they are
     /// exactly a named curve's). Keys of other types (DSA, other curves) are
-    /// [`Error::UnsupportedKey`].
+    /// [`SignatureError::UnsupportedKey`].
     ///
     /// # Errors
     ///
-    /// - [`Error::Malformed`] with [`Object::PublicKey`] and [`Malformed::InvalidDer`]: the
+    /// - [`EncodingError::Malformed`](crate::error::EncodingError::Malformed) with [`Object::PublicKey`] and [`Malformed::InvalidDer`]: the
     ///   input is not a DER `SubjectPublicKeyInfo`, the key BIT STRING has unused bits, an RSA
     ///   key is not a DER `RSAPublicKey`, explicit EC parameters do not decode, a P-521 or
     ///   brainpool key is not a point on its curve, or an Ed25519 key has parameters or is
     ///   not 32 bytes (RFC 8410 section 3).
-    /// - [`Error::Malformed`] with [`Object::PublicKey`] and [`Malformed::InvalidValue`] if
+    /// - [`EncodingError::Malformed`](crate::error::EncodingError::Malformed) with [`Object::PublicKey`] and [`Malformed::InvalidValue`] if
     ///   the parameters of an RSA key are not NULL (RFC 3279 section 2.3.1).
-    /// - [`Error::UnsupportedKey`] for a key algorithm other than RSA, EC and Ed25519, an EC
+    /// - [`SignatureError::UnsupportedKey`] for a key algorithm other than RSA, EC and Ed25519, an EC
     ///   key without parameters, a curve kyso does not implement, or explicit parameters that
     ///   are not exactly those of a supported named curve.
     pub fn from_spki_der(spki_der: &[u8]) -> Result<Self, Error> {
@@ -136,13 +137,15 @@ impl PublicKey {
             let bits = bit_length(rsa.modulus.as_bytes());
             (KeyType::Rsa, Some(bits))
         } else if alg == oid::EC_PUBLIC_KEY {
-            let params = params.ok_or(Error::UnsupportedKey {
+            let params = params.ok_or(Error::Signature(SignatureError::UnsupportedKey {
                 oid: "EC key without parameters".to_owned(),
-            })?;
+            }))?;
             let curve = if let Ok(named) = params.decode_as::<der::asn1::ObjectIdentifier>() {
-                Curve::from_oid(&named.to_string()).ok_or(Error::UnsupportedKey {
-                    oid: named.to_string(),
-                })?
+                Curve::from_oid(&named.to_string()).ok_or(Error::Signature(
+                    SignatureError::UnsupportedKey {
+                        oid: named.to_string(),
+                    },
+                ))?
             } else {
                 explicit_curve(params)?
             };
@@ -159,9 +162,9 @@ impl PublicKey {
             }
             (KeyType::Ed25519, None)
         } else {
-            return Err(Error::UnsupportedKey {
+            return Err(Error::Signature(SignatureError::UnsupportedKey {
                 oid: alg.to_string(),
-            });
+            }));
         };
         Ok(PublicKey {
             spki: spki_der.to_vec(),
@@ -196,13 +199,13 @@ impl PublicKey {
     ///
     /// # Errors
     ///
-    /// - [`Error::AlgorithmKeyMismatch`] if the algorithm needs another key type.
-    /// - [`Error::AlgorithmNotAllowed`] if the policy refuses the algorithm (SHA-1).
-    /// - [`Error::RsaKeyTooSmall`] if the RSA modulus is below the policy's minimum, or below
+    /// - [`SignatureError::AlgorithmKeyMismatch`] if the algorithm needs another key type.
+    /// - [`SignatureError::AlgorithmNotAllowed`] if the policy refuses the algorithm (SHA-1).
+    /// - [`SignatureError::RsaKeyTooSmall`] if the RSA modulus is below the policy's minimum, or below
     ///   2048 bits for RSASSA-PSS or PKCS#1 v1.5 with SHA-384, which `ring` verifies with no
     ///   smaller key.
-    /// - [`Error::RsaKeyTooLarge`] if the RSA modulus is above 8192 bits.
-    /// - [`Error::InvalidSignature`] if the signature is wrong (with no more detail, on
+    /// - [`SignatureError::RsaKeyTooLarge`] if the RSA modulus is above 8192 bits.
+    /// - [`SignatureError::InvalidSignature`] if the signature is wrong (with no more detail, on
     ///   purpose).
     pub fn verify(
         &self,
@@ -215,7 +218,7 @@ impl PublicKey {
             Verification::Ring(ring_alg) => {
                 ring::signature::UnparsedPublicKey::new(ring_alg, &self.key_bytes)
                     .verify(message, signature)
-                    .map_err(|_| Error::InvalidSignature)
+                    .map_err(|_| Error::Signature(SignatureError::InvalidSignature))
             }
             Verification::Ecdsa(curve, hash) => {
                 let h = crate::digest::digest(hash, message);
@@ -232,14 +235,18 @@ impl PublicKey {
         policy: &AlgorithmPolicy,
     ) -> Result<Verification, Error> {
         if algorithm.key_type() != self.key_type {
-            return Err(Error::AlgorithmKeyMismatch { algorithm });
+            return Err(Error::Signature(SignatureError::AlgorithmKeyMismatch {
+                algorithm,
+            }));
         }
         policy.check_algorithm(algorithm)?;
         policy.check_key(self)?;
         if let SignatureAlgorithm::Ecdsa { key, digest } = algorithm {
-            let curve = key
-                .curve()
-                .ok_or(Error::AlgorithmKeyMismatch { algorithm })?;
+            let curve =
+                key.curve()
+                    .ok_or(Error::Signature(SignatureError::AlgorithmKeyMismatch {
+                        algorithm,
+                    }))?;
             return Ok(Verification::Ecdsa(curve, digest));
         }
         self.ring_algorithm(algorithm).map(Verification::Ring)
@@ -253,7 +260,7 @@ impl PublicKey {
         use ring::signature as rs;
         let bits = self.rsa_bits.unwrap_or(0);
         if self.key_type == KeyType::Rsa && bits > MAX_RSA_BITS {
-            return Err(Error::RsaKeyTooLarge { bits });
+            return Err(Error::Signature(SignatureError::RsaKeyTooLarge { bits }));
         }
         // ring's 2048-bit floor is a policy choice too; below it the legacy variants apply,
         // and only if the caller's policy already allowed the size.
@@ -266,19 +273,19 @@ impl PublicKey {
             RsaPkcs1Sha256 if small => &rs::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY,
             RsaPkcs1Sha256 => &rs::RSA_PKCS1_2048_8192_SHA256,
             RsaPkcs1Sha384 if small => {
-                return Err(Error::RsaKeyTooSmall {
+                return Err(Error::Signature(SignatureError::RsaKeyTooSmall {
                     bits,
                     minimum: 2048,
-                });
+                }));
             }
             RsaPkcs1Sha384 => &rs::RSA_PKCS1_2048_8192_SHA384,
             RsaPkcs1Sha512 if small => &rs::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY,
             RsaPkcs1Sha512 => &rs::RSA_PKCS1_2048_8192_SHA512,
             RsaPssSha256 | RsaPssSha384 | RsaPssSha512 if small => {
-                return Err(Error::RsaKeyTooSmall {
+                return Err(Error::Signature(SignatureError::RsaKeyTooSmall {
                     bits,
                     minimum: 2048,
-                });
+                }));
             }
             RsaPssSha256 => &rs::RSA_PSS_2048_8192_SHA256,
             RsaPssSha384 => &rs::RSA_PSS_2048_8192_SHA384,
@@ -289,9 +296,9 @@ impl PublicKey {
             EcdsaP384Sha384 => &rs::ECDSA_P384_SHA384_ASN1,
             Ed25519 => &rs::ED25519,
             Ecdsa { .. } => {
-                return Err(Error::UnsupportedAlgorithm {
+                return Err(Error::Signature(SignatureError::UnsupportedAlgorithm {
                     oid: "generic ECDSA (not a ring algorithm)".to_owned(),
-                });
+                }));
             }
         };
         Ok(alg)
@@ -308,7 +315,7 @@ impl core::fmt::Debug for PublicKey {
 }
 
 /// `ECParameters` (SEC 1 section C.2, RFC 3279 section 2.3.5) for a prime field: the named
-/// curve they are exactly, or [`Error::UnsupportedKey`].
+/// curve they are exactly, or [`SignatureError::UnsupportedKey`].
 fn explicit_curve(params: der::asn1::AnyRef<'_>) -> Result<Curve, Error> {
     use der::Sequence;
     use der::asn1::{AnyRef, BitStringRef, ObjectIdentifier, OctetString, UintRef};
@@ -334,8 +341,10 @@ fn explicit_curve(params: der::asn1::AnyRef<'_>) -> Result<Curve, Error> {
         #[asn1(optional = "true")]
         cofactor: Option<UintRef<'a>>,
     }
-    let unsupported = || Error::UnsupportedKey {
-        oid: "explicit EC parameters of no supported named curve".to_owned(),
+    let unsupported = || {
+        Error::Signature(SignatureError::UnsupportedKey {
+            oid: "explicit EC parameters of no supported named curve".to_owned(),
+        })
     };
     let p: EcParameters<'_> = params
         .decode_as()

@@ -3,13 +3,14 @@
 
 use crate::digest::Digest;
 use crate::error::Error;
+use crate::error::{SignatureError, SigningError};
 use crate::key::algorithm::SignatureAlgorithm;
 use crate::key::public_key::PublicKey;
 
 /// Something that can produce signatures with one private key.
 ///
 /// Every method is fallible: a token can be pulled out, a PIN can lock, a remote service can
-/// be down. Implementations return [`Error::SignerFailed`] (or a more specific variant) and
+/// be down. Implementations return [`SigningError::SignerFailed`] (or a more specific variant) and
 /// never panic.
 ///
 /// A signer can sign in one or both of two ways:
@@ -32,7 +33,7 @@ pub trait Signer {
     ///
     /// # Errors
     ///
-    /// Implementations return [`Error::SignerFailed`] when the key cannot sign (a token
+    /// Implementations return [`SigningError::SignerFailed`] when the key cannot sign (a token
     /// removed, a PIN locked, a remote service unreachable), or a more specific variant; one
     /// built on [`sign_by_digest`] returns its errors.
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, Error>;
@@ -42,15 +43,15 @@ pub trait Signer {
     ///
     /// # Errors
     ///
-    /// The default implementation returns [`Error::DigestSigningUnsupported`]. Implementations
+    /// The default implementation returns [`SigningError::DigestSigningUnsupported`]. Implementations
     /// that sign digests return the errors of [`check_digest_for`] when the digest does not
     /// fit the algorithm (another hash, or an algorithm that cannot sign), and
-    /// [`Error::SignerFailed`] when the key cannot sign.
+    /// [`SigningError::SignerFailed`] when the key cannot sign.
     fn sign_digest(&self, digest: &Digest) -> Result<Vec<u8>, Error> {
         let _ = digest;
-        Err(Error::DigestSigningUnsupported {
+        Err(Error::Signing(SigningError::DigestSigningUnsupported {
             algorithm: self.algorithm(),
-        })
+        }))
     }
 
     /// Whether [`Signer::sign_digest`] is implemented for this signer's algorithm.
@@ -65,13 +66,13 @@ pub trait Signer {
 ///
 /// # Errors
 ///
-/// [`Error::DigestSigningUnsupported`] if the algorithm has no separate hash (Ed25519);
+/// [`SigningError::DigestSigningUnsupported`] if the algorithm has no separate hash (Ed25519);
 /// otherwise those of the signer's [`Signer::sign_digest`].
 pub fn sign_by_digest<S: Signer + ?Sized>(signer: &S, message: &[u8]) -> Result<Vec<u8>, Error> {
     let algorithm = signer.algorithm();
-    let hash = algorithm
-        .digest_algorithm()
-        .ok_or(Error::DigestSigningUnsupported { algorithm })?;
+    let hash = algorithm.digest_algorithm().ok_or(Error::Signing(
+        SigningError::DigestSigningUnsupported { algorithm },
+    ))?;
     signer.sign_digest(&crate::digest::digest(hash, message))
 }
 
@@ -80,25 +81,27 @@ pub fn sign_by_digest<S: Signer + ?Sized>(signer: &S, message: &[u8]) -> Result<
 ///
 /// # Errors
 ///
-/// - [`Error::AlgorithmNotAllowed`] with
+/// - [`SignatureError::AlgorithmNotAllowed`] with
 ///   [`DisallowedReason::VerifyOnly`](crate::error::DisallowedReason::VerifyOnly) if kyso does not
 ///   sign with the algorithm ([`SignatureAlgorithm::can_sign`]).
-/// - [`Error::DigestAlgorithmMismatch`] if the digest was made with another hash than the
+/// - [`SigningError::DigestAlgorithmMismatch`] if the digest was made with another hash than the
 ///   algorithm's.
-/// - [`Error::DigestSigningUnsupported`] if the algorithm has no separate hash (Ed25519).
+/// - [`SigningError::DigestSigningUnsupported`] if the algorithm has no separate hash (Ed25519).
 pub fn check_digest_for(algorithm: SignatureAlgorithm, digest: &Digest) -> Result<(), Error> {
     if !algorithm.can_sign() {
-        return Err(Error::AlgorithmNotAllowed {
+        return Err(Error::Signature(SignatureError::AlgorithmNotAllowed {
             algorithm,
             reason: crate::error::DisallowedReason::VerifyOnly,
-        });
+        }));
     }
     match algorithm.digest_algorithm() {
         Some(h) if h == digest.algorithm() => Ok(()),
-        Some(h) => Err(Error::DigestAlgorithmMismatch {
+        Some(h) => Err(Error::Signing(SigningError::DigestAlgorithmMismatch {
             expected: h,
             actual: digest.algorithm(),
-        }),
-        None => Err(Error::DigestSigningUnsupported { algorithm }),
+        })),
+        None => Err(Error::Signing(SigningError::DigestSigningUnsupported {
+            algorithm,
+        })),
     }
 }

@@ -1,6 +1,7 @@
 //! A [`Signer`] backed by a private key held in memory, loaded from PKCS#8 (plain or
 //! password-encrypted), PKCS#1 (RSA) or SEC1 (EC), in DER or PEM.
 
+use crate::error::{EncodingError, KeyError, SignatureError, SigningError};
 use std::path::Path;
 
 use der::asn1::{AnyRef, BitStringRef, OctetStringRef};
@@ -57,12 +58,12 @@ impl SoftwareSigner {
     ///
     /// # Errors
     ///
-    /// - [`Error::TooLarge`] with [`Object::PrivateKey`] for text over
+    /// - [`EncodingError::TooLarge`] with [`Object::PrivateKey`] for text over
     ///   [`MAX_PRIVATE_KEY_SIZE`].
-    /// - [`Error::Malformed`] with [`Object::Pem`] if a PEM block is damaged
+    /// - [`EncodingError::Malformed`] with [`Object::Pem`] if a PEM block is damaged
     ///   ([`Malformed::InvalidBase64`], [`Malformed::InvalidPemFraming`]) or there is none
     ///   ([`Malformed::NoPemBlock`]).
-    /// - [`Error::Malformed`] with [`Object::PrivateKey`]: no block's label ends in
+    /// - [`EncodingError::Malformed`] with [`Object::PrivateKey`]: no block's label ends in
     ///   `PRIVATE KEY` ([`Malformed::NoPemBlock`]), the block is a legacy OpenSSL encrypted
     ///   key ([`Malformed::LegacyEncryptedPem`]), or its label is none of the four above
     ///   ([`Malformed::UnexpectedPemLabel`]).
@@ -105,9 +106,9 @@ impl SoftwareSigner {
     ///
     /// # Errors
     ///
-    /// - [`Error::TooLarge`] with [`Object::PrivateKey`] for input over
+    /// - [`EncodingError::TooLarge`] with [`Object::PrivateKey`] for input over
     ///   [`MAX_PRIVATE_KEY_SIZE`].
-    /// - [`Error::Malformed`] with [`Object::PrivateKey`]: the input is empty
+    /// - [`EncodingError::Malformed`] with [`Object::PrivateKey`]: the input is empty
     ///   ([`Malformed::Empty`]) or decodes as none of the four structures
     ///   ([`Malformed::InvalidDer`]).
     /// - Those of [`SoftwareSigner::from_pkcs8_der`],
@@ -137,7 +138,7 @@ impl SoftwareSigner {
     ///
     /// # Errors
     ///
-    /// [`Error::Io`] if the file cannot be read, [`Error::TooLarge`] with
+    /// [`Error::Io`] if the file cannot be read, [`EncodingError::TooLarge`] with
     /// [`Object::PrivateKey`] if it is over [`MAX_PRIVATE_KEY_SIZE`], and otherwise those of
     /// [`SoftwareSigner::from_pem`] or [`SoftwareSigner::from_der`].
     pub fn from_file(path: impl AsRef<Path>, password: Option<&[u8]>) -> Result<Self, Error> {
@@ -157,11 +158,11 @@ impl SoftwareSigner {
     ///
     /// # Errors
     ///
-    /// - [`Error::Malformed`] with [`Object::PrivateKey`] and [`Malformed::InvalidDer`] if
+    /// - [`EncodingError::Malformed`] with [`Object::PrivateKey`] and [`Malformed::InvalidDer`] if
     ///   the input is not a DER `PrivateKeyInfo`.
-    /// - [`Error::UnsupportedKey`] for a key algorithm other than RSA, EC and Ed25519, or a
+    /// - [`SignatureError::UnsupportedKey`] for a key algorithm other than RSA, EC and Ed25519, or a
     ///   curve other than P-256 and P-384.
-    /// - [`Error::KeyRejected`] if an EC key names no curve, or `ring` refuses the key: an
+    /// - [`KeyError::Rejected`] if an EC key names no curve, or `ring` refuses the key: an
     ///   inconsistent key, an EC key without its public key, an RSA modulus outside 2048 to
     ///   4096 bits, an RSA public exponent below 65537 or longer than 33 bits.
     pub fn from_pkcs8_der(der_bytes: &[u8]) -> Result<Self, Error> {
@@ -176,8 +177,10 @@ impl SoftwareSigner {
                 .algorithm
                 .parameters
                 .and_then(|p| p.decode_as::<der::asn1::ObjectIdentifier>().ok())
-                .ok_or_else(|| Error::KeyRejected {
-                    reason: "EC key without a named curve".to_owned(),
+                .ok_or_else(|| {
+                    Error::Key(KeyError::Rejected {
+                        reason: "EC key without a named curve".to_owned(),
+                    })
                 })?;
             let (signing, algorithm) = if curve == oid::SECP256R1 {
                 (
@@ -190,9 +193,9 @@ impl SoftwareSigner {
                     SignatureAlgorithm::EcdsaP384Sha384,
                 )
             } else {
-                return Err(Error::UnsupportedKey {
+                return Err(Error::Signature(SignatureError::UnsupportedKey {
                     oid: curve.to_string(),
-                });
+                }));
             };
             let rng = SystemRandom::new();
             let kp = rs::EcdsaKeyPair::from_pkcs8(signing, der_bytes, &rng).map_err(rejected)?;
@@ -215,9 +218,9 @@ impl SoftwareSigner {
                 rng: SystemRandom::new(),
             })
         } else {
-            Err(Error::UnsupportedKey {
+            Err(Error::Signature(SignatureError::UnsupportedKey {
                 oid: alg.to_string(),
-            })
+            }))
         }
     }
 
@@ -226,14 +229,14 @@ impl SoftwareSigner {
     ///
     /// # Errors
     ///
-    /// - [`Error::Malformed`] with [`Object::PrivateKey`] and [`Malformed::InvalidDer`] if
+    /// - [`EncodingError::Malformed`] with [`Object::PrivateKey`] and [`Malformed::InvalidDer`] if
     ///   the input is not a DER `EncryptedPrivateKeyInfo`.
-    /// - [`Error::PasswordRequired`] if `password` is `None`.
-    /// - [`Error::UnsupportedKeyEncryption`] for a scheme other than PBES2 with PBKDF2 or
+    /// - [`KeyError::PasswordRequired`] if `password` is `None`.
+    /// - [`KeyError::UnsupportedEncryption`] for a scheme other than PBES2 with PBKDF2 or
     ///   scrypt and a cipher the `pkcs5` crate implements, or for key-derivation parameters
     ///   past kyso's bounds (PBKDF2: 0 or more than 10 million iterations; scrypt: more than
     ///   64 MiB of memory or a parallelization above 16).
-    /// - [`Error::WrongPassword`] if decryption fails or what it yields is not a
+    /// - [`KeyError::WrongPassword`] if decryption fails or what it yields is not a
     ///   `PrivateKeyInfo` (a wrong password and damaged data cannot be told apart).
     /// - Those of [`SoftwareSigner::from_pkcs8_der`] for the decrypted key.
     pub fn from_encrypted_pkcs8_der(
@@ -242,17 +245,19 @@ impl SoftwareSigner {
     ) -> Result<Self, Error> {
         let info = pkcs8::EncryptedPrivateKeyInfoRef::from_der(der_bytes)
             .map_err(|_| Error::invalid_der(Object::PrivateKey))?;
-        let password = password.ok_or(Error::PasswordRequired)?;
+        let password = password.ok_or(Error::Key(KeyError::PasswordRequired))?;
         check_kdf_cost(&info.encryption_algorithm)?;
         let secret = info.decrypt(password).map_err(|e| match e {
-            pkcs8::Error::EncryptedPrivateKey(pkcs5::Error::DecryptFailed) => Error::WrongPassword,
-            pkcs8::Error::EncryptedPrivateKey(_) => Error::UnsupportedKeyEncryption,
+            pkcs8::Error::EncryptedPrivateKey(pkcs5::Error::DecryptFailed) => {
+                Error::Key(KeyError::WrongPassword)
+            }
+            pkcs8::Error::EncryptedPrivateKey(_) => Error::Key(KeyError::UnsupportedEncryption),
             _ => Error::invalid_der(Object::PrivateKey),
         })?;
         // CBC padding matches by chance for about one wrong password in 256; what comes out
         // is then noise, which does not decode.
         if pkcs8::PrivateKeyInfoRef::from_der(secret.as_bytes()).is_err() {
-            return Err(Error::WrongPassword);
+            return Err(Error::Key(KeyError::WrongPassword));
         }
         Self::from_pkcs8_der(secret.as_bytes())
     }
@@ -261,7 +266,7 @@ impl SoftwareSigner {
     ///
     /// # Errors
     ///
-    /// [`Error::KeyRejected`] if `ring` refuses the input: not a DER `RSAPrivateKey` of two
+    /// [`KeyError::Rejected`] if `ring` refuses the input: not a DER `RSAPrivateKey` of two
     /// primes, an inconsistent key, a modulus outside 2048 to 4096 bits, a public exponent
     /// below 65537 or longer than 33 bits.
     pub fn from_pkcs1_der(der_bytes: &[u8]) -> Result<Self, Error> {
@@ -273,20 +278,22 @@ impl SoftwareSigner {
     ///
     /// # Errors
     ///
-    /// - [`Error::Malformed`] with [`Object::PrivateKey`] and [`Malformed::InvalidDer`] if
+    /// - [`EncodingError::Malformed`] with [`Object::PrivateKey`] and [`Malformed::InvalidDer`] if
     ///   the input is not a DER `ECPrivateKey`, or gives its curve by explicit parameters.
-    /// - [`Error::KeyRejected`] if the key has no parameters, so names no curve (RFC 5915
+    /// - [`KeyError::Rejected`] if the key has no parameters, so names no curve (RFC 5915
     ///   section 3 requires them).
     /// - Those of [`SoftwareSigner::from_pkcs8_der`], to which the key is passed on: for
-    ///   example [`Error::UnsupportedKey`] for a curve other than P-256 and P-384.
+    ///   example [`SignatureError::UnsupportedKey`] for a curve other than P-256 and P-384.
     pub fn from_sec1_der(der_bytes: &[u8]) -> Result<Self, Error> {
         let key = sec1::EcPrivateKey::from_der(der_bytes)
             .map_err(|_| Error::invalid_der(Object::PrivateKey))?;
         let curve = key
             .parameters
             .and_then(|p| p.named_curve())
-            .ok_or_else(|| Error::KeyRejected {
-                reason: "SEC1 key without a named curve".to_owned(),
+            .ok_or_else(|| {
+                Error::Key(KeyError::Rejected {
+                    reason: "SEC1 key without a named curve".to_owned(),
+                })
             })?;
         let curve_any = curve
             .to_der()
@@ -324,13 +331,15 @@ impl SoftwareSigner {
     ///
     /// # Errors
     ///
-    /// - [`Error::AlgorithmKeyMismatch`] for an algorithm of another key type.
-    /// - [`Error::AlgorithmNotAllowed`] with [`DisallowedReason::VerifyOnly`] for an
+    /// - [`SignatureError::AlgorithmKeyMismatch`] for an algorithm of another key type.
+    /// - [`SignatureError::AlgorithmNotAllowed`] with [`DisallowedReason::VerifyOnly`] for an
     ///   algorithm kyso only verifies (SHA-1, and ECDSA with a hash that is not the curve's
     ///   own).
     pub fn with_algorithm(mut self, algorithm: SignatureAlgorithm) -> Result<Self, Error> {
         if algorithm.key_type() != self.public_key.key_type() {
-            return Err(Error::AlgorithmKeyMismatch { algorithm });
+            return Err(Error::Signature(SignatureError::AlgorithmKeyMismatch {
+                algorithm,
+            }));
         }
         let signable = algorithm.can_sign()
             && !matches!(
@@ -338,10 +347,10 @@ impl SoftwareSigner {
                 SignatureAlgorithm::EcdsaP256Sha384 | SignatureAlgorithm::EcdsaP384Sha256
             );
         if !signable {
-            return Err(Error::AlgorithmNotAllowed {
+            return Err(Error::Signature(SignatureError::AlgorithmNotAllowed {
                 algorithm,
                 reason: DisallowedReason::VerifyOnly,
-            });
+            }));
         }
         self.algorithm = algorithm;
         Ok(self)
@@ -363,8 +372,10 @@ impl Signer for SoftwareSigner {
     }
 
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, Error> {
-        let failed = |_| Error::SignerFailed {
-            reason: "ring could not sign".to_owned(),
+        let failed = |_| {
+            Error::Signing(SigningError::SignerFailed {
+                reason: "ring could not sign".to_owned(),
+            })
         };
         match &self.key {
             KeyPair::Rsa(kp) => {
@@ -376,7 +387,11 @@ impl Signer for SoftwareSigner {
                     RsaPssSha256 => &rs::RSA_PSS_SHA256,
                     RsaPssSha384 => &rs::RSA_PSS_SHA384,
                     RsaPssSha512 => &rs::RSA_PSS_SHA512,
-                    other => return Err(Error::AlgorithmKeyMismatch { algorithm: other }),
+                    other => {
+                        return Err(Error::Signature(SignatureError::AlgorithmKeyMismatch {
+                            algorithm: other,
+                        }));
+                    }
                 };
                 let mut sig = vec![0u8; kp.public().modulus_len()];
                 kp.sign(padding, &self.rng, message, &mut sig)
@@ -408,12 +423,12 @@ impl core::fmt::Debug for SoftwareSigner {
 fn check_kdf_cost(scheme: &pkcs5::EncryptionScheme) -> Result<(), Error> {
     use pkcs5::pbes2::Kdf;
     let pkcs5::EncryptionScheme::Pbes2(params) = scheme else {
-        return Err(Error::UnsupportedKeyEncryption);
+        return Err(Error::Key(KeyError::UnsupportedEncryption));
     };
     match &params.kdf {
         Kdf::Pbkdf2(p) => {
             if p.iteration_count == 0 || p.iteration_count > MAX_PBKDF2_ITERATIONS {
-                return Err(Error::UnsupportedKeyEncryption);
+                return Err(Error::Key(KeyError::UnsupportedEncryption));
             }
         }
         Kdf::Scrypt(p) => {
@@ -428,29 +443,29 @@ fn check_kdf_cost(scheme: &pkcs5::EncryptionScheme) -> Result<(), Error> {
                 && p.parallelization <= MAX_SCRYPT_PARALLELIZATION
                 && memory.is_some_and(|m| m <= MAX_SCRYPT_MEMORY);
             if !ok {
-                return Err(Error::UnsupportedKeyEncryption);
+                return Err(Error::Key(KeyError::UnsupportedEncryption));
             }
         }
-        _ => return Err(Error::UnsupportedKeyEncryption),
+        _ => return Err(Error::Key(KeyError::UnsupportedEncryption)),
     }
     Ok(())
 }
 
 fn check_size(input: &[u8]) -> Result<(), Error> {
     if input.len() > MAX_PRIVATE_KEY_SIZE {
-        return Err(Error::TooLarge {
+        return Err(Error::Encoding(EncodingError::TooLarge {
             object: Object::PrivateKey,
             limit: MAX_PRIVATE_KEY_SIZE,
             actual: input.len(),
-        });
+        }));
     }
     Ok(())
 }
 
 fn rejected(e: ring::error::KeyRejected) -> Error {
-    Error::KeyRejected {
+    Error::Key(KeyError::Rejected {
         reason: e.to_string(),
-    }
+    })
 }
 
 /// Builds the `SubjectPublicKeyInfo` of a key whose raw public key ring gives us.
@@ -505,12 +520,12 @@ mod tests {
         kdf.iteration_count = u32::MAX;
         assert_eq!(
             check_kdf_cost(&scheme(kdf)),
-            Err(Error::UnsupportedKeyEncryption)
+            Err(Error::Key(KeyError::UnsupportedEncryption))
         );
         kdf.iteration_count = 0;
         assert_eq!(
             check_kdf_cost(&scheme(kdf)),
-            Err(Error::UnsupportedKeyEncryption)
+            Err(Error::Key(KeyError::UnsupportedEncryption))
         );
     }
 }

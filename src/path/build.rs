@@ -5,6 +5,7 @@
 use crate::budget::{Budget, CheckId};
 use crate::cert::Certificate;
 use crate::error::{BudgetKind, Error};
+use crate::error::{PathError, SignatureError};
 use crate::limits::{MAX_BUILD_STEPS, MAX_PATH_DEPTH, MAX_SIGNATURE_CHECKS};
 use crate::path::checks::{check_issuer_name, position, same_entity};
 use crate::path::policy::{self};
@@ -100,9 +101,11 @@ impl Search<'_, '_> {
             if path.len() >= MAX_PATH_DEPTH {
                 self.record(
                     RANK_TOO_LONG,
-                    Error::PathTooLong {
+                    Error::Path {
                         cert: position(index, &child),
-                        limit: MAX_PATH_DEPTH,
+                        reason: PathError::PathTooLong {
+                            limit: MAX_PATH_DEPTH,
+                        },
                     },
                 );
                 break;
@@ -131,12 +134,14 @@ impl Search<'_, '_> {
 
         if !found_candidate {
             let e = if index == 0 && child.is_self_issued() {
-                Error::UntrustedSelfSigned {
+                Error::Path {
                     cert: position(0, &child),
+                    reason: PathError::UntrustedSelfSigned,
                 }
             } else {
-                Error::UnknownIssuer {
+                Error::Path {
                     cert: position(index, &child),
+                    reason: PathError::UnknownIssuer,
                 }
             };
             self.record(RANK_NO_ISSUER, e);
@@ -202,12 +207,17 @@ impl Search<'_, '_> {
         index: usize,
         issuer: &Certificate,
     ) -> Result<(), Error> {
-        let issuer_key = issuer
-            .public_key()
-            .map_err(|e| Error::UnsupportedSignature {
+        let issuer_key = issuer.public_key().map_err(|e| match e {
+            Error::Signature(e) => Error::Path {
                 cert: position(index, child),
-                source: Box::new(e),
-            })?;
+                reason: PathError::SignatureAlgorithm(e),
+            },
+            Error::Encoding(e) => Error::Path {
+                cert: position(index, child),
+                reason: PathError::Encoding(e),
+            },
+            other => other,
+        })?;
         let cache = self.validator.cache;
         let policy = &self.validator.policy;
         let id = CheckId {
@@ -227,24 +237,20 @@ impl Search<'_, '_> {
                 })
             });
         checked.map_err(|e| match e {
-            e @ Error::BudgetExceeded { .. } => e,
-            Error::InvalidSignature => Error::BadSignature {
+            Error::Signature(SignatureError::InvalidSignature) => Error::Path {
                 cert: position(index, child),
+                reason: PathError::BadSignature,
             },
-            Error::AlgorithmNotAllowed { algorithm, reason } => Error::DisallowedAlgorithm {
-                cert: position(index, child),
-                algorithm,
-                reason,
-            },
-            Error::RsaKeyTooSmall { bits, minimum } => Error::WeakRsaKey {
+            // The issuer's key is the one refused for its size.
+            Error::Signature(e @ SignatureError::RsaKeyTooSmall { .. }) => Error::Path {
                 cert: position(index + 1, issuer),
-                bits,
-                minimum,
+                reason: PathError::PublicKey(e),
             },
-            other => Error::UnsupportedSignature {
+            Error::Signature(e) => Error::Path {
                 cert: position(index, child),
-                source: Box::new(other),
+                reason: PathError::SignatureAlgorithm(e),
             },
+            other => other,
         })
     }
 

@@ -2,6 +2,7 @@
 //! certificate, and the helpers they share with path building.
 
 use crate::cert::{Certificate, GeneralName, KeyUsage, NameConstraints, PROCESSED_EXTENSIONS};
+use crate::error::PathError;
 use crate::error::{ChainPosition, Error};
 use crate::path::purpose::PurposeRefusal;
 use crate::path::validator::PathValidator;
@@ -25,7 +26,10 @@ impl PathValidator<'_> {
             if !(name_constraints.is_empty() || self_issued_ca)
                 && let Some(name) = name_refused(cert, &name_constraints)
             {
-                return Err(Error::NameConstraintViolation { cert: pos(), name });
+                return Err(Error::Path {
+                    cert: pos(),
+                    reason: PathError::NameConstraintViolation { name },
+                });
             }
             if index > 0
                 && let Some(nc) = cert.name_constraints()
@@ -34,17 +38,21 @@ impl PathValidator<'_> {
             }
             // 6.1.3 (a)(2): validity.
             if time < cert.not_before() {
-                return Err(Error::NotYetValid {
+                return Err(Error::Path {
                     cert: pos(),
-                    not_before: cert.not_before(),
-                    time,
+                    reason: PathError::NotYetValid {
+                        not_before: cert.not_before(),
+                        time,
+                    },
                 });
             }
             if time > cert.not_after() {
-                return Err(Error::Expired {
+                return Err(Error::Path {
                     cert: pos(),
-                    not_after: cert.not_after(),
-                    time,
+                    reason: PathError::Expired {
+                        not_after: cert.not_after(),
+                        time,
+                    },
                 });
             }
             // The subject key must meet the policy (the end entity's in particular: the
@@ -52,19 +60,13 @@ impl PathValidator<'_> {
             if let Ok(key) = cert.public_key() {
                 match self.policy.check_key(key) {
                     Ok(()) => {}
-                    Err(Error::RsaKeyTooSmall { bits, minimum }) => {
-                        return Err(Error::WeakRsaKey {
+                    Err(Error::Signature(e)) => {
+                        return Err(Error::Path {
                             cert: pos(),
-                            bits,
-                            minimum,
+                            reason: PathError::PublicKey(e),
                         });
                     }
-                    Err(other) => {
-                        return Err(Error::UnusablePublicKey {
-                            cert: pos(),
-                            source: Box::new(other),
-                        });
-                    }
+                    Err(other) => return Err(other),
                 }
             }
             // 6.1.4 (o) and 6.1.5 (f): unknown critical extensions.
@@ -73,21 +75,29 @@ impl PathValidator<'_> {
                 .iter()
                 .find(|e| e.critical && !PROCESSED_EXTENSIONS.contains(&e.oid.as_str()))
             {
-                return Err(Error::UnknownCriticalExtension {
+                return Err(Error::Path {
                     cert: pos(),
-                    oid: ext.oid.clone(),
+                    reason: PathError::UnknownCriticalExtension {
+                        oid: ext.oid.clone(),
+                    },
                 });
             }
             if index > 0 {
                 // 6.1.4 (k): a CA certificate, v3 with basicConstraints cA TRUE (v1 and v2
                 // certificates cannot be shown to be CAs, so they are refused).
                 if cert.version() != 3 || !cert.is_ca() {
-                    return Err(Error::NotCa { cert: pos() });
+                    return Err(Error::Path {
+                        cert: pos(),
+                        reason: PathError::NotCa,
+                    });
                 }
                 // 6.1.4 (l), (m): path length.
                 if !cert.is_self_issued() {
                     if max_path_length == 0 {
-                        return Err(Error::PathLenExceeded { cert: pos() });
+                        return Err(Error::Path {
+                            cert: pos(),
+                            reason: PathError::PathLenExceeded,
+                        });
                     }
                     max_path_length -= 1;
                 }
@@ -100,22 +110,29 @@ impl PathValidator<'_> {
                     .key_usage()
                     .is_some_and(|ku| !ku.contains(KeyUsage::KEY_CERT_SIGN))
                 {
-                    return Err(Error::MissingKeyCertSign { cert: pos() });
+                    return Err(Error::Path {
+                        cert: pos(),
+                        reason: PathError::MissingKeyCertSign,
+                    });
                 }
             } else {
                 match self.purpose.check(cert, &self.signing_ekus) {
                     Ok(()) => {}
                     Err(PurposeRefusal::KeyUsage) => {
-                        return Err(Error::KeyUsageNotAllowed {
+                        return Err(Error::Path {
                             cert: pos(),
-                            purpose: self.purpose,
+                            reason: PathError::KeyUsageNotAllowed {
+                                purpose: self.purpose,
+                            },
                         });
                     }
                     Err(PurposeRefusal::ExtendedKeyUsage) => {
-                        return Err(Error::ExtendedKeyUsageNotAllowed {
+                        return Err(Error::Path {
                             cert: pos(),
-                            purpose: self.purpose,
-                            found: cert.extended_key_usage().unwrap_or_default().to_vec(),
+                            reason: PathError::ExtendedKeyUsageNotAllowed {
+                                purpose: self.purpose,
+                                found: cert.extended_key_usage().unwrap_or_default().to_vec(),
+                            },
                         });
                     }
                 }
@@ -134,10 +151,12 @@ pub(super) fn check_issuer_name(
     if child.issuer().matches(issuer.subject()) {
         Ok(())
     } else {
-        Err(Error::IssuerNameMismatch {
+        Err(Error::Path {
             cert: position(index, child),
-            issuer: child.issuer().to_string(),
-            issuer_subject: issuer.subject().to_string(),
+            reason: PathError::IssuerNameMismatch {
+                issuer: child.issuer().to_string(),
+                issuer_subject: issuer.subject().to_string(),
+            },
         })
     }
 }

@@ -15,7 +15,7 @@ use crate::revocation::{RevocationPolicy, RevocationSource};
 pub enum Revocation<'a> {
     /// Every certificate's status must be known, from `source` or from the data the
     /// signature carries: a certificate whose status cannot be had fails the path
-    /// ([`Error::RevocationUnknown`](crate::Error::RevocationUnknown); INDETERMINATE /
+    /// ([`PathError::RevocationUnknown`](crate::error::PathError::RevocationUnknown); INDETERMINATE /
     /// TRY_LATER in a report).
     Required(&'a dyn RevocationSource),
     /// Status is checked where `source` or the signature has data; a certificate without

@@ -8,6 +8,7 @@
 use crate::budget::Budget;
 use crate::cert::{Certificate, KeyUsage};
 use crate::error::Error;
+use crate::error::{PathError, RevocationError};
 use crate::limits::MAX_CRL_SIGNER_DEPTH;
 use crate::path::policy::PolicyInputs;
 use crate::path::purpose::KeyPurpose;
@@ -55,7 +56,7 @@ impl PathValidator<'_> {
     /// RFC 5280 section 6.3.3 over `crls` for `cert` (issued by `issuer`), at `at`, with
     /// data issued up to `now`; `past` when judging an earlier time, where "not revoked"
     /// must come from a CRL issued at or after it. At most `limit` complete CRLs that speak
-    /// of the certificate are examined; with more, [`Error::TooManyRevocationItems`].
+    /// of the certificate are examined; with more, [`PathError::TooManyRevocationItems`].
     #[allow(clippy::too_many_arguments)]
     pub(super) fn crl_findings(
         &self,
@@ -97,9 +98,11 @@ impl PathValidator<'_> {
                 }
             };
             if examined == limit {
-                return Err(Error::TooManyRevocationItems {
+                return Err(Error::Path {
                     cert: crate::path::checks::position(index, cert),
-                    limit: crate::limits::MAX_REVOCATION_ITEMS_PER_CERTIFICATE,
+                    reason: PathError::TooManyRevocationItems {
+                        limit: crate::limits::MAX_REVOCATION_ITEMS_PER_CERTIFICATE,
+                    },
                 });
             }
             examined += 1;
@@ -176,7 +179,7 @@ impl PathValidator<'_> {
                         signers.push(signer.cert);
                     }
                 }
-                Err(e @ Error::RevocationDataAfterExpiry { .. }) => {
+                Err(e @ Error::Revocation(RevocationError::RevocationDataAfterExpiry { .. })) => {
                     found.after_expiry += 1;
                     found.notes.push(e.to_string());
                 }
@@ -247,7 +250,7 @@ impl PathValidator<'_> {
         issuer: &Certificate,
         at: Time,
     ) -> Result<Option<Signer>, Error> {
-        let mut last = Error::CrlIssuerMismatch;
+        let mut last = Error::Revocation(RevocationError::CrlIssuerMismatch);
         if issuer.subject().matches(crl.issuer()) {
             match crl.verify_signed_by_in(issuer, &self.policy, ctx.budget) {
                 Ok(()) => {
@@ -343,18 +346,18 @@ impl PathValidator<'_> {
                     }));
                 }
                 Ok(_) => {
-                    last = Error::CrlSignerAnchorMismatch {
+                    last = Error::Revocation(RevocationError::CrlSignerAnchorMismatch {
                         signer: candidate.subject().to_string(),
-                    };
+                    });
                 }
                 // Out of budget is a verdict on the whole validation, never a reason to
                 // set one CRL aside.
                 Err(e @ Error::BudgetExceeded { .. }) => return Err(e),
                 Err(e) => {
-                    last = Error::CrlSignerNotValid {
+                    last = Error::Revocation(RevocationError::CrlSignerNotValid {
                         signer: candidate.subject().to_string(),
                         source: Box::new(e),
-                    }
+                    })
                 }
             }
         }

@@ -9,7 +9,8 @@
 //! mappings cannot make the tree grow without bound.
 
 use crate::cert::Certificate;
-use crate::error::{ChainPosition, Error};
+use crate::error::PathError;
+use crate::error::{BudgetKind, ChainPosition, Error};
 use crate::limits::MAX_POLICY_NODES;
 
 /// The anyPolicy OID (RFC 5280 section 4.2.1.4).
@@ -176,7 +177,8 @@ impl Tree {
     fn charge(&mut self, n: usize) -> Result<(), Error> {
         self.size = self.size.saturating_add(n);
         if self.size > MAX_POLICY_NODES {
-            return Err(Error::PolicyTreeTooLarge {
+            return Err(Error::BudgetExceeded {
+                what: BudgetKind::PolicyTreeNodes,
                 limit: MAX_POLICY_NODES,
             });
         }
@@ -309,7 +311,8 @@ pub(crate) fn process(
                             if !exists && !new.iter().any(|(pk, pe)| *pk == k && pe == e) {
                                 if tree.size.saturating_add(2 * (new.len() + 1)) > MAX_POLICY_NODES
                                 {
-                                    return Err(Error::PolicyTreeTooLarge {
+                                    return Err(Error::BudgetExceeded {
+                                        what: BudgetKind::PolicyTreeNodes,
                                         limit: MAX_POLICY_NODES,
                                     });
                                 }
@@ -337,7 +340,10 @@ pub(crate) fn process(
         }
         // 6.1.3 (f).
         if explicit_policy == 0 && tree.null {
-            return Err(Error::NoValidPolicy { cert: pos() });
+            return Err(Error::Path {
+                cert: pos(),
+                reason: PathError::NoValidPolicy,
+            });
         }
         if i == n {
             break;
@@ -348,7 +354,10 @@ pub(crate) fn process(
             .iter()
             .any(|(from, to)| from == ANY_POLICY || to == ANY_POLICY)
         {
-            return Err(Error::InvalidPolicyMapping { cert: pos() });
+            return Err(Error::Path {
+                cert: pos(),
+                reason: PathError::InvalidPolicyMapping,
+            });
         }
         // 6.1.4 (b).
         if !mappings.is_empty() && !tree.null {
@@ -434,8 +443,9 @@ pub(crate) fn process(
     // 6.1.5 (g).
     let result = intersect(&mut tree, n, &inputs.user_initial_policy_set)?;
     if explicit_policy == 0 && result.is_empty() {
-        return Err(Error::NoValidPolicy {
+        return Err(Error::Path {
             cert: position(0, leaf),
+            reason: PathError::NoValidPolicy,
         });
     }
     Ok(result)

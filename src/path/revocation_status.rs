@@ -4,6 +4,7 @@
 use crate::budget::{Budget, CheckId};
 use crate::cert::Certificate;
 use crate::error::{BudgetKind, Error};
+use crate::error::{PathError, RevocationError};
 use crate::limits::{MAX_REVOCATION_ITEMS_PER_CERTIFICATE, MAX_SIGNATURE_CHECKS};
 use crate::path::checks::position;
 use crate::path::crl_check::CrlContext;
@@ -67,12 +68,14 @@ impl PathValidator<'_> {
                 MAX_REVOCATION_ITEMS_PER_CERTIFICATE.saturating_sub(examined),
             )?;
             if let Some(e) = crl.revoked {
-                return Err(Error::Revoked {
+                return Err(Error::Path {
                     cert: position(index, cert),
-                    revocation_date: e.revocation_date,
-                    reason: e.reason,
-                    invalidity_date: (e.invalid_from() < e.revocation_date)
-                        .then_some(e.invalid_from()),
+                    reason: PathError::Revoked {
+                        revocation_date: e.revocation_date,
+                        reason: e.reason,
+                        invalidity_date: (e.invalid_from() < e.revocation_date)
+                            .then_some(e.invalid_from()),
+                    },
                 });
             }
             reasons.extend(crl.notes);
@@ -119,15 +122,17 @@ impl PathValidator<'_> {
                         && after_expiry > 0
                         && after_expiry == reasons.len()
                     {
-                        return Err(Error::RevocationOutOfBounds {
+                        return Err(Error::Path {
                             cert: position(index, cert),
-                            not_after: cert.not_after(),
+                            reason: PathError::RevocationOutOfBounds {
+                                not_after: cert.not_after(),
+                            },
                         });
                     }
                     if self.revocation == RevocationPolicy::Required {
-                        return Err(Error::RevocationUnknown {
+                        return Err(Error::Path {
                             cert: position(index, cert),
-                            reason,
+                            reason: PathError::RevocationUnknown { reason },
                         });
                     }
                     (RevocationOutcome::Unknown { reason }, None)
@@ -166,9 +171,11 @@ impl PathValidator<'_> {
             }
             f.examined += 1;
             if f.examined > MAX_REVOCATION_ITEMS_PER_CERTIFICATE {
-                return Err(Error::TooManyRevocationItems {
+                return Err(Error::Path {
                     cert: position(index, cert),
-                    limit: MAX_REVOCATION_ITEMS_PER_CERTIFICATE,
+                    reason: PathError::TooManyRevocationItems {
+                        limit: MAX_REVOCATION_ITEMS_PER_CERTIFICATE,
+                    },
                 });
             }
             match response.check_between_in(
@@ -186,11 +193,13 @@ impl PathValidator<'_> {
                         reason,
                         invalidity_date,
                     } if answer.status.invalid_from().is_some_and(|t| t <= time) => {
-                        return Err(Error::Revoked {
+                        return Err(Error::Path {
                             cert: position(index, cert),
-                            revocation_date: revocation_time,
-                            reason,
-                            invalidity_date: invalidity_date.filter(|d| *d < revocation_time),
+                            reason: PathError::Revoked {
+                                revocation_date: revocation_time,
+                                reason,
+                                invalidity_date: invalidity_date.filter(|d| *d < revocation_time),
+                            },
                         });
                     }
                     OcspStatus::Good | OcspStatus::Revoked { .. }
@@ -218,17 +227,18 @@ impl PathValidator<'_> {
                         .notes
                         .push("OCSP responder does not know the certificate".to_owned()),
                 },
-                Err(Error::OcspNoResponseForCertificate) => {}
+                Err(Error::Revocation(RevocationError::OcspNoResponseForCertificate)) => {}
                 // Out of budget is a verdict on the whole validation, never a reason to
                 // set one response aside.
                 Err(e @ Error::BudgetExceeded { .. }) => return Err(e),
-                Err(e @ Error::RevocationDataAfterExpiry { .. }) => {
+                Err(e @ Error::Revocation(RevocationError::RevocationDataAfterExpiry { .. })) => {
                     f.after_expiry += 1;
                     f.notes.push(e.to_string());
                 }
-                Err(e @ (Error::OcspStale { .. } | Error::OcspNotYetValid { .. })) => {
-                    f.notes.push(e.to_string())
-                }
+                Err(
+                    e @ (Error::Revocation(RevocationError::OcspStale { .. })
+                    | Error::Revocation(RevocationError::OcspNotYetValid { .. })),
+                ) => f.notes.push(e.to_string()),
                 Err(e) => {
                     f.tainted = true;
                     f.notes.push(e.to_string());
@@ -246,7 +256,7 @@ impl PathValidator<'_> {
     /// is not itself validated (a certificate carrying the issuer's name and public key can
     /// be made by anyone), so every candidate is tried: a revocation found through any of
     /// them wins, and "not revoked" through any of them stands. When no candidate gives a
-    /// status: under [`RevocationPolicy::Required`], [`Error::RevocationUnknown`]; under
+    /// status: under [`RevocationPolicy::Required`], [`PathError::RevocationUnknown`]; under
     /// `IfAvailable` the same error when the source holds data about the certificate that
     /// could not be checked (its issuer's CRL, an OCSP response naming its serial number: a
     /// signature stripped of its issuer's certificate must not hide a revocation), otherwise
@@ -313,7 +323,10 @@ impl PathValidator<'_> {
                         });
                     }
                 }
-                Err(Error::RevocationUnknown { reason, .. }) => {
+                Err(Error::Path {
+                    reason: PathError::RevocationUnknown { reason, .. },
+                    ..
+                }) => {
                     unknown.get_or_insert(reason);
                 }
                 // A revocation, an exhausted budget, too much data: decided.
@@ -336,14 +349,16 @@ impl PathValidator<'_> {
             None => "a trust anchor used as the end entity, whose issuer (the key that signs its revocation data) is neither a trust anchor nor among the certificates given".to_owned(),
         };
         if self.revocation == RevocationPolicy::Required || unchecked_data {
-            return Err(Error::RevocationUnknown {
+            return Err(Error::Path {
                 cert: position(0, leaf),
-                reason: if unchecked_data {
-                    format!(
-                        "{reason}; revocation data about it is at hand but could not be checked"
-                    )
-                } else {
-                    reason
+                reason: PathError::RevocationUnknown {
+                    reason: if unchecked_data {
+                        format!(
+                            "{reason}; revocation data about it is at hand but could not be checked"
+                        )
+                    } else {
+                        reason
+                    },
                 },
             });
         }

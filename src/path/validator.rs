@@ -5,6 +5,7 @@
 use crate::budget::Budget;
 use crate::cert::Certificate;
 use crate::error::Error;
+use crate::error::PathError;
 use crate::key::AlgorithmPolicy;
 use crate::path::build::Search;
 use crate::path::cache::VerificationCache;
@@ -170,7 +171,7 @@ impl<'a> PathValidator<'a> {
 
     /// Checks revocation of every certificate below the anchor with the data `source`
     /// gives, under `policy`. A certificate revoked at or before the validation time fails
-    /// the path ([`Error::Revoked`]).
+    /// the path ([`PathError::Revoked`]).
     pub(crate) fn revocation(
         mut self,
         policy: RevocationPolicy,
@@ -241,38 +242,38 @@ impl<'a> PathValidator<'a> {
     /// When no candidate path validates, the error is the most telling failure met (see
     /// above), of one of these kinds (the steps are those of RFC 5280 section 6.1):
     ///
-    /// - Path building: [`Error::UnknownIssuer`] when no issuer of a certificate is among
-    ///   `intermediates` and the anchors ([`Error::UntrustedSelfSigned`] instead when that
-    ///   certificate is `leaf` and is self-issued), [`Error::PathTooLong`] past
+    /// - Path building: [`PathError::UnknownIssuer`] when no issuer of a certificate is among
+    ///   `intermediates` and the anchors ([`PathError::UntrustedSelfSigned`] instead when that
+    ///   certificate is `leaf` and is self-issued), [`PathError::PathTooLong`] past
     ///   [`MAX_PATH_DEPTH`](crate::limits::MAX_PATH_DEPTH) certificates, and
     ///   [`Error::BudgetExceeded`] when the build steps or signature checks of
     ///   [`crate::limits`] run out, which ends the search at once.
-    /// - Each link (6.1.3 (a)(1), (a)(4)): [`Error::IssuerNameMismatch`],
-    ///   [`Error::BadSignature`], and [`Error::UnsupportedSignature`] for a signature
-    ///   algorithm kyso does not implement, one that does not fit the issuer's key, or an
-    ///   issuer key it cannot use.
-    /// - Algorithms and keys, under the [`AlgorithmPolicy`]: [`Error::DisallowedAlgorithm`]
-    ///   for a refused signature algorithm, [`Error::WeakRsaKey`] for an RSA key below the
-    ///   minimum, [`Error::UnusablePublicKey`] for a subject key refused otherwise (an RSA
-    ///   key over 8192 bits).
-    /// - Validity (6.1.3 (a)(2)): [`Error::Expired`], [`Error::NotYetValid`].
+    /// - Each link (6.1.3 (a)(1), (a)(4)): [`PathError::IssuerNameMismatch`],
+    ///   [`PathError::BadSignature`], and [`PathError::SignatureAlgorithm`] for a signature
+    ///   algorithm the [`AlgorithmPolicy`] refuses or kyso does not implement, or one that does
+    ///   not fit the issuer's key ([`PathError::Encoding`] for an issuer key that does not
+    ///   decode).
+    /// - Keys, under the [`AlgorithmPolicy`]: [`PathError::PublicKey`] for an RSA key below
+    ///   the minimum (on the issuer whose key it is) or a subject key refused otherwise (an
+    ///   RSA key over 8192 bits).
+    /// - Validity (6.1.3 (a)(2)): [`PathError::Expired`], [`PathError::NotYetValid`].
     /// - Revocation (6.1.3 (a)(3)), when the [`TrustContext`] asks for it:
-    ///   [`Error::Revoked`]; under [`RevocationPolicy::Required`], [`Error::RevocationUnknown`]
-    ///   when no usable data is found and [`Error::RevocationOutOfBounds`] when the only data
+    ///   [`PathError::Revoked`]; under [`RevocationPolicy::Required`], [`PathError::RevocationUnknown`]
+    ///   when no usable data is found and [`PathError::RevocationOutOfBounds`] when the only data
     ///   was issued after the certificate expired; under any policy,
-    ///   [`Error::TooManyRevocationItems`], and for a `leaf` that is a trust anchor,
-    ///   [`Error::RevocationUnknown`] when data about it is at hand but cannot be checked.
-    /// - Name constraints (6.1.3 (b), (c)): [`Error::NameConstraintViolation`].
+    ///   [`PathError::TooManyRevocationItems`], and for a `leaf` that is a trust anchor,
+    ///   [`PathError::RevocationUnknown`] when data about it is at hand but cannot be checked.
+    /// - Name constraints (6.1.3 (b), (c)): [`PathError::NameConstraintViolation`].
     /// - Certificate policies (6.1.3 (d) to (f), 6.1.4 (a), 6.1.5 (g)):
-    ///   [`Error::NoValidPolicy`], [`Error::InvalidPolicyMapping`], and
-    ///   [`Error::PolicyTreeTooLarge`] past
-    ///   [`MAX_POLICY_NODES`](crate::limits::MAX_POLICY_NODES).
-    /// - CA certificates: [`Error::NotCa`] (6.1.4 (k)), [`Error::PathLenExceeded`]
-    ///   (6.1.4 (l), (m)), [`Error::MissingKeyCertSign`] (6.1.4 (n)).
+    ///   [`PathError::NoValidPolicy`], [`PathError::InvalidPolicyMapping`], and
+    ///   [`Error::BudgetExceeded`] ([`BudgetKind::PolicyTreeNodes`](crate::error::BudgetKind::PolicyTreeNodes))
+    ///   past [`MAX_POLICY_NODES`](crate::limits::MAX_POLICY_NODES).
+    /// - CA certificates: [`PathError::NotCa`] (6.1.4 (k)), [`PathError::PathLenExceeded`]
+    ///   (6.1.4 (l), (m)), [`PathError::MissingKeyCertSign`] (6.1.4 (n)).
     /// - Critical extensions kyso does not process (6.1.4 (o), 6.1.5 (f)):
-    ///   [`Error::UnknownCriticalExtension`].
-    /// - The end entity's purpose: [`Error::KeyUsageNotAllowed`] and
-    ///   [`Error::ExtendedKeyUsageNotAllowed`] (RFC 5280 sections 4.2.1.3 and 4.2.1.12).
+    ///   [`PathError::UnknownCriticalExtension`].
+    /// - The end entity's purpose: [`PathError::KeyUsageNotAllowed`] and
+    ///   [`PathError::ExtendedKeyUsageNotAllowed`] (RFC 5280 sections 4.2.1.3 and 4.2.1.12).
     ///
     /// When `leaf` is itself a trust anchor, no path is built: only its validity, key,
     /// critical extensions, purpose and revocation are checked.
@@ -317,12 +318,10 @@ impl<'a> PathValidator<'a> {
         if let Some(found) = search.extend(&mut path)? {
             return Ok(found);
         }
-        Err(search
-            .best
-            .map(|(_, e)| e)
-            .unwrap_or_else(|| Error::UnknownIssuer {
-                cert: position(0, leaf),
-            }))
+        Err(search.best.map(|(_, e)| e).unwrap_or_else(|| Error::Path {
+            cert: position(0, leaf),
+            reason: PathError::UnknownIssuer,
+        }))
     }
 
     fn validate_directly_trusted(

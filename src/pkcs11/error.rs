@@ -1,6 +1,7 @@
 //! PKCS#11 return values mapped to kyso's typed errors: each failure a caller can act on
 //! (wrong PIN, locked PIN, token removed...) has its own.
 
+use crate::error::TokenError;
 use cryptoki::error::{Error as CkError, RvError};
 
 use crate::error::Error;
@@ -9,18 +10,18 @@ use crate::error::Error;
 pub(crate) fn map_error(e: CkError) -> Error {
     match e {
         CkError::Pkcs11(rv, function) => map_rv(rv, &function.to_string()),
-        other => Error::Pkcs11 {
+        other => Error::Token(TokenError::Other {
             function: String::new(),
             code: other.to_string(),
-        },
+        }),
     }
 }
 
 pub(super) fn map_rv(rv: RvError, function: &str) -> Error {
     match rv {
-        RvError::PinIncorrect | RvError::PinInvalid | RvError::PinLenRange => Error::WrongPin,
-        RvError::PinLocked => Error::PinLocked,
-        RvError::PinExpired => Error::PinExpired,
+        RvError::PinIncorrect | RvError::PinInvalid | RvError::PinLenRange => Error::Token(TokenError::WrongPin),
+        RvError::PinLocked => Error::Token(TokenError::PinLocked),
+        RvError::PinExpired => Error::Token(TokenError::PinExpired),
         RvError::DeviceRemoved
         | RvError::TokenNotPresent
         | RvError::SessionClosed
@@ -29,13 +30,13 @@ pub(super) fn map_rv(rv: RvError, function: &str) -> Error {
         | RvError::SlotIdInvalid
         // A key handle dies with the login that made the private key visible.
         | RvError::KeyHandleInvalid
-        | RvError::ObjectHandleInvalid => Error::TokenRemoved,
-        RvError::UserNotLoggedIn => Error::LoginRequired,
-        RvError::KeyFunctionNotPermitted => Error::KeyCannotSign,
-        other => Error::Pkcs11 {
+        | RvError::ObjectHandleInvalid => Error::Token(TokenError::Removed),
+        RvError::UserNotLoggedIn => Error::Token(TokenError::LoginRequired),
+        RvError::KeyFunctionNotPermitted => Error::Token(TokenError::KeyCannotSign),
+        other => Error::Token(TokenError::Other {
             function: function.to_owned(),
             code: format!("{other:?}"),
-        },
+        }),
     }
 }
 
@@ -45,26 +46,41 @@ mod tests {
 
     #[test]
     fn error_classes_map_to_specific_errors() {
-        assert_eq!(map_rv(RvError::PinIncorrect, "Login"), Error::WrongPin);
-        assert_eq!(map_rv(RvError::PinLocked, "Login"), Error::PinLocked);
-        assert_eq!(map_rv(RvError::PinExpired, "Login"), Error::PinExpired);
-        assert_eq!(map_rv(RvError::DeviceRemoved, "Sign"), Error::TokenRemoved);
+        assert_eq!(
+            map_rv(RvError::PinIncorrect, "Login"),
+            Error::Token(TokenError::WrongPin)
+        );
+        assert_eq!(
+            map_rv(RvError::PinLocked, "Login"),
+            Error::Token(TokenError::PinLocked)
+        );
+        assert_eq!(
+            map_rv(RvError::PinExpired, "Login"),
+            Error::Token(TokenError::PinExpired)
+        );
+        assert_eq!(
+            map_rv(RvError::DeviceRemoved, "Sign"),
+            Error::Token(TokenError::Removed)
+        );
         assert_eq!(
             map_rv(RvError::TokenNotPresent, "Sign"),
-            Error::TokenRemoved
+            Error::Token(TokenError::Removed)
         );
         assert_eq!(
             map_rv(RvError::KeyFunctionNotPermitted, "Sign"),
-            Error::KeyCannotSign
+            Error::Token(TokenError::KeyCannotSign)
         );
         assert_eq!(
             map_rv(RvError::UserNotLoggedIn, "Sign"),
-            Error::LoginRequired
+            Error::Token(TokenError::LoginRequired)
         );
-        assert_eq!(map_rv(RvError::SlotIdInvalid, "Sign"), Error::TokenRemoved);
+        assert_eq!(
+            map_rv(RvError::SlotIdInvalid, "Sign"),
+            Error::Token(TokenError::Removed)
+        );
         assert!(matches!(
             map_rv(RvError::GeneralError, "Sign"),
-            Error::Pkcs11 { .. }
+            Error::Token(TokenError::Other { .. })
         ));
     }
 }

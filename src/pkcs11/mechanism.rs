@@ -2,6 +2,7 @@
 //! itself before the token signs, and the conversion of raw ECDSA values to DER. Pure
 //! functions, testable without a token.
 
+use crate::error::{SignatureError, SigningError, TokenError};
 use cryptoki::mechanism::eddsa::{EddsaParams, EddsaSignatureScheme};
 use cryptoki::mechanism::rsa::{PkcsMgfType, PkcsPssParams};
 use cryptoki::mechanism::{Mechanism, MechanismType};
@@ -127,9 +128,9 @@ pub(super) fn plan(
         .find(|s| available.contains(&s.mechanism_type))
         .ok_or_else(|| {
             if digest_only && algorithm == Ed25519 {
-                Error::DigestSigningUnsupported { algorithm }
+                Error::Signing(SigningError::DigestSigningUnsupported { algorithm })
             } else {
-                Error::MechanismUnsupported { algorithm }
+                Error::Token(TokenError::MechanismUnsupported { algorithm })
             }
         })
 }
@@ -156,10 +157,10 @@ pub(super) fn prepare_hash(step: &Step, d: &Digest) -> Result<Vec<u8>, Error> {
         ],
         _ => {
             // Only SHA-1 is left, which kyso never signs with.
-            return Err(Error::AlgorithmNotAllowed {
+            return Err(Error::Signature(SignatureError::AlgorithmNotAllowed {
                 algorithm: SignatureAlgorithm::RsaPkcs1Sha1ForLegacyUseOnly,
                 reason: crate::error::DisallowedReason::VerifyOnly,
-            });
+            }));
         }
     };
     Ok([prefix, d.as_bytes()].concat())
@@ -173,8 +174,10 @@ pub(super) struct EcdsaSig<'a> {
 }
 
 pub(super) fn ecdsa_raw_to_der(raw: &[u8]) -> Result<Vec<u8>, Error> {
-    let bad = || Error::SignerFailed {
-        reason: "the token returned an ECDSA signature of odd length".to_owned(),
+    let bad = || {
+        Error::Signing(SigningError::SignerFailed {
+            reason: "the token returned an ECDSA signature of odd length".to_owned(),
+        })
     };
     if raw.is_empty() || !raw.len().is_multiple_of(2) {
         return Err(bad());
@@ -217,15 +220,15 @@ mod tests {
         // A mechanism the token lacks.
         assert_eq!(
             plan(SignatureAlgorithm::EcdsaP256Sha256, &[M::RSA_PKCS], false),
-            Err(Error::MechanismUnsupported {
+            Err(Error::Token(TokenError::MechanismUnsupported {
                 algorithm: SignatureAlgorithm::EcdsaP256Sha256
-            })
+            }))
         );
         assert_eq!(
             plan(SignatureAlgorithm::Ed25519, &all, true),
-            Err(Error::DigestSigningUnsupported {
+            Err(Error::Signing(SigningError::DigestSigningUnsupported {
                 algorithm: SignatureAlgorithm::Ed25519
-            })
+            }))
         );
     }
 

@@ -1,5 +1,6 @@
 //! Loading a PKCS#11 module, listing its tokens, and logging in to one.
 
+use crate::error::TokenError;
 use std::sync::{Arc, Mutex};
 
 use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
@@ -51,23 +52,25 @@ impl Pkcs11Module {
     ///
     /// # Errors
     ///
-    /// [`Error::Pkcs11Module`] with the path and the reason if the file cannot be loaded as a
+    /// [`TokenError::Module`] with the path and the reason if the file cannot be loaded as a
     /// PKCS#11 module (missing, not a library, or no function list from `C_GetInterface` or
     /// `C_GetFunctionList`), or if `C_Initialize` returns anything but `CKR_OK` or
     /// `CKR_CRYPTOKI_ALREADY_INITIALIZED` (PKCS #11 v2.40).
     pub fn load(path: impl AsRef<std::path::Path>) -> Result<Self, Error> {
         let path = path.as_ref();
-        let context = Pkcs11::new(path).map_err(|e| Error::Pkcs11Module {
-            path: path.display().to_string(),
-            reason: e.to_string(),
+        let context = Pkcs11::new(path).map_err(|e| {
+            Error::Token(TokenError::Module {
+                path: path.display().to_string(),
+                reason: e.to_string(),
+            })
         })?;
         match context.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK)) {
             Ok(()) | Err(CkError::Pkcs11(RvError::CryptokiAlreadyInitialized, _)) => {}
             Err(e) => {
-                return Err(Error::Pkcs11Module {
+                return Err(Error::Token(TokenError::Module {
                     path: path.display().to_string(),
                     reason: e.to_string(),
-                });
+                }));
             }
         }
         Ok(Pkcs11Module { context })
@@ -77,7 +80,7 @@ impl Pkcs11Module {
     ///
     /// # Errors
     ///
-    /// [`Error::Pkcs11`] with the function and return value if `C_GetSlotList` fails (PKCS
+    /// [`TokenError::Other`] with the function and return value if `C_GetSlotList` fails (PKCS
     /// #11 v2.40 return values such as `CKR_GENERAL_ERROR` or `CKR_HOST_MEMORY`). A token
     /// whose `C_GetTokenInfo` fails, such as one removed while the list is made, is left
     /// out rather than failing the list.
@@ -105,17 +108,17 @@ impl Pkcs11Module {
     ///
     /// # Errors
     ///
-    /// - [`Error::TokenNotFound`] if no slot holds a token that matches `selector` (slots
+    /// - [`TokenError::NotFound`] if no slot holds a token that matches `selector` (slots
     ///   whose `C_GetTokenInfo` fails are passed over).
-    /// - [`Error::WrongPin`] if the token refuses `pin` (PKCS #11 v2.40 `CKR_PIN_INCORRECT`, or
+    /// - [`TokenError::WrongPin`] if the token refuses `pin` (PKCS #11 v2.40 `CKR_PIN_INCORRECT`, or
     ///   `CKR_PIN_INVALID` or `CKR_PIN_LEN_RANGE` for characters or a length it does not take).
-    /// - [`Error::PinLocked`] on `CKR_PIN_LOCKED`, after too many wrong PINs.
-    /// - [`Error::PinExpired`] on `CKR_PIN_EXPIRED`: the PIN must be changed on the token
+    /// - [`TokenError::PinLocked`] on `CKR_PIN_LOCKED`, after too many wrong PINs.
+    /// - [`TokenError::PinExpired`] on `CKR_PIN_EXPIRED`: the PIN must be changed on the token
     ///   first.
-    /// - [`Error::TokenRemoved`] if the token goes away while it is opened
+    /// - [`TokenError::Removed`] if the token goes away while it is opened
     ///   (`CKR_DEVICE_REMOVED`, `CKR_TOKEN_NOT_PRESENT`, `CKR_TOKEN_NOT_RECOGNIZED`,
     ///   `CKR_SLOT_ID_INVALID`, `CKR_SESSION_CLOSED`, `CKR_SESSION_HANDLE_INVALID`).
-    /// - [`Error::Pkcs11`] with the function and return value for the other failures of
+    /// - [`TokenError::Other`] with the function and return value for the other failures of
     ///   `C_GetSlotList`, `C_OpenSession`, `C_Login`, and of `C_Logout` when another handle
     ///   had already logged in: for example `CKR_SESSION_COUNT`,
     ///   `CKR_USER_PIN_NOT_INITIALIZED` or `CKR_USER_ANOTHER_ALREADY_LOGGED_IN`.
@@ -136,8 +139,10 @@ impl Pkcs11Module {
                 break;
             }
         }
-        let (slot, description) = chosen.ok_or_else(|| Error::TokenNotFound {
-            selector: format!("{selector:?}"),
+        let (slot, description) = chosen.ok_or_else(|| {
+            Error::Token(TokenError::NotFound {
+                selector: format!("{selector:?}"),
+            })
         })?;
         let session = self.context.open_ro_session(slot).map_err(map_error)?;
         let auth = AuthPin::from(pin.to_owned());

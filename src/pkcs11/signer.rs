@@ -1,6 +1,7 @@
 //! [`Pkcs11Signer`]: a [`Signer`] whose private key stays on the token; one signature at a
 //! time per token session.
 
+use crate::error::{SignatureError, SigningError, TokenError};
 use std::sync::{Arc, Mutex};
 
 use cryptoki::error::{Error as CkError, RvError};
@@ -31,13 +32,13 @@ impl Pkcs11Signer {
     ///
     /// # Errors
     ///
-    /// - [`Error::AlgorithmKeyMismatch`] if `algorithm` needs another type of key than the
+    /// - [`SignatureError::AlgorithmKeyMismatch`] if `algorithm` needs another type of key than the
     ///   token's.
-    /// - [`Error::AlgorithmNotAllowed`] with
+    /// - [`SignatureError::AlgorithmNotAllowed`] with
     ///   [`DisallowedReason::VerifyOnly`](crate::error::DisallowedReason::VerifyOnly) for an
     ///   algorithm kyso only verifies: RSA PKCS#1 v1.5 with SHA-1, or
     ///   [`SignatureAlgorithm::Ecdsa`].
-    /// - [`Error::MechanismUnsupported`] if the token's mechanism list (read with
+    /// - [`TokenError::MechanismUnsupported`] if the token's mechanism list (read with
     ///   `C_GetMechanismList` when the signer was made) has no mechanism kyso signs
     ///   `algorithm` with: for RSA, neither the one that hashes on the token (such as
     ///   `CKM_SHA256_RSA_PKCS` or `CKM_SHA256_RSA_PKCS_PSS`) nor the one that signs a hash
@@ -46,13 +47,15 @@ impl Pkcs11Signer {
     ///   with SHA-384, P-384 with SHA-256), which kyso does not sign with.
     pub fn with_algorithm(mut self, algorithm: SignatureAlgorithm) -> Result<Self, Error> {
         if algorithm.key_type() != self.public_key.key_type() {
-            return Err(Error::AlgorithmKeyMismatch { algorithm });
+            return Err(Error::Signature(SignatureError::AlgorithmKeyMismatch {
+                algorithm,
+            }));
         }
         if !algorithm.can_sign() {
-            return Err(Error::AlgorithmNotAllowed {
+            return Err(Error::Signature(SignatureError::AlgorithmNotAllowed {
                 algorithm,
                 reason: crate::error::DisallowedReason::VerifyOnly,
-            });
+            }));
         }
         plan(algorithm, &self.mechanisms, false)?;
         self.algorithm = algorithm;
@@ -71,10 +74,10 @@ impl Pkcs11Signer {
             .sign(&step.mechanism(), self.key, data)
             .map_err(|e| match e {
                 CkError::Pkcs11(RvError::MechanismInvalid | RvError::MechanismParamInvalid, _) => {
-                    Error::MechanismUnsupported { algorithm }
+                    Error::Token(TokenError::MechanismUnsupported { algorithm })
                 }
                 CkError::Pkcs11(RvError::KeyTypeInconsistent, _) => {
-                    Error::AlgorithmKeyMismatch { algorithm }
+                    Error::Signature(SignatureError::AlgorithmKeyMismatch { algorithm })
                 }
                 other => map_error(other),
             })?;
@@ -85,12 +88,12 @@ impl Pkcs11Signer {
                 _ => 64,
             };
             if raw.len() != expected {
-                return Err(Error::SignerFailed {
+                return Err(Error::Signing(SigningError::SignerFailed {
                     reason: format!(
                         "the token returned an ECDSA signature of {} bytes, {expected} expected",
                         raw.len()
                     ),
-                });
+                }));
             }
             ecdsa_raw_to_der(&raw)
         } else {
@@ -137,7 +140,9 @@ impl core::fmt::Debug for Pkcs11Signer {
 }
 
 pub(super) fn lock(session: &Mutex<Session>) -> Result<std::sync::MutexGuard<'_, Session>, Error> {
-    session.lock().map_err(|_| Error::SignerFailed {
-        reason: "a previous use of the token session panicked".to_owned(),
+    session.lock().map_err(|_| {
+        Error::Signing(SigningError::SignerFailed {
+            reason: "a previous use of the token session panicked".to_owned(),
+        })
     })
 }

@@ -1,6 +1,7 @@
 //! A logged-in token: its keys, the certificates stored with them, and the signer for one
 //! key, checked against its certificate.
 
+use crate::error::{SigningError, TokenError};
 use std::sync::{Arc, Mutex};
 
 use cryptoki::context::Pkcs11;
@@ -59,14 +60,14 @@ impl Pkcs11Token {
     ///
     /// # Errors
     ///
-    /// - [`Error::TokenRemoved`] if the token was removed or its session closed since it was
+    /// - [`TokenError::Removed`] if the token was removed or its session closed since it was
     ///   opened (PKCS #11 v2.40 `CKR_DEVICE_REMOVED`, `CKR_TOKEN_NOT_PRESENT`,
     ///   `CKR_SESSION_CLOSED`, `CKR_SESSION_HANDLE_INVALID`, `CKR_OBJECT_HANDLE_INVALID`).
-    /// - [`Error::PinExpired`] on `CKR_PIN_EXPIRED`.
-    /// - [`Error::Pkcs11`] with the function and return value for other failures of the
+    /// - [`TokenError::PinExpired`] on `CKR_PIN_EXPIRED`.
+    /// - [`TokenError::Other`] with the function and return value for other failures of the
     ///   object search (`C_FindObjectsInit`, `C_FindObjects`, `C_FindObjectsFinal`) or of
     ///   `C_GetAttributeValue`.
-    /// - [`Error::SignerFailed`] if an earlier use of the token's session panicked.
+    /// - [`SigningError::SignerFailed`] if an earlier use of the token's session panicked.
     ///
     /// A certificate object whose value does not decode is passed over, not an error.
     pub fn keys(&self) -> Result<Vec<TokenKey>, Error> {
@@ -96,20 +97,20 @@ impl Pkcs11Token {
     ///
     /// # Errors
     ///
-    /// - [`Error::KeyNotFound`] if no private key matches `selector`, and
-    ///   [`Error::KeyAmbiguous`] if several do.
-    /// - [`Error::TokenCertificateMissing`] if `certificate` is `None` and the token holds no
+    /// - [`TokenError::KeyNotFound`] if no private key matches `selector`, and
+    ///   [`TokenError::KeyAmbiguous`] if several do.
+    /// - [`TokenError::CertificateMissing`] if `certificate` is `None` and the token holds no
     ///   certificate that decodes under the key's CKA_ID (or its CKA_LABEL, for a key
     ///   without a CKA_ID).
     /// - Those of [`Certificate::public_key`] for the certificate's key.
-    /// - [`Error::SignerKeyMismatch`] if the token holds a public key object with the key's
+    /// - [`SigningError::SignerKeyMismatch`] if the token holds a public key object with the key's
     ///   CKA_ID and it is not the certificate's key.
-    /// - [`Error::MechanismUnsupported`] for a key kyso does not sign with: ECDSA over a
+    /// - [`TokenError::MechanismUnsupported`] for a key kyso does not sign with: ECDSA over a
     ///   curve other than P-256 and P-384.
-    /// - [`Error::TokenRemoved`], [`Error::PinExpired`] and [`Error::Pkcs11`] for failures of
+    /// - [`TokenError::Removed`], [`TokenError::PinExpired`] and [`TokenError::Other`] for failures of
     ///   the object search, `C_GetAttributeValue` or `C_GetMechanismList`, as for
     ///   [`Pkcs11Token::keys`].
-    /// - [`Error::SignerFailed`] if an earlier use of the token's session panicked.
+    /// - [`SigningError::SignerFailed`] if an earlier use of the token's session panicked.
     pub fn signer(
         &self,
         selector: &KeySelector,
@@ -126,22 +127,23 @@ impl Pkcs11Token {
         let key = match handles.as_slice() {
             [one] => *one,
             [] => {
-                return Err(Error::KeyNotFound {
+                return Err(Error::Token(TokenError::KeyNotFound {
                     selector: format!("{selector:?}"),
-                });
+                }));
             }
             many => {
-                return Err(Error::KeyAmbiguous {
+                return Err(Error::Token(TokenError::KeyAmbiguous {
                     selector: format!("{selector:?}"),
                     count: many.len(),
-                });
+                }));
             }
         };
         let (label, id, _) = key_attributes(&session, key)?;
         let certificate = match certificate {
             Some(c) => c,
-            None => find_certificate(&session, &id, &label)?
-                .ok_or_else(|| Error::TokenCertificateMissing { key: label.clone() })?,
+            None => find_certificate(&session, &id, &label)?.ok_or_else(|| {
+                Error::Token(TokenError::CertificateMissing { key: label.clone() })
+            })?,
         };
         let public_key = certificate.public_key()?.clone();
         // The certificate must be the key's: compare with the token's public key object
@@ -149,7 +151,7 @@ impl Pkcs11Token {
         if let Some(matches) = token_public_key_matches(&session, &id, &public_key)?
             && !matches
         {
-            return Err(Error::SignerKeyMismatch);
+            return Err(Error::Signing(SigningError::SignerKeyMismatch));
         }
         drop(session);
         let algorithm = match public_key.key_type() {
@@ -159,12 +161,12 @@ impl Pkcs11Token {
             KeyType::Ed25519 => SignatureAlgorithm::Ed25519,
             other => {
                 // kyso verifies over these curves but does not sign with them.
-                return Err(Error::MechanismUnsupported {
+                return Err(Error::Token(TokenError::MechanismUnsupported {
                     algorithm: SignatureAlgorithm::Ecdsa {
                         key: other,
                         digest: crate::digest::DigestAlgorithm::Sha256,
                     },
-                });
+                }));
             }
         };
         let mechanisms = self

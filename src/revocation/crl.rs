@@ -1,5 +1,6 @@
 //! Certificate revocation lists (RFC 5280 sections 5 and 6.3).
 
+use crate::error::{EncodingError, RevocationError, SignatureError};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -173,36 +174,36 @@ impl Crl {
     ///
     /// # Errors
     ///
-    /// - [`Error::TooLarge`] with [`Object::Crl`] for input over [`MAX_CRL_SIZE`] bytes, or
+    /// - [`EncodingError::TooLarge`] with [`Object::Crl`] for input over [`MAX_CRL_SIZE`] bytes, or
     ///   for more than [`MAX_CRL_ENTRIES`] entries (`limit` and `actual` then count entries).
-    /// - [`Error::Malformed`] with [`Object::Crl`]: the input is empty ([`Malformed::Empty`]);
+    /// - [`EncodingError::Malformed`] with [`Object::Crl`]: the input is empty ([`Malformed::Empty`]);
     ///   it does not decode as a `CertificateList` (RFC 5280 section 5.1)
     ///   ([`Malformed::InvalidDer`]); bytes follow it ([`Malformed::TrailingData`]); its
     ///   `signature` field differs from `signatureAlgorithm` (RFC 5280 section 5.1.1.2), or an
     ///   entry's reasonCode is 7, which section 5.3.1 leaves unused
     ///   ([`Malformed::InvalidValue`]).
-    /// - [`Error::Malformed`] with [`Object::Crl`] and [`Malformed::InvalidExtension`] if a
+    /// - [`EncodingError::Malformed`] with [`Object::Crl`] and [`Malformed::InvalidExtension`] if a
     ///   CRL or entry extension does not decode: among others a reasonCode above 10, an
     ///   issuingDistributionPoint kyso cannot read, a deltaCRLIndicator whose BaseCRLNumber
     ///   is not a non-negative INTEGER of at most 127 octets, or, in an indirect CRL, a
     ///   certificateIssuer that is not a non-empty `GeneralNames`.
-    /// - [`Error::Malformed`] with [`Object::Name`] and [`Malformed::InvalidDer`] if the
+    /// - [`EncodingError::Malformed`] with [`Object::Name`] and [`Malformed::InvalidDer`] if the
     ///   issuer is not a DER name as RFC 5280 section 4.1.2.4 shapes it, and
-    ///   [`Error::TooLarge`] with [`Object::Name`] if it has more than
+    ///   [`EncodingError::TooLarge`] with [`Object::Name`] if it has more than
     ///   [`MAX_NAME_ATTRIBUTES`](crate::limits::MAX_NAME_ATTRIBUTES) attributes.
     ///
     /// A critical extension kyso does not process is not an error here:
-    /// [`Crl::status_between`] refuses such a CRL ([`Error::UnknownCriticalCrlExtension`]).
+    /// [`Crl::status_between`] refuses such a CRL ([`RevocationError::UnknownCriticalCrlExtension`]).
     pub fn from_der(der_bytes: &[u8]) -> Result<Self, Error> {
         if der_bytes.is_empty() {
             return Err(Error::malformed(Object::Crl, Malformed::Empty));
         }
         if der_bytes.len() > MAX_CRL_SIZE {
-            return Err(Error::TooLarge {
+            return Err(Error::Encoding(EncodingError::TooLarge {
                 object: Object::Crl,
                 limit: MAX_CRL_SIZE,
                 actual: der_bytes.len(),
-            });
+            }));
         }
         let (rest, crl) = CertificateRevocationList::from_der(der_bytes)
             .map_err(|_| Error::invalid_der(Object::Crl))?;
@@ -220,11 +221,11 @@ impl Crl {
         }
         let count = tbs_list.revoked_certificates.len();
         if count > MAX_CRL_ENTRIES {
-            return Err(Error::TooLarge {
+            return Err(Error::Encoding(EncodingError::TooLarge {
                 object: Object::Crl,
                 limit: MAX_CRL_ENTRIES,
                 actual: count,
-            });
+            }));
         }
         let (tbs, signature_algorithm) = split(der_bytes)?;
         let mut inner = Inner {
@@ -258,9 +259,9 @@ impl Crl {
     ///
     /// - Those of [`Crl::from_der`] for DER input, and for the contents of the first
     ///   `X509 CRL` block.
-    /// - [`Error::TooLarge`] with [`Object::Pem`] for PEM text over
+    /// - [`EncodingError::TooLarge`] with [`Object::Pem`] for PEM text over
     ///   [`MAX_PEM_SIZE`](crate::limits::MAX_PEM_SIZE) bytes.
-    /// - [`Error::Malformed`] with [`Object::Pem`] if a PEM block is damaged
+    /// - [`EncodingError::Malformed`] with [`Object::Pem`] if a PEM block is damaged
     ///   ([`Malformed::InvalidBase64`], [`Malformed::InvalidPemFraming`]) or no block is
     ///   labelled `X509 CRL` ([`Malformed::NoPemBlock`]).
     pub fn from_pem(pem_text: &[u8]) -> Result<Self, Error> {
@@ -278,7 +279,7 @@ impl Crl {
     ///
     /// # Errors
     ///
-    /// [`Error::Io`] if the file cannot be read, [`Error::TooLarge`] with [`Object::Crl`] if
+    /// [`Error::Io`] if the file cannot be read, [`EncodingError::TooLarge`] with [`Object::Crl`] if
     /// it is over [`MAX_CRL_SIZE`] bytes, and otherwise those of [`Crl::from_pem`].
     pub fn from_file(path: impl AsRef<Path>) -> Result<Self, Error> {
         let data = crate::digest::read_bounded(path.as_ref(), MAX_CRL_SIZE, Object::Crl)?;
@@ -326,16 +327,16 @@ impl Crl {
     ///
     /// # Errors
     ///
-    /// - [`Error::CrlIssuerMismatch`] if `issuer`'s subject is not the CRL's issuer name.
-    /// - [`Error::CrlIssuerCannotSignCrls`] if `issuer` has a keyUsage extension without
+    /// - [`RevocationError::CrlIssuerMismatch`] if `issuer`'s subject is not the CRL's issuer name.
+    /// - [`RevocationError::CrlIssuerCannotSignCrls`] if `issuer` has a keyUsage extension without
     ///   cRLSign (RFC 5280 section 6.3.3 (f)).
     /// - Those of [`Certificate::public_key`] for `issuer`, and of
     ///   [`SignatureAlgorithm::from_algorithm_identifier_der`] for the CRL's
     ///   `signatureAlgorithm` with that key.
-    /// - [`Error::AlgorithmNotAllowed`], [`Error::RsaKeyTooSmall`] or
-    ///   [`Error::RsaKeyTooLarge`] if `policy` or kyso refuses the algorithm or the key, as
+    /// - [`SignatureError::AlgorithmNotAllowed`], [`SignatureError::RsaKeyTooSmall`] or
+    ///   [`SignatureError::RsaKeyTooLarge`] if `policy` or kyso refuses the algorithm or the key, as
     ///   [`PublicKey::verify`](crate::key::PublicKey::verify) does.
-    /// - [`Error::CrlBadSignature`] if the signature does not verify (RFC 5280 section
+    /// - [`RevocationError::CrlBadSignature`] if the signature does not verify (RFC 5280 section
     ///   6.3.3 (g)).
     pub fn verify_signed_by(
         &self,
@@ -353,13 +354,13 @@ impl Crl {
         budget: &Budget,
     ) -> Result<(), Error> {
         if !issuer.subject().matches(&self.0.issuer) {
-            return Err(Error::CrlIssuerMismatch);
+            return Err(Error::Revocation(RevocationError::CrlIssuerMismatch));
         }
         if issuer
             .key_usage()
             .is_some_and(|ku| !ku.contains(KeyUsage::CRL_SIGN))
         {
-            return Err(Error::CrlIssuerCannotSignCrls);
+            return Err(Error::Revocation(RevocationError::CrlIssuerCannotSignCrls));
         }
         let key = issuer.public_key()?;
         let alg =
@@ -383,7 +384,7 @@ impl Crl {
                 None => {
                     let ok = match key.verify(alg, &self.0.tbs, &self.0.signature, policy) {
                         Ok(()) => true,
-                        Err(Error::InvalidSignature) => false,
+                        Err(Error::Signature(SignatureError::InvalidSignature)) => false,
                         Err(other) => return Err(other),
                     };
                     if let Ok(mut v) = self.0.verified_by.lock()
@@ -397,7 +398,7 @@ impl Crl {
             if ok {
                 Ok(())
             } else {
-                Err(Error::CrlBadSignature)
+                Err(Error::Revocation(RevocationError::CrlBadSignature))
             }
         })
     }
@@ -424,32 +425,32 @@ impl Crl {
     /// be issued by `now` and still current at `at` (nextUpdate ≥ `at`), so a CRL issued
     /// after `at` can show the certificate was not revoked then. A CRL issued after the
     /// certificate expired cannot show that it was not revoked
-    /// ([`Error::RevocationDataAfterExpiry`]).
+    /// ([`RevocationError::RevocationDataAfterExpiry`]).
     ///
     /// This judges one complete CRL, signed by the certificate's issuer, that covers every
     /// reason. Delta CRLs, CRLs partitioned by reason, indirect CRLs and CRLs signed with
     /// another key than the certificate's need the rest of the path and the other CRLs:
     /// [`PathValidator`](crate::PathValidator) combines them (RFC 5280 section 6.3), and
-    /// this method refuses them ([`Error::CrlUnsupported`]).
+    /// this method refuses them ([`RevocationError::CrlUnsupported`]).
     ///
     /// # Errors
     ///
-    /// - [`Error::UnknownCriticalCrlExtension`] if the CRL or one of its entries has a
+    /// - [`RevocationError::UnknownCriticalCrlExtension`] if the CRL or one of its entries has a
     ///   critical extension kyso does not process, which makes the CRL unusable (RFC 5280
     ///   sections 5.2 and 5.3).
-    /// - [`Error::CrlUnsupported`] for a delta CRL, an indirect CRL, or a CRL partitioned by
+    /// - [`RevocationError::CrlUnsupported`] for a delta CRL, an indirect CRL, or a CRL partitioned by
     ///   reason (onlySomeReasons).
-    /// - [`Error::CrlIssuerMismatch`] if `cert`'s issuer name is not the CRL's issuer, and
+    /// - [`RevocationError::CrlIssuerMismatch`] if `cert`'s issuer name is not the CRL's issuer, and
     ///   those of [`Crl::verify_signed_by`] with `issuer`.
-    /// - [`Error::CrlNotYetValid`] if thisUpdate is after `now`.
-    /// - [`Error::CrlExpired`] if nextUpdate is before `at` (RFC 5280 section 6.3.3 (a)(2));
+    /// - [`RevocationError::CrlNotYetValid`] if thisUpdate is after `now`.
+    /// - [`RevocationError::CrlExpired`] if nextUpdate is before `at` (RFC 5280 section 6.3.3 (a)(2));
     ///   a CRL without nextUpdate, which section 5.1.2.5 requires, counts as current for one
     ///   day after its thisUpdate.
-    /// - [`Error::CrlOutOfScope`] if the issuingDistributionPoint does not cover `cert` for
+    /// - [`RevocationError::CrlOutOfScope`] if the issuingDistributionPoint does not cover `cert` for
     ///   every reason (RFC 5280 section 6.3.3 (b)(2), (d)): it names distribution points and
     ///   none is `cert`'s, it limits the CRL to user, CA or attribute certificates and `cert`
     ///   is not one, or the distribution point of `cert` it matches lists some reasons only.
-    /// - [`Error::RevocationDataAfterExpiry`] if `cert` is not listed (or its hold was
+    /// - [`RevocationError::RevocationDataAfterExpiry`] if `cert` is not listed (or its hold was
     ///   removed) and thisUpdate is after `cert`'s notAfter.
     pub fn status_between(
         &self,
@@ -475,22 +476,22 @@ impl Crl {
         let inner = &self.0;
         self.check_critical()?;
         if inner.delta {
-            return Err(Error::CrlUnsupported {
+            return Err(Error::Revocation(RevocationError::CrlUnsupported {
                 feature: "delta CRL",
-            });
+            }));
         }
         if inner.scope.indirect {
-            return Err(Error::CrlUnsupported {
+            return Err(Error::Revocation(RevocationError::CrlUnsupported {
                 feature: "indirect CRL",
-            });
+            }));
         }
         if inner.scope.only_some_reasons.is_some() {
-            return Err(Error::CrlUnsupported {
+            return Err(Error::Revocation(RevocationError::CrlUnsupported {
                 feature: "CRL partitioned by reason",
-            });
+            }));
         }
         if !cert.issuer().matches(&inner.issuer) {
-            return Err(Error::CrlIssuerMismatch);
+            return Err(Error::Revocation(RevocationError::CrlIssuerMismatch));
         }
         self.verify_signed_by_in(issuer, policy, budget)?;
         self.check_times(at, now)?;
@@ -499,7 +500,7 @@ impl Crl {
             .filter(|dp| dp.crl_issuer.is_none())
             .any(|dp| self.scope_for(cert, dp) == Ok(ALL_REASONS));
         if !in_scope {
-            return Err(Error::CrlOutOfScope);
+            return Err(Error::Revocation(RevocationError::CrlOutOfScope));
         }
         self.status_from(cert, self.entry_for(cert, at))
     }
@@ -520,10 +521,12 @@ impl Crl {
             Some(e) => CrlStatus::Revoked(e.clone()),
         };
         if status == CrlStatus::NotRevoked && self.0.this_update > cert.not_after() {
-            return Err(Error::RevocationDataAfterExpiry {
-                issued: self.0.this_update,
-                not_after: cert.not_after(),
-            });
+            return Err(Error::Revocation(
+                RevocationError::RevocationDataAfterExpiry {
+                    issued: self.0.this_update,
+                    not_after: cert.not_after(),
+                },
+            ));
         }
         Ok(status)
     }
@@ -532,7 +535,9 @@ impl Crl {
     /// process.
     pub(crate) fn check_critical(&self) -> Result<(), Error> {
         match &self.0.unsupported_critical {
-            Some(oid) => Err(Error::UnknownCriticalCrlExtension { oid: oid.clone() }),
+            Some(oid) => Err(Error::Revocation(
+                RevocationError::UnknownCriticalCrlExtension { oid: oid.clone() },
+            )),
             None => Ok(()),
         }
     }
@@ -541,10 +546,10 @@ impl Crl {
     pub(crate) fn check_times(&self, at: Time, now: Time) -> Result<(), Error> {
         let inner = &self.0;
         if now < inner.this_update {
-            return Err(Error::CrlNotYetValid {
+            return Err(Error::Revocation(RevocationError::CrlNotYetValid {
                 this_update: inner.this_update,
                 time: now,
-            });
+            }));
         }
         // RFC 5280 section 5.1.2.5 requires nextUpdate; without one, a CRL is taken as
         // current for one day, as an OCSP response without nextUpdate is.
@@ -552,10 +557,10 @@ impl Crl {
             .next_update
             .unwrap_or_else(|| Time::from_unix(inner.this_update.unix().saturating_add(86_400)));
         if at > next {
-            return Err(Error::CrlExpired {
+            return Err(Error::Revocation(RevocationError::CrlExpired {
                 next_update: next,
                 time: at,
-            });
+            }));
         }
         Ok(())
     }
@@ -579,11 +584,11 @@ impl Crl {
                     .filter_map(GeneralName::directory)
                     .any(|n| n.matches(&inner.issuer));
                 if !(named && scope.indirect) {
-                    return Err(Error::CrlIssuerMismatch);
+                    return Err(Error::Revocation(RevocationError::CrlIssuerMismatch));
                 }
             }
             None if !cert.issuer().matches(&inner.issuer) => {
-                return Err(Error::CrlIssuerMismatch);
+                return Err(Error::Revocation(RevocationError::CrlIssuerMismatch));
             }
             None => {}
         }
@@ -595,7 +600,7 @@ impl Crl {
                 (None, None) => false,
             };
             if !same {
-                return Err(Error::CrlOutOfScope);
+                return Err(Error::Revocation(RevocationError::CrlOutOfScope));
             }
         }
         // (b)(2)(ii) to (iv).
@@ -603,7 +608,7 @@ impl Crl {
             || (scope.only_user_certs && cert.is_ca())
             || (scope.only_ca_certs && !cert.is_ca())
         {
-            return Err(Error::CrlOutOfScope);
+            return Err(Error::Revocation(RevocationError::CrlOutOfScope));
         }
         // (d).
         let dp_reasons = dp.reasons.map_or(ALL_REASONS, |r| r & ALL_REASONS);

@@ -3,6 +3,7 @@
 //! The ASN.1 types are written here with `der` derive: the RustCrypto `x509-ocsp` crate is
 //! released only for `der` 0.7, while kyso is on 0.8.
 
+use crate::error::{EncodingError, RevocationError, SignatureError};
 use der::asn1::{GeneralizedTime, OctetString};
 use der::{Any, Decode, Encode};
 use x509_cert::serial_number::SerialNumber;
@@ -41,7 +42,7 @@ impl OcspRequest {
     ///
     /// - Those of [`Certificate::public_key`] for `issuer`, whose key the CertID hashes
     ///   (RFC 6960 section 4.1.1).
-    /// - [`Error::Malformed`] with [`Object::Ocsp`] and [`Malformed::InvalidDer`] if `cert`'s
+    /// - [`EncodingError::Malformed`] with [`Object::Ocsp`] and [`Malformed::InvalidDer`] if `cert`'s
     ///   serial number, read as unsigned, takes more than the 20 octets RFC 5280 section
     ///   4.1.2.2 allows as a DER INTEGER, or if `nonce` is too long for a DER length.
     pub fn new(
@@ -213,28 +214,28 @@ impl OcspCheck {
 
 impl OcspResponse {
     /// Parses a DER `OCSPResponse`. A response whose status is not `successful`
-    /// (malformedRequest, tryLater, unauthorized...) is [`Error::OcspResponseStatus`].
+    /// (malformedRequest, tryLater, unauthorized...) is [`RevocationError::OcspResponseStatus`].
     ///
     /// # Errors
     ///
-    /// - [`Error::TooLarge`] with [`Object::Ocsp`] for input over [`MAX_OCSP_RESPONSE_SIZE`]
+    /// - [`EncodingError::TooLarge`] with [`Object::Ocsp`] for input over [`MAX_OCSP_RESPONSE_SIZE`]
     ///   bytes.
-    /// - [`Error::Malformed`] with [`Object::Ocsp`] and [`Malformed::InvalidDer`] if the input
+    /// - [`EncodingError::Malformed`] with [`Object::Ocsp`] and [`Malformed::InvalidDer`] if the input
     ///   is not a DER `OCSPResponse` or its `BasicOCSPResponse` does not decode (RFC 6960
     ///   section 4.2.1), the responseStatus is not an ENUMERATED, a successful response has no
     ///   responseBytes, or the signature BIT STRING has unused bits.
-    /// - [`Error::OcspResponseStatus`] with the status if it is not successful (0).
-    /// - [`Error::UnsupportedAlgorithm`] with the responseType if it is not
+    /// - [`RevocationError::OcspResponseStatus`] with the status if it is not successful (0).
+    /// - [`SignatureError::UnsupportedAlgorithm`] with the responseType if it is not
     ///   id-pkix-ocsp-basic, the one type RFC 6960 section 4.2.1 requires responders to
     ///   support.
     /// - Those of [`Certificate::from_der`] for a certificate of the response's `certs`.
     pub fn from_der(der_bytes: &[u8]) -> Result<Self, Error> {
         if der_bytes.len() > MAX_OCSP_RESPONSE_SIZE {
-            return Err(Error::TooLarge {
+            return Err(Error::Encoding(EncodingError::TooLarge {
                 object: Object::Ocsp,
                 limit: MAX_OCSP_RESPONSE_SIZE,
                 actual: der_bytes.len(),
-            });
+            }));
         }
         let outer = OcspResponseAsn1::from_der(der_bytes).map_err(der_err)?;
         if der::Tagged::tag(&outer.response_status) != der::Tag::Enumerated {
@@ -247,15 +248,17 @@ impl OcspResponse {
             .copied()
             .unwrap_or(255);
         if status != 0 || outer.response_status.value().len() != 1 {
-            return Err(Error::OcspResponseStatus { status });
+            return Err(Error::Revocation(RevocationError::OcspResponseStatus {
+                status,
+            }));
         }
         let bytes = outer
             .response_bytes
             .ok_or_else(|| Error::invalid_der(Object::Ocsp))?;
         if bytes.response_type != ID_PKIX_OCSP_BASIC {
-            return Err(Error::UnsupportedAlgorithm {
+            return Err(Error::Signature(SignatureError::UnsupportedAlgorithm {
                 oid: bytes.response_type.to_string(),
-            });
+            }));
         }
         let basic = BasicResponse::from_der(bytes.response.as_bytes()).map_err(der_err)?;
         let tbs = basic.tbs_response_data.to_der().map_err(der_err)?;
@@ -382,35 +385,35 @@ impl OcspResponse {
     /// so a response produced after `at` can show the certificate was not revoked then. A
     /// delegated responder's certificate must be valid when the response was produced. A
     /// "good" answer given after the certificate expired proves nothing
-    /// ([`Error::RevocationDataAfterExpiry`]).
+    /// ([`RevocationError::RevocationDataAfterExpiry`]).
     ///
     /// # Errors
     ///
-    /// - [`Error::OcspNoResponseForCertificate`] if no answer's CertID names `cert` and
+    /// - [`RevocationError::OcspNoResponseForCertificate`] if no answer's CertID names `cert` and
     ///   `issuer` (under a hash algorithm kyso implements).
-    /// - [`Error::OcspUnauthorizedResponder`] if the ResponderID names neither `issuer` nor a
+    /// - [`RevocationError::OcspUnauthorizedResponder`] if the ResponderID names neither `issuer` nor a
     ///   certificate of the response, or names one that is not an authorised responder (RFC
     ///   6960 section 4.2.2.2): not issued and signed by `issuer`, without id-kp-OCSPSigning
     ///   in its extendedKeyUsage, or not valid at `at` (at the producedAt time when `at` is
     ///   before `now`).
-    /// - [`Error::OcspBadSignature`] if the response's signature does not verify with the
+    /// - [`RevocationError::OcspBadSignature`] if the response's signature does not verify with the
     ///   responder's key, or cannot be checked: a signature algorithm kyso does not implement
     ///   or that does not fit the key, an algorithm or key `policy` refuses, or a responder
     ///   key kyso cannot use.
-    /// - [`Error::OcspNonceMismatch`] if `options` holds a nonce and the response does not
+    /// - [`RevocationError::OcspNonceMismatch`] if `options` holds a nonce and the response does not
     ///   echo it (RFC 6960 section 4.4.1).
-    /// - [`Error::OcspNotYetValid`] if thisUpdate or producedAt is later than `now` plus
-    ///   `options.clock_skew`, and [`Error::OcspStale`] if nextUpdate plus the clock skew is
+    /// - [`RevocationError::OcspNotYetValid`] if thisUpdate or producedAt is later than `now` plus
+    ///   `options.clock_skew`, and [`RevocationError::OcspStale`] if nextUpdate plus the clock skew is
     ///   before `at`, or, without nextUpdate, thisUpdate is more than
     ///   `options.max_age_without_next_update` seconds before `at` (RFC 6960 section
     ///   4.2.2.1).
-    /// - [`Error::RevocationDataAfterExpiry`] if the status is good and thisUpdate is after
+    /// - [`RevocationError::RevocationDataAfterExpiry`] if the status is good and thisUpdate is after
     ///   `cert`'s notAfter.
-    /// - [`Error::Malformed`] with [`Object::Ocsp`] and [`Malformed::InvalidDer`] if the
+    /// - [`EncodingError::Malformed`] with [`Object::Ocsp`] and [`Malformed::InvalidDer`] if the
     ///   ResponderID is neither byName nor byKey or its byKey hash does not decode, the
     ///   certStatus is none of good, revoked and unknown, the revokedInfo does not decode, or
     ///   its revocationReason is not a reason code of RFC 5280 section 5.3.1.
-    /// - [`Error::Malformed`] or [`Error::TooLarge`] with [`Object::Name`] if a byName
+    /// - [`EncodingError::Malformed`] or [`EncodingError::TooLarge`] with [`Object::Name`] if a byName
     ///   ResponderID does not decode as a name.
     /// - Those of [`Certificate::public_key`] for a certificate whose key a byKey
     ///   ResponderID is compared with, and for `issuer` when a delegated responder's
@@ -441,16 +444,16 @@ impl OcspResponse {
     ) -> Result<OcspAnswer, Error> {
         // A response about other certificates has no say; only then is its signature
         // worth checking (a shared store holds responses from many responders).
-        let single = self
-            .single_for(cert, issuer)
-            .ok_or(Error::OcspNoResponseForCertificate)?;
+        let single = self.single_for(cert, issuer).ok_or(Error::Revocation(
+            RevocationError::OcspNoResponseForCertificate,
+        ))?;
         let produced_at = time_of(&self.0.data.produced_at);
         let responder_time = if at == now { at } else { produced_at };
         let responder = self.verify_signature(issuer, responder_time, policy, budget)?;
         if let Some(expected) = &options.nonce
             && self.nonce().as_deref() != Some(expected.as_slice())
         {
-            return Err(Error::OcspNonceMismatch);
+            return Err(Error::Revocation(RevocationError::OcspNonceMismatch));
         }
         let this_update = time_of(&single.this_update);
         let next_update = single.next_update.as_ref().map(time_of);
@@ -458,10 +461,10 @@ impl OcspResponse {
         if this_update.unix() > now.unix().saturating_add(skew)
             || produced_at.unix() > now.unix().saturating_add(skew)
         {
-            return Err(Error::OcspNotYetValid {
+            return Err(Error::Revocation(RevocationError::OcspNotYetValid {
                 this_update,
                 time: now,
-            });
+            }));
         }
         let stale = match next_update {
             Some(next) => at.unix() > next.unix().saturating_add(skew),
@@ -470,11 +473,11 @@ impl OcspResponse {
             }
         };
         if stale {
-            return Err(Error::OcspStale {
+            return Err(Error::Revocation(RevocationError::OcspStale {
                 this_update,
                 next_update,
                 time: at,
-            });
+            }));
         }
         let status = match der::Tagged::tag(&single.cert_status) {
             der::Tag::ContextSpecific { number, .. } if number.value() == 0 => OcspStatus::Good,
@@ -518,10 +521,12 @@ impl OcspResponse {
             _ => return Err(Error::invalid_der(Object::Ocsp)),
         };
         if status == OcspStatus::Good && this_update > cert.not_after() {
-            return Err(Error::RevocationDataAfterExpiry {
-                issued: this_update,
-                not_after: cert.not_after(),
-            });
+            return Err(Error::Revocation(
+                RevocationError::RevocationDataAfterExpiry {
+                    issued: this_update,
+                    not_after: cert.not_after(),
+                },
+            ));
         }
         Ok(OcspAnswer {
             status,
@@ -567,7 +572,7 @@ impl OcspResponse {
                         None => {
                             let ok = match key.verify(alg, &self.0.tbs, &self.0.signature, policy) {
                                 Ok(()) => true,
-                                Err(Error::InvalidSignature) => false,
+                                Err(Error::Signature(SignatureError::InvalidSignature)) => false,
                                 Err(other) => return Err(other),
                             };
                             if let Ok(mut v) = self.0.verified_by.lock()
@@ -581,13 +586,13 @@ impl OcspResponse {
                     if ok {
                         Ok(())
                     } else {
-                        Err(Error::InvalidSignature)
+                        Err(Error::Signature(SignatureError::InvalidSignature))
                     }
                 })
             };
         let bad = |e: Error| match e {
             e @ Error::BudgetExceeded { .. } => e,
-            _ => Error::OcspBadSignature,
+            _ => Error::Revocation(RevocationError::OcspBadSignature),
         };
         if self.names_responder(issuer)? {
             verify_with(issuer).map_err(bad)?;
@@ -616,12 +621,16 @@ impl OcspResponse {
                     .is_some_and(|eku| eku.iter().any(|p| p == KP_OCSP_SIGNING))
                 && candidate.is_valid_at(time);
             if !authorised {
-                return Err(Error::OcspUnauthorizedResponder);
+                return Err(Error::Revocation(
+                    RevocationError::OcspUnauthorizedResponder,
+                ));
             }
             verify_with(candidate).map_err(bad)?;
             return Ok(candidate.subject().to_string());
         }
-        Err(Error::OcspUnauthorizedResponder)
+        Err(Error::Revocation(
+            RevocationError::OcspUnauthorizedResponder,
+        ))
     }
 
     /// Whether the ResponderID names `cert` (byName: its subject; byKey: SHA-1 of its key).

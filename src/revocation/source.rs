@@ -16,7 +16,7 @@ pub enum RevocationPolicy {
     /// usable data passes, and the path records that its status is unknown.
     IfAvailable,
     /// Every certificate below the anchor must have a usable, current answer; otherwise
-    /// validation fails with [`Error::RevocationUnknown`](crate::Error::RevocationUnknown).
+    /// validation fails with [`PathError::RevocationUnknown`](crate::error::PathError::RevocationUnknown).
     Required,
 }
 

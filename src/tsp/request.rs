@@ -49,7 +49,7 @@ impl TimeStampRequest {
     ///
     /// # Errors
     ///
-    /// [`Error::Malformed`] with [`Object::TimeStamp`](crate::error::Object::TimeStamp) and
+    /// [`EncodingError::Malformed`](crate::error::EncodingError::Malformed) with [`Object::TimeStamp`](crate::error::Object::TimeStamp) and
     /// [`Malformed::InvalidDer`](crate::error::Malformed::InvalidDer) if the request cannot be
     /// DER-encoded, which happens only for a nonce over 4 GiB.
     pub fn new(

@@ -2,7 +2,7 @@
 //! the order of precedence), and which sub-indication a path-validation error maps to
 //! (section 5.2.6, X.509 certificate validation).
 
-use crate::error::{BudgetKind, Error};
+use crate::error::{BudgetKind, Error, PathError, SignatureError};
 use crate::limits::MAX_CMS_SIGNATURE_CHECKS;
 use crate::revocation::RevocationReason;
 use crate::time::Time;
@@ -71,14 +71,19 @@ pub(crate) fn out_of_budget(r: &mut SignerReport) {
 /// else maps as [`path_sub_indication`].
 pub(crate) fn signer_path_sub_indication(e: &Error, claimed: Option<Time>) -> SubIndication {
     match e {
-        Error::Revoked {
-            reason: RevocationReason::CertificateHold,
+        Error::Path {
+            reason:
+                PathError::Revoked {
+                    reason: RevocationReason::CertificateHold,
+                    ..
+                },
             ..
         } => SubIndication::TryLater,
-        Error::Revoked {
+        Error::Path {
             cert,
-            revocation_date,
-            ..
+            reason: PathError::Revoked {
+                revocation_date, ..
+            },
         } if cert.index == 0 && claimed.is_some_and(|t| t >= *revocation_date) => {
             SubIndication::Revoked
         }
@@ -89,32 +94,57 @@ pub(crate) fn signer_path_sub_indication(e: &Error, claimed: Option<Time>) -> Su
 /// Maps a path-validation error to its ETSI EN 319 102-1 sub-indication (section 5.2.6.4):
 /// a revoked, expired or unknown-status certificate without proof of existence is
 /// INDETERMINATE (a timestamp could cure it), a broken constraint is
-/// CHAIN_CONSTRAINTS_FAILURE, a refused algorithm CRYPTO_CONSTRAINTS_FAILURE_NO_POE, no
+/// CHAIN_CONSTRAINTS_FAILURE, a refused algorithm or key CRYPTO_CONSTRAINTS_FAILURE_NO_POE, no
 /// path NO_CERTIFICATE_CHAIN_FOUND, and anything else CERTIFICATE_CHAIN_GENERAL_FAILURE.
+///
+/// The match over [`PathError`] has no wildcard: a new path error does not compile until it
+/// is given its sub-indication here.
 pub(crate) fn path_sub_indication(e: &Error) -> SubIndication {
     match e {
-        Error::Revoked { cert, .. } if cert.index == 0 => SubIndication::RevokedNoPoe,
-        Error::Revoked { .. } => SubIndication::RevokedCaNoPoe,
-        Error::RevocationUnknown { .. } => SubIndication::TryLater,
-        Error::RevocationOutOfBounds { .. } => SubIndication::RevocationOutOfBoundsNoPoe,
-        Error::Expired { .. } | Error::NotYetValid { .. } => SubIndication::OutOfBoundsNoPoe,
-        Error::UnknownIssuer { .. }
-        | Error::UntrustedSelfSigned { .. }
-        | Error::PathTooLong { .. }
-        | Error::BudgetExceeded { .. } => SubIndication::NoCertificateChainFound,
-        Error::DisallowedAlgorithm { .. }
-        | Error::WeakRsaKey { .. }
-        | Error::UnusablePublicKey { .. } => SubIndication::CryptoConstraintsFailureNoPoe,
-        Error::NotCa { .. }
-        | Error::PathLenExceeded { .. }
-        | Error::MissingKeyCertSign { .. }
-        | Error::UnknownCriticalExtension { .. }
-        | Error::NoValidPolicy { .. }
-        | Error::InvalidPolicyMapping { .. }
-        | Error::NameConstraintViolation { .. }
-        | Error::KeyUsageNotAllowed { .. }
-        | Error::ExtendedKeyUsageNotAllowed { .. } => SubIndication::ChainConstraintsFailure,
+        Error::Path { cert, reason } => path_error_sub_indication(cert.index, reason),
+        // A path search that ran out of work found no chain it could finish checking; a
+        // policy tree that grew past its bound belongs to a chain that was found.
+        Error::BudgetExceeded {
+            what: BudgetKind::PolicyTreeNodes,
+            ..
+        } => SubIndication::CertificateChainGeneralFailure,
+        Error::BudgetExceeded { .. } => SubIndication::NoCertificateChainFound,
         _ => SubIndication::CertificateChainGeneralFailure,
+    }
+}
+
+/// The sub-indication of one certificate's failure, at `index` in the chain (0: the end
+/// entity).
+fn path_error_sub_indication(index: usize, reason: &PathError) -> SubIndication {
+    match reason {
+        PathError::Revoked { .. } if index == 0 => SubIndication::RevokedNoPoe,
+        PathError::Revoked { .. } => SubIndication::RevokedCaNoPoe,
+        PathError::RevocationUnknown { .. } => SubIndication::TryLater,
+        PathError::RevocationOutOfBounds { .. } => SubIndication::RevocationOutOfBoundsNoPoe,
+        PathError::Expired { .. } | PathError::NotYetValid { .. } => {
+            SubIndication::OutOfBoundsNoPoe
+        }
+        PathError::UnknownIssuer
+        | PathError::UntrustedSelfSigned
+        | PathError::PathTooLong { .. } => SubIndication::NoCertificateChainFound,
+        PathError::PublicKey(_)
+        | PathError::SignatureAlgorithm(
+            SignatureError::AlgorithmNotAllowed { .. } | SignatureError::DigestNotAllowed { .. },
+        ) => SubIndication::CryptoConstraintsFailureNoPoe,
+        PathError::NotCa
+        | PathError::PathLenExceeded
+        | PathError::MissingKeyCertSign
+        | PathError::UnknownCriticalExtension { .. }
+        | PathError::NoValidPolicy
+        | PathError::InvalidPolicyMapping
+        | PathError::NameConstraintViolation { .. }
+        | PathError::KeyUsageNotAllowed { .. }
+        | PathError::ExtendedKeyUsageNotAllowed { .. } => SubIndication::ChainConstraintsFailure,
+        PathError::BadSignature
+        | PathError::SignatureAlgorithm(_)
+        | PathError::Encoding(_)
+        | PathError::IssuerNameMismatch { .. }
+        | PathError::TooManyRevocationItems { .. } => SubIndication::CertificateChainGeneralFailure,
     }
 }
 
@@ -124,14 +154,16 @@ mod tests {
     use crate::error::ChainPosition;
 
     fn revoked(index: usize, reason: RevocationReason) -> Error {
-        Error::Revoked {
+        Error::Path {
             cert: ChainPosition {
                 index,
                 subject: String::new(),
             },
-            revocation_date: Time::from_unix(1_000),
-            reason,
-            invalidity_date: None,
+            reason: PathError::Revoked {
+                revocation_date: Time::from_unix(1_000),
+                reason,
+                invalidity_date: None,
+            },
         }
     }
 
