@@ -52,8 +52,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .commitment_type(CommitmentType::ProofOfApproval)
         .signer_location(
             SignerLocation::default()
-                .with_country("VN")
-                .with_locality("Hạ Long, Quảng Ninh"),
+                .country("VN")
+                .locality("Hạ Long, Quảng Ninh"),
         )
         .add_to(&signed, Some(&document), &seal_key)?;
     let der = sealed.to_der()?;

@@ -14,7 +14,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let store = InMemoryNonceStore::new();
     let server = LoginVerifier::new(
         &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked)
-            .with_certificates(Certificate::from_file(v("pki/intermediate-ca.pem"))?),
+            .certificates(Certificate::from_file(v("pki/intermediate-ca.pem"))?),
         origin,
         &store,
     );

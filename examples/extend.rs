@@ -98,7 +98,7 @@ fn run() -> Result<(), String> {
         let sources = (&online, &crls);
         let verifier = Verifier::new(
             &kyso::TrustContext::new(&anchors, kyso::Revocation::Required(&sources))
-                .with_timestamp_anchors(tsa_anchors),
+                .timestamp_anchors(tsa_anchors),
             ValidationPolicy::now(),
         );
         cms = cms

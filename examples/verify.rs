@@ -107,7 +107,7 @@ fn run() -> Result<bool, String> {
     }
     if legacy {
         policy =
-            policy.with_algorithms(AlgorithmPolicy::default().allow_sha1_for_legacy_use_only());
+            policy.algorithm_policy(AlgorithmPolicy::default().allow_sha1_for_legacy_use_only());
     }
     if cades {
         policy = policy.require_signing_certificate_attribute();
@@ -127,7 +127,7 @@ fn run() -> Result<bool, String> {
         RevocationPolicy::IfAvailable => Revocation::IfAvailable(&sources),
         _ => Revocation::NotChecked,
     };
-    let context = TrustContext::new(&store, revocation).with_certificates(certs);
+    let context = TrustContext::new(&store, revocation).certificates(certs);
     let report = Verifier::new(&context, policy).verify_encoded(&signature, document.as_deref());
     if json {
         println!("{}", report.to_json());

@@ -251,7 +251,7 @@ pub fn certificate_differential(data: &[u8]) {
             let ours_ext: Vec<(String, bool, Vec<u8>)> = a
                 .extensions()
                 .iter()
-                .map(|e| (e.oid.clone(), e.critical, e.value.clone()))
+                .map(|e| (e.oid.to_string(), e.critical, e.value.clone()))
                 .collect();
             assert_eq!(ours_ext, theirs_ext, "extensions");
         }
@@ -270,7 +270,7 @@ fn rdns_of(name: &kyso::cert::Name) -> Vec<Vec<(String, Vec<u8>)>> {
         .map(|rdn| {
             let mut v: Vec<(String, Vec<u8>)> = rdn
                 .iter()
-                .map(|a| (a.oid().to_owned(), a.raw_value().to_vec()))
+                .map(|a| (a.oid().to_string(), a.raw_value().to_vec()))
                 .collect();
             v.sort();
             v

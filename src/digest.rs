@@ -12,7 +12,7 @@ use std::path::Path;
 use der::asn1::ObjectIdentifier;
 
 use crate::error::{Error, Malformed, Object};
-use crate::oid;
+use crate::oid::{self, Oid};
 
 /// Size of the buffer used to stream a reader or a file through a hash: large enough that
 /// system calls cost little next to hashing, small enough to live on any stack or heap.
@@ -43,8 +43,13 @@ impl DigestAlgorithm {
         DigestAlgorithm::Sha512,
     ];
 
-    /// The algorithm's object identifier.
-    pub fn oid(self) -> ObjectIdentifier {
+    /// The algorithm's object identifier (RFC 5754 section 2, FIPS 180-4).
+    pub fn oid(self) -> Oid {
+        Oid::from_der(&self.der_oid())
+    }
+
+    /// The algorithm's object identifier, for encoding.
+    pub(crate) fn der_oid(self) -> ObjectIdentifier {
         match self {
             DigestAlgorithm::Sha1 => oid::SHA1,
             DigestAlgorithm::Sha256 => oid::SHA256,
@@ -62,17 +67,27 @@ impl DigestAlgorithm {
     ///
     /// ```
     /// use kyso::digest::DigestAlgorithm;
-    /// let oid = "2.16.840.1.101.3.4.2.1".parse().unwrap();
+    /// let oid = "2.16.840.1.101.3.4.2.1".parse()?;
     /// assert_eq!(DigestAlgorithm::from_oid(&oid)?, DigestAlgorithm::Sha256);
-    /// # Ok::<(), kyso::Error>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn from_oid(oid: &ObjectIdentifier) -> Result<Self, Error> {
+    pub fn from_oid(oid: &Oid) -> Result<Self, Error> {
         DigestAlgorithm::ALL
             .into_iter()
             .find(|a| a.oid() == *oid)
             .ok_or_else(|| {
+                Error::Signature(SignatureError::UnsupportedAlgorithm { oid: oid.clone() })
+            })
+    }
+
+    /// The algorithm a decoded object identifier names.
+    pub(crate) fn from_der_oid(oid: &ObjectIdentifier) -> Result<Self, Error> {
+        DigestAlgorithm::ALL
+            .into_iter()
+            .find(|a| a.der_oid() == *oid)
+            .ok_or_else(|| {
                 Error::Signature(SignatureError::UnsupportedAlgorithm {
-                    oid: oid.to_string(),
+                    oid: Oid::from_der(oid),
                 })
             })
     }
@@ -81,7 +96,7 @@ impl DigestAlgorithm {
     pub fn algorithm_identifier_der(self) -> Vec<u8> {
         use der::Encode;
         let ai = spki::AlgorithmIdentifierRef {
-            oid: self.oid(),
+            oid: self.der_oid(),
             parameters: None,
         };
         // Encoding a fixed, well-formed structure cannot fail.
@@ -111,7 +126,7 @@ impl DigestAlgorithm {
                 },
             ));
         }
-        DigestAlgorithm::from_oid(&ai.oid)
+        DigestAlgorithm::from_der_oid(&ai.oid)
     }
 
     /// Length of the hash value in bytes.
@@ -452,12 +467,12 @@ mod tests {
             DigestAlgorithm::from_algorithm_identifier_der(&with_null).unwrap(),
             DigestAlgorithm::Sha256
         );
-        let md5: ObjectIdentifier = "1.2.840.113549.2.5".parse().unwrap();
+        let md5: Oid = "1.2.840.113549.2.5".parse().unwrap();
         assert!(matches!(
             DigestAlgorithm::from_oid(&md5),
             Err(Error::Signature(
-                SignatureError::UnsupportedAlgorithm { .. }
-            ))
+                SignatureError::UnsupportedAlgorithm { ref oid }
+            )) if *oid == "1.2.840.113549.2.5"
         ));
         assert!(DigestAlgorithm::from_algorithm_identifier_der(&[0x30, 0x00]).is_err());
     }

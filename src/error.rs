@@ -7,6 +7,7 @@
 //! nothing says which byte of a padding was wrong.
 
 use crate::key::SignatureAlgorithm;
+use crate::oid::Oid;
 use crate::path::KeyPurpose;
 use crate::time::Time;
 
@@ -80,13 +81,13 @@ pub enum Malformed {
     TrailingData,
     /// The same extension appears twice (RFC 5280 section 4.2).
     DuplicateExtension {
-        /// Dotted OID of the repeated extension.
-        oid: String,
+        /// The repeated extension.
+        oid: Oid,
     },
     /// A known extension's value does not decode.
     InvalidExtension {
-        /// Dotted OID of the extension.
-        oid: String,
+        /// The extension.
+        oid: Oid,
     },
     /// A field has a value the standard forbids (for example a v1 certificate with
     /// extensions, or a negative serial number).
@@ -153,7 +154,8 @@ impl core::fmt::Display for ChainPosition {
     }
 }
 
-/// Why an HTTP fetch failed.
+/// Why an HTTP fetch failed (feature `http`).
+#[cfg(feature = "http")]
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum HttpFailure {
@@ -266,7 +268,8 @@ pub enum Error {
     /// A certificate login failed.
     #[error(transparent)]
     Login(#[from] LoginError),
-    /// Fetching revocation data or a timestamp over the network failed.
+    /// Fetching revocation data or a timestamp over the network failed (feature `http`).
+    #[cfg(feature = "http")]
     #[error("{url}: {failure}")]
     Http {
         /// The URL asked.
@@ -325,8 +328,8 @@ pub enum SignatureError {
     /// An algorithm identifier names an algorithm kyso does not implement.
     #[error("unsupported algorithm {oid}")]
     UnsupportedAlgorithm {
-        /// Dotted OID of the algorithm.
-        oid: String,
+        /// The algorithm.
+        oid: Oid,
     },
     /// RSA-PSS parameters other than the combinations kyso supports (RFC 4055 section 3.1:
     /// MGF1 with the same hash as the message, salt length equal to the hash length, trailer
@@ -336,9 +339,13 @@ pub enum SignatureError {
     /// A public key of a type or curve kyso does not implement.
     #[error("unsupported public key type {oid}")]
     UnsupportedKey {
-        /// Dotted OID of the key algorithm, or of the curve for EC keys.
-        oid: String,
+        /// The key algorithm, or the curve for EC keys.
+        oid: Oid,
     },
+    /// Explicit EC domain parameters that are not those of a curve kyso implements (RFC 5480
+    /// section 2.1.1 asks for a named curve; some chip documents spell theirs out).
+    #[error("explicit EC parameters of no supported curve")]
+    UnsupportedExplicitCurve,
     /// The signature algorithm does not fit the key (for example ECDSA with an RSA key).
     #[error("signature algorithm {algorithm} cannot be used with this key")]
     AlgorithmKeyMismatch {
@@ -638,8 +645,8 @@ pub enum PathError {
     /// A critical extension kyso does not process (RFC 5280 section 4.2, 6.1.4 (o)).
     #[error("unknown critical extension {oid}")]
     UnknownCriticalExtension {
-        /// Dotted OID of the extension.
-        oid: String,
+        /// The extension.
+        oid: Oid,
     },
     /// A name of the certificate (subject, e-mail address in the subject, or subject
     /// alternative name) is outside what a CA above it permits, or inside what it excludes
@@ -671,13 +678,13 @@ pub enum PathError {
     /// additions).
     #[error(
         "extended key usage ({}) does not allow {purpose}",
-        if found.is_empty() { "absent".to_owned() } else { found.join(", ") }
+        if found.is_empty() { "absent".to_owned() } else { found.iter().map(Oid::as_str).collect::<Vec<_>>().join(", ") }
     )]
     ExtendedKeyUsageNotAllowed {
         /// The purpose asked for.
         purpose: KeyPurpose,
-        /// The purposes the certificate names (dotted OIDs).
-        found: Vec<String>,
+        /// The purposes the certificate names.
+        found: Vec<Oid>,
     },
     /// The certificate was revoked at or before the validation time, or counts as revoked
     /// from an earlier invalidity date (RFC 5280 section 6.3.3, RFC 6960 section 2.2).
@@ -784,8 +791,8 @@ pub enum RevocationError {
     /// 5.3).
     #[error("unknown critical CRL extension {oid}")]
     UnknownCriticalCrlExtension {
-        /// Dotted OID.
-        oid: String,
+        /// The extension.
+        oid: Oid,
     },
     /// The OCSP responder answered with an error status (RFC 6960 section 4.2.1:
     /// 1 malformedRequest, 2 internalError, 3 tryLater, 5 sigRequired, 6 unauthorized).

@@ -67,7 +67,7 @@ pub mod error;
 pub mod http;
 pub mod key;
 pub mod limits;
-mod oid;
+pub mod oid;
 pub mod path;
 mod pem;
 #[cfg(feature = "pkcs11")]

@@ -170,6 +170,11 @@ pub const MAX_SCRYPT_PARALLELIZATION: u16 = 16;
 /// CA issues today (4096).
 pub const MAX_RSA_BITS: usize = 8192;
 
+/// The longest dotted-decimal object identifier [`Oid::parse`](crate::oid::Oid::parse)
+/// accepts, in characters. Registered OIDs are under 40 characters; the longest common form,
+/// a UUID under `2.25` (ITU-T X.667), is 44.
+pub const MAX_OID_LENGTH: usize = 128;
+
 /// Most signer keys a CRL or OCSP response remembers its verification outcome for: real
 /// data has one or two candidate signers; past the bound, outcomes are not remembered
 /// (each check still costs the call's budget).

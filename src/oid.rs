@@ -1,33 +1,167 @@
-//! Object identifiers kyso uses (RFC 5280, RFC 8017, RFC 5758, RFC 8410, FIPS 180-4).
+//! Object identifiers: the one public type [`Oid`], and the identifiers kyso uses (RFC 5280,
+//! RFC 8017, RFC 5758, RFC 8410, FIPS 180-4), kept private.
 
-use der::asn1::ObjectIdentifier as Oid;
+use std::borrow::Cow;
+
+use der::asn1::ObjectIdentifier as DerOid;
+
+use crate::limits::MAX_OID_LENGTH;
+
+/// An object identifier (ITU-T X.660), held in its dotted-decimal form (`2.5.29.15`).
+///
+/// Every OID in kyso's public API is an `Oid`: an extension's type, an unknown algorithm,
+/// a certificate policy, an extended key usage, a content type. Two `Oid`s are equal when
+/// they name the same identifier, since the dotted form is canonical (no leading zeros).
+///
+/// ```
+/// use kyso::oid::Oid;
+///
+/// let tst_info: Oid = "1.2.840.113549.1.9.16.1.4".parse()?;
+/// assert_eq!(tst_info, "1.2.840.113549.1.9.16.1.4");
+/// assert!("1.02.3".parse::<Oid>().is_err());
+/// # Ok::<(), kyso::oid::InvalidOid>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Oid(Cow<'static, str>);
+
+/// A text that is not a dotted-decimal object identifier: arcs of decimal digits without
+/// leading zeros, at least two, the first 0, 1 or 2 and the second below 40 under 0 and 1
+/// (X.690 section 8.19.4), at most [`MAX_OID_LENGTH`] characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct InvalidOid;
+
+impl core::fmt::Display for InvalidOid {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("not a dotted-decimal object identifier")
+    }
+}
+
+impl std::error::Error for InvalidOid {}
+
+impl Oid {
+    /// Reads a dotted-decimal OID.
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidOid`] if `dotted` is not one (see there).
+    pub fn parse(dotted: &str) -> Result<Oid, InvalidOid> {
+        if dotted.len() > MAX_OID_LENGTH {
+            return Err(InvalidOid);
+        }
+        let arcs: Vec<&str> = dotted.split('.').collect();
+        if arcs.len() < 2 {
+            return Err(InvalidOid);
+        }
+        for arc in &arcs {
+            let digits_only = !arc.is_empty() && arc.bytes().all(|b| b.is_ascii_digit());
+            if !digits_only || (arc.len() > 1 && arc.starts_with('0')) {
+                return Err(InvalidOid);
+            }
+        }
+        let second_small = arcs
+            .get(1)
+            .is_some_and(|a| a.len() == 1 || (a.len() == 2 && *a < "40"));
+        match arcs.first().copied() {
+            Some("0" | "1") if second_small => {}
+            Some("2") => {}
+            _ => return Err(InvalidOid),
+        }
+        Ok(Oid(Cow::Owned(dotted.to_owned())))
+    }
+
+    /// The dotted-decimal form.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// An OID kyso knows, from its constant.
+    pub(crate) const fn known(dotted: &'static str) -> Oid {
+        Oid(Cow::Borrowed(dotted))
+    }
+
+    /// The dotted form a decoder wrote (`der`'s and `x509-parser`'s identifiers display
+    /// canonically).
+    pub(crate) fn decoded(dotted: String) -> Oid {
+        Oid(Cow::Owned(dotted))
+    }
+
+    /// From a `der` identifier.
+    pub(crate) fn from_der(oid: &DerOid) -> Oid {
+        Oid(Cow::Owned(oid.to_string()))
+    }
+
+    /// As a `der` identifier, if `der` can hold it (at most 39 bytes encoded).
+    pub(crate) fn to_der(&self) -> Option<DerOid> {
+        DerOid::new(&self.0).ok()
+    }
+}
+
+impl core::str::FromStr for Oid {
+    type Err = InvalidOid;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Oid::parse(s)
+    }
+}
+
+impl core::fmt::Display for Oid {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl core::fmt::Debug for Oid {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "Oid({})", self.0)
+    }
+}
+
+impl PartialEq<str> for Oid {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for Oid {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Oid {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
 
 // Digest algorithms.
-pub(crate) const SHA1: Oid = Oid::new_unwrap("1.3.14.3.2.26");
-pub(crate) const SHA256: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.1");
-pub(crate) const SHA384: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.2");
-pub(crate) const SHA512: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.3");
+pub(crate) const SHA1: DerOid = DerOid::new_unwrap("1.3.14.3.2.26");
+pub(crate) const SHA256: DerOid = DerOid::new_unwrap("2.16.840.1.101.3.4.2.1");
+pub(crate) const SHA384: DerOid = DerOid::new_unwrap("2.16.840.1.101.3.4.2.2");
+pub(crate) const SHA512: DerOid = DerOid::new_unwrap("2.16.840.1.101.3.4.2.3");
 
 // Key types and curves.
-pub(crate) const RSA_ENCRYPTION: Oid = Oid::new_unwrap("1.2.840.113549.1.1.1");
-pub(crate) const EC_PUBLIC_KEY: Oid = Oid::new_unwrap("1.2.840.10045.2.1");
-pub(crate) const SECP256R1: Oid = Oid::new_unwrap("1.2.840.10045.3.1.7");
-pub(crate) const SECP384R1: Oid = Oid::new_unwrap("1.3.132.0.34");
-pub(crate) const ED25519: Oid = Oid::new_unwrap("1.3.101.112");
+pub(crate) const RSA_ENCRYPTION: DerOid = DerOid::new_unwrap("1.2.840.113549.1.1.1");
+pub(crate) const EC_PUBLIC_KEY: DerOid = DerOid::new_unwrap("1.2.840.10045.2.1");
+pub(crate) const SECP256R1: DerOid = DerOid::new_unwrap("1.2.840.10045.3.1.7");
+pub(crate) const SECP384R1: DerOid = DerOid::new_unwrap("1.3.132.0.34");
+pub(crate) const ED25519: DerOid = DerOid::new_unwrap("1.3.101.112");
 
 // Signature algorithms.
-pub(crate) const SHA1_WITH_RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.5");
-pub(crate) const SHA256_WITH_RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.11");
-pub(crate) const SHA384_WITH_RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.12");
-pub(crate) const SHA512_WITH_RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.13");
-pub(crate) const RSASSA_PSS: Oid = Oid::new_unwrap("1.2.840.113549.1.1.10");
-pub(crate) const MGF1: Oid = Oid::new_unwrap("1.2.840.113549.1.1.8");
-pub(crate) const ECDSA_WITH_SHA256: Oid = Oid::new_unwrap("1.2.840.10045.4.3.2");
-pub(crate) const ECDSA_WITH_SHA384: Oid = Oid::new_unwrap("1.2.840.10045.4.3.3");
-pub(crate) const ECDSA_WITH_SHA512: Oid = Oid::new_unwrap("1.2.840.10045.4.3.4");
-pub(crate) const ECDSA_WITH_SHA1: Oid = Oid::new_unwrap("1.2.840.10045.4.1");
+pub(crate) const SHA1_WITH_RSA: DerOid = DerOid::new_unwrap("1.2.840.113549.1.1.5");
+pub(crate) const SHA256_WITH_RSA: DerOid = DerOid::new_unwrap("1.2.840.113549.1.1.11");
+pub(crate) const SHA384_WITH_RSA: DerOid = DerOid::new_unwrap("1.2.840.113549.1.1.12");
+pub(crate) const SHA512_WITH_RSA: DerOid = DerOid::new_unwrap("1.2.840.113549.1.1.13");
+pub(crate) const RSASSA_PSS: DerOid = DerOid::new_unwrap("1.2.840.113549.1.1.10");
+pub(crate) const MGF1: DerOid = DerOid::new_unwrap("1.2.840.113549.1.1.8");
+pub(crate) const ECDSA_WITH_SHA256: DerOid = DerOid::new_unwrap("1.2.840.10045.4.3.2");
+pub(crate) const ECDSA_WITH_SHA384: DerOid = DerOid::new_unwrap("1.2.840.10045.4.3.3");
+pub(crate) const ECDSA_WITH_SHA512: DerOid = DerOid::new_unwrap("1.2.840.10045.4.3.4");
+pub(crate) const ECDSA_WITH_SHA1: DerOid = DerOid::new_unwrap("1.2.840.10045.4.1");
 /// id-fieldType prime-field (X9.62), in explicit EC parameters.
-pub(crate) const PRIME_FIELD: Oid = Oid::new_unwrap("1.2.840.10045.1.1");
+pub(crate) const PRIME_FIELD: DerOid = DerOid::new_unwrap("1.2.840.10045.1.1");
 
 // Certificate extensions (RFC 5280 section 4.2).
 pub(crate) const EXT_SUBJECT_KEY_ID: &str = "2.5.29.14";

@@ -131,7 +131,7 @@ fn online_service_keys_do_not_sign_documents() {
                     },
             } => {
                 assert_eq!(cert.index, 0);
-                assert_eq!(found, &vec![purpose.to_owned()], "{name}");
+                assert_eq!(found, &[purpose], "{name}");
             }
             other => panic!("{name}: {other:?}"),
         }
@@ -258,7 +258,7 @@ fn assert_replay_refused(replay: &SignedCms, doc: &[u8], at: Time, purpose: &str
     assert!(
         matches!(
             path_failure(&report),
-            Error::Path { reason: PathError::ExtendedKeyUsageNotAllowed { found, .. }, .. } if found == &vec![purpose.to_owned()]
+            Error::Path { reason: PathError::ExtendedKeyUsageNotAllowed { found, .. }, .. } if found == &[purpose]
         ),
         "{report}"
     );
@@ -445,7 +445,8 @@ fn document_signing_extended_key_usage_allowlist() {
             "{name}: {report}"
         );
         // The caller may add its own purpose, never an online service's.
-        let added = ValidationPolicy::at(Time::now()).with_document_signing_eku(refused[0]);
+        let added =
+            ValidationPolicy::at(Time::now()).document_signing_eku(refused[0].parse().unwrap());
         let report = Verifier::new(
             &kyso::TrustContext::new(&root(), kyso::Revocation::NotChecked),
             added,
@@ -898,7 +899,7 @@ fn hostile_timestamps_cost_a_bounded_number_of_signature_checks() {
         &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
         {
             let mut p = ValidationPolicy::at(token.gen_time())
-                .accept_content_type("1.2.840.113549.1.9.16.1.4");
+                .accept_content_type("1.2.840.113549.1.9.16.1.4".parse().unwrap());
             p.purpose = KeyPurpose::TimeStamping;
             p
         },
@@ -1247,7 +1248,7 @@ fn name_constraint_exclusions_hold_across_unicode_forms() {
     );
     let report = Verifier::new(
         &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked)
-            .with_certificates([sub.clone()]),
+            .certificates([sub.clone()]),
         ValidationPolicy::at(at),
     )
     .verify(&cms, Some(&document()));

@@ -64,7 +64,7 @@ fn verification_parses_each_certificate_once_at_most() {
     // the same.
     let cache = VerificationCache::new();
     let warm = Verifier::new(
-        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked).with_cache(&cache),
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked).cache(&cache),
         ValidationPolicy::at(time),
     );
     assert!(warm.verify_encoded(&signature, Some(&document)).is_passed());

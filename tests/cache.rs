@@ -35,7 +35,7 @@ fn cached_chains_get_the_same_verdicts() {
         at(validation_time()),
     );
     let warm = Verifier::new(
-        &kyso::TrustContext::new(&a, kyso::Revocation::NotChecked).with_cache(&cache),
+        &kyso::TrustContext::new(&a, kyso::Revocation::NotChecked).cache(&cache),
         at(validation_time()),
     );
     for _ in 0..3 {
@@ -50,7 +50,7 @@ fn cached_chains_get_the_same_verdicts() {
     // A cached chain outside its validity period: refused as without the cache.
     let later = Time::from_utc(2050, 1, 1, 0, 0, 0).unwrap();
     let with = Verifier::new(
-        &kyso::TrustContext::new(&a, kyso::Revocation::NotChecked).with_cache(&cache),
+        &kyso::TrustContext::new(&a, kyso::Revocation::NotChecked).cache(&cache),
         at(later),
     )
     .verify_encoded(&signature, Some(&document));
@@ -71,9 +71,9 @@ fn cached_chains_get_the_same_verdicts() {
     // A stricter algorithm policy still applies to cached links (the Signing CA's key is
     // RSA-3072).
     let strict = ValidationPolicy::at(validation_time())
-        .with_algorithms(AlgorithmPolicy::default().with_min_rsa_bits(4096));
+        .algorithm_policy(AlgorithmPolicy::default().require_min_rsa_bits(4096));
     let with = Verifier::new(
-        &kyso::TrustContext::new(&a, kyso::Revocation::NotChecked).with_cache(&cache),
+        &kyso::TrustContext::new(&a, kyso::Revocation::NotChecked).cache(&cache),
         strict.clone(),
     )
     .verify_encoded(&signature, Some(&document));
@@ -111,7 +111,7 @@ fn cached_chain_after_revocation() {
     let policy = ValidationPolicy::at(validation_time());
     // Warm the cache without revocation checking: passes.
     let r = Verifier::new(
-        &kyso::TrustContext::new(&a, kyso::Revocation::NotChecked).with_cache(&cache),
+        &kyso::TrustContext::new(&a, kyso::Revocation::NotChecked).cache(&cache),
         policy.clone(),
     )
     .verify_encoded(&cms, Some(&document));
@@ -123,7 +123,7 @@ fn cached_chain_after_revocation() {
         Crl::from_file(vector_path("revocation/root.crl")).unwrap(),
     ]);
     let with = Verifier::new(
-        &kyso::TrustContext::new(&a, kyso::Revocation::Required(&crls)).with_cache(&cache),
+        &kyso::TrustContext::new(&a, kyso::Revocation::Required(&crls)).cache(&cache),
         policy.clone(),
     )
     .verify_encoded(&cms, Some(&document));
@@ -139,7 +139,7 @@ fn cached_chain_after_revocation() {
     );
     // Path validation alone, through the same cache.
     let result = PathValidator::new(
-        &kyso::TrustContext::new(&a, kyso::Revocation::Required(&crls)).with_cache(&cache),
+        &kyso::TrustContext::new(&a, kyso::Revocation::Required(&crls)).cache(&cache),
     )
     .validate(
         &cert("revocation/ee-revoked.pem"),
@@ -164,7 +164,7 @@ fn a_certificate_with_other_bytes_is_not_a_cache_hit() {
     let cache = VerificationCache::new();
     let chain = [cert("pki/intermediate-ca.pem")];
     let validator = PathValidator::new(
-        &kyso::TrustContext::new(&a, kyso::Revocation::NotChecked).with_cache(&cache),
+        &kyso::TrustContext::new(&a, kyso::Revocation::NotChecked).cache(&cache),
     );
     validator
         .validate(&cert("pki/ee-rsa2048.pem"), &chain, validation_time())
@@ -188,7 +188,7 @@ fn the_cache_is_bounded() {
     let a = anchors();
     let cache = VerificationCache::with_capacity(1, 1);
     let verifier = Verifier::new(
-        &kyso::TrustContext::new(&a, kyso::Revocation::NotChecked).with_cache(&cache),
+        &kyso::TrustContext::new(&a, kyso::Revocation::NotChecked).cache(&cache),
         ValidationPolicy::at(validation_time()),
     );
     for file in [
@@ -210,7 +210,7 @@ fn batches_keep_order_and_verdicts() {
     let a = anchors();
     let cache = VerificationCache::new();
     let verifier = Verifier::new(
-        &kyso::TrustContext::new(&a, kyso::Revocation::NotChecked).with_cache(&cache),
+        &kyso::TrustContext::new(&a, kyso::Revocation::NotChecked).cache(&cache),
         ValidationPolicy::at(validation_time()),
     );
     let good = read("documents/cong-van.txt");

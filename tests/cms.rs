@@ -180,11 +180,7 @@ fn kyso_signs_every_algorithm() {
             let mut b = SignatureBuilder::new(cert(cert_path), signing_time())
                 .chain([cert(chain)])
                 .commitment_type(CommitmentType::ProofOfOrigin)
-                .signer_location(
-                    SignerLocation::default()
-                        .with_country("VN")
-                        .with_locality("Hạ Long"),
-                );
+                .signer_location(SignerLocation::default().country("VN").locality("Hạ Long"));
             if enveloping {
                 b = b.enveloping();
             }
@@ -560,7 +556,7 @@ fn swapped_certificates_are_refused() {
     let stripped = strip_certificates(&cms);
     let r = Verifier::new(
         &kyso::TrustContext::new(&anchors("pki/root-ca.pem"), kyso::Revocation::NotChecked)
-            .with_certificates([other, cert("pki/intermediate-ca.pem")]),
+            .certificates([other, cert("pki/intermediate-ca.pem")]),
         ValidationPolicy::at(check_time()),
     )
     .verify(&stripped, Some(&doc));
@@ -643,7 +639,7 @@ fn swapped_certificates_are_refused() {
     assert_eq!(forged.serial(), original.serial());
     let r = Verifier::new(
         &kyso::TrustContext::new(&anchors("pki/root-ca.pem"), kyso::Revocation::NotChecked)
-            .with_certificates([forged, cert("pki/intermediate-ca.pem")]),
+            .certificates([forged, cert("pki/intermediate-ca.pem")]),
         ValidationPolicy::at(Time::now()),
     )
     .verify(&stripped, Some(&doc));
@@ -903,7 +899,7 @@ fn legacy_and_weak_algorithms_are_crypto_constraints() {
         "{r}"
     );
     let legacy = ValidationPolicy::at(check_time())
-        .with_algorithms(AlgorithmPolicy::default().allow_sha1_for_legacy_use_only());
+        .algorithm_policy(AlgorithmPolicy::default().allow_sha1_for_legacy_use_only());
     let r = Verifier::new(
         &kyso::TrustContext::new(&anchors("pki/root-ca.pem"), kyso::Revocation::NotChecked),
         legacy,
@@ -954,7 +950,7 @@ fn pkits_smime_signatures_check_out() {
     let anchor = Certificate::from_file(dir.join("certs/TrustAnchorRootCertificate.crt")).unwrap();
     let anchors = TrustStore::from_certificates(anchor);
     let policy = ValidationPolicy::at(Time::from_utc(2020, 1, 1, 0, 0, 0).unwrap())
-        .with_algorithms(AlgorithmPolicy::default().with_min_rsa_bits(1024));
+        .algorithm_policy(AlgorithmPolicy::default().require_min_rsa_bits(1024));
     let (mut passed, mut failed, mut unsupported) = (0, 0, 0);
     let mut failures = Vec::new();
     let mut entries: Vec<_> = std::fs::read_dir(&smime)
@@ -1206,8 +1202,8 @@ fn other_content_types_are_not_documents() {
         ),
         "{r}"
     );
-    let open_policy =
-        ValidationPolicy::at(check_time()).accept_content_type("1.2.840.113549.1.9.16.1.4");
+    let open_policy = ValidationPolicy::at(check_time())
+        .accept_content_type("1.2.840.113549.1.9.16.1.4".parse().unwrap());
     assert!(
         Verifier::new(
             &kyso::TrustContext::new(&store, kyso::Revocation::NotChecked),

@@ -282,7 +282,7 @@ fn explicit_parameters_of_an_unknown_curve_are_refused() {
     spki[at + 5] ^= 0x01;
     assert!(matches!(
         kyso::key::PublicKey::from_spki_der(&spki),
-        Err(Error::Signature(SignatureError::UnsupportedKey { .. }))
+        Err(Error::Signature(SignatureError::UnsupportedExplicitCurve))
     ));
     std::fs::remove_dir_all(&dir).unwrap();
 }

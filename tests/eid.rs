@@ -57,7 +57,7 @@ fn expected_verdicts() {
         let anchors = TrustStore::from_certificates(certs(cscas));
         let report = PassiveAuth::new(
             &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked)
-                .with_certificates(certs(extra)),
+                .certificates(certs(extra)),
             vectors_time(),
         )
         .verify(&sod, &refs);
@@ -254,7 +254,7 @@ mod login {
         let store = InMemoryNonceStore::new();
         let server = LoginVerifier::new(
             &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked)
-                .with_certificates([cert("pki/intermediate-ca.pem")]),
+                .certificates([cert("pki/intermediate-ca.pem")]),
             ORIGIN,
             &store,
         );
@@ -351,7 +351,7 @@ mod login {
         ]);
         let strict = LoginVerifier::new(
             &kyso::TrustContext::new(&anchors, kyso::Revocation::Required(&crls))
-                .with_certificates([cert("pki/intermediate-ca.pem")]),
+                .certificates([cert("pki/intermediate-ca.pem")]),
             ORIGIN,
             &store,
         );
@@ -380,7 +380,7 @@ mod login {
         let store = InMemoryNonceStore::new();
         let server = LoginVerifier::new(
             &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked)
-                .with_certificates([cert("pki/intermediate-ca.pem")]),
+                .certificates([cert("pki/intermediate-ca.pem")]),
             ORIGIN,
             &store,
         );
@@ -471,8 +471,8 @@ fn signer_names_in_another_order_match_leniently() {
         &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
         {
             kyso::ValidationPolicy::now()
-                .accept_content_type("2.23.136.1.1.1")
-                .accept_content_type("1.3.27.1.1.1")
+                .accept_content_type("2.23.136.1.1.1".parse().unwrap())
+                .accept_content_type("1.3.27.1.1.1".parse().unwrap())
         },
     )
     .verify_encoded(&sod_bytes[4..], None);

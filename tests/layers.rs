@@ -11,7 +11,8 @@ use std::path::Path;
 /// The layers, bottom up. A module may use the modules of the layers below its own, and
 /// no module of its own layer.
 const LAYERS: &[&[&str]] = &[
-    &["limits", "oid", "tlv"],
+    &["limits"],
+    &["oid", "tlv"],
     &["error"],
     &["time", "pem", "budget"],
     &["digest"],
@@ -42,16 +43,20 @@ const KNOWN_UPWARD: &[(&str, &str, &str)] = &[
         "key",
         "algorithm errors name the signature algorithm and key type",
     ),
-    ("error", "path", "KeyUsageNotAllowed names the key purpose"),
+    (
+        "error",
+        "path",
+        "PathError::KeyUsageNotAllowed names the key purpose",
+    ),
     (
         "error",
         "revocation",
-        "Revoked carries the revocation reason",
+        "PathError::Revoked carries the revocation reason",
     ),
     (
         "error",
         "validate",
-        "TimeStampSignature carries the token's ETSI indication",
+        "TimestampError::Signature carries the token's ETSI indication",
     ),
 ];
 

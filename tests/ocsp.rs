@@ -112,7 +112,7 @@ fn check(
     nonce: Option<&[u8]>,
 ) -> Result<kyso::revocation::OcspAnswer, Error> {
     let options = match nonce {
-        Some(n) => OcspCheck::default().with_nonce(n),
+        Some(n) => OcspCheck::default().require_nonce(n),
         None => OcspCheck::default(),
     };
     OcspResponse::from_der(resp)?.check(

@@ -20,6 +20,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use kyso::error::EncodingError;
+use kyso::oid::Oid;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -108,14 +109,15 @@ fn expected_errors() -> BTreeMap<String, (String, String)> {
 }
 
 /// A PKITS policy name (`NIST-test-policy-N`, `anyPolicy`) as a dotted OID.
-fn policy_oid(name: &str) -> String {
-    match name.strip_prefix("NIST-test-policy-") {
+fn policy_oid(name: &str) -> Oid {
+    let dotted = match name.strip_prefix("NIST-test-policy-") {
         Some(n) => format!("2.16.840.1.101.3.2.1.48.{n}"),
         None => {
             assert_eq!(name, "anyPolicy", "unknown PKITS policy name");
             "2.5.29.32.0".to_owned()
         }
-    }
+    };
+    dotted.parse().unwrap()
 }
 
 /// A `,`-separated list of PKITS policy names as a set.
@@ -170,7 +172,7 @@ fn known_divergences() -> BTreeMap<String, String> {
 /// verifying archived data would set it.
 fn legacy_algorithms() -> AlgorithmPolicy {
     AlgorithmPolicy::default()
-        .with_min_rsa_bits(1024)
+        .require_min_rsa_bits(1024)
         .allow_sha1_for_legacy_use_only()
 }
 
@@ -327,8 +329,8 @@ fn pkits_smime_end_to_end() {
             .ok_or_else(|| Refusal::other("NotMultipartSigned", "not multipart/signed"))?;
         let anchors = TrustStore::from_certificates([read_cert(dir, f[6])?]);
         let mut policy = ValidationPolicy::at(validation_time())
-            .with_algorithms(legacy_algorithms())
-            .with_policy_inputs(policy_inputs(f));
+            .algorithm_policy(legacy_algorithms())
+            .policy_inputs(policy_inputs(f));
         policy.purpose = KeyPurpose::Any;
         let none = CrlStore::new();
         let report = Verifier::new(

@@ -189,7 +189,7 @@ fn openssl_ocsp_with_the_committed_database() {
         );
         let response =
             OcspResponse::from_der(&std::fs::read(dir.join("resp.der")).unwrap()).unwrap();
-        let check = OcspCheck::default().with_nonce(nonce.to_vec());
+        let check = OcspCheck::default().require_nonce(nonce.to_vec());
         let answer = response
             .check(&c, &issuer, now, &AlgorithmPolicy::default(), &check)
             .unwrap();

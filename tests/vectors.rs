@@ -158,7 +158,7 @@ fn rsa1024_certificate_verifies_with_a_lowered_minimum() {
         &anchors,
         kyso::Revocation::NotChecked,
     ))
-    .algorithm_policy(AlgorithmPolicy::default().with_min_rsa_bits(1024))
+    .algorithm_policy(AlgorithmPolicy::default().require_min_rsa_bits(1024))
     .validate(
         &cert("bad/rsa1024.pem"),
         &[cert("pki/intermediate-ca.pem")],

@@ -17,6 +17,7 @@ use crate::digest::{DigestAlgorithm, digest};
 use crate::error::{EncodingError, Error, Malformed, Object};
 use crate::key::{PublicKey, SignatureAlgorithm};
 use crate::limits::{MAX_BUNDLE_CERTIFICATES, MAX_CERTIFICATE_SIZE};
+use crate::oid::Oid;
 use crate::time::Time;
 
 /// An X.509 certificate.
@@ -353,8 +354,8 @@ impl Certificate {
         self.0.ext.key_usage
     }
 
-    /// extendedKeyUsage purposes (dotted OIDs), if the extension is present.
-    pub fn extended_key_usage(&self) -> Option<&[String]> {
+    /// extendedKeyUsage purposes, if the extension is present.
+    pub fn extended_key_usage(&self) -> Option<&[Oid]> {
         self.0.ext.extended_key_usage.as_deref()
     }
 
@@ -368,21 +369,21 @@ impl Certificate {
         self.0.ext.authority_key_id.as_deref()
     }
 
-    /// Certificate policy OIDs (dotted), in encoding order; empty when the certificate has
-    /// no certificatePolicies extension.
-    pub fn policies(&self) -> &[String] {
+    /// Certificate policy OIDs, in encoding order; empty when the certificate has no
+    /// certificatePolicies extension.
+    pub fn policies(&self) -> &[Oid] {
         self.0.ext.policies.as_deref().unwrap_or_default()
     }
 
     /// The certificatePolicies extension's policy OIDs, or `None` when it is absent (which
     /// RFC 5280 section 6.1.3 (e) treats differently from any list).
-    pub(crate) fn policy_extension(&self) -> Option<&[String]> {
+    pub(crate) fn policy_extension(&self) -> Option<&[Oid]> {
         self.0.ext.policies.as_deref()
     }
 
-    /// policyMappings (RFC 5280 section 4.2.1.5): pairs of dotted OIDs, the issuer-domain
-    /// policy first; empty when the extension is absent.
-    pub fn policy_mappings(&self) -> &[(String, String)] {
+    /// policyMappings (RFC 5280 section 4.2.1.5): pairs of OIDs, the issuer-domain policy
+    /// first; empty when the extension is absent.
+    pub fn policy_mappings(&self) -> &[(Oid, Oid)] {
         &self.0.ext.policy_mappings
     }
 

@@ -11,7 +11,7 @@ use crate::cert::general_name::{
 };
 use crate::cert::name::Name;
 use crate::error::{Error, Malformed, Object};
-use crate::oid;
+use crate::oid::{self, Oid};
 
 /// The keyUsage extension's bits (RFC 5280 section 4.2.1.3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -85,8 +85,8 @@ pub struct PolicyConstraints {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct Extension {
-    /// Dotted OID.
-    pub oid: String,
+    /// The extension's type (extnID).
+    pub oid: Oid,
     /// Whether it is marked critical.
     pub critical: bool,
     /// The contents of `extnValue`.
@@ -99,11 +99,11 @@ pub(super) struct Extensions {
     pub(super) extensions: Vec<Extension>,
     pub(super) basic_constraints: Option<BasicConstraints>,
     pub(super) key_usage: Option<KeyUsage>,
-    pub(super) extended_key_usage: Option<Vec<String>>,
+    pub(super) extended_key_usage: Option<Vec<Oid>>,
     pub(super) subject_key_id: Option<Vec<u8>>,
     pub(super) authority_key_id: Option<Vec<u8>>,
-    pub(super) policies: Option<Vec<String>>,
-    pub(super) policy_mappings: Vec<(String, String)>,
+    pub(super) policies: Option<Vec<Oid>>,
+    pub(super) policy_mappings: Vec<(Oid, Oid)>,
     pub(super) policy_constraints: Option<PolicyConstraints>,
     pub(super) inhibit_any_policy: Option<u32>,
     pub(super) crl_distribution_points: Vec<String>,
@@ -126,7 +126,7 @@ pub(super) fn read_extensions(
     let mut inner = Extensions::default();
     let mut seen = HashSet::new();
     for ext in extensions {
-        let oid = ext.oid.to_id_string();
+        let oid = Oid::decoded(ext.oid.to_id_string());
         if !seen.insert(oid.clone()) {
             return Err(Error::malformed(
                 Object::Certificate,
@@ -176,10 +176,10 @@ pub(super) fn read_extensions(
                 let mut list = Vec::new();
                 let known = [
                     (eku.any, oid::KP_ANY),
-                    (eku.server_auth, "1.3.6.1.5.5.7.3.1"),
+                    (eku.server_auth, oid::KP_SERVER_AUTH),
                     (eku.client_auth, oid::KP_CLIENT_AUTH),
-                    (eku.code_signing, "1.3.6.1.5.5.7.3.3"),
-                    (eku.email_protection, "1.3.6.1.5.5.7.3.4"),
+                    (eku.code_signing, oid::KP_CODE_SIGNING),
+                    (eku.email_protection, oid::KP_EMAIL_PROTECTION),
                     (eku.time_stamping, oid::KP_TIME_STAMPING),
                     (eku.ocsp_signing, oid::KP_OCSP_SIGNING),
                 ];
@@ -187,9 +187,9 @@ pub(super) fn read_extensions(
                     known
                         .iter()
                         .filter(|(on, _)| *on)
-                        .map(|(_, o)| (*o).to_owned()),
+                        .map(|&(_, o)| Oid::known(o)),
                 );
-                list.extend(eku.other.iter().map(|o| o.to_id_string()));
+                list.extend(eku.other.iter().map(|o| Oid::decoded(o.to_id_string())));
                 inner.extended_key_usage = Some(list);
             }
             ParsedExtension::SubjectKeyIdentifier(ki) => {
@@ -199,9 +199,9 @@ pub(super) fn read_extensions(
                 inner.authority_key_id = aki.key_identifier.as_ref().map(|k| k.0.to_vec());
             }
             ParsedExtension::CertificatePolicies(policies) => {
-                let mut list: Vec<String> = Vec::new();
+                let mut list: Vec<Oid> = Vec::new();
                 for p in policies.iter() {
-                    let id = p.policy_id.to_id_string();
+                    let id = Oid::decoded(p.policy_id.to_id_string());
                     // RFC 5280 section 4.2.1.4: a policy OID appears at most once.
                     if list.contains(&id) {
                         return Err(invalid());
@@ -222,8 +222,8 @@ pub(super) fn read_extensions(
                     .iter()
                     .map(|m| {
                         (
-                            m.issuer_domain_policy.to_id_string(),
-                            m.subject_domain_policy.to_id_string(),
+                            Oid::decoded(m.issuer_domain_policy.to_id_string()),
+                            Oid::decoded(m.subject_domain_policy.to_id_string()),
                         )
                     })
                     .collect();

@@ -119,7 +119,7 @@ pub struct Identity {
 impl Identity {
     /// Builds the view of a subject name.
     pub fn from_name(name: &Name) -> Self {
-        let last = |oid: &str| name.values(oid).last().map(str::to_owned);
+        let last = |oid: &str| name.values_of(oid).last().map(str::to_owned);
         let identifiers = name
             .attributes()
             .filter(|a| a.oid() == oid::AT_UID || a.oid() == oid::AT_SERIAL_NUMBER)
@@ -131,7 +131,7 @@ impl Identity {
             common_name: last(oid::AT_COMMON_NAME),
             organization: last(oid::AT_ORGANIZATION),
             organizational_units: name
-                .values(oid::AT_ORGANIZATIONAL_UNIT)
+                .values_of(oid::AT_ORGANIZATIONAL_UNIT)
                 .map(str::to_owned)
                 .collect(),
             title: last(oid::AT_TITLE),

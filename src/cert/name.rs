@@ -6,12 +6,12 @@ use x509_parser::x509::X509Name;
 
 use crate::error::{Error, Object};
 use crate::limits::MAX_NAME_ATTRIBUTES;
-use crate::oid;
+use crate::oid::{self, Oid};
 
 /// One attribute of a name: its type and value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Attribute {
-    oid: String,
+    oid: Oid,
     tag: u8,
     value: Vec<u8>,
     text: Option<String>,
@@ -21,8 +21,8 @@ pub struct Attribute {
 }
 
 impl Attribute {
-    /// Dotted OID of the attribute type (`2.5.4.3` for commonName).
-    pub fn oid(&self) -> &str {
+    /// The attribute type (`2.5.4.3` for commonName).
+    pub fn oid(&self) -> &Oid {
         &self.oid
     }
 
@@ -64,7 +64,7 @@ impl Attribute {
         })
     }
 
-    fn new(oid: String, tag: u8, value: Vec<u8>) -> Self {
+    fn new(oid: Oid, tag: u8, value: Vec<u8>) -> Self {
         let text = decode_text(tag, &value);
         let normalised = text.as_deref().and_then(prepare);
         Attribute {
@@ -118,7 +118,11 @@ impl Name {
                     .map(|atv| {
                         let any = atv.attr_value();
                         let tag = u8::try_from(any.tag().0).unwrap_or(0);
-                        Attribute::new(atv.attr_type().to_id_string(), tag, any.data.to_vec())
+                        Attribute::new(
+                            Oid::decoded(atv.attr_type().to_id_string()),
+                            tag,
+                            any.data.to_vec(),
+                        )
                     })
                     .collect()
             })
@@ -141,7 +145,11 @@ impl Name {
             .map(|atv| {
                 let any = atv.attr_value();
                 let tag = u8::try_from(any.tag().0).unwrap_or(0);
-                Attribute::new(atv.attr_type().to_id_string(), tag, any.data.to_vec())
+                Attribute::new(
+                    Oid::decoded(atv.attr_type().to_id_string()),
+                    tag,
+                    any.data.to_vec(),
+                )
             })
             .collect();
         if added.is_empty() || self.attributes().count() + added.len() > MAX_NAME_ATTRIBUTES {
@@ -153,7 +161,7 @@ impl Name {
         for rdn in &rdns {
             let mut set = Vec::new();
             for attr in rdn {
-                let oid = der::asn1::ObjectIdentifier::new(&attr.oid)
+                let oid = der::asn1::ObjectIdentifier::new(attr.oid.as_str())
                     .map_err(|_| Error::invalid_der(Object::Name))?;
                 let mut seq = tlv_prefix(0x06, oid.as_bytes().len());
                 seq.extend_from_slice(oid.as_bytes());
@@ -199,8 +207,13 @@ impl Name {
         self.rdns.iter().flatten()
     }
 
-    /// The text values of every attribute of type `oid` (dotted), in encoding order.
-    pub fn values<'a>(&'a self, oid: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    /// The text values of every attribute of type `oid`, in encoding order.
+    pub fn values<'a>(&'a self, oid: &'a Oid) -> impl Iterator<Item = &'a str> + 'a {
+        self.values_of(oid.as_str())
+    }
+
+    /// The text values of every attribute of the type a dotted constant names.
+    pub(crate) fn values_of<'a>(&'a self, oid: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         self.attributes()
             .filter(move |a| a.oid == oid)
             .filter_map(Attribute::text)
@@ -208,7 +221,7 @@ impl Name {
 
     /// The last (most specific) commonName, if any.
     pub fn common_name(&self) -> Option<&str> {
-        self.values(oid::AT_COMMON_NAME).last()
+        self.values_of(oid::AT_COMMON_NAME).last()
     }
 
     /// Whether every value of the name is text that survived string preparation (RFC
@@ -303,7 +316,7 @@ impl core::fmt::Display for Name {
                 }
                 match attr.short_name() {
                     Some(n) => f.write_str(n)?,
-                    None => f.write_str(&attr.oid)?,
+                    None => f.write_str(attr.oid.as_str())?,
                 }
                 f.write_str("=")?;
                 match (&attr.text, attr.short_name()) {
@@ -595,7 +608,7 @@ mod tests {
     use super::*;
 
     fn attr(oid: &str, tag: u8, text: &str) -> Attribute {
-        Attribute::new(oid.to_owned(), tag, text.as_bytes().to_vec())
+        Attribute::new(Oid::decoded(oid.to_owned()), tag, text.as_bytes().to_vec())
     }
 
     #[test]
@@ -677,7 +690,7 @@ mod tests {
         let octets = Name {
             der: vec![9],
             rdns: vec![vec![Attribute::new(
-                oid::AT_ORGANIZATION.to_owned(),
+                Oid::known(oid::AT_ORGANIZATION),
                 4,
                 nfc.as_bytes().to_vec(),
             )]],

@@ -40,14 +40,14 @@ pub struct SignerLocation {
 impl SignerLocation {
     /// With this country name (for example "VN").
     #[must_use]
-    pub fn with_country(mut self, country: impl Into<String>) -> Self {
+    pub fn country(mut self, country: impl Into<String>) -> Self {
         self.country = Some(country.into());
         self
     }
 
     /// With this locality (for example "Hạ Long, Quảng Ninh").
     #[must_use]
-    pub fn with_locality(mut self, locality: impl Into<String>) -> Self {
+    pub fn locality(mut self, locality: impl Into<String>) -> Self {
         self.locality = Some(locality.into());
         self
     }

@@ -280,7 +280,7 @@ impl SignatureBuilder {
                     .and_then(|a| a.values.iter().next())
                     .and_then(|v| v.decode_as::<OctetString>().ok())
             });
-            let hash = DigestAlgorithm::from_oid(&si.digest_alg.oid).ok();
+            let hash = DigestAlgorithm::from_der_oid(&si.digest_alg.oid).ok();
             if let (Some(signed), Some(hash)) = (signed, hash)
                 && digest(hash, content).as_bytes() != signed.as_bytes()
             {
@@ -406,7 +406,7 @@ impl SignatureBuilder {
             version,
             sid,
             digest_alg: AlgorithmIdentifierOwned {
-                oid: digest_algorithm.oid(),
+                oid: digest_algorithm.der_oid(),
                 parameters: None,
             },
             signed_attrs: Some(signed_attrs),
@@ -543,7 +543,7 @@ impl PreparedSignature {
                 .map_err(der_err)?,
             key,
         )?;
-        let digest_algorithm = DigestAlgorithm::from_oid(&state.signer_info.digest_alg.oid)?;
+        let digest_algorithm = DigestAlgorithm::from_der_oid(&state.signer_info.digest_alg.oid)?;
         if digest_algorithm != message_digest_algorithm(algorithm) {
             return Err(Error::Signing(SigningError::DigestAlgorithmMismatch {
                 expected: message_digest_algorithm(algorithm),
@@ -601,7 +601,7 @@ impl PreparedSignature {
     ///   [`MAX_CMS_CERTIFICATES`](crate::limits::MAX_CMS_CERTIFICATES) certificates.
     pub fn finish(self, signature_value: &[u8]) -> Result<SignedCms, Error> {
         let key = self.certificate.public_key()?;
-        let policy = AlgorithmPolicy::default().with_min_rsa_bits(LEGACY_MIN_RSA_BITS);
+        let policy = AlgorithmPolicy::default().require_min_rsa_bits(LEGACY_MIN_RSA_BITS);
         key.verify(self.algorithm, &self.to_be_signed, signature_value, &policy)
             .map_err(|e| match e {
                 Error::Signature(SignatureError::InvalidSignature) => {

@@ -203,7 +203,7 @@ impl SigningCertificateBinding {
             SigningCertificateBinding::V2(v2) => v2.certs.first().is_some_and(|id| {
                 id.hash_algorithm
                     .as_ref()
-                    .is_some_and(|a| a.oid == DigestAlgorithm::Sha1.oid())
+                    .is_some_and(|a| a.oid == DigestAlgorithm::Sha1.der_oid())
             }),
         }
     }
@@ -220,7 +220,7 @@ impl SigningCertificateBinding {
                 // RFC 5035 section 4: the hash algorithm defaults to SHA-256.
                 let alg = match &id.hash_algorithm {
                     None => DigestAlgorithm::Sha256,
-                    Some(a) => DigestAlgorithm::from_oid(&a.oid)
+                    Some(a) => DigestAlgorithm::from_der_oid(&a.oid)
                         .map_err(|_| BindingError::UnsupportedHash(a.oid))?,
                 };
                 (alg, id.cert_hash.as_bytes(), id.issuer_serial.as_ref())

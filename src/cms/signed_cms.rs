@@ -10,6 +10,7 @@ use crate::cms::attributes::{ID_DATA, ID_RI_OCSP_RESPONSE, ID_SIGNED_DATA};
 use crate::cms::signed_data::SignedData;
 use crate::error::{Error, Malformed, Object};
 use crate::limits::{MAX_CMS_CERTIFICATES, MAX_CMS_REVOCATION_DATA, MAX_CMS_SIGNERS, MAX_CMS_SIZE};
+use crate::oid::Oid;
 use crate::path::VerificationCache;
 use crate::revocation::{Crl, CrlStore, OcspResponse};
 use crate::validate::Warning;
@@ -309,8 +310,8 @@ impl SignedCms {
     }
 
     /// The content type of the signed content (id-data for a document).
-    pub fn content_type(&self) -> der::asn1::ObjectIdentifier {
-        self.signed_data.encap_content_info.econtent_type
+    pub fn content_type(&self) -> Oid {
+        Oid::from_der(&self.signed_data.encap_content_info.econtent_type)
     }
 
     /// The number of signers (SignerInfos).
@@ -332,7 +333,7 @@ impl SignedCms {
     pub fn digest_algorithms(&self) -> Vec<crate::digest::DigestAlgorithm> {
         let mut out = Vec::new();
         for si in self.signed_data.signer_infos.0.iter() {
-            if let Ok(d) = crate::digest::DigestAlgorithm::from_oid(&si.digest_alg.oid)
+            if let Ok(d) = crate::digest::DigestAlgorithm::from_der_oid(&si.digest_alg.oid)
                 && !out.contains(&d)
             {
                 out.push(d);

@@ -26,6 +26,7 @@
 //! decides the verdict is [`crate::validate::etsi`]'s rule.
 
 use crate::error::{PathError, SignatureError};
+use crate::oid::Oid;
 use cms::signed_data::SignerInfo;
 use der::Encode;
 use der::asn1::ObjectIdentifier;
@@ -153,13 +154,13 @@ pub(crate) fn run(r: &mut SignerRun, inp: &Inputs<'_>) -> Result<(), Stop> {
 /// The digest algorithm of the SignerInfo.
 fn digest_algorithm(r: &mut SignerRun, inp: &Inputs<'_>) -> Result<DigestAlgorithm, Stop> {
     let oid = inp.si.digest_alg.oid;
-    let Ok(digest_algorithm) = DigestAlgorithm::from_oid(&oid) else {
+    let Ok(digest_algorithm) = DigestAlgorithm::from_der_oid(&oid) else {
         return Err(r.stop(
             CheckKind::Algorithm,
             SubIndication::CryptoConstraintsFailure,
             format!("unsupported digest algorithm {oid}"),
             Some(Error::Signature(SignatureError::UnsupportedAlgorithm {
-                oid: oid.to_string(),
+                oid: Oid::from_der(&oid),
             })),
         ));
     };
@@ -211,7 +212,7 @@ fn content_type(
 ) -> Result<(), Stop> {
     let econtent_type = inp.econtent_type;
     let policy = &inp.v.policy;
-    if !policy.accepts_content_type(&econtent_type.to_string()) {
+    if !policy.accepts_content_type(&Oid::from_der(&econtent_type)) {
         r.fail(
             CheckKind::ContentType,
             SubIndication::SigConstraintsFailure,
@@ -368,7 +369,7 @@ impl<'a> ValueCheck<'a> {
 fn permissive() -> AlgorithmPolicy {
     AlgorithmPolicy::default()
         .allow_sha1_for_legacy_use_only()
-        .with_min_rsa_bits(LEGACY_MIN_RSA_BITS)
+        .require_min_rsa_bits(LEGACY_MIN_RSA_BITS)
 }
 
 /// Whether the policy refuses SHA-1, so that a binding by a SHA-1 hash is not relied on.

@@ -1,6 +1,6 @@
 //! Obtaining checked timestamp tokens from a time-stamping authority.
 
-use der::asn1::ObjectIdentifier;
+use crate::oid::Oid;
 
 use crate::cms::timestamp_token::{TimeStampInfo, TimeStampToken};
 use crate::digest::{Digest, DigestAlgorithm};
@@ -32,7 +32,7 @@ pub struct TimeStampStamper<'a> {
     source: &'a dyn TimeStampSource,
     anchors: &'a TrustStore,
     digest: DigestAlgorithm,
-    policy: Option<ObjectIdentifier>,
+    policy: Option<Oid>,
     algorithms: AlgorithmPolicy,
 }
 
@@ -66,7 +66,7 @@ impl<'a> TimeStampStamper<'a> {
 
     /// Asks the TSA for this policy.
     #[must_use]
-    pub fn tsa_policy(mut self, policy: ObjectIdentifier) -> Self {
+    pub fn tsa_policy(mut self, policy: Oid) -> Self {
         self.policy = Some(policy);
         self
     }
@@ -104,7 +104,7 @@ impl<'a> TimeStampStamper<'a> {
     ///   `imprint` and the nonce sent.
     pub fn stamp_digest(&self, imprint: &Digest) -> Result<(TimeStampToken, TimeStampInfo), Error> {
         let nonce: [u8; 16] = crate::key::random_bytes()?;
-        let request = TimeStampRequest::new(imprint, Some(&nonce), true, self.policy)?;
+        let request = TimeStampRequest::new(imprint, Some(&nonce), true, self.policy.as_ref())?;
         let response = self.source.timestamp(&request)?;
         let token = TimeStampToken::from_response_der(&response)?;
         let info = token.verify(self.anchors, imprint, Some(&nonce), &self.algorithms)?;

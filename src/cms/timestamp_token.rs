@@ -4,7 +4,6 @@
 //! ESS signing-certificate attribute required.
 
 use crate::error::{EncodingError, TimestampError};
-use der::asn1::ObjectIdentifier;
 use der::{Decode, Encode};
 
 use crate::cert::Certificate;
@@ -14,6 +13,7 @@ use crate::digest::{Digest, DigestAlgorithm};
 use crate::error::{Error, Malformed, Object};
 use crate::key::AlgorithmPolicy;
 use crate::limits::MAX_TIMESTAMP_SIZE;
+use crate::oid::Oid;
 use crate::path::{KeyPurpose, Revocation, TrustContext, TrustStore};
 use crate::revocation::{RevocationPolicy, RevocationSource};
 use crate::time::Time;
@@ -48,7 +48,7 @@ pub struct TimeStampInfo {
     /// The accuracy the TSA states, in microseconds, if it states one.
     pub accuracy_micros: Option<u64>,
     /// The TSA policy.
-    pub policy: ObjectIdentifier,
+    pub policy: Oid,
     /// The token's serial number (big-endian).
     pub serial: Vec<u8>,
     /// The CMS validation report of the token's signature (TOTAL-PASSED when this value is
@@ -99,7 +99,7 @@ impl TimeStampToken {
     ///
     /// [`SignatureError::UnsupportedAlgorithm`](crate::error::SignatureError::UnsupportedAlgorithm) if it is not SHA-1, SHA-256, SHA-384 or SHA-512.
     pub fn imprint_algorithm(&self) -> Result<DigestAlgorithm, Error> {
-        DigestAlgorithm::from_oid(&self.info.message_imprint.hash_algorithm.oid)
+        DigestAlgorithm::from_der_oid(&self.info.message_imprint.hash_algorithm.oid)
     }
 
     /// Reads the token out of a `TimeStampResp`. A response whose status is neither granted
@@ -213,14 +213,14 @@ impl TimeStampToken {
         }
         let gen_time = self.gen_time();
         let mut policy = ValidationPolicy::at(gen_time)
-            .with_algorithms(*algorithms)
+            .algorithm_policy(*algorithms)
             .require_signing_certificate_attribute()
-            .accept_content_type(&ID_CT_TST_INFO.to_string());
+            .accept_content_type(Oid::from_der(&ID_CT_TST_INFO));
         policy.purpose = KeyPurpose::TimeStamping;
         // The TSA's revocation is the caller's context's, set just below.
         let mut verifier =
             Verifier::new(&TrustContext::new(anchors, Revocation::NotChecked), policy)
-                .with_certificates(context.extra_certificates.iter().cloned())
+                .certificates(context.extra_certificates.iter().cloned())
                 .for_timestamp_token(context.now, context.budget);
         if let Some(source) = context.source {
             verifier = verifier.with_revocation(context.revocation, source);
@@ -262,7 +262,7 @@ impl TimeStampToken {
             tsa,
             imprint_algorithm: self.imprint_algorithm()?,
             accuracy_micros,
-            policy: self.info.policy,
+            policy: Oid::from_der(&self.info.policy),
             serial: self.info.serial_number.as_bytes().to_vec(),
             report,
         })

@@ -167,10 +167,7 @@ impl<'a> Verifier<'a> {
     /// Certificates to use besides those inside the signature (a signer certificate or
     /// intermediates delivered separately).
     #[must_use]
-    pub(crate) fn with_certificates(
-        mut self,
-        certs: impl IntoIterator<Item = Certificate>,
-    ) -> Self {
+    pub(crate) fn certificates(mut self, certs: impl IntoIterator<Item = Certificate>) -> Self {
         self.extra_certificates.extend(certs);
         self
     }

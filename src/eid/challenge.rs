@@ -175,7 +175,7 @@ pub fn login_data_to_sign(
 /// use kyso::{Certificate, Revocation, Signer, SoftwareSigner, Time, TrustContext, TrustStore};
 /// let anchors = TrustStore::from_pem(&std::fs::read("test-vectors/pki/root-ca.pem")?)?;
 /// # let chain = Certificate::from_file("test-vectors/pki/intermediate-ca.pem")?;
-/// let context = TrustContext::new(&anchors, Revocation::NotChecked).with_certificates(chain);
+/// let context = TrustContext::new(&anchors, Revocation::NotChecked).certificates(chain);
 /// let store = InMemoryNonceStore::new();
 /// let server = LoginVerifier::new(&context, "https://dichvucong.gov.vn", &store);
 /// let challenge = server.issue(Time::now())?;

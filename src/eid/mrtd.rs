@@ -15,6 +15,7 @@ use crate::eid::{Mrz, issuing_state_country};
 use crate::error::{Error, Malformed, Object};
 use crate::key::AlgorithmPolicy;
 use crate::limits::MAX_SOD_SIZE;
+use crate::oid::Oid;
 use crate::path::{KeyPurpose, TrustContext};
 use crate::time::Time;
 use crate::tlv;
@@ -104,7 +105,7 @@ impl Sod {
         if lds.version > 1 || (lds.version == 1) != lds.lds_version_info.is_some() {
             return Err(bad("LDSSecurityObject version"));
         }
-        let hash_algorithm = DigestAlgorithm::from_oid(&lds.hash_algorithm.oid)?;
+        let hash_algorithm = DigestAlgorithm::from_der_oid(&lds.hash_algorithm.oid)?;
         let mut hashes: Vec<(u8, Vec<u8>)> = Vec::new();
         for h in lds.data_group_hash_values {
             let n = h.data_group_number;
@@ -318,8 +319,8 @@ impl<'a> PassiveAuth<'a> {
     pub fn verify(&self, sod: &Sod, data_groups: &[(u8, &[u8])]) -> PassiveAuthReport {
         // Sod::parse admitted only the LDSSecurityObject content types.
         let mut policy = LDS_SECURITY_OBJECT.iter().fold(
-            ValidationPolicy::at(self.time).with_algorithms(self.algorithms),
-            |p, oid| p.accept_content_type(oid),
+            ValidationPolicy::at(self.time).algorithm_policy(self.algorithms),
+            |p, oid| p.accept_content_type(Oid::known(oid)),
         );
         policy.purpose = KeyPurpose::DocumentSigning;
         let mut verifier = Verifier::new(&self.context, policy);
@@ -591,7 +592,7 @@ pub fn verify_master_list(
     time: Time,
 ) -> Result<MasterList, Error> {
     let (cms, certificates) = read_master_list(bytes)?;
-    let mut policy = ValidationPolicy::at(time).accept_content_type(CSCA_MASTER_LIST);
+    let mut policy = ValidationPolicy::at(time).accept_content_type(Oid::known(CSCA_MASTER_LIST));
     policy.purpose = KeyPurpose::MasterListSigning;
     let report = Verifier::new(context, policy).verify(&cms, None);
     if !report.signers.iter().any(SignerReport::is_passed) {
@@ -635,7 +636,7 @@ pub fn master_list_certificates_unverified(bytes: &[u8]) -> Result<Vec<Certifica
 
 fn read_master_list(bytes: &[u8]) -> Result<(SignedCms, Vec<Certificate>), Error> {
     let cms = SignedCms::parse(bytes)?;
-    if cms.content_type().to_string() != CSCA_MASTER_LIST {
+    if cms.content_type() != CSCA_MASTER_LIST {
         return Err(bad("eContentType (not a CSCA master list)"));
     }
     let content = cms

@@ -9,7 +9,7 @@ use crate::digest::DigestAlgorithm;
 use crate::error::{DisallowedReason, Error, Object};
 use crate::key::public_key::{KeyType, PublicKey};
 use crate::limits::MAX_RSA_BITS;
-use crate::oid;
+use crate::oid::{self, Oid};
 
 /// A signature algorithm: key type, padding or curve, and hash.
 ///
@@ -233,7 +233,7 @@ impl SignatureAlgorithm {
             Some(Ed25519)
         } else {
             return Err(Error::Signature(SignatureError::UnsupportedAlgorithm {
-                oid: alg.to_string(),
+                oid: Oid::from_der(alg),
             }));
         };
         let found = found.ok_or_else(bad_params)?;
@@ -313,7 +313,7 @@ fn ecdsa_name(key: KeyType, digest: DigestAlgorithm) -> &'static str {
 /// RSASSA-PSS-params with the hash, MGF1 over the same hash, and a salt as long as the hash.
 fn pss_params_der(hash: DigestAlgorithm) -> Vec<u8> {
     let hash_ai = spki::AlgorithmIdentifierRef {
-        oid: hash.oid(),
+        oid: hash.der_oid(),
         parameters: Some(AnyRef::NULL),
     };
     let params = pkcs1::RsaPssParamsRef {
@@ -336,7 +336,7 @@ fn parse_pss_params(params: AnyRef<'_>) -> Result<SignatureAlgorithm, Error> {
         .map_err(|_| Error::invalid_der(Object::AlgorithmIdentifier))?;
     let p = pkcs1::RsaPssParams::<der::asn1::Any>::from_der(&der_bytes)
         .map_err(|_| Error::invalid_der(Object::AlgorithmIdentifier))?;
-    let hash = DigestAlgorithm::from_oid(&p.hash.oid)
+    let hash = DigestAlgorithm::from_der_oid(&p.hash.oid)
         .map_err(|_| Error::Signature(SignatureError::UnsupportedPssParameters))?;
     let hash_params_ok = p.hash.parameters.as_ref().is_none_or(|a| a.is_null());
     let mgf_ok = p.mask_gen.oid == oid::MGF1
@@ -400,7 +400,7 @@ impl AlgorithmPolicy {
     /// The policy with another minimum RSA size. Values below
     /// [`LEGACY_MIN_RSA_BITS`] are raised to it.
     #[must_use]
-    pub fn with_min_rsa_bits(mut self, bits: usize) -> Self {
+    pub fn require_min_rsa_bits(mut self, bits: usize) -> Self {
         self.min_rsa_bits = bits.max(LEGACY_MIN_RSA_BITS);
         self
     }
@@ -557,6 +557,6 @@ mod tests {
                 .check_algorithm(SignatureAlgorithm::RsaPkcs1Sha1ForLegacyUseOnly)
                 .is_ok()
         );
-        assert_eq!(strict.with_min_rsa_bits(512).min_rsa_bits(), 1024);
+        assert_eq!(strict.require_min_rsa_bits(512).min_rsa_bits(), 1024);
     }
 }

@@ -7,7 +7,7 @@ use crate::error::{Error, Malformed, Object};
 use crate::key::algorithm::{AlgorithmPolicy, SignatureAlgorithm};
 use crate::key::ec::Curve;
 use crate::limits::MAX_RSA_BITS;
-use crate::oid;
+use crate::oid::{self, Oid};
 
 /// The kinds of public key kyso can verify with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -137,13 +137,17 @@ impl PublicKey {
             let bits = bit_length(rsa.modulus.as_bytes());
             (KeyType::Rsa, Some(bits))
         } else if alg == oid::EC_PUBLIC_KEY {
-            let params = params.ok_or(Error::Signature(SignatureError::UnsupportedKey {
-                oid: "EC key without parameters".to_owned(),
-            }))?;
+            // RFC 5480 section 2.1.1: id-ecPublicKey always has ECParameters.
+            let params = params.ok_or(Error::malformed(
+                Object::PublicKey,
+                Malformed::InvalidValue {
+                    field: "ECParameters",
+                },
+            ))?;
             let curve = if let Ok(named) = params.decode_as::<der::asn1::ObjectIdentifier>() {
                 Curve::from_oid(&named.to_string()).ok_or(Error::Signature(
                     SignatureError::UnsupportedKey {
-                        oid: named.to_string(),
+                        oid: Oid::from_der(&named),
                     },
                 ))?
             } else {
@@ -163,7 +167,7 @@ impl PublicKey {
             (KeyType::Ed25519, None)
         } else {
             return Err(Error::Signature(SignatureError::UnsupportedKey {
-                oid: alg.to_string(),
+                oid: Oid::from_der(&alg),
             }));
         };
         Ok(PublicKey {
@@ -296,8 +300,9 @@ impl PublicKey {
             EcdsaP384Sha384 => &rs::ECDSA_P384_SHA384_ASN1,
             Ed25519 => &rs::ED25519,
             Ecdsa { .. } => {
-                return Err(Error::Signature(SignatureError::UnsupportedAlgorithm {
-                    oid: "generic ECDSA (not a ring algorithm)".to_owned(),
+                // Verified by `key::ec`, never by ring.
+                return Err(Error::Signature(SignatureError::AlgorithmKeyMismatch {
+                    algorithm,
                 }));
             }
         };
@@ -341,11 +346,7 @@ fn explicit_curve(params: der::asn1::AnyRef<'_>) -> Result<Curve, Error> {
         #[asn1(optional = "true")]
         cofactor: Option<UintRef<'a>>,
     }
-    let unsupported = || {
-        Error::Signature(SignatureError::UnsupportedKey {
-            oid: "explicit EC parameters of no supported named curve".to_owned(),
-        })
-    };
+    let unsupported = || Error::Signature(SignatureError::UnsupportedExplicitCurve);
     let p: EcParameters<'_> = params
         .decode_as()
         .map_err(|_| Error::invalid_der(Object::PublicKey))?;

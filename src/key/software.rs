@@ -17,7 +17,7 @@ use crate::key::signer::Signer;
 use crate::limits::{
     MAX_PBKDF2_ITERATIONS, MAX_PRIVATE_KEY_SIZE, MAX_SCRYPT_MEMORY, MAX_SCRYPT_PARALLELIZATION,
 };
-use crate::oid;
+use crate::oid::{self, Oid};
 
 /// A private key in memory, signing with `ring`.
 ///
@@ -194,7 +194,7 @@ impl SoftwareSigner {
                 )
             } else {
                 return Err(Error::Signature(SignatureError::UnsupportedKey {
-                    oid: curve.to_string(),
+                    oid: Oid::from_der(&curve),
                 }));
             };
             let rng = SystemRandom::new();
@@ -219,7 +219,7 @@ impl SoftwareSigner {
             })
         } else {
             Err(Error::Signature(SignatureError::UnsupportedKey {
-                oid: alg.to_string(),
+                oid: Oid::from_der(&alg),
             }))
         }
     }

@@ -28,7 +28,7 @@ use crate::error::Error;
 /// use kyso::path::VerificationCache;
 /// let anchors = TrustStore::from_pem(&std::fs::read("test-vectors/pki/root-ca.pem")?)?;
 /// let cache = VerificationCache::new();
-/// let context = TrustContext::new(&anchors, Revocation::NotChecked).with_cache(&cache);
+/// let context = TrustContext::new(&anchors, Revocation::NotChecked).cache(&cache);
 /// let verifier = Verifier::new(&context, ValidationPolicy::now());
 /// let signature = std::fs::read("test-vectors/cms/openssl-rsa2048-detached.p7s")?;
 /// let document = std::fs::read("test-vectors/documents/cong-van.txt")?;

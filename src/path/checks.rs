@@ -177,7 +177,7 @@ pub(super) fn name_refused(cert: &Certificate, constraints: &[&NameConstraints])
     }
     names.extend(
         cert.subject()
-            .values(crate::oid::AT_EMAIL)
+            .values_of(crate::oid::AT_EMAIL)
             .map(|e| GeneralName::Email(e.to_owned())),
     );
     names.extend(cert.subject_alt_names().iter().cloned());

@@ -97,7 +97,7 @@ impl<'a> TrustContext<'a> {
     /// Certificates to use besides those an input carries: intermediates, or a signer's
     /// certificate delivered separately. They are candidates for paths, never trusted.
     #[must_use]
-    pub fn with_certificates(mut self, certs: impl IntoIterator<Item = Certificate>) -> Self {
+    pub fn certificates(mut self, certs: impl IntoIterator<Item = Certificate>) -> Self {
         self.certificates.extend(certs);
         self
     }
@@ -105,14 +105,14 @@ impl<'a> TrustContext<'a> {
     /// Uses `cache` for certificates already parsed and certificate signatures already
     /// verified. Verdicts are the same with or without it.
     #[must_use]
-    pub fn with_cache(mut self, cache: &'a VerificationCache) -> Self {
+    pub fn cache(mut self, cache: &'a VerificationCache) -> Self {
         self.cache = Some(cache);
         self
     }
 
     /// Trust anchors for the TSAs of signature timestamps (default: the same anchors).
     #[must_use]
-    pub fn with_timestamp_anchors(mut self, anchors: &'a TrustStore) -> Self {
+    pub fn timestamp_anchors(mut self, anchors: &'a TrustStore) -> Self {
         self.timestamp_anchors = Some(anchors);
         self
     }

@@ -12,11 +12,12 @@ use crate::cert::Certificate;
 use crate::error::PathError;
 use crate::error::{BudgetKind, ChainPosition, Error};
 use crate::limits::MAX_POLICY_NODES;
+use crate::oid::Oid;
 
 /// The anyPolicy OID (RFC 5280 section 4.2.1.4).
-pub(crate) const ANY_POLICY: &str = "2.5.29.32.0";
+pub(crate) const ANY_POLICY: Oid = Oid::known("2.5.29.32.0");
 
-/// A set of certificate policies: any policy, or the listed OIDs (dotted).
+/// A set of certificate policies: any policy, or the listed OIDs.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 // Exhaustive on purpose: the policy set of RFC 5280 section 6.1 is either any-policy or a list: complete by definition.
@@ -25,20 +26,18 @@ pub enum PolicySet {
     /// Every policy (RFC 5280's any-policy).
     Any,
     /// Only these policy OIDs; empty when no policy remains.
-    Only(Vec<String>),
+    Only(Vec<Oid>),
 }
 
 impl PolicySet {
-    /// The set of the given dotted OIDs. Listing anyPolicy (2.5.29.32.0) makes it
+    /// The set of the given OIDs. Listing anyPolicy (2.5.29.32.0) makes it
     /// [`PolicySet::Any`].
-    pub fn of<I, S>(oids: I) -> Self
+    pub fn of<I>(oids: I) -> Self
     where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
+        I: IntoIterator<Item = Oid>,
     {
-        let mut list: Vec<String> = Vec::new();
+        let mut list: Vec<Oid> = Vec::new();
         for oid in oids {
-            let oid = oid.into();
             if oid == ANY_POLICY {
                 return PolicySet::Any;
             }
@@ -50,7 +49,7 @@ impl PolicySet {
     }
 
     /// Whether `oid` is in the set.
-    pub fn contains(&self, oid: &str) -> bool {
+    pub fn contains(&self, oid: &Oid) -> bool {
         match self {
             PolicySet::Any => true,
             PolicySet::Only(list) => list.iter().any(|p| p == oid),
@@ -68,7 +67,10 @@ impl core::fmt::Display for PolicySet {
         match self {
             PolicySet::Any => f.write_str("any-policy"),
             PolicySet::Only(list) if list.is_empty() => f.write_str("(none)"),
-            PolicySet::Only(list) => f.write_str(&list.join(", ")),
+            PolicySet::Only(list) => {
+                let dotted: Vec<&str> = list.iter().map(Oid::as_str).collect();
+                f.write_str(&dotted.join(", "))
+            }
         }
     }
 }
@@ -85,9 +87,10 @@ impl core::fmt::Display for PolicySet {
 /// // A relying party that accepts only documents issued under one policy, and requires
 /// // every certificate of the path to carry an acceptable one.
 /// let inputs = PolicyInputs::default()
-///     .acceptable(PolicySet::of(["2.16.704.1.1.1"]))
+///     .acceptable(PolicySet::of(["2.16.704.1.1.1".parse()?]))
 ///     .require_explicit_policy(true);
 /// assert!(inputs.initial_explicit_policy);
+/// # Ok::<(), kyso::oid::InvalidOid>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -143,8 +146,8 @@ impl PolicyInputs {
 /// One node of the valid_policy_tree (qualifiers are not kept: kyso does not act on them).
 #[derive(Clone, Debug)]
 struct Node {
-    policy: String,
-    expected: Vec<String>,
+    policy: Oid,
+    expected: Vec<Oid>,
     /// Index of the parent in the level above; the root's is unused.
     parent: usize,
     alive: bool,
@@ -163,8 +166,8 @@ impl Tree {
     fn new() -> Self {
         Tree {
             levels: vec![vec![Node {
-                policy: ANY_POLICY.to_owned(),
-                expected: vec![ANY_POLICY.to_owned()],
+                policy: ANY_POLICY,
+                expected: vec![ANY_POLICY],
                 parent: 0,
                 alive: true,
             }]],
@@ -269,7 +272,7 @@ pub(crate) fn process(
         // 6.1.3 (d) and (e).
         match cert.policy_extension() {
             Some(policies) if !tree.null => {
-                for p in policies.iter().filter(|p| p.as_str() != ANY_POLICY) {
+                for p in policies.iter().filter(|p| **p != ANY_POLICY) {
                     // (d)(1)(i): children of every node that expects P.
                     let parents: Vec<usize> = tree
                         .level(i - 1)
@@ -301,7 +304,7 @@ pub(crate) fn process(
                 // (d)(2): anyPolicy, when not inhibited (a self-issued intermediate counts
                 // as not inhibited).
                 let honoured = inhibit_any_policy > 0 || (i < n && self_issued);
-                if honoured && policies.iter().any(|p| p == ANY_POLICY) {
+                if honoured && policies.contains(&ANY_POLICY) {
                     let mut new = Vec::new();
                     for (k, node) in tree.level(i - 1) {
                         for e in &node.expected {
@@ -352,7 +355,7 @@ pub(crate) fn process(
         let mappings = cert.policy_mappings();
         if mappings
             .iter()
-            .any(|(from, to)| from == ANY_POLICY || to == ANY_POLICY)
+            .any(|(from, to)| *from == ANY_POLICY || *to == ANY_POLICY)
         {
             return Err(Error::Path {
                 cert: pos(),
@@ -361,25 +364,25 @@ pub(crate) fn process(
         }
         // 6.1.4 (b).
         if !mappings.is_empty() && !tree.null {
-            let mut issuer_policies: Vec<&str> = Vec::new();
+            let mut issuer_policies: Vec<&Oid> = Vec::new();
             for (from, _) in mappings {
-                if !issuer_policies.contains(&from.as_str()) {
+                if !issuer_policies.contains(&from) {
                     issuer_policies.push(from);
                 }
             }
             if policy_mapping > 0 {
                 for from in issuer_policies {
-                    let mut targets: Vec<String> = Vec::new();
+                    let mut targets: Vec<Oid> = Vec::new();
                     for (_, t) in mappings.iter().filter(|(f, _)| f == from) {
                         if !targets.contains(t) {
                             targets.push(t.clone());
                         }
                     }
-                    let matching = tree.level(i).filter(|(_, n)| n.policy == from).count();
+                    let matching = tree.level(i).filter(|(_, n)| n.policy == *from).count();
                     tree.charge(matching.saturating_mul(targets.len()))?;
                     let mut matched = false;
                     if let Some(level) = tree.levels.get_mut(i) {
-                        for node in level.iter_mut().filter(|n| n.alive && n.policy == from) {
+                        for node in level.iter_mut().filter(|n| n.alive && n.policy == *from) {
                             node.expected = targets.clone();
                             matched = true;
                         }
@@ -405,7 +408,7 @@ pub(crate) fn process(
             } else {
                 if let Some(level) = tree.levels.get_mut(i) {
                     for node in level.iter_mut() {
-                        if issuer_policies.contains(&node.policy.as_str()) {
+                        if issuer_policies.contains(&&node.policy) {
                             node.alive = false;
                         }
                     }
@@ -468,7 +471,7 @@ fn intersect(tree: &mut Tree, n: usize, user: &PolicySet) -> Result<PolicySet, E
     if let PolicySet::Only(acceptable) = user {
         // (g)(iii)(1), (2): nodes whose parent is anyPolicy, and that are neither anyPolicy
         // nor acceptable, go with their subtrees.
-        let mut node_set_policies: Vec<String> = Vec::new();
+        let mut node_set_policies: Vec<Oid> = Vec::new();
         for depth in 1..tree.levels.len() {
             let parent_any: Vec<bool> = tree.levels[depth - 1]
                 .iter()
@@ -514,9 +517,9 @@ fn intersect(tree: &mut Tree, n: usize, user: &PolicySet) -> Result<PolicySet, E
             return Ok(PolicySet::Only(Vec::new()));
         }
     }
-    let mut anchor_domain: Vec<String> = Vec::new();
+    let mut anchor_domain: Vec<Oid> = Vec::new();
     for (k, _) in tree.level(n) {
-        let mut found = ANY_POLICY;
+        let mut found = &ANY_POLICY;
         let mut index = k;
         for depth in (1..=n).rev() {
             let Some(node) = tree.levels.get(depth).and_then(|l| l.get(index)) else {

@@ -1,7 +1,7 @@
 //! What an end-entity certificate is being validated for.
 
 use crate::cert::{Certificate, KeyUsage};
-use crate::oid;
+use crate::oid::{self, Oid};
 
 /// The extended key usages that let a certificate sign documents when its
 /// extendedKeyUsage extension is present (a certificate without the extension may be used
@@ -17,17 +17,17 @@ use crate::oid;
 /// | Microsoft document signing | 1.3.6.1.4.1.311.10.3.12 | Office document signing certificates |
 ///
 /// A caller adds others for its own PKI with
-/// [`ValidationPolicy::with_document_signing_eku`](crate::ValidationPolicy::with_document_signing_eku)
+/// [`ValidationPolicy::document_signing_eku`](crate::ValidationPolicy::document_signing_eku)
 /// or [`PathValidator::document_signing_eku`](crate::PathValidator::document_signing_eku),
 /// except the purposes of [`NEVER_DOCUMENT_SIGNING_EKUS`], which refuse a certificate
 /// whatever else it names.
-pub const DOCUMENT_SIGNING_EKUS: &[&str] = &[
-    oid::KP_DOCUMENT_SIGNING,
-    oid::KP_EMAIL_PROTECTION,
-    oid::KP_CLIENT_AUTH,
-    oid::KP_ANY,
-    oid::KP_ADOBE_DOCUMENT_SIGNING,
-    oid::KP_MICROSOFT_DOCUMENT_SIGNING,
+pub const DOCUMENT_SIGNING_EKUS: [Oid; 6] = [
+    Oid::known(oid::KP_DOCUMENT_SIGNING),
+    Oid::known(oid::KP_EMAIL_PROTECTION),
+    Oid::known(oid::KP_CLIENT_AUTH),
+    Oid::known(oid::KP_ANY),
+    Oid::known(oid::KP_ADOBE_DOCUMENT_SIGNING),
+    Oid::known(oid::KP_MICROSOFT_DOCUMENT_SIGNING),
 ];
 
 /// The extended key usages that never allow signing a document: timeStamping
@@ -38,11 +38,11 @@ pub const DOCUMENT_SIGNING_EKUS: &[&str] = &[
 /// [`KeyPurpose::DocumentSigning`], whatever else it names (a TLS server certificate
 /// usually carries clientAuth too), and adding one of them as a signing purpose has no
 /// effect.
-pub const NEVER_DOCUMENT_SIGNING_EKUS: &[&str] = &[
-    oid::KP_TIME_STAMPING,
-    oid::KP_OCSP_SIGNING,
-    oid::KP_SERVER_AUTH,
-    oid::KP_CODE_SIGNING,
+pub const NEVER_DOCUMENT_SIGNING_EKUS: [Oid; 4] = [
+    Oid::known(oid::KP_TIME_STAMPING),
+    Oid::known(oid::KP_OCSP_SIGNING),
+    Oid::known(oid::KP_SERVER_AUTH),
+    Oid::known(oid::KP_CODE_SIGNING),
 ];
 
 /// The use the caller wants to make of the end-entity certificate's key; path validation
@@ -97,7 +97,7 @@ impl KeyPurpose {
     pub(crate) fn check(
         self,
         cert: &Certificate,
-        extra_signing_ekus: &[String],
+        extra_signing_ekus: &[Oid],
     ) -> Result<(), PurposeRefusal> {
         let ku_ok = |wanted: KeyUsage| cert.key_usage().is_none_or(|ku| ku.intersects(wanted));
         let eku = cert.extended_key_usage();
@@ -110,12 +110,11 @@ impl KeyPurpose {
         let signing = KeyUsage::DIGITAL_SIGNATURE.union(KeyUsage::NON_REPUDIATION);
         let (ku, eku_ok) = match self {
             KeyPurpose::DocumentSigning => {
-                let allowed = |p: &String| {
-                    !NEVER_DOCUMENT_SIGNING_EKUS.contains(&p.as_str())
-                        && (DOCUMENT_SIGNING_EKUS.contains(&p.as_str())
-                            || extra_signing_ekus.contains(p))
+                let never = |p: &Oid| NEVER_DOCUMENT_SIGNING_EKUS.contains(p);
+                let allowed = |p: &Oid| {
+                    !never(p)
+                        && (DOCUMENT_SIGNING_EKUS.contains(p) || extra_signing_ekus.contains(p))
                 };
-                let never = |p: &String| NEVER_DOCUMENT_SIGNING_EKUS.contains(&p.as_str());
                 (
                     ku_ok(signing),
                     eku.is_none_or(|list| list.iter().any(allowed) && !list.iter().any(never)),

@@ -7,6 +7,7 @@ use crate::cert::Certificate;
 use crate::error::Error;
 use crate::error::PathError;
 use crate::key::AlgorithmPolicy;
+use crate::oid::Oid;
 use crate::path::build::Search;
 use crate::path::cache::VerificationCache;
 use crate::path::checks::position;
@@ -48,7 +49,7 @@ pub struct PathValidator<'a> {
     pub(super) crl_depth: u8,
     /// Extended key usages the caller accepts for document signing besides
     /// [`DOCUMENT_SIGNING_EKUS`](crate::path::DOCUMENT_SIGNING_EKUS).
-    pub(super) signing_ekus: Vec<String>,
+    pub(super) signing_ekus: Vec<Oid>,
     /// Candidate certificates from the context, besides those given to `validate`.
     pub(super) certificates: Vec<Certificate>,
 }
@@ -159,12 +160,12 @@ impl<'a> PathValidator<'a> {
     /// [`NEVER_DOCUMENT_SIGNING_EKUS`](crate::path::NEVER_DOCUMENT_SIGNING_EKUS) count for nothing
     /// even when added.
     #[must_use]
-    pub fn document_signing_eku(mut self, oid: &str) -> Self {
-        self.signing_ekus.push(oid.to_owned());
+    pub fn document_signing_eku(mut self, oid: Oid) -> Self {
+        self.signing_ekus.push(oid);
         self
     }
 
-    pub(crate) fn document_signing_ekus(mut self, oids: &[String]) -> Self {
+    pub(crate) fn document_signing_ekus(mut self, oids: &[Oid]) -> Self {
         self.signing_ekus.extend(oids.iter().cloned());
         self
     }

@@ -17,6 +17,7 @@ use crate::cert::{Certificate, KeyUsage, Name};
 use crate::error::{Error, Malformed, Object};
 use crate::key::{AlgorithmPolicy, SignatureAlgorithm};
 use crate::limits::{MAX_CRL_ENTRIES, MAX_CRL_SIZE, MAX_REMEMBERED_SIGNERS};
+use crate::oid::Oid;
 use crate::time::Time;
 
 /// Why a certificate was revoked (RFC 5280 section 5.3.1).
@@ -133,7 +134,7 @@ struct Inner {
     /// The deltaCRLIndicator's BaseCRLNumber (magnitude, big-endian), for a delta CRL.
     base_crl_number: Option<Vec<u8>>,
     delta: bool,
-    unsupported_critical: Option<String>,
+    unsupported_critical: Option<Oid>,
     /// The SHA-256 of the whole CRL: what a signature check is about.
     fingerprint: [u8; 32],
     /// The outcome of the signature check by each certificate's key that was tried (a CRL
@@ -762,7 +763,7 @@ fn read_crl_extensions(
     extensions: &[x509_parser::extensions::X509Extension<'_>],
 ) -> Result<(), Error> {
     for ext in extensions {
-        let oid = ext.oid.to_id_string();
+        let oid = Oid::decoded(ext.oid.to_id_string());
         if oid == EXT_ISSUING_DISTRIBUTION_POINT {
             // Read with x509-cert, which decodes names relative to the CRL issuer.
             let idp =
@@ -827,7 +828,7 @@ fn read_entries(
         let mut reason = RevocationReason::Unspecified;
         let mut invalidity_date = None;
         for ext in entry.extensions() {
-            let oid = ext.oid.to_id_string();
+            let oid = Oid::decoded(ext.oid.to_id_string());
             match (oid.as_str(), ext.parsed_extension()) {
                 (_, ParsedExtension::ParseError { .. }) => {
                     return Err(Error::malformed(

@@ -20,7 +20,7 @@ use crate::time::Time;
 
 mod asn1;
 
-use crate::oid::KP_OCSP_SIGNING;
+use crate::oid::{KP_OCSP_SIGNING, Oid};
 use asn1::{
     BasicResponse, CertId, ID_CE_INVALIDITY_DATE, ID_PKIX_OCSP_BASIC, ID_PKIX_OCSP_NONCE,
     OcspRequestAsn1, OcspResponseAsn1, Request, ResponseData, RevokedInfo, SingleResponse,
@@ -192,21 +192,21 @@ impl OcspCheck {
     /// Requires the response to echo `nonce`, the one the request carried (RFC 6960
     /// section 4.4.1).
     #[must_use]
-    pub fn with_nonce(mut self, nonce: impl Into<Vec<u8>>) -> Self {
+    pub fn require_nonce(mut self, nonce: impl Into<Vec<u8>>) -> Self {
         self.nonce = Some(nonce.into());
         self
     }
 
     /// Tolerates this clock difference with the responder, in seconds.
     #[must_use]
-    pub fn with_clock_skew(mut self, seconds: i64) -> Self {
+    pub fn clock_skew(mut self, seconds: i64) -> Self {
         self.clock_skew = seconds;
         self
     }
 
     /// Accepts a response without nextUpdate up to this age, in seconds.
     #[must_use]
-    pub fn with_max_age_without_next_update(mut self, seconds: i64) -> Self {
+    pub fn max_age_without_next_update(mut self, seconds: i64) -> Self {
         self.max_age_without_next_update = seconds;
         self
     }
@@ -257,7 +257,7 @@ impl OcspResponse {
             .ok_or_else(|| Error::invalid_der(Object::Ocsp))?;
         if bytes.response_type != ID_PKIX_OCSP_BASIC {
             return Err(Error::Signature(SignatureError::UnsupportedAlgorithm {
-                oid: bytes.response_type.to_string(),
+                oid: Oid::from_der(&bytes.response_type),
             }));
         }
         let basic = BasicResponse::from_der(bytes.response.as_bytes()).map_err(der_err)?;
@@ -338,7 +338,7 @@ impl OcspResponse {
         // The CertID is computed once per hash algorithm, however many answers there are.
         let mut ids: Vec<(DigestAlgorithm, Option<CertId>)> = Vec::new();
         self.0.data.responses.iter().find(|r| {
-            let Ok(h) = DigestAlgorithm::from_oid(&r.cert_id.hash_algorithm.oid) else {
+            let Ok(h) = DigestAlgorithm::from_der_oid(&r.cert_id.hash_algorithm.oid) else {
                 return false;
             };
             let id = match ids.iter().find(|(a, _)| *a == h) {
@@ -659,7 +659,7 @@ fn cert_id(
     let key = issuer.public_key()?;
     Ok(CertId {
         hash_algorithm: AlgorithmIdentifierOwned {
-            oid: hash.oid(),
+            oid: hash.der_oid(),
             parameters: Some(Any::null()),
         },
         issuer_name_hash: OctetString::new(digest(hash, issuer.subject().der()).as_bytes())

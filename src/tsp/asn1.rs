@@ -100,7 +100,7 @@ pub(crate) struct Accuracy {
 pub(crate) fn imprint_of(d: &Digest) -> Result<MessageImprint, Error> {
     Ok(MessageImprint {
         hash_algorithm: AlgorithmIdentifierOwned {
-            oid: d.algorithm().oid(),
+            oid: d.algorithm().der_oid(),
             parameters: None,
         },
         hashed_message: OctetString::new(d.as_bytes()).map_err(der_err)?,

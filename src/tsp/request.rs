@@ -2,10 +2,10 @@
 //! the source that carries it.
 
 use der::Encode;
-use der::asn1::ObjectIdentifier;
 
 use crate::digest::Digest;
-use crate::error::Error;
+use crate::error::{Error, Malformed, Object};
+use crate::oid::Oid;
 use crate::tsp::asn1::{TimeStampReq, der_err, imprint_of, unsigned_int};
 
 /// A time-stamping authority (RFC 3161): takes a request, returns the DER
@@ -51,13 +51,24 @@ impl TimeStampRequest {
     ///
     /// [`EncodingError::Malformed`](crate::error::EncodingError::Malformed) with [`Object::TimeStamp`](crate::error::Object::TimeStamp) and
     /// [`Malformed::InvalidDer`](crate::error::Malformed::InvalidDer) if the request cannot be
-    /// DER-encoded, which happens only for a nonce over 4 GiB.
+    /// DER-encoded, which happens only for a nonce over 4 GiB, and with
+    /// [`Malformed::InvalidValue`](crate::error::Malformed::InvalidValue) (`reqPolicy`) for a
+    /// policy OID longer than the 39 encoded bytes kyso's DER encoder holds.
     pub fn new(
         imprint: &Digest,
         nonce: Option<&[u8]>,
         cert_req: bool,
-        policy: Option<ObjectIdentifier>,
+        policy: Option<&Oid>,
     ) -> Result<Self, Error> {
+        let policy = match policy {
+            Some(p) => Some(p.to_der().ok_or_else(|| {
+                Error::malformed(
+                    Object::TimeStamp,
+                    Malformed::InvalidValue { field: "reqPolicy" },
+                )
+            })?),
+            None => None,
+        };
         let nonce_int = match nonce {
             Some(n) => Some(unsigned_int(n)?),
             None => None,

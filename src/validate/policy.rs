@@ -1,6 +1,7 @@
 //! What a validation accepts.
 
 use crate::key::AlgorithmPolicy;
+use crate::oid::Oid;
 use crate::path::{KeyPurpose, PolicyInputs};
 use crate::time::Time;
 
@@ -49,7 +50,7 @@ pub struct ValidationPolicy {
     /// id-ct-TSTInfo for a timestamp token. Default: none, so that no other signed object
     /// is mistaken for a signed document (INDETERMINATE / SIG_CONSTRAINTS_FAILURE). Set
     /// through [`ValidationPolicy::accept_content_type`].
-    pub(crate) accepted_content_types: Vec<String>,
+    pub(crate) accepted_content_types: Vec<Oid>,
     /// Whether a signer without a signature timestamp that verifies fails (INDETERMINATE /
     /// SIG_CONSTRAINTS_FAILURE), for services that require CAdES-B-T or above. Default:
     /// false.
@@ -61,7 +62,7 @@ pub struct ValidationPolicy {
     /// [`DOCUMENT_SIGNING_EKUS`](crate::path::DOCUMENT_SIGNING_EKUS); those of
     /// [`NEVER_DOCUMENT_SIGNING_EKUS`](crate::path::NEVER_DOCUMENT_SIGNING_EKUS) count for nothing.
     /// Default: none.
-    pub document_signing_ekus: Vec<String>,
+    pub document_signing_ekus: Vec<Oid>,
     /// Whether a signer without signed attributes may pass. Default: false, and such a
     /// signer is INDETERMINATE / SIG_CONSTRAINTS_FAILURE: without the content-type and
     /// message-digest attributes the signature is a bare signature over the document's
@@ -102,7 +103,7 @@ impl ValidationPolicy {
 
     /// Sets the algorithm policy.
     #[must_use]
-    pub fn with_algorithms(mut self, algorithms: AlgorithmPolicy) -> Self {
+    pub fn algorithm_policy(mut self, algorithms: AlgorithmPolicy) -> Self {
         self.algorithms = algorithms;
         self
     }
@@ -113,31 +114,31 @@ impl ValidationPolicy {
     /// ```
     /// use kyso::{Time, ValidationPolicy};
     /// use kyso::path::{PolicyInputs, PolicySet};
-    /// let policy = ValidationPolicy::at(Time::from_utc(2026, 6, 1, 0, 0, 0)?).with_policy_inputs(
+    /// let policy = ValidationPolicy::at(Time::from_utc(2026, 6, 1, 0, 0, 0)?).policy_inputs(
     ///     PolicyInputs::default()
-    ///         .acceptable(PolicySet::of(["2.16.704.1.1.1"]))
+    ///         .acceptable(PolicySet::of(["2.16.704.1.1.1".parse()?]))
     ///         .require_explicit_policy(true),
     /// );
-    /// # Ok::<(), kyso::Error>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub fn with_policy_inputs(mut self, inputs: PolicyInputs) -> Self {
+    pub fn policy_inputs(mut self, inputs: PolicyInputs) -> Self {
         self.certificate_policies = inputs;
         self
     }
 
-    /// Also accepts `oid` (dotted) in the signing certificate's extendedKeyUsage, for a PKI
-    /// whose signing certificates carry a purpose of its own.
+    /// Also accepts `oid` in the signing certificate's extendedKeyUsage, for a PKI whose
+    /// signing certificates carry a purpose of its own.
     ///
     /// ```
     /// use kyso::{Time, ValidationPolicy};
     /// let policy = ValidationPolicy::at(Time::from_utc(2026, 6, 1, 0, 0, 0)?)
-    ///     .with_document_signing_eku("1.3.6.1.4.1.55555.4.1");
-    /// # Ok::<(), kyso::Error>(())
+    ///     .document_signing_eku("1.3.6.1.4.1.55555.4.1".parse()?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub fn with_document_signing_eku(mut self, oid: &str) -> Self {
-        self.document_signing_ekus.push(oid.to_owned());
+    pub fn document_signing_eku(mut self, oid: Oid) -> Self {
+        self.document_signing_ekus.push(oid);
         self
     }
 
@@ -152,7 +153,7 @@ impl ValidationPolicy {
         self
     }
 
-    /// Also accepts signed content of the type `oid` (dotted), besides documents (id-data):
+    /// Also accepts signed content of the type `oid`, besides documents (id-data):
     /// for a relying party that validates another kind of signed object, such as a
     /// timestamp token's TSTInfo (1.2.840.113549.1.9.16.1.4). Each type is named: there is
     /// no way to accept every type, since any signed object of the signer's key would then
@@ -160,23 +161,25 @@ impl ValidationPolicy {
     ///
     /// ```
     /// use kyso::{Time, ValidationPolicy};
-    /// let policy = ValidationPolicy::at(Time::from_utc(2026, 6, 1, 0, 0, 0)?)
-    ///     .accept_content_type("1.2.840.113549.1.9.16.1.4");
-    /// assert!(policy.accepts_content_type("1.2.840.113549.1.7.1")); // id-data, always
-    /// assert!(policy.accepts_content_type("1.2.840.113549.1.9.16.1.4"));
-    /// assert!(!policy.accepts_content_type("2.23.136.1.1.1")); // an EF.SOD's, not named
-    /// # Ok::<(), kyso::Error>(())
+    /// use kyso::oid::Oid;
+    /// let tst_info: Oid = "1.2.840.113549.1.9.16.1.4".parse()?;
+    /// let policy =
+    ///     ValidationPolicy::at(Time::from_utc(2026, 6, 1, 0, 0, 0)?).accept_content_type(tst_info.clone());
+    /// assert!(policy.accepts_content_type(&"1.2.840.113549.1.7.1".parse()?)); // id-data, always
+    /// assert!(policy.accepts_content_type(&tst_info));
+    /// assert!(!policy.accepts_content_type(&"2.23.136.1.1.1".parse()?)); // an EF.SOD's, not named
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub fn accept_content_type(mut self, oid: &str) -> Self {
-        self.accepted_content_types.push(oid.to_owned());
+    pub fn accept_content_type(mut self, oid: Oid) -> Self {
+        self.accepted_content_types.push(oid);
         self
     }
 
-    /// Whether content of type `oid` (dotted) may pass: a document (id-data) or a type the
-    /// policy accepts.
-    pub fn accepts_content_type(&self, oid: &str) -> bool {
-        oid == ID_DATA || self.accepted_content_types.iter().any(|t| t == oid)
+    /// Whether content of type `oid` may pass: a document (id-data) or a type the policy
+    /// accepts.
+    pub fn accepts_content_type(&self, oid: &Oid) -> bool {
+        *oid == ID_DATA || self.accepted_content_types.contains(oid)
     }
 
     /// Requires a signature timestamp that verifies (CAdES-B-T or above).

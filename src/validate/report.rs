@@ -488,7 +488,7 @@ fn signer_json(j: &mut Json, s: &SignerReport) {
             j.open('[');
             for oid in list {
                 j.item();
-                j.string(oid);
+                j.string(oid.as_str());
             }
             j.close(']');
         }

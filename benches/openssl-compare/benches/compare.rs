@@ -189,7 +189,7 @@ fn cms(c: &mut Criterion) {
         });
         let cache = VerificationCache::new();
         let warm = Verifier::new(
-            &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked).with_cache(&cache),
+            &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked).cache(&cache),
             policy.clone(),
         );
         assert!(warm.verify_encoded(&der, Some(&document)).is_passed());
@@ -258,7 +258,7 @@ fn batch(c: &mut Criterion) {
     let anchors = TrustStore::from_certificates([ch.root.clone()]);
     let cache = VerificationCache::new();
     let verifier = Verifier::new(
-        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked).with_cache(&cache),
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked).cache(&cache),
         ValidationPolicy::at(time()),
     );
     let items: Vec<(&[u8], Option<&[u8]>)> = (0..10_000)
