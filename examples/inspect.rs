@@ -84,12 +84,12 @@ fn run() -> Result<bool, String> {
         "Validation at {time} ({time_source}) for {purpose}, {} anchor(s):",
         anchors.len()
     );
-    match PathValidator::new(&kyso::TrustContext::new(
-        &anchors,
-        kyso::Revocation::NotChecked,
-    ))
+    match PathValidator::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+        time,
+    )
     .purpose(purpose)
-    .validate(leaf, intermediates, time)
+    .validate(leaf, intermediates)
     {
         Ok(path) => {
             println!("  VALID");

@@ -51,11 +51,11 @@ pub fn path_validation(data: &[u8]) {
     let anchors =
         TrustStore::from_certificates(rest.iter().filter(|c| c.is_self_issued()).cloned());
     let time = Time::from_unix(1_780_272_000);
-    let _ = PathValidator::new(&kyso::TrustContext::new(
-        &anchors,
-        kyso::Revocation::NotChecked,
-    ))
-    .validate(leaf, rest, time);
+    let _ = PathValidator::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+        time,
+    )
+    .validate(leaf, rest);
 }
 
 /// A CMS signature (DER, PEM or base64) validated against the test root over the sample

@@ -20,7 +20,6 @@ pub(crate) const STREAM_BUFFER_SIZE: usize = 64 * 1024;
 
 /// A hash algorithm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub enum DigestAlgorithm {
     /// SHA-1. Broken for collision resistance: kyso uses it only to verify legacy data
@@ -156,6 +155,13 @@ impl DigestAlgorithm {
             DigestAlgorithm::Sha384 => &ring::digest::SHA384,
             DigestAlgorithm::Sha512 => &ring::digest::SHA512,
         }
+    }
+}
+
+/// Serialised as its name ([`DigestAlgorithm::name`]).
+impl serde::Serialize for DigestAlgorithm {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
     }
 }
 

@@ -129,7 +129,6 @@ impl PartialEq<&str> for Oid {
     }
 }
 
-#[cfg(feature = "serde")]
 impl serde::Serialize for Oid {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.0)

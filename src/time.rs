@@ -200,7 +200,6 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 }
 
 /// Serialised as its RFC 3339 text, `2026-06-01T00:00:00Z`.
-#[cfg(feature = "serde")]
 impl serde::Serialize for Time {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)

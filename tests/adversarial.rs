@@ -981,11 +981,11 @@ fn a_pinned_signer_certificate_is_still_checked_for_revocation() {
     .unwrap()]);
     let signing_ca = [cert("pki/intermediate-ca.pem")];
     let at = common::validation_time();
-    let v = PathValidator::new(&kyso::TrustContext::new(
-        &pinned,
-        kyso::Revocation::Required(&crls),
-    ));
-    match v.validate(&revoked, &signing_ca, at) {
+    let v = PathValidator::new(
+        &kyso::TrustContext::new(&pinned, kyso::Revocation::Required(&crls)),
+        at,
+    );
+    match v.validate(&revoked, &signing_ca) {
         Err(Error::Path {
             cert,
             reason: PathError::Revoked { reason, .. },
@@ -996,7 +996,7 @@ fn a_pinned_signer_certificate_is_still_checked_for_revocation() {
         other => panic!("{other:?}"),
     }
     // The issuer's certificate is not at hand: no status can be had.
-    match v.validate(&revoked, &[], at) {
+    match v.validate(&revoked, &[]) {
         Err(Error::Path {
             reason: PathError::RevocationUnknown { reason, .. },
             ..
@@ -1008,16 +1008,16 @@ fn a_pinned_signer_certificate_is_still_checked_for_revocation() {
     // If available: the issuer's CRL is at hand but cannot be checked without the issuer's
     // certificate, which must not read as "no data".
     assert!(matches!(
-        PathValidator::new(&kyso::TrustContext::new(&pinned, kyso::Revocation::IfAvailable(&crls)))
-            .validate(&revoked, &[], at),
+        PathValidator::new(&kyso::TrustContext::new(&pinned, kyso::Revocation::IfAvailable(&crls)), at)
+            .validate(&revoked, &[]),
         Err(Error::Path { reason: PathError::RevocationUnknown { reason, .. }, .. }) if reason.contains("could not be checked")
     ));
     // No data at all: the status is recorded as unknown.
-    let path = PathValidator::new(&kyso::TrustContext::new(
-        &pinned,
-        kyso::Revocation::IfAvailable(&CrlStore::new()),
-    ))
-    .validate(&revoked, &[], at)
+    let path = PathValidator::new(
+        &kyso::TrustContext::new(&pinned, kyso::Revocation::IfAvailable(&CrlStore::new())),
+        at,
+    )
+    .validate(&revoked, &[])
     .unwrap();
     assert!(matches!(
         &path.revocation()[0].outcome,
@@ -1026,11 +1026,11 @@ fn a_pinned_signer_certificate_is_still_checked_for_revocation() {
     // A good certificate pinned the same way passes, its status checked.
     let good = cert("revocation/ee-good.pem");
     let pinned_good = TrustStore::from_certificates([good.clone()]);
-    let path = PathValidator::new(&kyso::TrustContext::new(
-        &pinned_good,
-        kyso::Revocation::Required(&crls),
-    ))
-    .validate(&good, &signing_ca, at)
+    let path = PathValidator::new(
+        &kyso::TrustContext::new(&pinned_good, kyso::Revocation::Required(&crls)),
+        at,
+    )
+    .validate(&good, &signing_ca)
     .unwrap();
     assert!(matches!(
         &path.revocation()[0].outcome,
@@ -1223,11 +1223,11 @@ fn name_constraint_exclusions_hold_across_unicode_forms() {
     let anchors = root();
     let at = Time::now();
     for (name, leaf, _) in &subjects {
-        let result = PathValidator::new(&kyso::TrustContext::new(
-            &anchors,
-            kyso::Revocation::NotChecked,
-        ))
-        .validate(leaf, std::slice::from_ref(&sub), at);
+        let result = PathValidator::new(
+            &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+            at,
+        )
+        .validate(leaf, std::slice::from_ref(&sub));
         if name == "other" {
             assert!(result.is_ok(), "{name}: {result:?}");
         } else {
@@ -2009,11 +2009,11 @@ fn name_constraint_exclusions_cover_look_alikes() {
     let (sub, subjects) = constrained_ca_and_subjects(&dir, &cases);
     let anchors = root();
     for (name, leaf, _) in &subjects {
-        let result = PathValidator::new(&kyso::TrustContext::new(
-            &anchors,
-            kyso::Revocation::NotChecked,
-        ))
-        .validate(leaf, std::slice::from_ref(&sub), Time::now());
+        let result = PathValidator::new(
+            &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+            Time::now(),
+        )
+        .validate(leaf, std::slice::from_ref(&sub));
         if name == "other" {
             assert!(result.is_ok(), "{name}: {result:?}");
         } else {

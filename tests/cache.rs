@@ -140,11 +140,11 @@ fn cached_chain_after_revocation() {
     // Path validation alone, through the same cache.
     let result = PathValidator::new(
         &kyso::TrustContext::new(&a, kyso::Revocation::Required(&crls)).cache(&cache),
+        validation_time(),
     )
     .validate(
         &cert("revocation/ee-revoked.pem"),
         &[cert("pki/intermediate-ca.pem")],
-        validation_time(),
     );
     assert!(
         matches!(
@@ -165,17 +165,14 @@ fn a_certificate_with_other_bytes_is_not_a_cache_hit() {
     let chain = [cert("pki/intermediate-ca.pem")];
     let validator = PathValidator::new(
         &kyso::TrustContext::new(&a, kyso::Revocation::NotChecked).cache(&cache),
+        validation_time(),
     );
     validator
-        .validate(&cert("pki/ee-rsa2048.pem"), &chain, validation_time())
+        .validate(&cert("pki/ee-rsa2048.pem"), &chain)
         .unwrap();
     // The same TBS with one bit of the signature flipped.
     assert!(matches!(
-        validator.validate(
-            &cert("bad/bad-signature-bytes.pem"),
-            &chain,
-            validation_time()
-        ),
+        validator.validate(&cert("bad/bad-signature-bytes.pem"), &chain),
         Err(Error::Path {
             reason: PathError::BadSignature,
             ..

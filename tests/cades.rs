@@ -788,15 +788,11 @@ fn crls_over_http_are_cached_until_next_update() {
     let anchors = env.anchors();
     let local = CrlStore::from_crls([env.root_crl()]);
     let sources = (&http, &local);
-    let result = kyso::PathValidator::new(&kyso::TrustContext::new(
-        &anchors,
-        kyso::Revocation::Required(&sources),
-    ))
-    .validate(
-        &c,
-        std::slice::from_ref(&issuer),
+    let result = kyso::PathValidator::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::Required(&sources)),
         Time::from_unix(Time::now().unix() + 1),
-    );
+    )
+    .validate(&c, std::slice::from_ref(&issuer));
     assert!(
         matches!(
             result,
@@ -1096,16 +1092,12 @@ fn expiry_against_the_timestamp() {
     // longer has to list it): that CRL cannot say it was not revoked.
     let anchors = env.anchors();
     let crls = CrlStore::from_crls([env.root_crl(), signing_ca_crl(&env.dir)]);
-    let result = kyso::PathValidator::new(&kyso::TrustContext::new(
-        &anchors,
-        kyso::Revocation::Required(&crls),
-    ))
-    .revocation_data_until(Time::now())
-    .validate(
-        &c,
-        &[cert("pki/intermediate-ca.pem")],
+    let result = kyso::PathValidator::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::Required(&crls)),
         Time::from_unix(now - 5400),
-    );
+    )
+    .revocation_data_until(Time::now())
+    .validate(&c, &[cert("pki/intermediate-ca.pem")]);
     assert!(
         matches!(result, Err(Error::Path { ref cert, reason: PathError::RevocationOutOfBounds { .. } }) if cert.index == 0),
         "{result:?}"

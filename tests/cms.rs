@@ -168,6 +168,18 @@ fn openssl_signature_report_says_who_when_and_how() {
     let json = report.to_json();
     assert!(json.contains("\"indication\":\"TOTAL-PASSED\""), "{json}");
     assert!(json.contains("\"cccd\":\"001085012345\""), "{json}");
+    // One schema: `to_json` and serde write the same document, and a warning is a typed
+    // object with a stable code.
+    let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(parsed, serde_json::to_value(&report).unwrap());
+    assert_eq!(
+        parsed["signers"][0]["warnings"][0]["code"],
+        "no-signing-certificate-attribute"
+    );
+    assert_eq!(
+        parsed["signers"][0]["signature_algorithm"],
+        "RSA PKCS#1 v1.5 with SHA-256"
+    );
 }
 
 /// Every algorithm kyso signs with, detached and enveloping: kyso verifies its own output,

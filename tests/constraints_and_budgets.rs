@@ -188,11 +188,11 @@ fn non_critical_constraints_are_applied_not_ignored() {
         );
         let anchors = TrustStore::from_certificates([cert("pki/root-ca.pem")]);
         let now = kyso::Time::now();
-        let result = PathValidator::new(&kyso::TrustContext::new(
-            &anchors,
-            kyso::Revocation::NotChecked,
-        ))
-        .validate(&ee[0], &ca, now);
+        let result = PathValidator::new(
+            &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+            now,
+        )
+        .validate(&ee[0], &ca);
         if name == "iap-control" {
             let path = result.unwrap();
             assert_eq!(path.policies(), &kyso::path::PolicySet::Any);
@@ -479,14 +479,13 @@ fn cross_certificate_is_found_among_alternatives() {
     let anchors = TrustStore::from_certificates([cert("pki/ec-root-ca.pem")]);
     // The cross-certificate starts now: validate a day later.
     let later = kyso::Time::from_unix(kyso::Time::now().unix() + 86_400);
-    let path = PathValidator::new(&kyso::TrustContext::new(
-        &anchors,
-        kyso::Revocation::NotChecked,
-    ))
+    let path = PathValidator::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+        later,
+    )
     .validate(
         &cert("pki/ee-rsa2048.pem"),
         &[cert("pki/intermediate-ca.pem"), cross.clone()],
-        later,
     )
     .unwrap();
     assert_eq!(path.chain()[1], cross);
@@ -521,11 +520,11 @@ fn certification_loops_terminate() {
     let intermediates = [load(&dir, "a-by-b"), load(&dir, "b-by-a")];
     let anchors = TrustStore::from_certificates([cert("pki/root-ca.pem")]);
     let now = kyso::Time::now();
-    let err = PathValidator::new(&kyso::TrustContext::new(
-        &anchors,
-        kyso::Revocation::NotChecked,
-    ))
-    .validate(&intermediates[0], &intermediates, now)
+    let err = PathValidator::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+        now,
+    )
+    .validate(&intermediates[0], &intermediates)
     .unwrap_err();
     assert!(
         matches!(
@@ -571,11 +570,11 @@ fn decoy_issuers_exhaust_the_budget_not_the_machine() {
     pile.push(cert("pki/intermediate-ca.pem"));
     let anchors = TrustStore::from_certificates([cert("pki/root-ca.pem")]);
     let started = std::time::Instant::now();
-    let err = PathValidator::new(&kyso::TrustContext::new(
-        &anchors,
-        kyso::Revocation::NotChecked,
-    ))
-    .validate(&cert("pki/ee-rsa2048.pem"), &pile, validation_time())
+    let err = PathValidator::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+        validation_time(),
+    )
+    .validate(&cert("pki/ee-rsa2048.pem"), &pile)
     .unwrap_err();
     assert!(
         matches!(
@@ -591,11 +590,11 @@ fn decoy_issuers_exhaust_the_budget_not_the_machine() {
     // With the real issuer first, the same pile validates.
     pile.rotate_right(1);
     assert!(
-        PathValidator::new(&kyso::TrustContext::new(
-            &anchors,
-            kyso::Revocation::NotChecked
-        ))
-        .validate(&cert("pki/ee-rsa2048.pem"), &pile, validation_time())
+        PathValidator::new(
+            &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+            validation_time()
+        )
+        .validate(&cert("pki/ee-rsa2048.pem"), &pile)
         .is_ok()
     );
     std::fs::remove_dir_all(&dir).unwrap();

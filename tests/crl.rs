@@ -351,13 +351,15 @@ mod in_validation {
         let store = CrlStore::from_crls([crl, Crl::from_file(root.crl()).unwrap()]);
         let store_anchors = anchors();
         let chain = [cert("pki/intermediate-ca.pem")];
-        let v = PathValidator::new(&kyso::TrustContext::new(
-            &store_anchors,
-            kyso::Revocation::Required(&store),
-        ))
-        .revocation_data_until(Time::now());
+        let v = |at| {
+            PathValidator::new(
+                &kyso::TrustContext::new(&store_anchors, kyso::Revocation::Required(&store)),
+                at,
+            )
+            .revocation_data_until(Time::now())
+        };
         let at = Time::from_utc(2026, 3, 1, 0, 0, 0).unwrap();
-        match v.validate(&cert("pki/ee-rsa3072.pem"), &chain, at) {
+        match v(at).validate(&cert("pki/ee-rsa3072.pem"), &chain) {
             Err(
                 e @ Error::Path {
                     reason: PathError::Revoked { .. },
@@ -387,8 +389,8 @@ mod in_validation {
             other => panic!("{other:?}"),
         }
         let before = Time::from_utc(2026, 1, 15, 0, 0, 0).unwrap();
-        let path = v
-            .validate(&cert("pki/ee-rsa3072.pem"), &chain, before)
+        let path = v(before)
+            .validate(&cert("pki/ee-rsa3072.pem"), &chain)
             .unwrap();
         assert!(matches!(
             path.revocation()[0].outcome,
@@ -405,20 +407,18 @@ mod in_validation {
         let store_anchors = anchors();
         let chain = [cert("pki/intermediate-ca.pem")];
         let now = Time::now();
-        let v = PathValidator::new(&kyso::TrustContext::new(
-            &store_anchors,
-            kyso::Revocation::Required(&store),
-        ));
-        let good = v
-            .validate(&cert("pki/ee-rsa2048.pem"), &chain, now)
-            .unwrap();
+        let v = PathValidator::new(
+            &kyso::TrustContext::new(&store_anchors, kyso::Revocation::Required(&store)),
+            now,
+        );
+        let good = v.validate(&cert("pki/ee-rsa2048.pem"), &chain).unwrap();
         assert_eq!(good.revocation().len(), 2, "leaf and intermediate checked");
         assert!(
             good.revocation()
                 .iter()
                 .all(|c| matches!(c.outcome, RevocationOutcome::NotRevoked { .. }))
         );
-        match v.validate(&cert("pki/ee-rsa3072.pem"), &chain, now) {
+        match v.validate(&cert("pki/ee-rsa3072.pem"), &chain) {
             Err(Error::Path {
                 cert,
                 reason: PathError::Revoked { reason, .. },
@@ -431,21 +431,21 @@ mod in_validation {
         // No data: required fails, if-available records "unknown".
         let empty = CrlStore::new();
         assert!(matches!(
-            PathValidator::new(&kyso::TrustContext::new(
-                &store_anchors,
-                kyso::Revocation::Required(&empty)
-            ))
-            .validate(&cert("pki/ee-rsa2048.pem"), &chain, now),
+            PathValidator::new(
+                &kyso::TrustContext::new(&store_anchors, kyso::Revocation::Required(&empty)),
+                now
+            )
+            .validate(&cert("pki/ee-rsa2048.pem"), &chain),
             Err(Error::Path {
                 reason: PathError::RevocationUnknown { .. },
                 ..
             })
         ));
-        let unknown = PathValidator::new(&kyso::TrustContext::new(
-            &store_anchors,
-            kyso::Revocation::IfAvailable(&empty),
-        ))
-        .validate(&cert("pki/ee-rsa2048.pem"), &chain, now)
+        let unknown = PathValidator::new(
+            &kyso::TrustContext::new(&store_anchors, kyso::Revocation::IfAvailable(&empty)),
+            now,
+        )
+        .validate(&cert("pki/ee-rsa2048.pem"), &chain)
         .unwrap();
         assert!(
             unknown

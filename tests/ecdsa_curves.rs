@@ -162,12 +162,12 @@ fn brainpool_explicit_csca_and_document_signer() {
         }
     );
     let anchors = TrustStore::from_certificates([csca.clone()]);
-    let path = PathValidator::new(&kyso::TrustContext::new(
-        &anchors,
-        kyso::Revocation::NotChecked,
-    ))
+    let path = PathValidator::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+        Time::now(),
+    )
     .purpose(KeyPurpose::Any)
-    .validate(&ds, &[], Time::now())
+    .validate(&ds, &[])
     .unwrap();
     assert_eq!(path.chain().len(), 1);
 
@@ -245,12 +245,12 @@ fn p521_and_brainpool384_chains() {
         KeyType::EcBrainpoolP384r1
     );
     let anchors = TrustStore::from_certificates([root]);
-    PathValidator::new(&kyso::TrustContext::new(
-        &anchors,
-        kyso::Revocation::NotChecked,
-    ))
+    PathValidator::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+        Time::now(),
+    )
     .purpose(KeyPurpose::Any)
-    .validate(&leaf, &[], Time::now())
+    .validate(&leaf, &[])
     .unwrap();
     std::fs::remove_dir_all(&dir).unwrap();
 }

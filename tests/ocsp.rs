@@ -343,19 +343,17 @@ fn ocsp_in_path_validation() {
     );
     let anchors = TrustStore::from_certificates([cert("pki/root-ca.pem")]);
     let chain = [cert("pki/intermediate-ca.pem")];
-    let v = PathValidator::new(&kyso::TrustContext::new(
-        &anchors,
-        kyso::Revocation::IfAvailable(&store),
-    ));
-    let path = v
-        .validate(&cert("pki/ee-rsa2048.pem"), &chain, Time::now())
-        .unwrap();
+    let v = PathValidator::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::IfAvailable(&store)),
+        Time::now(),
+    );
+    let path = v.validate(&cert("pki/ee-rsa2048.pem"), &chain).unwrap();
     assert!(matches!(
         &path.revocation()[0].outcome,
         RevocationOutcome::NotRevoked { source } if source.starts_with("OCSP")
     ));
     assert!(matches!(
-        v.validate(&cert("pki/ee-rsa3072.pem"), &chain, Time::now()),
+        v.validate(&cert("pki/ee-rsa3072.pem"), &chain),
         Err(Error::Path {
             reason: PathError::Revoked {
                 reason: RevocationReason::KeyCompromise,

@@ -304,14 +304,14 @@ fn pkits() {
             .map_err(|e| Refusal::of(&e))?;
         let anchors = TrustStore::from_certificates([read_cert(dir, f[6])?]);
         let store = CrlStore::from_crls(crls);
-        let path = PathValidator::new(&kyso::TrustContext::new(
-            &anchors,
-            kyso::Revocation::Required(&store),
-        ))
+        let path = PathValidator::new(
+            &kyso::TrustContext::new(&anchors, kyso::Revocation::Required(&store)),
+            validation_time(),
+        )
         .purpose(KeyPurpose::Any)
         .algorithm_policy(legacy_algorithms())
         .policy_inputs(policy_inputs(f))
-        .validate(&leaf, &intermediates, validation_time())
+        .validate(&leaf, &intermediates)
         .map_err(|e| Refusal::of(&e))?;
         Ok(path.policies().clone())
     });

@@ -83,12 +83,10 @@ fn path_validation_with_the_committed_crls() {
     let a = anchors();
     let store = CrlStore::from_crls([crl("revocation/signing-ca.crl"), crl("revocation/root.crl")]);
     let chain = [cert("pki/intermediate-ca.pem")];
-    let validator = PathValidator::new(&kyso::TrustContext::new(
-        &a,
-        kyso::Revocation::Required(&store),
-    ));
-    let path = validator
-        .validate(&cert("revocation/ee-good.pem"), &chain, validation_time())
+    let context = kyso::TrustContext::new(&a, kyso::Revocation::Required(&store));
+    let validator = |at| PathValidator::new(&context, at);
+    let path = validator(validation_time())
+        .validate(&cert("revocation/ee-good.pem"), &chain)
         .unwrap();
     assert_eq!(path.revocation().len(), 2);
     for check in path.revocation() {
@@ -98,11 +96,7 @@ fn path_validation_with_the_committed_crls() {
         ));
         assert!(matches!(check.evidence, Some(Evidence::Crl(_))));
     }
-    match validator.validate(
-        &cert("revocation/ee-revoked.pem"),
-        &chain,
-        validation_time(),
-    ) {
+    match validator(validation_time()).validate(&cert("revocation/ee-revoked.pem"), &chain) {
         Err(Error::Path {
             cert,
             reason:
@@ -124,7 +118,7 @@ fn path_validation_with_the_committed_crls() {
     // February 2026, before the revocation: the CRL of May is not current then...
     let february = Time::from_utc(2026, 2, 1, 0, 0, 0).unwrap();
     assert!(matches!(
-        validator.validate(&cert("revocation/ee-revoked.pem"), &chain, february),
+        validator(february).validate(&cert("revocation/ee-revoked.pem"), &chain),
         Err(Error::Path {
             reason: PathError::RevocationUnknown { .. },
             ..
@@ -132,10 +126,9 @@ fn path_validation_with_the_committed_crls() {
     ));
     // ...but judged in June, a CRL issued since shows it was not revoked in February (what
     // a signature timestamp of February allows).
-    let path = validator
-        .clone()
+    let path = validator(february)
         .revocation_data_until(validation_time())
-        .validate(&cert("revocation/ee-revoked.pem"), &chain, february)
+        .validate(&cert("revocation/ee-revoked.pem"), &chain)
         .unwrap();
     assert_eq!(path.revocation().len(), 2);
     // The expired CRL alone decides nothing.
@@ -144,8 +137,8 @@ fn path_validation_with_the_committed_crls() {
         crl("revocation/root.crl"),
     ]);
     assert!(matches!(
-        PathValidator::new(&kyso::TrustContext::new(&a, kyso::Revocation::Required(&stale)))
-            .validate(&cert("revocation/ee-good.pem"), &chain, validation_time()),
+        PathValidator::new(&kyso::TrustContext::new(&a, kyso::Revocation::Required(&stale)), validation_time())
+            .validate(&cert("revocation/ee-good.pem"), &chain),
         Err(Error::Path { ref cert, reason: PathError::RevocationUnknown { .. } }) if cert.index == 0
     ));
 }

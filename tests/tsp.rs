@@ -193,9 +193,12 @@ fn tsa_certificate_needs_the_critical_eku() {
             .unwrap()
             .remove(0);
         let a = anchors();
-        let result = PathValidator::new(&kyso::TrustContext::new(&a, kyso::Revocation::NotChecked))
-            .purpose(KeyPurpose::TimeStamping)
-            .validate(&tsa_cert, &chain, kyso::Time::now());
+        let result = PathValidator::new(
+            &kyso::TrustContext::new(&a, kyso::Revocation::NotChecked),
+            kyso::Time::now(),
+        )
+        .purpose(KeyPurpose::TimeStamping)
+        .validate(&tsa_cert, &chain);
         if ok {
             assert!(result.is_ok(), "{name}: {result:?}");
         } else {

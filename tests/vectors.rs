@@ -108,12 +108,12 @@ fn every_vector_gets_its_expected_verdict() {
         let anchors = TrustStore::from_certificates([cert(&row.anchor)]);
         let leaf = cert(&row.leaf);
         let intermediates: Vec<_> = row.intermediates.iter().map(|p| cert(p)).collect();
-        let result = PathValidator::new(&kyso::TrustContext::new(
-            &anchors,
-            kyso::Revocation::NotChecked,
-        ))
+        let result = PathValidator::new(
+            &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+            validation_time(),
+        )
         .purpose(KeyPurpose::DocumentSigning)
-        .validate(&leaf, &intermediates, validation_time());
+        .validate(&leaf, &intermediates);
         let got = match &result {
             Ok(path) => {
                 assert_eq!(path.chain().len(), 1 + intermediates.len(), "{}", row.leaf);
@@ -138,15 +138,14 @@ fn every_vector_gets_its_expected_verdict() {
 #[test]
 fn sha1_certificate_verifies_under_the_named_legacy_policy() {
     let anchors = TrustStore::from_certificates([cert("pki/root-ca.pem")]);
-    let path = PathValidator::new(&kyso::TrustContext::new(
-        &anchors,
-        kyso::Revocation::NotChecked,
-    ))
+    let path = PathValidator::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+        validation_time(),
+    )
     .algorithm_policy(AlgorithmPolicy::default().allow_sha1_for_legacy_use_only())
     .validate(
         &cert("bad/sha1-signature.pem"),
         &[cert("pki/intermediate-ca.pem")],
-        validation_time(),
     );
     assert!(path.is_ok(), "{path:?}");
 }
@@ -154,16 +153,12 @@ fn sha1_certificate_verifies_under_the_named_legacy_policy() {
 #[test]
 fn rsa1024_certificate_verifies_with_a_lowered_minimum() {
     let anchors = TrustStore::from_certificates([cert("pki/root-ca.pem")]);
-    let result = PathValidator::new(&kyso::TrustContext::new(
-        &anchors,
-        kyso::Revocation::NotChecked,
-    ))
-    .algorithm_policy(AlgorithmPolicy::default().require_min_rsa_bits(1024))
-    .validate(
-        &cert("bad/rsa1024.pem"),
-        &[cert("pki/intermediate-ca.pem")],
+    let result = PathValidator::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
         validation_time(),
-    );
+    )
+    .algorithm_policy(AlgorithmPolicy::default().require_min_rsa_bits(1024))
+    .validate(&cert("bad/rsa1024.pem"), &[cert("pki/intermediate-ca.pem")]);
     assert!(result.is_ok(), "{result:?}");
 }
 
@@ -172,17 +167,15 @@ fn validity_bounds_are_inclusive_and_errors_carry_times() {
     let anchors = TrustStore::from_certificates([cert("pki/root-ca.pem")]);
     let leaf = cert("pki/ee-rsa2048.pem");
     let chain = [cert("pki/intermediate-ca.pem")];
-    let v = PathValidator::new(&kyso::TrustContext::new(
-        &anchors,
-        kyso::Revocation::NotChecked,
-    ));
-    assert!(v.validate(&leaf, &chain, leaf.not_after()).is_ok());
-    assert!(v.validate(&leaf, &chain, leaf.not_before()).is_ok());
+    let context = kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked);
+    let v = |at| PathValidator::new(&context, at);
+    assert!(v(leaf.not_after()).validate(&leaf, &chain).is_ok());
+    assert!(v(leaf.not_before()).validate(&leaf, &chain).is_ok());
     let late = kyso::Time::from_unix(leaf.not_after().unix() + 1);
     // The intermediate ends at the same second as the leaf; RFC 5280 processing runs from
     // the top, so the intermediate is the one reported.
     assert_eq!(chain[0].not_after(), leaf.not_after());
-    match v.validate(&leaf, &chain, late) {
+    match v(late).validate(&leaf, &chain) {
         Err(Error::Path {
             cert,
             reason: PathError::Expired { not_after, time },
@@ -200,7 +193,7 @@ fn validity_bounds_are_inclusive_and_errors_carry_times() {
     }
     let before = kyso::Time::from_unix(leaf.not_before().unix() - 1);
     assert!(matches!(
-        v.validate(&leaf, &chain, before),
+        v(before).validate(&leaf, &chain),
         Err(Error::Path {
             reason: PathError::NotYetValid { .. },
             ..
@@ -211,11 +204,11 @@ fn validity_bounds_are_inclusive_and_errors_carry_times() {
 #[test]
 fn missing_intermediate_is_unknown_issuer() {
     let anchors = TrustStore::from_certificates([cert("pki/root-ca.pem")]);
-    let err = PathValidator::new(&kyso::TrustContext::new(
-        &anchors,
-        kyso::Revocation::NotChecked,
-    ))
-    .validate(&cert("pki/ee-rsa2048.pem"), &[], validation_time())
+    let err = PathValidator::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+        validation_time(),
+    )
+    .validate(&cert("pki/ee-rsa2048.pem"), &[])
     .unwrap_err();
     assert!(
         matches!(err, Error::Path { ref cert, reason: PathError::UnknownIssuer } if cert.index == 0),
@@ -226,14 +219,13 @@ fn missing_intermediate_is_unknown_issuer() {
 #[test]
 fn wrong_anchor_is_unknown_issuer_at_the_top() {
     let anchors = TrustStore::from_certificates([cert("pki/ec-root-ca.pem")]);
-    let err = PathValidator::new(&kyso::TrustContext::new(
-        &anchors,
-        kyso::Revocation::NotChecked,
-    ))
+    let err = PathValidator::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+        validation_time(),
+    )
     .validate(
         &cert("pki/ee-rsa2048.pem"),
         &[cert("pki/intermediate-ca.pem")],
-        validation_time(),
     )
     .unwrap_err();
     assert!(
@@ -255,11 +247,11 @@ fn chain_order_and_extra_certificates_do_not_matter() {
         cert("pki/intermediate-ca.pem"),
         cert("pki/intermediate-ca.pem"),
     ];
-    let path = PathValidator::new(&kyso::TrustContext::new(
-        &anchors,
-        kyso::Revocation::NotChecked,
-    ))
-    .validate(&cert("pki/ee-ecdsa-p384.pem"), &pile, validation_time())
+    let path = PathValidator::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+        validation_time(),
+    )
+    .validate(&cert("pki/ee-ecdsa-p384.pem"), &pile)
     .unwrap();
     assert_eq!(path.chain().len(), 2);
     assert_eq!(path.chain()[1], cert("pki/intermediate-ca.pem"));
@@ -270,21 +262,21 @@ fn chain_order_and_extra_certificates_do_not_matter() {
 fn a_directly_trusted_end_entity_validates_but_is_still_checked() {
     let leaf = cert("bad/self-signed-ee.pem");
     let anchors = TrustStore::from_certificates([leaf.clone()]);
-    let path = PathValidator::new(&kyso::TrustContext::new(
-        &anchors,
-        kyso::Revocation::NotChecked,
-    ))
-    .validate(&leaf, &[], validation_time())
+    let path = PathValidator::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+        validation_time(),
+    )
+    .validate(&leaf, &[])
     .unwrap();
     assert_eq!(path.chain().len(), 1);
     let expired = cert("bad/expired.pem");
     let anchors = TrustStore::from_certificates([expired.clone()]);
     assert!(matches!(
-        PathValidator::new(&kyso::TrustContext::new(
-            &anchors,
-            kyso::Revocation::NotChecked
-        ))
-        .validate(&expired, &[], validation_time()),
+        PathValidator::new(
+            &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+            validation_time()
+        )
+        .validate(&expired, &[]),
         Err(Error::Path {
             reason: PathError::Expired { .. },
             ..
@@ -298,24 +290,20 @@ fn purposes() {
     let chain = [cert("pki/intermediate-ca.pem")];
     let leaf = cert("pki/ee-rsa2048.pem");
     let v = |p| {
-        PathValidator::new(&kyso::TrustContext::new(
-            &anchors,
-            kyso::Revocation::NotChecked,
-        ))
+        PathValidator::new(
+            &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+            validation_time(),
+        )
         .purpose(p)
     };
     assert!(
         v(KeyPurpose::ClientAuthentication)
-            .validate(&leaf, &chain, validation_time())
+            .validate(&leaf, &chain)
             .is_ok()
     );
-    assert!(
-        v(KeyPurpose::Any)
-            .validate(&leaf, &chain, validation_time())
-            .is_ok()
-    );
+    assert!(v(KeyPurpose::Any).validate(&leaf, &chain).is_ok());
     assert!(matches!(
-        v(KeyPurpose::TimeStamping).validate(&leaf, &chain, validation_time()),
+        v(KeyPurpose::TimeStamping).validate(&leaf, &chain),
         Err(Error::Path {
             reason: PathError::ExtendedKeyUsageNotAllowed {
                 purpose: KeyPurpose::TimeStamping,
@@ -325,7 +313,7 @@ fn purposes() {
         })
     ));
     assert!(matches!(
-        v(KeyPurpose::OcspSigning).validate(&leaf, &chain, validation_time()),
+        v(KeyPurpose::OcspSigning).validate(&leaf, &chain),
         Err(Error::Path {
             reason: PathError::ExtendedKeyUsageNotAllowed { .. },
             ..

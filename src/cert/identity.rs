@@ -9,8 +9,7 @@ use crate::oid;
 ///
 /// A value is typed only when it has the form the identifier requires; anything else is kept
 /// verbatim as [`VnIdentifier::Unrecognized`], never guessed at.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 #[non_exhaustive]
 pub enum VnIdentifier {
     /// `CCCD:` citizen identity card number (căn cước công dân), 12 digits.
@@ -93,7 +92,6 @@ impl core::fmt::Display for VnIdentifier {
 ///
 /// Names are the UTF-8 text of the certificate, unchanged ("Nguyễn Văn An").
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Identity {
     /// commonName: the person's full name, or the organisation's name for a seal.
@@ -114,6 +112,29 @@ pub struct Identity {
     pub email: Option<String>,
     /// The identifiers found in UID and serialNumber attributes, in encoding order.
     pub identifiers: Vec<VnIdentifier>,
+}
+
+/// Serialised with the identifiers read out (`cccd`, `tax_code` as `code-branch`...), as
+/// the reports' JSON shows a signer.
+impl serde::Serialize for Identity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut s = serializer.serialize_struct("Identity", 13)?;
+        s.serialize_field("common_name", &self.common_name)?;
+        s.serialize_field("organization", &self.organization)?;
+        s.serialize_field("organizational_units", &self.organizational_units)?;
+        s.serialize_field("title", &self.title)?;
+        s.serialize_field("cccd", &self.cccd())?;
+        s.serialize_field("cmnd", &self.cmnd())?;
+        s.serialize_field("passport", &self.passport())?;
+        s.serialize_field("tax_code", &self.tax_code_text())?;
+        s.serialize_field("budget_unit", &self.budget_unit())?;
+        s.serialize_field("locality", &self.locality)?;
+        s.serialize_field("state", &self.state)?;
+        s.serialize_field("country", &self.country)?;
+        s.serialize_field("email", &self.email)?;
+        s.end()
+    }
 }
 
 impl Identity {

@@ -703,7 +703,7 @@ fn certificate_path(
     // timestamp), never at a claimed one.
     let validate = |at: Time, proven: bool| {
         let v = inp.v;
-        let mut validator = PathValidator::with_anchors(v.anchors)
+        let mut validator = PathValidator::with_anchors(v.anchors, at)
             .purpose(v.policy.purpose)
             .algorithm_policy(v.policy.algorithms)
             .policy_inputs(v.policy.certificate_policies.clone())
@@ -718,7 +718,7 @@ fn certificate_path(
         if scope.policy != RevocationPolicy::NoCheck {
             validator = validator.revocation(scope.policy, sources);
         }
-        validator.validate(cert, &intermediates, at)
+        validator.validate(cert, &intermediates)
     };
     let time = judged.time;
     let in_token = matches!(inp.v.mode, Mode::TimestampToken { .. });

@@ -302,11 +302,11 @@ impl<'a> LoginVerifier<'a> {
                 }
                 other => other,
             })?;
-        let path = PathValidator::new(&self.context)
+        let path = PathValidator::new(&self.context, now)
             .purpose(KeyPurpose::ClientAuthentication)
             .algorithm_policy(self.algorithms)
             .budget(&budget)
-            .validate(&response.certificate, &[], now)?;
+            .validate(&response.certificate, &[])?;
         let cert = path.leaf().clone();
         let id = cert.identity();
         Ok(VerifiedIdentity {

@@ -9,8 +9,7 @@ use crate::limits::MAX_DG13_FIELDS;
 use crate::tlv;
 
 /// A DG13 field kyso does not interpret, kept as encoded.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Dg13Field {
     /// The field number.
@@ -18,14 +17,13 @@ pub struct Dg13Field {
     /// The texts found in it (possibly none).
     pub texts: Vec<String>,
     /// The whole entry as encoded.
-    #[cfg_attr(feature = "serde", serde(skip))]
+    #[serde(skip)]
     pub raw: Vec<u8>,
 }
 
 /// The personal data of a CCCD chip, as the card states it (dates as written, usually
 /// `DD/MM/YYYY`).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Dg13 {
     /// 1: the 12-digit personal identification number (CCCD).

@@ -158,8 +158,7 @@ impl Sod {
 }
 
 /// What passive authentication concluded.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 #[non_exhaustive]
 pub enum PassiveAuthVerdict {
     /// The SOD's signature chains to a CSCA and every data group given matches it.
@@ -174,8 +173,7 @@ pub enum PassiveAuthVerdict {
 }
 
 /// A data group's result.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 #[non_exhaustive]
 pub enum DataGroupStatus {
     /// Its hash is the SOD's.
@@ -189,8 +187,7 @@ pub enum DataGroupStatus {
 }
 
 /// One data group's outcome.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DataGroupResult {
     /// Its number (1 to 16).

@@ -6,8 +6,7 @@ use crate::error::ChipError;
 use crate::error::{Error, Malformed, Object};
 
 /// The MRZ format.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 #[non_exhaustive]
 pub enum MrzFormat {
     /// 3 lines of 30 characters (ID cards, such as Vietnam's CCCD).
@@ -21,8 +20,7 @@ pub enum MrzFormat {
 /// A read and checked MRZ. Text fields are as printed, with the filler `<` removed at the
 /// ends and turned into spaces inside (names keep their `<<` split into primary and
 /// secondary identifiers).
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Mrz {
     /// The format.

@@ -17,7 +17,6 @@ use crate::oid::{self, Oid};
 /// kyso therefore resolves an identifier together with the key that is to verify
 /// ([`SignatureAlgorithm::from_algorithm_identifier_der`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub enum SignatureAlgorithm {
     /// RSA PKCS#1 v1.5 with SHA-1: verification of legacy data only, and only under
@@ -243,6 +242,13 @@ impl SignatureAlgorithm {
             }));
         }
         Ok(found)
+    }
+}
+
+/// Serialised as its name ([`SignatureAlgorithm::name`]).
+impl serde::Serialize for SignatureAlgorithm {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
     }
 }
 

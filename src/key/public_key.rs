@@ -10,8 +10,7 @@ use crate::limits::MAX_RSA_BITS;
 use crate::oid::{self, Oid};
 
 /// The kinds of public key kyso can verify with.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 #[non_exhaustive]
 pub enum KeyType {
     /// RSA (any size; the policy decides what is acceptable).

@@ -330,13 +330,14 @@ impl PathValidator<'_> {
                 }));
             }
             let nested = PathValidator {
+                at,
                 purpose: KeyPurpose::Any,
                 policy_inputs: PolicyInputs::default(),
                 budget: Some(ctx.budget),
                 crl_depth: self.crl_depth + 1,
                 ..self.clone()
             };
-            match nested.validate(candidate, ctx.intermediates, at) {
+            match nested.validate(candidate, ctx.intermediates) {
                 Ok(path)
                     if path.anchor().fingerprint_sha256() == ctx.anchor.fingerprint_sha256() =>
                 {

@@ -19,7 +19,6 @@ pub(crate) const ANY_POLICY: Oid = Oid::known("2.5.29.32.0");
 
 /// A set of certificate policies: any policy, or the listed OIDs.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 // Exhaustive on purpose: the policy set of RFC 5280 section 6.1 is either any-policy or a list: complete by definition.
 #[allow(clippy::exhaustive_enums)]
 pub enum PolicySet {
@@ -62,6 +61,16 @@ impl PolicySet {
     }
 }
 
+/// Serialised as `"any-policy"` or the list of OIDs.
+impl serde::Serialize for PolicySet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            PolicySet::Any => serializer.serialize_str("any-policy"),
+            PolicySet::Only(list) => serializer.collect_seq(list),
+        }
+    }
+}
+
 impl core::fmt::Display for PolicySet {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
@@ -92,8 +101,7 @@ impl core::fmt::Display for PolicySet {
 /// assert!(inputs.initial_explicit_policy);
 /// # Ok::<(), kyso::oid::InvalidOid>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 #[non_exhaustive]
 pub struct PolicyInputs {
     /// user-initial-policy-set: the policies acceptable to the relying party.

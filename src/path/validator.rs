@@ -18,16 +18,18 @@ use crate::path::trust_store::TrustStore;
 use crate::revocation::{RevocationCheck, RevocationPolicy, RevocationSource};
 use crate::time::Time;
 
-/// Validates certificate paths to a [`TrustStore`] at a time the caller gives.
+/// Validates certificate paths to the anchors of a [`TrustContext`], at the time given when
+/// it is built.
 ///
 /// ```
 /// use kyso::{Certificate, KeyPurpose, PathValidator, Revocation, Time, TrustContext, TrustStore};
 /// let anchors = TrustStore::from_pem(&std::fs::read("test-vectors/pki/root-ca.pem")?)?;
 /// let leaf = Certificate::from_pem(&std::fs::read("test-vectors/pki/ee-rsa2048.pem")?)?;
 /// let chain = Certificate::parse_pem_bundle(&std::fs::read("test-vectors/pki/intermediate-ca.pem")?)?;
-/// let path = PathValidator::new(&TrustContext::new(&anchors, Revocation::NotChecked))
+/// let context = TrustContext::new(&anchors, Revocation::NotChecked);
+/// let path = PathValidator::new(&context, Time::from_utc(2026, 6, 1, 0, 0, 0)?)
 ///     .purpose(KeyPurpose::DocumentSigning)
-///     .validate(&leaf, &chain, Time::from_utc(2026, 6, 1, 0, 0, 0)?)?;
+///     .validate(&leaf, &chain)?;
 /// assert_eq!(path.chain().len(), 2);
 /// assert_eq!(path.anchor().subject().common_name(), Some("Kyso Test Root CA"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -35,6 +37,8 @@ use crate::time::Time;
 #[derive(Clone)]
 pub struct PathValidator<'a> {
     pub(super) anchors: &'a TrustStore,
+    /// The validation time.
+    pub(super) at: Time,
     pub(super) purpose: KeyPurpose,
     pub(super) policy: AlgorithmPolicy,
     pub(super) policy_inputs: PolicyInputs,
@@ -125,9 +129,11 @@ impl ValidatedPath {
 impl<'a> PathValidator<'a> {
     /// A validator for paths to the anchors of `context`, with its revocation choice, its
     /// supplied certificates (candidates besides those given to [`PathValidator::validate`])
-    /// and its cache; for document signing, under the default [`AlgorithmPolicy`].
-    pub fn new(context: &TrustContext<'a>) -> Self {
-        let mut validator = PathValidator::with_anchors(context.anchors);
+    /// and its cache, at `time` (the validation time of RFC 5280 section 6.1.1 (b); say
+    /// [`Time::now`] to validate at the system's clock); for document signing, under the
+    /// default [`AlgorithmPolicy`].
+    pub fn new(context: &TrustContext<'a>, time: Time) -> Self {
+        let mut validator = PathValidator::with_anchors(context.anchors, time);
         validator.revocation = context.revocation.policy();
         validator.revocation_source = context.revocation.source();
         validator.cache = context.cache;
@@ -137,9 +143,10 @@ impl<'a> PathValidator<'a> {
 
     /// A validator for paths to `anchors`, nothing else set: for the validations kyso runs
     /// itself (a signer's path, a CRL signer's), which set revocation and the rest.
-    pub(crate) fn with_anchors(anchors: &'a TrustStore) -> Self {
+    pub(crate) fn with_anchors(anchors: &'a TrustStore, time: Time) -> Self {
         PathValidator {
             anchors,
+            at: time,
             purpose: KeyPurpose::DocumentSigning,
             policy: AlgorithmPolicy::default(),
             policy_inputs: PolicyInputs::default(),
@@ -282,8 +289,8 @@ impl<'a> PathValidator<'a> {
         &self,
         leaf: &Certificate,
         intermediates: &[Certificate],
-        time: Time,
     ) -> Result<ValidatedPath, Error> {
+        let time = self.at;
         let merged: Vec<Certificate>;
         let intermediates = if self.certificates.is_empty() {
             intermediates

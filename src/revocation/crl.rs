@@ -21,8 +21,7 @@ use crate::oid::Oid;
 use crate::time::Time;
 
 /// Why a certificate was revoked (RFC 5280 section 5.3.1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 #[non_exhaustive]
 pub enum RevocationReason {
     /// unspecified (0), or no reason code given.

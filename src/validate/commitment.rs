@@ -6,7 +6,6 @@ use der::asn1::ObjectIdentifier as Oid;
 /// The commitment a signer makes (ETSI EN 319 122-1 section 5.2.3, commitment types of
 /// ETSI TS 119 172-1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub enum CommitmentType {
     /// The signer created and approves the content (the author of a document).
@@ -48,6 +47,13 @@ impl CommitmentType {
     /// The commitment type `oid` names, if kyso knows it.
     pub(crate) fn from_oid(oid: &Oid) -> Option<Self> {
         CommitmentType::ALL.into_iter().find(|c| c.oid() == *oid)
+    }
+}
+
+/// Serialised as its `Display` text (`proof of origin`).
+impl serde::Serialize for CommitmentType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
     }
 }
 

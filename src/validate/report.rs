@@ -11,7 +11,6 @@ use crate::validate::Warning;
 
 /// The main indication of ETSI EN 319 102-1 section 5.1.3.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 // Exhaustive on purpose: EN 319 102-1 defines exactly these three main indications.
 #[allow(clippy::exhaustive_enums)]
 pub enum Indication {
@@ -43,7 +42,6 @@ impl core::fmt::Display for Indication {
 
 /// The sub-indications of ETSI EN 319 102-1 section 5.1.3 that kyso reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub enum SubIndication {
     /// TOTAL-FAILED: the signature is not conformant to the format (undecodable, missing or
@@ -149,7 +147,6 @@ impl core::fmt::Display for SubIndication {
 
 /// A check the validation performed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub enum CheckKind {
     /// The SignerInfo's structure and mandatory attributes.
@@ -202,7 +199,6 @@ impl CheckKind {
 
 /// How a check ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub enum Outcome {
     /// It passed.
@@ -215,7 +211,6 @@ pub enum Outcome {
 
 /// One check and its outcome, with a sentence saying what was found.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Check {
     /// What was checked.
@@ -228,7 +223,6 @@ pub struct Check {
 
 /// Where the validation time came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub enum TimeSource {
     /// The time the caller gave.
@@ -243,7 +237,6 @@ pub enum TimeSource {
 
 /// The verdict on one signer of a signature.
 #[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SignerReport {
     /// The main indication.
@@ -253,7 +246,6 @@ pub struct SignerReport {
     /// Who signed, read from the signing certificate, if it was found.
     pub identity: Option<Identity>,
     /// The signing certificate, if it was found.
-    #[cfg_attr(feature = "serde", serde(skip))]
     pub signer_certificate: Option<Certificate>,
     /// The signing time the signer claims (signingTime attribute); not proven.
     pub claimed_signing_time: Option<Time>,
@@ -262,7 +254,6 @@ pub struct SignerReport {
     /// Where the validation time came from.
     pub validation_time_source: TimeSource,
     /// The validated chain, end entity first, anchor last (empty if none validated).
-    #[cfg_attr(feature = "serde", serde(skip))]
     pub chain: Vec<Certificate>,
     /// The user-constrained policy set of the validated chain (RFC 5280 section 6.1.5):
     /// the certificate policies, among those the validation policy accepts, that the whole
@@ -279,17 +270,14 @@ pub struct SignerReport {
     /// Things that did not change the verdict but that a reader should know.
     pub warnings: Vec<Warning>,
     /// The error behind a failed verdict.
-    #[cfg_attr(feature = "serde", serde(skip))]
     pub error: Option<Error>,
     /// The earliest time the signature is proven to exist: the genTime of its earliest
     /// signature timestamp that verifies (ETSI's best-signature-time), if any.
     pub best_signature_time: Option<Time>,
     /// The CRLs and OCSP responses that decided the revocation status of the signer's chain
     /// and of the TSAs' chains.
-    #[cfg_attr(feature = "serde", serde(skip))]
     pub evidence: Vec<Evidence>,
     /// The certificates of the signer's chain and of the TSAs' chains.
-    #[cfg_attr(feature = "serde", serde(skip))]
     pub used_certificates: Vec<Certificate>,
 }
 
@@ -339,7 +327,6 @@ impl SignerReport {
 
 /// The verdict on a whole signature: one [`SignerReport`] per SignerInfo.
 #[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ValidationReport {
     /// One report per signer, in the order of the SignedData.
@@ -393,196 +380,157 @@ impl ValidationReport {
         self.indication() == Indication::TotalPassed
     }
 
-    /// The report as JSON (no feature needed).
+    /// The report as JSON: the schema of its [`serde::Serialize`] implementation (see
+    /// [`ValidationReport`]), written compactly, with the characters that could make one
+    /// name look like another in a viewer (bidirectional controls, zero-width and other
+    /// format characters) escaped as `\uXXXX`.
     pub fn to_json(&self) -> String {
-        let mut j = Json::default();
-        j.open('{');
-        j.key("indication");
-        j.string(self.indication().etsi_name());
-        j.key("sub_indication");
-        j.opt_string(self.sub_indication().map(|s| s.etsi_name()));
-        j.key("format_error");
-        j.opt_string(self.format_error.as_deref());
-        j.key("signature_checks");
-        j.raw(&self.signature_checks.to_string());
-        j.key("signers");
-        j.open('[');
-        for s in &self.signers {
-            j.item();
-            signer_json(&mut j, s);
+        let mut out = Vec::new();
+        let mut serializer = serde_json::Serializer::with_formatter(&mut out, VisibleJson);
+        // Serialising a report cannot fail: every map key is a string and no impl errs.
+        if serde::Serialize::serialize(self, &mut serializer).is_err() {
+            return String::new();
         }
-        j.close(']');
-        j.close('}');
-        j.out
+        String::from_utf8(out).unwrap_or_default()
     }
 }
 
-fn signer_json(j: &mut Json, s: &SignerReport) {
-    j.open('{');
-    j.key("indication");
-    j.string(s.indication.etsi_name());
-    j.key("sub_indication");
-    j.opt_string(s.sub_indication.map(|x| x.etsi_name()));
-    j.key("signer");
-    match &s.identity {
-        None => j.raw("null"),
-        Some(id) => {
-            j.open('{');
-            j.key("common_name");
-            j.opt_string(id.common_name.as_deref());
-            j.key("organization");
-            j.opt_string(id.organization.as_deref());
-            j.key("cccd");
-            j.opt_string(id.cccd());
-            j.key("cmnd");
-            j.opt_string(id.cmnd());
-            j.key("passport");
-            j.opt_string(id.passport());
-            j.key("tax_code");
-            let tax = id.tax_code_text();
-            j.opt_string(tax.as_deref());
-            j.key("budget_unit");
-            j.opt_string(id.budget_unit());
-            j.key("locality");
-            j.opt_string(id.locality.as_deref());
-            j.key("state");
-            j.opt_string(id.state.as_deref());
-            j.key("country");
-            j.opt_string(id.country.as_deref());
-            j.close('}');
-        }
+/// The JSON report schema (one for `to_json` and for any serde serializer):
+///
+/// ```text
+/// { "indication": "TOTAL-PASSED" | "INDETERMINATE" | "TOTAL-FAILED",
+///   "sub_indication": "HASH_FAILURE" | ... | null,
+///   "format_error": string | null,
+///   "signature_checks": number,
+///   "signers": [ signer ] }
+/// ```
+impl serde::Serialize for ValidationReport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut s = serializer.serialize_struct("ValidationReport", 5)?;
+        s.serialize_field("indication", &self.indication())?;
+        s.serialize_field("sub_indication", &self.sub_indication())?;
+        s.serialize_field("format_error", &self.format_error)?;
+        s.serialize_field("signature_checks", &self.signature_checks)?;
+        s.serialize_field("signers", &self.signers)?;
+        s.end()
     }
-    j.key("claimed_signing_time");
-    let claimed = s.claimed_signing_time.map(|t| t.to_string());
-    j.opt_string(claimed.as_deref());
-    j.key("validation_time");
-    j.string(&s.validation_time.to_string());
-    j.key("validation_time_source");
-    j.string(match s.validation_time_source {
-        TimeSource::Given => "given",
-        TimeSource::ClaimedSigningTime => "claimed-signing-time",
-        TimeSource::SignatureTimeStamp => "signature-time-stamp",
-    });
-    j.key("best_signature_time");
-    let best = s.best_signature_time.map(|t| t.to_string());
-    j.opt_string(best.as_deref());
-    j.key("digest_algorithm");
-    j.opt_string(s.digest_algorithm.map(|d| d.name()));
-    j.key("signature_algorithm");
-    j.opt_string(s.signature_algorithm.map(|a| a.name()));
-    j.key("commitment_type");
-    let commitment = s.commitment_type.map(|c| c.to_string());
-    j.opt_string(commitment.as_deref());
-    j.key("chain");
-    j.open('[');
-    for subject in s.chain_subjects() {
-        j.item();
-        j.string(&subject);
+}
+
+/// One signer in the JSON report schema:
+///
+/// ```text
+/// { "indication", "sub_indication",
+///   "signer": { "common_name", "organization", "organizational_units", "title", "cccd",
+///               "cmnd", "passport", "tax_code", "budget_unit", "locality", "state",
+///               "country", "email" } | null,
+///   "claimed_signing_time", "validation_time": RFC 3339 | null,
+///   "validation_time_source": "given" | "claimed-signing-time" | "signature-time-stamp",
+///   "best_signature_time": RFC 3339 | null,
+///   "digest_algorithm", "signature_algorithm", "commitment_type": string | null,
+///   "chain": [ RFC 4514 subject ],
+///   "certificate_policies": "any-policy" | [ OID ] | null,
+///   "checks": [ { "check", "outcome": "passed" | "failed" | "skipped", "detail" } ],
+///   "warnings": [ { "code", "message" } ] }
+/// ```
+impl serde::Serialize for SignerReport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut s = serializer.serialize_struct("SignerReport", 15)?;
+        s.serialize_field("indication", &self.indication)?;
+        s.serialize_field("sub_indication", &self.sub_indication)?;
+        s.serialize_field("signer", &self.identity)?;
+        s.serialize_field("claimed_signing_time", &self.claimed_signing_time)?;
+        s.serialize_field("validation_time", &self.validation_time)?;
+        s.serialize_field("validation_time_source", &self.validation_time_source)?;
+        s.serialize_field("best_signature_time", &self.best_signature_time)?;
+        s.serialize_field("digest_algorithm", &self.digest_algorithm)?;
+        s.serialize_field("signature_algorithm", &self.signature_algorithm)?;
+        s.serialize_field("commitment_type", &self.commitment_type)?;
+        s.serialize_field("chain", &self.chain_subjects())?;
+        s.serialize_field("certificate_policies", &self.certificate_policies)?;
+        s.serialize_field("checks", &self.checks)?;
+        s.serialize_field("warnings", &self.warnings)?;
+        s.end()
     }
-    j.close(']');
-    j.key("certificate_policies");
-    match &s.certificate_policies {
-        None => j.opt_string(None),
-        Some(crate::path::PolicySet::Any) => j.string("any-policy"),
-        Some(crate::path::PolicySet::Only(list)) => {
-            j.open('[');
-            for oid in list {
-                j.item();
-                j.string(oid.as_str());
-            }
-            j.close(']');
-        }
+}
+
+impl serde::Serialize for Check {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut s = serializer.serialize_struct("Check", 3)?;
+        s.serialize_field("check", self.kind.name())?;
+        s.serialize_field("outcome", &self.outcome)?;
+        s.serialize_field("detail", &self.detail)?;
+        s.end()
     }
-    j.key("checks");
-    j.open('[');
-    for c in &s.checks {
-        j.item();
-        j.open('{');
-        j.key("check");
-        j.string(c.kind.name());
-        j.key("outcome");
-        j.string(match c.outcome {
+}
+
+/// Serialised as its ETSI name (`TOTAL-PASSED`).
+impl serde::Serialize for Indication {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.etsi_name())
+    }
+}
+
+/// Serialised as its ETSI name (`HASH_FAILURE`).
+impl serde::Serialize for SubIndication {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.etsi_name())
+    }
+}
+
+/// Serialised as its name (`message digest`).
+impl serde::Serialize for CheckKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+/// Serialised as `passed`, `failed` or `skipped`.
+impl serde::Serialize for Outcome {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(match self {
             Outcome::Passed => "passed",
             Outcome::Failed => "failed",
             Outcome::Skipped => "skipped",
-        });
-        j.key("detail");
-        j.string(&c.detail);
-        j.close('}');
+        })
     }
-    j.close(']');
-    j.key("warnings");
-    j.open('[');
-    for w in &s.warnings {
-        j.item();
-        j.string(&w.to_string());
-    }
-    j.close(']');
-    j.close('}');
 }
 
-/// A small JSON writer: objects, arrays, strings with RFC 8259 escaping.
-#[derive(Default)]
-struct Json {
-    out: String,
-    /// Whether the current container already has an element.
-    first: Vec<bool>,
+/// Serialised as `given`, `claimed-signing-time` or `signature-time-stamp`.
+impl serde::Serialize for TimeSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(match self {
+            TimeSource::Given => "given",
+            TimeSource::ClaimedSigningTime => "claimed-signing-time",
+            TimeSource::SignatureTimeStamp => "signature-time-stamp",
+        })
+    }
 }
 
-impl Json {
-    fn open(&mut self, c: char) {
-        self.out.push(c);
-        self.first.push(true);
-    }
-    fn close(&mut self, c: char) {
-        self.out.push(c);
-        self.first.pop();
-    }
-    fn item(&mut self) {
-        if let Some(first) = self.first.last_mut() {
-            if !*first {
-                self.out.push(',');
-            }
-            *first = false;
-        }
-    }
-    fn key(&mut self, k: &str) {
-        self.item();
-        self.string(k);
-        self.out.push(':');
-    }
-    fn raw(&mut self, s: &str) {
-        self.out.push_str(s);
-    }
-    fn opt_string(&mut self, s: Option<&str>) {
-        match s {
-            Some(s) => self.string(s),
-            None => self.raw("null"),
-        }
-    }
-    fn string(&mut self, s: &str) {
-        use core::fmt::Write as _;
-        self.out.push('"');
-        for c in s.chars() {
-            match c {
-                '"' => self.out.push_str("\\\""),
-                '\\' => self.out.push_str("\\\\"),
-                '\n' => self.out.push_str("\\n"),
-                '\r' => self.out.push_str("\\r"),
-                '\t' => self.out.push_str("\\t"),
-                // Controls, and the format characters (bidi controls, zero-width
-                // characters) a name could use to look like another, as escapes; a
-                // character outside the BMP as its UTF-16 surrogate pair.
-                c if crate::cert::name::hidden(c) => {
-                    let mut units = [0u16; 2];
-                    for u in c.encode_utf16(&mut units) {
-                        let _ = write!(self.out, "\\u{:04x}", u);
-                    }
+/// serde_json's compact output, with the characters a name could use to look like another
+/// escaped (RFC 8259 section 7 allows any character to be written as `\uXXXX`).
+struct VisibleJson;
+
+impl serde_json::ser::Formatter for VisibleJson {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if crate::cert::name::hidden(c) {
+                writer.write_all(fragment.get(start..i).unwrap_or_default().as_bytes())?;
+                let mut units = [0u16; 2];
+                for u in c.encode_utf16(&mut units) {
+                    write!(writer, "\\u{u:04x}")?;
                 }
-                c => self.out.push(c),
+                start = i + c.len_utf8();
             }
         }
-        self.out.push('"');
+        writer.write_all(fragment.get(start..).unwrap_or_default().as_bytes())
     }
 }
 
@@ -658,5 +606,33 @@ impl core::fmt::Display for ValidationReport {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_escapes_what_could_disguise_a_name() {
+        let mut report = SignerReport::empty(Time::from_unix(0));
+        report.check(
+            CheckKind::Format,
+            Outcome::Failed,
+            "Co\u{302}ng ty\u{200b} \u{202e}evil\u{202c} \"q\" \u{1d400}",
+        );
+        let report = ValidationReport {
+            signers: vec![report],
+            format_error: None,
+            signature_checks: 0,
+        };
+        let json = report.to_json();
+        assert!(
+            json.contains("Co\u{302}ng ty\\u200b \\u202eevil\\u202c \\\"q\\\" \u{1d400}"),
+            "{json}"
+        );
+        // The escapes are JSON: the text reads back unchanged, and as serde writes it.
+        let back: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
+        assert_eq!(back, serde_json::to_value(&report).unwrap_or_default());
     }
 }

@@ -5,8 +5,10 @@
 use crate::time::Time;
 
 /// Something a validation accepted or set aside without changing the verdict.
+///
+/// In a report's JSON, a warning is `{"code": "...", "message": "..."}`: the code is
+/// [`Warning::code`], stable across releases, and the message its `Display` sentence.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub enum Warning {
     /// The signer has no signed attributes, accepted by the legacy policy: a bare signature
@@ -76,6 +78,39 @@ pub enum Warning {
     /// The signers' country was not compared with the document's issuing state
     /// (`PassiveAuth::accept_any_issuing_state`).
     IssuingStateNotCompared,
+}
+
+impl Warning {
+    /// A stable, machine-readable name of the kind of warning (`revocation-not-checked`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Warning::BareSignatureAccepted => "bare-signature-accepted",
+            Warning::LenientSignerMatch => "lenient-signer-match",
+            Warning::NoSigningCertificateAttribute => "no-signing-certificate-attribute",
+            Warning::Sha1SigningCertificateReference { .. } => "sha1-signing-certificate-reference",
+            Warning::Sha1Accepted => "sha1-accepted",
+            Warning::ClaimedTimeAfterTimestamp { .. } => "claimed-time-after-timestamp",
+            Warning::RevocationNotChecked => "revocation-not-checked",
+            Warning::RevocationStatusUnknown { .. } => "revocation-status-unknown",
+            Warning::TimestampsNotAllChecked { .. } => "timestamps-not-all-checked",
+            Warning::TimestampUnusable { .. } => "timestamp-unusable",
+            Warning::EmbeddedCertificateSkipped { .. } => "embedded-certificate-skipped",
+            Warning::EmbeddedRevocationDataSkipped { .. } => "embedded-revocation-data-skipped",
+            Warning::SodSignerCount { .. } => "sod-signer-count",
+            Warning::Sha1DataGroupHashes => "sha1-data-group-hashes",
+            Warning::IssuingStateNotCompared => "issuing-state-not-compared",
+        }
+    }
+}
+
+impl serde::Serialize for Warning {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut s = serializer.serialize_struct("Warning", 2)?;
+        s.serialize_field("code", self.code())?;
+        s.serialize_field("message", &self.to_string())?;
+        s.end()
+    }
 }
 
 impl core::fmt::Display for Warning {
