@@ -18,6 +18,53 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crate::error::{BudgetKind, Error};
 use crate::limits::MAX_CMS_SIGNATURE_CHECKS;
 
+/// A bound on work of one kind within one search (the steps and signature checks of a path
+/// search, the nodes of a policy tree): counted with checked arithmetic, and once spent,
+/// spent for good. Every charge past the bound is the one error of that bound,
+/// [`Error::BudgetExceeded`] with its [`BudgetKind`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Allowance {
+    used: usize,
+    limit: usize,
+    what: BudgetKind,
+}
+
+impl Allowance {
+    /// `limit` units of work of the kind `what`, `used` of them spent already.
+    pub(crate) fn new(what: BudgetKind, limit: usize, used: usize) -> Self {
+        Allowance { used, limit, what }
+    }
+
+    /// Spends `units`, or fails (and stays exhausted) when they do not fit.
+    pub(crate) fn spend(&mut self, units: usize) -> Result<(), Error> {
+        match self.used.checked_add(units) {
+            Some(total) if total <= self.limit => {
+                self.used = total;
+                Ok(())
+            }
+            _ => {
+                self.used = self.limit.saturating_add(1);
+                Err(self.exceeded())
+            }
+        }
+    }
+
+    /// Whether `units` more would still fit, without spending them.
+    pub(crate) fn fits(&self, units: usize) -> bool {
+        self.used
+            .checked_add(units)
+            .is_some_and(|t| t <= self.limit)
+    }
+
+    /// The error of this bound.
+    pub(crate) fn exceeded(&self) -> Error {
+        Error::BudgetExceeded {
+            what: self.what,
+            limit: self.limit,
+        }
+    }
+}
+
 /// What one signature check is about: the signed object and the key that checks it, each
 /// by a SHA-256 fingerprint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -99,12 +146,17 @@ impl Budget {
             return outcome.clone();
         }
         let units = units.max(1);
-        if self
+        // Checked arithmetic; a refused charge exhausts the budget for the rest of the call,
+        // so a smaller check cannot slip in after a larger one was refused.
+        let limit = self.limit;
+        let charged = self
             .used
-            .fetch_add(units, Ordering::Relaxed)
-            .saturating_add(units)
-            > self.limit
-        {
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |used| {
+                used.checked_add(units).filter(|total| *total <= limit)
+            });
+        if charged.is_err() {
+            self.used
+                .fetch_max(limit.saturating_add(1), Ordering::Relaxed);
             return Err(self.exceeded());
         }
         let outcome = verify();
@@ -153,5 +205,49 @@ mod tests {
                 )))
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn a_refused_charge_exhausts_the_budget() {
+        let budget = Budget::new(10);
+        let id = |n: u8| CheckId {
+            object: [n; 32],
+            key: [1; 32],
+        };
+        assert!(budget.check_costing(id(1), 8, || Ok(())).is_ok());
+        // Three more units do not fit; afterwards not even one does.
+        assert!(matches!(
+            budget.check_costing(id(2), 3, || Ok(())),
+            Err(Error::BudgetExceeded { limit: 10, .. })
+        ));
+        assert!(matches!(
+            budget.check(id(3), || Ok(())),
+            Err(Error::BudgetExceeded { limit: 10, .. })
+        ));
+        assert_eq!(budget.refusals(), 2);
+        // Arithmetic that would overflow is a refusal, not a wrap.
+        let huge = Budget::new(usize::MAX);
+        assert!(huge.check_costing(id(4), usize::MAX, || Ok(())).is_ok());
+        assert!(matches!(
+            huge.check(id(5), || Ok(())),
+            Err(Error::BudgetExceeded { .. })
+        ));
+    }
+
+    #[test]
+    fn an_allowance_counts_with_checked_arithmetic_and_stays_spent() {
+        let mut steps = Allowance::new(BudgetKind::PathBuildSteps, 3, 0);
+        assert!(steps.fits(3) && !steps.fits(4) && !steps.fits(usize::MAX));
+        assert!(steps.spend(2).is_ok());
+        assert_eq!(
+            steps.spend(2),
+            Err(Error::BudgetExceeded {
+                what: BudgetKind::PathBuildSteps,
+                limit: 3
+            })
+        );
+        assert!(steps.spend(1).is_err(), "once spent, spent for good");
+        let mut nodes = Allowance::new(BudgetKind::PolicyTreeNodes, usize::MAX, 2);
+        assert!(nodes.spend(usize::MAX).is_err());
     }
 }

@@ -2,11 +2,11 @@
 //! candidate issuers to a trust anchor, within the budgets of [`crate::limits`], keeping the
 //! most telling error when no path validates.
 
-use crate::budget::{Budget, CheckId};
+use crate::budget::{Allowance, Budget, CheckId};
 use crate::cert::Certificate;
-use crate::error::{BudgetKind, Error};
+use crate::error::Error;
 use crate::error::{PathError, SignatureError};
-use crate::limits::{MAX_BUILD_STEPS, MAX_PATH_DEPTH, MAX_SIGNATURE_CHECKS};
+use crate::limits::MAX_PATH_DEPTH;
 use crate::path::checks::{check_issuer_name, position, same_entity};
 use crate::path::policy::{self};
 use crate::path::validator::{PathValidator, ValidatedPath};
@@ -19,9 +19,10 @@ pub(super) struct Search<'v, 'a> {
     pub(super) time: Time,
     /// The signature-check budget of the call.
     pub(super) budget: &'v Budget,
-    /// Signature checks this search made (bounded by [`MAX_SIGNATURE_CHECKS`]).
-    pub(super) signature_checks: usize,
-    pub(super) steps: usize,
+    /// Signature checks this search made (bounded by [`MAX_SIGNATURE_CHECKS`](crate::limits::MAX_SIGNATURE_CHECKS)).
+    pub(super) signature_checks: Allowance,
+    /// Candidate issuers looked at (bounded by [`MAX_BUILD_STEPS`](crate::limits::MAX_BUILD_STEPS)).
+    pub(super) steps: Allowance,
     pub(super) best: Option<(u8, Error)>,
 }
 
@@ -160,13 +161,7 @@ impl Search<'_, '_> {
     ) -> Result<Vec<Certificate>, Error> {
         let mut scored = Vec::new();
         for cand in pool {
-            self.steps += 1;
-            if self.steps > MAX_BUILD_STEPS {
-                return Err(Error::BudgetExceeded {
-                    what: BudgetKind::PathBuildSteps,
-                    limit: MAX_BUILD_STEPS,
-                });
-            }
+            self.steps.spend(1)?;
             let name = cand.subject().matches(child.issuer());
             let key_id = match (child.authority_key_id(), cand.subject_key_id()) {
                 (Some(a), Some(s)) => Some(a == s),
@@ -189,14 +184,7 @@ impl Search<'_, '_> {
     /// call (the caller propagates it with `?`): a budget is not a property of one
     /// candidate.
     fn charge_signature_check(&mut self) -> Result<(), Error> {
-        self.signature_checks += 1;
-        if self.signature_checks > MAX_SIGNATURE_CHECKS {
-            return Err(Error::BudgetExceeded {
-                what: BudgetKind::PathSignatureChecks,
-                limit: MAX_SIGNATURE_CHECKS,
-            });
-        }
-        Ok(())
+        self.signature_checks.spend(1)
     }
 
     /// Verifies that `issuer`'s key signed `child`, once per call (the budget remembers the

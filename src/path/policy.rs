@@ -8,6 +8,7 @@
 //! child. The number of nodes is bounded by [`MAX_POLICY_NODES`], so a crafted chain of
 //! mappings cannot make the tree grow without bound.
 
+use crate::budget::Allowance;
 use crate::cert::Certificate;
 use crate::error::PathError;
 use crate::error::{BudgetKind, ChainPosition, Error};
@@ -167,7 +168,7 @@ struct Tree {
     /// The tree is NULL.
     null: bool,
     /// Nodes plus expected-policy entries made so far, against [`MAX_POLICY_NODES`].
-    size: usize,
+    size: Allowance,
 }
 
 impl Tree {
@@ -180,24 +181,18 @@ impl Tree {
                 alive: true,
             }]],
             null: false,
-            size: 2,
+            // The root: one node and its one expected policy.
+            size: Allowance::new(BudgetKind::PolicyTreeNodes, MAX_POLICY_NODES, 2),
         }
     }
 
     /// Counts `n` more nodes or expected-policy entries.
     fn charge(&mut self, n: usize) -> Result<(), Error> {
-        self.size = self.size.saturating_add(n);
-        if self.size > MAX_POLICY_NODES {
-            return Err(Error::BudgetExceeded {
-                what: BudgetKind::PolicyTreeNodes,
-                limit: MAX_POLICY_NODES,
-            });
-        }
-        Ok(())
+        self.size.spend(n)
     }
 
     fn push(&mut self, depth: usize, node: Node) -> Result<(), Error> {
-        self.charge(1 + node.expected.len())?;
+        self.charge(node.expected.len().saturating_add(1))?;
         if let Some(level) = self.levels.get_mut(depth) {
             level.push(node);
         }
@@ -320,12 +315,10 @@ pub(crate) fn process(
                                 .level(i)
                                 .any(|(_, child)| child.parent == k && &child.policy == e);
                             if !exists && !new.iter().any(|(pk, pe)| *pk == k && pe == e) {
-                                if tree.size.saturating_add(2 * (new.len() + 1)) > MAX_POLICY_NODES
-                                {
-                                    return Err(Error::BudgetExceeded {
-                                        what: BudgetKind::PolicyTreeNodes,
-                                        limit: MAX_POLICY_NODES,
-                                    });
+                                // Each new node brings one expected policy: two units.
+                                let pending = new.len().saturating_add(1).saturating_mul(2);
+                                if !tree.size.fits(pending) {
+                                    return Err(tree.size.exceeded());
                                 }
                                 new.push((k, e.clone()));
                             }

@@ -2,11 +2,12 @@
 //! Path building is in `build.rs`, the RFC 5280 section 6.1 checks of one path in
 //! `checks.rs`, and revocation in `revocation_status.rs` and `crl_check.rs`.
 
-use crate::budget::Budget;
+use crate::budget::{Allowance, Budget};
 use crate::cert::Certificate;
-use crate::error::Error;
 use crate::error::PathError;
+use crate::error::{BudgetKind, Error};
 use crate::key::AlgorithmPolicy;
+use crate::limits::{MAX_BUILD_STEPS, MAX_SIGNATURE_CHECKS};
 use crate::oid::Oid;
 use crate::path::build::Search;
 use crate::path::cache::VerificationCache;
@@ -318,8 +319,12 @@ impl<'a> PathValidator<'a> {
             intermediates,
             time,
             budget,
-            signature_checks: 0,
-            steps: 0,
+            signature_checks: Allowance::new(
+                BudgetKind::PathSignatureChecks,
+                MAX_SIGNATURE_CHECKS,
+                0,
+            ),
+            steps: Allowance::new(BudgetKind::PathBuildSteps, MAX_BUILD_STEPS, 0),
             best: None,
         };
         let mut path = vec![leaf.clone()];
