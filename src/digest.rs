@@ -12,51 +12,14 @@ use std::path::Path;
 use der::asn1::ObjectIdentifier;
 
 use crate::error::{Error, Malformed, Object};
-use crate::oid::{self, Oid};
+use crate::oid::Oid;
+pub use crate::vocabulary::DigestAlgorithm;
 
 /// Size of the buffer used to stream a reader or a file through a hash: large enough that
 /// system calls cost little next to hashing, small enough to live on any stack or heap.
 pub(crate) const STREAM_BUFFER_SIZE: usize = 64 * 1024;
 
-/// A hash algorithm.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DigestAlgorithm {
-    /// SHA-1. Broken for collision resistance: kyso uses it only to verify legacy data
-    /// (old signatures, OCSP CertIDs, ICAO documents) and never to create signatures.
-    Sha1,
-    /// SHA-256 (FIPS 180-4).
-    Sha256,
-    /// SHA-384 (FIPS 180-4).
-    Sha384,
-    /// SHA-512 (FIPS 180-4).
-    Sha512,
-}
-
 impl DigestAlgorithm {
-    /// Every algorithm, strongest last.
-    pub const ALL: [DigestAlgorithm; 4] = [
-        DigestAlgorithm::Sha1,
-        DigestAlgorithm::Sha256,
-        DigestAlgorithm::Sha384,
-        DigestAlgorithm::Sha512,
-    ];
-
-    /// The algorithm's object identifier (RFC 5754 section 2, FIPS 180-4).
-    pub fn oid(self) -> Oid {
-        Oid::from_der(&self.der_oid())
-    }
-
-    /// The algorithm's object identifier, for encoding.
-    pub(crate) fn der_oid(self) -> ObjectIdentifier {
-        match self {
-            DigestAlgorithm::Sha1 => oid::SHA1,
-            DigestAlgorithm::Sha256 => oid::SHA256,
-            DigestAlgorithm::Sha384 => oid::SHA384,
-            DigestAlgorithm::Sha512 => oid::SHA512,
-        }
-    }
-
     /// The algorithm an object identifier names.
     ///
     /// # Errors
@@ -126,48 +89,6 @@ impl DigestAlgorithm {
             ));
         }
         DigestAlgorithm::from_der_oid(&ai.oid)
-    }
-
-    /// Length of the hash value in bytes.
-    pub fn output_len(self) -> usize {
-        self.ring().output_len()
-    }
-
-    /// The name used in standards: `SHA-256`.
-    pub fn name(self) -> &'static str {
-        match self {
-            DigestAlgorithm::Sha1 => "SHA-1",
-            DigestAlgorithm::Sha256 => "SHA-256",
-            DigestAlgorithm::Sha384 => "SHA-384",
-            DigestAlgorithm::Sha512 => "SHA-512",
-        }
-    }
-
-    /// Whether the algorithm is kept only to verify old data.
-    pub fn is_legacy(self) -> bool {
-        self == DigestAlgorithm::Sha1
-    }
-
-    pub(crate) fn ring(self) -> &'static ring::digest::Algorithm {
-        match self {
-            DigestAlgorithm::Sha1 => &ring::digest::SHA1_FOR_LEGACY_USE_ONLY,
-            DigestAlgorithm::Sha256 => &ring::digest::SHA256,
-            DigestAlgorithm::Sha384 => &ring::digest::SHA384,
-            DigestAlgorithm::Sha512 => &ring::digest::SHA512,
-        }
-    }
-}
-
-/// Serialised as its name ([`DigestAlgorithm::name`]).
-impl serde::Serialize for DigestAlgorithm {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.name())
-    }
-}
-
-impl core::fmt::Display for DigestAlgorithm {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(self.name())
     }
 }
 

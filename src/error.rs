@@ -6,10 +6,12 @@
 //! at which times. Cryptographic failures stay opaque on purpose ("signature invalid"):
 //! nothing says which byte of a padding was wrong.
 
-use crate::key::SignatureAlgorithm;
 use crate::oid::Oid;
-use crate::path::KeyPurpose;
+pub use crate::time::InvalidTime;
 use crate::time::Time;
+use crate::vocabulary::{
+    DigestAlgorithm, Indication, KeyPurpose, RevocationReason, SignatureAlgorithm, SubIndication,
+};
 
 /// What kind of object a decoding error is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -366,7 +368,7 @@ pub enum SignatureError {
     #[error("{algorithm} not allowed for {usage}: {reason}")]
     DigestNotAllowed {
         /// The digest algorithm.
-        algorithm: crate::digest::DigestAlgorithm,
+        algorithm: DigestAlgorithm,
         /// What it is used for.
         usage: &'static str,
         /// Why.
@@ -437,9 +439,9 @@ pub enum SigningError {
     #[error("digest made with {actual}, {expected} expected")]
     DigestAlgorithmMismatch {
         /// The signature algorithm's hash.
-        expected: crate::digest::DigestAlgorithm,
+        expected: DigestAlgorithm,
         /// The digest's hash.
-        actual: crate::digest::DigestAlgorithm,
+        actual: DigestAlgorithm,
     },
     /// The signer failed (a token removed, a remote service unreachable...).
     #[error("signer failed: {reason}")]
@@ -478,9 +480,9 @@ pub enum SigningError {
         /// The signer's index in the SignedData.
         signer: usize,
         /// The verdict of that offline validation.
-        indication: crate::validate::Indication,
+        indication: Indication,
         /// Its sub-indication.
-        sub_indication: Option<crate::validate::SubIndication>,
+        sub_indication: Option<SubIndication>,
     },
     /// Validation data (CAdES-B-LT) or a timestamp was to be added to a signature that does
     /// not validate.
@@ -489,9 +491,9 @@ pub enum SigningError {
         /// The signer's index in the SignedData.
         signer: usize,
         /// Its verdict.
-        indication: crate::validate::Indication,
+        indication: Indication,
         /// Its sub-indication.
-        sub_indication: Option<crate::validate::SubIndication>,
+        sub_indication: Option<SubIndication>,
     },
 }
 
@@ -696,7 +698,7 @@ pub enum PathError {
         /// When it was revoked.
         revocation_date: Time,
         /// Why.
-        reason: crate::revocation::RevocationReason,
+        reason: RevocationReason,
         /// The invalidity date the CRL entry or OCSP response gives, when earlier than the
         /// revocation date: the certificate counts as revoked from then
         /// ([`RevokedEntry::invalid_from`](crate::revocation::RevokedEntry::invalid_from)).
@@ -862,9 +864,9 @@ pub enum TimestampError {
     #[error("timestamp token signature: {indication} {sub_indication:?}")]
     Signature {
         /// The CMS verdict on the token.
-        indication: crate::validate::Indication,
+        indication: Indication,
         /// Its sub-indication.
-        sub_indication: Option<crate::validate::SubIndication>,
+        sub_indication: Option<SubIndication>,
     },
     /// The token stamps another hash than the one expected (RFC 3161 section 2.4.2).
     #[error("the timestamp token stamps another message imprint")]
@@ -885,9 +887,9 @@ pub enum ChipError {
     )]
     MasterListNotVerified {
         /// The list's overall indication.
-        indication: crate::validate::Indication,
+        indication: Indication,
         /// Its sub-indication.
-        sub_indication: Option<crate::validate::SubIndication>,
+        sub_indication: Option<SubIndication>,
         /// What failed.
         detail: String,
     },
@@ -957,6 +959,12 @@ impl core::fmt::Display for BudgetKind {
             BudgetKind::PathBuildSteps => "steps in one path search",
             BudgetKind::PolicyTreeNodes => "nodes in one certificate-policy tree",
         })
+    }
+}
+
+impl From<crate::time::InvalidTime> for Error {
+    fn from(_: crate::time::InvalidTime) -> Self {
+        Error::Encoding(EncodingError::InvalidTime)
     }
 }
 

@@ -77,6 +77,7 @@ mod time;
 mod tlv;
 pub mod tsp;
 pub mod validate;
+mod vocabulary;
 
 // The paved path: what verifying and signing a document needs. Everything else is in the
 // public module named after its concept (`kyso::cert`, `kyso::revocation`, `kyso::key`...).

@@ -3,8 +3,20 @@
 //! kyso never reads the clock behind the caller's back: validation functions take a
 //! [`Time`]. Only [`Time::now`] reads the system clock, and says so in its name.
 
-use crate::error::EncodingError;
-use crate::error::Error;
+/// A calendar date or time out of range, or a text that is not one (RFC 5280 section
+/// 4.1.2.5 times: years 1 to 9999 here). Turns into
+/// [`EncodingError::InvalidTime`](crate::error::EncodingError::InvalidTime) with `?`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct InvalidTime;
+
+impl core::fmt::Display for InvalidTime {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("invalid date or time")
+    }
+}
+
+impl std::error::Error for InvalidTime {}
 
 /// A point in time: seconds since 1970-01-01T00:00:00Z (negative before).
 ///
@@ -46,7 +58,7 @@ impl Time {
     ///
     /// # Errors
     ///
-    /// [`EncodingError::InvalidTime`] if a field is out of range: the year outside 1 to 9999, the
+    /// [`InvalidTime`] if a field is out of range: the year outside 1 to 9999, the
     /// month outside 1 to 12, a day the month does not have, the hour above 23, or the minute
     /// or second above 59 (no leap second).
     ///
@@ -63,7 +75,7 @@ impl Time {
         hour: u32,
         minute: u32,
         second: u32,
-    ) -> Result<Self, Error> {
+    ) -> Result<Self, InvalidTime> {
         if !(1..=9999).contains(&year)
             || !(1..=12).contains(&month)
             || day == 0
@@ -72,7 +84,7 @@ impl Time {
             || minute > 59
             || second > 59
         {
-            return Err(Error::Encoding(EncodingError::InvalidTime));
+            return Err(InvalidTime);
         }
         let days = days_from_civil(i64::from(year), i64::from(month), i64::from(day));
         let secs = days * SECONDS_PER_DAY
@@ -86,7 +98,7 @@ impl Time {
     ///
     /// # Errors
     ///
-    /// [`EncodingError::InvalidTime`] if the text is not of that form (20 characters, `T` and `Z` in
+    /// [`InvalidTime`] if the text is not of that form (20 characters, `T` and `Z` in
     /// either case, no fraction of a second, no offset other than `Z`), or if a field is out
     /// of range as [`Time::from_utc`] checks.
     ///
@@ -95,7 +107,7 @@ impl Time {
     /// assert_eq!(t, kyso::Time::from_utc(2026, 6, 1, 0, 0, 0)?);
     /// # Ok::<(), kyso::Error>(())
     /// ```
-    pub fn parse_rfc3339(text: &str) -> Result<Self, Error> {
+    pub fn parse_rfc3339(text: &str) -> Result<Self, InvalidTime> {
         let b = text.as_bytes();
         if b.len() != 20
             || b[4] != b'-'
@@ -105,17 +117,14 @@ impl Time {
             || b[16] != b':'
             || !(b[19] == b'Z' || b[19] == b'z')
         {
-            return Err(Error::Encoding(EncodingError::InvalidTime));
+            return Err(InvalidTime);
         }
-        let num = |range: core::ops::Range<usize>| -> Result<u32, Error> {
-            let part = text
-                .get(range)
-                .ok_or(Error::Encoding(EncodingError::InvalidTime))?;
+        let num = |range: core::ops::Range<usize>| -> Result<u32, InvalidTime> {
+            let part = text.get(range).ok_or(InvalidTime)?;
             if !part.bytes().all(|c| c.is_ascii_digit()) {
-                return Err(Error::Encoding(EncodingError::InvalidTime));
+                return Err(InvalidTime);
             }
-            part.parse()
-                .map_err(|_| Error::Encoding(EncodingError::InvalidTime))
+            part.parse().map_err(|_| InvalidTime)
         };
         Time::from_utc(
             num(0..4)?,
@@ -243,18 +252,9 @@ mod tests {
 
     #[test]
     fn rejects_bad_dates() {
-        assert_eq!(
-            Time::from_utc(2025, 2, 29, 0, 0, 0),
-            Err(Error::Encoding(EncodingError::InvalidTime))
-        );
-        assert_eq!(
-            Time::from_utc(2025, 13, 1, 0, 0, 0),
-            Err(Error::Encoding(EncodingError::InvalidTime))
-        );
-        assert_eq!(
-            Time::from_utc(2025, 1, 1, 24, 0, 0),
-            Err(Error::Encoding(EncodingError::InvalidTime))
-        );
+        assert_eq!(Time::from_utc(2025, 2, 29, 0, 0, 0), Err(InvalidTime));
+        assert_eq!(Time::from_utc(2025, 13, 1, 0, 0, 0), Err(InvalidTime));
+        assert_eq!(Time::from_utc(2025, 1, 1, 24, 0, 0), Err(InvalidTime));
         assert!(Time::parse_rfc3339("2025-01-01 00:00:00Z").is_err());
         assert!(Time::parse_rfc3339("2025-01-01T00:00:00+07:00").is_err());
         assert!(Time::parse_rfc3339("+025-01-01T00:00:00Z").is_err());

@@ -10,117 +10,9 @@ use crate::error::{DisallowedReason, Error, Object};
 use crate::key::public_key::{KeyType, PublicKey};
 use crate::limits::MAX_RSA_BITS;
 use crate::oid::{self, Oid};
-
-/// A signature algorithm: key type, padding or curve, and hash.
-///
-/// ECDSA algorithm identifiers (RFC 5758) name only the hash; the curve comes from the key.
-/// kyso therefore resolves an identifier together with the key that is to verify
-/// ([`SignatureAlgorithm::from_algorithm_identifier_der`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SignatureAlgorithm {
-    /// RSA PKCS#1 v1.5 with SHA-1: verification of legacy data only, and only under
-    /// [`AlgorithmPolicy::allow_sha1_for_legacy_use_only`].
-    RsaPkcs1Sha1ForLegacyUseOnly,
-    /// RSA PKCS#1 v1.5 with SHA-256 (`sha256WithRSAEncryption`).
-    RsaPkcs1Sha256,
-    /// RSA PKCS#1 v1.5 with SHA-384.
-    RsaPkcs1Sha384,
-    /// RSA PKCS#1 v1.5 with SHA-512.
-    RsaPkcs1Sha512,
-    /// RSASSA-PSS with SHA-256, MGF1-SHA-256, 32-byte salt.
-    RsaPssSha256,
-    /// RSASSA-PSS with SHA-384, MGF1-SHA-384, 48-byte salt.
-    RsaPssSha384,
-    /// RSASSA-PSS with SHA-512, MGF1-SHA-512, 64-byte salt.
-    RsaPssSha512,
-    /// ECDSA over P-256 with SHA-256, DER signature.
-    EcdsaP256Sha256,
-    /// ECDSA over P-256 with SHA-384 (verification).
-    EcdsaP256Sha384,
-    /// ECDSA over P-384 with SHA-256 (verification).
-    EcdsaP384Sha256,
-    /// ECDSA over P-384 with SHA-384, DER signature.
-    EcdsaP384Sha384,
-    /// Ed25519 (RFC 8032, pure).
-    Ed25519,
-    /// ECDSA with a curve and hash ring does not offer together (P-521 and the brainpool
-    /// curves of RFC 5639 with any hash; P-256 and P-384 with SHA-1 or SHA-512), as
-    /// passports and ID cards use; DER signature, verified by kyso's own prime-field ECDSA
-    /// verifier. Verification only.
-    Ecdsa {
-        /// The curve, as the key's type.
-        key: KeyType,
-        /// The hash.
-        digest: DigestAlgorithm,
-    },
-}
+pub use crate::vocabulary::SignatureAlgorithm;
 
 impl SignatureAlgorithm {
-    /// The hash the algorithm applies to the message, if it has a separate one
-    /// (Ed25519 does not).
-    pub fn digest_algorithm(self) -> Option<DigestAlgorithm> {
-        use SignatureAlgorithm::*;
-        match self {
-            RsaPkcs1Sha1ForLegacyUseOnly => Some(DigestAlgorithm::Sha1),
-            RsaPkcs1Sha256 | RsaPssSha256 | EcdsaP256Sha256 | EcdsaP384Sha256 => {
-                Some(DigestAlgorithm::Sha256)
-            }
-            RsaPkcs1Sha384 | RsaPssSha384 | EcdsaP256Sha384 | EcdsaP384Sha384 => {
-                Some(DigestAlgorithm::Sha384)
-            }
-            RsaPkcs1Sha512 | RsaPssSha512 => Some(DigestAlgorithm::Sha512),
-            Ed25519 => None,
-            Ecdsa { digest, .. } => Some(digest),
-        }
-    }
-
-    /// The kind of key the algorithm needs.
-    pub fn key_type(self) -> KeyType {
-        use SignatureAlgorithm::*;
-        match self {
-            RsaPkcs1Sha1ForLegacyUseOnly
-            | RsaPkcs1Sha256
-            | RsaPkcs1Sha384
-            | RsaPkcs1Sha512
-            | RsaPssSha256
-            | RsaPssSha384
-            | RsaPssSha512 => KeyType::Rsa,
-            EcdsaP256Sha256 | EcdsaP256Sha384 => KeyType::EcP256,
-            EcdsaP384Sha256 | EcdsaP384Sha384 => KeyType::EcP384,
-            Ed25519 => KeyType::Ed25519,
-            Ecdsa { key, .. } => key,
-        }
-    }
-
-    /// Whether kyso may create signatures with this algorithm (SHA-1 only verifies).
-    pub fn can_sign(self) -> bool {
-        !matches!(
-            self,
-            SignatureAlgorithm::RsaPkcs1Sha1ForLegacyUseOnly | SignatureAlgorithm::Ecdsa { .. }
-        )
-    }
-
-    /// A short name as standards write it.
-    pub fn name(self) -> &'static str {
-        use SignatureAlgorithm::*;
-        match self {
-            RsaPkcs1Sha1ForLegacyUseOnly => "RSA PKCS#1 v1.5 with SHA-1",
-            RsaPkcs1Sha256 => "RSA PKCS#1 v1.5 with SHA-256",
-            RsaPkcs1Sha384 => "RSA PKCS#1 v1.5 with SHA-384",
-            RsaPkcs1Sha512 => "RSA PKCS#1 v1.5 with SHA-512",
-            RsaPssSha256 => "RSASSA-PSS with SHA-256",
-            RsaPssSha384 => "RSASSA-PSS with SHA-384",
-            RsaPssSha512 => "RSASSA-PSS with SHA-512",
-            EcdsaP256Sha256 => "ECDSA P-256 with SHA-256",
-            EcdsaP256Sha384 => "ECDSA P-256 with SHA-384",
-            EcdsaP384Sha256 => "ECDSA P-384 with SHA-256",
-            EcdsaP384Sha384 => "ECDSA P-384 with SHA-384",
-            Ed25519 => "Ed25519",
-            Ecdsa { key, digest } => ecdsa_name(key, digest),
-        }
-    }
-
     /// The DER `AlgorithmIdentifier` to write in a certificate or a CMS SignerInfo:
     /// RSA PKCS#1 with NULL parameters (RFC 8017 appendix A.2.4), RSASSA-PSS with explicit
     /// parameters (RFC 4055 section 3.1), ECDSA and Ed25519 without parameters (RFC 5758
@@ -245,19 +137,6 @@ impl SignatureAlgorithm {
     }
 }
 
-/// Serialised as its name ([`SignatureAlgorithm::name`]).
-impl serde::Serialize for SignatureAlgorithm {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.name())
-    }
-}
-
-impl core::fmt::Display for SignatureAlgorithm {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
 const NULL_DER: [u8; 2] = [0x05, 0x00];
 
 /// The hash an ecdsa-with-SHA* identifier names (RFC 5758 section 3.2, RFC 3279).
@@ -281,38 +160,6 @@ fn ecdsa_oid(digest: DigestAlgorithm) -> ObjectIdentifier {
         DigestAlgorithm::Sha256 => oid::ECDSA_WITH_SHA256,
         DigestAlgorithm::Sha384 => oid::ECDSA_WITH_SHA384,
         DigestAlgorithm::Sha512 => oid::ECDSA_WITH_SHA512,
-    }
-}
-
-fn ecdsa_name(key: KeyType, digest: DigestAlgorithm) -> &'static str {
-    use DigestAlgorithm::*;
-    use KeyType::*;
-    match (key, digest) {
-        (EcP256, Sha1) => "ECDSA P-256 with SHA-1",
-        (EcP256, Sha512) => "ECDSA P-256 with SHA-512",
-        (EcP384, Sha1) => "ECDSA P-384 with SHA-1",
-        (EcP384, Sha512) => "ECDSA P-384 with SHA-512",
-        (EcP521, Sha1) => "ECDSA P-521 with SHA-1",
-        (EcP521, Sha256) => "ECDSA P-521 with SHA-256",
-        (EcP521, Sha384) => "ECDSA P-521 with SHA-384",
-        (EcP521, Sha512) => "ECDSA P-521 with SHA-512",
-        (EcBrainpoolP256r1, Sha1) => "ECDSA brainpoolP256r1 with SHA-1",
-        (EcBrainpoolP256r1, Sha256) => "ECDSA brainpoolP256r1 with SHA-256",
-        (EcBrainpoolP256r1, Sha384) => "ECDSA brainpoolP256r1 with SHA-384",
-        (EcBrainpoolP256r1, Sha512) => "ECDSA brainpoolP256r1 with SHA-512",
-        (EcBrainpoolP384r1, Sha1) => "ECDSA brainpoolP384r1 with SHA-1",
-        (EcBrainpoolP384r1, Sha256) => "ECDSA brainpoolP384r1 with SHA-256",
-        (EcBrainpoolP384r1, Sha384) => "ECDSA brainpoolP384r1 with SHA-384",
-        (EcBrainpoolP384r1, Sha512) => "ECDSA brainpoolP384r1 with SHA-512",
-        (EcBrainpoolP512r1, Sha1) => "ECDSA brainpoolP512r1 with SHA-1",
-        (EcBrainpoolP512r1, Sha256) => "ECDSA brainpoolP512r1 with SHA-256",
-        (EcBrainpoolP512r1, Sha384) => "ECDSA brainpoolP512r1 with SHA-384",
-        (EcBrainpoolP512r1, Sha512) => "ECDSA brainpoolP512r1 with SHA-512",
-        (EcP256, Sha256) => "ECDSA P-256 with SHA-256",
-        (EcP256, Sha384) => "ECDSA P-256 with SHA-384",
-        (EcP384, Sha256) => "ECDSA P-384 with SHA-256",
-        (EcP384, Sha384) => "ECDSA P-384 with SHA-384",
-        (Rsa | Ed25519, _) => "ECDSA",
     }
 }
 

@@ -1,6 +1,7 @@
 //! Public keys from `SubjectPublicKeyInfo`, and signature verification with them.
 
 use crate::error::SignatureError;
+pub use crate::vocabulary::KeyType;
 use der::Decode;
 
 use crate::error::{Error, Malformed, Object};
@@ -8,28 +9,6 @@ use crate::key::algorithm::{AlgorithmPolicy, SignatureAlgorithm};
 use crate::key::ec::Curve;
 use crate::limits::MAX_RSA_BITS;
 use crate::oid::{self, Oid};
-
-/// The kinds of public key kyso can verify with.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
-#[non_exhaustive]
-pub enum KeyType {
-    /// RSA (any size; the policy decides what is acceptable).
-    Rsa,
-    /// ECDSA over NIST P-256 (secp256r1).
-    EcP256,
-    /// ECDSA over NIST P-384 (secp384r1).
-    EcP384,
-    /// Ed25519.
-    Ed25519,
-    /// ECDSA over NIST P-521 (secp521r1), verified by kyso's prime-field ECDSA verifier.
-    EcP521,
-    /// ECDSA over brainpoolP256r1 (RFC 5639).
-    EcBrainpoolP256r1,
-    /// ECDSA over brainpoolP384r1 (RFC 5639).
-    EcBrainpoolP384r1,
-    /// ECDSA over brainpoolP512r1 (RFC 5639), as Vietnam's CSCA uses.
-    EcBrainpoolP512r1,
-}
 
 impl KeyType {
     /// The elliptic curve of an ECDSA key type.
@@ -61,21 +40,6 @@ impl KeyType {
 pub(crate) enum Verification {
     Ring(&'static dyn ring::signature::VerificationAlgorithm),
     Ecdsa(Curve, crate::digest::DigestAlgorithm),
-}
-
-impl core::fmt::Display for KeyType {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(match self {
-            KeyType::Rsa => "RSA",
-            KeyType::EcP256 => "ECDSA P-256",
-            KeyType::EcP384 => "ECDSA P-384",
-            KeyType::Ed25519 => "Ed25519",
-            KeyType::EcP521 => "ECDSA P-521",
-            KeyType::EcBrainpoolP256r1 => "ECDSA brainpoolP256r1",
-            KeyType::EcBrainpoolP384r1 => "ECDSA brainpoolP384r1",
-            KeyType::EcBrainpoolP512r1 => "ECDSA brainpoolP512r1",
-        })
-    }
 }
 
 /// A public key, decoded from a DER `SubjectPublicKeyInfo` (RFC 5280 section 4.1.2.7).
