@@ -1378,6 +1378,31 @@ fn two_step_signing_resumes_from_saved_state() {
     let mid = flipped.len() / 2;
     flipped[mid] ^= 0x40;
     let _ = kyso::cms::PreparedSignature::from_bytes(&flipped);
+    // A state whose SignerInfo names sha1WithRSAEncryption (the SignerInfo comes first in the
+    // state, so the first sha256WithRSAEncryption OID is its own; the certificates' follow) is
+    // refused when it is read, as `prepare` would refuse the algorithm.
+    let sha256_with_rsa = [
+        0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b,
+    ];
+    let at = bytes
+        .windows(sha256_with_rsa.len())
+        .position(|w| w == sha256_with_rsa)
+        .unwrap();
+    let mut sha1 = bytes.clone();
+    sha1[at + sha256_with_rsa.len() - 1] = 0x05;
+    let resumed = kyso::cms::PreparedSignature::from_bytes(&sha1);
+    assert!(
+        matches!(
+            resumed,
+            Err(kyso::Error::Signature(
+                kyso::error::SignatureError::AlgorithmNotAllowed {
+                    algorithm: SignatureAlgorithm::RsaPkcs1Sha1ForLegacyUseOnly,
+                    reason: kyso::error::DisallowedReason::VerifyOnly,
+                }
+            ))
+        ),
+        "{resumed:?}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -506,6 +506,10 @@ impl PreparedSignature {
     /// - Those of [`Certificate::from_der`] for the certificate and the chain, of
     ///   [`Certificate::public_key`], and of
     ///   [`SignatureAlgorithm::from_algorithm_identifier_der`] for the signature algorithm.
+    /// - [`SignatureError::AlgorithmNotAllowed`] with
+    ///   [`DisallowedReason::VerifyOnly`](crate::error::DisallowedReason::VerifyOnly) if the
+    ///   state names an algorithm kyso does not sign with (SHA-1, or ECDSA on a curve only
+    ///   verified).
     /// - [`SignatureError::UnsupportedAlgorithm`] if the digest algorithm is not one kyso implements.
     /// - [`SigningError::DigestAlgorithmMismatch`] if the digest algorithm is not the signature
     ///   algorithm's hash (SHA-512 for Ed25519).
@@ -543,6 +547,14 @@ impl PreparedSignature {
                 .map_err(der_err)?,
             key,
         )?;
+        // A saved state is outside input: it may only name an algorithm kyso signs with, as
+        // `prepare` requires, so a SHA-1 state is refused here, not later in `finish`.
+        if !algorithm.can_sign() {
+            return Err(Error::Signature(SignatureError::AlgorithmNotAllowed {
+                algorithm,
+                reason: crate::error::DisallowedReason::VerifyOnly,
+            }));
+        }
         let digest_algorithm = DigestAlgorithm::from_der_oid(&state.signer_info.digest_alg.oid)?;
         if digest_algorithm != message_digest_algorithm(algorithm) {
             return Err(Error::Signing(SigningError::DigestAlgorithmMismatch {
