@@ -34,12 +34,10 @@ impl DigestAlgorithm {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn from_oid(oid: &Oid) -> Result<Self, Error> {
-        DigestAlgorithm::ALL
-            .into_iter()
-            .find(|a| a.oid() == *oid)
-            .ok_or_else(|| {
-                Error::Signature(SignatureError::UnsupportedAlgorithm { oid: oid.clone() })
-            })
+        let unsupported =
+            || Error::Signature(SignatureError::UnsupportedAlgorithm { oid: oid.clone() });
+        let der = oid.to_der().ok_or_else(unsupported)?;
+        DigestAlgorithm::from_der_oid(&der).map_err(|_| unsupported())
     }
 
     /// The algorithm a decoded object identifier names.

@@ -93,8 +93,8 @@ impl Sod {
             _ => bytes,
         };
         let cms = SignedCms::from_der(content_info)?;
-        let content_type = cms.content_type().to_string();
-        if !LDS_SECURITY_OBJECT.contains(&content_type.as_str()) {
+        let content_type = cms.content_type();
+        if !LDS_SECURITY_OBJECT.iter().any(|t| content_type == *t) {
             return Err(bad("eContentType (not an LDSSecurityObject)"));
         }
         let content = cms
