@@ -10,6 +10,7 @@ mod strict;
 pub use certificate::Certificate;
 pub(crate) use extensions::PROCESSED_EXTENSIONS;
 pub use extensions::{BasicConstraints, Extension, KeyUsage, PolicyConstraints};
+pub use general_name::SubjectAltName;
 pub(crate) use general_name::{GeneralName, NameConstraints};
 pub use identity::{Identity, VnIdentifier};
 pub use name::{Attribute, Name};

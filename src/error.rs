@@ -389,6 +389,19 @@ pub enum SignatureError {
         /// Modulus size in bits.
         bits: usize,
     },
+    /// The RSA modulus is not a whole number of bytes (2047 or 2052 bits, say): no
+    /// conforming key generator makes one, and a verifier that pads or trims it guesses.
+    #[error("RSA modulus of {bits} bits is not a whole number of bytes")]
+    RsaModulusNotWholeBytes {
+        /// Modulus size in bits.
+        bits: usize,
+    },
+    /// The EC key gives its curve by explicit parameters, which the algorithm policy does
+    /// not accept (RFC 5480 section 2.1.1 asks for a named curve; only ICAO chip documents
+    /// need explicit ones:
+    /// [`AlgorithmPolicy::accept_explicit_curve_parameters`](crate::key::AlgorithmPolicy::accept_explicit_curve_parameters)).
+    #[error("EC key with explicit curve parameters, which the algorithm policy refuses")]
+    ExplicitCurveParametersNotAllowed,
     /// A signature did not verify.
     #[error("signature invalid")]
     InvalidSignature,
@@ -688,6 +701,71 @@ pub enum PathError {
         /// The purposes the certificate names.
         found: Vec<Oid>,
     },
+    /// The end entity is a CA certificate (basicConstraints cA TRUE, or keyUsage
+    /// keyCertSign) used for signing or authentication: a CA key signs certificates and
+    /// CRLs, not documents or logins (RFC 5280 sections 4.2.1.3 and 4.2.1.9).
+    #[error("a CA certificate used as an end entity")]
+    EndEntityIsCa,
+    /// The end entity carries nameConstraints, which only a CA certificate may (RFC 5280
+    /// section 4.2.1.10).
+    #[error("nameConstraints in an end-entity certificate")]
+    NameConstraintsInEndEntity,
+    /// A nameConstraints extension is malformed: not critical, without subtrees, or with a
+    /// subtree that is not a well-formed name of its kind (RFC 5280 section 4.2.1.10). It is
+    /// refused rather than matched, so that no constraint is read other than as written.
+    #[error("malformed nameConstraints: {defect}")]
+    MalformedNameConstraints {
+        /// What is wrong.
+        defect: ConstraintDefect,
+    },
+    /// The subject field is empty and subjectAltName is not critical (RFC 5280 section
+    /// 4.2.1.6), or is absent.
+    #[error("empty subject without a critical subjectAltName")]
+    SubjectAltNameNotCritical,
+    /// A subject alternative name is not a well-formed name of its kind (RFC 5280 section
+    /// 4.2.1.6).
+    #[error("malformed subject alternative name {name}: {syntax}")]
+    MalformedSubjectAltName {
+        /// What is wrong with it.
+        syntax: NameSyntax,
+        /// The name as encoded (escaped when shown).
+        name: String,
+    },
+    /// An extension that must not be critical is (authorityKeyIdentifier, RFC 5280 section
+    /// 4.2.1.1; subjectKeyIdentifier, section 4.2.1.2).
+    #[error("extension {oid} must not be critical")]
+    ExtensionMustNotBeCritical {
+        /// The extension.
+        oid: Oid,
+    },
+    /// No authorityKeyIdentifier in a certificate that is not self-signed (RFC 5280 section
+    /// 4.2.1.1); refused only under
+    /// [`PathValidator::require_key_identifiers`](crate::path::PathValidator::require_key_identifiers),
+    /// a warning otherwise.
+    #[error("no authorityKeyIdentifier")]
+    MissingAuthorityKeyIdentifier,
+    /// No subjectKeyIdentifier in a CA certificate (RFC 5280 section 4.2.1.2); refused only
+    /// under [`PathValidator::require_key_identifiers`](crate::path::PathValidator::require_key_identifiers),
+    /// a warning otherwise.
+    #[error("no subjectKeyIdentifier in a CA certificate")]
+    MissingSubjectKeyIdentifier,
+    /// The authorityKeyIdentifier's keyIdentifier is not the issuer's subjectKeyIdentifier
+    /// (for a self-signed certificate: not its own) (RFC 5280 sections 4.2.1.1, 4.2.1.2).
+    #[error("authorityKeyIdentifier does not name the issuer's key")]
+    KeyIdentifierMismatch,
+    /// The serial number is longer than 20 octets (RFC 5280 section 4.1.2.2).
+    #[error("serial number of {length} octets (at most 20)")]
+    InvalidSerialNumber {
+        /// Its length in octets, without a leading zero octet.
+        length: usize,
+    },
+    /// The validated certificate is not valid for the name asked for (RFC 6125 for DNS
+    /// names, RFC 5280 section 4.2.1.6 for IP and e-mail addresses).
+    #[error("not valid for {name}")]
+    NameMismatch {
+        /// The name asked for.
+        name: String,
+    },
     /// The certificate was revoked at or before the validation time, or counts as revoked
     /// from an earlier invalidity date (RFC 5280 section 6.3.3, RFC 6960 section 2.2).
     #[error(
@@ -783,6 +861,12 @@ pub enum RevocationError {
     /// section 6.3.3 (b)(2)).
     #[error("the CRL does not cover this certificate")]
     CrlOutOfScope,
+    /// The CRL has no cRLNumber, which RFC 5280 section 5.2.3 requires of every CRL.
+    #[error("the CRL has no cRLNumber")]
+    CrlNumberMissing,
+    /// The CRL's cRLNumber is marked critical (RFC 5280 section 5.2.3: non-critical).
+    #[error("the CRL's cRLNumber is critical")]
+    CrlNumberCritical,
     /// A CRL feature kyso does not implement yet.
     #[error("{feature} not supported")]
     CrlUnsupported {
@@ -949,6 +1033,9 @@ pub enum BudgetKind {
     /// mappings can multiply them:
     /// [`MAX_POLICY_NODES`](crate::limits::MAX_POLICY_NODES)).
     PolicyTreeNodes,
+    /// The comparisons of names with name-constraint subtrees in one path
+    /// ([`MAX_NAME_CONSTRAINT_COMPARISONS`](crate::limits::MAX_NAME_CONSTRAINT_COMPARISONS)).
+    NameConstraintComparisons,
 }
 
 impl core::fmt::Display for BudgetKind {
@@ -958,8 +1045,65 @@ impl core::fmt::Display for BudgetKind {
             BudgetKind::PathSignatureChecks => "signature checks in one path search",
             BudgetKind::PathBuildSteps => "steps in one path search",
             BudgetKind::PolicyTreeNodes => "nodes in one certificate-policy tree",
+            BudgetKind::NameConstraintComparisons => "name-constraint comparisons in one path",
         })
     }
+}
+
+/// What is wrong with a nameConstraints extension ([`PathError::MalformedNameConstraints`]).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConstraintDefect {
+    /// It is not marked critical (RFC 5280 section 4.2.1.10: conforming CAs MUST).
+    #[error("not critical")]
+    NotCritical,
+    /// It has neither permittedSubtrees nor excludedSubtrees, or only empty ones.
+    #[error("no subtrees")]
+    NoSubtrees,
+    /// A subtree has a minimum other than 0 or a maximum (RFC 5280 section 4.2.1.10: MUST be
+    /// 0 and absent).
+    #[error("a subtree with minimum or maximum")]
+    SubtreeBounds,
+    /// A subtree's base is not a well-formed constraint of its kind.
+    #[error("subtree {name}: {syntax}")]
+    Subtree {
+        /// What is wrong with it.
+        syntax: NameSyntax,
+        /// The base as encoded (escaped when shown).
+        name: String,
+    },
+}
+
+/// How a general name (a subject alternative name, or a name-constraint subtree) breaks the
+/// syntax of its kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum NameSyntax {
+    /// A dNSName that is not a sequence of letter-digit-hyphen labels of 1 to 63 characters,
+    /// at most 253 in all (RFC 1034 section 3.5, RFC 5280 section 4.2.1.6).
+    #[error("not a DNS name")]
+    DnsName,
+    /// A wildcard where none may be: anywhere in a constraint, anywhere but as the whole
+    /// left-most label of a name, or over a public suffix (fewer than two labels after it).
+    #[error("misplaced wildcard")]
+    Wildcard,
+    /// A dNSName constraint starting with a period: RFC 5280 defines that form for rfc822Name
+    /// and URI constraints only.
+    #[error("leading period in a dNSName constraint")]
+    LeadingPeriod,
+    /// An iPAddress of other than 4 or 16 octets, or in a constraint other than 8 or 32.
+    #[error("IP address of the wrong length")]
+    IpAddressLength,
+    /// An iPAddress constraint whose mask is not a run of one bits then zero bits.
+    #[error("IP address mask not a prefix")]
+    IpAddressMask,
+    /// An rfc822Name that is not `local@domain` (or, in a constraint, a mailbox, a host or
+    /// `.domain`).
+    #[error("not an e-mail address")]
+    Rfc822Name,
+    /// A uniformResourceIdentifier constraint that is not a host or `.domain`.
+    #[error("not a URI host constraint")]
+    Uri,
 }
 
 impl From<crate::time::InvalidTime> for Error {

@@ -55,6 +55,14 @@ pub const MAX_SIGNATURE_CHECKS: usize = 100;
 /// [`BudgetKind::PolicyTreeNodes`](crate::error::BudgetKind::PolicyTreeNodes).
 pub const MAX_POLICY_NODES: usize = 2_048;
 
+/// Most comparisons of a name with a name-constraint subtree in the checks of one candidate
+/// path (each name of each certificate against each subtree of each CA above it).
+///
+/// A certificate may carry thousands of names and a CA thousands of subtrees; their product
+/// grows fast. Real paths make a few dozen comparisons; past this many the path is refused
+/// with [`BudgetKind::NameConstraintComparisons`](crate::error::BudgetKind::NameConstraintComparisons).
+pub const MAX_NAME_CONSTRAINT_COMPARISONS: usize = 250_000;
+
 /// Most candidate-issuer comparisons that one path-building call may make.
 ///
 /// Comparing two names costs at most a few thousand string comparisons

@@ -170,6 +170,10 @@ pub(crate) const EXT_BASIC_CONSTRAINTS: &str = "2.5.29.19";
 pub(crate) const EXT_CERTIFICATE_POLICIES: &str = "2.5.29.32";
 pub(crate) const EXT_CRL_DISTRIBUTION_POINTS: &str = "2.5.29.31";
 pub(crate) const EXT_EXTENDED_KEY_USAGE: &str = "2.5.29.37";
+pub(crate) const EXT_NAME_CONSTRAINTS: &str = "2.5.29.30";
+pub(crate) const EXT_AUTHORITY_KEY_ID: &str = "2.5.29.35";
+pub(crate) const EXT_POLICY_CONSTRAINTS: &str = "2.5.29.36";
+pub(crate) const EXT_INHIBIT_ANY_POLICY: &str = "2.5.29.54";
 
 // Extended key usages (RFC 5280 section 4.2.1.12).
 pub(crate) const KP_ANY: &str = "2.5.29.37.0";

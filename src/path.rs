@@ -16,6 +16,7 @@ mod purpose;
 mod revocation_status;
 mod trust_store;
 mod validator;
+mod warning;
 
 pub use cache::VerificationCache;
 pub use context::{Revocation, TrustContext};
@@ -23,3 +24,4 @@ pub use policy::{PolicyInputs, PolicySet};
 pub use purpose::{DOCUMENT_SIGNING_EKUS, KeyPurpose, NEVER_DOCUMENT_SIGNING_EKUS};
 pub use trust_store::TrustStore;
 pub use validator::{PathValidator, ValidatedPath};
+pub use warning::PathWarning;

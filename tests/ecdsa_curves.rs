@@ -162,11 +162,33 @@ fn brainpool_explicit_csca_and_document_signer() {
         }
     );
     let anchors = TrustStore::from_certificates([csca.clone()]);
+    // Explicit parameters are for chip documents: the default policy refuses them, on the
+    // key that carries them (here the CSCA's, which signed the document signer).
+    let refused = PathValidator::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+        Time::now(),
+    )
+    .purpose(KeyPurpose::Any)
+    .validate(&ds, &[])
+    .unwrap_err();
+    assert!(
+        matches!(
+            refused,
+            kyso::Error::Path {
+                ref cert,
+                reason: kyso::error::PathError::PublicKey(
+                    kyso::error::SignatureError::ExplicitCurveParametersNotAllowed
+                )
+            } if cert.index == 1
+        ),
+        "{refused:?}"
+    );
     let path = PathValidator::new(
         &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
         Time::now(),
     )
     .purpose(KeyPurpose::Any)
+    .algorithm_policy(AlgorithmPolicy::default().accept_explicit_curve_parameters())
     .validate(&ds, &[])
     .unwrap();
     assert_eq!(path.chain().len(), 1);
@@ -250,6 +272,7 @@ fn p521_and_brainpool384_chains() {
         Time::now(),
     )
     .purpose(KeyPurpose::Any)
+    .algorithm_policy(AlgorithmPolicy::default().accept_explicit_curve_parameters())
     .validate(&leaf, &[])
     .unwrap();
     std::fs::remove_dir_all(&dir).unwrap();

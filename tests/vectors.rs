@@ -172,24 +172,30 @@ fn validity_bounds_are_inclusive_and_errors_carry_times() {
     assert!(v(leaf.not_after()).validate(&leaf, &chain).is_ok());
     assert!(v(leaf.not_before()).validate(&leaf, &chain).is_ok());
     let late = kyso::Time::from_unix(leaf.not_after().unix() + 1);
-    // The intermediate ends at the same second as the leaf; RFC 5280 processing runs from
-    // the top, so the intermediate is the one reported.
+    // The root and the intermediate end at the same second as the leaf; processing runs
+    // from the top, the anchor's own validity first (RFC 5937), so the root is the one
+    // reported; with anchors as bare name and key, the intermediate.
+    let root = cert("pki/root-ca.pem");
     assert_eq!(chain[0].not_after(), leaf.not_after());
-    match v(late).validate(&leaf, &chain) {
-        Err(Error::Path {
-            cert,
-            reason: PathError::Expired { not_after, time },
-        }) => {
-            assert_eq!(cert.index, 1);
-            assert_eq!(not_after, chain[0].not_after());
-            assert_eq!(time, late);
-            assert!(
-                cert.subject.contains("Kyso Test Signing CA"),
-                "{}",
-                cert.subject
-            );
+    assert_eq!(root.not_after(), leaf.not_after());
+    let bare_anchors = anchors.clone().accept_anchors_as_name_and_key();
+    let bare = kyso::TrustContext::new(&bare_anchors, kyso::Revocation::NotChecked);
+    for (validator, index, name) in [
+        (v(late), 2, "Kyso Test Root CA"),
+        (PathValidator::new(&bare, late), 1, "Kyso Test Signing CA"),
+    ] {
+        match validator.validate(&leaf, &chain) {
+            Err(Error::Path {
+                cert,
+                reason: PathError::Expired { not_after, time },
+            }) => {
+                assert_eq!(cert.index, index);
+                assert_eq!(not_after, leaf.not_after());
+                assert_eq!(time, late);
+                assert!(cert.subject.contains(name), "{}", cert.subject);
+            }
+            other => panic!("{other:?}"),
         }
-        other => panic!("{other:?}"),
     }
     let before = kyso::Time::from_unix(leaf.not_before().unix() - 1);
     assert!(matches!(

@@ -418,9 +418,28 @@ impl Certificate {
         &self.0.ext.ca_issuer_urls
     }
 
-    /// The subject alternative names (for name constraints).
-    pub(crate) fn subject_alt_names(&self) -> &[AltName] {
+    /// The subject alternative names, as kyso compares them (name constraints, peer names).
+    pub(crate) fn alt_names(&self) -> &[AltName] {
         &self.0.ext.subject_alt_names
+    }
+
+    /// The subjectAltName extension's names (RFC 5280 section 4.2.1.6), in encoding order;
+    /// empty when there is none. Kinds kyso does not read are
+    /// [`SubjectAltName::Other`](crate::cert::SubjectAltName::Other).
+    ///
+    /// ```
+    /// use kyso::Certificate;
+    /// let cert = Certificate::from_pem(&std::fs::read("test-vectors/pki/ee-rsa2048.pem")?)?;
+    /// assert!(cert.subject_alt_names().iter().all(|n| !matches!(n, kyso::cert::SubjectAltName::Other)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn subject_alt_names(&self) -> Vec<crate::cert::SubjectAltName> {
+        self.0
+            .ext
+            .subject_alt_names
+            .iter()
+            .map(crate::cert::SubjectAltName::from_general)
+            .collect()
     }
 
     /// The nameConstraints extension, if any.

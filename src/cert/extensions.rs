@@ -160,6 +160,19 @@ pub(super) fn read_extensions(
             });
             continue;
         }
+        if oid == oid::EXT_NAME_CONSTRAINTS {
+            // Read with x509-cert, which keeps each subtree's minimum and maximum (x509-parser
+            // 0.18 drops them); the form is judged in path validation, where a malformed
+            // extension is a path error that names the certificate.
+            inner.name_constraints =
+                Some(NameConstraints::read(ext.value, ext.critical).ok_or_else(invalid)?);
+            inner.extensions.push(Extension {
+                oid,
+                critical: ext.critical,
+                value: ext.value.to_vec(),
+            });
+            continue;
+        }
         match ext.parsed_extension() {
             ParsedExtension::ParseError { .. } => return Err(invalid()),
             ParsedExtension::BasicConstraints(bc) => {
@@ -190,6 +203,10 @@ pub(super) fn read_extensions(
                         .map(|&(_, o)| Oid::known(o)),
                 );
                 list.extend(eku.other.iter().map(|o| Oid::decoded(o.to_id_string())));
+                // RFC 5280 section 4.2.1.12: KeyPurposeId SIZE (1..MAX).
+                if list.is_empty() {
+                    return Err(invalid());
+                }
                 inner.extended_key_usage = Some(list);
             }
             ParsedExtension::SubjectKeyIdentifier(ki) => {
@@ -256,20 +273,6 @@ pub(super) fn read_extensions(
                 inner.subject_alt_names =
                     san.general_names.iter().map(AltName::from_x509).collect();
             }
-            ParsedExtension::NameConstraints(nc) => {
-                let convert =
-                    |subtrees: &Option<Vec<x509_parser::extensions::GeneralSubtree<'_>>>| {
-                        subtrees
-                            .iter()
-                            .flatten()
-                            .map(|s| AltName::from_x509(&s.base))
-                            .collect::<Vec<_>>()
-                    };
-                inner.name_constraints = Some(NameConstraints {
-                    permitted: convert(&nc.permitted_subtrees),
-                    excluded: convert(&nc.excluded_subtrees),
-                });
-            }
             _ => {}
         }
         inner.extensions.push(Extension {
@@ -291,9 +294,9 @@ fn uris<'n>(names: &'n [GeneralName<'_>]) -> impl Iterator<Item = String> + 'n {
 
 /// Dotted OIDs of the extensions whose meaning kyso's path validation applies, so a
 /// critical one is not "unknown" (RFC 5280 section 4.2).
-pub(crate) const PROCESSED_EXTENSIONS: [&str; 10] = [
+pub(crate) const PROCESSED_EXTENSIONS: [&str; 11] = [
     // RFC 5280 section 6.1.3 (b), (c) and 6.1.4 (g).
-    "2.5.29.30",
+    oid::EXT_NAME_CONSTRAINTS,
     oid::EXT_BASIC_CONSTRAINTS,
     oid::EXT_KEY_USAGE,
     oid::EXT_EXTENDED_KEY_USAGE,
@@ -303,8 +306,10 @@ pub(crate) const PROCESSED_EXTENSIONS: [&str; 10] = [
     // The policy tree of RFC 5280 section 6.1 (src/path/policy.rs).
     oid::EXT_CERTIFICATE_POLICIES,
     "2.5.29.33", // policyMappings
-    "2.5.29.36", // policyConstraints
-    "2.5.29.54", // inhibitAnyPolicy
-    // Identifiers only, never critical in practice; processed for path building.
+    oid::EXT_POLICY_CONSTRAINTS,
+    oid::EXT_INHIBIT_ANY_POLICY,
+    // Identifiers, for path building; a critical one is refused
+    // (PathError::ExtensionMustNotBeCritical), so it is not "unknown".
     oid::EXT_SUBJECT_KEY_ID,
+    oid::EXT_AUTHORITY_KEY_ID,
 ];

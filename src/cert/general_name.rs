@@ -3,6 +3,7 @@
 //! with the matching rules of section 6.1.
 
 use crate::cert::name::Name;
+use crate::error::NameSyntax;
 
 /// One general name, owned.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -65,6 +66,68 @@ impl GeneralName {
         match self {
             GeneralName::Directory(n) => Some(n),
             _ => None,
+        }
+    }
+
+    /// Checks this subject alternative name against the syntax of its kind (RFC 5280
+    /// section 4.2.1.6).
+    pub(crate) fn check_name_syntax(&self) -> Result<(), NameSyntax> {
+        match self {
+            GeneralName::Dns(d) => dns_name_syntax(d, true),
+            GeneralName::Email(e) => mailbox_syntax(e),
+            GeneralName::Uri(u) => uri_syntax(u),
+            GeneralName::Ip(ip) if ip.len() == 4 || ip.len() == 16 => Ok(()),
+            GeneralName::Ip(_) => Err(NameSyntax::IpAddressLength),
+            GeneralName::Directory(_) | GeneralName::Other => Ok(()),
+        }
+    }
+
+    /// Checks this name-constraint subtree base against the syntax of its kind (RFC 5280
+    /// section 4.2.1.10): a dNSName is a domain (no wildcard, no leading period; empty for
+    /// every name), an rfc822Name a mailbox, a host or `.domain`, a URI a host or
+    /// `.domain`, an iPAddress an address and a prefix mask of 8 or 32 octets.
+    pub(crate) fn check_constraint_syntax(&self) -> Result<(), NameSyntax> {
+        match self {
+            GeneralName::Dns(d) if d.is_empty() => Ok(()),
+            GeneralName::Dns(d) if d.starts_with('.') => Err(NameSyntax::LeadingPeriod),
+            GeneralName::Dns(d) => dns_name_syntax(d, false),
+            GeneralName::Email(e) if e.contains('@') => mailbox_syntax(e),
+            GeneralName::Email(e) => dns_name_syntax(e.strip_prefix('.').unwrap_or(e), false)
+                .map_err(|_| NameSyntax::Rfc822Name),
+            GeneralName::Uri(u) => dns_name_syntax(u.strip_prefix('.').unwrap_or(u), false)
+                .map_err(|_| NameSyntax::Uri),
+            GeneralName::Ip(b) if b.len() == 8 || b.len() == 32 => {
+                let mask = &b[b.len() / 2..];
+                // One bits, then zero bits.
+                let mut seen_zero = false;
+                for byte in mask {
+                    for bit in (0..8).rev() {
+                        let one = byte >> bit & 1 == 1;
+                        if one && seen_zero {
+                            return Err(NameSyntax::IpAddressMask);
+                        }
+                        seen_zero |= !one;
+                    }
+                }
+                Ok(())
+            }
+            GeneralName::Ip(_) => Err(NameSyntax::IpAddressLength),
+            GeneralName::Directory(_) | GeneralName::Other => Ok(()),
+        }
+    }
+
+    /// The name as a report shows it.
+    pub(crate) fn describe(&self) -> String {
+        match self {
+            GeneralName::Directory(n) => format!("directoryName {n}"),
+            GeneralName::Dns(d) => format!("dNSName {}", escape(d)),
+            GeneralName::Email(e) => format!("rfc822Name {}", escape(e)),
+            GeneralName::Uri(u) => format!("URI {}", escape(u)),
+            GeneralName::Ip(ip) => match SubjectAltName::ip(ip) {
+                Some(addr) => format!("iPAddress {addr}"),
+                None => format!("iPAddress of {} octets", ip.len()),
+            },
+            GeneralName::Other => "a name of a kind kyso does not compare".to_owned(),
         }
     }
 
@@ -226,6 +289,74 @@ pub(crate) struct DistributionPoint {
 pub(crate) struct NameConstraints {
     pub permitted: Vec<GeneralName>,
     pub excluded: Vec<GeneralName>,
+    /// Whether the extension is marked critical.
+    pub critical: bool,
+    /// Whether permittedSubtrees or excludedSubtrees is present but empty, or both absent.
+    pub empty: bool,
+    /// Whether a subtree gives a minimum other than 0 or a maximum.
+    pub bounded: bool,
+}
+
+impl NameConstraints {
+    /// Reads a nameConstraints extension value (RFC 5280 section 4.2.1.10) with
+    /// `x509-cert`, which keeps each subtree's minimum and maximum. `None` when it does not
+    /// decode.
+    pub(crate) fn read(value: &[u8], critical: bool) -> Option<NameConstraints> {
+        use der::Decode;
+        let nc = x509_cert::ext::pkix::constraints::name::NameConstraints::from_der(value).ok()?;
+        let mut bounded = false;
+        let mut convert =
+            |subtrees: &Option<x509_cert::ext::pkix::constraints::name::GeneralSubtrees>| {
+                subtrees
+                    .iter()
+                    .flatten()
+                    .map(|s| {
+                        bounded |= s.minimum != 0 || s.maximum.is_some();
+                        from_x509_cert(&s.base)
+                    })
+                    .collect::<Vec<_>>()
+            };
+        let permitted = convert(&nc.permitted_subtrees);
+        let excluded = convert(&nc.excluded_subtrees);
+        let empty = nc.permitted_subtrees.as_ref().is_some_and(Vec::is_empty)
+            || nc.excluded_subtrees.as_ref().is_some_and(Vec::is_empty)
+            || (permitted.is_empty() && excluded.is_empty());
+        Some(NameConstraints {
+            permitted,
+            excluded,
+            critical,
+            empty,
+            bounded,
+        })
+    }
+
+    /// The number of subtrees.
+    pub(crate) fn len(&self) -> usize {
+        self.permitted.len() + self.excluded.len()
+    }
+
+    /// Checks the extension's form: critical, with subtrees, none bounded, each base
+    /// well-formed (RFC 5280 section 4.2.1.10).
+    pub(crate) fn check_form(&self) -> Result<(), crate::error::ConstraintDefect> {
+        use crate::error::ConstraintDefect;
+        if !self.critical {
+            return Err(ConstraintDefect::NotCritical);
+        }
+        if self.empty {
+            return Err(ConstraintDefect::NoSubtrees);
+        }
+        if self.bounded {
+            return Err(ConstraintDefect::SubtreeBounds);
+        }
+        for base in self.permitted.iter().chain(&self.excluded) {
+            base.check_constraint_syntax()
+                .map_err(|syntax| ConstraintDefect::Subtree {
+                    name: base.describe(),
+                    syntax,
+                })?;
+        }
+        Ok(())
+    }
 }
 
 impl NameConstraints {
@@ -257,7 +388,8 @@ impl NameConstraints {
         if self.excluded.iter().any(|s| {
             s.same_kind(name)
                 && (name.within(s)
-                    || matches!((name, s), (GeneralName::Directory(n), GeneralName::Directory(b)) if n.looks_within(b)))
+                    || matches!((name, s), (GeneralName::Directory(n), GeneralName::Directory(b)) if n.looks_within(b))
+                    || matches!((name, s), (GeneralName::Dns(n), GeneralName::Dns(b)) if wildcard_reaches(n, b)))
         })
         {
             return false;
@@ -333,6 +465,182 @@ fn ip_within(name: &[u8], base: &[u8]) -> bool {
         .all(|((n, a), m)| n & m == a & m)
 }
 
+/// Whether a wildcard dNSName (`*.rest`) can stand for a name within the subtree `base`:
+/// `base` is one label on top of `rest` (the wildcard may be that label). A wildcard over a
+/// subtree that `rest` itself lies in is caught by the suffix rule already.
+fn wildcard_reaches(name: &str, base: &str) -> bool {
+    let Some(rest) = name.strip_prefix("*.") else {
+        return false;
+    };
+    let base = base.trim_end_matches('.');
+    base.split_once('.')
+        .is_some_and(|(label, tail)| !label.is_empty() && tail.eq_ignore_ascii_case(rest))
+}
+
+/// RFC 1034 section 3.5 preferred name syntax (letters, digits, hyphens; RFC 1123 lets a
+/// label start with a digit), with underscores, which RFC 2181 section 11 allows in DNS
+/// labels and which real service names use: labels of 1 to 63 characters, not starting or
+/// ending with a hyphen, 253 characters in all, no trailing period. With
+/// `wildcard_allowed`, the left-most label may be `*` alone, followed by at least two
+/// labels (no wildcard over a top-level domain).
+fn dns_name_syntax(name: &str, wildcard_allowed: bool) -> Result<(), NameSyntax> {
+    if name.is_empty() || name.len() > 253 {
+        return Err(NameSyntax::DnsName);
+    }
+    let mut first = true;
+    let mut count = 0usize;
+    let mut wildcard = false;
+    for label in name.split('.') {
+        count += 1;
+        if label == "*" && first {
+            if !wildcard_allowed {
+                return Err(NameSyntax::Wildcard);
+            }
+            wildcard = true;
+            first = false;
+            continue;
+        }
+        first = false;
+        if label.contains('*') {
+            return Err(NameSyntax::Wildcard);
+        }
+        let ok = !label.is_empty()
+            && label.len() <= 63
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !ok {
+            return Err(NameSyntax::DnsName);
+        }
+    }
+    if wildcard && count < 3 {
+        return Err(NameSyntax::Wildcard);
+    }
+    Ok(())
+}
+
+/// An rfc822Name mailbox (RFC 5280 section 4.2.1.6, RFC 5321 section 4.1.2): a local part
+/// of printable ASCII without spaces (an `@` in it only within quotes), `@`, a domain.
+fn mailbox_syntax(mailbox: &str) -> Result<(), NameSyntax> {
+    let (local, domain) = mailbox.rsplit_once('@').ok_or(NameSyntax::Rfc822Name)?;
+    let quoted = local.len() >= 2 && local.starts_with('"') && local.ends_with('"');
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && local.bytes().all(|b| b.is_ascii_graphic())
+        && (quoted || !local.contains(['@', '"']));
+    if !local_ok {
+        return Err(NameSyntax::Rfc822Name);
+    }
+    dns_name_syntax(domain, false).map_err(|_| NameSyntax::Rfc822Name)
+}
+
+/// A uniformResourceIdentifier: an absolute URI (RFC 3986 section 4.3: a scheme, then `:`)
+/// of printable ASCII without spaces.
+fn uri_syntax(uri: &str) -> Result<(), NameSyntax> {
+    let scheme = uri.split_once(':').map(|(s, _)| s).unwrap_or_default();
+    let scheme_ok = scheme
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic())
+        && scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+    if scheme_ok && uri.bytes().all(|b| b.is_ascii_graphic()) {
+        Ok(())
+    } else {
+        Err(NameSyntax::Uri)
+    }
+}
+
+/// Text from a certificate, with anything but printable ASCII escaped (`\u{..}`).
+fn escape(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                vec![c]
+            } else {
+                c.escape_unicode().collect()
+            }
+        })
+        .collect()
+}
+
+/// A subject alternative name of a certificate (RFC 5280 section 4.2.1.6), as
+/// [`Certificate::subject_alt_names`](crate::Certificate::subject_alt_names) gives it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SubjectAltName {
+    /// dNSName, as encoded (a left-most `*` label is a wildcard).
+    Dns(String),
+    /// rfc822Name: an e-mail address.
+    Email(String),
+    /// uniformResourceIdentifier.
+    Uri(String),
+    /// directoryName.
+    Directory(Name),
+    /// iPAddress.
+    Ip(std::net::IpAddr),
+    /// A name of another kind (otherName, x400Address, ediPartyName, registeredID), an
+    /// iPAddress of the wrong length, or a directoryName that does not decode.
+    Other,
+}
+
+impl SubjectAltName {
+    fn ip(octets: &[u8]) -> Option<std::net::IpAddr> {
+        if let Ok(v4) = <[u8; 4]>::try_from(octets) {
+            Some(std::net::IpAddr::from(v4))
+        } else {
+            <[u8; 16]>::try_from(octets)
+                .ok()
+                .map(std::net::IpAddr::from)
+        }
+    }
+
+    pub(crate) fn from_general(name: &GeneralName) -> Self {
+        match name {
+            GeneralName::Dns(d) => SubjectAltName::Dns(d.clone()),
+            GeneralName::Email(e) => SubjectAltName::Email(e.clone()),
+            GeneralName::Uri(u) => SubjectAltName::Uri(u.clone()),
+            GeneralName::Directory(n) => SubjectAltName::Directory(n.clone()),
+            GeneralName::Ip(ip) => {
+                SubjectAltName::ip(ip).map_or(SubjectAltName::Other, SubjectAltName::Ip)
+            }
+            GeneralName::Other => SubjectAltName::Other,
+        }
+    }
+}
+
+/// Whether the DNS name `reference` (what a peer was asked to be) is `presented` (a dNSName
+/// of its certificate), by RFC 6125 section 6.4: labels compared without regard to ASCII
+/// case; a wildcard only as the whole left-most label of a well-formed name with at least
+/// two labels after it, standing for exactly one label. An IDN must be given as A-labels.
+pub(crate) fn dns_name_matches(presented: &str, reference: &str) -> bool {
+    let reference = reference.strip_suffix('.').unwrap_or(reference);
+    if dns_name_syntax(reference, false).is_err() || dns_name_syntax(presented, true).is_err() {
+        return false;
+    }
+    match presented.strip_prefix("*.") {
+        Some(rest) => reference
+            .split_once('.')
+            .is_some_and(|(_, tail)| tail.eq_ignore_ascii_case(rest)),
+        None => presented.eq_ignore_ascii_case(reference),
+    }
+}
+
+/// Whether the e-mail address `reference` is `presented`: the local part exactly, the
+/// domain without regard to ASCII case (RFC 5280 section 7.5).
+pub(crate) fn mailbox_matches(presented: &str, reference: &str) -> bool {
+    if mailbox_syntax(reference).is_err() || mailbox_syntax(presented).is_err() {
+        return false;
+    }
+    match (presented.rsplit_once('@'), reference.rsplit_once('@')) {
+        (Some((lp, dp)), Some((lr, dr))) => lp == lr && dp.eq_ignore_ascii_case(dr),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -358,11 +666,83 @@ mod tests {
         let nc = NameConstraints {
             permitted: vec![GeneralName::Dns("gov.vn".into())],
             excluded: vec![GeneralName::Dns("bad.gov.vn".into())],
+            critical: true,
+            ..NameConstraints::default()
         };
         assert!(nc.allows(&GeneralName::Dns("a.gov.vn".into())));
         assert!(!nc.allows(&GeneralName::Dns("x.bad.gov.vn".into())));
         assert!(!nc.allows(&GeneralName::Dns("example.com".into())));
         assert!(nc.allows(&GeneralName::Email("a@example.com".into())));
         assert!(nc.allows(&GeneralName::Other));
+    }
+
+    #[test]
+    fn wildcards_meet_the_exclusions_they_could_stand_for() {
+        let nc = NameConstraints {
+            excluded: vec![GeneralName::Dns("bar.example.com".into())],
+            critical: true,
+            ..NameConstraints::default()
+        };
+        assert!(!nc.allows(&GeneralName::Dns("*.example.com".into())));
+        assert!(!nc.allows(&GeneralName::Dns("*.bar.example.com".into())));
+        assert!(nc.allows(&GeneralName::Dns("*.other.example.com".into())));
+        assert!(nc.allows(&GeneralName::Dns("foo.example.com".into())));
+    }
+
+    #[test]
+    fn name_syntax() {
+        let dns = |d: &str| GeneralName::Dns(d.into()).check_name_syntax();
+        assert_eq!(dns("a.example.com"), Ok(()));
+        assert_eq!(dns("_srv.example.com"), Ok(()));
+        assert_eq!(dns("*.example.com"), Ok(()));
+        assert_eq!(dns("*.com"), Err(NameSyntax::Wildcard));
+        assert_eq!(dns("a.*.com"), Err(NameSyntax::Wildcard));
+        assert_eq!(dns("f*o.example.com"), Err(NameSyntax::Wildcard));
+        assert_eq!(dns("bad..example"), Err(NameSyntax::DnsName));
+        assert_eq!(dns("-a.example"), Err(NameSyntax::DnsName));
+        assert_eq!(dns("a.example."), Err(NameSyntax::DnsName));
+        assert_eq!(dns(&"a".repeat(64)), Err(NameSyntax::DnsName));
+        let constraint = |n: GeneralName| n.check_constraint_syntax();
+        assert_eq!(constraint(GeneralName::Dns(String::new())), Ok(()));
+        assert_eq!(
+            constraint(GeneralName::Dns(".example.com".into())),
+            Err(NameSyntax::LeadingPeriod)
+        );
+        assert_eq!(
+            constraint(GeneralName::Email(".example.com".into())),
+            Ok(())
+        );
+        assert_eq!(constraint(GeneralName::Email("example.com".into())), Ok(()));
+        assert_eq!(
+            constraint(GeneralName::Email("a@example.com".into())),
+            Ok(())
+        );
+        assert_eq!(
+            constraint(GeneralName::Email("@example.com".into())),
+            Err(NameSyntax::Rfc822Name)
+        );
+        assert_eq!(
+            constraint(GeneralName::Ip(vec![10, 0, 0, 0, 255, 255, 0, 0])),
+            Ok(())
+        );
+        assert_eq!(
+            constraint(GeneralName::Ip(vec![10, 0, 0, 0, 255, 0, 255, 0])),
+            Err(NameSyntax::IpAddressMask)
+        );
+        assert_eq!(
+            GeneralName::Email("\"a@b\"@example.com".into()).check_name_syntax(),
+            Ok(())
+        );
+        assert_eq!(
+            GeneralName::Email("a@b@example.com".into()).check_name_syntax(),
+            Err(NameSyntax::Rfc822Name)
+        );
+        assert_eq!(
+            GeneralName::Uri("no scheme".into()).check_name_syntax(),
+            Err(NameSyntax::Uri)
+        );
+        assert!(dns_name_matches("*.example.com", "a.example.com"));
+        assert!(!dns_name_matches("*.example.com", "example.com"));
+        assert!(!dns_name_matches("*.example.com", "a.b.example.com"));
     }
 }

@@ -708,6 +708,7 @@ fn certificate_path(
             .algorithm_policy(v.policy.algorithms)
             .policy_inputs(v.policy.certificate_policies.clone())
             .document_signing_ekus(&v.policy.document_signing_ekus)
+            .key_identifiers_required(v.policy.require_key_identifiers)
             .budget(inp.budget);
         if proven {
             validator = validator.revocation_data_until(judged.now);
@@ -773,6 +774,12 @@ fn record_path(
 ) {
     r.report.chain = path.chain().to_vec();
     r.report.certificate_policies = Some(path.policies().clone());
+    r.report.warnings.extend(
+        path.warnings()
+            .iter()
+            .cloned()
+            .map(Warning::CertificateProfile),
+    );
     if path.anchor() != cert {
         r.report.chain.push(path.anchor().clone());
     }

@@ -265,13 +265,16 @@ impl<'a> PassiveAuth<'a> {
     /// Passive authentication against the CSCAs of `context` (its anchors; its revocation
     /// choice applies to the Document Signer, and its certificates are candidates: a
     /// Document Signer read separately, CSCA link certificates) at `time`. SHA-1 is accepted
-    /// (documents issued years ago use it) under the legacy policy; RSA keys of 2048 bits or
-    /// more.
+    /// (documents issued years ago use it) under the legacy policy, and so are EC keys whose
+    /// curve is given by explicit parameters (ICAO 9303 part 12 lets CSCAs and Document
+    /// Signers spell their curves out); RSA keys of 2048 bits or more.
     pub fn new(context: &TrustContext<'a>, time: Time) -> Self {
         PassiveAuth {
             context: context.clone(),
             time,
-            algorithms: AlgorithmPolicy::default().allow_sha1_for_legacy_use_only(),
+            algorithms: AlgorithmPolicy::default()
+                .allow_sha1_for_legacy_use_only()
+                .accept_explicit_curve_parameters(),
             expected_state: None,
             any_state: false,
         }
@@ -296,10 +299,11 @@ impl<'a> PassiveAuth<'a> {
         self
     }
 
-    /// Another algorithm policy.
+    /// Another algorithm policy. Explicit EC curve parameters stay accepted whatever it says:
+    /// ICAO 9303 part 12 lets CSCAs and Document Signers spell their curves out.
     #[must_use]
     pub fn algorithm_policy(mut self, policy: AlgorithmPolicy) -> Self {
-        self.algorithms = policy;
+        self.algorithms = policy.accept_explicit_curve_parameters();
         self
     }
 
@@ -589,7 +593,9 @@ pub fn verify_master_list(
     time: Time,
 ) -> Result<MasterList, Error> {
     let (cms, certificates) = read_master_list(bytes)?;
-    let mut policy = ValidationPolicy::at(time).accept_content_type(Oid::known(CSCA_MASTER_LIST));
+    let mut policy = ValidationPolicy::at(time)
+        .accept_content_type(Oid::known(CSCA_MASTER_LIST))
+        .algorithm_policy(AlgorithmPolicy::default().accept_explicit_curve_parameters());
     policy.purpose = KeyPurpose::MasterListSigning;
     let report = Verifier::new(context, policy).verify(&cms, None);
     if !report.signers.iter().any(SignerReport::is_passed) {

@@ -224,6 +224,7 @@ fn parse_pss_params(params: AnyRef<'_>) -> Result<SignatureAlgorithm, Error> {
 pub struct AlgorithmPolicy {
     min_rsa_bits: usize,
     allow_sha1: bool,
+    allow_explicit_curves: bool,
 }
 
 /// The smallest RSA modulus the default policy accepts: NIST SP 800-131A and ETSI TS 119 312
@@ -238,6 +239,7 @@ impl Default for AlgorithmPolicy {
         AlgorithmPolicy {
             min_rsa_bits: DEFAULT_MIN_RSA_BITS,
             allow_sha1: false,
+            allow_explicit_curves: false,
         }
     }
 }
@@ -256,6 +258,22 @@ impl AlgorithmPolicy {
     pub fn require_min_rsa_bits(mut self, bits: usize) -> Self {
         self.min_rsa_bits = bits.max(LEGACY_MIN_RSA_BITS);
         self
+    }
+
+    /// The policy with EC keys whose curve is given by explicit parameters accepted (when
+    /// the parameters are exactly those of a curve kyso implements). ICAO 9303 chip
+    /// documents and their CSCAs spell their curves out; RFC 5480 section 2.1.1 asks every
+    /// other certificate to name its curve, and the default policy refuses the rest
+    /// ([`SignatureError::ExplicitCurveParametersNotAllowed`]).
+    #[must_use]
+    pub fn accept_explicit_curve_parameters(mut self) -> Self {
+        self.allow_explicit_curves = true;
+        self
+    }
+
+    /// Whether EC keys with explicit curve parameters are accepted.
+    pub fn explicit_curve_parameters_accepted(&self) -> bool {
+        self.allow_explicit_curves
     }
 
     /// Whether SHA-1 signatures verify under this policy.
@@ -308,7 +326,7 @@ impl AlgorithmPolicy {
         Ok(())
     }
 
-    /// Checks a public key against the policy (RSA size).
+    /// Checks a public key against the policy (RSA size, explicit EC parameters).
     ///
     /// # Errors
     ///
@@ -316,6 +334,10 @@ impl AlgorithmPolicy {
     ///   [`AlgorithmPolicy::min_rsa_bits`].
     /// - [`SignatureError::RsaKeyTooLarge`] if an RSA modulus is longer than 8192 bits, the most `ring`
     ///   verifies.
+    /// - [`SignatureError::RsaModulusNotWholeBytes`] if an RSA modulus is not a whole number
+    ///   of bytes.
+    /// - [`SignatureError::ExplicitCurveParametersNotAllowed`] for an EC key with explicit
+    ///   curve parameters, unless [`AlgorithmPolicy::accept_explicit_curve_parameters`].
     pub fn check_key(&self, key: &PublicKey) -> Result<(), Error> {
         if let Some(bits) = key.rsa_bits() {
             if bits < self.min_rsa_bits {
@@ -327,6 +349,16 @@ impl AlgorithmPolicy {
             if bits > MAX_RSA_BITS {
                 return Err(Error::Signature(SignatureError::RsaKeyTooLarge { bits }));
             }
+            if bits % 8 != 0 {
+                return Err(Error::Signature(SignatureError::RsaModulusNotWholeBytes {
+                    bits,
+                }));
+            }
+        }
+        if key.has_explicit_curve() && !self.allow_explicit_curves {
+            return Err(Error::Signature(
+                SignatureError::ExplicitCurveParametersNotAllowed,
+            ));
         }
         Ok(())
     }

@@ -54,6 +54,8 @@ pub struct PublicKey {
     /// EC point, or the 32 bytes of an Ed25519 key.
     key_bytes: Vec<u8>,
     rsa_bits: Option<usize>,
+    /// Whether an EC key gives its curve by explicit parameters.
+    explicit_curve: bool,
 }
 
 impl PublicKey {
@@ -85,6 +87,7 @@ impl PublicKey {
             .ok_or_else(|| Error::invalid_der(Object::PublicKey))?;
         let alg = spki.algorithm.oid;
         let params = spki.algorithm.parameters;
+        let mut explicit = false;
         let (key_type, rsa_bits) = if alg == oid::RSA_ENCRYPTION {
             if !params.is_some_and(|p| p.is_null()) {
                 // RFC 3279 section 2.3.1: the parameters MUST be NULL.
@@ -114,6 +117,7 @@ impl PublicKey {
                     },
                 ))?
             } else {
+                explicit = true;
                 explicit_curve(params)?
             };
             let key_type = KeyType::from_curve(curve);
@@ -138,6 +142,7 @@ impl PublicKey {
             key_type,
             key_bytes: key_bytes.to_vec(),
             rsa_bits,
+            explicit_curve: explicit,
         })
     }
 
@@ -149,6 +154,13 @@ impl PublicKey {
     /// The RSA modulus size in bits, for RSA keys.
     pub fn rsa_bits(&self) -> Option<usize> {
         self.rsa_bits
+    }
+
+    /// Whether this EC key gives its curve by explicit parameters rather than by name (an
+    /// [`AlgorithmPolicy`] refuses such keys unless
+    /// [`AlgorithmPolicy::accept_explicit_curve_parameters`]).
+    pub fn has_explicit_curve(&self) -> bool {
+        self.explicit_curve
     }
 
     /// The DER `SubjectPublicKeyInfo`.

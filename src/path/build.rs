@@ -6,7 +6,6 @@ use crate::budget::{Allowance, Budget, CheckId};
 use crate::cert::Certificate;
 use crate::error::Error;
 use crate::error::{PathError, SignatureError};
-use crate::limits::MAX_PATH_DEPTH;
 use crate::path::checks::{check_issuer_name, position, same_entity};
 use crate::path::policy::{self};
 use crate::path::validator::{PathValidator, ValidatedPath};
@@ -64,9 +63,9 @@ impl Search<'_, '_> {
             }
             let checked = self
                 .validator
-                .check_path(path, self.time)
-                .and_then(|()| policy::process(path, &self.validator.policy_inputs, position))
-                .and_then(|policies| {
+                .check_path(path, Some(&anchor), self.time)
+                .and_then(|warnings| {
+                    let policies = policy::process(path, &self.validator.policy_inputs, position)?;
                     let revocation = self.validator.check_revocation(
                         path,
                         &anchor,
@@ -74,10 +73,10 @@ impl Search<'_, '_> {
                         self.time,
                         self.budget,
                     )?;
-                    Ok((policies, revocation))
+                    Ok((policies, revocation, warnings))
                 });
             match checked {
-                Ok((policies, revocation)) => {
+                Ok((policies, revocation, warnings)) => {
                     return Ok(Some(ValidatedPath {
                         chain: path.clone(),
                         anchor,
@@ -85,6 +84,7 @@ impl Search<'_, '_> {
                         purpose: self.validator.purpose,
                         revocation,
                         policies,
+                        warnings,
                     }));
                 }
                 // An exhausted budget ends the whole search.
@@ -99,13 +99,13 @@ impl Search<'_, '_> {
                 continue;
             }
             found_candidate = true;
-            if path.len() >= MAX_PATH_DEPTH {
+            if path.len() >= self.validator.max_depth {
                 self.record(
                     RANK_TOO_LONG,
                     Error::Path {
                         cert: position(index, &child),
                         reason: PathError::PathTooLong {
-                            limit: MAX_PATH_DEPTH,
+                            limit: self.validator.max_depth,
                         },
                     },
                 );
@@ -229,8 +229,13 @@ impl Search<'_, '_> {
                 cert: position(index, child),
                 reason: PathError::BadSignature,
             },
-            // The issuer's key is the one refused for its size.
-            Error::Signature(e @ SignatureError::RsaKeyTooSmall { .. }) => Error::Path {
+            // The issuer's key is the one refused (its size or form).
+            Error::Signature(
+                e @ (SignatureError::RsaKeyTooSmall { .. }
+                | SignatureError::RsaKeyTooLarge { .. }
+                | SignatureError::RsaModulusNotWholeBytes { .. }
+                | SignatureError::ExplicitCurveParametersNotAllowed),
+            ) => Error::Path {
                 cert: position(index + 1, issuer),
                 reason: PathError::PublicKey(e),
             },

@@ -72,11 +72,11 @@ impl KeyPurpose {
     ) -> Result<(), PurposeRefusal> {
         let ku_ok = |wanted: KeyUsage| cert.key_usage().is_none_or(|ku| ku.intersects(wanted));
         let eku = cert.extended_key_usage();
+        // `required`: the extension must be present. Either way, when present it must name
+        // the purpose itself.
         let eku_has = |purpose: &str, required: bool| match eku {
             None => !required,
-            Some(list) => list
-                .iter()
-                .any(|p| p == purpose || (!required && p == oid::KP_ANY)),
+            Some(list) => list.iter().any(|p| p == purpose),
         };
         let signing = KeyUsage::DIGITAL_SIGNATURE.union(KeyUsage::NON_REPUDIATION);
         let (ku, eku_ok) = match self {
@@ -91,9 +91,19 @@ impl KeyPurpose {
                     eku.is_none_or(|list| list.iter().any(allowed) && !list.iter().any(never)),
                 )
             }
+            // anyExtendedKeyUsage does not stand for a specific purpose: a CA that writes it
+            // has not said the key is for logins or TLS servers.
             KeyPurpose::ClientAuthentication => (
                 ku_ok(KeyUsage::DIGITAL_SIGNATURE),
                 eku_has(oid::KP_CLIENT_AUTH, false),
+            ),
+            KeyPurpose::ServerAuthentication => (
+                ku_ok(
+                    KeyUsage::DIGITAL_SIGNATURE
+                        .union(KeyUsage::KEY_ENCIPHERMENT)
+                        .union(KeyUsage::KEY_AGREEMENT),
+                ),
+                eku_has(oid::KP_SERVER_AUTH, false),
             ),
             KeyPurpose::TimeStamping => {
                 // RFC 3161 section 2.3: extendedKeyUsage critical, with id-kp-timeStamping as

@@ -7,10 +7,15 @@ use crate::error::Error;
 
 /// The certificates the caller trusts as the tops of paths.
 ///
-/// Following RFC 5280 section 6.1.1 (d), an anchor is its name and public key: kyso does
-/// not check an anchor's own signature, validity period or extensions. Put only roots you
-/// mean to trust here; intermediates belong in the `intermediates` argument of path
-/// validation.
+/// An anchor given as a certificate is held to what the certificate says (RFC 5937): it
+/// must be valid at the validation time, be a CA (basicConstraints cA, or a version 1 or 2
+/// certificate, which the caller's trust makes a CA), allow keyCertSign when it has
+/// keyUsage, carry no critical extension kyso does not process, and its nameConstraints and
+/// pathLenConstraint bind the whole path. Its own signature is not checked. Callers whose
+/// anchors are only a name and a key (RFC 5280 section 6.1.1 (d)), such as a CSCA kept past
+/// its validity for older documents, say so with
+/// [`TrustStore::accept_anchors_as_name_and_key`]. Put only roots you mean to trust here;
+/// intermediates belong in the `intermediates` argument of path validation.
 ///
 /// Cheap to clone and safe to share between threads (`Send + Sync`).
 ///
@@ -23,6 +28,7 @@ use crate::error::Error;
 #[derive(Clone, Debug, Default)]
 pub struct TrustStore {
     anchors: Vec<Certificate>,
+    name_and_key_only: bool,
 }
 
 impl TrustStore {
@@ -90,6 +96,23 @@ impl TrustStore {
             self.add(cert);
         }
         Ok(())
+    }
+
+    /// Treats every anchor as a bare name and public key (RFC 5280 section 6.1.1 (d)): its
+    /// validity, extensions and constraints are not checked nor applied; it is taken as a
+    /// CA. For callers whose trust comes with its own conditions (a national CSCA list
+    /// kept past the CSCAs' validity to check older documents, a root whose constraints the
+    /// caller enforces elsewhere).
+    #[must_use]
+    pub fn accept_anchors_as_name_and_key(mut self) -> Self {
+        self.name_and_key_only = true;
+        self
+    }
+
+    /// Whether anchors are treated as a bare name and key
+    /// ([`TrustStore::accept_anchors_as_name_and_key`]).
+    pub fn anchors_are_name_and_key(&self) -> bool {
+        self.name_and_key_only
     }
 
     /// Whether this exact certificate is an anchor.

@@ -4,10 +4,11 @@
 
 use crate::budget::{Allowance, Budget};
 use crate::cert::Certificate;
+use crate::cert::general_name::{GeneralName, dns_name_matches, mailbox_matches};
 use crate::error::PathError;
 use crate::error::{BudgetKind, Error};
 use crate::key::AlgorithmPolicy;
-use crate::limits::{MAX_BUILD_STEPS, MAX_SIGNATURE_CHECKS};
+use crate::limits::{MAX_BUILD_STEPS, MAX_PATH_DEPTH, MAX_SIGNATURE_CHECKS};
 use crate::oid::Oid;
 use crate::path::build::Search;
 use crate::path::cache::VerificationCache;
@@ -16,6 +17,7 @@ use crate::path::context::TrustContext;
 use crate::path::policy::{PolicyInputs, PolicySet};
 use crate::path::purpose::KeyPurpose;
 use crate::path::trust_store::TrustStore;
+use crate::path::warning::PathWarning;
 use crate::revocation::{RevocationCheck, RevocationPolicy, RevocationSource};
 use crate::time::Time;
 
@@ -57,6 +59,10 @@ pub struct PathValidator<'a> {
     pub(super) signing_ekus: Vec<Oid>,
     /// Candidate certificates from the context, besides those given to `validate`.
     pub(super) certificates: Vec<Certificate>,
+    /// Whether missing key identifiers are refused rather than warned of.
+    pub(super) key_identifiers_required: bool,
+    /// The most certificates a path may hold below its anchor.
+    pub(super) max_depth: usize,
 }
 
 impl core::fmt::Debug for PathValidator<'_> {
@@ -80,6 +86,7 @@ pub struct ValidatedPath {
     pub(super) purpose: KeyPurpose,
     pub(super) revocation: Vec<RevocationCheck>,
     pub(super) policies: PolicySet,
+    pub(super) warnings: Vec<PathWarning>,
 }
 
 impl ValidatedPath {
@@ -125,6 +132,94 @@ impl ValidatedPath {
     pub fn policies(&self) -> &PolicySet {
         &self.policies
     }
+
+    /// The deviations from the RFC 5280 profile the path was accepted with (see
+    /// [`PathWarning`]); empty for a conforming path.
+    pub fn warnings(&self) -> &[PathWarning] {
+        &self.warnings
+    }
+
+    /// Checks that the end entity is valid for the DNS name `name` (RFC 6125 section 6.4):
+    /// one of its subjectAltName dNSNames is `name`, compared without regard to ASCII case,
+    /// or is a wildcard (`*` as the whole left-most label, over at least two more labels)
+    /// standing for its first label. The subject's common name is not looked at (RFC 6125
+    /// section 6.4.4 leaves it to certificates without dNSNames; kyso's callers validate
+    /// certificates issued under RFC 5280, which puts host names in subjectAltName).
+    /// Internationalised names are compared as A-labels (`xn--`).
+    ///
+    /// # Errors
+    ///
+    /// [`PathError::NameMismatch`] when no name matches (a malformed `name` matches none).
+    pub fn check_dns_name(&self, name: &str) -> Result<(), Error> {
+        let leaf = self.leaf();
+        let found = leaf.alt_names().iter().any(|n| match n {
+            GeneralName::Dns(presented) => dns_name_matches(presented, name),
+            _ => false,
+        });
+        self.name_result(found, name)
+    }
+
+    /// Checks that the end entity is valid for the IP address `address`: one of its
+    /// subjectAltName iPAddresses is that address (RFC 5280 section 4.2.1.6; an IPv4
+    /// address never matches an IPv6 one, mapped or not).
+    ///
+    /// # Errors
+    ///
+    /// [`PathError::NameMismatch`] when none is.
+    pub fn check_ip_address(&self, address: std::net::IpAddr) -> Result<(), Error> {
+        let octets = match address {
+            std::net::IpAddr::V4(a) => a.octets().to_vec(),
+            std::net::IpAddr::V6(a) => a.octets().to_vec(),
+        };
+        let found = self
+            .leaf()
+            .alt_names()
+            .iter()
+            .any(|n| matches!(n, GeneralName::Ip(ip) if *ip == octets));
+        self.name_result(found, &address.to_string())
+    }
+
+    /// Checks that the end entity is valid for the e-mail address `address`: one of its
+    /// subjectAltName rfc822Names is that mailbox (the local part exactly, the domain
+    /// without regard to ASCII case, RFC 5280 section 7.5). Only when the certificate has
+    /// no subjectAltName rfc822Name at all are emailAddress attributes of its subject
+    /// compared instead, the legacy form RFC 5280 section 4.2.1.6 still describes; a
+    /// certificate whose alternative names list other mailboxes is not valid for one its
+    /// subject names.
+    ///
+    /// # Errors
+    ///
+    /// [`PathError::NameMismatch`] when none matches.
+    pub fn check_email_address(&self, address: &str) -> Result<(), Error> {
+        let leaf = self.leaf();
+        let mut san_mailboxes = leaf.alt_names().iter().filter_map(|n| match n {
+            GeneralName::Email(e) => Some(e.as_str()),
+            _ => None,
+        });
+        let found = match san_mailboxes.next() {
+            Some(first) => core::iter::once(first)
+                .chain(san_mailboxes)
+                .any(|m| mailbox_matches(m, address)),
+            None => leaf
+                .subject()
+                .values_of(crate::oid::AT_EMAIL)
+                .any(|m| mailbox_matches(m, address)),
+        };
+        self.name_result(found, address)
+    }
+
+    fn name_result(&self, found: bool, name: &str) -> Result<(), Error> {
+        if found {
+            Ok(())
+        } else {
+            Err(Error::Path {
+                cert: position(0, self.leaf()),
+                reason: PathError::NameMismatch {
+                    name: name.escape_debug().to_string(),
+                },
+            })
+        }
+    }
 }
 
 impl<'a> PathValidator<'a> {
@@ -159,6 +254,8 @@ impl<'a> PathValidator<'a> {
             crl_depth: 0,
             signing_ekus: Vec::new(),
             certificates: Vec::new(),
+            key_identifiers_required: false,
+            max_depth: MAX_PATH_DEPTH,
         }
     }
 
@@ -231,6 +328,32 @@ impl<'a> PathValidator<'a> {
         self
     }
 
+    /// Refuses certificates without the key identifiers RFC 5280 requires: an
+    /// authorityKeyIdentifier in every certificate but a self-signed one (section 4.2.1.1),
+    /// a subjectKeyIdentifier in every CA certificate (section 4.2.1.2)
+    /// ([`PathError::MissingAuthorityKeyIdentifier`],
+    /// [`PathError::MissingSubjectKeyIdentifier`]). By default such a path validates with a
+    /// [`PathWarning`]: kyso chains by name and checks every signature, so the identifiers
+    /// only speed path building, and older CAs omit them.
+    #[must_use]
+    pub fn require_key_identifiers(self) -> Self {
+        self.key_identifiers_required(true)
+    }
+
+    pub(crate) fn key_identifiers_required(mut self, required: bool) -> Self {
+        self.key_identifiers_required = required;
+        self
+    }
+
+    /// Sets the most certificates a path may hold below its anchor, the end entity
+    /// included (at least 1, at most [`MAX_PATH_DEPTH`], the default). A longer path is
+    /// [`PathError::PathTooLong`].
+    #[must_use]
+    pub fn max_depth(mut self, certificates: usize) -> Self {
+        self.max_depth = certificates.clamp(1, MAX_PATH_DEPTH);
+        self
+    }
+
     /// Sets the algorithm policy (signature algorithms, key sizes).
     #[must_use]
     pub fn algorithm_policy(mut self, policy: AlgorithmPolicy) -> Self {
@@ -254,7 +377,7 @@ impl<'a> PathValidator<'a> {
     /// - Path building: [`PathError::UnknownIssuer`] when no issuer of a certificate is among
     ///   `intermediates` and the anchors ([`PathError::UntrustedSelfSigned`] instead when that
     ///   certificate is `leaf` and is self-issued), [`PathError::PathTooLong`] past
-    ///   [`MAX_PATH_DEPTH`](crate::limits::MAX_PATH_DEPTH) certificates, and
+    ///   [`PathValidator::max_depth`] certificates, and
     ///   [`Error::BudgetExceeded`] when the build steps or signature checks of
     ///   [`crate::limits`] run out, which ends the search at once.
     /// - Each link (6.1.3 (a)(1), (a)(4)): [`PathError::IssuerNameMismatch`],
@@ -264,7 +387,9 @@ impl<'a> PathValidator<'a> {
     ///   decode).
     /// - Keys, under the [`AlgorithmPolicy`]: [`PathError::PublicKey`] for an RSA key below
     ///   the minimum (on the issuer whose key it is) or a subject key refused otherwise (an
-    ///   RSA key over 8192 bits).
+    ///   RSA key over 8192 bits or not a whole number of bytes, explicit EC parameters the
+    ///   policy does not accept, a key type kyso does not implement), and
+    ///   [`PathError::Encoding`] for a subject key that does not decode.
     /// - Validity (6.1.3 (a)(2)): [`PathError::Expired`], [`PathError::NotYetValid`].
     /// - Revocation (6.1.3 (a)(3)), when the [`TrustContext`] asks for it:
     ///   [`PathError::Revoked`]; under [`RevocationPolicy::Required`], [`PathError::RevocationUnknown`]
@@ -282,10 +407,27 @@ impl<'a> PathValidator<'a> {
     /// - Critical extensions kyso does not process (6.1.4 (o), 6.1.5 (f)):
     ///   [`PathError::UnknownCriticalExtension`].
     /// - The end entity's purpose: [`PathError::KeyUsageNotAllowed`] and
-    ///   [`PathError::ExtendedKeyUsageNotAllowed`] (RFC 5280 sections 4.2.1.3 and 4.2.1.12).
+    ///   [`PathError::ExtendedKeyUsageNotAllowed`] (RFC 5280 sections 4.2.1.3 and 4.2.1.12);
+    ///   for any purpose but [`KeyPurpose::Any`], [`PathError::EndEntityIsCa`] and
+    ///   [`PathError::NameConstraintsInEndEntity`].
+    /// - The RFC 5280 profile of every certificate: [`PathError::InvalidSerialNumber`],
+    ///   [`PathError::ExtensionMustNotBeCritical`], [`PathError::KeyIdentifierMismatch`],
+    ///   [`PathError::MalformedNameConstraints`], [`PathError::MalformedSubjectAltName`],
+    ///   [`PathError::SubjectAltNameNotCritical`], and under
+    ///   [`PathValidator::require_key_identifiers`]
+    ///   [`PathError::MissingAuthorityKeyIdentifier`] and
+    ///   [`PathError::MissingSubjectKeyIdentifier`] (warnings otherwise, in
+    ///   [`ValidatedPath::warnings`]); [`Error::BudgetExceeded`]
+    ///   ([`BudgetKind::NameConstraintComparisons`]) past
+    ///   [`MAX_NAME_CONSTRAINT_COMPARISONS`](crate::limits::MAX_NAME_CONSTRAINT_COMPARISONS).
+    /// - A trust anchor given as a certificate (unless
+    ///   [`TrustStore::accept_anchors_as_name_and_key`]), at the anchor's position: validity,
+    ///   key, unknown critical extensions, [`PathError::NotCa`],
+    ///   [`PathError::MissingKeyCertSign`], its name constraints' form and, through the
+    ///   path, its name constraints and path length (RFC 5937).
     ///
     /// When `leaf` is itself a trust anchor, no path is built: only its validity, key,
-    /// critical extensions, purpose and revocation are checked.
+    /// profile, critical extensions, purpose and revocation are checked.
     pub fn validate(
         &self,
         leaf: &Certificate,
@@ -345,7 +487,7 @@ impl<'a> PathValidator<'a> {
         budget: &Budget,
     ) -> Result<ValidatedPath, Error> {
         let chain = vec![leaf.clone()];
-        self.check_path(&chain, time)?;
+        let warnings = self.check_path(&chain, None, time)?;
         let revocation = self.anchor_revocation(leaf, intermediates, time, budget)?;
         // The path below the anchor is empty: no policy processing, every acceptable
         // policy remains.
@@ -356,6 +498,7 @@ impl<'a> PathValidator<'a> {
             purpose: self.purpose,
             revocation,
             policies: self.policy_inputs.user_initial_policy_set.clone(),
+            warnings,
         })
     }
 }

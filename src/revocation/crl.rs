@@ -76,6 +76,8 @@ struct Inner {
     this_update: Time,
     next_update: Option<Time>,
     crl_number: Option<Vec<u8>>,
+    /// Whether the cRLNumber extension is marked critical.
+    crl_number_critical: bool,
     /// The entries by serial number, each with the index of its certificate issuer in
     /// `entry_issuers` (0, the CRL issuer itself, unless an indirect CRL says otherwise).
     entries: HashMap<Vec<u8>, Vec<(usize, RevokedEntry)>>,
@@ -194,6 +196,7 @@ impl Crl {
             this_update: Time::from_unix(tbs_list.this_update.timestamp()),
             next_update: tbs_list.next_update.map(|t| Time::from_unix(t.timestamp())),
             crl_number: None,
+            crl_number_critical: false,
             entries: HashMap::with_capacity(count),
             entry_issuers: Vec::new(),
             scope: Scope::default(),
@@ -490,13 +493,23 @@ impl Crl {
 
     /// Refuses a CRL with a critical extension (of the CRL or of an entry) kyso does not
     /// process.
+    ///
+    /// Also refuses a CRL without a cRLNumber, or with a critical one: RFC 5280 section 5.2.3
+    /// requires every CRL to carry the extension, non-critical. Without it a CRL cannot be
+    /// ordered against its issuer's others, nor a delta CRL tied to it.
     pub(crate) fn check_critical(&self) -> Result<(), Error> {
-        match &self.0.unsupported_critical {
-            Some(oid) => Err(Error::Revocation(
+        if let Some(oid) = &self.0.unsupported_critical {
+            return Err(Error::Revocation(
                 RevocationError::UnknownCriticalCrlExtension { oid: oid.clone() },
-            )),
-            None => Ok(()),
+            ));
         }
+        if self.0.crl_number.is_none() {
+            return Err(Error::Revocation(RevocationError::CrlNumberMissing));
+        }
+        if self.0.crl_number_critical {
+            return Err(Error::Revocation(RevocationError::CrlNumberCritical));
+        }
+        Ok(())
     }
 
     /// The CRL is issued by `now` and current at `at` (nextUpdate ≥ `at`).
@@ -744,7 +757,10 @@ fn read_crl_extensions(
                     Malformed::InvalidExtension { oid },
                 ));
             }
-            (EXT_CRL_NUMBER, _) => inner.crl_number = Some(ext.value.to_vec()),
+            (EXT_CRL_NUMBER, _) => {
+                inner.crl_number = Some(ext.value.to_vec());
+                inner.crl_number_critical = ext.critical;
+            }
             (EXT_DELTA_CRL_INDICATOR, _) => {
                 inner.delta = true;
                 inner.base_crl_number = Some(integer_magnitude(ext.value).ok_or_else(|| {

@@ -139,8 +139,20 @@ fn path_error_sub_indication(index: usize, reason: &PathError) -> SubIndication 
         | PathError::InvalidPolicyMapping
         | PathError::NameConstraintViolation { .. }
         | PathError::KeyUsageNotAllowed { .. }
-        | PathError::ExtendedKeyUsageNotAllowed { .. } => SubIndication::ChainConstraintsFailure,
-        PathError::BadSignature
+        | PathError::ExtendedKeyUsageNotAllowed { .. }
+        | PathError::EndEntityIsCa
+        | PathError::NameConstraintsInEndEntity
+        | PathError::MissingAuthorityKeyIdentifier
+        | PathError::MissingSubjectKeyIdentifier
+        | PathError::NameMismatch { .. } => SubIndication::ChainConstraintsFailure,
+        // Certificates that break RFC 5280's syntax or its MUSTs of encoding.
+        PathError::MalformedNameConstraints { .. }
+        | PathError::MalformedSubjectAltName { .. }
+        | PathError::SubjectAltNameNotCritical
+        | PathError::ExtensionMustNotBeCritical { .. }
+        | PathError::KeyIdentifierMismatch
+        | PathError::InvalidSerialNumber { .. }
+        | PathError::BadSignature
         | PathError::SignatureAlgorithm(_)
         | PathError::Encoding(_)
         | PathError::IssuerNameMismatch { .. }

@@ -71,6 +71,11 @@ pub struct ValidationPolicy {
     /// document. Set it only through
     /// [`ValidationPolicy::accept_signatures_without_signed_attributes_for_legacy_use_only`].
     pub legacy_signatures_without_signed_attributes: bool,
+    /// Whether certificates of the signer's path without the key identifiers RFC 5280
+    /// requires (authorityKeyIdentifier but in a self-signed certificate,
+    /// subjectKeyIdentifier in a CA) are refused rather than reported as warnings. Default:
+    /// false; set it with [`ValidationPolicy::require_key_identifiers`].
+    pub require_key_identifiers: bool,
 }
 
 impl ValidationPolicy {
@@ -86,6 +91,7 @@ impl ValidationPolicy {
             certificate_policies: PolicyInputs::default(),
             document_signing_ekus: Vec::new(),
             legacy_signatures_without_signed_attributes: false,
+            require_key_identifiers: false,
         }
     }
 
@@ -98,6 +104,15 @@ impl ValidationPolicy {
     #[must_use]
     pub fn at_claimed_signing_time(mut self, fallback: Time) -> Self {
         self.time = ValidationTime::ClaimedSigningTime { fallback };
+        self
+    }
+
+    /// Refuses certificates of the signer's path that lack the key identifiers RFC 5280
+    /// sections 4.2.1.1 and 4.2.1.2 require (see
+    /// [`PathValidator::require_key_identifiers`](crate::path::PathValidator::require_key_identifiers)).
+    #[must_use]
+    pub fn require_key_identifiers(mut self) -> Self {
+        self.require_key_identifiers = true;
         self
     }
 

@@ -2,6 +2,7 @@
 //! value per kind, so that callers and tests match on the kind, and `Display` gives the
 //! sentence a report shows.
 
+use crate::path::PathWarning;
 use crate::time::Time;
 
 /// Something a validation accepted or set aside without changing the verdict.
@@ -78,6 +79,9 @@ pub enum Warning {
     /// The signers' country was not compared with the document's issuing state
     /// (`PassiveAuth::accept_any_issuing_state`).
     IssuingStateNotCompared,
+    /// A certificate of the signer's path deviates from the RFC 5280 profile in a way path
+    /// validation tolerates (its code is the [`PathWarning`]'s).
+    CertificateProfile(PathWarning),
 }
 
 impl Warning {
@@ -99,6 +103,7 @@ impl Warning {
             Warning::SodSignerCount { .. } => "sod-signer-count",
             Warning::Sha1DataGroupHashes => "sha1-data-group-hashes",
             Warning::IssuingStateNotCompared => "issuing-state-not-compared",
+            Warning::CertificateProfile(w) => w.code(),
         }
     }
 }
@@ -161,6 +166,7 @@ impl core::fmt::Display for Warning {
             Warning::IssuingStateNotCompared => f.write_str(
                 "the signers' country was not compared with the issuing state (accept_any_issuing_state)",
             ),
+            Warning::CertificateProfile(w) => write!(f, "{w}"),
         }
     }
 }
