@@ -615,18 +615,34 @@ impl SubjectAltName {
 /// Whether the DNS name `reference` (what a peer was asked to be) is `presented` (a dNSName
 /// of its certificate), by RFC 6125 section 6.4: labels compared without regard to ASCII
 /// case; a wildcard only as the whole left-most label of a well-formed name with at least
-/// two labels after it, standing for exactly one label. An IDN must be given as A-labels.
+/// two labels after it, standing for exactly one label, and never over a public suffix of
+/// the ICANN section of the Public Suffix List (`*.com.vn`, `*.co.uk`: no single holder
+/// controls the names under it). An IDN must be given as A-labels.
 pub(crate) fn dns_name_matches(presented: &str, reference: &str) -> bool {
     let reference = reference.strip_suffix('.').unwrap_or(reference);
     if dns_name_syntax(reference, false).is_err() || dns_name_syntax(presented, true).is_err() {
         return false;
     }
     match presented.strip_prefix("*.") {
-        Some(rest) => reference
-            .split_once('.')
-            .is_some_and(|(_, tail)| tail.eq_ignore_ascii_case(rest)),
+        Some(rest) => {
+            !is_public_suffix(rest)
+                && reference
+                    .split_once('.')
+                    .is_some_and(|(_, tail)| tail.eq_ignore_ascii_case(rest))
+        }
         None => presented.eq_ignore_ascii_case(reference),
     }
+}
+
+/// Whether `domain` is itself a public suffix of the ICANN section of the Public Suffix
+/// List (the `psl` crate's copy).
+fn is_public_suffix(domain: &str) -> bool {
+    let lower = domain.to_ascii_lowercase();
+    psl::suffix(lower.as_bytes()).is_some_and(|suffix| {
+        suffix.is_known()
+            && suffix.typ() == Some(psl::Type::Icann)
+            && suffix.as_bytes() == lower.as_bytes()
+    })
 }
 
 /// Whether the e-mail address `reference` is `presented`: the local part exactly, the
@@ -744,5 +760,11 @@ mod tests {
         assert!(dns_name_matches("*.example.com", "a.example.com"));
         assert!(!dns_name_matches("*.example.com", "example.com"));
         assert!(!dns_name_matches("*.example.com", "a.b.example.com"));
+        // Never over a public suffix, and the same name under a registrable domain is fine.
+        assert!(!dns_name_matches("*.com.vn", "example.com.vn"));
+        assert!(!dns_name_matches("*.gov.vn", "bocongan.gov.vn"));
+        assert!(!dns_name_matches("*.CO.UK", "example.co.uk"));
+        assert!(dns_name_matches("*.example.com.vn", "www.example.com.vn"));
+        assert!(dns_name_matches("*.corp.internal", "a.corp.internal"));
     }
 }
