@@ -738,8 +738,8 @@ pub enum PathError {
         /// The extension.
         oid: Oid,
     },
-    /// No authorityKeyIdentifier in a certificate that is not self-signed (RFC 5280 section
-    /// 4.2.1.1); refused only under
+    /// No authorityKeyIdentifier keyIdentifier in a certificate that is not self-issued (RFC
+    /// 5280 section 4.2.1.1); refused only under
     /// [`PathValidator::require_key_identifiers`](crate::path::PathValidator::require_key_identifiers),
     /// a warning otherwise.
     #[error("no authorityKeyIdentifier")]
@@ -1101,9 +1101,14 @@ pub enum NameSyntax {
     /// `.domain`).
     #[error("not an e-mail address")]
     Rfc822Name,
-    /// A uniformResourceIdentifier constraint that is not a host or `.domain`.
-    #[error("not a URI host constraint")]
+    /// A uniformResourceIdentifier that is not an absolute URI of printable ASCII, or a
+    /// constraint that is not a host or `.domain`.
+    #[error("not a URI, or not a URI host constraint")]
     Uri,
+    /// A directoryName kyso cannot read (too many attributes, an empty RDN, a value that is
+    /// not of a universal type).
+    #[error("a directoryName that does not decode")]
+    DirectoryName,
 }
 
 impl From<crate::time::InvalidTime> for Error {

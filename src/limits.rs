@@ -56,7 +56,9 @@ pub const MAX_SIGNATURE_CHECKS: usize = 100;
 pub const MAX_POLICY_NODES: usize = 2_048;
 
 /// Most comparisons of a name with a name-constraint subtree in the checks of one candidate
-/// path (each name of each certificate against each subtree of each CA above it).
+/// path (each name of each certificate against each subtree of each CA above it), a
+/// directoryName against a directory subtree weighing one more per pair of their
+/// attributes and per attribute (the work of comparing them and their look-alike keys).
 ///
 /// A certificate may carry thousands of names and a CA thousands of subtrees; their product
 /// grows fast. Real paths make a few dozen comparisons; past this many the path is refused

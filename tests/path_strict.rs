@@ -351,6 +351,39 @@ fn crls_need_a_non_critical_crl_number() {
     );
 }
 
+/// A CRL without a cRLNumber cannot show that a certificate is not revoked, but a
+/// revocation it lists under its issuer's valid signature still counts: the certificate is
+/// revoked, whether revocation is required or only checked if available.
+#[test]
+fn a_crl_without_a_number_still_shows_revocations() {
+    let leaf = &load("f-revoked-leaf.pem").unwrap()[0];
+    let issuer = &load("s-inter.pem").unwrap()[0];
+    let at = validation_time();
+    let crl = Crl::from_file(strict("f-crl-no-number-revoking.crl")).unwrap();
+    assert!(matches!(
+        crl.status_between(leaf, issuer, at, at, &AlgorithmPolicy::default()),
+        Ok(kyso::revocation::CrlStatus::Revoked(_))
+    ));
+    let store = TrustStore::from_certificates(load("s-root.pem").unwrap());
+    let crls = kyso::CrlStore::from_crls([crl]);
+    for revocation in [Revocation::IfAvailable(&crls), Revocation::Required(&crls)] {
+        let context = TrustContext::new(&store, revocation);
+        let err = PathValidator::new(&context, at)
+            .validate(leaf, &load("s-inter.pem").unwrap())
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::Path {
+                    ref cert,
+                    reason: PathError::Revoked { .. },
+                } if cert.index == 0
+            ),
+            "{err:?}"
+        );
+    }
+}
+
 /// A name-constraint check that would compare more names with subtrees than the bound is
 /// refused before comparing, as a budget, not as a verdict on the names.
 #[test]

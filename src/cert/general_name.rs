@@ -19,10 +19,18 @@ pub(crate) enum GeneralName {
     /// iPAddress: 4 or 16 octets in a name; address and mask (8 or 32 octets) in a
     /// constraint.
     Ip(Vec<u8>),
-    /// otherName, x400Address, ediPartyName, registeredID, or a name that did not decode:
-    /// kyso does not compare them.
+    /// A directoryName that does not decode: within no directory subtree, so refused by any.
+    UnreadableDirectory,
+    /// An SmtpUTF8Mailbox otherName (RFC 8398): an internationalised e-mail address, which
+    /// rfc822Name constraints govern; kyso does not compare it, so refuses it under any.
+    Utf8Mailbox,
+    /// otherName (other than SmtpUTF8Mailbox), x400Address, ediPartyName, registeredID, or
+    /// a name that did not decode: kyso does not compare them.
     Other,
 }
+
+/// id-on-SmtpUTF8Mailbox (RFC 8398 section 3).
+const ON_SMTP_UTF8_MAILBOX: &str = "1.3.6.1.5.5.7.8.9";
 
 impl GeneralName {
     pub(crate) fn from_x509(name: &x509_parser::extensions::GeneralName<'_>) -> Self {
@@ -33,9 +41,12 @@ impl GeneralName {
             G::URI(s) => GeneralName::Uri((*s).to_owned()),
             G::DirectoryName(n) => match Name::from_x509(n) {
                 Ok(n) => GeneralName::Directory(n),
-                Err(_) => GeneralName::Other,
+                Err(_) => GeneralName::UnreadableDirectory,
             },
             G::IPAddress(b) => GeneralName::Ip(b.to_vec()),
+            G::OtherName(oid, _) if oid.to_id_string() == ON_SMTP_UTF8_MAILBOX => {
+                GeneralName::Utf8Mailbox
+            }
             _ => GeneralName::Other,
         }
     }
@@ -78,7 +89,8 @@ impl GeneralName {
             GeneralName::Uri(u) => uri_syntax(u),
             GeneralName::Ip(ip) if ip.len() == 4 || ip.len() == 16 => Ok(()),
             GeneralName::Ip(_) => Err(NameSyntax::IpAddressLength),
-            GeneralName::Directory(_) | GeneralName::Other => Ok(()),
+            GeneralName::UnreadableDirectory => Err(NameSyntax::DirectoryName),
+            GeneralName::Directory(_) | GeneralName::Utf8Mailbox | GeneralName::Other => Ok(()),
         }
     }
 
@@ -112,7 +124,8 @@ impl GeneralName {
                 Ok(())
             }
             GeneralName::Ip(_) => Err(NameSyntax::IpAddressLength),
-            GeneralName::Directory(_) | GeneralName::Other => Ok(()),
+            GeneralName::UnreadableDirectory => Err(NameSyntax::DirectoryName),
+            GeneralName::Directory(_) | GeneralName::Utf8Mailbox | GeneralName::Other => Ok(()),
         }
     }
 
@@ -127,6 +140,8 @@ impl GeneralName {
                 Some(addr) => format!("iPAddress {addr}"),
                 None => format!("iPAddress of {} octets", ip.len()),
             },
+            GeneralName::UnreadableDirectory => "a directoryName that does not decode".to_owned(),
+            GeneralName::Utf8Mailbox => "an SmtpUTF8Mailbox".to_owned(),
             GeneralName::Other => "a name of a kind kyso does not compare".to_owned(),
         }
     }
@@ -335,11 +350,14 @@ impl NameConstraints {
         self.permitted.len() + self.excluded.len()
     }
 
-    /// Checks the extension's form: critical, with subtrees, none bounded, each base
-    /// well-formed (RFC 5280 section 4.2.1.10).
-    pub(crate) fn check_form(&self) -> Result<(), crate::error::ConstraintDefect> {
+    /// Checks the extension's form: critical (when `require_critical`), with subtrees, none
+    /// bounded, each base well-formed (RFC 5280 section 4.2.1.10).
+    pub(crate) fn check_form(
+        &self,
+        require_critical: bool,
+    ) -> Result<(), crate::error::ConstraintDefect> {
         use crate::error::ConstraintDefect;
-        if !self.critical {
+        if require_critical && !self.critical {
             return Err(ConstraintDefect::NotCritical);
         }
         if self.empty {
@@ -364,12 +382,30 @@ impl NameConstraints {
     /// there are permitted subtrees of its kind, within one of them. A name kyso does not
     /// compare is refused as soon as any subtree is of a kind kyso does not compare.
     pub(crate) fn allows(&self, name: &GeneralName) -> bool {
-        if matches!(name, GeneralName::Other) {
-            return !self
-                .permitted
-                .iter()
-                .chain(&self.excluded)
-                .any(|s| matches!(s, GeneralName::Other));
+        let any_subtree =
+            |f: &dyn Fn(&GeneralName) -> bool| self.permitted.iter().chain(&self.excluded).any(f);
+        match name {
+            GeneralName::Other => return !any_subtree(&|s| matches!(s, GeneralName::Other)),
+            GeneralName::UnreadableDirectory => {
+                return !any_subtree(&|s| {
+                    matches!(
+                        s,
+                        GeneralName::Directory(_) | GeneralName::UnreadableDirectory
+                    )
+                });
+            }
+            GeneralName::Utf8Mailbox => {
+                return !any_subtree(&|s| matches!(s, GeneralName::Email(_)));
+            }
+            _ => {}
+        }
+        // A name that breaks the syntax of its kind, or a URI without a host (or with a
+        // percent-encoded one), cannot be placed in or out of a subtree of that kind:
+        // refused wherever one applies, so no exclusion is evaded by a malformed name.
+        let unplaceable = name.check_name_syntax().is_err()
+            || matches!(name, GeneralName::Uri(u) if uri_host(u).is_none());
+        if unplaceable && any_subtree(&|s| s.same_kind(name)) {
+            return false;
         }
         // A directory name with a value RFC 4518 refuses to prepare cannot be compared
         // with a subtree: refused, so that no exclusion is evaded that way.
@@ -432,7 +468,7 @@ fn email_within(name: &str, base: &str) -> bool {
 /// A host against a constraint: the host itself, or (with a leading period) any host
 /// within the domain.
 fn host_within(host: &str, base: &str) -> bool {
-    let host = host.to_ascii_lowercase();
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
     let base = base.to_ascii_lowercase();
     match base.strip_prefix('.') {
         Some(domain) => host.ends_with(&format!(".{domain}")),
@@ -451,10 +487,23 @@ fn uri_host(uri: &str) -> Option<String> {
     } else {
         host_port.split(':').next()?
     };
-    (!host.is_empty()).then(|| host.to_owned())
+    // A percent-encoded host (RFC 3986 section 3.2.2) is not compared in its encoded form.
+    (!host.is_empty() && !host.contains('%')).then(|| host.to_owned())
 }
 
 fn ip_within(name: &[u8], base: &[u8]) -> bool {
+    // An IPv4-mapped IPv6 address (RFC 4291 section 2.5.5.2) is its IPv4 address to IPv4
+    // subtrees, and an IPv4 address is its mapped form to IPv6 subtrees.
+    const MAPPED: [u8; 12] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff];
+    let mapped;
+    let name = match (name.len(), base.len()) {
+        (16, 8) if name.starts_with(&MAPPED) => &name[12..],
+        (4, 32) => {
+            mapped = [&MAPPED[..], name].concat();
+            &mapped[..]
+        }
+        _ => name,
+    };
     if base.len() != 2 * name.len() {
         return false;
     }
@@ -547,7 +596,7 @@ fn uri_syntax(uri: &str) -> Result<(), NameSyntax> {
         && scheme
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
-    if scheme_ok && uri.bytes().all(|b| b.is_ascii_graphic()) {
+    if scheme_ok && uri.bytes().all(|b| b.is_ascii_graphic() && b != b'\\') {
         Ok(())
     } else {
         Err(NameSyntax::Uri)
@@ -607,7 +656,9 @@ impl SubjectAltName {
             GeneralName::Ip(ip) => {
                 SubjectAltName::ip(ip).map_or(SubjectAltName::Other, SubjectAltName::Ip)
             }
-            GeneralName::Other => SubjectAltName::Other,
+            GeneralName::UnreadableDirectory | GeneralName::Utf8Mailbox | GeneralName::Other => {
+                SubjectAltName::Other
+            }
         }
     }
 }
@@ -621,6 +672,19 @@ impl SubjectAltName {
 pub(crate) fn dns_name_matches(presented: &str, reference: &str) -> bool {
     let reference = reference.strip_suffix('.').unwrap_or(reference);
     if dns_name_syntax(reference, false).is_err() || dns_name_syntax(presented, true).is_err() {
+        return false;
+    }
+    // An IP address is not a DNS name (RFC 6125 section 3.1: it is checked against
+    // iPAddress names); a name ending in an all-numeric label could be read as one.
+    let numeric_tld = |name: &str| {
+        name.rsplit('.')
+            .next()
+            .is_some_and(|l| l.bytes().all(|b| b.is_ascii_digit()))
+    };
+    if reference.parse::<std::net::IpAddr>().is_ok()
+        || numeric_tld(reference)
+        || numeric_tld(presented)
+    {
         return false;
     }
     match presented.strip_prefix("*.") {
@@ -766,5 +830,51 @@ mod tests {
         assert!(!dns_name_matches("*.CO.UK", "example.co.uk"));
         assert!(dns_name_matches("*.example.com.vn", "www.example.com.vn"));
         assert!(dns_name_matches("*.corp.internal", "a.corp.internal"));
+        // IP addresses are not DNS names.
+        assert!(!dns_name_matches("10.0.0.1", "10.0.0.1"));
+        assert!(!dns_name_matches("*.0.0.1", "10.0.0.1"));
+        // IPv4-mapped addresses meet IPv4 subtrees, and IPv4 addresses IPv6 ones.
+        let mapped = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 1, 2, 3];
+        assert!(ip_within(&mapped, &[10, 0, 0, 0, 255, 0, 0, 0]));
+        let mut v6_base = mapped.to_vec();
+        v6_base.extend([0xff; 13]);
+        v6_base.extend([0; 3]);
+        assert!(ip_within(&[10, 1, 2, 3], &v6_base));
+        let nc = NameConstraints {
+            excluded: vec![
+                GeneralName::Ip(vec![10, 0, 0, 0, 255, 0, 0, 0]),
+                GeneralName::Uri("bad.example".into()),
+                GeneralName::Email("bad.example".into()),
+            ],
+            critical: true,
+            ..NameConstraints::default()
+        };
+        assert!(!nc.allows(&GeneralName::Ip(mapped.to_vec())));
+        // URIs with no host, a percent-encoded one, a backslash, or a trailing period.
+        for uri in [
+            "https:bad.example/x",
+            "https://%62ad.example/",
+            "https://bad.example\\@good.example/",
+            "https://bad.example./",
+        ] {
+            assert!(!nc.allows(&GeneralName::Uri(uri.into())), "{uri}");
+        }
+        assert!(nc.allows(&GeneralName::Uri("https://good.example/".into())));
+        // Malformed mailboxes and internationalised ones under rfc822 constraints.
+        assert!(!nc.allows(&GeneralName::Email("x@bad.example.".into())));
+        assert!(!nc.allows(&GeneralName::Email("no-at-sign".into())));
+        assert!(!nc.allows(&GeneralName::Utf8Mailbox));
+        assert!(nc.allows(&GeneralName::Email("x@good.example".into())));
+        // A directoryName that does not decode, under a directory subtree.
+        let dir_nc = NameConstraints {
+            permitted: vec![GeneralName::UnreadableDirectory],
+            critical: true,
+            ..NameConstraints::default()
+        };
+        assert!(!dir_nc.allows(&GeneralName::UnreadableDirectory));
+        assert_eq!(
+            GeneralName::UnreadableDirectory.check_constraint_syntax(),
+            Err(NameSyntax::DirectoryName)
+        );
     }
 }

@@ -234,15 +234,24 @@ impl Name {
     /// Whether `base`'s RDNs begin this name with every value compared by its
     /// [`look_alike_key`]: the name lies within a subtree that merely looks like `base`.
     pub(crate) fn looks_within(&self, base: &Name) -> bool {
-        let key = |a: &Attribute| a.text.as_deref().and_then(look_alike_key);
-        let same = |x: &Attribute, y: &Attribute| {
-            x.oid == y.oid && matches!((key(x), key(y)), (Some(a), Some(b)) if a == b)
+        // Each attribute's key is computed once per call (the keys cost a Unicode skeleton
+        // each), then compared pairwise within each RDN.
+        fn keys(rdn: &[Attribute]) -> Vec<(&Oid, Option<String>)> {
+            rdn.iter()
+                .map(|a| (&a.oid, a.text.as_deref().and_then(look_alike_key)))
+                .collect()
+        }
+        let same = |(ox, kx): &(&Oid, Option<String>), (oy, ky): &(&Oid, Option<String>)| {
+            ox == oy && matches!((kx, ky), (Some(a), Some(b)) if a == b)
         };
         base.rdns.len() <= self.rdns.len()
             && base.rdns.iter().zip(&self.rdns).all(|(b, a)| {
-                a.len() == b.len()
-                    && a.iter().all(|x| b.iter().any(|y| same(x, y)))
-                    && b.iter().all(|y| a.iter().any(|x| same(x, y)))
+                if a.len() != b.len() {
+                    return false;
+                }
+                let (ka, kb) = (keys(a), keys(b));
+                ka.iter().all(|x| kb.iter().any(|y| same(x, y)))
+                    && kb.iter().all(|y| ka.iter().any(|x| same(x, y)))
             })
     }
 

@@ -63,9 +63,12 @@ impl Search<'_, '_> {
             }
             let checked = self
                 .validator
-                .check_path(path, Some(&anchor), self.time)
+                .check_path(path, Some(&anchor), self.time, self.budget)
                 .and_then(|warnings| {
-                    let policies = policy::process(path, &self.validator.policy_inputs, position)?;
+                    let held =
+                        (!self.validator.anchors.anchors_are_name_and_key()).then_some(&anchor);
+                    let policies =
+                        policy::process(path, &self.validator.policy_inputs, held, position)?;
                     let revocation = self.validator.check_revocation(
                         path,
                         &anchor,

@@ -1,12 +1,12 @@
 //! The RFC 5280 section 6.1.3 and 6.1.4 checks of one candidate path, certificate by
 //! certificate, and the helpers they share with path building.
 
-use crate::budget::Allowance;
+use crate::budget::{Allowance, Budget, CheckId};
 use crate::cert::{Certificate, GeneralName, KeyUsage, NameConstraints, PROCESSED_EXTENSIONS};
 use crate::error::PathError;
 use crate::error::{BudgetKind, ChainPosition, Error};
 use crate::limits::MAX_NAME_CONSTRAINT_COMPARISONS;
-use crate::oid;
+use crate::oid::{self, Oid};
 use crate::path::purpose::{KeyPurpose, PurposeRefusal};
 use crate::path::validator::PathValidator;
 use crate::path::warning::PathWarning;
@@ -17,12 +17,16 @@ impl PathValidator<'_> {
     /// the end entity, after the anchor's own checks (RFC 5937) when `anchor` is a
     /// certificate held to what it says. Signatures were checked while building. Returns the
     /// deviations tolerated.
+    /// `anchor` is `None` when the end entity is itself trusted (a one-certificate path).
     pub(super) fn check_path(
         &self,
         chain: &[Certificate],
         anchor: Option<&Certificate>,
         time: Time,
+        budget: &Budget,
     ) -> Result<Vec<PathWarning>, Error> {
+        // A certificate the caller pinned is what the caller chose to trust, CA or not.
+        let directly_trusted = anchor.is_none();
         let n = chain.len();
         let mut warnings = Vec::new();
         let mut comparisons = Allowance::new(
@@ -38,7 +42,7 @@ impl PathValidator<'_> {
         let mut name_constraints: Vec<&NameConstraints> = Vec::new();
         let anchor = anchor.filter(|_| !self.anchors.anchors_are_name_and_key());
         if let Some(anchor) = anchor {
-            self.check_anchor(anchor, n, time, &mut warnings)?;
+            self.check_anchor(anchor, n, time, budget, &mut warnings)?;
             // RFC 5937 section 3: the anchor's constraints are the initial ones.
             if let Some(nc) = anchor.name_constraints() {
                 name_constraints.push(nc);
@@ -55,7 +59,7 @@ impl PathValidator<'_> {
                 reason,
             };
             let issuer = chain.get(index + 1).or(anchor);
-            let end_entity = index == 0 && self.purpose != KeyPurpose::Any;
+            let end_entity = index == 0 && self.purpose != KeyPurpose::Any && !directly_trusted;
             self.check_profile(cert, index, issuer, end_entity, &mut warnings)?;
             // 6.1.3 (b), (c): the names of every certificate but a self-issued intermediate.
             let self_issued_ca = index > 0 && cert.is_self_issued();
@@ -131,6 +135,7 @@ impl PathValidator<'_> {
         anchor: &Certificate,
         index: usize,
         time: Time,
+        budget: &Budget,
         warnings: &mut Vec<PathWarning>,
     ) -> Result<(), Error> {
         let fail = |reason: PathError| Error::Path {
@@ -150,16 +155,29 @@ impl PathValidator<'_> {
             return Err(fail(PathError::MissingKeyCertSign));
         }
         if let Some(nc) = anchor.name_constraints() {
-            nc.check_form()
+            // An anchor's constraints bind everything below it: not critical is malformed.
+            nc.check_form(true)
                 .map_err(|defect| fail(PathError::MalformedNameConstraints { defect }))?;
         }
         // The anchor's own issuer is of no concern: only the identifiers that describe it.
         check_key_identifier_criticality(anchor).map_err(fail)?;
+        // A self-signed anchor's AKI names its own key. Only a self-signed one: a CSCA link
+        // certificate (self-issued, signed by the previous key) names the previous key.
+        // Whether it is self-signed is checked only when the identifiers disagree.
         if anchor.is_self_issued()
             && let (Some(aki), Some(ski)) = (anchor.authority_key_id(), anchor.subject_key_id())
             && aki != ski
+            && let Ok(key) = anchor.public_key()
         {
-            return Err(fail(PathError::KeyIdentifierMismatch));
+            let id = CheckId {
+                object: *anchor.fingerprint_sha256(),
+                key: *anchor.fingerprint_sha256(),
+            };
+            match budget.check(id, || anchor.verify_signed_by(key, &self.policy)) {
+                Ok(()) => return Err(fail(PathError::KeyIdentifierMismatch)),
+                Err(e @ Error::BudgetExceeded { .. }) => return Err(e),
+                Err(_) => {}
+            }
         }
         if anchor.version() == 3 && anchor.subject_key_id().is_none() {
             self.missing_identifier(
@@ -242,7 +260,16 @@ impl PathValidator<'_> {
             if end_entity {
                 return Err(fail(PathError::NameConstraintsInEndEntity));
             }
-            nc.check_form()
+            // Below the anchor, a non-critical nameConstraints is applied all the same and
+            // warns: the CA/Browser Forum's requirements long let technically constrained
+            // CAs leave it non-critical, and applying it loses nothing.
+            if !nc.critical {
+                warnings.push(PathWarning::ConstraintExtensionNotCritical {
+                    cert: position(index, cert),
+                    oid: Oid::known(oid::EXT_NAME_CONSTRAINTS),
+                });
+            }
+            nc.check_form(false)
                 .map_err(|defect| fail(PathError::MalformedNameConstraints { defect }))?;
         }
         // Subject alternative names (RFC 5280 section 4.2.1.6).
@@ -417,10 +444,29 @@ pub(super) fn name_refused(
             .map(|e| GeneralName::Email(e.to_owned())),
     );
     names.extend(cert.alt_names().iter().cloned());
+    // One unit per name and subtree; a directoryName against a directory subtree costs one
+    // more per pair of attributes (and per attribute), which is the work of comparing them
+    // and of their look-alike keys: the sum over pairs of (a + 1)(b + 1) is the product of
+    // the two sums.
     let subtrees = constraints
         .iter()
         .fold(0usize, |sum, nc| sum.saturating_add(nc.len().max(1)));
-    comparisons.spend(names.len().saturating_mul(subtrees))?;
+    let weight = |n: &GeneralName| match n {
+        GeneralName::Directory(d) => d.attributes().count().saturating_add(1),
+        _ => 0,
+    };
+    let name_weight = names.iter().map(weight).fold(0usize, usize::saturating_add);
+    let subtree_weight = constraints
+        .iter()
+        .flat_map(|nc| nc.permitted.iter().chain(&nc.excluded))
+        .map(weight)
+        .fold(0usize, usize::saturating_add);
+    comparisons.spend(
+        names
+            .len()
+            .saturating_mul(subtrees)
+            .saturating_add(name_weight.saturating_mul(subtree_weight)),
+    )?;
     Ok(names
         .into_iter()
         .find(|name| constraints.iter().any(|nc| !nc.allows(name)))

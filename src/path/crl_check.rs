@@ -167,6 +167,8 @@ impl PathValidator<'_> {
                         crl.this_update()
                     ));
                 }
+                // A CRL without a (non-critical) cRLNumber shows revocations, not their absence.
+                Ok(_) if !usable_for_absence(crl, &mut found) => {}
                 Ok(_) => {
                     mask |= interim;
                     used.push(crl.clone());
@@ -218,7 +220,7 @@ impl PathValidator<'_> {
         let mut out: Vec<Crl> = Vec::new();
         let mut unreadable = false;
         for d in crls.iter().filter(|d| d.is_delta_for(base)) {
-            if d.check_critical().is_err() {
+            if d.check_critical().is_err() || d.check_crl_number().is_err() {
                 unreadable = true;
                 continue;
             }
@@ -363,6 +365,19 @@ impl PathValidator<'_> {
             }
         }
         Err(last)
+    }
+}
+
+/// Whether `crl` can show that a certificate is not revoked (RFC 5280 section 5.2.3: it
+/// carries a non-critical cRLNumber); when not, `found` records why.
+fn usable_for_absence(crl: &Crl, found: &mut CrlFindings) -> bool {
+    match crl.check_crl_number() {
+        Ok(()) => true,
+        Err(e) => {
+            found.tainted = true;
+            found.notes.push(e.to_string());
+            false
+        }
     }
 }
 

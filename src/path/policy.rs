@@ -255,9 +255,29 @@ impl Tree {
 pub(crate) fn process(
     chain: &[Certificate],
     inputs: &PolicyInputs,
+    anchor: Option<&Certificate>,
     position: impl Fn(usize, &Certificate) -> ChainPosition,
 ) -> Result<PolicySet, Error> {
     let n = chain.len();
+    // RFC 5937 section 2: an anchor certificate's certificatePolicies narrow the acceptable
+    // set.
+    let anchor_inputs;
+    let inputs = match anchor.and_then(Certificate::policy_extension) {
+        Some(policies) if !policies.contains(&ANY_POLICY) => {
+            anchor_inputs = PolicyInputs {
+                user_initial_policy_set: PolicySet::Only(
+                    policies
+                        .iter()
+                        .filter(|p| inputs.user_initial_policy_set.contains(p))
+                        .cloned()
+                        .collect(),
+                ),
+                ..inputs.clone()
+            };
+            &anchor_inputs
+        }
+        _ => inputs,
+    };
     if n == 0 {
         return Ok(inputs.user_initial_policy_set.clone());
     }
@@ -265,6 +285,22 @@ pub(crate) fn process(
     let mut explicit_policy = start(inputs.initial_explicit_policy);
     let mut inhibit_any_policy = start(inputs.initial_any_policy_inhibit);
     let mut policy_mapping = start(inputs.initial_policy_mapping_inhibit);
+    // RFC 5937 section 2: its policyConstraints and inhibitAnyPolicy act as those of a CA
+    // above certificate 1 (RFC 5280 section 6.1.4 (i), (j)), with nothing to count down.
+    if let Some(anchor) = anchor {
+        let skip = |v: u32| usize::try_from(v).unwrap_or(usize::MAX);
+        if let Some(pc) = anchor.policy_constraints() {
+            if let Some(r) = pc.require_explicit_policy {
+                explicit_policy = explicit_policy.min(skip(r));
+            }
+            if let Some(m) = pc.inhibit_policy_mapping {
+                policy_mapping = policy_mapping.min(skip(m));
+            }
+        }
+        if let Some(a) = anchor.inhibit_any_policy() {
+            inhibit_any_policy = inhibit_any_policy.min(skip(a));
+        }
+    }
     let mut tree = Tree::new();
     // Certificate i of RFC 5280 (1 = issued by the anchor, n = end entity) is chain[n - i].
     for i in 1..=n {

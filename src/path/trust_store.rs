@@ -100,7 +100,8 @@ impl TrustStore {
 
     /// Treats every anchor as a bare name and public key (RFC 5280 section 6.1.1 (d)): its
     /// validity, extensions and constraints are not checked nor applied; it is taken as a
-    /// CA. For callers whose trust comes with its own conditions (a national CSCA list
+    /// CA. A certificate validated as itself an anchor (a pinned end entity) is still
+    /// checked as the end entity it is: validity, key, profile, purpose. For callers whose trust comes with its own conditions (a national CSCA list
     /// kept past the CSCAs' validity to check older documents, a root whose constraints the
     /// caller enforces elsewhere).
     #[must_use]

@@ -142,7 +142,13 @@ impl ValidatedPath {
     /// Checks that the end entity is valid for the DNS name `name` (RFC 6125 section 6.4):
     /// one of its subjectAltName dNSNames is `name`, compared without regard to ASCII case,
     /// or is a wildcard (`*` as the whole left-most label, over at least two more labels)
-    /// standing for its first label. The subject's common name is not looked at (RFC 6125
+    /// standing for its first label, and never over a public suffix of the ICANN section of
+    /// the Public Suffix List (`*.com.vn`). An IP address given as `name`, or a name whose
+    /// last label is all digits, matches no dNSName (use
+    /// [`ValidatedPath::check_ip_address`]). This checks names only: validate with
+    /// [`KeyPurpose::ServerAuthentication`] for a TLS server's certificate, since a path
+    /// validated for another purpose says nothing of the key's use for that one. The
+    /// subject's common name is not looked at (RFC 6125
     /// section 6.4.4 leaves it to certificates without dNSNames; kyso's callers validate
     /// certificates issued under RFC 5280, which puts host names in subjectAltName).
     /// Internationalised names are compared as A-labels (`xn--`).
@@ -329,7 +335,8 @@ impl<'a> PathValidator<'a> {
     }
 
     /// Refuses certificates without the key identifiers RFC 5280 requires: an
-    /// authorityKeyIdentifier in every certificate but a self-signed one (section 4.2.1.1),
+    /// authorityKeyIdentifier with its keyIdentifier in every certificate but a self-issued
+    /// one (section 4.2.1.1),
     /// a subjectKeyIdentifier in every CA certificate (section 4.2.1.2)
     /// ([`PathError::MissingAuthorityKeyIdentifier`],
     /// [`PathError::MissingSubjectKeyIdentifier`]). By default such a path validates with a
@@ -487,7 +494,7 @@ impl<'a> PathValidator<'a> {
         budget: &Budget,
     ) -> Result<ValidatedPath, Error> {
         let chain = vec![leaf.clone()];
-        let warnings = self.check_path(&chain, None, time)?;
+        let warnings = self.check_path(&chain, None, time, budget)?;
         let revocation = self.anchor_revocation(leaf, intermediates, time, budget)?;
         // The path below the anchor is empty: no policy processing, every acceptable
         // policy remains.

@@ -12,8 +12,9 @@ use crate::oid::Oid;
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum PathWarning {
-    /// No authorityKeyIdentifier in a certificate that is not self-signed (RFC 5280 section
-    /// 4.2.1.1 says MUST). kyso finds issuers by name and checks every signature, so the
+    /// No authorityKeyIdentifier, or one without its keyIdentifier field, in a certificate
+    /// that is not self-issued (RFC 5280 section 4.2.1.1 says MUST, but for self-signed
+    /// certificates). kyso finds issuers by name and checks every signature, so the
     /// identifier only speeds path building up;
     /// [`PathValidator::require_key_identifiers`](crate::path::PathValidator::require_key_identifiers)
     /// refuses such certificates instead.
@@ -34,9 +35,11 @@ pub enum PathWarning {
         /// The certificate.
         cert: ChainPosition,
     },
-    /// policyConstraints or inhibitAnyPolicy not marked critical (RFC 5280 sections
-    /// 4.2.1.11 and 4.2.1.14 say MUST). kyso applies them all the same, so they constrain
-    /// the path as if critical; NIST PKITS has valid paths with such certificates.
+    /// policyConstraints, inhibitAnyPolicy, or below the trust anchor nameConstraints, not
+    /// marked critical (RFC 5280 sections 4.2.1.11, 4.2.1.14 and 4.2.1.10 say MUST). kyso
+    /// applies them all the same, so they constrain the path as if critical; NIST PKITS has
+    /// valid paths with such policy extensions, and the CA/Browser Forum's requirements long
+    /// let technically constrained CAs leave nameConstraints non-critical.
     ConstraintExtensionNotCritical {
         /// The certificate.
         cert: ChainPosition,

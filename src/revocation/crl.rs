@@ -400,6 +400,9 @@ impl Crl {
     ///   sections 5.2 and 5.3).
     /// - [`RevocationError::CrlUnsupported`] for a delta CRL, an indirect CRL, or a CRL partitioned by
     ///   reason (onlySomeReasons).
+    /// - [`RevocationError::CrlNumberMissing`] or [`RevocationError::CrlNumberCritical`] if
+    ///   `cert` is not listed and the CRL lacks the non-critical cRLNumber RFC 5280 section
+    ///   5.2.3 requires: such a CRL shows revocations, not their absence.
     /// - [`RevocationError::CrlIssuerMismatch`] if `cert`'s issuer name is not the CRL's issuer, and
     ///   those of [`Crl::verify_signed_by`] with `issuer`.
     /// - [`RevocationError::CrlNotYetValid`] if thisUpdate is after `now`.
@@ -462,7 +465,11 @@ impl Crl {
         if !in_scope {
             return Err(Error::Revocation(RevocationError::CrlOutOfScope));
         }
-        self.status_from(cert, self.entry_for(cert, at))
+        let status = self.status_from(cert, self.entry_for(cert, at))?;
+        if status == CrlStatus::NotRevoked {
+            self.check_crl_number()?;
+        }
+        Ok(status)
     }
 
     /// The status an entry (or none) gives `cert`, refusing "not revoked" from a CRL issued
@@ -493,16 +500,21 @@ impl Crl {
 
     /// Refuses a CRL with a critical extension (of the CRL or of an entry) kyso does not
     /// process.
-    ///
-    /// Also refuses a CRL without a cRLNumber, or with a critical one: RFC 5280 section 5.2.3
-    /// requires every CRL to carry the extension, non-critical. Without it a CRL cannot be
-    /// ordered against its issuer's others, nor a delta CRL tied to it.
     pub(crate) fn check_critical(&self) -> Result<(), Error> {
-        if let Some(oid) = &self.0.unsupported_critical {
-            return Err(Error::Revocation(
+        match &self.0.unsupported_critical {
+            Some(oid) => Err(Error::Revocation(
                 RevocationError::UnknownCriticalCrlExtension { oid: oid.clone() },
-            ));
+            )),
+            None => Ok(()),
         }
+    }
+
+    /// Refuses, as evidence that a certificate is not revoked, a CRL without a cRLNumber or
+    /// with a critical one: RFC 5280 section 5.2.3 requires every CRL to carry the extension,
+    /// non-critical, and without it a CRL cannot be ordered against its issuer's others, nor
+    /// a delta CRL tied to it. A revocation such a CRL lists, under a valid signature, still
+    /// counts: setting it aside would hide what its issuer said.
+    pub(crate) fn check_crl_number(&self) -> Result<(), Error> {
         if self.0.crl_number.is_none() {
             return Err(Error::Revocation(RevocationError::CrlNumberMissing));
         }

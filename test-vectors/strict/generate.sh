@@ -529,6 +529,33 @@ chain3 a-nc-email root_nc_bad_email ee_san_a_good
 chain3 a-nc-noncrit root_nc_noncritical ee_san_a_good
 chain3 a-nc-empty root_nc_empty ee_san_a_good
 
+# A8: policy extensions of the anchor (RFC 5937 section 2). a-pc: the root says
+# requireExplicitPolicy:0 (critical); nothing below asserts a policy, so no
+# policy remains where one is required. a-cp: the root asserts only policy
+# .1.2, the intermediate and leaf only .1.1 (the test policy), and the root
+# requires an explicit policy: the anchor's policy set leaves nothing.
+profile root_pc <<EOF
+$ROOT_BASE
+policyConstraints      = critical, requireExplicitPolicy:0
+EOF
+profile root_cp <<EOF
+$ROOT_BASE
+certificatePolicies    = 1.3.6.1.4.1.55555.1.2
+policyConstraints      = critical, requireExplicitPolicy:0
+EOF
+profile ca_cp <<EOF
+$CA_BASE
+certificatePolicies    = 1.3.6.1.4.1.55555.1.1
+EOF
+profile ee_cp <<EOF
+$EE_BASE
+certificatePolicies    = 1.3.6.1.4.1.55555.1.1
+EOF
+chain3 a-pc root_pc
+cert a-cp-root root_cp self
+cert a-cp-ca ca_cp a-cp-root
+cert a-cp-leaf ee_cp a-cp-ca
+
 expect_text a-nc-root "X509v3 Name Constraints: critical" "DNS:good.example" "DirName:C = VN, O = Kyso Strict"
 expect_text a-ncx-root "Excluded:" "DirName:C = VN, O = Excluded Org"
 expect_text a-expired-root "Not After : Jan  1 00:00:00 2025 GMT"
@@ -623,6 +650,14 @@ $(sed '/authorityKeyIdentifier/d' <<<"$EE_BASE")
 authorityKeyIdentifier = DER:30:16:80:14$(printf ':11%.0s' {1..20})
 EOF
 cert b-aki-mismatch-leaf ee_aki_mismatch s-inter
+
+# B7: a CSCA-style link certificate as the anchor: self-issued (the old root's
+# name) but signed by the old key, so its AKI names the old key and its SKI the
+# new one. It is not self-signed, so the AKI need not name its own key; the
+# leaf is issued under the new key.
+cert b-link-old v3_root self --subject "/C=VN/O=Kyso Strict/CN=Kyso Strict b-link"
+cert b-link v3_ca b-link-old --subject "/C=VN/O=Kyso Strict/CN=Kyso Strict b-link"
+cert b-link-leaf v3_ee b-link
 
 expect_no_text b-no-aki-leaf "Authority Key Identifier"
 expect_no_text b-no-ski-ca "Subject Key Identifier"
@@ -830,6 +865,18 @@ expect_text d-explicit-ec "Field Type: prime-field"
 openssl verify -attime "$ATTIME" -CAfile "$OUTDIR/s-root.pem" -untrusted "$OUTDIR/s-inter.pem" \
     "$OUTDIR/d-serial-negative.pem" >>"$LOG" 2>&1 || die "d-serial-negative.pem does not verify"
 
+# D10: a self-signed certificate with basicConstraints CA:TRUE and the signing
+# key usages, as `openssl req -x509` makes by default, pinned as its own trust
+# anchor and used to sign: the caller chose to trust this very certificate, so
+# it is not refused as a CA used as an end entity (it is when it is not pinned,
+# d-leaf-ca).
+profile pinned_ca <<'EOF'
+basicConstraints       = critical, CA:TRUE
+keyUsage               = critical, digitalSignature, nonRepudiation, keyCertSign
+subjectKeyIdentifier   = hash
+EOF
+cert d-pinned-ca pinned_ca self
+
 # ----------------------------------------------------------------------------
 # E: name constraints in an intermediate (RFC 5280 4.2.1.10)
 # ----------------------------------------------------------------------------
@@ -888,6 +935,19 @@ ee_san_profile ee_san_budget "@san_budget"
 cert e-budget-ca ca_nc_budget s-root
 cert e-budget-leaf ee_san_budget e-budget-ca
 
+# E5: an intermediate whose nameConstraints is NOT critical. Below the anchor it
+# is applied all the same, with a warning (the CA/Browser Forum's requirements
+# long let technically constrained CAs leave it non-critical): a leaf inside
+# the permitted subtree passes, one outside is refused.
+profile ca_nc_noncritical <<EOF
+$CA_BASE
+nameConstraints        = permitted;DNS:good.example
+EOF
+cert e-ncnc-ca ca_nc_noncritical s-root
+cert e-ncnc-ok-leaf ee_san_a_good e-ncnc-ca
+cert e-ncnc-evil-leaf ee_san_evil e-ncnc-ca
+expect_no_text e-ncnc-ca "Name Constraints: critical"
+
 expect_text e-ncx-ca "Excluded:" "DNS:bar.good.example"
 expect_text e-wild-excluded-leaf "DNS:*.good.example"
 expect_text e-bad-san-leaf "DNS:x y.good.example"
@@ -940,6 +1000,24 @@ for f in f-crl-ok.crl f-crl-no-number.crl f-crl-number-critical.crl; do
     [[ $(crl_text "$f") == *"No Revoked Certificates."* && $(crl_text "$f") == *"Authority Key Identifier"* ]] ||
         die "$f: expected an empty CRL with an AKI"
 done
+
+# f-crl-no-number-revoking: the same shape as f-crl-no-number, but listing
+# f-revoked-leaf as revoked (keyCompromise, 2026-03-01). A CRL without cRLNumber
+# cannot show that a certificate is NOT revoked, but a revocation it lists under
+# a valid signature still counts. `openssl ca -revoke` records the current time,
+# so the revocation date is set in the database before the CRL is made.
+cert f-revoked-leaf ee_crldp s-inter
+run openssl ca -batch -config "$CONF" -name kyso_ca -cert "$OUTDIR/s-inter.pem" \
+    -keyfile "$KEYS/s-inter.key.pem" -revoke "$OUTDIR/f-revoked-leaf.pem" -crl_reason keyCompromise
+revoked_serial=$(openssl x509 -in "$OUTDIR/f-revoked-leaf.pem" -noout -serial | cut -d= -f2)
+awk -v s="$revoked_serial" -v d=260301000000Z 'BEGIN { FS = OFS = "\t" }
+    $4 == s { n = index($3, ","); $3 = d (n ? substr($3, n) : "") } { print }' \
+    "$WORK/index.txt" >"$WORK/index.txt.new"
+mv "$WORK/index.txt.new" "$WORK/index.txt"
+gen_crl f-crl-no-number-revoking.crl kyso_ca crl_ext
+[[ $(crl_text f-crl-no-number-revoking.crl) != *"CRL Number"* &&
+   $(crl_text f-crl-no-number-revoking.crl) == *"Serial Number: $revoked_serial"* ]] ||
+    die "f-crl-no-number-revoking.crl: expected no cRLNumber and the revoked leaf"
 
 # F2: policy constraints that are not marked critical (RFC 5280 4.2.1.11 and
 # 4.2.1.14: MUST be critical). The intermediates assert the test policy and
@@ -1034,6 +1112,10 @@ rows=(
 "a-nc-bad-iplen                a-nc-iplen-root.pem a-nc-iplen-ca.pem    a-nc-iplen-leaf.pem       $DS          -                        MalformedNameConstraints{defect:Subtree{syntax:IpAddressLength@2              RFC 5280 4.2.1.10"
 "a-nc-bad-email                a-nc-email-root.pem a-nc-email-ca.pem    a-nc-email-leaf.pem       $DS          -                        MalformedNameConstraints{defect:Subtree{syntax:Rfc822Name@2              RFC 5280 4.2.1.10"
 "a-nc-noncritical              a-nc-noncrit-root.pem a-nc-noncrit-ca.pem a-nc-noncrit-leaf.pem    $DS          -                        MalformedNameConstraints{defect:NotCritical}@2              RFC 5280 4.2.1.10"
+"a-pc-explicit                 a-pc-root.pem       a-pc-ca.pem          a-pc-leaf.pem             $DS          -                        NoValidPolicy@1                         RFC 5937 2"
+"a-pc-explicit-bare            a-pc-root.pem       a-pc-ca.pem          a-pc-leaf.pem             $DS          bare-anchors             ok                                      RFC 5280 6.1.1 (d)"
+"a-cp-disjoint                 a-cp-root.pem       a-cp-ca.pem          a-cp-leaf.pem             $DS          -                        NoValidPolicy@0                         RFC 5937 2"
+"a-cp-disjoint-bare            a-cp-root.pem       a-cp-ca.pem          a-cp-leaf.pem             $DS          bare-anchors             ok                                      RFC 5280 6.1.1 (d)"
 "a-nc-empty                    a-nc-empty-root.pem a-nc-empty-ca.pem    a-nc-empty-leaf.pem       $DS          -                        MalformedNameConstraints{defect:NoSubtrees}@2              RFC 5280 4.2.1.10"
 "b-no-aki-leaf                 $S                  $I                   b-no-aki-leaf.pem         $DS          -                        ok+missing-authority-key-identifier     RFC 5280 4.2.1.1"
 "b-no-aki-leaf-required        $S                  $I                   b-no-aki-leaf.pem         $DS          require-key-identifiers  MissingAuthorityKeyIdentifier@0         RFC 5280 4.2.1.1"
@@ -1070,6 +1152,10 @@ rows=(
 "d-rsa-2052                    $S                  $I                   d-rsa-2052.pem            $DS          -                        PublicKey(RsaModulusNotWholeBytes{bits:2052})@0                             RFC 8017 3.1"
 "d-explicit-ec                 $S                  $I                   d-explicit-ec.pem         $DS          -                        PublicKey(ExplicitCurveParametersNotAllowed)@0                             RFC 5480 2.1.1"
 "d-explicit-ec-allowed         $S                  $I                   d-explicit-ec.pem         $DS          explicit-curves          ok                                      RFC 5480 2.1.1"
+"e-nc-noncritical-ok           $S                  e-ncnc-ca.pem        e-ncnc-ok-leaf.pem        $DS          -                        ok+constraint-extension-not-critical    RFC 5280 4.2.1.10"
+"e-nc-noncritical-violation    $S                  e-ncnc-ca.pem        e-ncnc-evil-leaf.pem      $DS          -                        NameConstraintViolation@0               RFC 5280 4.2.1.10"
+"d-pinned-ca                   d-pinned-ca.pem     -                    d-pinned-ca.pem           $DS          -                        ok                                      RFC 5280 6.1.1 (d)"
+"b-link-anchor                 b-link.pem          -                    b-link-leaf.pem           $DS          -                        ok                                      RFC 5280 4.2.1.1"
 "e-wildcard-excluded           $S                  e-ncx-ca.pem         e-wild-excluded-leaf.pem  $DS          -                        NameConstraintViolation@0               RFC 5280 4.2.1.10"
 "e-wildcard-ok                 $S                  e-ncx-ca.pem         e-wild-ok-leaf.pem        $DS          -                        ok                                      RFC 5280 4.2.1.10"
 "e-malformed-san-permitted     $S                  e-ncp-ca.pem         e-bad-san-leaf.pem        $DS          -                        MalformedSubjectAltName{syntax:DnsName@0               RFC 5280 4.2.1.6"
@@ -1144,6 +1230,7 @@ crl_rows=(
 "f-crl-ok.crl                $I      $S      f-leaf.pem  usable    RFC 5280 5.2.3"
 "f-crl-no-number.crl         $I      $S      f-leaf.pem  unusable  RFC 5280 5.2.3"
 "f-crl-number-critical.crl   $I      $S      f-leaf.pem  unusable  RFC 5280 5.2.3"
+"f-crl-no-number-revoking.crl $I     $S      f-revoked-leaf.pem  revoked   RFC 5280 5.2.3, 6.3.3"
 )
 printf '#crl\tissuer\tanchor\tleaf\texpected\tclause\topenssl\n' >"$OUTDIR/crls.tsv"
 for row in "${crl_rows[@]}"; do
@@ -1155,4 +1242,4 @@ for row in "${crl_rows[@]}"; do
     printf '  %-32s %-38s openssl: %s | %s\n' "$crl" "$expected" "$default" "$strict"
 done
 
-echo "done: $(ls "$OUTDIR"/[abcdefgs]-*.pem | wc -l) certificates, 3 CRLs, cases.tsv and crls.tsv in $OUTDIR"
+echo "done: $(ls "$OUTDIR"/[abcdefgs]-*.pem | wc -l) certificates, $(ls "$OUTDIR"/f-*.crl | wc -l) CRLs, cases.tsv and crls.tsv in $OUTDIR"
