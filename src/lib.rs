@@ -57,6 +57,7 @@
     clippy::exhaustive_structs
 )]
 
+mod ber;
 mod budget;
 pub mod cert;
 pub mod cms;

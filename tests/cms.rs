@@ -766,8 +766,19 @@ fn garbage_and_truncated_signatures_are_format_failures() {
             "truncated at {len}"
         );
     }
+    // Zero padding after the signature (a PDF /Contents) is read with a warning; anything
+    // else after it is an error.
+    let mut padded = der_bytes.clone();
+    padded.extend([0u8; 5]);
+    let r = v.verify_encoded(&padded, Some(&document()));
+    assert!(r.is_passed());
+    assert!(
+        r.signers[0]
+            .warnings
+            .contains(&kyso::validate::Warning::TrailingZeroBytes { count: 5 })
+    );
     let mut trailing = der_bytes.clone();
-    trailing.push(0);
+    trailing.extend([0, 1]);
     assert!(matches!(
         SignedCms::from_der(&trailing),
         Err(kyso::Error::Encoding(EncodingError::Malformed {
@@ -1249,10 +1260,11 @@ fn signer_identified_by_key_identifier() {
     assert!(verify(&cms, Some(&document())).is_passed());
 }
 
-/// Signed attributes out of DER order: the signature covers exactly the encoding, so this is
-/// refused as a format failure before anything else.
+/// Signed attributes out of DER order, signed in DER order (kyso signs DER): the signature
+/// is tried over the order received, then verifies over the DER order, with a warning. The
+/// signature read so cannot be re-encoded: the encoder would reorder what was received.
 #[test]
-fn unsorted_signed_attributes_are_format_failures() {
+fn unsorted_signed_attributes_verify_over_der_order_with_warning() {
     use der::{Decode, Encode};
     let cms = kyso_signature();
     let der_bytes = cms.to_der().unwrap();
@@ -1275,7 +1287,7 @@ fn unsorted_signed_attributes_are_format_failures() {
     let mut damaged = der_bytes.clone();
     damaged[at..at + sorted.len()].copy_from_slice(&swapped);
     assert!(matches!(
-        SignedCms::from_der(&damaged),
+        SignedCms::from_der(&damaged).unwrap().to_der(),
         Err(kyso::Error::Encoding(EncodingError::Malformed { .. }))
     ));
     let store = anchors("pki/root-ca.pem");
@@ -1284,9 +1296,25 @@ fn unsorted_signed_attributes_are_format_failures() {
         ValidationPolicy::at(check_time()),
     )
     .verify_encoded(&damaged, Some(&document()));
+    assert!(r.is_passed(), "{r:?}");
+    assert!(r.signers[0].warnings.contains(
+        &kyso::validate::Warning::SignedAttributesNotInDerOrder {
+            signed_as_received: false
+        }
+    ));
+    // Out of order, and a byte of the signing time changed: wrong over both orders.
+    let mut wrong = damaged.clone();
+    let time_at = at + attrs[1].len() - 3;
+    wrong[time_at] ^= 1;
+    let r = Verifier::new(
+        &kyso::TrustContext::new(&store, kyso::Revocation::NotChecked),
+        ValidationPolicy::at(check_time()),
+    )
+    .verify_encoded(&wrong, Some(&document()));
     assert_eq!(
-        verdict(&r),
-        (Indication::TotalFailed, Some(SubIndication::FormatFailure))
+        verdict(&r).1,
+        Some(SubIndication::SigCryptoFailure),
+        "{r:?}"
     );
 }
 

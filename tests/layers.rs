@@ -15,7 +15,7 @@ const LAYERS: &[&[&str]] = &[
     &["oid", "tlv", "time"],
     &["vocabulary"],
     &["error"],
-    &["pem", "budget"],
+    &["pem", "budget", "ber"],
     &["digest"],
     &["key"],
     &["cert"],

@@ -59,7 +59,11 @@ impl SignedCms {
             si.unsigned_attrs = Some(SetOfVec::try_from(attrs).map_err(der_err)?);
         }
         signed_data.signer_infos = SignerInfos(SetOfVec::try_from(infos).map_err(der_err)?);
-        SignedCms::from_signed_data(signed_data)
+        let mut stamped = SignedCms::from_signed_data(signed_data)?;
+        stamped
+            .reordered_signed_attributes
+            .clone_from(&self.reordered_signed_attributes);
+        Ok(stamped)
     }
 
     /// CAdES-B-LT: validates every signer with `verifier`, revocation required for every
@@ -153,7 +157,10 @@ impl SignedCms {
         if has_ocsp {
             signed_data.version = CmsVersion::V5;
         }
-        let extended = SignedCms::from_signed_data(signed_data)?;
+        let mut extended = SignedCms::from_signed_data(signed_data)?;
+        extended
+            .reordered_signed_attributes
+            .clone_from(&self.reordered_signed_attributes);
 
         // The point of B-LT: once every certificate has expired, with nothing but what the
         // signature carries, it still validates. Check exactly that before returning it.

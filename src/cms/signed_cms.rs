@@ -31,6 +31,12 @@ pub struct SignedCms {
     pub(crate) certificates: Vec<Certificate>,
     pub(crate) certificate_warnings: Vec<Warning>,
     pub(crate) crls: CrlStore,
+    /// Warnings about the encoding as received (zero padding after it).
+    pub(crate) parse_warnings: Vec<Warning>,
+    /// Whether the input was BER rather than DER.
+    pub(crate) was_ber: bool,
+    /// Signed attributes received in another order than DER's: (DER form, as received).
+    pub(crate) reordered_signed_attributes: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
 impl SignedCms {
@@ -73,7 +79,13 @@ impl SignedCms {
         }
     }
 
-    /// Reads a DER `ContentInfo`. Trailing bytes are an error.
+    /// Reads a `ContentInfo` in DER or BER (RFC 5652 allows BER: indefinite lengths, eContent
+    /// in chunks, as streaming producers write). Zero bytes after it (a PDF `/Contents`
+    /// padding) are ignored with [`Warning::TrailingZeroBytes`]; other trailing bytes are an
+    /// error. The signed attributes must be DER, as their signature covers their DER
+    /// encoding (RFC 5652 section 5.4), but for the order of their elements: attributes in
+    /// another order are verified over the order received, then over the DER order, with
+    /// [`Warning::SignedAttributesNotInDerOrder`].
     ///
     /// # Errors
     ///
@@ -83,10 +95,11 @@ impl SignedCms {
     ///   SignerInfos, [`MAX_CMS_CERTIFICATES`] certificates or [`MAX_CMS_REVOCATION_DATA`]
     ///   revocation data items.
     /// - [`EncodingError::Malformed`] with [`Object::Cms`]: empty input ([`Malformed::Empty`]),
-    ///   bytes after the ContentInfo ([`Malformed::TrailingData`]), not a DER `ContentInfo`
-    ///   holding a `SignedData` ([`Malformed::InvalidDer`]), or ([`Malformed::InvalidValue`])
-    ///   a contentType other than id-signedData, signed attributes not in DER order (RFC 5652
-    ///   section 5.4), or an eContent that is not an OCTET STRING (RFC 5652 section 5.2).
+    ///   bytes other than zeros after the ContentInfo ([`Malformed::TrailingData`]), not a
+    ///   BER `ContentInfo` holding a `SignedData` ([`Malformed::InvalidDer`]), or
+    ///   ([`Malformed::InvalidValue`]) a contentType other than id-signedData, signed
+    ///   attributes not in DER (RFC 5652 section 5.4), or an eContent that is not an OCTET
+    ///   STRING (RFC 5652 section 5.2).
     ///
     /// Embedded certificates, CRLs and OCSP responses that cannot be read are skipped with a
     /// warning, not an error.
@@ -99,8 +112,8 @@ impl SignedCms {
         if der_bytes.is_empty() {
             return Err(Error::malformed(Object::Cms, Malformed::Empty));
         }
-        crate::cms::walk::precheck(der_bytes)?;
-        let info = ContentInfo::from_der(der_bytes).map_err(|e| {
+        let prepared = crate::cms::walk::prepare(der_bytes)?;
+        let info = ContentInfo::from_der(&prepared.der).map_err(|e| {
             if matches!(e.kind(), der::ErrorKind::TrailingData { .. }) {
                 Error::malformed(Object::Cms, Malformed::TrailingData)
             } else {
@@ -119,7 +132,15 @@ impl SignedCms {
             .content
             .decode_as()
             .map_err(|_| Error::invalid_der(Object::Cms))?;
-        SignedCms::from_signed_data_with(signed_data, cache)
+        let mut cms = SignedCms::from_signed_data_with(signed_data, cache)?;
+        if prepared.trailing_zeros > 0 {
+            cms.parse_warnings.push(Warning::TrailingZeroBytes {
+                count: prepared.trailing_zeros,
+            });
+        }
+        cms.was_ber = prepared.was_ber;
+        cms.reordered_signed_attributes = prepared.reordered_signed_attributes;
+        Ok(cms)
     }
 
     /// Reads PEM text with a `CMS`, `PKCS7` or `PKCS #7 SIGNED DATA` block.
@@ -260,6 +281,9 @@ impl SignedCms {
             certificates,
             certificate_warnings,
             crls,
+            parse_warnings: Vec::new(),
+            was_ber: false,
+            reordered_signed_attributes: Vec::new(),
         })
     }
 
@@ -267,9 +291,21 @@ impl SignedCms {
     ///
     /// # Errors
     ///
-    /// [`EncodingError::Malformed`] with [`Object::Cms`] and [`Malformed::InvalidDer`] if the DER
-    /// encoder refuses the structure (a length over 4 GiB).
+    /// [`EncodingError::Malformed`] with [`Object::Cms`]: [`Malformed::InvalidDer`] if the DER
+    /// encoder refuses the structure (a length over 4 GiB); [`Malformed::InvalidValue`] for a
+    /// signature read with signed attributes out of DER order, which the encoder would
+    /// reorder.
     pub fn to_der(&self) -> Result<Vec<u8>, Error> {
+        if !self.reordered_signed_attributes.is_empty() {
+            // The encoder writes SET OF in DER order, which would change the bytes a
+            // producer signed in the order it wrote them.
+            return Err(Error::malformed(
+                Object::Cms,
+                Malformed::InvalidValue {
+                    field: "signedAttrs (received out of DER order; re-encoding would change them)",
+                },
+            ));
+        }
         let content = der::Any::encode_from(&self.signed_data)
             .map_err(|_| Error::invalid_der(Object::Cms))?;
         ContentInfo {

@@ -65,6 +65,9 @@ pub(crate) struct Inputs<'a> {
     pub embedded: &'a CrlStore,
     /// The signature-check budget of the whole call.
     pub budget: &'a Budget,
+    /// Signed attributes the signature carries in another order than DER's: (DER form,
+    /// as received).
+    pub reordered: &'a [(Vec<u8>, Vec<u8>)],
 }
 
 /// A step's decision that the run cannot go on; only [`SignerRun::stop`] makes one, after
@@ -136,6 +139,12 @@ pub(crate) fn run(r: &mut SignerRun, inp: &Inputs<'_>) -> Result<(), Stop> {
     content_type(r, inp, attrs.as_ref())?;
     let covered = message_digest(r, inp, digest, attrs.as_ref())?;
     let value = ValueCheck::new(inp, covered);
+    let value = match inp.reordered.iter().find(|(der, _)| *der == value.covered) {
+        // RFC 5652 section 5.4 says the DER form is signed; some producers sign the order
+        // they wrote. The order received is tried first, then the DER form.
+        Some((_, received)) => ValueCheck::new(inp, received.clone()).or_else(value),
+        None => value,
+    };
     let cert = signer_certificate(r, inp, digest, attrs.as_ref(), &value)?;
     ess_binding(r, inp, attrs.as_ref(), &cert);
     let algorithm = algorithm(r, inp, digest, &cert)?;
@@ -293,8 +302,8 @@ fn message_digest(
             None,
         ),
     }
-    // The walk before decoding refused attributes out of DER order, so this encoding is
-    // the one that was signed.
+    // The DER form; for attributes received in another order, `run` tries that order
+    // first.
     set.to_der().map_err(|_| {
         r.stop(
             CheckKind::Format,
@@ -317,6 +326,18 @@ struct ValueCheck<'a> {
     /// A signature over the document itself hashes it at every check: large documents
     /// cost more of the budget.
     units: usize,
+    /// Other bytes the signature may cover, tried when it does not verify over `covered`:
+    /// the DER form of signed attributes received in another order.
+    alternative: Option<Box<ValueCheck<'a>>>,
+}
+
+/// Which of a [`ValueCheck`]'s covered bytes the signature verified over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Covered {
+    /// The first (the only one, but for reordered signed attributes: the order received).
+    First,
+    /// The alternative (the DER order of reordered signed attributes).
+    Alternative,
 }
 
 impl<'a> ValueCheck<'a> {
@@ -335,6 +356,25 @@ impl<'a> ValueCheck<'a> {
             units: 1 + covered.len() / (1 << 20),
             id: h.finish(),
             covered,
+            alternative: None,
+        }
+    }
+
+    /// This check, trying `other` when the value does not verify over these bytes.
+    fn or_else(mut self, other: ValueCheck<'a>) -> Self {
+        self.alternative = Some(Box::new(other));
+        self
+    }
+
+    /// [`ValueCheck::check_one`] over the covered bytes, then over the alternative, if any,
+    /// when the value is wrong over the first; each attempt is charged to the budget.
+    fn check(&self, c: &Certificate, alg: SignatureAlgorithm) -> Result<Covered, Error> {
+        match (self.check_one(c, alg), &self.alternative) {
+            (Ok(()), _) => Ok(Covered::First),
+            (Err(Error::Signature(SignatureError::InvalidSignature)), Some(other)) => {
+                other.check_one(c, alg).map(|()| Covered::Alternative)
+            }
+            (Err(e), _) => Err(e),
         }
     }
 
@@ -342,7 +382,7 @@ impl<'a> ValueCheck<'a> {
     /// algorithms and the key), every algorithm kyso can verify allowed (the policy is
     /// applied separately), once per call: the remembered outcome is keyed by the covered
     /// bytes, the value, the algorithm and the certificate.
-    fn check(&self, c: &Certificate, alg: SignatureAlgorithm) -> Result<(), Error> {
+    fn check_one(&self, c: &Certificate, alg: SignatureAlgorithm) -> Result<(), Error> {
         let key = c.public_key()?;
         let mut h = Hasher::new(DigestAlgorithm::Sha256);
         h.update(self.id.as_bytes());
@@ -547,8 +587,13 @@ fn signature_value(
     algorithm: SignatureAlgorithm,
 ) -> Result<(), Stop> {
     match value.check(cert, algorithm) {
-        Ok(()) => {
+        Ok(covered) => {
             r.pass(CheckKind::SignatureValue, "verifies with the signer's key");
+            if value.alternative.is_some() {
+                r.warn(Warning::SignedAttributesNotInDerOrder {
+                    signed_as_received: covered == Covered::First,
+                });
+            }
             Ok(())
         }
         Err(Error::Signature(SignatureError::InvalidSignature)) => Err(r.stop(

@@ -280,11 +280,13 @@ impl<'a> Verifier<'a> {
                     pool: &pool,
                     embedded: &cms.crls,
                     budget,
+                    reordered: &cms.reordered_signed_attributes,
                 };
                 let mut r = verify_signer(&inputs);
                 if budget.refusals() > refusals {
                     etsi::out_of_budget(&mut r);
                 }
+                r.warnings.extend(cms.parse_warnings.iter().cloned());
                 r.warnings.extend(cms.certificate_warnings.iter().cloned());
                 r
             })

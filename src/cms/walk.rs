@@ -1,128 +1,146 @@
-//! One pass over a CMS encoding before any typed decoding: it bounds the number of elements
-//! and the nesting depth (so no input can make the typed decoder allocate without bound), and
-//! checks that every SignerInfo's signed attributes are in DER order, since their signature
-//! covers exactly that encoding (RFC 5652 section 5.4).
+//! One pass over a CMS encoding before any typed decoding. It rewrites BER into DER
+//! ([`crate::ber`]: RFC 5652 lets the outer structures be BER), bounds the number of
+//! elements and the nesting depth (so no input can make the typed decoder allocate without
+//! bound), and reads every SignerInfo's signed attributes as received: their signature
+//! covers their DER encoding (RFC 5652 section 5.4), so any other form but the order of the
+//! SET's elements is refused, and attributes in another order are kept as received for
+//! the signature check to try.
 
-use crate::error::EncodingError;
 use std::cmp::Ordering;
 
-use der::{Decode, Reader};
+use der::{Decode, Encode};
 
+use crate::ber::{Element, Trailing, Walk};
 use crate::error::{Error, Malformed, Object};
-use crate::limits::{MAX_CMS_DEPTH, MAX_CMS_ELEMENTS};
 
-/// A TLV inside an encoding: its first identifier octet, whole encoding and contents.
-struct Tlv<'a> {
-    tag: u8,
-    whole: &'a [u8],
-    contents: &'a [u8],
+/// A CMS encoding made ready for the typed decoder.
+pub(crate) struct Prepared {
+    /// The DER form of the ContentInfo.
+    pub der: Vec<u8>,
+    /// Whether the input was BER (the DER form differs from it).
+    pub was_ber: bool,
+    /// Zero octets after the ContentInfo.
+    pub trailing_zeros: usize,
+    /// Signed attributes received in another order than DER's: (their DER encoding, the
+    /// encoding as received with the SET tag), in the order found.
+    pub reordered_signed_attributes: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
-fn invalid() -> Error {
-    Error::invalid_der(Object::Cms)
+fn not_der_attributes() -> Error {
+    Error::malformed(
+        Object::Cms,
+        Malformed::InvalidValue {
+            field: "signedAttrs (not DER)",
+        },
+    )
 }
 
-/// The TLV starting at `pos` in `bytes`: its first identifier octet, the range of its
-/// contents and where it ends ([`crate::tlv::header_at`]).
-fn tlv_at(bytes: &[u8], pos: usize) -> Result<(u8, usize, usize), Error> {
-    let h = crate::tlv::header_at(bytes, pos).ok_or_else(invalid)?;
-    Ok((h.first, h.start, h.end))
+/// Rewrites `input` into DER and reads the signed attributes as received. Errors are
+/// [`crate::error::EncodingError::TooLarge`] or [`crate::error::EncodingError::Malformed`]
+/// with [`Object::Cms`].
+pub(crate) fn prepare(input: &[u8]) -> Result<Prepared, Error> {
+    let (der_bytes, trailing) = crate::ber::to_der(input, Object::Cms)?;
+    let was_ber = der_bytes.len() != input.len() - trailing_len(trailing)
+        || input.get(..der_bytes.len()) != Some(der_bytes.as_slice());
+    let reordered_signed_attributes = signed_attributes_as_received(input)?;
+    Ok(Prepared {
+        der: der_bytes,
+        was_ber,
+        trailing_zeros: trailing_len(trailing),
+        reordered_signed_attributes,
+    })
 }
 
-/// The TLVs that make up `bytes`, in order.
-fn children(bytes: &[u8]) -> Result<Vec<Tlv<'_>>, Error> {
+fn trailing_len(t: Trailing) -> usize {
+    match t {
+        Trailing::None => 0,
+        Trailing::Zeros(n) => n,
+    }
+}
+
+/// ContentInfo → [0] → SignedData → signerInfos (its last element) → each SignerInfo →
+/// [0] IMPLICIT signedAttrs, walked in the input as received (BER allowed around them).
+fn signed_attributes_as_received(input: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, Error> {
+    let walk = Walk::new(Object::Cms);
     let mut out = Vec::new();
-    let mut pos = 0;
-    while pos < bytes.len() {
-        let (tag, start, end) = tlv_at(bytes, pos)?;
-        out.push(Tlv {
-            tag,
-            whole: bytes.get(pos..end).ok_or_else(invalid)?,
-            contents: bytes.get(start..end).ok_or_else(invalid)?,
-        });
-        pos = end;
+    let (content_info, _) = walk.element(input, 0)?;
+    // Only constructed elements are descended into: the contents of any of them parse,
+    // since the rewrite into DER walked them all; a shape other than SignedData's is left
+    // to the typed decoder to refuse.
+    fn inside<'a>(walk: &Walk, e: &Element<'a>, depth: usize) -> Result<Vec<Element<'a>>, Error> {
+        if e.constructed() {
+            walk.children(e.contents, depth)
+        } else {
+            Ok(Vec::new())
+        }
+    }
+    let Some(explicit) = inside(&walk, &content_info, 1)?.into_iter().nth(1) else {
+        return Ok(out);
+    };
+    let Some(signed_data) = inside(&walk, &explicit, 2)?.into_iter().next() else {
+        return Ok(out);
+    };
+    let Some(signer_infos) = inside(&walk, &signed_data, 3)?.into_iter().last() else {
+        return Ok(out);
+    };
+    for signer_info in inside(&walk, &signer_infos, 4)? {
+        for field in inside(&walk, &signer_info, 5)? {
+            if field.first != 0xa0 {
+                continue;
+            }
+            if let Some(pair) = received_attributes(&walk, &field)? {
+                out.push(pair);
+            }
+        }
     }
     Ok(out)
 }
 
-/// Checks the bounds and the order of signed attributes. Errors are
-/// [`EncodingError::TooLarge`] or [`EncodingError::Malformed`].
-pub(crate) fn precheck(der_bytes: &[u8]) -> Result<(), Error> {
-    let mut reader = der::SliceReader::new(der_bytes).map_err(|_| invalid())?;
-    let header = der::Header::decode(&mut reader).map_err(|_| invalid())?;
-    reader.read_slice(header.length()).map_err(|_| invalid())?;
-    if !reader.is_finished() {
-        return Err(Error::malformed(Object::Cms, Malformed::TrailingData));
+/// The signed attributes `field` holds: an error if their encoding is not DER; (DER form,
+/// as received) if their order is not DER's; `None` if they are plain DER.
+fn received_attributes(
+    walk: &Walk,
+    field: &Element<'_>,
+) -> Result<Option<(Vec<u8>, Vec<u8>)>, Error> {
+    if !crate::ber::is_der(field, Object::Cms)? {
+        return Err(not_der_attributes());
     }
-    let mut count = 0usize;
-    count_elements(der_bytes, 0, &mut count)?;
-    check_signed_attribute_order(der_bytes)
-}
-
-fn count_elements(bytes: &[u8], depth: usize, count: &mut usize) -> Result<(), Error> {
-    if depth > MAX_CMS_DEPTH {
-        return Err(Error::Encoding(EncodingError::TooLarge {
-            object: Object::Cms,
-            limit: MAX_CMS_DEPTH,
-            actual: depth,
-        }));
-    }
-    let mut pos = 0;
-    while pos < bytes.len() {
-        let (tag, start, end) = tlv_at(bytes, pos)?;
-        *count += 1;
-        if *count > MAX_CMS_ELEMENTS {
-            return Err(Error::Encoding(EncodingError::TooLarge {
-                object: Object::Cms,
-                limit: MAX_CMS_ELEMENTS,
-                actual: *count,
-            }));
+    let attributes = walk.children(field.contents, 6)?;
+    let sorted = attributes
+        .windows(2)
+        .all(|w| der_set_order(w[0].whole, w[1].whole) != Ordering::Greater);
+    // The values of each attribute are a SET OF too.
+    let values_sorted = attributes.iter().try_fold(true, |acc, a| {
+        if !a.constructed() {
+            return Ok::<bool, Error>(acc);
         }
-        // Bit 6 of the identifier octet marks a constructed encoding.
-        if tag & 0x20 != 0 {
-            count_elements(bytes.get(start..end).ok_or_else(invalid)?, depth + 1, count)?;
-        }
-        pos = end;
-    }
-    Ok(())
-}
-
-/// ContentInfo → [0] → SignedData → signerInfos (its last element) → each SignerInfo →
-/// [0] IMPLICIT signedAttrs: the attributes must be in DER SET OF order.
-fn check_signed_attribute_order(der_bytes: &[u8]) -> Result<(), Error> {
-    let top = children(der_bytes)?;
-    let Some(content_info) = top.first() else {
-        return Ok(());
-    };
-    let Some(explicit) = children(content_info.contents)?.into_iter().nth(1) else {
-        return Ok(());
-    };
-    let Some(signed_data) = children(explicit.contents)?.into_iter().next() else {
-        return Ok(());
-    };
-    let Some(signer_infos) = children(signed_data.contents)?.into_iter().last() else {
-        return Ok(());
-    };
-    for signer_info in children(signer_infos.contents)? {
-        for field in children(signer_info.contents)? {
-            if field.tag != 0xa0 {
-                continue;
-            }
-            let attrs = children(field.contents)?;
-            let sorted = attrs
+        let parts = walk.children(a.contents, 7)?;
+        let Some(values) = parts.get(1).filter(|v| v.constructed()) else {
+            return Ok(acc);
+        };
+        let values = walk.children(values.contents, 8)?;
+        Ok(acc
+            && values
                 .windows(2)
-                .all(|w| der_set_order(w[0].whole, w[1].whole) != Ordering::Greater);
-            if !sorted {
-                return Err(Error::malformed(
-                    Object::Cms,
-                    Malformed::InvalidValue {
-                        field: "signedAttrs (not in DER order)",
-                    },
-                ));
-            }
-        }
+                .all(|w| der_set_order(w[0].whole, w[1].whole) != Ordering::Greater))
+    })?;
+    if sorted && values_sorted {
+        return Ok(None);
     }
-    Ok(())
+    let mut received = field.whole.to_vec();
+    if let Some(tag) = received.first_mut() {
+        *tag = 0x31;
+    }
+    // The DER form, as the typed decoder will hold it: the SET OF values sorted.
+    let decoded = x509_cert::attr::Attributes::from_der(&received)
+        .map_err(|_| Error::invalid_der(Object::Cms))?;
+    let der_form = decoded
+        .to_der()
+        .map_err(|_| Error::invalid_der(Object::Cms))?;
+    if der_form == received {
+        return Ok(None);
+    }
+    Ok(Some((der_form, received)))
 }
 
 /// X.690 section 11.6: SET OF elements ascend by encoding, compared as octet strings with
@@ -171,11 +189,13 @@ mod tests {
             nested = outer;
         }
         assert!(matches!(
-            precheck(&nested),
-            Err(Error::Encoding(EncodingError::TooLarge { .. }))
+            prepare(&nested),
+            Err(Error::Encoding(
+                crate::error::EncodingError::TooLarge { .. }
+            ))
         ));
         // Many tiny elements in one SEQUENCE.
-        let n = MAX_CMS_ELEMENTS + 1;
+        let n = crate::limits::MAX_CMS_ELEMENTS + 1;
         let mut body = Vec::new();
         for _ in 0..n {
             body.extend_from_slice(&[0x05, 0x00]);
@@ -184,8 +204,10 @@ mod tests {
         many.extend_from_slice(&u32::try_from(body.len()).unwrap().to_be_bytes()[1..]);
         many.extend_from_slice(&body);
         assert!(matches!(
-            precheck(&many),
-            Err(Error::Encoding(EncodingError::TooLarge { .. }))
+            prepare(&many),
+            Err(Error::Encoding(
+                crate::error::EncodingError::TooLarge { .. }
+            ))
         ));
     }
 }

@@ -18,8 +18,10 @@ use crate::limits::MAX_SOD_SIZE;
 use crate::oid::Oid;
 use crate::path::{KeyPurpose, TrustContext};
 use crate::time::Time;
-use crate::tlv;
 use crate::validate::{Indication, SignerReport, SubIndication, ValidationPolicy, Warning};
+
+/// id-data (RFC 5652 section 4), the eContentType some states' EF.SODs carry.
+const ID_DATA: &str = "1.2.840.113549.1.7.1";
 
 /// id-icao-mrtd-security-ldsSecurityObject, and the older OID some documents still use.
 const LDS_SECURITY_OBJECT: [&str; 2] = ["2.23.136.1.1.1", "1.3.27.1.1.1"];
@@ -55,6 +57,8 @@ pub struct Sod {
     hashes: Vec<(u8, Vec<u8>)>,
     lds_version: Option<(String, String)>,
     version: u8,
+    /// The eContentType is id-data rather than an LDSSecurityObject's.
+    content_type_id_data: bool,
 }
 
 fn bad(field: &'static str) -> Error {
@@ -63,16 +67,20 @@ fn bad(field: &'static str) -> Error {
 
 impl Sod {
     /// Reads EF.SOD: the application tag `77` around a CMS ContentInfo (or the
-    /// ContentInfo alone), whose content is an LDSSecurityObject (version 0, or 1 with
-    /// LDSVersionInfo).
+    /// ContentInfo alone), in DER or BER, a SignedData of version 3 whose content is an
+    /// LDSSecurityObject (version 0, or 1 with LDSVersionInfo). An eContentType of id-data
+    /// instead of id-icao-mrtd-security-ldsSecurityObject, as some states write, is read
+    /// as an LDSSecurityObject, and verification warns
+    /// ([`Warning::SodContentTypeIdData`]).
     ///
     /// # Errors
     ///
     /// - [`EncodingError::TooLarge`] with [`Object::Sod`] for input over 256 KiB.
     /// - Those of [`SignedCms::from_der`] for the ContentInfo.
     /// - [`EncodingError::Malformed`] with [`Object::Sod`] and [`Malformed::InvalidValue`]: the tag
-    ///   `77` does not hold exactly one element, the content type is neither
-    ///   id-icao-mrtd-security-ldsSecurityObject nor its older OID, the content is absent,
+    ///   `77` does not hold exactly one element, the SignedData version is not 3 (ICAO 9303
+    ///   part 10, section 4.6.2), the content type is neither
+    ///   id-icao-mrtd-security-ldsSecurityObject, its older OID nor id-data, the content is absent,
     ///   the version is not 0 without LDSVersionInfo or 1 with it, a data group number is
     ///   outside 1 to 16 or repeated, or a hash is not as long as the hash algorithm's
     ///   output.
@@ -89,12 +97,28 @@ impl Sod {
             }));
         }
         let content_info = match bytes.first() {
-            Some(0x77) => tlv::expect(bytes, &[0x77]).ok_or_else(|| bad("EF.SOD tag 77"))?,
+            // The wrapper may be BER too (an indefinite length).
+            Some(0x77) => {
+                let (wrapper, rest) = crate::ber::Walk::new(Object::Sod)
+                    .element(bytes, 0)
+                    .map_err(|_| bad("EF.SOD tag 77"))?;
+                if wrapper.tag != [0x77] || !rest.is_empty() {
+                    return Err(bad("EF.SOD tag 77"));
+                }
+                wrapper.contents
+            }
             _ => bytes,
         };
         let cms = SignedCms::from_der(content_info)?;
+        // ICAO 9303 part 10, section 4.6.2: SignedData version 3.
+        if cms.signed_data.version != cms::content_info::CmsVersion::V3 {
+            return Err(bad("SignedData version (not 3)"));
+        }
         let content_type = cms.content_type();
-        if !LDS_SECURITY_OBJECT.iter().any(|t| content_type == *t) {
+        // Some states' documents label the LDSSecurityObject id-data; it is read as one,
+        // with a warning.
+        let content_type_id_data = content_type == Oid::known(ID_DATA);
+        if !content_type_id_data && !LDS_SECURITY_OBJECT.iter().any(|t| content_type == *t) {
             return Err(bad("eContentType (not an LDSSecurityObject)"));
         }
         let content = cms
@@ -126,6 +150,7 @@ impl Sod {
                 .lds_version_info
                 .map(|v| (v.lds_version.to_string(), v.unicode_version.to_string())),
             version: lds.version,
+            content_type_id_data,
         })
     }
 
@@ -184,6 +209,9 @@ pub enum DataGroupStatus {
     NotSupplied,
     /// It was given and the SOD does not list it: not covered by the signature.
     NotListed,
+    /// The caller requires it ([`PassiveAuth::require_data_groups`]), and the SOD does not
+    /// list it: the document does not have it.
+    RequiredNotInDocument,
 }
 
 /// One data group's outcome.
@@ -194,6 +222,8 @@ pub struct DataGroupResult {
     pub number: u8,
     /// The outcome.
     pub status: DataGroupStatus,
+    /// Whether the caller requires it ([`PassiveAuth::require_data_groups`]).
+    pub required: bool,
 }
 
 /// The result of passive authentication.
@@ -223,9 +253,20 @@ pub struct PassiveAuthReport {
 }
 
 impl PassiveAuthReport {
-    /// Whether the verdict is [`PassiveAuthVerdict::Passed`].
+    /// Whether the verdict is [`PassiveAuthVerdict::Passed`]. A pass covers the data
+    /// groups matched, not those [`PassiveAuthReport::unchecked_data_groups`] lists.
     pub fn is_passed(&self) -> bool {
         self.verdict == PassiveAuthVerdict::Passed
+    }
+
+    /// The data groups the SOD lists that were not given, so not checked: their content is
+    /// vouched for by nothing in this report.
+    pub fn unchecked_data_groups(&self) -> Vec<u8> {
+        self.data_groups
+            .iter()
+            .filter(|r| r.status == DataGroupStatus::NotSupplied)
+            .map(|r| r.number)
+            .collect()
     }
 }
 
@@ -250,6 +291,7 @@ pub struct PassiveAuth<'a> {
     algorithms: AlgorithmPolicy,
     expected_state: Option<String>,
     any_state: bool,
+    required_data_groups: Vec<u8>,
 }
 
 impl core::fmt::Debug for PassiveAuth<'_> {
@@ -277,6 +319,7 @@ impl<'a> PassiveAuth<'a> {
                 .accept_explicit_curve_parameters(),
             expected_state: None,
             any_state: false,
+            required_data_groups: Vec::new(),
         }
     }
 
@@ -296,6 +339,26 @@ impl<'a> PassiveAuth<'a> {
     #[must_use]
     pub fn accept_any_issuing_state(mut self) -> Self {
         self.any_state = true;
+        self
+    }
+
+    /// Data groups that must be listed in the SOD, given and matched for the verdict to be
+    /// [`PassiveAuthVerdict::Passed`]: DG14 and DG15 hold the chip's keys for chip and
+    /// active authentication (anti-cloning), DG1 the MRZ. A required group the SOD lists
+    /// but that was not given leaves the verdict Indeterminate; one the SOD does not list
+    /// fails it ([`DataGroupStatus::RequiredNotInDocument`]). Numbers outside 1 to 16 are
+    /// ignored.
+    ///
+    /// Without this, a data group the SOD lists and the caller does not give is reported
+    /// [`DataGroupStatus::NotSupplied`] and does not change the verdict: it was not
+    /// checked, and [`PassiveAuthReport::unchecked_data_groups`] lists it.
+    #[must_use]
+    pub fn require_data_groups(mut self, numbers: &[u8]) -> Self {
+        for n in numbers {
+            if (1..=16).contains(n) && !self.required_data_groups.contains(n) {
+                self.required_data_groups.push(*n);
+            }
+        }
         self
     }
 
@@ -319,6 +382,7 @@ impl<'a> PassiveAuth<'a> {
     /// [`PassiveAuth::accept_any_issuing_state`].
     pub fn verify(&self, sod: &Sod, data_groups: &[(u8, &[u8])]) -> PassiveAuthReport {
         // Sod::parse admitted only the LDSSecurityObject content types.
+        // (and id-data, which the default policy accepts).
         let mut policy = LDS_SECURITY_OBJECT.iter().fold(
             ValidationPolicy::at(self.time).algorithm_policy(self.algorithms),
             |p, oid| p.accept_content_type(Oid::known(oid)),
@@ -332,6 +396,9 @@ impl<'a> PassiveAuth<'a> {
         let report = verifier.verify(&sod.cms, None);
         let signature_checks = report.signature_checks;
         let mut warnings = Vec::new();
+        if sod.content_type_id_data {
+            warnings.push(Warning::SodContentTypeIdData);
+        }
         let signature = report.signers.into_iter().next();
         let signer_count = sod.cms.signer_count();
         if signer_count != 1 {
@@ -339,13 +406,18 @@ impl<'a> PassiveAuth<'a> {
                 signers: signer_count,
             });
         }
-        let results = compare_data_groups(sod, data_groups);
-        let data_ok = results.iter().all(|r| {
-            matches!(
-                r.status,
-                DataGroupStatus::Matched | DataGroupStatus::NotSupplied
-            )
+        let results = compare_data_groups(sod, data_groups, &self.required_data_groups);
+        let data_ok = results.iter().all(|r| match r.status {
+            DataGroupStatus::Matched => true,
+            DataGroupStatus::NotSupplied => true,
+            DataGroupStatus::Mismatched
+            | DataGroupStatus::NotListed
+            | DataGroupStatus::RequiredNotInDocument => false,
         });
+        // A required data group the SOD lists but the caller did not give was not checked.
+        let required_unchecked = results
+            .iter()
+            .any(|r| r.required && r.status == DataGroupStatus::NotSupplied);
         let hash_algorithm_refused = self
             .algorithms
             .check_digest(sod.hash_algorithm, "the data group hashes of an EF.SOD")
@@ -399,6 +471,7 @@ impl<'a> PassiveAuth<'a> {
             PassiveAuthVerdict::Unsupported
         } else if signature.indication == Indication::TotalPassed
             && hash_algorithm_refused.is_none()
+            && !required_unchecked
             && !matches!(issuing_state, IssuingStateCheck::Unknown { .. })
         {
             PassiveAuthVerdict::Passed
@@ -660,7 +733,11 @@ fn read_master_list(bytes: &[u8]) -> Result<(SignedCms, Vec<Certificate>), Error
 
 /// Each data group given against the SOD's hash of it, and each hash of the SOD whose data
 /// group was not given, in data-group order (ICAO 9303 part 11, passive authentication).
-fn compare_data_groups(sod: &Sod, data_groups: &[(u8, &[u8])]) -> Vec<DataGroupResult> {
+fn compare_data_groups(
+    sod: &Sod,
+    data_groups: &[(u8, &[u8])],
+    required: &[u8],
+) -> Vec<DataGroupResult> {
     let mut results: Vec<DataGroupResult> = Vec::new();
     for (n, bytes) in data_groups {
         let status = match sod.hashes.iter().find(|(m, _)| m == n) {
@@ -670,13 +747,27 @@ fn compare_data_groups(sod: &Sod, data_groups: &[(u8, &[u8])]) -> Vec<DataGroupR
             }
             Some(_) => DataGroupStatus::Mismatched,
         };
-        results.push(DataGroupResult { number: *n, status });
+        results.push(DataGroupResult {
+            number: *n,
+            status,
+            required: required.contains(n),
+        });
     }
     for (n, _) in &sod.hashes {
         if !data_groups.iter().any(|(m, _)| m == n) {
             results.push(DataGroupResult {
                 number: *n,
                 status: DataGroupStatus::NotSupplied,
+                required: required.contains(n),
+            });
+        }
+    }
+    for n in required {
+        if !results.iter().any(|r| r.number == *n) {
+            results.push(DataGroupResult {
+                number: *n,
+                status: DataGroupStatus::RequiredNotInDocument,
+                required: true,
             });
         }
     }

@@ -82,6 +82,22 @@ pub enum Warning {
     /// A certificate of the signer's path deviates from the RFC 5280 profile in a way path
     /// validation tolerates (its code is the [`PathWarning`]'s).
     CertificateProfile(PathWarning),
+    /// The signed attributes are not in the DER order of a SET OF (RFC 5652 section 5.4
+    /// says their DER encoding is signed). The signature verified over the order received
+    /// (`signed_as_received`, as some producers sign) or over the DER order.
+    SignedAttributesNotInDerOrder {
+        /// Whether the signature covers the attributes in the order received.
+        signed_as_received: bool,
+    },
+    /// Zero bytes followed the signature's encoding (the padding of a PDF `/Contents`),
+    /// and were ignored.
+    TrailingZeroBytes {
+        /// How many.
+        count: usize,
+    },
+    /// An EF.SOD's eContentType is id-data, not id-icao-mrtd-security-ldsSecurityObject
+    /// (ICAO 9303 part 10); its content was read as an LDSSecurityObject.
+    SodContentTypeIdData,
 }
 
 impl Warning {
@@ -104,6 +120,9 @@ impl Warning {
             Warning::Sha1DataGroupHashes => "sha1-data-group-hashes",
             Warning::IssuingStateNotCompared => "issuing-state-not-compared",
             Warning::CertificateProfile(w) => w.code(),
+            Warning::SignedAttributesNotInDerOrder { .. } => "signed-attributes-not-in-der-order",
+            Warning::TrailingZeroBytes { .. } => "trailing-zero-bytes",
+            Warning::SodContentTypeIdData => "sod-content-type-id-data",
         }
     }
 }
@@ -167,6 +186,22 @@ impl core::fmt::Display for Warning {
                 "the signers' country was not compared with the issuing state (accept_any_issuing_state)",
             ),
             Warning::CertificateProfile(w) => write!(f, "{w}"),
+            Warning::SignedAttributesNotInDerOrder {
+                signed_as_received: true,
+            } => f.write_str(
+                "the signed attributes are not in DER order; the signature covers them in the order received",
+            ),
+            Warning::SignedAttributesNotInDerOrder {
+                signed_as_received: false,
+            } => f.write_str(
+                "the signed attributes are received out of DER order; the signature covers their DER order",
+            ),
+            Warning::TrailingZeroBytes { count } => {
+                write!(f, "{count} zero bytes after the signature were ignored")
+            }
+            Warning::SodContentTypeIdData => f.write_str(
+                "the SOD's content type is id-data, not an LDSSecurityObject's; read as an LDSSecurityObject",
+            ),
         }
     }
 }

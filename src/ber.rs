@@ -1,0 +1,370 @@
+//! BER to DER, for the structures RFC 5652 lets producers write in BER: ContentInfo,
+//! SignedData, eContent, the certificate and CRL sets, unsigned attributes, timestamp
+//! tokens and EF.SOD. `openssl cms -sign -stream` and most streaming producers write
+//! indefinite lengths and eContent as a constructed OCTET STRING in chunks.
+//!
+//! [`to_der`] rewrites an encoding into the DER form of the same values, with no schema:
+//! - indefinite lengths become definite, and every length is written in its shortest form;
+//! - a constructed OCTET STRING (universal tag 4) becomes the primitive OCTET STRING of its
+//!   segments' contents, in order (X.690 section 8.7.3);
+//! - everything else is copied as it is. A SET is not reordered here (the typed decoder
+//!   that follows sorts SET OF values; signed attributes are handled by their own rule,
+//!   RFC 5652 section 5.4), and contents are not examined.
+//!
+//! An input already in DER comes back unchanged. The walk is bounded by the input, by
+//! [`MAX_CMS_DEPTH`] levels and by [`MAX_CMS_ELEMENTS`] elements; its output is at most the
+//! input's length plus four octets per element.
+
+use crate::error::{EncodingError, Error, Malformed, Object};
+use crate::limits::{MAX_CMS_DEPTH, MAX_CMS_ELEMENTS};
+
+/// One element of a BER encoding, as found in the input.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Element<'a> {
+    /// The first identifier octet (class, constructed bit and low tag number).
+    pub first: u8,
+    /// The identifier octets.
+    pub tag: &'a [u8],
+    /// The whole encoding, end-of-contents octets included.
+    pub whole: &'a [u8],
+    /// The contents, without the end-of-contents octets of an indefinite length.
+    pub contents: &'a [u8],
+}
+
+impl Element<'_> {
+    /// Whether the constructed bit is set.
+    pub fn constructed(&self) -> bool {
+        self.first & 0x20 != 0
+    }
+}
+
+/// A walk over one encoding: the object its errors name, and the elements counted so far.
+pub(crate) struct Walk {
+    object: Object,
+    elements: usize,
+}
+
+impl Walk {
+    pub fn new(object: Object) -> Self {
+        Walk {
+            object,
+            elements: 0,
+        }
+    }
+
+    fn invalid(&self) -> Error {
+        Error::invalid_der(self.object)
+    }
+
+    fn too_deep(&self, depth: usize) -> Error {
+        Error::Encoding(EncodingError::TooLarge {
+            object: self.object,
+            limit: MAX_CMS_DEPTH,
+            actual: depth,
+        })
+    }
+
+    /// The element at the start of `input` and what follows it. `depth` is the element's
+    /// nesting level, for the bound on how far an indefinite length is followed.
+    pub fn element<'a>(
+        &self,
+        input: &'a [u8],
+        depth: usize,
+    ) -> Result<(Element<'a>, &'a [u8]), Error> {
+        if depth > MAX_CMS_DEPTH {
+            return Err(self.too_deep(depth));
+        }
+        let first = *input.first().ok_or_else(|| self.invalid())?;
+        let mut i = 1usize;
+        if first & 0x1f == 0x1f {
+            // High tag number (X.690 section 8.1.2.4): at most four subsequent octets.
+            let mut n = 0;
+            loop {
+                let b = *input.get(i).ok_or_else(|| self.invalid())?;
+                i += 1;
+                n += 1;
+                if b & 0x80 == 0 {
+                    break;
+                }
+                if n >= 4 {
+                    return Err(self.invalid());
+                }
+            }
+        }
+        let tag_end = i;
+        let l = *input.get(i).ok_or_else(|| self.invalid())?;
+        i += 1;
+        let constructed = first & 0x20 != 0;
+        if l == 0x80 {
+            // Indefinite length (X.690 section 8.1.3.6): constructed only; the contents run
+            // to the end-of-contents octets that close this level.
+            if !constructed {
+                return Err(self.invalid());
+            }
+            let start = i;
+            let mut rest = input.get(start..).ok_or_else(|| self.invalid())?;
+            loop {
+                if rest.starts_with(&[0, 0]) {
+                    let contents_end = input.len() - rest.len();
+                    let end = contents_end + 2;
+                    return Ok((
+                        Element {
+                            first,
+                            tag: input.get(..tag_end).ok_or_else(|| self.invalid())?,
+                            whole: input.get(..end).ok_or_else(|| self.invalid())?,
+                            contents: input
+                                .get(start..contents_end)
+                                .ok_or_else(|| self.invalid())?,
+                        },
+                        input.get(end..).ok_or_else(|| self.invalid())?,
+                    ));
+                }
+                let (_, after) = self.element(rest, depth + 1)?;
+                rest = after;
+            }
+        }
+        let len = if l < 0x80 {
+            usize::from(l)
+        } else {
+            // Long form: BER allows leading zero octets; 0xFF is reserved.
+            let count = usize::from(l & 0x7f);
+            if count == 0x7f {
+                return Err(self.invalid());
+            }
+            let mut len = 0usize;
+            for _ in 0..count {
+                let b = *input.get(i).ok_or_else(|| self.invalid())?;
+                i += 1;
+                len = len
+                    .checked_mul(256)
+                    .and_then(|v| v.checked_add(usize::from(b)))
+                    .ok_or_else(|| self.invalid())?;
+            }
+            len
+        };
+        let end = i.checked_add(len).ok_or_else(|| self.invalid())?;
+        Ok((
+            Element {
+                first,
+                tag: input.get(..tag_end).ok_or_else(|| self.invalid())?,
+                whole: input.get(..end).ok_or_else(|| self.invalid())?,
+                contents: input.get(i..end).ok_or_else(|| self.invalid())?,
+            },
+            input.get(end..).ok_or_else(|| self.invalid())?,
+        ))
+    }
+
+    /// The elements that make up `contents`, in order.
+    pub fn children<'a>(
+        &self,
+        mut contents: &'a [u8],
+        depth: usize,
+    ) -> Result<Vec<Element<'a>>, Error> {
+        let mut out = Vec::new();
+        while !contents.is_empty() {
+            let (e, rest) = self.element(contents, depth)?;
+            out.push(e);
+            contents = rest;
+        }
+        Ok(out)
+    }
+
+    fn count(&mut self) -> Result<(), Error> {
+        self.elements += 1;
+        if self.elements > MAX_CMS_ELEMENTS {
+            return Err(Error::Encoding(EncodingError::TooLarge {
+                object: self.object,
+                limit: MAX_CMS_ELEMENTS,
+                actual: self.elements,
+            }));
+        }
+        Ok(())
+    }
+
+    /// Writes the DER form of `e` (at nesting level `depth`) to `out`.
+    pub fn write_der(
+        &mut self,
+        e: &Element<'_>,
+        depth: usize,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Error> {
+        self.count()?;
+        if !e.constructed() {
+            out.extend_from_slice(e.tag);
+            write_length(out, e.contents.len());
+            out.extend_from_slice(e.contents);
+            return Ok(());
+        }
+        if e.first == 0x24 {
+            // A constructed OCTET STRING: the concatenation of its segments, each an OCTET
+            // STRING, primitive or itself constructed (X.690 section 8.7.3.2).
+            let mut value = Vec::new();
+            self.octet_segments(e.contents, depth + 1, &mut value)?;
+            out.push(0x04);
+            write_length(out, value.len());
+            out.extend_from_slice(&value);
+            return Ok(());
+        }
+        out.extend_from_slice(e.tag);
+        let at = out.len();
+        let mut rest = e.contents;
+        while !rest.is_empty() {
+            let (child, after) = self.element(rest, depth + 1)?;
+            self.write_der(&child, depth + 1, out)?;
+            rest = after;
+        }
+        let len = out.len() - at;
+        let mut header = Vec::with_capacity(5);
+        write_length(&mut header, len);
+        out.splice(at..at, header);
+        Ok(())
+    }
+
+    fn octet_segments(
+        &mut self,
+        mut contents: &[u8],
+        depth: usize,
+        value: &mut Vec<u8>,
+    ) -> Result<(), Error> {
+        while !contents.is_empty() {
+            let (seg, rest) = self.element(contents, depth)?;
+            self.count()?;
+            match seg.first {
+                0x04 => value.extend_from_slice(seg.contents),
+                0x24 => self.octet_segments(seg.contents, depth + 1, value)?,
+                _ => return Err(self.invalid()),
+            }
+            contents = rest;
+        }
+        Ok(())
+    }
+}
+
+/// The DER length octets for `len` (X.690 section 10.1: the shortest form).
+fn write_length(out: &mut Vec<u8>, len: usize) {
+    if len < 0x80 {
+        // Fits in seven bits.
+        out.push(u8::try_from(len).unwrap_or(0));
+        return;
+    }
+    let bytes = len.to_be_bytes();
+    let skip = bytes.iter().take_while(|b| **b == 0).count();
+    let significant = bytes.get(skip..).unwrap_or(&[]);
+    out.push(0x80 | u8::try_from(significant.len()).unwrap_or(0));
+    out.extend_from_slice(significant);
+}
+
+/// What [`to_der`] found after the one element.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Trailing {
+    /// Nothing.
+    None,
+    /// This many zero octets (the padding of a PDF `/Contents` hex string).
+    Zeros(usize),
+}
+
+/// The DER form of the one element `input` holds, and what followed it. Zero octets after
+/// the element are accepted and counted; any other trailing byte is an error.
+///
+/// # Errors
+///
+/// [`Malformed::TrailingData`] for other trailing bytes, [`Malformed::InvalidDer`] for an
+/// encoding that is not BER (or truncated), [`EncodingError::TooLarge`] past the depth and
+/// element bounds; all with `object`.
+pub(crate) fn to_der(input: &[u8], object: Object) -> Result<(Vec<u8>, Trailing), Error> {
+    let mut walk = Walk::new(object);
+    let (e, rest) = walk.element(input, 0)?;
+    let trailing = if rest.is_empty() {
+        Trailing::None
+    } else if rest.iter().all(|b| *b == 0) {
+        Trailing::Zeros(rest.len())
+    } else {
+        return Err(Error::malformed(object, Malformed::TrailingData));
+    };
+    let mut out = Vec::with_capacity(e.whole.len());
+    walk.write_der(&e, 0, &mut out)?;
+    Ok((out, trailing))
+}
+
+/// Whether `e` is already in DER as far as this module rewrites: definite, shortest
+/// lengths and no constructed OCTET STRING anywhere inside.
+pub(crate) fn is_der(e: &Element<'_>, object: Object) -> Result<bool, Error> {
+    let mut walk = Walk::new(object);
+    let mut out = Vec::with_capacity(e.whole.len());
+    walk.write_der(e, 0, &mut out)?;
+    Ok(out == e.whole)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn der(input: &[u8]) -> Result<Vec<u8>, Error> {
+        to_der(input, Object::Cms).map(|(d, _)| d)
+    }
+
+    #[test]
+    fn indefinite_lengths_and_chunks() {
+        // SEQUENCE (indefinite) { OCTET STRING constructed (indefinite) { "ab", "c" } }
+        let ber = [
+            0x30, 0x80, 0x24, 0x80, 0x04, 0x02, b'a', b'b', 0x04, 0x01, b'c', 0x00, 0x00, 0x00,
+            0x00,
+        ];
+        assert_eq!(
+            der(&ber).unwrap(),
+            [0x30, 0x05, 0x04, 0x03, b'a', b'b', b'c']
+        );
+        // Non-minimal long-form lengths become short.
+        assert_eq!(
+            der(&[0x30, 0x82, 0x00, 0x04, 0x02, 0x81, 0x01, 0x05]).unwrap(),
+            [0x30, 0x03, 0x02, 0x01, 0x05]
+        );
+        // DER comes back unchanged.
+        let plain = [0x30, 0x03, 0x02, 0x01, 0x05];
+        assert_eq!(der(&plain).unwrap(), plain);
+        // A long content gets a long-form length.
+        let mut long = vec![0x24, 0x80, 0x04, 0x81, 0x90];
+        long.extend(std::iter::repeat_n(7u8, 0x90));
+        long.extend([0x00, 0x00]);
+        let out = der(&long).unwrap();
+        assert_eq!(&out[..3], &[0x04, 0x81, 0x90]);
+        assert_eq!(out.len(), 3 + 0x90);
+    }
+
+    #[test]
+    fn refusals() {
+        // Indefinite length on a primitive; missing end-of-contents; a segment of another
+        // type inside a constructed OCTET STRING; trailing garbage; reserved length octet.
+        assert!(der(&[0x04, 0x80, 0x00, 0x00]).is_err());
+        assert!(der(&[0x30, 0x80, 0x05, 0x00]).is_err());
+        assert!(der(&[0x24, 0x03, 0x02, 0x01, 0x00]).is_err());
+        assert!(matches!(
+            der(&[0x05, 0x00, 0x01]),
+            Err(Error::Encoding(EncodingError::Malformed {
+                reason: Malformed::TrailingData,
+                ..
+            }))
+        ));
+        assert!(der(&[0x30, 0xff, 0x00]).is_err());
+        // Zero padding is counted, not an error.
+        assert_eq!(
+            to_der(&[0x05, 0x00, 0, 0, 0], Object::Cms).unwrap().1,
+            Trailing::Zeros(3)
+        );
+    }
+
+    #[test]
+    fn depth_bound() {
+        let mut ber = Vec::new();
+        for _ in 0..(MAX_CMS_DEPTH + 2) {
+            ber.extend([0x30, 0x80]);
+        }
+        for _ in 0..(MAX_CMS_DEPTH + 2) {
+            ber.extend([0x00, 0x00]);
+        }
+        assert!(matches!(
+            der(&ber),
+            Err(Error::Encoding(EncodingError::TooLarge { .. }))
+        ));
+    }
+}
