@@ -13,6 +13,10 @@ use der::{Decode, Encode};
 use crate::ber::{Element, Trailing, Walk};
 use crate::error::{Error, Malformed, Object};
 
+/// Signed attributes received in another order than DER's: (their DER encoding, the
+/// encoding as received with the SET tag).
+pub(crate) type Reordered = (Vec<u8>, Vec<u8>);
+
 /// A CMS encoding made ready for the typed decoder.
 pub(crate) struct Prepared {
     /// The DER form of the ContentInfo.
@@ -23,7 +27,7 @@ pub(crate) struct Prepared {
     pub trailing_zeros: usize,
     /// Signed attributes received in another order than DER's: (their DER encoding, the
     /// encoding as received with the SET tag), in the order found.
-    pub reordered_signed_attributes: Vec<(Vec<u8>, Vec<u8>)>,
+    pub reordered_signed_attributes: Vec<Reordered>,
 }
 
 fn not_der_attributes() -> Error {
@@ -60,7 +64,7 @@ fn trailing_len(t: Trailing) -> usize {
 
 /// ContentInfo → [0] → SignedData → signerInfos (its last element) → each SignerInfo →
 /// [0] IMPLICIT signedAttrs, walked in the input as received (BER allowed around them).
-fn signed_attributes_as_received(input: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, Error> {
+fn signed_attributes_as_received(input: &[u8]) -> Result<Vec<Reordered>, Error> {
     let walk = Walk::new(Object::Cms);
     let mut out = Vec::new();
     let (content_info, _) = walk.element(input, 0)?;
@@ -101,7 +105,7 @@ fn signed_attributes_as_received(input: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>
 fn received_attributes(
     walk: &Walk,
     field: &Element<'_>,
-) -> Result<Option<(Vec<u8>, Vec<u8>)>, Error> {
+) -> Result<Option<Reordered>, Error> {
     if !crate::ber::is_der(field, Object::Cms)? {
         return Err(not_der_attributes());
     }
