@@ -208,6 +208,189 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     )
 }
 
+/// A GeneralizedTime as a timestamp or an OCSP response gives it: to the second, or to the
+/// fraction of a second the producer wrote (RFC 3161 section 2.4.2 and RFC 6960 allow
+/// fractional seconds; `openssl ts` writes them with `clock_precision_digits`), kept to
+/// that precision, down to nanoseconds.
+///
+/// Read from its DER form only (X.690 section 11.7): `YYYYMMDDHHMMSS`, then optionally a
+/// full stop and one to nine digits, the last not zero, then `Z`.
+///
+/// ```
+/// let t = kyso::tsp::PreciseTime::parse_generalized(b"20260531120000.25Z")?;
+/// assert_eq!(t.to_string(), "2026-05-31T12:00:00.25Z");
+/// assert_eq!(t.nanos(), 250_000_000);
+/// assert_eq!(t.seconds(), kyso::Time::from_utc(2026, 5, 31, 12, 0, 0)?);
+/// assert_eq!(t.rounded_up(), kyso::Time::from_utc(2026, 5, 31, 12, 0, 1)?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PreciseTime {
+    seconds: Time,
+    nanos: u32,
+    digits: u8,
+}
+
+/// The longest DER GeneralizedTime read: 14 digits, a full stop, nine digits and `Z`.
+const MAX_GENERALIZED_TIME_LEN: usize = 25;
+
+impl PreciseTime {
+    /// A time to the second, with no fraction.
+    pub const fn from_time(time: Time) -> Self {
+        PreciseTime {
+            seconds: time,
+            nanos: 0,
+            digits: 0,
+        }
+    }
+
+    /// The whole seconds (the fraction cut off).
+    pub fn seconds(self) -> Time {
+        self.seconds
+    }
+
+    /// The fraction of the second, in nanoseconds.
+    pub fn nanos(self) -> u32 {
+        self.nanos
+    }
+
+    /// How many digits of fraction the producer wrote (0 to 9).
+    pub fn fraction_digits(self) -> u8 {
+        self.digits
+    }
+
+    /// The next whole second when there is a fraction, else the time itself: what a proof
+    /// of existence at this time proves to the second (the data existed by then too).
+    pub fn rounded_up(self) -> Time {
+        if self.nanos > 0 {
+            Time::from_unix(self.seconds.unix().saturating_add(1))
+        } else {
+            self.seconds
+        }
+    }
+
+    /// Reads the DER text of a GeneralizedTime (X.690 section 11.7).
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidTime`] for any other form: a missing `Z`, an offset, a comma, an empty
+    /// fraction, a fraction ending in zero or longer than nine digits, or a field out of
+    /// range as [`Time::from_utc`] checks.
+    pub fn parse_generalized(text: &[u8]) -> Result<Self, InvalidTime> {
+        if text.len() < 15 || text.len() > MAX_GENERALIZED_TIME_LEN || text.last() != Some(&b'Z') {
+            return Err(InvalidTime);
+        }
+        let digits = |range: core::ops::Range<usize>| -> Result<u32, InvalidTime> {
+            let part = text.get(range).ok_or(InvalidTime)?;
+            part.iter().try_fold(0u32, |acc, c| {
+                if c.is_ascii_digit() {
+                    Ok(acc * 10 + u32::from(c - b'0'))
+                } else {
+                    Err(InvalidTime)
+                }
+            })
+        };
+        let seconds = Time::from_utc(
+            digits(0..4)?,
+            digits(4..6)?,
+            digits(6..8)?,
+            digits(8..10)?,
+            digits(10..12)?,
+            digits(12..14)?,
+        )?;
+        let fraction = text.get(14..text.len() - 1).ok_or(InvalidTime)?;
+        if fraction.is_empty() {
+            return Ok(PreciseTime::from_time(seconds));
+        }
+        let Some((b'.', figures)) = fraction.split_first() else {
+            return Err(InvalidTime);
+        };
+        if figures.is_empty()
+            || figures.len() > 9
+            || figures.last() == Some(&b'0')
+            || !figures.iter().all(u8::is_ascii_digit)
+        {
+            return Err(InvalidTime);
+        }
+        let mut nanos = 0u32;
+        for i in 0..9 {
+            let d = figures.get(i).map_or(0, |c| u32::from(c - b'0'));
+            nanos = nanos * 10 + d;
+        }
+        Ok(PreciseTime {
+            seconds,
+            nanos,
+            digits: u8::try_from(figures.len()).map_err(|_| InvalidTime)?,
+        })
+    }
+
+    /// The DER text (X.690 section 11.7).
+    fn generalized(self) -> String {
+        let (y, mo, d, h, mi, s) = self.seconds.to_civil();
+        let mut out = format!("{y:04}{mo:02}{d:02}{h:02}{mi:02}{s:02}");
+        out.push_str(&self.fraction());
+        out.push('Z');
+        out
+    }
+
+    /// `.25` for 250 ms written with two digits; empty without a fraction.
+    fn fraction(self) -> String {
+        if self.digits == 0 {
+            return String::new();
+        }
+        let all = format!("{:09}", self.nanos);
+        let figures = all.get(..usize::from(self.digits)).unwrap_or(&all);
+        format!(".{figures}")
+    }
+}
+
+impl core::fmt::Display for PreciseTime {
+    /// RFC 3339, UTC, with the fraction as written: `2026-05-31T12:00:00.25Z`.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let (y, mo, d, h, mi, s) = self.seconds.to_civil();
+        write!(
+            f,
+            "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}{}Z",
+            self.fraction()
+        )
+    }
+}
+
+/// Serialised as its RFC 3339 text, with the fraction as written.
+impl serde::Serialize for PreciseTime {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl der::FixedTag for PreciseTime {
+    const TAG: der::Tag = der::Tag::GeneralizedTime;
+}
+
+impl<'a> der::DecodeValue<'a> for PreciseTime {
+    type Error = der::Error;
+
+    fn decode_value<R: der::Reader<'a>>(reader: &mut R, header: der::Header) -> der::Result<Self> {
+        let len = usize::try_from(header.length())?;
+        if len > MAX_GENERALIZED_TIME_LEN {
+            return Err(der::ErrorKind::DateTime.into());
+        }
+        let mut buf = [0u8; MAX_GENERALIZED_TIME_LEN];
+        let text = reader.read_into(buf.get_mut(..len).ok_or(der::ErrorKind::DateTime)?)?;
+        PreciseTime::parse_generalized(text).map_err(|_| der::ErrorKind::DateTime.into())
+    }
+}
+
+impl der::EncodeValue for PreciseTime {
+    fn value_len(&self) -> der::Result<der::Length> {
+        der::Length::try_from(self.generalized().len())
+    }
+
+    fn encode_value(&self, writer: &mut impl der::Writer) -> der::Result<()> {
+        writer.write(self.generalized().as_bytes())
+    }
+}
+
 /// Serialised as its RFC 3339 text, `2026-06-01T00:00:00Z`.
 impl serde::Serialize for Time {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -248,6 +431,41 @@ mod tests {
             let t = Time::from_unix(secs);
             assert_eq!(Time::parse_rfc3339(&t.to_string()).unwrap(), t);
         }
+    }
+
+    #[test]
+    fn generalized_time_fractions() {
+        use der::{Decode, Encode};
+        let t = PreciseTime::parse_generalized(b"20260531120000.123456789Z").unwrap();
+        assert_eq!(t.nanos(), 123_456_789);
+        assert_eq!(t.fraction_digits(), 9);
+        assert_eq!(t.to_string(), "2026-05-31T12:00:00.123456789Z");
+        let whole = PreciseTime::parse_generalized(b"20260531120000Z").unwrap();
+        assert_eq!(whole.rounded_up(), whole.seconds());
+        assert_eq!(whole.to_string(), "2026-05-31T12:00:00Z");
+        for bad in [
+            &b"20260531120000.Z"[..],
+            b"20260531120000.50Z",
+            b"20260531120000.0Z",
+            b"20260531120000,5Z",
+            b"20260531120000.1234567891Z",
+            b"20260531120000.5",
+            b"202605311200Z",
+            b"20260531120000+0700",
+            b"20260531120060Z",
+            b"2026053112000a.5Z",
+        ] {
+            assert_eq!(
+                PreciseTime::parse_generalized(bad),
+                Err(InvalidTime),
+                "{bad:?}"
+            );
+        }
+        // DER round trip, with the precision kept.
+        let der_bytes = b"\x18\x1220260531120000.25Z";
+        let t = PreciseTime::from_der(der_bytes).unwrap();
+        assert_eq!(t.to_der().unwrap(), der_bytes);
+        assert!(PreciseTime::from_der(b"\x18\x1320260531120000.250Z").is_err());
     }
 
     #[test]

@@ -9,4 +9,5 @@
 pub(crate) mod asn1;
 mod request;
 
+pub use crate::time::PreciseTime;
 pub use request::{TimeStampRequest, TimeStampSource};

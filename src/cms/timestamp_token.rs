@@ -4,6 +4,7 @@
 //! ESS signing-certificate attribute required.
 
 use crate::error::{EncodingError, TimestampError};
+use crate::tsp::PreciseTime;
 use der::{Decode, Encode};
 
 use crate::cert::Certificate;
@@ -17,9 +18,7 @@ use crate::oid::Oid;
 use crate::path::{KeyPurpose, Revocation, TrustContext, TrustStore};
 use crate::revocation::{RevocationPolicy, RevocationSource};
 use crate::time::Time;
-use crate::tsp::asn1::{
-    ID_CT_TST_INFO, TimeStampResp, TstInfo, der_err, imprint_of, time_of, unsigned_int,
-};
+use crate::tsp::asn1::{ID_CT_TST_INFO, TimeStampResp, TstInfo, der_err, imprint_of, unsigned_int};
 use crate::validate::{Indication, SubIndication, ValidationPolicy, ValidationReport};
 
 /// How a timestamp token's TSA certificate is validated besides the anchors: more
@@ -39,8 +38,12 @@ pub(crate) struct TsaContext<'a> {
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct TimeStampInfo {
-    /// When the TSA stamped.
+    /// When the TSA stamped, to the second: the genTime rounded up when it has a fraction
+    /// (the data existed by then too), so that comparisons with times to the second never
+    /// place the proof earlier than the token does.
     pub gen_time: Time,
+    /// The genTime to the precision the TSA wrote (RFC 3161 section 2.4.2).
+    pub gen_time_precise: PreciseTime,
     /// The TSA's certificate.
     pub tsa: Certificate,
     /// The hash algorithm of the message imprint.
@@ -158,9 +161,15 @@ impl TimeStampToken {
         Ok(TimeStampToken { der, cms, info })
     }
 
-    /// The genTime, unchecked (use [`TimeStampToken::verify`] before relying on it).
+    /// The genTime, unchecked (use [`TimeStampToken::verify`] before relying on it),
+    /// rounded up to the second when it has a fraction.
     pub fn gen_time(&self) -> Time {
-        time_of(&self.info.gen_time)
+        self.info.gen_time.rounded_up()
+    }
+
+    /// The genTime, unchecked, to the precision the TSA wrote.
+    pub fn gen_time_precise(&self) -> PreciseTime {
+        self.info.gen_time
     }
 
     /// Checks the token: its imprint's hash algorithm against `algorithms` (a SHA-1 imprint
@@ -259,6 +268,7 @@ impl TimeStampToken {
             }))?;
         Ok(TimeStampInfo {
             gen_time,
+            gen_time_precise: self.info.gen_time,
             tsa,
             imprint_algorithm: self.imprint_algorithm()?,
             accuracy_micros,

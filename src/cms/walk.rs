@@ -102,10 +102,7 @@ fn signed_attributes_as_received(input: &[u8]) -> Result<Vec<Reordered>, Error> 
 
 /// The signed attributes `field` holds: an error if their encoding is not DER; (DER form,
 /// as received) if their order is not DER's; `None` if they are plain DER.
-fn received_attributes(
-    walk: &Walk,
-    field: &Element<'_>,
-) -> Result<Option<Reordered>, Error> {
+fn received_attributes(walk: &Walk, field: &Element<'_>) -> Result<Option<Reordered>, Error> {
     if !crate::ber::is_der(field, Object::Cms)? {
         return Err(not_der_attributes());
     }

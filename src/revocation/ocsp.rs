@@ -4,7 +4,8 @@
 //! released only for `der` 0.7, while kyso is on 0.8.
 
 use crate::error::{EncodingError, RevocationError, SignatureError};
-use der::asn1::{GeneralizedTime, OctetString};
+use crate::time::PreciseTime;
+use der::asn1::OctetString;
 use der::{Any, Decode, Encode};
 use x509_cert::serial_number::SerialNumber;
 use x509_cert::spki::AlgorithmIdentifierOwned;
@@ -508,7 +509,7 @@ impl OcspResponse {
                     None => None,
                     // A date that cannot be read is not used: the revocation counts from
                     // its revocation time, never weaker than that.
-                    Some(e) => GeneralizedTime::from_der(e.extn_value.as_bytes())
+                    Some(e) => PreciseTime::from_der(e.extn_value.as_bytes())
                         .ok()
                         .map(|t| time_of(&t)),
                 };
@@ -670,8 +671,10 @@ fn cert_id(
     })
 }
 
-fn time_of(t: &GeneralizedTime) -> Time {
-    Time::from_unix(i64::try_from(t.to_unix_duration().as_secs()).unwrap_or(i64::MAX))
+/// An OCSP response's time to the second, its fraction cut off: thisUpdate, producedAt
+/// and nextUpdate read earlier (so less fresh, and expiring sooner), a revocation earlier.
+fn time_of(t: &PreciseTime) -> Time {
+    t.seconds()
 }
 
 fn der_err(_: der::Error) -> Error {

@@ -1,13 +1,13 @@
 //! The ASN.1 of RFC 3161 (section 2.4): the request, the response and the TSTInfo a token
 //! signs, as kyso encodes and decodes them.
 
-use der::asn1::{GeneralizedTime, Int, ObjectIdentifier, OctetString};
+use der::asn1::{Int, ObjectIdentifier, OctetString};
 use der::{Any, Sequence};
 use x509_cert::spki::AlgorithmIdentifierOwned;
 
 use crate::digest::Digest;
 use crate::error::{Error, Object};
-use crate::time::Time;
+use crate::time::PreciseTime;
 
 /// id-ct-TSTInfo (RFC 3161 section 2.4.2): the content type of a timestamp token.
 pub(crate) const ID_CT_TST_INFO: ObjectIdentifier =
@@ -66,7 +66,7 @@ pub(crate) struct TstInfo {
     pub policy: ObjectIdentifier,
     pub message_imprint: MessageImprint,
     pub serial_number: Int,
-    pub gen_time: GeneralizedTime,
+    pub gen_time: PreciseTime,
     #[asn1(optional = "true")]
     pub accuracy: Option<Accuracy>,
     #[asn1(default = "default_false")]
@@ -116,11 +116,6 @@ pub(crate) fn unsigned_int(bytes: &[u8]) -> Result<Int, Error> {
     }
     v.extend_from_slice(&trimmed);
     Int::new(&v).map_err(der_err)
-}
-
-/// A GeneralizedTime as a [`Time`], to the second.
-pub(crate) fn time_of(t: &GeneralizedTime) -> Time {
-    Time::from_unix(i64::try_from(t.to_unix_duration().as_secs()).unwrap_or(i64::MAX))
 }
 
 /// A DER error in a timestamp structure.

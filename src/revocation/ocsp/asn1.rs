@@ -3,7 +3,9 @@
 
 use der::Any;
 use der::Sequence;
-use der::asn1::{GeneralizedTime, ObjectIdentifier, OctetString};
+use der::asn1::{ObjectIdentifier, OctetString};
+
+use crate::time::PreciseTime;
 use x509_cert::ext::Extensions;
 use x509_cert::serial_number::SerialNumber;
 use x509_cert::spki::AlgorithmIdentifierOwned;
@@ -82,7 +84,7 @@ pub(crate) struct ResponseData {
     #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
     pub version: Option<u8>,
     pub responder_id: Any,
-    pub produced_at: GeneralizedTime,
+    pub produced_at: PreciseTime,
     pub responses: Vec<SingleResponse>,
     #[asn1(context_specific = "1", tag_mode = "EXPLICIT", optional = "true")]
     pub response_extensions: Option<Extensions>,
@@ -95,9 +97,9 @@ pub(crate) struct ResponseData {
 pub(crate) struct SingleResponse {
     pub cert_id: CertId,
     pub cert_status: Any,
-    pub this_update: GeneralizedTime,
+    pub this_update: PreciseTime,
     #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
-    pub next_update: Option<GeneralizedTime>,
+    pub next_update: Option<PreciseTime>,
     #[asn1(context_specific = "1", tag_mode = "EXPLICIT", optional = "true")]
     pub single_extensions: Option<Extensions>,
 }
@@ -106,7 +108,7 @@ pub(crate) struct SingleResponse {
 /// OPTIONAL }`.
 #[derive(Clone, Debug, Sequence)]
 pub(crate) struct RevokedInfo {
-    pub revocation_time: GeneralizedTime,
+    pub revocation_time: PreciseTime,
     #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
     pub revocation_reason: Option<Any>,
 }
