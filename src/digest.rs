@@ -158,11 +158,9 @@ impl core::fmt::Debug for Digest {
 /// assert_eq!(d.to_hex(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 /// ```
 pub fn digest(algorithm: DigestAlgorithm, data: &[u8]) -> Digest {
-    let d = ring::digest::digest(algorithm.ring(), data);
-    Digest {
-        algorithm,
-        value: d.as_ref().to_vec(),
-    }
+    let mut h = Hasher::new(algorithm);
+    h.update(data);
+    h.finish()
 }
 
 /// Hashes everything `reader` yields, in constant memory.
@@ -259,16 +257,29 @@ pub(crate) fn io_error(path: &Path, e: &std::io::Error) -> Error {
 #[derive(Clone)]
 pub struct Hasher {
     algorithm: DigestAlgorithm,
-    context: ring::digest::Context,
+    context: Context,
+}
+
+/// The state of a hash: ring's for SHA-1 and SHA-2, the `sha3` crate's for SHA-3.
+#[derive(Clone)]
+enum Context {
+    Ring(ring::digest::Context),
+    Sha3_256(sha3::Sha3_256),
+    Sha3_384(sha3::Sha3_384),
+    Sha3_512(sha3::Sha3_512),
 }
 
 impl Hasher {
     /// A hasher for `algorithm`.
     pub fn new(algorithm: DigestAlgorithm) -> Self {
-        Hasher {
-            algorithm,
-            context: ring::digest::Context::new(algorithm.ring()),
-        }
+        use sha3::Digest as _;
+        let context = match (algorithm.ring(), algorithm) {
+            (Some(r), _) => Context::Ring(ring::digest::Context::new(r)),
+            (None, DigestAlgorithm::Sha3_384) => Context::Sha3_384(sha3::Sha3_384::new()),
+            (None, DigestAlgorithm::Sha3_512) => Context::Sha3_512(sha3::Sha3_512::new()),
+            (None, _) => Context::Sha3_256(sha3::Sha3_256::new()),
+        };
+        Hasher { algorithm, context }
     }
 
     /// The algorithm.
@@ -278,15 +289,27 @@ impl Hasher {
 
     /// Feeds more data.
     pub fn update(&mut self, data: &[u8]) {
-        self.context.update(data);
+        use sha3::Digest as _;
+        match &mut self.context {
+            Context::Ring(c) => c.update(data),
+            Context::Sha3_256(c) => c.update(data),
+            Context::Sha3_384(c) => c.update(data),
+            Context::Sha3_512(c) => c.update(data),
+        }
     }
 
     /// The hash of everything fed.
     pub fn finish(self) -> Digest {
-        let d = self.context.finish();
+        use sha3::Digest as _;
+        let value = match self.context {
+            Context::Ring(c) => c.finish().as_ref().to_vec(),
+            Context::Sha3_256(c) => c.finalize().to_vec(),
+            Context::Sha3_384(c) => c.finalize().to_vec(),
+            Context::Sha3_512(c) => c.finalize().to_vec(),
+        };
         Digest {
             algorithm: self.algorithm,
-            value: d.as_ref().to_vec(),
+            value,
         }
     }
 }
@@ -317,7 +340,7 @@ mod tests {
     /// FIPS 180-4 examples ("abc" and the 448-bit message).
     #[test]
     fn known_answers() {
-        let cases: [(DigestAlgorithm, &[u8], &str); 6] = [
+        let cases: [(DigestAlgorithm, &[u8], &str); 9] = [
             (
                 DigestAlgorithm::Sha1,
                 b"abc",
@@ -347,6 +370,22 @@ mod tests {
                 DigestAlgorithm::Sha256,
                 b"",
                 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+            ),
+            // FIPS 202 examples (NIST CSRC "SHA3-256 / 384 / 512, message 'abc'").
+            (
+                DigestAlgorithm::Sha3_256,
+                b"abc",
+                "3a985da74fe225b2045c172d6bd390bd855f086e3e9d525b46bfe24511431532",
+            ),
+            (
+                DigestAlgorithm::Sha3_384,
+                b"abc",
+                "ec01498288516fc926459f58e2c6ad8df9b473cb0fc08c2596da7cf0e49be4b298d88cea927ac7f539f1edf228376d25",
+            ),
+            (
+                DigestAlgorithm::Sha3_512,
+                b"abc",
+                "b751850b1a57168a5693cd924b6b096e08f621827444f70d884f5d0240d2712e10e116e9192af3c91a7ec57647e3934057340b4cf408d5a56592f8274eec53f0",
             ),
         ];
         for (alg, msg, hex) in cases {

@@ -4,9 +4,11 @@
 mod algorithm;
 pub(crate) mod ec;
 mod public_key;
+mod rsa;
 mod signer;
 mod software;
 
+pub(crate) use algorithm::signature_identifier_has_ecdsa_null;
 pub use algorithm::{
     AlgorithmPolicy, DEFAULT_MIN_RSA_BITS, LEGACY_MIN_RSA_BITS, SignatureAlgorithm,
 };

@@ -109,6 +109,14 @@ pub const MAX_REVOCATION_ITEMS_PER_CERTIFICATE: usize = 16;
 /// a CMS verification and a path validation).
 pub const MAX_SIGNATURE_TIMESTAMPS: usize = 4;
 
+/// Counter-signatures (RFC 5652 section 11.4) checked on one signer; more are reported as
+/// not checked.
+pub const MAX_COUNTER_SIGNATURES: usize = 4;
+
+/// Levels of counter-signatures on counter-signatures checked; deeper ones are reported as
+/// not checked.
+pub const MAX_COUNTER_SIGNATURE_DEPTH: usize = 3;
+
 /// Most revocation data items (CRLs and OCSP responses) read from one signature.
 pub const MAX_CMS_REVOCATION_DATA: usize = 256;
 

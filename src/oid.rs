@@ -140,6 +140,10 @@ pub(crate) const SHA1: DerOid = DerOid::new_unwrap("1.3.14.3.2.26");
 pub(crate) const SHA256: DerOid = DerOid::new_unwrap("2.16.840.1.101.3.4.2.1");
 pub(crate) const SHA384: DerOid = DerOid::new_unwrap("2.16.840.1.101.3.4.2.2");
 pub(crate) const SHA512: DerOid = DerOid::new_unwrap("2.16.840.1.101.3.4.2.3");
+/// id-sha3-256, id-sha3-384, id-sha3-512 (FIPS 202; NIST CSOR).
+pub(crate) const SHA3_256: DerOid = DerOid::new_unwrap("2.16.840.1.101.3.4.2.8");
+pub(crate) const SHA3_384: DerOid = DerOid::new_unwrap("2.16.840.1.101.3.4.2.9");
+pub(crate) const SHA3_512: DerOid = DerOid::new_unwrap("2.16.840.1.101.3.4.2.10");
 
 // Key types and curves.
 pub(crate) const RSA_ENCRYPTION: DerOid = DerOid::new_unwrap("1.2.840.113549.1.1.1");
@@ -159,6 +163,17 @@ pub(crate) const ECDSA_WITH_SHA256: DerOid = DerOid::new_unwrap("1.2.840.10045.4
 pub(crate) const ECDSA_WITH_SHA384: DerOid = DerOid::new_unwrap("1.2.840.10045.4.3.3");
 pub(crate) const ECDSA_WITH_SHA512: DerOid = DerOid::new_unwrap("1.2.840.10045.4.3.4");
 pub(crate) const ECDSA_WITH_SHA1: DerOid = DerOid::new_unwrap("1.2.840.10045.4.1");
+/// id-ecdsa-with-sha3-256/384/512 (NIST CSOR, RFC 8692's neighbours).
+pub(crate) const ECDSA_WITH_SHA3_256: DerOid = DerOid::new_unwrap("2.16.840.1.101.3.4.3.10");
+pub(crate) const ECDSA_WITH_SHA3_384: DerOid = DerOid::new_unwrap("2.16.840.1.101.3.4.3.11");
+pub(crate) const ECDSA_WITH_SHA3_512: DerOid = DerOid::new_unwrap("2.16.840.1.101.3.4.3.12");
+/// id-rsassa-pkcs1-v1_5-with-sha3-256/384/512 (NIST CSOR).
+pub(crate) const RSA_WITH_SHA3_256: DerOid = DerOid::new_unwrap("2.16.840.1.101.3.4.3.14");
+pub(crate) const RSA_WITH_SHA3_384: DerOid = DerOid::new_unwrap("2.16.840.1.101.3.4.3.15");
+pub(crate) const RSA_WITH_SHA3_512: DerOid = DerOid::new_unwrap("2.16.840.1.101.3.4.3.16");
+/// ecdsa-plain-signatures (BSI TR-03111 section 5.2.1): 0.4.0.127.0.7.1.1.4.1, then 1 SHA-1,
+/// 3 SHA-256, 4 SHA-384, 5 SHA-512, 9 SHA3-256, 10 SHA3-384, 11 SHA3-512.
+pub(crate) const ECDSA_PLAIN: &str = "0.4.0.127.0.7.1.1.4.1";
 /// id-fieldType prime-field (X9.62), in explicit EC parameters.
 pub(crate) const PRIME_FIELD: DerOid = DerOid::new_unwrap("1.2.840.10045.1.1");
 

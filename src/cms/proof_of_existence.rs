@@ -7,9 +7,10 @@ use der::Encode;
 
 use crate::budget::Budget;
 use crate::cert::Certificate;
-use crate::cms::attributes::SIGNATURE_TIME_STAMP;
+use crate::cms::attributes::{CONTENT_TIME_STAMP, SIGNATURE_TIME_STAMP};
 use crate::cms::signer_check::{Inputs, SignerRun};
 use crate::cms::timestamp_token::{TimeStampInfo, TimeStampToken, TsaContext};
+use crate::cms::verify::Document;
 use crate::digest::{DigestAlgorithm, digest};
 use crate::error::{Error, Object};
 use crate::limits::MAX_SIGNATURE_TIMESTAMPS;
@@ -17,6 +18,7 @@ use crate::revocation::{
     CrlStatus, OcspCheck, OcspStatus, RevocationPolicy, RevocationReason, RevocationSource,
 };
 use crate::time::Time;
+use crate::validate::SubIndication;
 use crate::validate::{CheckKind, Outcome, Warning};
 
 /// Why a verified-or-not signature timestamp proves nothing.
@@ -121,6 +123,117 @@ pub(crate) fn signature_timestamps(
         }
     }
     best
+}
+
+/// Verifies each content timestamp (signed attribute id-aa-ets-contentTimestamp, ETSI EN
+/// 319 122-1 section 5.2.8) over the document, and records the earliest time one proves
+/// the document existed by. A token whose imprint is not the document's is a hash failure:
+/// the signer signed a false statement about the content. A token that cannot be relied on
+/// otherwise (an untrusted TSA) is reported and set aside, as signature timestamps are.
+pub(crate) fn content_timestamps(
+    run: &mut SignerRun,
+    inp: &Inputs<'_>,
+    ctx: &TimestampContext<'_>,
+) {
+    let values: Vec<&der::Any> = inp
+        .si
+        .signed_attrs
+        .iter()
+        .flat_map(|set| set.iter())
+        .filter(|a| a.oid == CONTENT_TIME_STAMP)
+        .flat_map(|a| a.values.iter())
+        .collect();
+    for (i, value) in values.iter().enumerate() {
+        if i >= MAX_SIGNATURE_TIMESTAMPS {
+            run.warn(Warning::TimestampsNotAllChecked {
+                checked: MAX_SIGNATURE_TIMESTAMPS,
+            });
+            break;
+        }
+        let token = match value
+            .to_der()
+            .map_err(|_| Error::invalid_der(Object::TimeStamp))
+            .and_then(|d| TimeStampToken::from_der(&d))
+        {
+            Ok(t) => t,
+            Err(e) => {
+                run.report
+                    .check(CheckKind::ContentTimestamp, Outcome::Failed, e.to_string());
+                run.warn(Warning::TimestampUnusable {
+                    reason: format!("a content timestamp: {e}"),
+                });
+                continue;
+            }
+        };
+        let imprint = token
+            .imprint_algorithm()
+            .ok()
+            .and_then(|alg| match inp.doc {
+                Document::Bytes(bytes, list) => Some(
+                    list.iter()
+                        .find(|d| d.algorithm() == alg)
+                        .cloned()
+                        .unwrap_or_else(|| digest(alg, bytes)),
+                ),
+                Document::Digests(list) => list.iter().find(|d| d.algorithm() == alg).cloned(),
+                Document::Missing => None,
+            });
+        let Some(imprint) = imprint else {
+            run.skip(
+                CheckKind::ContentTimestamp,
+                "the document is not at hand with the token's hash algorithm",
+            );
+            continue;
+        };
+        if !token.imprint_is(&imprint) {
+            run.fail(
+                CheckKind::ContentTimestamp,
+                SubIndication::HashFailure,
+                "the content timestamp the signer signed is over other content",
+                None,
+            );
+            continue;
+        }
+        let v = inp.v;
+        let context = TsaContext {
+            budget: Some(inp.budget),
+            extra_certificates: inp.pool,
+            revocation: ctx.revocation,
+            source: (ctx.revocation != RevocationPolicy::NoCheck).then_some(ctx.sources),
+            now: Some(ctx.now),
+        };
+        match token.verify_in(
+            v.timestamp_anchors.unwrap_or(v.anchors),
+            &imprint,
+            None,
+            &v.policy.algorithms,
+            &context,
+        ) {
+            Ok(info) => {
+                run.pass(
+                    CheckKind::ContentTimestamp,
+                    format!(
+                        "the document existed by {} ({})",
+                        info.gen_time,
+                        info.tsa.subject()
+                    ),
+                );
+                let t = info.gen_time;
+                run.report.content_timestamp_time =
+                    Some(run.report.content_timestamp_time.map_or(t, |b| b.min(t)));
+            }
+            Err(e) => {
+                run.report.check(
+                    CheckKind::ContentTimestamp,
+                    Outcome::Failed,
+                    format!("not relied on: {e}"),
+                );
+                run.warn(Warning::TimestampUnusable {
+                    reason: format!("a content timestamp: {e}"),
+                });
+            }
+        }
+    }
 }
 
 /// Verifies one timestamp token over the signer's signature value, with the TSA anchors,

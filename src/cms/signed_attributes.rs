@@ -1,6 +1,6 @@
 //! Reading a SignerInfo's signed attributes for validation: the structure RFC 5652 section
-//! 5.3 requires (content-type and message-digest present, each attribute once, each with
-//! one value), and the ESS signing-certificate binding (RFC 2634 section 5.4, RFC 5035
+//! 5.3 requires (content-type and message-digest present, each attribute kyso reads once,
+//! each with one value, but commitment-type-indication, which DSS writes with several), and the ESS signing-certificate binding (RFC 2634 section 5.4, RFC 5035
 //! section 3) between the signature and the signer's certificate.
 
 use std::collections::HashMap;
@@ -40,6 +40,8 @@ pub(crate) enum AttributeError {
     },
     /// The signing time does not fit kyso's time range.
     SigningTimeOutOfRange,
+    /// RFC 5652 section 11.4: a counter-signature has no content-type attribute.
+    ContentTypeInCounterSignature,
 }
 
 impl core::fmt::Display for AttributeError {
@@ -57,6 +59,9 @@ impl core::fmt::Display for AttributeError {
             ),
             AttributeError::SigningTimeOutOfRange => {
                 f.write_str("the signing-time attribute is out of range")
+            }
+            AttributeError::ContentTypeInCounterSignature => {
+                f.write_str("a counter-signature carries a content-type attribute")
             }
         }
     }
@@ -102,9 +107,23 @@ pub(crate) struct SignedAttributes {
     pub signing_time: Option<Time>,
     /// The ESS signing-certificate (v2, else v1) attribute.
     pub signing_certificate: Option<SigningCertificateBinding>,
-    /// The commitment-type-indication attribute, when kyso knows the commitment.
-    pub commitment_type: Option<CommitmentType>,
+    /// The commitment-type-indication attribute's values that kyso knows, in order.
+    pub commitment_types: Vec<CommitmentType>,
+    /// Attribute types kyso does not read that appear more than once (tolerated with a
+    /// warning: nothing kyso checks depends on them).
+    pub repeated_unknown: Vec<ObjectIdentifier>,
 }
+
+/// The signed attributes kyso reads, which must each appear once (RFC 5652 section 11,
+/// RFC 5035 section 3, ETSI EN 319 122-1 section 5.2).
+const READ: [ObjectIdentifier; 6] = [
+    CONTENT_TYPE,
+    MESSAGE_DIGEST,
+    SIGNING_TIME,
+    SIGNING_CERTIFICATE,
+    SIGNING_CERTIFICATE_V2,
+    COMMITMENT_TYPE,
+];
 
 /// The ESS signing-certificate attribute: v2 (RFC 5035) or v1 (RFC 2634, SHA-1 only).
 pub(crate) enum SigningCertificateBinding {
@@ -113,16 +132,22 @@ pub(crate) enum SigningCertificateBinding {
 }
 
 impl SignedAttributes {
-    /// Reads `attrs` (already walked in DER order) of a SignedData whose eContentType is
-    /// `econtent_type`.
+    /// Reads `attrs` of a SignedData whose eContentType is `econtent_type`, or, for `None`,
+    /// of a counter-signature, which has no content-type attribute (RFC 5652 section 11.4).
     pub(crate) fn read<'x>(
         attrs: impl Iterator<Item = &'x Attribute>,
-        econtent_type: ObjectIdentifier,
+        econtent_type: Option<ObjectIdentifier>,
     ) -> Result<Self, AttributeError> {
         let mut by_oid: HashMap<ObjectIdentifier, &Attribute> = HashMap::new();
+        let mut repeated_unknown = Vec::new();
         for a in attrs {
             if by_oid.insert(a.oid, a).is_some() {
-                return Err(AttributeError::Repeated(a.oid));
+                if READ.contains(&a.oid) {
+                    return Err(AttributeError::Repeated(a.oid));
+                }
+                if !repeated_unknown.contains(&a.oid) {
+                    repeated_unknown.push(a.oid);
+                }
             }
         }
         let single = |oid: ObjectIdentifier,
@@ -134,15 +159,24 @@ impl SignedAttributes {
                 Some(_) => Err(AttributeError::NotSingleValued(name)),
             }
         };
-        let content_type = single(CONTENT_TYPE, "content-type")?
-            .ok_or(AttributeError::Missing("content-type"))?
-            .decode_as::<ObjectIdentifier>()
-            .map_err(|_| AttributeError::Malformed("content-type"))?;
-        if content_type != econtent_type {
-            return Err(AttributeError::ContentTypeMismatch {
-                signed: content_type,
-                content: econtent_type,
-            });
+        match econtent_type {
+            Some(econtent_type) => {
+                let content_type = single(CONTENT_TYPE, "content-type")?
+                    .ok_or(AttributeError::Missing("content-type"))?
+                    .decode_as::<ObjectIdentifier>()
+                    .map_err(|_| AttributeError::Malformed("content-type"))?;
+                if content_type != econtent_type {
+                    return Err(AttributeError::ContentTypeMismatch {
+                        signed: content_type,
+                        content: econtent_type,
+                    });
+                }
+            }
+            None => {
+                if by_oid.contains_key(&CONTENT_TYPE) {
+                    return Err(AttributeError::ContentTypeInCounterSignature);
+                }
+            }
         }
         let message_digest = single(MESSAGE_DIGEST, "message-digest")?
             .ok_or(AttributeError::Missing("message-digest"))?
@@ -167,20 +201,29 @@ impl SignedAttributes {
             )),
             (None, None) => None,
         };
-        let commitment_type = match single(COMMITMENT_TYPE, "commitment-type-indication")? {
-            None => None,
-            Some(any) => {
+        // Each value a CommitmentTypeIndication; DSS writes one per commitment.
+        let mut commitment_types = Vec::new();
+        if let Some(a) = by_oid.get(&COMMITMENT_TYPE) {
+            if a.values.is_empty() {
+                return Err(AttributeError::Malformed("commitment-type-indication"));
+            }
+            for any in a.values.iter() {
                 let cti: CommitmentTypeIndication = any
                     .decode_as()
                     .map_err(|_| AttributeError::Malformed("commitment-type-indication"))?;
-                CommitmentType::from_oid(&cti.commitment_type_id)
+                if let Some(c) = CommitmentType::from_oid(&cti.commitment_type_id)
+                    && !commitment_types.contains(&c)
+                {
+                    commitment_types.push(c);
+                }
             }
-        };
+        }
         Ok(SignedAttributes {
             message_digest,
             signing_time,
             signing_certificate,
-            commitment_type,
+            commitment_types,
+            repeated_unknown,
         })
     }
 }

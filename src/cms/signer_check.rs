@@ -33,7 +33,7 @@ use der::asn1::ObjectIdentifier;
 
 use crate::budget::{Budget, CheckId};
 use crate::cert::Certificate;
-use crate::cms::attributes::ID_DATA;
+use crate::cms::attributes::{COUNTER_SIGNATURE, ID_DATA, UNEXAMINED};
 use crate::cms::proof_of_existence::{self, TimestampContext};
 use crate::cms::signed_attributes::SignedAttributes;
 use crate::cms::signer_match::{find_signers, find_signers_leniently, signature_algorithm};
@@ -41,6 +41,7 @@ use crate::cms::verify::{Document, Mode, Verifier};
 use crate::digest::{Digest, DigestAlgorithm, Hasher};
 use crate::error::{DisallowedReason, Error};
 use crate::key::{AlgorithmPolicy, LEGACY_MIN_RSA_BITS, SignatureAlgorithm};
+use crate::limits::{MAX_COUNTER_SIGNATURE_DEPTH, MAX_COUNTER_SIGNATURES};
 use crate::path::{PathValidator, ValidatedPath};
 use crate::revocation::{Both, CrlStore, RevocationOutcome, RevocationPolicy, RevocationSource};
 use crate::time::Time;
@@ -68,6 +69,8 @@ pub(crate) struct Inputs<'a> {
     /// Signed attributes the signature carries in another order than DER's: (DER form,
     /// as received).
     pub reordered: &'a [(Vec<u8>, Vec<u8>)],
+    /// 0 for a SignerInfo of the SignedData, 1 for a counter-signature on one, and so on.
+    pub depth: usize,
 }
 
 /// A step's decision that the run cannot go on; only [`SignerRun::stop`] makes one, after
@@ -157,7 +160,99 @@ pub(crate) fn run(r: &mut SignerRun, inp: &Inputs<'_>) -> Result<(), Stop> {
     let poe = proof_of_existence(r, inp, &cert, &scope, &sources, judged.now);
     certificate_path(r, inp, &cert, &judged, &scope, &sources, poe);
     required_timestamp(r, inp, poe);
+    unexamined_attributes(r, inp);
+    counter_signatures(r, inp);
     Ok(())
+}
+
+/// Lists the CAdES-C, -X and -A attributes kyso does not examine yet, so that nobody reads
+/// a TOTAL-PASSED as covering them.
+fn unexamined_attributes(r: &mut SignerRun, inp: &Inputs<'_>) {
+    for a in inp.si.unsigned_attrs.iter().flat_map(|set| set.iter()) {
+        let oid = Oid::from_der(&a.oid);
+        if UNEXAMINED.iter().any(|u| oid == *u) && !r.report.unexamined_attributes.contains(&oid) {
+            r.warn(Warning::AttributeNotExamined { oid: oid.clone() });
+            r.report.unexamined_attributes.push(oid);
+        }
+    }
+}
+
+/// Counter-signatures (RFC 5652 section 11.4): each a SignerInfo over this signer's
+/// signature value, validated as a signer of its own (its own certificate, path and
+/// timestamps) and reported in [`SignerReport::counter_signatures`](crate::validate::SignerReport::counter_signatures),
+/// nested ones to [`MAX_COUNTER_SIGNATURE_DEPTH`] levels and [`MAX_COUNTER_SIGNATURES`]
+/// each. A counter-signature's verdict does not change the signer's: it is another
+/// signer's statement about this signature.
+fn counter_signatures(r: &mut SignerRun, inp: &Inputs<'_>) {
+    let values: Vec<&der::Any> = inp
+        .si
+        .unsigned_attrs
+        .iter()
+        .flat_map(|set| set.iter())
+        .filter(|a| a.oid == COUNTER_SIGNATURE)
+        .flat_map(|a| a.values.iter())
+        .collect();
+    if values.is_empty() {
+        return;
+    }
+    if inp.depth >= MAX_COUNTER_SIGNATURE_DEPTH {
+        r.warn(Warning::CounterSignaturesNotAllChecked {
+            checked: r.report.counter_signatures.len(),
+        });
+        return;
+    }
+    let value = inp.si.signature.as_bytes();
+    for (i, any) in values.into_iter().enumerate() {
+        if i >= MAX_COUNTER_SIGNATURES {
+            r.warn(Warning::CounterSignaturesNotAllChecked { checked: i });
+            break;
+        }
+        let Ok(si) = any.decode_as::<SignerInfo>() else {
+            r.report.check(
+                CheckKind::CounterSignature,
+                Outcome::Failed,
+                "a counter-signature does not decode as a SignerInfo",
+            );
+            continue;
+        };
+        let digests = DigestAlgorithm::from_der_oid(&si.digest_alg.oid)
+            .map(|d| vec![crate::digest::digest(d, value)])
+            .unwrap_or_default();
+        let doc = Document::Bytes(value, digests);
+        let sub = Inputs {
+            v: inp.v,
+            si: &si,
+            econtent_type: inp.econtent_type,
+            doc: &doc,
+            pool: inp.pool,
+            embedded: inp.embedded,
+            budget: inp.budget,
+            reordered: &[],
+            depth: inp.depth + 1,
+        };
+        let mut run_ = SignerRun::new(r.report.validation_time);
+        let _stopped = run(&mut run_, &sub);
+        let report = run_.finish();
+        let signer = report
+            .identity
+            .as_ref()
+            .map_or_else(|| "unknown signer".to_owned(), |id| id.to_string());
+        let outcome = if report.is_passed() {
+            Outcome::Passed
+        } else {
+            Outcome::Failed
+        };
+        let mut verdict = report.indication.to_string();
+        if let Some(sub) = report.sub_indication {
+            verdict = format!("{verdict} / {sub}");
+        }
+        r.report.check(
+            CheckKind::CounterSignature,
+            outcome,
+            format!("by {signer}: {verdict}"),
+        );
+        r.report.counter_signatures.push(report);
+    }
 }
 
 /// The digest algorithm of the SignerInfo.
@@ -184,19 +279,22 @@ fn signed_attributes(
 ) -> Result<Option<SignedAttributes>, Stop> {
     let attrs = match inp.si.signed_attrs.as_ref() {
         None => None,
-        Some(set) => match SignedAttributes::read(set.iter(), inp.econtent_type) {
-            Ok(a) => Some(a),
-            Err(e) => {
-                return Err(r.stop(
-                    CheckKind::Format,
-                    SubIndication::FormatFailure,
-                    e.to_string(),
-                    None,
-                ));
+        Some(set) => {
+            match SignedAttributes::read(set.iter(), (inp.depth == 0).then_some(inp.econtent_type))
+            {
+                Ok(a) => Some(a),
+                Err(e) => {
+                    return Err(r.stop(
+                        CheckKind::Format,
+                        SubIndication::FormatFailure,
+                        e.to_string(),
+                        None,
+                    ));
+                }
             }
-        },
+        }
     };
-    if attrs.is_none() && inp.econtent_type != ID_DATA {
+    if attrs.is_none() && inp.depth == 0 && inp.econtent_type != ID_DATA {
         // RFC 5652 section 5.3: without signed attributes the content type is not
         // signed, so it could be relabelled.
         return Err(r.stop(
@@ -221,6 +319,22 @@ fn content_type(
 ) -> Result<(), Stop> {
     let econtent_type = inp.econtent_type;
     let policy = &inp.v.policy;
+    if inp.depth > 0 {
+        // A counter-signature signs a signature value, not content (RFC 5652 section 11.4).
+        if attrs.is_none() && !policy.legacy_signatures_without_signed_attributes {
+            return Err(r.stop(
+                CheckKind::ContentType,
+                SubIndication::SigConstraintsFailure,
+                "a counter-signature without signed attributes: refused unless the policy accepts bare signatures for legacy use",
+                None,
+            ));
+        }
+        r.pass(
+            CheckKind::ContentType,
+            "a counter-signature: over a signature value",
+        );
+        return Ok(());
+    }
     if !policy.accepts_content_type(&Oid::from_der(&econtent_type)) {
         r.fail(
             CheckKind::ContentType,
@@ -249,7 +363,13 @@ fn content_type(
     };
     r.pass(CheckKind::Format, "signed attributes well formed");
     r.report.claimed_signing_time = a.signing_time;
-    r.report.commitment_type = a.commitment_type;
+    r.report.commitment_type = a.commitment_types.first().copied();
+    r.report.commitment_types.clone_from(&a.commitment_types);
+    for oid in &a.repeated_unknown {
+        r.warn(Warning::RepeatedUnknownSignedAttribute {
+            oid: Oid::from_der(oid),
+        });
+    }
     r.pass(
         CheckKind::ContentType,
         format!("content type {econtent_type}"),
@@ -544,6 +664,14 @@ fn algorithm(
         )
     })?;
     r.report.signature_algorithm = Some(algorithm);
+    if inp
+        .si
+        .signature_algorithm
+        .to_der()
+        .is_ok_and(|d| crate::key::signature_identifier_has_ecdsa_null(&d))
+    {
+        r.warn(Warning::EcdsaParametersNull);
+    }
     let policy = &inp.v.policy.algorithms;
     let policy_check = policy.check_algorithm(algorithm).and_then(|()| {
         if digest_algorithm == DigestAlgorithm::Sha1 && !policy.sha1_allowed() {
@@ -705,6 +833,7 @@ fn proof_of_existence(
         sources,
         now,
     };
+    proof_of_existence::content_timestamps(r, inp, &ctx);
     let best = proof_of_existence::signature_timestamps(r, inp, &ctx);
     r.report.best_signature_time = best;
     if let Some(poe) = best {

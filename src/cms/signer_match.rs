@@ -81,6 +81,9 @@ pub(crate) fn signature_algorithm(
             DigestAlgorithm::Sha256 => Ok(SignatureAlgorithm::RsaPkcs1Sha256),
             DigestAlgorithm::Sha384 => Ok(SignatureAlgorithm::RsaPkcs1Sha384),
             DigestAlgorithm::Sha512 => Ok(SignatureAlgorithm::RsaPkcs1Sha512),
+            digest @ (DigestAlgorithm::Sha3_256
+            | DigestAlgorithm::Sha3_384
+            | DigestAlgorithm::Sha3_512) => Ok(SignatureAlgorithm::RsaPkcs1 { digest }),
         };
     }
     let der_bytes = si

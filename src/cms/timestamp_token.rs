@@ -167,6 +167,14 @@ impl TimeStampToken {
         self.info.gen_time.rounded_up()
     }
 
+    /// Whether the token's message imprint is `imprint` (algorithm and value), unchecked.
+    pub(crate) fn imprint_is(&self, imprint: &Digest) -> bool {
+        imprint_of(imprint).is_ok_and(|expected| {
+            self.info.message_imprint.hash_algorithm.oid == expected.hash_algorithm.oid
+                && self.info.message_imprint.hashed_message == expected.hashed_message
+        })
+    }
+
     /// The genTime, unchecked, to the precision the TSA wrote.
     pub fn gen_time_precise(&self) -> PreciseTime {
         self.info.gen_time

@@ -281,6 +281,7 @@ impl<'a> Verifier<'a> {
                     embedded: &cms.crls,
                     budget,
                     reordered: &cms.reordered_signed_attributes,
+                    depth: 0,
                 };
                 let mut r = verify_signer(&inputs);
                 if budget.refusals() > refusals {

@@ -38,6 +38,21 @@ impl SignatureAlgorithm {
             EcdsaP256Sha384 | EcdsaP384Sha384 => (oid::ECDSA_WITH_SHA384, None),
             Ed25519 => (oid::ED25519, None),
             Ecdsa { digest, .. } => (ecdsa_oid(digest), None),
+            EcdsaPlain { digest, .. } => (ecdsa_plain_oid(digest), None),
+            // NIST CSOR: the parameters are absent.
+            RsaPkcs1 { digest } => (rsa_pkcs1_oid(digest), None),
+            RsaPss {
+                digest,
+                mgf1_digest,
+                salt_len,
+            } => (
+                oid::RSASSA_PSS,
+                Some(
+                    PssParams::new(digest, mgf1_digest, salt_len)
+                        .to_der()
+                        .unwrap_or_default(),
+                ),
+            ),
         };
         let params_any = params.as_deref().and_then(|p| AnyRef::try_from(p).ok());
         let ai = spki::AlgorithmIdentifierRef {
@@ -81,6 +96,9 @@ impl SignatureAlgorithm {
     ) -> Result<Self, Error> {
         use SignatureAlgorithm::*;
         let null_or_absent = params.is_none_or(|p| p.is_null());
+        // Absent as RFC 5758 section 3.2 says, or NULL as some ICAO documents and CSCAs
+        // write it (tolerated; callers that report warn of it).
+        let ecdsa_params_ok = null_or_absent;
         let bad_params = || {
             Error::malformed(
                 Object::AlgorithmIdentifier,
@@ -97,12 +115,27 @@ impl SignatureAlgorithm {
             null_or_absent.then_some(RsaPkcs1Sha512)
         } else if *alg == oid::SHA1_WITH_RSA {
             null_or_absent.then_some(RsaPkcs1Sha1ForLegacyUseOnly)
+        } else if let Some(digest) = rsa_pkcs1_digest(alg) {
+            null_or_absent.then_some(RsaPkcs1 { digest })
         } else if *alg == oid::RSASSA_PSS {
             Some(parse_pss_params(params.ok_or(Error::Signature(
                 SignatureError::UnsupportedPssParameters,
             ))?)?)
+        } else if let Some(digest) = ecdsa_plain_digest(alg) {
+            if !ecdsa_params_ok {
+                return Err(bad_params());
+            }
+            Some(EcdsaPlain {
+                key: if key.curve().is_some() {
+                    key
+                } else {
+                    // Not an EC key: reported as a mismatch below.
+                    KeyType::EcP256
+                },
+                digest,
+            })
         } else if let Some(digest) = ecdsa_digest(alg) {
-            if params.is_some() {
+            if !ecdsa_params_ok {
                 return Err(bad_params());
             }
             Some(match (key, digest) {
@@ -139,9 +172,83 @@ impl SignatureAlgorithm {
 
 const NULL_DER: [u8; 2] = [0x05, 0x00];
 
-/// The hash an ecdsa-with-SHA* identifier names (RFC 5758 section 3.2, RFC 3279).
+/// Whether an AlgorithmIdentifier of ECDSA carries an explicit NULL, which RFC 5758
+/// section 3.2 forbids and some producers write.
+pub(crate) fn ecdsa_with_null(alg: &ObjectIdentifier, params: Option<AnyRef<'_>>) -> bool {
+    (ecdsa_digest(alg).is_some() || ecdsa_plain_digest(alg).is_some())
+        && params.is_some_and(|p| p.is_null())
+}
+
+/// [`ecdsa_with_null`] of a DER AlgorithmIdentifier (false if it does not decode).
+pub(crate) fn signature_identifier_has_ecdsa_null(der_bytes: &[u8]) -> bool {
+    spki::AlgorithmIdentifierRef::from_der(der_bytes)
+        .is_ok_and(|ai| ecdsa_with_null(&ai.oid, ai.parameters))
+}
+
+/// The hash an ecdsa-plain-* identifier names (BSI TR-03111 section 5.2.1).
+fn ecdsa_plain_digest(alg: &ObjectIdentifier) -> Option<DigestAlgorithm> {
+    let text = alg.to_string();
+    let last = text.strip_prefix(oid::ECDSA_PLAIN)?.strip_prefix('.')?;
+    match last {
+        "1" => Some(DigestAlgorithm::Sha1),
+        "3" => Some(DigestAlgorithm::Sha256),
+        "4" => Some(DigestAlgorithm::Sha384),
+        "5" => Some(DigestAlgorithm::Sha512),
+        "9" => Some(DigestAlgorithm::Sha3_256),
+        "10" => Some(DigestAlgorithm::Sha3_384),
+        "11" => Some(DigestAlgorithm::Sha3_512),
+        _ => None,
+    }
+}
+
+fn ecdsa_plain_oid(digest: DigestAlgorithm) -> ObjectIdentifier {
+    let arc = match digest {
+        DigestAlgorithm::Sha1 => 1,
+        DigestAlgorithm::Sha256 => 3,
+        DigestAlgorithm::Sha384 => 4,
+        DigestAlgorithm::Sha512 => 5,
+        DigestAlgorithm::Sha3_256 => 9,
+        DigestAlgorithm::Sha3_384 => 10,
+        DigestAlgorithm::Sha3_512 => 11,
+    };
+    ObjectIdentifier::new(&format!("{}.{arc}", oid::ECDSA_PLAIN)).unwrap_or(oid::ECDSA_WITH_SHA256)
+}
+
+/// The hash an RSA PKCS#1 v1.5 identifier with SHA-3 names (NIST CSOR).
+fn rsa_pkcs1_digest(alg: &ObjectIdentifier) -> Option<DigestAlgorithm> {
+    if *alg == oid::RSA_WITH_SHA3_256 {
+        Some(DigestAlgorithm::Sha3_256)
+    } else if *alg == oid::RSA_WITH_SHA3_384 {
+        Some(DigestAlgorithm::Sha3_384)
+    } else if *alg == oid::RSA_WITH_SHA3_512 {
+        Some(DigestAlgorithm::Sha3_512)
+    } else {
+        None
+    }
+}
+
+fn rsa_pkcs1_oid(digest: DigestAlgorithm) -> ObjectIdentifier {
+    match digest {
+        DigestAlgorithm::Sha1 => oid::SHA1_WITH_RSA,
+        DigestAlgorithm::Sha256 => oid::SHA256_WITH_RSA,
+        DigestAlgorithm::Sha384 => oid::SHA384_WITH_RSA,
+        DigestAlgorithm::Sha512 => oid::SHA512_WITH_RSA,
+        DigestAlgorithm::Sha3_256 => oid::RSA_WITH_SHA3_256,
+        DigestAlgorithm::Sha3_384 => oid::RSA_WITH_SHA3_384,
+        DigestAlgorithm::Sha3_512 => oid::RSA_WITH_SHA3_512,
+    }
+}
+
+/// The hash an ecdsa-with-SHA* identifier names (RFC 5758 section 3.2, RFC 3279; SHA-3
+/// from NIST CSOR).
 fn ecdsa_digest(alg: &ObjectIdentifier) -> Option<DigestAlgorithm> {
-    if *alg == oid::ECDSA_WITH_SHA256 {
+    if *alg == oid::ECDSA_WITH_SHA3_256 {
+        Some(DigestAlgorithm::Sha3_256)
+    } else if *alg == oid::ECDSA_WITH_SHA3_384 {
+        Some(DigestAlgorithm::Sha3_384)
+    } else if *alg == oid::ECDSA_WITH_SHA3_512 {
+        Some(DigestAlgorithm::Sha3_512)
+    } else if *alg == oid::ECDSA_WITH_SHA256 {
         Some(DigestAlgorithm::Sha256)
     } else if *alg == oid::ECDSA_WITH_SHA384 {
         Some(DigestAlgorithm::Sha384)
@@ -160,6 +267,9 @@ fn ecdsa_oid(digest: DigestAlgorithm) -> ObjectIdentifier {
         DigestAlgorithm::Sha256 => oid::ECDSA_WITH_SHA256,
         DigestAlgorithm::Sha384 => oid::ECDSA_WITH_SHA384,
         DigestAlgorithm::Sha512 => oid::ECDSA_WITH_SHA512,
+        DigestAlgorithm::Sha3_256 => oid::ECDSA_WITH_SHA3_256,
+        DigestAlgorithm::Sha3_384 => oid::ECDSA_WITH_SHA3_384,
+        DigestAlgorithm::Sha3_512 => oid::ECDSA_WITH_SHA3_512,
     }
 }
 
@@ -181,31 +291,110 @@ fn pss_params_der(hash: DigestAlgorithm) -> Vec<u8> {
     params.to_der().unwrap_or_default()
 }
 
-/// Accepts only the PSS parameter sets `ring` verifies: hash SHA-256/384/512, MGF1 with the
-/// same hash, salt length equal to the hash length, trailer field 1.
+/// `RSASSA-PSS-params` (RFC 4055 section 3.1): every field defaults (SHA-1, MGF1-SHA-1, a
+/// salt of 20 octets, trailer field 1). The salt length is read as any INTEGER up to 2^32
+/// (the `pkcs1` crate's type stops at 255, below the longest salts real keys allow).
+#[derive(der::Sequence)]
+pub(crate) struct PssParams {
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
+    hash: Option<spki::AlgorithmIdentifierOwned>,
+    #[asn1(context_specific = "1", tag_mode = "EXPLICIT", optional = "true")]
+    mask_gen: Option<spki::AlgorithmIdentifierOwned>,
+    #[asn1(context_specific = "2", tag_mode = "EXPLICIT", optional = "true")]
+    salt_len: Option<u32>,
+    #[asn1(context_specific = "3", tag_mode = "EXPLICIT", optional = "true")]
+    trailer_field: Option<u32>,
+}
+
+/// The default salt length of RSASSA-PSS-params (RFC 4055 section 3.1).
+const DEFAULT_PSS_SALT_LEN: u16 = 20;
+
+impl PssParams {
+    /// The parameters of a PSS signature, defaults left out as DER requires.
+    fn new(digest: DigestAlgorithm, mgf1_digest: DigestAlgorithm, salt_len: u16) -> Self {
+        let hash_ai = |d: DigestAlgorithm| spki::AlgorithmIdentifierOwned {
+            oid: d.der_oid(),
+            parameters: None,
+        };
+        let mgf = || -> Option<spki::AlgorithmIdentifierOwned> {
+            let inner = hash_ai(mgf1_digest).to_der().ok()?;
+            Some(spki::AlgorithmIdentifierOwned {
+                oid: oid::MGF1,
+                parameters: der::Any::from_der(&inner).ok(),
+            })
+        };
+        PssParams {
+            hash: (digest != DigestAlgorithm::Sha1).then(|| hash_ai(digest)),
+            mask_gen: (mgf1_digest != DigestAlgorithm::Sha1).then(mgf).flatten(),
+            salt_len: (salt_len != DEFAULT_PSS_SALT_LEN).then_some(u32::from(salt_len)),
+            trailer_field: None,
+        }
+    }
+
+    /// (hash, MGF1 hash, salt length), defaults filled in.
+    ///
+    /// # Errors
+    ///
+    /// [`SignatureError::UnsupportedPssParameters`] for a hash kyso does not implement, a
+    /// mask generation function other than MGF1, a salt length over 65535, or a trailer
+    /// field other than 1 (the only one RFC 4055 defines).
+    pub(crate) fn resolve(&self) -> Result<(DigestAlgorithm, DigestAlgorithm, u16), Error> {
+        let unsupported = || Error::Signature(SignatureError::UnsupportedPssParameters);
+        let hash_of = |ai: &spki::AlgorithmIdentifierOwned| {
+            if ai.parameters.as_ref().is_some_and(|p| !p.is_null()) {
+                return Err(unsupported());
+            }
+            DigestAlgorithm::from_der_oid(&ai.oid).map_err(|_| unsupported())
+        };
+        let digest = match &self.hash {
+            Some(ai) => hash_of(ai)?,
+            None => DigestAlgorithm::Sha1,
+        };
+        let mgf1_digest = match &self.mask_gen {
+            None => DigestAlgorithm::Sha1,
+            Some(m) if m.oid == oid::MGF1 => {
+                let inner = m.parameters.as_ref().ok_or_else(unsupported)?;
+                let ai: spki::AlgorithmIdentifierOwned =
+                    inner.decode_as().map_err(|_| unsupported())?;
+                hash_of(&ai)?
+            }
+            Some(_) => return Err(unsupported()),
+        };
+        let salt_len = match self.salt_len {
+            None => DEFAULT_PSS_SALT_LEN,
+            Some(n) => u16::try_from(n).map_err(|_| unsupported())?,
+        };
+        if self.trailer_field.is_some_and(|t| t != 1) {
+            return Err(unsupported());
+        }
+        Ok((digest, mgf1_digest, salt_len))
+    }
+}
+
+/// The algorithm a PSS parameter set names: ring's three sets (hash SHA-256/384/512, MGF1
+/// with the same hash, salt as long as the hash) as their own variants, any other as
+/// [`SignatureAlgorithm::RsaPss`].
 fn parse_pss_params(params: AnyRef<'_>) -> Result<SignatureAlgorithm, Error> {
-    let der_bytes = params
-        .to_der()
+    let p: PssParams = params
+        .decode_as()
         .map_err(|_| Error::invalid_der(Object::AlgorithmIdentifier))?;
-    let p = pkcs1::RsaPssParams::<der::asn1::Any>::from_der(&der_bytes)
-        .map_err(|_| Error::invalid_der(Object::AlgorithmIdentifier))?;
-    let hash = DigestAlgorithm::from_der_oid(&p.hash.oid)
-        .map_err(|_| Error::Signature(SignatureError::UnsupportedPssParameters))?;
-    let hash_params_ok = p.hash.parameters.as_ref().is_none_or(|a| a.is_null());
-    let mgf_ok = p.mask_gen.oid == oid::MGF1
-        && p.mask_gen.parameters.as_ref().is_some_and(|m| {
-            m.oid == p.hash.oid && m.parameters.as_ref().is_none_or(|a| a.is_null())
-        });
-    let salt_ok = usize::from(p.salt_len) == hash.output_len();
-    if !(hash_params_ok && mgf_ok && salt_ok && p.trailer_field == pkcs1::TrailerField::BC) {
-        return Err(Error::Signature(SignatureError::UnsupportedPssParameters));
-    }
-    match hash {
-        DigestAlgorithm::Sha256 => Ok(SignatureAlgorithm::RsaPssSha256),
-        DigestAlgorithm::Sha384 => Ok(SignatureAlgorithm::RsaPssSha384),
-        DigestAlgorithm::Sha512 => Ok(SignatureAlgorithm::RsaPssSha512),
-        _ => Err(Error::Signature(SignatureError::UnsupportedPssParameters)),
-    }
+    let (digest, mgf1_digest, salt_len) = p.resolve()?;
+    Ok(
+        match (
+            digest,
+            mgf1_digest == digest,
+            usize::from(salt_len) == digest.output_len(),
+        ) {
+            (DigestAlgorithm::Sha256, true, true) => SignatureAlgorithm::RsaPssSha256,
+            (DigestAlgorithm::Sha384, true, true) => SignatureAlgorithm::RsaPssSha384,
+            (DigestAlgorithm::Sha512, true, true) => SignatureAlgorithm::RsaPssSha512,
+            _ => SignatureAlgorithm::RsaPss {
+                digest,
+                mgf1_digest,
+                salt_len,
+            },
+        },
+    )
 }
 
 /// Which algorithms and key sizes are acceptable.
@@ -414,11 +603,29 @@ mod tests {
     }
 
     #[test]
-    fn pss_with_default_sha1_parameters_is_unsupported() {
-        // RSASSA-PSS-params with every field defaulted: SHA-1, MGF1-SHA-1, salt 20.
+    fn pss_with_default_parameters_is_sha1_and_refused_by_default() {
+        // RSASSA-PSS-params with every field defaulted: SHA-1, MGF1-SHA-1, salt 20 (RFC
+        // 4055 section 3.1), which the default policy refuses as SHA-1.
         let empty_seq = AnyRef::try_from(&[0x30u8, 0x00][..]).unwrap();
+        let alg = SignatureAlgorithm::from_parts(&oid::RSASSA_PSS, Some(empty_seq), KeyType::Rsa)
+            .unwrap();
         assert_eq!(
-            SignatureAlgorithm::from_parts(&oid::RSASSA_PSS, Some(empty_seq), KeyType::Rsa),
+            alg,
+            SignatureAlgorithm::RsaPss {
+                digest: DigestAlgorithm::Sha1,
+                mgf1_digest: DigestAlgorithm::Sha1,
+                salt_len: 20
+            }
+        );
+        assert!(AlgorithmPolicy::default().check_algorithm(alg).is_err());
+        // A mask generation function other than MGF1 is not supported.
+        let other_mgf = [
+            0x30, 0x0d, 0xa1, 0x0b, 0x30, 0x09, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04,
+            0x01,
+        ];
+        let params = AnyRef::try_from(&other_mgf[..]).unwrap();
+        assert_eq!(
+            SignatureAlgorithm::from_parts(&oid::RSASSA_PSS, Some(params), KeyType::Rsa),
             Err(Error::Signature(SignatureError::UnsupportedPssParameters))
         );
     }

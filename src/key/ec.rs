@@ -334,10 +334,36 @@ impl Jacobian {
 /// message whose hash is `hash` (SEC 1 section 4.1.4). Any failure is
 /// [`SignatureError::InvalidSignature`].
 pub(crate) fn verify(curve: Curve, q: &[u8], hash: &[u8], signature: &[u8]) -> Result<(), Error> {
-    let k = curve.params();
-    let q = decode_point(k, q).map_err(|_| Error::Signature(SignatureError::InvalidSignature))?;
     let (r, s) =
         parse_signature(signature).ok_or(Error::Signature(SignatureError::InvalidSignature))?;
+    verify_rs(curve, q, hash, r, s)
+}
+
+/// [`verify`] for a signature written as r‖s, each exactly the field's length (BSI TR-03111
+/// section 5.2.1, the plain format).
+pub(crate) fn verify_plain(
+    curve: Curve,
+    q: &[u8],
+    hash: &[u8],
+    signature: &[u8],
+) -> Result<(), Error> {
+    let len = curve.params().len;
+    if signature.len() != 2 * len {
+        return Err(Error::Signature(SignatureError::InvalidSignature));
+    }
+    let (r, s) = signature.split_at(len);
+    verify_rs(
+        curve,
+        q,
+        hash,
+        BigUint::from_bytes_be(r),
+        BigUint::from_bytes_be(s),
+    )
+}
+
+fn verify_rs(curve: Curve, q: &[u8], hash: &[u8], r: BigUint, s: BigUint) -> Result<(), Error> {
+    let k = curve.params();
+    let q = decode_point(k, q).map_err(|_| Error::Signature(SignatureError::InvalidSignature))?;
     let zero = BigUint::default();
     if r == zero || s == zero || r >= k.n || s >= k.n {
         return Err(Error::Signature(SignatureError::InvalidSignature));

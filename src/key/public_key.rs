@@ -40,6 +40,28 @@ impl KeyType {
 pub(crate) enum Verification {
     Ring(&'static dyn ring::signature::VerificationAlgorithm),
     Ecdsa(Curve, crate::digest::DigestAlgorithm),
+    /// ECDSA with the signature as r‖s (BSI TR-03111).
+    EcdsaPlain(Curve, crate::digest::DigestAlgorithm),
+    /// RSA PKCS#1 v1.5 with a hash ring does not offer, by [`crate::key::rsa`].
+    RsaPkcs1(crate::digest::DigestAlgorithm),
+    /// RSASSA-PSS with parameters ring does not offer, by [`crate::key::rsa`].
+    RsaPss(
+        crate::digest::DigestAlgorithm,
+        crate::digest::DigestAlgorithm,
+        u16,
+    ),
+}
+
+/// What an `id-RSASSA-PSS` key (RFC 4055 section 1.2) allows: PSS signatures only, and,
+/// when its parameters are present, only with that hash and MGF1 hash and a salt at least
+/// that long (section 3.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct PssKey {
+    restriction: Option<(
+        crate::digest::DigestAlgorithm,
+        crate::digest::DigestAlgorithm,
+        u16,
+    )>,
 }
 
 /// A public key, decoded from a DER `SubjectPublicKeyInfo` (RFC 5280 section 4.1.2.7).
@@ -56,6 +78,10 @@ pub struct PublicKey {
     rsa_bits: Option<usize>,
     /// Whether an EC key gives its curve by explicit parameters.
     explicit_curve: bool,
+    /// Set for an RSA key of type id-RSASSA-PSS.
+    pss: Option<PssKey>,
+    /// An rsaEncryption key whose parameters are absent instead of NULL.
+    rsa_parameters_absent: bool,
 }
 
 impl PublicKey {
@@ -88,9 +114,26 @@ impl PublicKey {
         let alg = spki.algorithm.oid;
         let params = spki.algorithm.parameters;
         let mut explicit = false;
-        let (key_type, rsa_bits) = if alg == oid::RSA_ENCRYPTION {
-            if !params.is_some_and(|p| p.is_null()) {
-                // RFC 3279 section 2.3.1: the parameters MUST be NULL.
+        let mut pss = None;
+        let mut rsa_parameters_absent = false;
+        let (key_type, rsa_bits) = if alg == oid::RSA_ENCRYPTION || alg == oid::RSASSA_PSS {
+            if alg == oid::RSASSA_PSS {
+                // RFC 4055 section 1.2: parameters absent (any PSS signature) or a
+                // RSASSA-PSS-params the signatures must keep to.
+                let restriction = match params {
+                    None => None,
+                    Some(p) => Some(
+                        p.decode_as::<crate::key::algorithm::PssParams>()
+                            .map_err(|_| Error::invalid_der(Object::PublicKey))?
+                            .resolve()?,
+                    ),
+                };
+                pss = Some(PssKey { restriction });
+            } else if params.is_none() {
+                // RFC 3279 section 2.3.1 says NULL; some CSCAs leave the parameters out.
+                // Tolerated: path validation warns of it.
+                rsa_parameters_absent = true;
+            } else if !params.is_some_and(|p| p.is_null()) {
                 return Err(Error::malformed(
                     Object::PublicKey,
                     Malformed::InvalidValue {
@@ -143,7 +186,21 @@ impl PublicKey {
             key_bytes: key_bytes.to_vec(),
             rsa_bits,
             explicit_curve: explicit,
+            pss,
+            rsa_parameters_absent,
         })
+    }
+
+    /// Whether this RSA key is of type id-RSASSA-PSS (RFC 4055 section 1.2): it verifies
+    /// RSASSA-PSS signatures only.
+    pub fn is_rsa_pss_only(&self) -> bool {
+        self.pss.is_some()
+    }
+
+    /// Whether this rsaEncryption key leaves its parameters out where RFC 3279 section
+    /// 2.3.1 says NULL: tolerated, and reported by path validation.
+    pub fn has_absent_rsa_parameters(&self) -> bool {
+        self.rsa_parameters_absent
     }
 
     /// The key's type.
@@ -203,6 +260,21 @@ impl PublicKey {
                 let h = crate::digest::digest(hash, message);
                 crate::key::ec::verify(curve, &self.key_bytes, h.as_bytes(), signature)
             }
+            Verification::EcdsaPlain(curve, hash) => {
+                let h = crate::digest::digest(hash, message);
+                crate::key::ec::verify_plain(curve, &self.key_bytes, h.as_bytes(), signature)
+            }
+            Verification::RsaPkcs1(hash) => {
+                crate::key::rsa::verify_pkcs1(&self.key_bytes, hash, message, signature)
+            }
+            Verification::RsaPss(hash, mgf1, salt) => crate::key::rsa::verify_pss(
+                &self.key_bytes,
+                hash,
+                mgf1,
+                usize::from(salt),
+                message,
+                signature,
+            ),
         }
     }
 
@@ -220,15 +292,45 @@ impl PublicKey {
         }
         policy.check_algorithm(algorithm)?;
         policy.check_key(self)?;
-        if let SignatureAlgorithm::Ecdsa { key, digest } = algorithm {
-            let curve =
-                key.curve()
-                    .ok_or(Error::Signature(SignatureError::AlgorithmKeyMismatch {
-                        algorithm,
-                    }))?;
-            return Ok(Verification::Ecdsa(curve, digest));
+        let mismatch = || Error::Signature(SignatureError::AlgorithmKeyMismatch { algorithm });
+        if let Some(pss) = self.pss {
+            let (digest, mgf1_digest, salt_len) = match algorithm {
+                SignatureAlgorithm::RsaPss {
+                    digest,
+                    mgf1_digest,
+                    salt_len,
+                } => (digest, mgf1_digest, salt_len),
+                SignatureAlgorithm::RsaPssSha256
+                | SignatureAlgorithm::RsaPssSha384
+                | SignatureAlgorithm::RsaPssSha512 => {
+                    let d = algorithm.digest_algorithm().ok_or_else(mismatch)?;
+                    (d, d, u16::try_from(d.output_len()).unwrap_or(0))
+                }
+                _ => return Err(mismatch()),
+            };
+            if let Some((key_digest, key_mgf1, key_salt)) = pss.restriction
+                && (key_digest != digest || key_mgf1 != mgf1_digest || salt_len < key_salt)
+            {
+                return Err(mismatch());
+            }
         }
-        self.ring_algorithm(algorithm).map(Verification::Ring)
+        match algorithm {
+            SignatureAlgorithm::Ecdsa { key, digest } => Ok(Verification::Ecdsa(
+                key.curve().ok_or_else(mismatch)?,
+                digest,
+            )),
+            SignatureAlgorithm::EcdsaPlain { key, digest } => Ok(Verification::EcdsaPlain(
+                key.curve().ok_or_else(mismatch)?,
+                digest,
+            )),
+            SignatureAlgorithm::RsaPkcs1 { digest } => Ok(Verification::RsaPkcs1(digest)),
+            SignatureAlgorithm::RsaPss {
+                digest,
+                mgf1_digest,
+                salt_len,
+            } => Ok(Verification::RsaPss(digest, mgf1_digest, salt_len)),
+            _ => self.ring_algorithm(algorithm).map(Verification::Ring),
+        }
     }
 
     fn ring_algorithm(
@@ -274,8 +376,8 @@ impl PublicKey {
             EcdsaP384Sha256 => &rs::ECDSA_P384_SHA256_ASN1,
             EcdsaP384Sha384 => &rs::ECDSA_P384_SHA384_ASN1,
             Ed25519 => &rs::ED25519,
-            Ecdsa { .. } => {
-                // Verified by `key::ec`, never by ring.
+            Ecdsa { .. } | EcdsaPlain { .. } | RsaPkcs1 { .. } | RsaPss { .. } => {
+                // Verified by `key::ec` or `key::rsa`, never by ring.
                 return Err(Error::Signature(SignatureError::AlgorithmKeyMismatch {
                     algorithm,
                 }));

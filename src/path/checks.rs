@@ -225,6 +225,20 @@ impl PathValidator<'_> {
                 cert: position(index, cert),
             });
         }
+        // AlgorithmIdentifiers as some issuers write them.
+        if crate::key::signature_identifier_has_ecdsa_null(cert.signature_algorithm_der()) {
+            warnings.push(PathWarning::EcdsaParametersNull {
+                cert: position(index, cert),
+            });
+        }
+        if cert
+            .public_key()
+            .is_ok_and(|k| k.has_absent_rsa_parameters())
+        {
+            warnings.push(PathWarning::RsaKeyParametersAbsent {
+                cert: position(index, cert),
+            });
+        }
         // Key identifiers (RFC 5280 sections 4.2.1.1, 4.2.1.2).
         check_key_identifier_criticality(cert).map_err(fail)?;
         if cert.authority_key_id().is_none() && !cert.is_self_issued() {

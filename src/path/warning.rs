@@ -46,6 +46,19 @@ pub enum PathWarning {
         /// The extension.
         oid: Oid,
     },
+    /// The certificate's signature algorithm is ECDSA with an explicit NULL parameter
+    /// (RFC 5758 section 3.2 says absent), as some CSCAs and ID-card issuers write it.
+    /// The identifier names the same algorithm either way.
+    EcdsaParametersNull {
+        /// The certificate.
+        cert: ChainPosition,
+    },
+    /// The certificate's RSA key (rsaEncryption) has its parameters absent where RFC 3279
+    /// section 2.3.1 says NULL, as some CSCAs write it. The key is the same either way.
+    RsaKeyParametersAbsent {
+        /// The certificate.
+        cert: ChainPosition,
+    },
 }
 
 impl PathWarning {
@@ -59,6 +72,8 @@ impl PathWarning {
             PathWarning::ConstraintExtensionNotCritical { .. } => {
                 "constraint-extension-not-critical"
             }
+            PathWarning::EcdsaParametersNull { .. } => "ecdsa-parameters-null",
+            PathWarning::RsaKeyParametersAbsent { .. } => "rsa-key-parameters-absent",
         }
     }
 
@@ -68,7 +83,9 @@ impl PathWarning {
             PathWarning::MissingAuthorityKeyIdentifier { cert }
             | PathWarning::MissingSubjectKeyIdentifier { cert }
             | PathWarning::SerialNumberNotPositive { cert }
-            | PathWarning::ConstraintExtensionNotCritical { cert, .. } => cert,
+            | PathWarning::ConstraintExtensionNotCritical { cert, .. }
+            | PathWarning::EcdsaParametersNull { cert }
+            | PathWarning::RsaKeyParametersAbsent { cert } => cert,
         }
     }
 }
@@ -96,6 +113,16 @@ impl core::fmt::Display for PathWarning {
             PathWarning::ConstraintExtensionNotCritical { cert, oid } => write!(
                 f,
                 "{} has extension {oid} not marked critical (applied all the same)",
+                cert.subject
+            ),
+            PathWarning::EcdsaParametersNull { cert } => write!(
+                f,
+                "{} is signed with an ECDSA identifier that carries a NULL parameter",
+                cert.subject
+            ),
+            PathWarning::RsaKeyParametersAbsent { cert } => write!(
+                f,
+                "{} has an RSA key whose algorithm parameters are absent instead of NULL",
                 cert.subject
             ),
         }

@@ -37,6 +37,12 @@ pub enum CheckKind {
     Revocation,
     /// A signature timestamp (CAdES-B-T) over the signature value.
     SignatureTimestamp,
+    /// A content timestamp (id-aa-ets-contentTimestamp, a signed attribute) over the
+    /// document, made before the signature.
+    ContentTimestamp,
+    /// A counter-signature (RFC 5652 section 11.4) over the signature value; its own
+    /// report is in [`SignerReport::counter_signatures`].
+    CounterSignature,
     /// The work the validation may do: the signature checks of one call stayed within
     /// [`MAX_CMS_SIGNATURE_CHECKS`](crate::limits::MAX_CMS_SIGNATURE_CHECKS).
     WorkBudget,
@@ -57,6 +63,8 @@ impl CheckKind {
             CheckKind::CertificatePath => "certificate path",
             CheckKind::Revocation => "revocation",
             CheckKind::SignatureTimestamp => "signature timestamp",
+            CheckKind::ContentTimestamp => "content timestamp",
+            CheckKind::CounterSignature => "counter-signature",
             CheckKind::WorkBudget => "work budget",
         }
     }
@@ -128,8 +136,22 @@ pub struct SignerReport {
     pub digest_algorithm: Option<DigestAlgorithm>,
     /// The signature algorithm of the signer.
     pub signature_algorithm: Option<SignatureAlgorithm>,
-    /// The commitment the signer states (commitment-type-indication), if any.
+    /// The commitment the signer states (commitment-type-indication), if any: the first
+    /// of [`SignerReport::commitment_types`].
     pub commitment_type: Option<crate::validate::CommitmentType>,
+    /// Every commitment the signer states that kyso knows, in order (DSS writes one value
+    /// per commitment).
+    pub commitment_types: Vec<crate::validate::CommitmentType>,
+    /// The time a content timestamp (a signed attribute over the document) proves the
+    /// document existed by, when it verifies.
+    pub content_timestamp_time: Option<Time>,
+    /// One report per counter-signature (RFC 5652 section 11.4) on this signer, nested
+    /// counter-signatures in their own report's field. A counter-signature's verdict does
+    /// not change this signer's.
+    pub counter_signatures: Vec<SignerReport>,
+    /// Attributes present that kyso does not examine yet (archive timestamps, CAdES-C and
+    /// -X references and timestamps, by OID): a TOTAL-PASSED does not cover them.
+    pub unexamined_attributes: Vec<crate::oid::Oid>,
     /// Every check performed, in order.
     pub checks: Vec<Check>,
     /// Things that did not change the verdict but that a reader should know.
@@ -172,6 +194,10 @@ impl SignerReport {
             digest_algorithm: None,
             signature_algorithm: None,
             commitment_type: None,
+            commitment_types: Vec::new(),
+            content_timestamp_time: None,
+            counter_signatures: Vec::new(),
+            unexamined_attributes: Vec::new(),
             checks: Vec::new(),
             warnings: Vec::new(),
             error: None,
@@ -293,6 +319,8 @@ impl serde::Serialize for ValidationReport {
 ///   "validation_time_source": "given" | "claimed-signing-time" | "signature-time-stamp",
 ///   "best_signature_time": RFC 3339 | null,
 ///   "digest_algorithm", "signature_algorithm", "commitment_type": string | null,
+///   "commitment_types": [ string ], "content_timestamp_time": RFC 3339 | null,
+///   "counter_signatures": [ signer ], "unexamined_attributes": [ OID ],
 ///   "chain": [ RFC 4514 subject ],
 ///   "certificate_policies": "any-policy" | [ OID ] | null,
 ///   "checks": [ { "check", "outcome": "passed" | "failed" | "skipped", "detail" } ],
@@ -301,7 +329,7 @@ impl serde::Serialize for ValidationReport {
 impl serde::Serialize for SignerReport {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct as _;
-        let mut s = serializer.serialize_struct("SignerReport", 15)?;
+        let mut s = serializer.serialize_struct("SignerReport", 19)?;
         s.serialize_field("indication", &self.indication)?;
         s.serialize_field("sub_indication", &self.sub_indication)?;
         s.serialize_field("signer", &self.identity)?;
@@ -312,6 +340,10 @@ impl serde::Serialize for SignerReport {
         s.serialize_field("digest_algorithm", &self.digest_algorithm)?;
         s.serialize_field("signature_algorithm", &self.signature_algorithm)?;
         s.serialize_field("commitment_type", &self.commitment_type)?;
+        s.serialize_field("commitment_types", &self.commitment_types)?;
+        s.serialize_field("content_timestamp_time", &self.content_timestamp_time)?;
+        s.serialize_field("counter_signatures", &self.counter_signatures)?;
+        s.serialize_field("unexamined_attributes", &self.unexamined_attributes)?;
         s.serialize_field("chain", &self.chain_subjects())?;
         s.serialize_field("certificate_policies", &self.certificate_policies)?;
         s.serialize_field("checks", &self.checks)?;

@@ -98,6 +98,28 @@ pub enum Warning {
     /// An EF.SOD's eContentType is id-data, not id-icao-mrtd-security-ldsSecurityObject
     /// (ICAO 9303 part 10); its content was read as an LDSSecurityObject.
     SodContentTypeIdData,
+    /// The SignerInfo's signature algorithm is ECDSA with an explicit NULL parameter (RFC
+    /// 5758 section 3.2 says absent), as some passports and ID cards write it.
+    EcdsaParametersNull,
+    /// A signed attribute of a type kyso does not read appears more than once. Nothing
+    /// kyso checks depends on it; the attributes kyso reads must each appear once.
+    RepeatedUnknownSignedAttribute {
+        /// The attribute type.
+        oid: crate::oid::Oid,
+    },
+    /// An attribute kyso does not examine yet (an archive timestamp, a CAdES-C or -X
+    /// reference or timestamp) is present: the verdict does not cover it.
+    AttributeNotExamined {
+        /// The attribute type.
+        oid: crate::oid::Oid,
+    },
+    /// More counter-signatures, or deeper ones, than are checked
+    /// ([`MAX_COUNTER_SIGNATURES`](crate::limits::MAX_COUNTER_SIGNATURES),
+    /// [`MAX_COUNTER_SIGNATURE_DEPTH`](crate::limits::MAX_COUNTER_SIGNATURE_DEPTH)).
+    CounterSignaturesNotAllChecked {
+        /// How many were checked at this level.
+        checked: usize,
+    },
 }
 
 impl Warning {
@@ -123,6 +145,10 @@ impl Warning {
             Warning::SignedAttributesNotInDerOrder { .. } => "signed-attributes-not-in-der-order",
             Warning::TrailingZeroBytes { .. } => "trailing-zero-bytes",
             Warning::SodContentTypeIdData => "sod-content-type-id-data",
+            Warning::EcdsaParametersNull => "ecdsa-parameters-null",
+            Warning::RepeatedUnknownSignedAttribute { .. } => "repeated-unknown-signed-attribute",
+            Warning::AttributeNotExamined { .. } => "attribute-not-examined",
+            Warning::CounterSignaturesNotAllChecked { .. } => "counter-signatures-not-all-checked",
         }
     }
 }
@@ -199,6 +225,21 @@ impl core::fmt::Display for Warning {
             Warning::TrailingZeroBytes { count } => {
                 write!(f, "{count} zero bytes after the signature were ignored")
             }
+            Warning::RepeatedUnknownSignedAttribute { oid } => write!(
+                f,
+                "the signed attribute {oid}, which kyso does not read, appears more than once"
+            ),
+            Warning::AttributeNotExamined { oid } => write!(
+                f,
+                "attribute {oid} is present and was not examined: the verdict does not cover it"
+            ),
+            Warning::CounterSignaturesNotAllChecked { checked } => write!(
+                f,
+                "only {checked} counter-signatures at this level were checked; the rest, and any deeper, were not"
+            ),
+            Warning::EcdsaParametersNull => f.write_str(
+                "the signature algorithm is ECDSA with a NULL parameter, which RFC 5758 leaves absent",
+            ),
             Warning::SodContentTypeIdData => f.write_str(
                 "the SOD's content type is id-data, not an LDSSecurityObject's; read as an LDSSecurityObject",
             ),

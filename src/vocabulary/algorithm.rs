@@ -22,15 +22,24 @@ pub enum DigestAlgorithm {
     Sha384,
     /// SHA-512 (FIPS 180-4).
     Sha512,
+    /// SHA3-256 (FIPS 202).
+    Sha3_256,
+    /// SHA3-384 (FIPS 202).
+    Sha3_384,
+    /// SHA3-512 (FIPS 202).
+    Sha3_512,
 }
 
 impl DigestAlgorithm {
     /// Every algorithm, strongest last.
-    pub const ALL: [DigestAlgorithm; 4] = [
+    pub const ALL: [DigestAlgorithm; 7] = [
         DigestAlgorithm::Sha1,
         DigestAlgorithm::Sha256,
         DigestAlgorithm::Sha384,
         DigestAlgorithm::Sha512,
+        DigestAlgorithm::Sha3_256,
+        DigestAlgorithm::Sha3_384,
+        DigestAlgorithm::Sha3_512,
     ];
 
     /// The algorithm's object identifier (RFC 5754 section 2, FIPS 180-4).
@@ -45,12 +54,20 @@ impl DigestAlgorithm {
             DigestAlgorithm::Sha256 => oid::SHA256,
             DigestAlgorithm::Sha384 => oid::SHA384,
             DigestAlgorithm::Sha512 => oid::SHA512,
+            DigestAlgorithm::Sha3_256 => oid::SHA3_256,
+            DigestAlgorithm::Sha3_384 => oid::SHA3_384,
+            DigestAlgorithm::Sha3_512 => oid::SHA3_512,
         }
     }
 
     /// Length of the hash value in bytes.
     pub fn output_len(self) -> usize {
-        self.ring().output_len()
+        match self {
+            DigestAlgorithm::Sha1 => 20,
+            DigestAlgorithm::Sha256 | DigestAlgorithm::Sha3_256 => 32,
+            DigestAlgorithm::Sha384 | DigestAlgorithm::Sha3_384 => 48,
+            DigestAlgorithm::Sha512 | DigestAlgorithm::Sha3_512 => 64,
+        }
     }
 
     /// The name used in standards: `SHA-256`.
@@ -60,6 +77,9 @@ impl DigestAlgorithm {
             DigestAlgorithm::Sha256 => "SHA-256",
             DigestAlgorithm::Sha384 => "SHA-384",
             DigestAlgorithm::Sha512 => "SHA-512",
+            DigestAlgorithm::Sha3_256 => "SHA3-256",
+            DigestAlgorithm::Sha3_384 => "SHA3-384",
+            DigestAlgorithm::Sha3_512 => "SHA3-512",
         }
     }
 
@@ -68,12 +88,16 @@ impl DigestAlgorithm {
         self == DigestAlgorithm::Sha1
     }
 
-    pub(crate) fn ring(self) -> &'static ring::digest::Algorithm {
+    /// ring's implementation, for the SHA-1 and SHA-2 family (SHA-3 is the `sha3` crate's).
+    pub(crate) fn ring(self) -> Option<&'static ring::digest::Algorithm> {
         match self {
-            DigestAlgorithm::Sha1 => &ring::digest::SHA1_FOR_LEGACY_USE_ONLY,
-            DigestAlgorithm::Sha256 => &ring::digest::SHA256,
-            DigestAlgorithm::Sha384 => &ring::digest::SHA384,
-            DigestAlgorithm::Sha512 => &ring::digest::SHA512,
+            DigestAlgorithm::Sha1 => Some(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY),
+            DigestAlgorithm::Sha256 => Some(&ring::digest::SHA256),
+            DigestAlgorithm::Sha384 => Some(&ring::digest::SHA384),
+            DigestAlgorithm::Sha512 => Some(&ring::digest::SHA512),
+            DigestAlgorithm::Sha3_256 | DigestAlgorithm::Sha3_384 | DigestAlgorithm::Sha3_512 => {
+                None
+            }
         }
     }
 }
@@ -134,6 +158,33 @@ pub enum SignatureAlgorithm {
         /// The hash.
         digest: DigestAlgorithm,
     },
+    /// ECDSA with the signature as the plain concatenation r‖s of two integers of the
+    /// curve's field length (BSI TR-03111 section 5.2.1, `ecdsa-plain-*`), as German eIDs
+    /// and signature cards write it. Verification only.
+    EcdsaPlain {
+        /// The curve, as the key's type.
+        key: KeyType,
+        /// The hash.
+        digest: DigestAlgorithm,
+    },
+    /// RSA PKCS#1 v1.5 with a hash ring does not offer with it (SHA3-256, SHA3-384,
+    /// SHA3-512; RFC 8702 has no SHA-3 identifiers for RSA, NIST CSOR does), verified by
+    /// kyso's RSA verifier. Verification only.
+    RsaPkcs1 {
+        /// The hash.
+        digest: DigestAlgorithm,
+    },
+    /// RSASSA-PSS with parameters other than those of [`SignatureAlgorithm::RsaPssSha256`]
+    /// and its siblings (RFC 4055, RFC 8017 section 9.1): any supported hash, MGF1 over any
+    /// supported hash, any salt length, verified by kyso's RSA verifier. Verification only.
+    RsaPss {
+        /// The message hash.
+        digest: DigestAlgorithm,
+        /// The hash MGF1 uses.
+        mgf1_digest: DigestAlgorithm,
+        /// The salt length in octets.
+        salt_len: u16,
+    },
 }
 
 impl SignatureAlgorithm {
@@ -151,7 +202,10 @@ impl SignatureAlgorithm {
             }
             RsaPkcs1Sha512 | RsaPssSha512 => Some(DigestAlgorithm::Sha512),
             Ed25519 => None,
-            Ecdsa { digest, .. } => Some(digest),
+            Ecdsa { digest, .. }
+            | EcdsaPlain { digest, .. }
+            | RsaPkcs1 { digest }
+            | RsaPss { digest, .. } => Some(digest),
         }
     }
 
@@ -165,85 +219,74 @@ impl SignatureAlgorithm {
             | RsaPkcs1Sha512
             | RsaPssSha256
             | RsaPssSha384
-            | RsaPssSha512 => KeyType::Rsa,
+            | RsaPssSha512
+            | RsaPkcs1 { .. }
+            | RsaPss { .. } => KeyType::Rsa,
             EcdsaP256Sha256 | EcdsaP256Sha384 => KeyType::EcP256,
             EcdsaP384Sha256 | EcdsaP384Sha384 => KeyType::EcP384,
             Ed25519 => KeyType::Ed25519,
-            Ecdsa { key, .. } => key,
+            Ecdsa { key, .. } | EcdsaPlain { key, .. } => key,
         }
     }
 
     /// Whether kyso may create signatures with this algorithm (SHA-1 only verifies).
     pub fn can_sign(self) -> bool {
+        use SignatureAlgorithm::*;
         !matches!(
             self,
-            SignatureAlgorithm::RsaPkcs1Sha1ForLegacyUseOnly | SignatureAlgorithm::Ecdsa { .. }
+            RsaPkcs1Sha1ForLegacyUseOnly
+                | Ecdsa { .. }
+                | EcdsaPlain { .. }
+                | RsaPkcs1 { .. }
+                | RsaPss { .. }
         )
     }
 
-    /// A short name as standards write it.
-    pub fn name(self) -> &'static str {
-        use SignatureAlgorithm::*;
-        match self {
-            RsaPkcs1Sha1ForLegacyUseOnly => "RSA PKCS#1 v1.5 with SHA-1",
-            RsaPkcs1Sha256 => "RSA PKCS#1 v1.5 with SHA-256",
-            RsaPkcs1Sha384 => "RSA PKCS#1 v1.5 with SHA-384",
-            RsaPkcs1Sha512 => "RSA PKCS#1 v1.5 with SHA-512",
-            RsaPssSha256 => "RSASSA-PSS with SHA-256",
-            RsaPssSha384 => "RSASSA-PSS with SHA-384",
-            RsaPssSha512 => "RSASSA-PSS with SHA-512",
-            EcdsaP256Sha256 => "ECDSA P-256 with SHA-256",
-            EcdsaP256Sha384 => "ECDSA P-256 with SHA-384",
-            EcdsaP384Sha256 => "ECDSA P-384 with SHA-256",
-            EcdsaP384Sha384 => "ECDSA P-384 with SHA-384",
-            Ed25519 => "Ed25519",
-            Ecdsa { key, digest } => ecdsa_name(key, digest),
-        }
+    /// A short name as standards write it: `RSA PKCS#1 v1.5 with SHA-256`, `ECDSA
+    /// brainpoolP256r1 with SHA-256`, `RSASSA-PSS with SHA-256, MGF1 SHA-1, salt 20`.
+    pub fn name(self) -> String {
+        self.to_string()
     }
 }
 
 /// Serialised as its name ([`SignatureAlgorithm::name`]).
 impl serde::Serialize for SignatureAlgorithm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.name())
+        serializer.collect_str(self)
     }
 }
 
 impl core::fmt::Display for SignatureAlgorithm {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-fn ecdsa_name(key: KeyType, digest: DigestAlgorithm) -> &'static str {
-    use DigestAlgorithm::*;
-    use KeyType::*;
-    match (key, digest) {
-        (EcP256, Sha1) => "ECDSA P-256 with SHA-1",
-        (EcP256, Sha512) => "ECDSA P-256 with SHA-512",
-        (EcP384, Sha1) => "ECDSA P-384 with SHA-1",
-        (EcP384, Sha512) => "ECDSA P-384 with SHA-512",
-        (EcP521, Sha1) => "ECDSA P-521 with SHA-1",
-        (EcP521, Sha256) => "ECDSA P-521 with SHA-256",
-        (EcP521, Sha384) => "ECDSA P-521 with SHA-384",
-        (EcP521, Sha512) => "ECDSA P-521 with SHA-512",
-        (EcBrainpoolP256r1, Sha1) => "ECDSA brainpoolP256r1 with SHA-1",
-        (EcBrainpoolP256r1, Sha256) => "ECDSA brainpoolP256r1 with SHA-256",
-        (EcBrainpoolP256r1, Sha384) => "ECDSA brainpoolP256r1 with SHA-384",
-        (EcBrainpoolP256r1, Sha512) => "ECDSA brainpoolP256r1 with SHA-512",
-        (EcBrainpoolP384r1, Sha1) => "ECDSA brainpoolP384r1 with SHA-1",
-        (EcBrainpoolP384r1, Sha256) => "ECDSA brainpoolP384r1 with SHA-256",
-        (EcBrainpoolP384r1, Sha384) => "ECDSA brainpoolP384r1 with SHA-384",
-        (EcBrainpoolP384r1, Sha512) => "ECDSA brainpoolP384r1 with SHA-512",
-        (EcBrainpoolP512r1, Sha1) => "ECDSA brainpoolP512r1 with SHA-1",
-        (EcBrainpoolP512r1, Sha256) => "ECDSA brainpoolP512r1 with SHA-256",
-        (EcBrainpoolP512r1, Sha384) => "ECDSA brainpoolP512r1 with SHA-384",
-        (EcBrainpoolP512r1, Sha512) => "ECDSA brainpoolP512r1 with SHA-512",
-        (EcP256, Sha256) => "ECDSA P-256 with SHA-256",
-        (EcP256, Sha384) => "ECDSA P-256 with SHA-384",
-        (EcP384, Sha256) => "ECDSA P-384 with SHA-256",
-        (EcP384, Sha384) => "ECDSA P-384 with SHA-384",
-        (Rsa | Ed25519, _) => "ECDSA",
+        use DigestAlgorithm::*;
+        use SignatureAlgorithm::*;
+        match *self {
+            RsaPkcs1Sha1ForLegacyUseOnly => write!(f, "RSA PKCS#1 v1.5 with {Sha1}"),
+            RsaPkcs1Sha256 => write!(f, "RSA PKCS#1 v1.5 with {Sha256}"),
+            RsaPkcs1Sha384 => write!(f, "RSA PKCS#1 v1.5 with {Sha384}"),
+            RsaPkcs1Sha512 => write!(f, "RSA PKCS#1 v1.5 with {Sha512}"),
+            RsaPkcs1 { digest } => write!(f, "RSA PKCS#1 v1.5 with {digest}"),
+            RsaPssSha256 => write!(f, "RSASSA-PSS with {Sha256}"),
+            RsaPssSha384 => write!(f, "RSASSA-PSS with {Sha384}"),
+            RsaPssSha512 => write!(f, "RSASSA-PSS with {Sha512}"),
+            RsaPss {
+                digest,
+                mgf1_digest,
+                salt_len,
+            } => write!(
+                f,
+                "RSASSA-PSS with {digest}, MGF1 {mgf1_digest}, salt {salt_len}"
+            ),
+            EcdsaP256Sha256 => write!(f, "ECDSA {} with {Sha256}", KeyType::EcP256.curve_name()),
+            EcdsaP256Sha384 => write!(f, "ECDSA {} with {Sha384}", KeyType::EcP256.curve_name()),
+            EcdsaP384Sha256 => write!(f, "ECDSA {} with {Sha256}", KeyType::EcP384.curve_name()),
+            EcdsaP384Sha384 => write!(f, "ECDSA {} with {Sha384}", KeyType::EcP384.curve_name()),
+            Ed25519 => f.write_str("Ed25519"),
+            Ecdsa { key, digest } => write!(f, "ECDSA {} with {digest}", key.curve_name()),
+            EcdsaPlain { key, digest } => {
+                write!(f, "ECDSA {} with {digest}, plain r||s", key.curve_name())
+            }
+        }
     }
 }
 
@@ -267,6 +310,22 @@ pub enum KeyType {
     EcBrainpoolP384r1,
     /// ECDSA over brainpoolP512r1 (RFC 5639), as Vietnam's CSCA uses.
     EcBrainpoolP512r1,
+}
+
+impl KeyType {
+    /// The curve's name for an EC key type (`P-256`, `brainpoolP256r1`), else the type's.
+    fn curve_name(self) -> &'static str {
+        match self {
+            KeyType::Rsa => "RSA",
+            KeyType::EcP256 => "P-256",
+            KeyType::EcP384 => "P-384",
+            KeyType::Ed25519 => "Ed25519",
+            KeyType::EcP521 => "P-521",
+            KeyType::EcBrainpoolP256r1 => "brainpoolP256r1",
+            KeyType::EcBrainpoolP384r1 => "brainpoolP384r1",
+            KeyType::EcBrainpoolP512r1 => "brainpoolP512r1",
+        }
+    }
 }
 
 impl core::fmt::Display for KeyType {
