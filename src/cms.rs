@@ -14,6 +14,7 @@ mod signer_check;
 mod signer_match;
 mod stamper;
 mod timestamp_token;
+mod timestamped_data;
 mod verify;
 pub(crate) mod walk;
 
@@ -22,5 +23,6 @@ pub use sign::{PreparedSignature, SignatureBuilder};
 pub use signed_cms::SignedCms;
 pub use stamper::TimeStampStamper;
 pub use timestamp_token::{TimeStampInfo, TimeStampToken};
+pub use timestamped_data::TimeStampedData;
 pub(crate) use verify::Mode;
 pub use verify::Verifier;

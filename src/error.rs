@@ -958,6 +958,30 @@ pub enum TimestampError {
     /// The token does not carry the nonce the request sent (RFC 3161 section 2.4.2).
     #[error("timestamp nonce mismatch")]
     NonceMismatch,
+    /// A token of an RFC 5544 TimeStampedData does not verify: which one (0 is the first,
+    /// over the data; each later one renews the one before) and why.
+    #[error("timestamp {index} of the TimeStampedData: {reason}")]
+    InTimeStampedData {
+        /// The token's position in the temporal evidence.
+        index: usize,
+        /// Why it does not verify.
+        reason: Box<Error>,
+    },
+    /// A renewal token of an RFC 5544 TimeStampedData is not later than the token it
+    /// renews.
+    #[error("timestamp {index} of the TimeStampedData is not later than the one it renews")]
+    RenewalNotLater {
+        /// The renewal token's position.
+        index: usize,
+    },
+    /// An RFC 5544 TimeStampedData holds no content and no data was given to check it
+    /// against.
+    #[error("the TimeStampedData holds no content and no data was given")]
+    DataMissing,
+    /// The data given is not the content the TimeStampedData (or an enveloping signature)
+    /// holds.
+    #[error("the data given differs from the content held inside")]
+    ContentMismatch,
 }
 
 /// Chip documents (ICAO 9303) and CSCA master lists.

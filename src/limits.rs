@@ -109,6 +109,9 @@ pub const MAX_REVOCATION_ITEMS_PER_CERTIFICATE: usize = 16;
 /// a CMS verification and a path validation).
 pub const MAX_SIGNATURE_TIMESTAMPS: usize = 4;
 
+/// Timestamp tokens in one RFC 5544 TimeStampedData (the first and its renewals).
+pub const MAX_TIME_STAMPED_DATA_TOKENS: usize = 64;
+
 /// Counter-signatures (RFC 5652 section 11.4) checked on one signer; more are reported as
 /// not checked.
 pub const MAX_COUNTER_SIGNATURES: usize = 4;

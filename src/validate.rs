@@ -11,6 +11,6 @@ pub use commitment::CommitmentType;
 pub use policy::{ValidationPolicy, ValidationTime};
 pub use report::{
     Check, CheckKind, Indication, Outcome, SignerReport, SubIndication, TimeSource,
-    ValidationReport,
+    ValidationReport, VerifiedContent,
 };
 pub use warning::Warning;

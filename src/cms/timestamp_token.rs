@@ -209,6 +209,31 @@ impl TimeStampToken {
         self.verify_in(anchors, imprint, nonce, algorithms, &TsaContext::default())
     }
 
+    /// [`TimeStampToken::verify`] with `certificates` as candidates for the TSA's
+    /// certificate and its path, for a token that does not carry them (a request sent
+    /// without certReq, RFC 3161 section 2.4.1). A token whose TSA certificate is found
+    /// neither in it nor among `certificates` is
+    /// [`TimestampError::Signature`] with INDETERMINATE / NO_SIGNING_CERTIFICATE_FOUND, and
+    /// its signature is not checked (ETSI EN 319 102-1 section 5.2.3).
+    ///
+    /// # Errors
+    ///
+    /// Those of [`TimeStampToken::verify`].
+    pub fn verify_with_certificates(
+        &self,
+        anchors: &TrustStore,
+        imprint: &Digest,
+        nonce: Option<&[u8]>,
+        algorithms: &AlgorithmPolicy,
+        certificates: &[Certificate],
+    ) -> Result<TimeStampInfo, Error> {
+        let context = TsaContext {
+            extra_certificates: certificates,
+            ..TsaContext::default()
+        };
+        self.verify_in(anchors, imprint, nonce, algorithms, &context)
+    }
+
     pub(crate) fn verify_in(
         &self,
         anchors: &TrustStore,

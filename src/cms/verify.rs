@@ -12,7 +12,9 @@ use crate::path::{TrustContext, TrustStore, VerificationCache};
 use crate::revocation::{RevocationPolicy, RevocationSource};
 use crate::time::Time;
 use crate::validate::etsi;
-use crate::validate::{SignerReport, ValidationPolicy, ValidationReport, ValidationTime};
+use crate::validate::{
+    SignerReport, ValidationPolicy, ValidationReport, ValidationTime, VerifiedContent,
+};
 
 /// Validates CMS signatures against a trust store under a [`ValidationPolicy`].
 ///
@@ -184,10 +186,18 @@ impl<'a> Verifier<'a> {
     /// Validates `cms` as a signature over `document`.
     ///
     /// For a detached signature, `document` is the signed document. For an enveloping one it
-    /// may be `None`, and the content inside is verified; if a document is given, it is the
-    /// one verified, so a document that differs from what was signed fails
-    /// (HASH_FAILURE), whatever the signature carries inside.
+    /// may be `None`, and the content inside is verified; if a document is given, it must
+    /// be the content inside, byte for byte: when they differ, every signer fails
+    /// (HASH_FAILURE) whichever of the two it signed. [`ValidationReport::content`] says
+    /// which content was verified.
     pub fn verify(&self, cms: &SignedCms, document: Option<&[u8]>) -> ValidationReport {
+        let content = match (document, cms.content()) {
+            (Some(given), Some(inside)) if given == inside => VerifiedContent::GivenAndEmbedded,
+            (Some(_), Some(_)) => VerifiedContent::GivenDiffersFromEmbedded,
+            (Some(_), None) => VerifiedContent::Given,
+            (None, Some(_)) => VerifiedContent::Embedded,
+            (None, None) => VerifiedContent::None,
+        };
         let doc = match (document, cms.content()) {
             (Some(bytes), _) | (None, Some(bytes)) => {
                 let digests = cms
@@ -199,7 +209,14 @@ impl<'a> Verifier<'a> {
             }
             (None, None) => Document::Missing,
         };
-        self.verify_document(cms, &doc)
+        let mut report = self.verify_document(cms, &doc);
+        report.content = content;
+        if content == VerifiedContent::GivenDiffersFromEmbedded {
+            for signer in &mut report.signers {
+                etsi::content_mismatch(signer);
+            }
+        }
+        report
     }
 
     /// Validates a signature over a document read from `reader`, in constant memory (the
@@ -239,13 +256,17 @@ impl<'a> Verifier<'a> {
             }
         }
         let digests = hashers.into_iter().map(Hasher::finish).collect();
-        Ok(self.verify_digests(cms, digests))
+        let mut report = self.verify_digests(cms, digests);
+        report.content = VerifiedContent::Given;
+        Ok(report)
     }
 
     /// Validates a signature given the document's digests (one per digest algorithm the
     /// signers use; see [`SignedCms::digest_algorithms`]).
     pub fn verify_digests(&self, cms: &SignedCms, digests: Vec<Digest>) -> ValidationReport {
-        self.verify_document(cms, &Document::Digests(digests))
+        let mut report = self.verify_document(cms, &Document::Digests(digests));
+        report.content = VerifiedContent::Digests;
+        report
     }
 
     fn verify_document(&self, cms: &SignedCms, doc: &Document<'_>) -> ValidationReport {
@@ -296,6 +317,11 @@ impl<'a> Verifier<'a> {
             signers,
             format_error: None,
             signature_checks: budget.used(),
+            content: match doc {
+                Document::Bytes(..) => VerifiedContent::Given,
+                Document::Digests(_) => VerifiedContent::Digests,
+                Document::Missing => VerifiedContent::None,
+            },
         }
     }
 }

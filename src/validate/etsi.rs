@@ -38,6 +38,20 @@ pub(crate) fn conclude(report: &mut SignerReport, mut failures: Vec<Failure>) {
     }
 }
 
+/// A signer of an enveloping signature verified against a document that differs from the
+/// content inside: it fails with HASH_FAILURE whatever it earned, so that neither the
+/// document nor the content inside can be read as signed.
+pub(crate) fn content_mismatch(r: &mut SignerReport) {
+    r.check(
+        CheckKind::MessageDigest,
+        Outcome::Failed,
+        "the document given differs from the content inside the signature",
+    );
+    r.indication = Indication::TotalFailed;
+    r.sub_indication = Some(SubIndication::HashFailure);
+    r.chain.clear();
+}
+
 /// A signer some of whose checks were refused for want of budget: whatever else it
 /// earned, it cannot pass (a check refused deep inside, a CRL's or a timestamp's, may have
 /// been read as "unknown" or "unusable" on the way). A proven failure stands.

@@ -228,6 +228,51 @@ pub struct ValidationReport {
     /// CRLs, OCSP responses, timestamp tokens), each distinct check counted once; at most
     /// [`MAX_CMS_SIGNATURE_CHECKS`](crate::limits::MAX_CMS_SIGNATURE_CHECKS).
     pub signature_checks: usize,
+    /// Which content the signers were verified against.
+    pub content: VerifiedContent,
+}
+
+/// Which content a signature was verified against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VerifiedContent {
+    /// The document the caller gave (a detached signature).
+    Given,
+    /// The content inside an enveloping signature; no document was given.
+    Embedded,
+    /// The document the caller gave, which is the content inside the signature, byte for
+    /// byte.
+    GivenAndEmbedded,
+    /// The document the caller gave, which differs from the content inside the signature:
+    /// every signer fails (HASH_FAILURE), whichever of the two it signed, so that neither
+    /// can be read as signed.
+    GivenDiffersFromEmbedded,
+    /// The document's digests, given by the caller.
+    Digests,
+    /// No content: neither given nor inside.
+    None,
+}
+
+impl VerifiedContent {
+    /// A stable name: `given`, `embedded`, `given-and-embedded`,
+    /// `given-differs-from-embedded`, `digests`, `none`.
+    pub fn name(self) -> &'static str {
+        match self {
+            VerifiedContent::Given => "given",
+            VerifiedContent::Embedded => "embedded",
+            VerifiedContent::GivenAndEmbedded => "given-and-embedded",
+            VerifiedContent::GivenDiffersFromEmbedded => "given-differs-from-embedded",
+            VerifiedContent::Digests => "digests",
+            VerifiedContent::None => "none",
+        }
+    }
+}
+
+/// Serialised as its name ([`VerifiedContent::name`]).
+impl serde::Serialize for VerifiedContent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
 }
 
 impl ValidationReport {
@@ -236,6 +281,7 @@ impl ValidationReport {
             signers: Vec::new(),
             format_error: Some(error.to_string()),
             signature_checks: 0,
+            content: VerifiedContent::None,
         }
     }
 
@@ -293,16 +339,19 @@ impl ValidationReport {
 ///   "sub_indication": "HASH_FAILURE" | ... | null,
 ///   "format_error": string | null,
 ///   "signature_checks": number,
+///   "content": "given" | "embedded" | "given-and-embedded" | "given-differs-from-embedded"
+///              | "digests" | "none",
 ///   "signers": [ signer ] }
 /// ```
 impl serde::Serialize for ValidationReport {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct as _;
-        let mut s = serializer.serialize_struct("ValidationReport", 5)?;
+        let mut s = serializer.serialize_struct("ValidationReport", 6)?;
         s.serialize_field("indication", &self.indication())?;
         s.serialize_field("sub_indication", &self.sub_indication())?;
         s.serialize_field("format_error", &self.format_error)?;
         s.serialize_field("signature_checks", &self.signature_checks)?;
+        s.serialize_field("content", &self.content)?;
         s.serialize_field("signers", &self.signers)?;
         s.end()
     }
@@ -508,6 +557,7 @@ mod tests {
             signers: vec![report],
             format_error: None,
             signature_checks: 0,
+            content: VerifiedContent::None,
         };
         let json = report.to_json();
         assert!(
