@@ -204,6 +204,8 @@ pub enum DisallowedReason {
     Sha1,
     /// The algorithm is known but may only verify, never sign.
     VerifyOnly,
+    /// DSA is only accepted under the explicitly named legacy policy.
+    LegacyDsa,
 }
 
 impl core::fmt::Display for DisallowedReason {
@@ -211,6 +213,7 @@ impl core::fmt::Display for DisallowedReason {
         f.write_str(match self {
             DisallowedReason::Sha1 => "SHA-1 is not allowed by the algorithm policy",
             DisallowedReason::VerifyOnly => "the algorithm may be used for verification only",
+            DisallowedReason::LegacyDsa => "DSA is not allowed by the algorithm policy",
         })
     }
 }

@@ -2,6 +2,7 @@
 //! that verify, the [`Signer`] trait and the in-memory [`SoftwareSigner`].
 
 mod algorithm;
+mod dsa;
 pub(crate) mod ec;
 mod public_key;
 mod rsa;

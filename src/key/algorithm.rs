@@ -41,6 +41,14 @@ impl SignatureAlgorithm {
             EcdsaPlain { digest, .. } => (ecdsa_plain_oid(digest), None),
             // NIST CSOR: the parameters are absent.
             RsaPkcs1 { digest } => (rsa_pkcs1_oid(digest), None),
+            DsaForLegacyUseOnly { digest } => (
+                if digest == DigestAlgorithm::Sha1 {
+                    oid::DSA_WITH_SHA1
+                } else {
+                    oid::DSA_WITH_SHA256
+                },
+                None,
+            ),
             RsaPss {
                 digest,
                 mgf1_digest,
@@ -148,6 +156,18 @@ impl SignatureAlgorithm {
                 (_, digest) => Ecdsa {
                     key: KeyType::EcP256,
                     digest,
+                },
+            })
+        } else if *alg == oid::DSA_WITH_SHA1 || *alg == oid::DSA_WITH_SHA256 {
+            // RFC 3279 section 2.2.2, RFC 5758 section 3.1: parameters absent.
+            if params.is_some() {
+                return Err(bad_params());
+            }
+            Some(DsaForLegacyUseOnly {
+                digest: if *alg == oid::DSA_WITH_SHA1 {
+                    DigestAlgorithm::Sha1
+                } else {
+                    DigestAlgorithm::Sha256
                 },
             })
         } else if *alg == oid::ED25519 {
@@ -414,6 +434,7 @@ pub struct AlgorithmPolicy {
     min_rsa_bits: usize,
     allow_sha1: bool,
     allow_explicit_curves: bool,
+    allow_dsa: bool,
 }
 
 /// The smallest RSA modulus the default policy accepts: NIST SP 800-131A and ETSI TS 119 312
@@ -429,6 +450,7 @@ impl Default for AlgorithmPolicy {
             min_rsa_bits: DEFAULT_MIN_RSA_BITS,
             allow_sha1: false,
             allow_explicit_curves: false,
+            allow_dsa: false,
         }
     }
 }
@@ -460,6 +482,19 @@ impl AlgorithmPolicy {
         self
     }
 
+    /// The policy with DSA signatures accepted for verification, for legacy data (old
+    /// archives, NIST PKITS): DSA is withdrawn (FIPS 186-5) and kyso never signs with it.
+    #[must_use]
+    pub fn allow_dsa_for_legacy_use_only(mut self) -> Self {
+        self.allow_dsa = true;
+        self
+    }
+
+    /// Whether DSA signatures verify under this policy.
+    pub fn dsa_allowed(&self) -> bool {
+        self.allow_dsa
+    }
+
     /// Whether EC keys with explicit curve parameters are accepted.
     pub fn explicit_curve_parameters_accepted(&self) -> bool {
         self.allow_explicit_curves
@@ -481,8 +516,16 @@ impl AlgorithmPolicy {
     ///
     /// [`SignatureError::AlgorithmNotAllowed`] with [`DisallowedReason::Sha1`] if the algorithm hashes
     /// with SHA-1 and the policy is not
-    /// [`AlgorithmPolicy::allow_sha1_for_legacy_use_only`].
+    /// [`AlgorithmPolicy::allow_sha1_for_legacy_use_only`], and with
+    /// [`DisallowedReason::LegacyDsa`] for DSA unless
+    /// [`AlgorithmPolicy::allow_dsa_for_legacy_use_only`].
     pub fn check_algorithm(&self, algorithm: SignatureAlgorithm) -> Result<(), Error> {
+        if matches!(algorithm, SignatureAlgorithm::DsaForLegacyUseOnly { .. }) && !self.allow_dsa {
+            return Err(Error::Signature(SignatureError::AlgorithmNotAllowed {
+                algorithm,
+                reason: DisallowedReason::LegacyDsa,
+            }));
+        }
         if algorithm.digest_algorithm() == Some(DigestAlgorithm::Sha1) && !self.allow_sha1 {
             return Err(Error::Signature(SignatureError::AlgorithmNotAllowed {
                 algorithm,

@@ -20,7 +20,7 @@ impl KeyType {
             KeyType::EcBrainpoolP256r1 => Some(Curve::BrainpoolP256r1),
             KeyType::EcBrainpoolP384r1 => Some(Curve::BrainpoolP384r1),
             KeyType::EcBrainpoolP512r1 => Some(Curve::BrainpoolP512r1),
-            KeyType::Rsa | KeyType::Ed25519 => None,
+            KeyType::Rsa | KeyType::Ed25519 | KeyType::Dsa => None,
         }
     }
 
@@ -50,6 +50,8 @@ pub(crate) enum Verification {
         crate::digest::DigestAlgorithm,
         u16,
     ),
+    /// DSA, by [`crate::key::dsa`].
+    Dsa(crate::digest::DigestAlgorithm),
 }
 
 /// What an `id-RSASSA-PSS` key (RFC 4055 section 1.2) allows: PSS signatures only, and,
@@ -82,6 +84,8 @@ pub struct PublicKey {
     pss: Option<PssKey>,
     /// An rsaEncryption key whose parameters are absent instead of NULL.
     rsa_parameters_absent: bool,
+    /// A DSA key's domain and y.
+    dsa: Option<crate::key::dsa::DsaKey>,
 }
 
 impl PublicKey {
@@ -116,6 +120,7 @@ impl PublicKey {
         let mut explicit = false;
         let mut pss = None;
         let mut rsa_parameters_absent = false;
+        let mut dsa = None;
         let (key_type, rsa_bits) = if alg == oid::RSA_ENCRYPTION || alg == oid::RSASSA_PSS {
             if alg == oid::RSASSA_PSS {
                 // RFC 4055 section 1.2: parameters absent (any PSS signature) or a
@@ -170,6 +175,16 @@ impl PublicKey {
                     .map_err(|_| Error::invalid_der(Object::PublicKey))?;
             }
             (key_type, None)
+        } else if alg == oid::DSA {
+            let params_der = params
+                .map(|p| der::Encode::to_der(&p))
+                .transpose()
+                .map_err(|_| Error::invalid_der(Object::PublicKey))?;
+            dsa = Some(crate::key::dsa::DsaKey::read(
+                params_der.as_deref(),
+                key_bytes,
+            )?);
+            (KeyType::Dsa, None)
         } else if alg == oid::ED25519 {
             if params.is_some() || key_bytes.len() != 32 {
                 return Err(Error::invalid_der(Object::PublicKey));
@@ -188,6 +203,7 @@ impl PublicKey {
             explicit_curve: explicit,
             pss,
             rsa_parameters_absent,
+            dsa,
         })
     }
 
@@ -267,6 +283,12 @@ impl PublicKey {
             Verification::RsaPkcs1(hash) => {
                 crate::key::rsa::verify_pkcs1(&self.key_bytes, hash, message, signature)
             }
+            Verification::Dsa(hash) => {
+                let key = self.dsa.as_ref().ok_or(Error::Signature(
+                    SignatureError::AlgorithmKeyMismatch { algorithm },
+                ))?;
+                key.verify(crate::digest::digest(hash, message).as_bytes(), signature)
+            }
             Verification::RsaPss(hash, mgf1, salt) => crate::key::rsa::verify_pss(
                 &self.key_bytes,
                 hash,
@@ -324,6 +346,7 @@ impl PublicKey {
                 digest,
             )),
             SignatureAlgorithm::RsaPkcs1 { digest } => Ok(Verification::RsaPkcs1(digest)),
+            SignatureAlgorithm::DsaForLegacyUseOnly { digest } => Ok(Verification::Dsa(digest)),
             SignatureAlgorithm::RsaPss {
                 digest,
                 mgf1_digest,
@@ -376,7 +399,11 @@ impl PublicKey {
             EcdsaP384Sha256 => &rs::ECDSA_P384_SHA256_ASN1,
             EcdsaP384Sha384 => &rs::ECDSA_P384_SHA384_ASN1,
             Ed25519 => &rs::ED25519,
-            Ecdsa { .. } | EcdsaPlain { .. } | RsaPkcs1 { .. } | RsaPss { .. } => {
+            Ecdsa { .. }
+            | EcdsaPlain { .. }
+            | RsaPkcs1 { .. }
+            | RsaPss { .. }
+            | DsaForLegacyUseOnly { .. } => {
                 // Verified by `key::ec` or `key::rsa`, never by ring.
                 return Err(Error::Signature(SignatureError::AlgorithmKeyMismatch {
                     algorithm,

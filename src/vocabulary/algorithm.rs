@@ -185,6 +185,14 @@ pub enum SignatureAlgorithm {
         /// The salt length in octets.
         salt_len: u16,
     },
+    /// DSA (FIPS 186-4; RFC 3279 and RFC 5758 identifiers) with SHA-1 or SHA-256, for
+    /// legacy data only: accepted only under
+    /// [`AlgorithmPolicy::allow_dsa_for_legacy_use_only`](crate::key::AlgorithmPolicy::allow_dsa_for_legacy_use_only).
+    /// Verification only.
+    DsaForLegacyUseOnly {
+        /// The hash.
+        digest: DigestAlgorithm,
+    },
 }
 
 impl SignatureAlgorithm {
@@ -205,7 +213,8 @@ impl SignatureAlgorithm {
             Ecdsa { digest, .. }
             | EcdsaPlain { digest, .. }
             | RsaPkcs1 { digest }
-            | RsaPss { digest, .. } => Some(digest),
+            | RsaPss { digest, .. }
+            | DsaForLegacyUseOnly { digest } => Some(digest),
         }
     }
 
@@ -226,6 +235,7 @@ impl SignatureAlgorithm {
             EcdsaP384Sha256 | EcdsaP384Sha384 => KeyType::EcP384,
             Ed25519 => KeyType::Ed25519,
             Ecdsa { key, .. } | EcdsaPlain { key, .. } => key,
+            DsaForLegacyUseOnly { .. } => KeyType::Dsa,
         }
     }
 
@@ -239,6 +249,7 @@ impl SignatureAlgorithm {
                 | EcdsaPlain { .. }
                 | RsaPkcs1 { .. }
                 | RsaPss { .. }
+                | DsaForLegacyUseOnly { .. }
         )
     }
 
@@ -286,6 +297,7 @@ impl core::fmt::Display for SignatureAlgorithm {
             EcdsaPlain { key, digest } => {
                 write!(f, "ECDSA {} with {digest}, plain r||s", key.curve_name())
             }
+            DsaForLegacyUseOnly { digest } => write!(f, "DSA with {digest}"),
         }
     }
 }
@@ -310,6 +322,8 @@ pub enum KeyType {
     EcBrainpoolP384r1,
     /// ECDSA over brainpoolP512r1 (RFC 5639), as Vietnam's CSCA uses.
     EcBrainpoolP512r1,
+    /// DSA (FIPS 186-4), for legacy data only.
+    Dsa,
 }
 
 impl KeyType {
@@ -324,6 +338,7 @@ impl KeyType {
             KeyType::EcBrainpoolP256r1 => "brainpoolP256r1",
             KeyType::EcBrainpoolP384r1 => "brainpoolP384r1",
             KeyType::EcBrainpoolP512r1 => "brainpoolP512r1",
+            KeyType::Dsa => "DSA",
         }
     }
 }
@@ -339,6 +354,7 @@ impl core::fmt::Display for KeyType {
             KeyType::EcBrainpoolP256r1 => "ECDSA brainpoolP256r1",
             KeyType::EcBrainpoolP384r1 => "ECDSA brainpoolP384r1",
             KeyType::EcBrainpoolP512r1 => "ECDSA brainpoolP512r1",
+            KeyType::Dsa => "DSA",
         })
     }
 }
