@@ -510,3 +510,55 @@ fn required_data_groups() {
         && g.status == DataGroupStatus::RequiredNotInDocument
         && g.required));
 }
+
+/// Point 12: a CA whose key kyso does not implement (Ed448). Its OCSP response is found for
+/// the certificate it covers, and the error is the unsupported key, never "no response";
+/// path validation says the same; a signature by such a key is
+/// CRYPTO_CONSTRAINTS_FAILURE naming the algorithm (the Ed448 row of the CMS table).
+#[test]
+fn unsupported_stays_honest() {
+    let ca = cert("interop/unsupported/ca-ed448.pem");
+    let ee = cert("interop/unsupported/ee-under-ed448.pem");
+    assert!(matches!(
+        ca.public_key(),
+        Err(Error::Signature(
+            kyso::error::SignatureError::UnsupportedKey { .. }
+        ))
+    ));
+    let ocsp =
+        kyso::revocation::OcspResponse::from_der(&read("interop/unsupported/ocsp-by-ed448-ca.der"))
+            .unwrap();
+    let r = ocsp.check(
+        &ee,
+        &ca,
+        common::validation_time(),
+        &AlgorithmPolicy::default(),
+        &kyso::revocation::OcspCheck::default(),
+    );
+    assert!(
+        matches!(
+            r,
+            Err(Error::Signature(
+                kyso::error::SignatureError::UnsupportedKey { .. }
+            ))
+        ),
+        "{r:?}"
+    );
+    let anchors = TrustStore::from_certificates([ca]);
+    let context = TrustContext::new(&anchors, Revocation::NotChecked);
+    let path = kyso::path::PathValidator::new(&context, common::validation_time())
+        .purpose(kyso::path::KeyPurpose::Any)
+        .validate(&ee, &[]);
+    assert!(
+        matches!(
+            path,
+            Err(Error::Path {
+                reason: kyso::error::PathError::SignatureAlgorithm(
+                    kyso::error::SignatureError::UnsupportedKey { ref oid }
+                ),
+                ..
+            }) if *oid == "1.3.101.113"
+        ),
+        "{path:?}"
+    );
+}

@@ -593,6 +593,14 @@ impl OcspResponse {
             };
         let bad = |e: Error| match e {
             e @ Error::BudgetExceeded { .. } => e,
+            // A key or algorithm kyso does not implement is said as such, so that it reads
+            // as a cryptographic constraint and never as a wrong signature.
+            e @ Error::Signature(
+                SignatureError::UnsupportedAlgorithm { .. }
+                | SignatureError::UnsupportedKey { .. }
+                | SignatureError::UnsupportedPssParameters
+                | SignatureError::UnsupportedExplicitCurve,
+            ) => e,
             _ => Error::Revocation(RevocationError::OcspBadSignature),
         };
         if self.names_responder(issuer)? {
@@ -644,12 +652,23 @@ impl OcspResponse {
             }
             der::Tag::ContextSpecific { number, .. } if number.value() == 2 => {
                 let hash = OctetString::from_der(id.value()).map_err(der_err)?;
-                let key = cert.public_key()?;
-                Ok(digest(DigestAlgorithm::Sha1, key.key_bytes()).as_bytes() == hash.as_bytes())
+                let key = subject_public_key(cert)?;
+                Ok(digest(DigestAlgorithm::Sha1, key).as_bytes() == hash.as_bytes())
             }
             _ => Err(Error::invalid_der(Object::Ocsp)),
         }
     }
+}
+
+/// The contents of a certificate's subjectPublicKey BIT STRING, what RFC 6960 key hashes
+/// cover, whether or not kyso can verify with the key: a CA whose key type kyso does not
+/// implement is still named correctly, and the error that follows is about its key.
+fn subject_public_key(cert: &Certificate) -> Result<&[u8], Error> {
+    let spki = spki::SubjectPublicKeyInfoRef::from_der(cert.spki_der())
+        .map_err(|_| Error::invalid_der(Object::PublicKey))?;
+    spki.subject_public_key
+        .as_bytes()
+        .ok_or_else(|| Error::invalid_der(Object::PublicKey))
 }
 
 fn cert_id(
@@ -657,7 +676,7 @@ fn cert_id(
     issuer: &Certificate,
     hash: DigestAlgorithm,
 ) -> Result<CertId, Error> {
-    let key = issuer.public_key()?;
+    let key = subject_public_key(issuer)?;
     Ok(CertId {
         hash_algorithm: AlgorithmIdentifierOwned {
             oid: hash.der_oid(),
@@ -665,8 +684,7 @@ fn cert_id(
         },
         issuer_name_hash: OctetString::new(digest(hash, issuer.subject().der()).as_bytes())
             .map_err(der_err)?,
-        issuer_key_hash: OctetString::new(digest(hash, key.key_bytes()).as_bytes())
-            .map_err(der_err)?,
+        issuer_key_hash: OctetString::new(digest(hash, key).as_bytes()).map_err(der_err)?,
         serial_number: SerialNumber::new(cert.serial()).map_err(der_err)?,
     })
 }
