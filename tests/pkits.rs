@@ -174,6 +174,7 @@ fn legacy_algorithms() -> AlgorithmPolicy {
     AlgorithmPolicy::default()
         .require_min_rsa_bits(1024)
         .allow_sha1_for_legacy_use_only()
+        .allow_dsa_for_legacy_use_only()
 }
 
 fn validation_time() -> Time {
