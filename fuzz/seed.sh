@@ -4,7 +4,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 vectors="$here/../test-vectors"
-for target in certificate_der certificate_differential pem_bundle private_key path_validation cms_verify crl ocsp_response timestamp mrz dg13 sod; do
+for target in certificate_der certificate_differential pem_bundle private_key path_validation cms_verify crl ocsp_response timestamp mrz dg13 sod time_stamped_data public_key_verify; do
   mkdir -p "$here/corpus/$target"
 done
 # DER certificates: the .der files, and the DER inside every PEM certificate.
@@ -21,6 +21,20 @@ for f in "$vectors"/pki/*.pem "$vectors"/bad/*.pem; do
 done
 for f in "$vectors"/keys/* "$vectors"/bad/keys/*; do cp "$f" "$here/corpus/private_key/"; done
 for f in "$vectors"/cms/*; do cp "$f" "$here/corpus/cms_verify/"; done
+# Signatures, tokens and SODs from other producers (BER, PSS, SHA-3, DSA, counter-signatures).
+for f in "$vectors"/interop/cms/*.p7[ms]; do cp "$f" "$here/corpus/cms_verify/"; done
+for f in "$vectors"/interop/tsp/*.tsd; do cp "$f" "$here/corpus/time_stamped_data/"; done
+for f in "$vectors"/interop/tsp/*.ts[rt]; do cp "$f" "$here/corpus/timestamp/"; done
+for f in "$vectors"/interop/tsp/ocsp-*.der; do cp "$f" "$here/corpus/ocsp_response/"; done
+for f in "$vectors"/interop/eid/*.sod; do cp "$f" "$here/corpus/sod/"; done
+# Public keys of every type kyso reads (RSA, id-RSASSA-PSS, DSA, EC, Ed25519), each with a
+# signature-sized value and a message: [length][SubjectPublicKeyInfo][length][value][message].
+for f in "$vectors"/pki/ee-*.pem "$vectors"/interop/cms/ee-*.pem; do
+  case "$f" in *.key.pem) continue ;; esac
+  openssl x509 -in "$f" -noout -pubkey 2>/dev/null | openssl pkey -pubin -outform DER 2>/dev/null \
+    | python3 -c 'import sys; k = sys.stdin.buffer.read(); s = bytes(256); sys.stdout.buffer.write(len(k).to_bytes(2, "big") + k + len(s).to_bytes(2, "big") + s + b"message")' \
+    > "$here/corpus/public_key_verify/$(basename "$f" .pem).bin" || true
+done
 # CRLs: NIST PKITS's, when the shared data is beside the checkout.
 pkits="${KYSO_PKITS_DIR:-$here/../../shared/vectors/pkits}"
 if [ -d "$pkits/crls" ]; then

@@ -140,6 +140,88 @@ pub fn timestamp(data: &[u8]) {
     }
 }
 
+/// An RFC 5544 TimeStampedData, verified against the test root over its content or the
+/// sample document.
+pub fn time_stamped_data(data: &[u8]) {
+    let Ok(tsd) = kyso::cms::TimeStampedData::from_der(data) else {
+        return;
+    };
+    let root: &[u8] = include_bytes!("../test-vectors/pki/root-ca.pem");
+    let document: &[u8] = include_bytes!("../test-vectors/documents/cong-van.txt");
+    if let Ok(anchors) = TrustStore::from_pem(root) {
+        let policy = kyso::key::AlgorithmPolicy::default();
+        let _ = tsd.verify(&anchors, None, &policy);
+        let _ = tsd.verify(&anchors, Some(document), &policy);
+    }
+    let _ = (
+        tsd.content(),
+        tsd.data_uri(),
+        tsd.file_name(),
+        tsd.tokens().len(),
+    );
+}
+
+/// A public key and a signature verified over a message with every algorithm kyso has,
+/// including those it verifies itself (RSASSA-PSS with any parameters, RSA with SHA-3,
+/// plain ECDSA, DSA): `[key length: 2 octets][SubjectPublicKeyInfo][signature length: 2
+/// octets][signature][message]`.
+pub fn public_key_verify(data: &[u8]) {
+    use kyso::digest::DigestAlgorithm as H;
+    use kyso::key::{AlgorithmPolicy, KeyType, PublicKey, SignatureAlgorithm as A};
+    fn split(data: &[u8]) -> Option<(&[u8], &[u8])> {
+        let (len, rest) = data.split_at_checked(2)?;
+        let len = usize::from(u16::from_be_bytes([len[0], len[1]]));
+        rest.split_at_checked(len)
+    }
+    let Some((spki, rest)) = split(data) else {
+        return;
+    };
+    let Some((signature, message)) = split(rest) else {
+        return;
+    };
+    let Ok(key) = PublicKey::from_spki_der(spki) else {
+        return;
+    };
+    let policy = AlgorithmPolicy::default()
+        .require_min_rsa_bits(1024)
+        .allow_sha1_for_legacy_use_only()
+        .allow_dsa_for_legacy_use_only()
+        .accept_explicit_curve_parameters();
+    let kt = key.key_type();
+    let mut algorithms = vec![
+        A::RsaPkcs1Sha256,
+        A::RsaPssSha256,
+        A::RsaPkcs1 {
+            digest: H::Sha3_256,
+        },
+        A::RsaPss {
+            digest: H::Sha256,
+            mgf1_digest: H::Sha1,
+            salt_len: 20,
+        },
+        A::RsaPss {
+            digest: H::Sha3_512,
+            mgf1_digest: H::Sha3_512,
+            salt_len: 0,
+        },
+        A::DsaForLegacyUseOnly { digest: H::Sha256 },
+        A::Ed25519,
+    ];
+    if kt != KeyType::Rsa && kt != KeyType::Dsa && kt != KeyType::Ed25519 {
+        algorithms.push(A::Ecdsa {
+            key: kt,
+            digest: H::Sha3_256,
+        });
+        algorithms.push(A::EcdsaPlain {
+            key: kt,
+            digest: H::Sha256,
+        });
+    }
+    for alg in algorithms {
+        let _ = key.verify(alg, message, signature, &policy);
+    }
+}
+
 /// A machine-readable zone (text) and DG1 (bytes).
 pub fn mrz(data: &[u8]) {
     if let Ok(text) = core::str::from_utf8(data)

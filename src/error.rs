@@ -399,6 +399,15 @@ pub enum SignatureError {
         /// Modulus size in bits.
         bits: usize,
     },
+    /// The key is of a type the algorithm policy accepts only by name (DSA:
+    /// [`AlgorithmPolicy::allow_dsa_for_legacy_use_only`](crate::key::AlgorithmPolicy::allow_dsa_for_legacy_use_only)).
+    #[error("{key} key: {reason}")]
+    KeyTypeNotAllowed {
+        /// The key type.
+        key: crate::vocabulary::KeyType,
+        /// Why it is refused.
+        reason: DisallowedReason,
+    },
     /// The EC key gives its curve by explicit parameters, which the algorithm policy does
     /// not accept (RFC 5480 section 2.1.1 asks for a named curve; only ICAO chip documents
     /// need explicit ones:

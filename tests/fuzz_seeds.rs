@@ -35,6 +35,7 @@ fn every_seed_runs_through_every_target() {
         targets::mrz(&data);
         targets::dg13(&data);
         targets::sod(&data);
+        targets::time_stamped_data(&data);
         // Truncated and bit-flipped variants too, cheaply.
         let half = &data[..data.len() / 2];
         targets::certificate_der(half);
@@ -58,4 +59,23 @@ fn every_seed_runs_through_every_target() {
             .unwrap(),
     );
     targets::path_validation(&bundle);
+    // Every certificate's key, with a signature of each plausible length, through every
+    // algorithm kyso verifies with.
+    for path in all
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "pem"))
+    {
+        let Ok(cert) = kyso::Certificate::from_pem(&std::fs::read(path).unwrap()) else {
+            continue;
+        };
+        for sig_len in [0usize, 64, 71, 96, 256, 384] {
+            let spki = cert.spki_der();
+            let mut seed = u16::try_from(spki.len()).unwrap().to_be_bytes().to_vec();
+            seed.extend_from_slice(spki);
+            seed.extend_from_slice(&u16::try_from(sig_len).unwrap().to_be_bytes());
+            seed.extend(std::iter::repeat_n(0x5a, sig_len));
+            seed.extend_from_slice(b"message");
+            targets::public_key_verify(&seed);
+        }
+    }
 }

@@ -570,7 +570,15 @@ impl AlgorithmPolicy {
     ///   of bytes.
     /// - [`SignatureError::ExplicitCurveParametersNotAllowed`] for an EC key with explicit
     ///   curve parameters, unless [`AlgorithmPolicy::accept_explicit_curve_parameters`].
+    /// - [`SignatureError::KeyTypeNotAllowed`] for a DSA key, unless
+    ///   [`AlgorithmPolicy::allow_dsa_for_legacy_use_only`].
     pub fn check_key(&self, key: &PublicKey) -> Result<(), Error> {
+        if key.key_type() == KeyType::Dsa && !self.allow_dsa {
+            return Err(Error::Signature(SignatureError::KeyTypeNotAllowed {
+                key: KeyType::Dsa,
+                reason: DisallowedReason::LegacyDsa,
+            }));
+        }
         if let Some(bits) = key.rsa_bits() {
             if bits < self.min_rsa_bits {
                 return Err(Error::Signature(SignatureError::RsaKeyTooSmall {
@@ -637,11 +645,21 @@ mod tests {
             }))
         );
         let dsa: ObjectIdentifier = "2.16.840.1.101.3.4.3.2".parse().unwrap();
-        assert!(matches!(
+        assert_eq!(
             SignatureAlgorithm::from_parts(&dsa, None, KeyType::Rsa),
+            Err(Error::Signature(SignatureError::AlgorithmKeyMismatch {
+                algorithm: SignatureAlgorithm::DsaForLegacyUseOnly {
+                    digest: DigestAlgorithm::Sha256
+                }
+            }))
+        );
+        // GOST R 34.10-2012 with Streebog-256: named as unsupported.
+        let gost: ObjectIdentifier = "1.2.643.7.1.1.3.2".parse().unwrap();
+        assert!(matches!(
+            SignatureAlgorithm::from_parts(&gost, None, KeyType::Rsa),
             Err(Error::Signature(
-                SignatureError::UnsupportedAlgorithm { .. }
-            ))
+                SignatureError::UnsupportedAlgorithm { ref oid }
+            )) if *oid == "1.2.643.7.1.1.3.2"
         ));
     }
 

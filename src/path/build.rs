@@ -237,7 +237,8 @@ impl Search<'_, '_> {
                 e @ (SignatureError::RsaKeyTooSmall { .. }
                 | SignatureError::RsaKeyTooLarge { .. }
                 | SignatureError::RsaModulusNotWholeBytes { .. }
-                | SignatureError::ExplicitCurveParametersNotAllowed),
+                | SignatureError::ExplicitCurveParametersNotAllowed
+                | SignatureError::KeyTypeNotAllowed { .. }),
             ) => Error::Path {
                 cert: position(index + 1, issuer),
                 reason: PathError::PublicKey(e),
