@@ -150,8 +150,9 @@ pub fn time_stamped_data(data: &[u8]) {
     let document: &[u8] = include_bytes!("../test-vectors/documents/cong-van.txt");
     if let Ok(anchors) = TrustStore::from_pem(root) {
         let policy = kyso::key::AlgorithmPolicy::default();
-        let _ = tsd.verify(&anchors, None, &policy);
-        let _ = tsd.verify(&anchors, Some(document), &policy);
+        let at = Time::from_unix(1_893_456_000);
+        let _ = tsd.verify(&anchors, None, &policy, at);
+        let _ = tsd.verify(&anchors, Some(document), &policy, at);
     }
     let _ = (
         tsd.content(),

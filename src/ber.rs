@@ -42,13 +42,21 @@ impl Element<'_> {
 pub(crate) struct Walk {
     object: Object,
     elements: usize,
+    /// Headers read, rescans of indefinite-length contents included: an indefinite length
+    /// is found by walking its contents, and each enclosing level walks them again.
+    headers: core::cell::Cell<usize>,
 }
+
+/// The most headers one walk reads: each element may be read once per enclosing level of
+/// indefinite length (real streaming producers nest a handful), and no more.
+const MAX_HEADERS: usize = 8 * MAX_CMS_ELEMENTS;
 
 impl Walk {
     pub fn new(object: Object) -> Self {
         Walk {
             object,
             elements: 0,
+            headers: core::cell::Cell::new(0),
         }
     }
 
@@ -73,6 +81,15 @@ impl Walk {
     ) -> Result<(Element<'a>, &'a [u8]), Error> {
         if depth > MAX_CMS_DEPTH {
             return Err(self.too_deep(depth));
+        }
+        let read = self.headers.get().saturating_add(1);
+        self.headers.set(read);
+        if read > MAX_HEADERS {
+            return Err(Error::Encoding(EncodingError::TooLarge {
+                object: self.object,
+                limit: MAX_CMS_ELEMENTS,
+                actual: read,
+            }));
         }
         let first = *input.first().ok_or_else(|| self.invalid())?;
         let mut i = 1usize;
@@ -351,6 +368,38 @@ mod tests {
             to_der(&[0x05, 0x00, 0, 0, 0], Object::Cms).unwrap().1,
             Trailing::Zeros(3)
         );
+    }
+
+    #[test]
+    fn rescans_of_nested_indefinite_lengths_are_bounded() {
+        // 20 levels of indefinite length around 150,000 NULLs: under the element bound, but
+        // each NULL would be read once per level.
+        let mut ber = Vec::new();
+        for _ in 0..20 {
+            ber.extend([0x30, 0x80]);
+        }
+        for _ in 0..150_000 {
+            ber.extend([0x05, 0x00]);
+        }
+        for _ in 0..20 {
+            ber.extend([0x00, 0x00]);
+        }
+        assert!(matches!(
+            der(&ber),
+            Err(Error::Encoding(EncodingError::TooLarge { .. }))
+        ));
+        // Three levels, as streaming producers write, stay well within it.
+        let mut ok = Vec::new();
+        for _ in 0..3 {
+            ok.extend([0x30, 0x80]);
+        }
+        for _ in 0..150_000 {
+            ok.extend([0x05, 0x00]);
+        }
+        for _ in 0..3 {
+            ok.extend([0x00, 0x00]);
+        }
+        assert!(der(&ok).is_ok());
     }
 
     #[test]

@@ -986,6 +986,12 @@ pub enum TimestampError {
         /// The renewal token's position.
         index: usize,
     },
+    /// The last token of an RFC 5544 TimeStampedData is dated after the validation time.
+    #[error("timestamp {index} of the TimeStampedData is dated after the validation time")]
+    AfterValidationTime {
+        /// The token's position.
+        index: usize,
+    },
     /// An RFC 5544 TimeStampedData holds no content and no data was given to check it
     /// against.
     #[error("the TimeStampedData holds no content and no data was given")]

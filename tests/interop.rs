@@ -194,6 +194,20 @@ fn enveloped_content_against_a_given_document() {
         r.sub_indication(),
         Some(kyso::validate::SubIndication::HashFailure)
     );
+    // The same through digests and a reader.
+    let store = anchors();
+    let context = TrustContext::new(&store, Revocation::NotChecked);
+    let v = kyso::Verifier::new(&context, ValidationPolicy::at(common::validation_time()));
+    let cms = SignedCms::from_der(&read("interop/cms/ber-stream-attached.p7m")).unwrap();
+    let r = v.verify_digests(&cms, vec![digest(DigestAlgorithm::Sha256, &other)]);
+    assert_eq!(
+        r.content,
+        kyso::validate::VerifiedContent::GivenDiffersFromEmbedded
+    );
+    assert_eq!(r.indication(), Indication::TotalFailed);
+    let r = v.verify_reader(&cms, inside.as_slice()).unwrap();
+    assert_eq!(r.content, kyso::validate::VerifiedContent::GivenAndEmbedded);
+    assert!(r.is_passed());
 }
 
 /// Points 1 and 3: BER from a streaming producer parses to the same signature as DER
@@ -347,6 +361,10 @@ fn fractional_seconds_in_timestamps_and_ocsp() {
         answer.this_update,
         Time::from_utc(2026, 5, 31, 12, 0, 0).unwrap()
     );
+    let (produced, this, next) = answer.precise_times;
+    assert_eq!(produced.to_string(), "2026-05-31T12:00:00.25Z");
+    assert_eq!(this.nanos(), 250_000_000);
+    assert_eq!(next.unwrap().to_string(), "2026-06-07T12:00:00.5Z");
     assert!(
         kyso::revocation::OcspResponse::from_der(&read(
             "interop/tsp/ocsp-fraction-trailing-zero.der"
@@ -393,31 +411,41 @@ fn time_stamped_data() {
     use kyso::error::TimestampError;
     let store = TrustStore::from_certificates([cert("pki/root-ca.pem")]);
     let policy = AlgorithmPolicy::default();
+    let now = Time::from_utc(2027, 1, 1, 0, 0, 0).unwrap();
     let doc = read("documents/cong-van.txt");
     let one = TimeStampedData::from_der(&read("interop/tsp/tsd-one.tsd")).unwrap();
     assert_eq!(one.content(), Some(doc.as_slice()));
-    assert_eq!(one.verify(&store, None, &policy).unwrap().len(), 1);
+    assert_eq!(one.verify(&store, None, &policy, now).unwrap().len(), 1);
     let two = TimeStampedData::from_der(&read("interop/tsp/tsd-two.tsd")).unwrap();
-    assert_eq!(two.verify(&store, None, &policy).unwrap().len(), 2);
+    assert_eq!(two.verify(&store, None, &policy, now).unwrap().len(), 2);
     let detached = TimeStampedData::from_der(&read("interop/tsp/tsd-detached.tsd")).unwrap();
     assert_eq!(detached.data_uri(), Some("file:cong-van.txt"));
     assert_eq!(
-        detached.verify(&store, None, &policy).err(),
+        detached.verify(&store, None, &policy, now).err(),
         Some(Error::Timestamp(TimestampError::DataMissing))
     );
-    assert!(detached.verify(&store, Some(&doc), &policy).is_ok());
+    assert!(detached.verify(&store, Some(&doc), &policy, now).is_ok());
     assert!(matches!(
-        detached.verify(&store, Some(b"another document"), &policy),
+        detached.verify(&store, Some(b"another document"), &policy, now),
         Err(Error::Timestamp(TimestampError::InTimeStampedData { index: 0, ref reason }))
             if **reason == Error::Timestamp(TimestampError::ImprintMismatch)
     ));
     assert_eq!(
-        one.verify(&store, Some(b"another document"), &policy).err(),
+        one.verify(&store, Some(b"another document"), &policy, now)
+            .err(),
         Some(Error::Timestamp(TimestampError::ContentMismatch))
+    );
+    // The last token is dated after an earlier validation time: refused.
+    assert_eq!(
+        one.verify(&store, None, &policy, common::validation_time())
+            .err(),
+        Some(Error::Timestamp(TimestampError::AfterValidationTime {
+            index: 0
+        }))
     );
     let bad = TimeStampedData::from_der(&read("interop/tsp/tsd-bad-second.tsd")).unwrap();
     assert!(matches!(
-        bad.verify(&store, None, &policy),
+        bad.verify(&store, None, &policy, now),
         Err(Error::Timestamp(TimestampError::InTimeStampedData { index: 1, ref reason }))
             if **reason == Error::Timestamp(TimestampError::ImprintMismatch)
     ));

@@ -173,7 +173,7 @@ pub(crate) fn content_timestamps(
                     list.iter()
                         .find(|d| d.algorithm() == alg)
                         .cloned()
-                        .unwrap_or_else(|| digest(alg, bytes)),
+                        .unwrap_or_else(|| extra_digest(inp, alg, bytes)),
                 ),
                 Document::Digests(list) => list.iter().find(|d| d.algorithm() == alg).cloned(),
                 Document::Missing => None,
@@ -201,6 +201,7 @@ pub(crate) fn content_timestamps(
             revocation: ctx.revocation,
             source: (ctx.revocation != RevocationPolicy::NoCheck).then_some(ctx.sources),
             now: Some(ctx.now),
+            validate_at: None,
         };
         match token.verify_in(
             v.timestamp_anchors.unwrap_or(v.anchors),
@@ -236,6 +237,27 @@ pub(crate) fn content_timestamps(
     }
 }
 
+/// The document's digest with `algorithm`, which none of the signers uses: computed once
+/// for the whole call, whatever the number of signers and tokens asking for it.
+fn extra_digest(
+    inp: &Inputs<'_>,
+    algorithm: DigestAlgorithm,
+    bytes: &[u8],
+) -> crate::digest::Digest {
+    let known = inp
+        .extra_digests
+        .lock()
+        .ok()
+        .and_then(|list| list.iter().find(|d| d.algorithm() == algorithm).cloned());
+    known.unwrap_or_else(|| {
+        let d = digest(algorithm, bytes);
+        if let Ok(mut list) = inp.extra_digests.lock() {
+            list.push(d.clone());
+        }
+        d
+    })
+}
+
 /// Verifies one timestamp token over the signer's signature value, with the TSA anchors,
 /// the signature's certificates and the signer's revocation context.
 fn verify_timestamp(
@@ -250,6 +272,7 @@ fn verify_timestamp(
         revocation: ctx.revocation,
         source: (ctx.revocation != RevocationPolicy::NoCheck).then_some(ctx.sources),
         now: Some(ctx.now),
+        validate_at: None,
     };
     value
         .to_der()

@@ -12,8 +12,9 @@ use x509_cert::ext::pkix::name::GeneralName;
 
 use crate::cert::{Certificate, Name};
 use crate::cms::attributes::{
-    COMMITMENT_TYPE, CONTENT_TYPE, CommitmentTypeIndication, MESSAGE_DIGEST, SIGNING_CERTIFICATE,
-    SIGNING_CERTIFICATE_V2, SIGNING_TIME, SigningCertificateV1, SigningCertificateV2,
+    COMMITMENT_TYPE, CONTENT_TIME_STAMP, CONTENT_TYPE, CommitmentTypeIndication, MESSAGE_DIGEST,
+    SIGNING_CERTIFICATE, SIGNING_CERTIFICATE_V2, SIGNING_TIME, SigningCertificateV1,
+    SigningCertificateV2,
 };
 use crate::digest::{DigestAlgorithm, digest};
 use crate::time::Time;
@@ -145,7 +146,8 @@ impl SignedAttributes {
                 if READ.contains(&a.oid) {
                     return Err(AttributeError::Repeated(a.oid));
                 }
-                if !repeated_unknown.contains(&a.oid) {
+                // Content timestamps may be several; each is verified on its own.
+                if a.oid != CONTENT_TIME_STAMP && !repeated_unknown.contains(&a.oid) {
                     repeated_unknown.push(a.oid);
                 }
             }

@@ -35,8 +35,8 @@ pub struct SignedCms {
     pub(crate) parse_warnings: Vec<Warning>,
     /// Whether the input was BER rather than DER.
     pub(crate) was_ber: bool,
-    /// Signed attributes received in another order than DER's: (DER form, as received).
-    pub(crate) reordered_signed_attributes: Vec<(Vec<u8>, Vec<u8>)>,
+    /// Signed attributes received in another order than DER's.
+    pub(crate) reordered_signed_attributes: Vec<crate::cms::walk::Reordered>,
 }
 
 impl SignedCms {
@@ -82,10 +82,12 @@ impl SignedCms {
     /// Reads a `ContentInfo` in DER or BER (RFC 5652 allows BER: indefinite lengths, eContent
     /// in chunks, as streaming producers write). Zero bytes after it (a PDF `/Contents`
     /// padding) are ignored with [`Warning::TrailingZeroBytes`]; other trailing bytes are an
-    /// error. The signed attributes must be DER, as their signature covers their DER
-    /// encoding (RFC 5652 section 5.4), but for the order of their elements: attributes in
-    /// another order are verified over the order received, then over the DER order, with
-    /// [`Warning::SignedAttributesNotInDerOrder`].
+    /// error. The signed attributes of each SignerInfo must be DER, as their signature
+    /// covers their DER encoding (RFC 5652 section 5.4), but for the order of their
+    /// elements: attributes in another order are verified over the order received, then
+    /// over the DER order, with [`Warning::SignedAttributesNotInDerOrder`]. (Those of
+    /// counter-signatures and of timestamp tokens in unsigned attributes are read after
+    /// the rewrite into DER.)
     ///
     /// # Errors
     ///

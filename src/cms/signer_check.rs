@@ -66,11 +66,13 @@ pub(crate) struct Inputs<'a> {
     pub embedded: &'a CrlStore,
     /// The signature-check budget of the whole call.
     pub budget: &'a Budget,
-    /// Signed attributes the signature carries in another order than DER's: (DER form,
-    /// as received).
-    pub reordered: &'a [(Vec<u8>, Vec<u8>)],
+    /// Signed attributes the signature carries in another order than DER's.
+    pub reordered: &'a [crate::cms::walk::Reordered],
     /// 0 for a SignerInfo of the SignedData, 1 for a counter-signature on one, and so on.
     pub depth: usize,
+    /// Digests of the document with algorithms none of the signers use (a content
+    /// timestamp's), each computed once for the whole call.
+    pub extra_digests: &'a std::sync::Mutex<Vec<crate::digest::Digest>>,
 }
 
 /// A step's decision that the run cannot go on; only [`SignerRun::stop`] makes one, after
@@ -142,10 +144,17 @@ pub(crate) fn run(r: &mut SignerRun, inp: &Inputs<'_>) -> Result<(), Stop> {
     content_type(r, inp, attrs.as_ref())?;
     let covered = message_digest(r, inp, digest, attrs.as_ref())?;
     let value = ValueCheck::new(inp, covered);
-    let value = match inp.reordered.iter().find(|(der, _)| *der == value.covered) {
-        // RFC 5652 section 5.4 says the DER form is signed; some producers sign the order
-        // they wrote. The order received is tried first, then the DER form.
-        Some((_, received)) => ValueCheck::new(inp, received.clone()).or_else(value),
+    // RFC 5652 section 5.4 says the DER form of the signed attributes is signed; some
+    // producers sign the order they wrote. For this SignerInfo's own attributes (the same
+    // attributes, the same signature value) the order received is tried first, then the DER
+    // form.
+    let reordered = inp.si.signed_attrs.as_ref().and_then(|_| {
+        inp.reordered.iter().find(|r| {
+            r.der == value.covered && r.signature.as_slice() == inp.si.signature.as_bytes()
+        })
+    });
+    let value = match reordered {
+        Some(r) => ValueCheck::new(inp, r.received.clone()).or_else(value),
         None => value,
     };
     let cert = signer_certificate(r, inp, digest, attrs.as_ref(), &value)?;
@@ -219,6 +228,7 @@ fn counter_signatures(r: &mut SignerRun, inp: &Inputs<'_>) {
             .map(|d| vec![crate::digest::digest(d, value)])
             .unwrap_or_default();
         let doc = Document::Bytes(value, digests);
+        let extra_digests = std::sync::Mutex::new(Vec::new());
         let sub = Inputs {
             v: inp.v,
             si: &si,
@@ -229,6 +239,7 @@ fn counter_signatures(r: &mut SignerRun, inp: &Inputs<'_>) {
             budget: inp.budget,
             reordered: &[],
             depth: inp.depth + 1,
+            extra_digests: &extra_digests,
         };
         let mut run_ = SignerRun::new(r.report.validation_time);
         let _stopped = run(&mut run_, &sub);

@@ -32,6 +32,9 @@ pub(crate) struct TsaContext<'a> {
     pub now: Option<Time>,
     /// The signature-check budget of the verification the token is part of.
     pub budget: Option<&'a crate::budget::Budget>,
+    /// The time the TSA's path is validated at, when not the token's genTime (an RFC 5544
+    /// renewal: the genTime of the token that renews this one).
+    pub validate_at: Option<Time>,
 }
 
 /// What a checked timestamp token says.
@@ -254,7 +257,7 @@ impl TimeStampToken {
             ));
         }
         let gen_time = self.gen_time();
-        let mut policy = ValidationPolicy::at(gen_time)
+        let mut policy = ValidationPolicy::at(context.validate_at.unwrap_or(gen_time))
             .algorithm_policy(*algorithms)
             .require_signing_certificate_attribute()
             .accept_content_type(Oid::from_der(&ID_CT_TST_INFO));

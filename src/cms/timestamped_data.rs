@@ -6,12 +6,14 @@ use crate::error::{EncodingError, TimestampError};
 use der::Decode;
 
 use crate::ber::Walk;
-use crate::cms::timestamp_token::{TimeStampInfo, TimeStampToken};
+use crate::budget::Budget;
+use crate::cms::timestamp_token::{TimeStampInfo, TimeStampToken, TsaContext};
 use crate::digest::digest;
 use crate::error::{Error, Malformed, Object};
 use crate::key::AlgorithmPolicy;
 use crate::limits::{MAX_CMS_SIZE, MAX_TIME_STAMPED_DATA_TOKENS};
 use crate::path::TrustStore;
+use crate::time::Time;
 
 /// id-ct-timestampedData (RFC 5544 section 2).
 const ID_CT_TIMESTAMPED_DATA: &str = "1.2.840.113549.1.9.16.1.31";
@@ -24,7 +26,8 @@ const ID_CT_TIMESTAMPED_DATA: &str = "1.2.840.113549.1.9.16.1.31";
 /// let tsd = TimeStampedData::from_der(&std::fs::read("test-vectors/interop/tsp/tsd-two.tsd")?)?;
 /// assert_eq!(tsd.tokens().len(), 2);
 /// let anchors = TrustStore::from_pem(&std::fs::read("test-vectors/pki/root-ca.pem")?)?;
-/// let infos = tsd.verify(&anchors, None, &kyso::key::AlgorithmPolicy::default())?;
+/// let now = kyso::Time::from_utc(2027, 1, 1, 0, 0, 0)?;
+/// let infos = tsd.verify(&anchors, None, &kyso::key::AlgorithmPolicy::default(), now)?;
 /// assert!(infos[0].gen_time <= infos[1].gen_time);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -182,11 +185,14 @@ impl TimeStampedData {
         &self.tokens
     }
 
-    /// Verifies every token ([`TimeStampToken::verify`] at its own genTime, with the TSA
-    /// anchors `anchors`): the first over the document (held inside, or `data`), each
-    /// later one over the DER of the TimeStampAndCRL element before it and no earlier than
-    /// it. Returns what each token says, in order; the first genTime is when the document
-    /// is proven to have existed.
+    /// Verifies the chain of tokens at `time`, with the TSA anchors `anchors`: the first
+    /// stamps the document (held inside, or `data`), each later one the DER of the
+    /// TimeStampAndCRL element before it and no earlier than it. Each token's TSA path is
+    /// validated at the genTime of the token that renews it, the last one's at `time` (RFC
+    /// 4998's rule for renewed evidence: a token vouches for the one before only while that
+    /// one still held). Every signature check of the call is charged to one budget.
+    /// Returns what each token says, in order; the first genTime is when the document is
+    /// proven to have existed.
     ///
     /// # Errors
     ///
@@ -196,12 +202,14 @@ impl TimeStampedData {
     ///   [`TimeStampToken::verify`] (an imprint that is not the document's or the previous
     ///   element's is [`TimestampError::ImprintMismatch`] there).
     /// - [`TimestampError::RenewalNotLater`] if a renewal's genTime is before the genTime
-    ///   of the token it renews.
+    ///   of the token it renews; [`TimestampError::AfterValidationTime`] if the last one's
+    ///   is after `time`.
     pub fn verify(
         &self,
         anchors: &TrustStore,
         data: Option<&[u8]>,
         algorithms: &AlgorithmPolicy,
+        time: Time,
     ) -> Result<Vec<TimeStampInfo>, Error> {
         let document = match (self.content.as_deref(), data) {
             (Some(inside), Some(given)) if inside != given => {
@@ -211,6 +219,7 @@ impl TimeStampedData {
             (None, Some(given)) => given,
             (None, None) => return Err(Error::Timestamp(TimestampError::DataMissing)),
         };
+        let budget = Budget::default();
         let mut infos: Vec<TimeStampInfo> = Vec::with_capacity(self.tokens.len());
         for (index, token) in self.tokens.iter().enumerate() {
             let in_chain = |reason: Error| {
@@ -226,16 +235,38 @@ impl TimeStampedData {
                     .get(previous)
                     .ok_or_else(|| in_chain(bad("temporalEvidence")))?,
             };
-            let algorithm = token.imprint_algorithm().map_err(in_chain)?;
-            let info = token
-                .verify(anchors, &digest(algorithm, covered), None, algorithms)
-                .map_err(in_chain)?;
             if infos
                 .last()
-                .is_some_and(|p| info.gen_time_precise < p.gen_time_precise)
+                .is_some_and(|p| token.gen_time_precise() < p.gen_time_precise)
             {
                 return Err(Error::Timestamp(TimestampError::RenewalNotLater { index }));
             }
+            let at = match self.tokens.get(index + 1) {
+                Some(renewal) => renewal.gen_time(),
+                None => {
+                    if token.gen_time_precise().seconds() > time {
+                        return Err(Error::Timestamp(TimestampError::AfterValidationTime {
+                            index,
+                        }));
+                    }
+                    time
+                }
+            };
+            let algorithm = token.imprint_algorithm().map_err(in_chain)?;
+            let context = TsaContext {
+                budget: Some(&budget),
+                validate_at: Some(at),
+                ..TsaContext::default()
+            };
+            let info = token
+                .verify_in(
+                    anchors,
+                    &digest(algorithm, covered),
+                    None,
+                    algorithms,
+                    &context,
+                )
+                .map_err(in_chain)?;
             infos.push(info);
         }
         Ok(infos)

@@ -257,15 +257,33 @@ impl<'a> Verifier<'a> {
         }
         let digests = hashers.into_iter().map(Hasher::finish).collect();
         let mut report = self.verify_digests(cms, digests);
-        report.content = VerifiedContent::Given;
+        if report.content == VerifiedContent::Digests {
+            report.content = VerifiedContent::Given;
+        }
         Ok(report)
     }
 
     /// Validates a signature given the document's digests (one per digest algorithm the
     /// signers use; see [`SignedCms::digest_algorithms`]).
+    ///
+    /// For an enveloping signature the digests must be the content inside's, as
+    /// [`Verifier::verify`] requires of a document: otherwise every signer fails
+    /// (HASH_FAILURE).
     pub fn verify_digests(&self, cms: &SignedCms, digests: Vec<Digest>) -> ValidationReport {
+        let content = match cms.content() {
+            None => VerifiedContent::Digests,
+            Some(inside) if digests.iter().all(|d| digest(d.algorithm(), inside) == *d) => {
+                VerifiedContent::GivenAndEmbedded
+            }
+            Some(_) => VerifiedContent::GivenDiffersFromEmbedded,
+        };
         let mut report = self.verify_document(cms, &Document::Digests(digests));
-        report.content = VerifiedContent::Digests;
+        report.content = content;
+        if content == VerifiedContent::GivenDiffersFromEmbedded {
+            for signer in &mut report.signers {
+                etsi::content_mismatch(signer);
+            }
+        }
         report
     }
 
@@ -285,6 +303,7 @@ impl<'a> Verifier<'a> {
         } else {
             usize::MAX
         };
+        let extra_digests = std::sync::Mutex::new(Vec::new());
         let signers = cms
             .signed_data
             .signer_infos
@@ -303,6 +322,7 @@ impl<'a> Verifier<'a> {
                     budget,
                     reordered: &cms.reordered_signed_attributes,
                     depth: 0,
+                    extra_digests: &extra_digests,
                 };
                 let mut r = verify_signer(&inputs);
                 if budget.refusals() > refusals {

@@ -4,7 +4,10 @@
 //! bound), and reads every SignerInfo's signed attributes as received: their signature
 //! covers their DER encoding (RFC 5652 section 5.4), so any other form but the order of the
 //! SET's elements is refused, and attributes in another order are kept as received for
-//! the signature check to try.
+//! the signature check to try. This holds for the SignedData's own SignerInfos; the
+//! counter-signatures and timestamp tokens inside them are decoded from the rewritten
+//! bytes, so BER in their signed attributes has become DER there (the same values, and a
+//! signature over the BER bytes then fails).
 
 use std::cmp::Ordering;
 
@@ -13,9 +16,20 @@ use der::{Decode, Encode};
 use crate::ber::{Element, Trailing, Walk};
 use crate::error::{Error, Malformed, Object};
 
-/// Signed attributes received in another order than DER's: (their DER encoding, the
-/// encoding as received with the SET tag).
-pub(crate) type Reordered = (Vec<u8>, Vec<u8>);
+/// Signed attributes received in another order than DER's.
+#[derive(Clone, Debug)]
+pub(crate) struct Reordered {
+    /// Their DER encoding (the SET OF sorted), as the typed decoder holds them.
+    pub der: Vec<u8>,
+    /// Their encoding as received, with the SET tag.
+    pub received: Vec<u8>,
+    /// The signature value of the SignerInfo that holds them: what ties the two to one
+    /// signer, whatever order the SET of SignerInfos is decoded in.
+    pub signature: Vec<u8>,
+}
+
+/// (DER form, as received) of one SignerInfo's signed attributes.
+type AttributeForms = (Vec<u8>, Vec<u8>);
 
 /// A CMS encoding made ready for the typed decoder.
 pub(crate) struct Prepared {
@@ -88,13 +102,26 @@ fn signed_attributes_as_received(input: &[u8]) -> Result<Vec<Reordered>, Error> 
         return Ok(out);
     };
     for signer_info in inside(&walk, &signer_infos, 4)? {
-        for field in inside(&walk, &signer_info, 5)? {
-            if field.first != 0xa0 {
-                continue;
-            }
-            if let Some(pair) = received_attributes(&walk, &field)? {
-                out.push(pair);
-            }
+        let fields = inside(&walk, &signer_info, 5)?;
+        // SignerInfo: version, sid, digestAlgorithm, [0] signedAttrs, signatureAlgorithm,
+        // signature OCTET STRING, [1] unsignedAttrs.
+        let Some(at) = fields.iter().position(|f| f.first == 0xa0) else {
+            continue;
+        };
+        let Some(field) = fields.get(at) else {
+            continue;
+        };
+        let Some((der_form, received)) = received_attributes(&walk, field)? else {
+            continue;
+        };
+        // A signature value in BER chunks is not matched: its signer is then checked over
+        // the DER order only.
+        if let Some(signature) = fields.get(at + 2).filter(|s| s.first == 0x04) {
+            out.push(Reordered {
+                der: der_form,
+                received,
+                signature: signature.contents.to_vec(),
+            });
         }
     }
     Ok(out)
@@ -102,7 +129,7 @@ fn signed_attributes_as_received(input: &[u8]) -> Result<Vec<Reordered>, Error> 
 
 /// The signed attributes `field` holds: an error if their encoding is not DER; (DER form,
 /// as received) if their order is not DER's; `None` if they are plain DER.
-fn received_attributes(walk: &Walk, field: &Element<'_>) -> Result<Option<Reordered>, Error> {
+fn received_attributes(walk: &Walk, field: &Element<'_>) -> Result<Option<AttributeForms>, Error> {
     if !crate::ber::is_der(field, Object::Cms)? {
         return Err(not_der_attributes());
     }

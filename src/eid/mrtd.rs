@@ -346,8 +346,8 @@ impl<'a> PassiveAuth<'a> {
     /// [`PassiveAuthVerdict::Passed`]: DG14 and DG15 hold the chip's keys for chip and
     /// active authentication (anti-cloning), DG1 the MRZ. A required group the SOD lists
     /// but that was not given leaves the verdict Indeterminate; one the SOD does not list
-    /// fails it ([`DataGroupStatus::RequiredNotInDocument`]). Numbers outside 1 to 16 are
-    /// ignored.
+    /// fails it ([`DataGroupStatus::RequiredNotInDocument`] when not given,
+    /// [`DataGroupStatus::NotListed`] when given). Numbers outside 1 to 16 are ignored.
     ///
     /// Without this, a data group the SOD lists and the caller does not give is reported
     /// [`DataGroupStatus::NotSupplied`] and does not change the verdict: it was not

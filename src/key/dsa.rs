@@ -64,6 +64,11 @@ impl DsaKey {
         {
             return Err(bad_key());
         }
+        // g generates the subgroup of order q (FIPS 186-4 appendix A.2.2): a domain where it
+        // does not lets the key's owner make signatures anyone could have made.
+        if key.g.modpow(&key.q, &key.p) != one {
+            return Err(bad_key());
+        }
         Ok(key)
     }
 
@@ -86,7 +91,8 @@ impl DsaKey {
         if hash_bits > n_bits {
             z >>= hash_bits - n_bits;
         }
-        // q is prime, so s^(q-2) is s's inverse mod q.
+        // s^(q-2) is s's inverse mod a prime q; for a q that is not prime it is no inverse,
+        // and the comparison below fails.
         let w = s.modpow(&(&self.q - 2u32), &self.q);
         let u1 = (&z * &w) % &self.q;
         let u2 = (&r * &w) % &self.q;

@@ -15,6 +15,9 @@ use num_bigint::BigUint;
 use crate::digest::{DigestAlgorithm, Hasher, digest};
 use crate::error::{Error, Object};
 
+/// The longest public exponent accepted, in bits (65537 has 17).
+const MAX_EXPONENT_BITS: u64 = 33;
+
 fn invalid() -> Error {
     Error::Signature(SignatureError::InvalidSignature)
 }
@@ -27,8 +30,10 @@ fn rsavp1(key: &[u8], signature: &[u8]) -> Result<(Vec<u8>, u64), Error> {
     let e = BigUint::from_bytes_be(public.public_exponent.as_bytes());
     let mod_bits = n.bits();
     let k = usize::try_from(mod_bits.div_ceil(8)).map_err(|_| invalid())?;
-    // An exponent of 1 would make every message its own signature; even ones are not RSA.
-    if e.bits() < 2 || !e.bit(0) || e >= n {
+    // An exponent of 1 would make every message its own signature; even ones are not RSA;
+    // one over 33 bits (ring's bound too) would make each check cost what the key's owner
+    // chose.
+    if e.bits() < 2 || e.bits() > MAX_EXPONENT_BITS || !e.bit(0) || e >= n {
         return Err(Error::invalid_der(Object::PublicKey));
     }
     // Section 8.1.2 step 1 and 8.2.2 step 1: the signature is as long as the modulus.
@@ -232,6 +237,15 @@ mod tests {
         let key = [0x30, 0x07, 0x02, 0x02, 0x00, 0xc5, 0x02, 0x01, 0x01];
         assert!(matches!(
             verify_pkcs1(&key, DigestAlgorithm::Sha3_256, b"m", &[1]),
+            Err(Error::Encoding(_))
+        ));
+        // A 41-bit odd exponent under a 64-bit modulus: refused before any arithmetic.
+        let key = [
+            0x30, 0x13, 0x02, 0x09, 0x00, 0xc5, 0, 0, 0, 0, 0, 0, 0x01, 0x02, 0x06, 0x01, 0, 0, 0,
+            0, 0x01,
+        ];
+        assert!(matches!(
+            verify_pkcs1(&key, DigestAlgorithm::Sha3_256, b"m", &[1; 8]),
             Err(Error::Encoding(_))
         ));
     }

@@ -139,12 +139,17 @@ impl OcspStatus {
 pub struct OcspAnswer {
     /// The status.
     pub status: OcspStatus,
-    /// When the responder signed the response.
+    /// When the responder signed the response, to the second (a fraction cut off).
     pub produced_at: Time,
-    /// The status's thisUpdate.
+    /// The status's thisUpdate, to the second (a fraction cut off, so it reads no fresher
+    /// than it is).
     pub this_update: Time,
-    /// The status's nextUpdate, if given.
+    /// The status's nextUpdate, if given, to the second (a fraction cut off, so it expires
+    /// no later than it does).
     pub next_update: Option<Time>,
+    /// producedAt, thisUpdate and nextUpdate to the precision the responder wrote (RFC 6960
+    /// uses GeneralizedTime, which may carry fractional seconds).
+    pub precise_times: (PreciseTime, PreciseTime, Option<PreciseTime>),
     /// Who signed: the CA itself, or the subject of the delegated responder certificate.
     pub responder: String,
 }
@@ -534,6 +539,11 @@ impl OcspResponse {
             produced_at,
             this_update,
             next_update,
+            precise_times: (
+                self.0.data.produced_at,
+                single.this_update,
+                single.next_update,
+            ),
             responder,
         })
     }
@@ -689,8 +699,9 @@ fn cert_id(
     })
 }
 
-/// An OCSP response's time to the second, its fraction cut off: thisUpdate, producedAt
-/// and nextUpdate read earlier (so less fresh, and expiring sooner), a revocation earlier.
+/// An OCSP response's time to the second, its fraction cut off: thisUpdate reads less
+/// fresh and nextUpdate expires sooner, a revocation reads earlier; producedAt reads up to
+/// a second earlier, which moves the check of a delegated responder's validity by as much.
 fn time_of(t: &PreciseTime) -> Time {
     t.seconds()
 }

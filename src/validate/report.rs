@@ -38,7 +38,7 @@ pub enum CheckKind {
     /// A signature timestamp (CAdES-B-T) over the signature value.
     SignatureTimestamp,
     /// A content timestamp (id-aa-ets-contentTimestamp, a signed attribute) over the
-    /// document, made before the signature.
+    /// document.
     ContentTimestamp,
     /// A counter-signature (RFC 5652 section 11.4) over the signature value; its own
     /// report is in [`SignerReport::counter_signatures`].
@@ -137,10 +137,11 @@ pub struct SignerReport {
     /// The signature algorithm of the signer.
     pub signature_algorithm: Option<SignatureAlgorithm>,
     /// The commitment the signer states (commitment-type-indication), if any: the first
-    /// of [`SignerReport::commitment_types`].
+    /// of [`SignerReport::commitment_types`] (with several, which one is first carries no
+    /// meaning).
     pub commitment_type: Option<crate::validate::CommitmentType>,
-    /// Every commitment the signer states that kyso knows, in order (DSS writes one value
-    /// per commitment).
+    /// Every commitment the signer states that kyso knows, in the order of the encoding (a
+    /// SET OF, so DER order; DSS writes one value per commitment).
     pub commitment_types: Vec<crate::validate::CommitmentType>,
     /// The time a content timestamp (a signed attribute over the document) proves the
     /// document existed by, when it verifies.
