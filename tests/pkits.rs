@@ -262,10 +262,10 @@ fn run_rows(what: &str, run: Run, check: impl Fn(&Path, &[&str]) -> Result<Polic
             "{id}: an error class is pinned but the row is not an invalid row kyso refuses"
         ));
     }
-    println!(
+    common::tally(&format!(
         "PKITS {what}: {passed} passed, {failed} failed, {skipped} skipped (the failures are \
          the divergences listed with reasons in tests/pkits-known-divergences.tsv)"
-    );
+    ));
     assert!(
         unexpected.is_empty(),
         "{what}: divergences not listed:\n{}",

