@@ -1,4 +1,5 @@
-//! Validates a CMS / CAdES signature and prints the report; exits 0 only on TOTAL-PASSED.
+//! Validates a CMS / CAdES signature, or every signature of a PDF, and prints the report;
+//! exits 0 only when everything is TOTAL-PASSED.
 //!
 //! ```text
 //! cargo run --example verify -- --sig SIGNATURE --anchor ROOT [--anchor ROOT]... [--content DOCUMENT]
@@ -6,6 +7,10 @@
 //!     [--require-cades] [--require-timestamp] [--json]
 //!     [--revocation none|if-available|required] [--crl CRL]... [--ocsp OCSP_RESPONSE]... [--online]
 //! ```
+//!
+//! A `--sig` file that starts with `%PDF-` is read as a signed PDF (PAdES): one line per
+//! signature (`Signature N (field): INDICATION[ / SUB-INDICATION]`), then the details;
+//! `--content` does not apply.
 //!
 //! Revocation data in the signature (CAdES-B-LT) is always used; `--online` (feature `http`)
 //! also fetches CRLs and OCSP responses from the URLs in the certificates.
@@ -115,11 +120,6 @@ fn run() -> Result<bool, String> {
     if require_timestamp {
         policy = policy.require_signature_timestamp();
     }
-    let signature = std::fs::read(&sig).map_err(|e| format!("{sig}: {e}"))?;
-    let document = match &content {
-        Some(c) => Some(std::fs::read(c).map_err(|e| format!("{c}: {e}"))?),
-        None => None,
-    };
     let network = network_source(online)?;
     let sources = (&local, network.as_deref());
     let revocation = match revocation {
@@ -128,7 +128,33 @@ fn run() -> Result<bool, String> {
         _ => Revocation::NotChecked,
     };
     let context = TrustContext::new(&store, revocation).certificates(certs);
-    let report = Verifier::new(&context, policy).verify_encoded(&signature, document.as_deref());
+    let verifier = Verifier::new(&context, policy);
+    let mut head = [0u8; 5];
+    let mut file = std::fs::File::open(&sig).map_err(|e| format!("{sig}: {e}"))?;
+    let is_pdf = std::io::Read::read_exact(&mut file, &mut head).is_ok()
+        && kyso::pdf::PdfDocument::looks_like_pdf(&head);
+    if is_pdf {
+        if content.is_some() {
+            return Err("--content does not apply to a PDF".into());
+        }
+        let report = match kyso::pdf::PdfDocument::from_reader(file) {
+            Ok(pdf) => verifier.verify_pdf(&pdf),
+            Err(kyso::Error::Pdf(e)) => kyso::pdf::PdfReport::refused(&e),
+            Err(e) => return Err(format!("{sig}: {e}")),
+        };
+        if json {
+            println!("{}", report.to_json());
+        } else {
+            print!("{report}");
+        }
+        return Ok(report.is_passed());
+    }
+    let signature = std::fs::read(&sig).map_err(|e| format!("{sig}: {e}"))?;
+    let document = match &content {
+        Some(c) => Some(std::fs::read(c).map_err(|e| format!("{c}: {e}"))?),
+        None => None,
+    };
+    let report = verifier.verify_encoded(&signature, document.as_deref());
     if json {
         println!("{}", report.to_json());
     } else {

@@ -273,6 +273,10 @@ pub enum Error {
     /// A certificate login failed.
     #[error(transparent)]
     Login(#[from] LoginError),
+    /// A PDF cannot be read as a sequence of revisions, or its signature is not placed as
+    /// ISO 32000 and ETSI EN 319 142-1 require.
+    #[error(transparent)]
+    Pdf(#[from] PdfError),
     /// Fetching revocation data or a timestamp over the network failed (feature `http`).
     #[cfg(feature = "http")]
     #[error("{url}: {failure}")]
@@ -1170,4 +1174,142 @@ impl Error {
             reason: Malformed::InvalidDer,
         })
     }
+}
+
+/// Which bound of [`crate::limits`] a PDF went over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
+pub enum PdfLimit {
+    /// [`MAX_PDF_SIZE`](crate::limits::MAX_PDF_SIZE).
+    FileSize,
+    /// [`MAX_PDF_OBJECTS`](crate::limits::MAX_PDF_OBJECTS).
+    Objects,
+    /// [`MAX_PDF_NESTING`](crate::limits::MAX_PDF_NESTING).
+    Nesting,
+    /// [`MAX_PDF_REVISIONS`](crate::limits::MAX_PDF_REVISIONS).
+    Revisions,
+    /// [`MAX_PDF_DECOMPRESSED`](crate::limits::MAX_PDF_DECOMPRESSED).
+    Decompressed,
+    /// [`MAX_PDF_DECOMPRESSION_RATIO`](crate::limits::MAX_PDF_DECOMPRESSION_RATIO).
+    DecompressionRatio,
+    /// [`MAX_PDF_STRING`](crate::limits::MAX_PDF_STRING).
+    StringLength,
+    /// [`MAX_PDF_OBJECT_BYTES`](crate::limits::MAX_PDF_OBJECT_BYTES).
+    ObjectBytes,
+    /// [`MAX_PDF_SIGNATURES`](crate::limits::MAX_PDF_SIGNATURES).
+    Signatures,
+    /// [`MAX_PDF_VISITS`](crate::limits::MAX_PDF_VISITS).
+    Visits,
+    /// [`MAX_PDF_REFERENCE_DEPTH`](crate::limits::MAX_PDF_REFERENCE_DEPTH).
+    ReferenceDepth,
+}
+
+impl core::fmt::Display for PdfLimit {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            PdfLimit::FileSize => "file size",
+            PdfLimit::Objects => "objects",
+            PdfLimit::Nesting => "nesting depth",
+            PdfLimit::Revisions => "revisions",
+            PdfLimit::Decompressed => "decompressed bytes",
+            PdfLimit::DecompressionRatio => "decompression ratio",
+            PdfLimit::StringLength => "string length",
+            PdfLimit::ObjectBytes => "object size",
+            PdfLimit::Signatures => "signatures",
+            PdfLimit::Visits => "object visits",
+            PdfLimit::ReferenceDepth => "reference chain",
+        })
+    }
+}
+
+/// Why a PDF cannot be validated: its structure is not one kyso reads without guessing
+/// (kyso never repairs a file), or a signature is not placed as ISO 32000-2 section 12.8
+/// and ETSI EN 319 142-1 require.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PdfError {
+    /// The file does not start with a `%PDF-1.x` or `%PDF-2.0` header.
+    #[error("not a PDF: no %PDF- header at byte 0")]
+    NotPdf,
+    /// The file is encrypted (its trailer has `/Encrypt`).
+    #[error("cannot be validated: encrypted")]
+    Encrypted,
+    /// A hybrid-reference file (a trailer with `/XRefStm`): readers of PDF 1.4 and later
+    /// see different objects, so which document was signed is ambiguous.
+    #[error("cannot be validated: hybrid-reference file (trailer with /XRefStm)")]
+    HybridReference,
+    /// A linearized first revision (two cross-reference sections in one revision).
+    #[error("cannot be validated: linearized file")]
+    Linearized,
+    /// The bytes at `offset` are not what the PDF syntax requires there.
+    #[error("malformed PDF at byte {offset}: {reason}")]
+    Malformed {
+        /// Where, from the start of the file.
+        offset: u64,
+        /// What was expected or found.
+        reason: &'static str,
+    },
+    /// An object number appears twice in one revision's cross-reference section.
+    #[error("object {number} appears twice in the cross-reference section at byte {xref}")]
+    DuplicateObject {
+        /// The object number.
+        number: u32,
+        /// The section's offset.
+        xref: u64,
+    },
+    /// A cross-reference entry does not point at the object it names.
+    #[error(
+        "the cross-reference entry of object {number} {generation} does not point at it (byte {offset})"
+    )]
+    XrefMismatch {
+        /// The object number.
+        number: u32,
+        /// Its generation.
+        generation: u16,
+        /// Where the entry points.
+        offset: u64,
+    },
+    /// A cross-reference entry of an incremental update points outside that update.
+    #[error(
+        "object {number} of the revision starting at byte {revision_start} is placed outside it (byte {offset})"
+    )]
+    XrefOutsideRevision {
+        /// The object number.
+        number: u32,
+        /// The revision's first byte.
+        revision_start: u64,
+        /// Where the entry points.
+        offset: u64,
+    },
+    /// Bytes after the last revision's `%%EOF` other than white space: an update that no
+    /// cross-reference section announces.
+    #[error("data after the last %%EOF, from byte {offset}")]
+    DataAfterLastRevision {
+        /// The first such byte.
+        offset: u64,
+    },
+    /// A stream filter kyso does not decode where it must (cross-reference and object
+    /// streams): only `/FlateDecode`, with or without PNG and TIFF predictors.
+    #[error("unsupported stream filter or parameters: {0}")]
+    UnsupportedFilter(String),
+    /// A bound of [`crate::limits`] was exceeded.
+    #[error("PDF over the bound on {what}: more than {limit}")]
+    TooLarge {
+        /// Which bound.
+        what: PdfLimit,
+        /// Its value.
+        limit: u64,
+    },
+    /// The signature dictionary is not usable: `/ByteRange`, `/Contents` or `/SubFilter`
+    /// missing, malformed or not placed as required.
+    #[error("signature {field}: {reason}")]
+    Signature {
+        /// The field's full name (or the dictionary's object number).
+        field: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Reading the input failed.
+    #[error("cannot read the PDF: {0}")]
+    Io(std::io::ErrorKind),
 }

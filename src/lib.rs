@@ -70,6 +70,7 @@ pub mod key;
 pub mod limits;
 pub mod oid;
 pub mod path;
+pub mod pdf;
 mod pem;
 #[cfg(feature = "pkcs11")]
 pub mod pkcs11;

@@ -212,3 +212,62 @@ pub const MAX_HTTP_URLS_PER_CERTIFICATE: usize = 4;
 /// Most CRL bytes one `HttpRevocationSource` keeps cached: two national CRLs at the CRL
 /// size bound.
 pub const MAX_HTTP_CACHED_CRL_BYTES: usize = 64 * 1024 * 1024;
+
+/// Largest PDF accepted, in bytes.
+///
+/// The reader never holds the whole file (cross-reference sections and objects are read
+/// where they are, signed byte ranges are hashed as a stream), so the bound is on offsets,
+/// not memory: 64 GiB is beyond any document that travels between agencies.
+pub const MAX_PDF_SIZE: u64 = 64 * 1024 * 1024 * 1024;
+
+/// Most objects in one revision's cross-reference section, and most object numbers.
+///
+/// Large scanned reports hold tens of thousands of objects; a million leaves a wide margin
+/// while bounding the tables (about 24 MiB at most).
+pub const MAX_PDF_OBJECTS: u64 = 1_000_000;
+
+/// Deepest nesting of arrays and dictionaries in one object.
+///
+/// Real documents nest a few levels; 64 bounds the parser's recursion.
+pub const MAX_PDF_NESTING: usize = 64;
+
+/// Most revisions (the original and its incremental updates).
+///
+/// A document signed by a dozen people with long-term data after each has under 50.
+pub const MAX_PDF_REVISIONS: usize = 512;
+
+/// Most bytes one stream may decompress to (object and cross-reference streams are the
+/// only ones kyso decompresses).
+///
+/// Object streams hold at most a few MiB of dictionaries; 32 MiB keeps memory bounded.
+pub const MAX_PDF_DECOMPRESSED: usize = 32 * 1024 * 1024;
+
+/// Largest ratio of decompressed to compressed size of a stream beyond the first MiB.
+///
+/// Flate cannot exceed about 1,032 to 1; a stream that tries is built to exhaust memory.
+pub const MAX_PDF_DECOMPRESSION_RATIO: usize = 1_032;
+
+/// Longest string or name, in bytes.
+///
+/// The longest strings in signed PDFs are signature values (`/Contents`): CAdES-B-LT with
+/// many CRLs reaches a few MiB.
+pub const MAX_PDF_STRING: usize = 16 * 1024 * 1024;
+
+/// Most bytes one object takes in the file, stream data excluded.
+///
+/// Twice the longest string, plus room for the dictionary around it.
+pub const MAX_PDF_OBJECT_BYTES: usize = 2 * MAX_PDF_STRING + 1024 * 1024;
+
+/// Most signatures (signature fields and document timestamps) validated in one PDF.
+pub const MAX_PDF_SIGNATURES: usize = 64;
+
+/// Most objects the comparison of a signed revision with the final document visits, over
+/// all signatures.
+///
+/// Each visit reads and compares one object; 2,000,000 covers documents with tens of
+/// thousands of objects and several signatures.
+pub const MAX_PDF_VISITS: usize = 2_000_000;
+
+/// Longest chain of references followed to find one value (a `/Length` in an object stream,
+/// a `/Parent` inherited value).
+pub const MAX_PDF_REFERENCE_DEPTH: usize = 16;

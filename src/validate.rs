@@ -4,7 +4,7 @@
 mod commitment;
 pub(crate) mod etsi;
 mod policy;
-mod report;
+pub(crate) mod report;
 mod warning;
 
 pub use commitment::CommitmentType;

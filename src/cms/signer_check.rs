@@ -838,7 +838,12 @@ fn proof_of_existence(
     now: Time,
 ) -> Option<Time> {
     if matches!(inp.v.mode, Mode::TimestampToken { .. }) {
-        return None;
+        return inp.v.external_poe.inspect(|t| {
+            r.pass(
+                CheckKind::SignatureTimestamp,
+                format!("a later document timestamp proves this token existed by {t}"),
+            );
+        });
     }
     let ctx = TimestampContext {
         revocation: scope.policy,
@@ -846,7 +851,16 @@ fn proof_of_existence(
         now,
     };
     proof_of_existence::content_timestamps(r, inp, &ctx);
-    let best = proof_of_existence::signature_timestamps(r, inp, &ctx);
+    let mut best = proof_of_existence::signature_timestamps(r, inp, &ctx);
+    if let Some(t) = inp.v.external_poe
+        && best.is_none_or(|b| t < b)
+    {
+        r.pass(
+            CheckKind::SignatureTimestamp,
+            format!("a document timestamp proves the signature existed by {t}"),
+        );
+        best = Some(t);
+    }
     r.report.best_signature_time = best;
     if let Some(poe) = best {
         if poe < cert.not_before() {

@@ -94,6 +94,11 @@ impl TimeStampToken {
         TimeStampToken::from_cms(cms, der_bytes.to_vec())
     }
 
+    /// The token's CMS signature.
+    pub(crate) fn cms(&self) -> &SignedCms {
+        &self.cms
+    }
+
     /// The token's DER encoding (a ContentInfo), as embedded in a signature.
     pub fn der(&self) -> &[u8] {
         &self.der

@@ -41,7 +41,10 @@ pub struct Verifier<'a> {
     /// What kind of signed object is verified.
     pub(crate) mode: Mode,
     /// The signature-check budget of the whole call (shared with timestamp tokens).
-    budget: Option<&'a Budget>,
+    pub(crate) budget: Option<&'a Budget>,
+    /// Proof of existence from outside the signature (a PDF's document timestamp over the
+    /// revision holding it): the signature existed by then.
+    pub(crate) external_poe: Option<Time>,
 }
 
 /// What kind of signed object a [`Verifier`] validates; each mode changes a few steps.
@@ -95,6 +98,7 @@ impl<'a> Verifier<'a> {
             cache: context.cache,
             mode: Mode::Document,
             budget: None,
+            external_poe: None,
         }
     }
 

@@ -52,6 +52,27 @@ pub(crate) fn content_mismatch(r: &mut SignerReport) {
     r.chain.clear();
 }
 
+/// A PDF signature that a PDF check proves wrong (the byte range, or changes after
+/// signing that it does not permit): TOTAL-FAILED / FORMAT_FAILURE, unless a proven
+/// failure already decided it.
+pub(crate) fn pdf_failure(
+    r: &mut SignerReport,
+    kind: CheckKind,
+    detail: String,
+    error: Option<Error>,
+) {
+    r.check(kind, Outcome::Failed, detail);
+    if r.indication == Indication::TotalFailed {
+        return;
+    }
+    r.indication = Indication::TotalFailed;
+    r.sub_indication = Some(SubIndication::FormatFailure);
+    if error.is_some() {
+        r.error = error;
+    }
+    r.chain.clear();
+}
+
 /// A signer some of whose checks were refused for want of budget: whatever else it
 /// earned, it cannot pass (a check refused deep inside, a CRL's or a timestamp's, may have
 /// been read as "unknown" or "unusable" on the way). A proven failure stands.

@@ -46,6 +46,12 @@ pub enum CheckKind {
     /// The work the validation may do: the signature checks of one call stayed within
     /// [`MAX_CMS_SIGNATURE_CHECKS`](crate::limits::MAX_CMS_SIGNATURE_CHECKS).
     WorkBudget,
+    /// A PDF signature's `/ByteRange` and `/Contents`: the signature covers one whole
+    /// revision except its own value, and its dictionary is the one in that revision.
+    PdfByteRange,
+    /// What changed in a PDF after the signature, against what the signature (and a
+    /// certification signature before it) permits.
+    PdfChanges,
 }
 
 impl CheckKind {
@@ -66,6 +72,8 @@ impl CheckKind {
             CheckKind::ContentTimestamp => "content timestamp",
             CheckKind::CounterSignature => "counter-signature",
             CheckKind::WorkBudget => "work budget",
+            CheckKind::PdfByteRange => "PDF byte range",
+            CheckKind::PdfChanges => "changes after signing",
         }
     }
 }
@@ -323,14 +331,19 @@ impl ValidationReport {
     /// name look like another in a viewer (bidirectional controls, zero-width and other
     /// format characters) escaped as `\uXXXX`.
     pub fn to_json(&self) -> String {
-        let mut out = Vec::new();
-        let mut serializer = serde_json::Serializer::with_formatter(&mut out, VisibleJson);
-        // Serialising a report cannot fail: every map key is a string and no impl errs.
-        if serde::Serialize::serialize(self, &mut serializer).is_err() {
-            return String::new();
-        }
-        String::from_utf8(out).unwrap_or_default()
+        visible_json(self)
     }
+}
+
+/// `value` as JSON, with the characters that could disguise a name escaped.
+pub(crate) fn visible_json(value: &impl serde::Serialize) -> String {
+    let mut out = Vec::new();
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, VisibleJson);
+    // Serialising a report cannot fail: every map key is a string and no impl errs.
+    if value.serialize(&mut serializer).is_err() {
+        return String::new();
+    }
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// The JSON report schema (one for `to_json` and for any serde serializer):
@@ -467,6 +480,65 @@ impl serde_json::ser::Formatter for VisibleJson {
     }
 }
 
+impl SignerReport {
+    /// Who, when, the chain, the checks and the warnings, one per line.
+    pub(crate) fn fmt_details(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match &self.identity {
+            Some(id) => writeln!(f, "  who:      {id}")?,
+            None => writeln!(f, "  who:      (signing certificate not found)")?,
+        }
+        match self.claimed_signing_time {
+            Some(t) => writeln!(f, "  signed:   {t} (claimed by the signer)")?,
+            None => writeln!(f, "  signed:   (no signing time)")?,
+        }
+        writeln!(
+            f,
+            "  checked:  at {} ({})",
+            self.validation_time,
+            match self.validation_time_source {
+                TimeSource::Given => "time given by the caller",
+                TimeSource::ClaimedSigningTime => "claimed signing time",
+                TimeSource::SignatureTimeStamp => "signature timestamp",
+            }
+        )?;
+        if let Some(t) = self.best_signature_time {
+            writeln!(
+                f,
+                "  exists:   since {t} at the latest (signature timestamp)"
+            )?;
+        }
+        if let Some(a) = self.signature_algorithm {
+            writeln!(f, "  algorithm: {a}")?;
+        }
+        if let Some(c) = self.commitment_type {
+            writeln!(f, "  commits:  {c}")?;
+        }
+        for (k, c) in self.chain.iter().enumerate() {
+            let role = if k + 1 == self.chain.len() {
+                "anchor"
+            } else {
+                "chain"
+            };
+            writeln!(f, "  {role}:    {}", c.subject())?;
+        }
+        if let Some(p) = &self.certificate_policies {
+            writeln!(f, "  policies: {p}")?;
+        }
+        for c in &self.checks {
+            let mark = match c.outcome {
+                Outcome::Passed => "ok  ",
+                Outcome::Failed => "FAIL",
+                Outcome::Skipped => "skip",
+            };
+            writeln!(f, "  [{mark}] {}: {}", c.kind.name(), c.detail)?;
+        }
+        for w in &self.warnings {
+            writeln!(f, "  warning: {w}")?;
+        }
+        Ok(())
+    }
+}
+
 impl core::fmt::Display for ValidationReport {
     /// A readable summary: the overall verdict, then each signer with who, when, the chain
     /// and the checks.
@@ -485,58 +557,7 @@ impl core::fmt::Display for ValidationReport {
                 write!(f, " / {sub}")?;
             }
             writeln!(f)?;
-            match &s.identity {
-                Some(id) => writeln!(f, "  who:      {id}")?,
-                None => writeln!(f, "  who:      (signing certificate not found)")?,
-            }
-            match s.claimed_signing_time {
-                Some(t) => writeln!(f, "  signed:   {t} (claimed by the signer)")?,
-                None => writeln!(f, "  signed:   (no signing time)")?,
-            }
-            writeln!(
-                f,
-                "  checked:  at {} ({})",
-                s.validation_time,
-                match s.validation_time_source {
-                    TimeSource::Given => "time given by the caller",
-                    TimeSource::ClaimedSigningTime => "claimed signing time",
-                    TimeSource::SignatureTimeStamp => "signature timestamp",
-                }
-            )?;
-            if let Some(t) = s.best_signature_time {
-                writeln!(
-                    f,
-                    "  exists:   since {t} at the latest (signature timestamp)"
-                )?;
-            }
-            if let Some(a) = s.signature_algorithm {
-                writeln!(f, "  algorithm: {a}")?;
-            }
-            if let Some(c) = s.commitment_type {
-                writeln!(f, "  commits:  {c}")?;
-            }
-            for (k, c) in s.chain.iter().enumerate() {
-                let role = if k + 1 == s.chain.len() {
-                    "anchor"
-                } else {
-                    "chain"
-                };
-                writeln!(f, "  {role}:    {}", c.subject())?;
-            }
-            if let Some(p) = &s.certificate_policies {
-                writeln!(f, "  policies: {p}")?;
-            }
-            for c in &s.checks {
-                let mark = match c.outcome {
-                    Outcome::Passed => "ok  ",
-                    Outcome::Failed => "FAIL",
-                    Outcome::Skipped => "skip",
-                };
-                writeln!(f, "  [{mark}] {}: {}", c.kind.name(), c.detail)?;
-            }
-            for w in &s.warnings {
-                writeln!(f, "  warning: {w}")?;
-            }
+            s.fmt_details(f)?;
         }
         Ok(())
     }

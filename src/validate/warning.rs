@@ -95,6 +95,12 @@ pub enum Warning {
         /// How many.
         count: usize,
     },
+    /// An item of a PDF's Document Security Store (a certificate, CRL or OCSP response
+    /// stream) does not decode, and was not used.
+    PdfValidationDataUnreadable {
+        /// The stream's object number.
+        object: u32,
+    },
     /// An EF.SOD's eContentType is id-data, not id-icao-mrtd-security-ldsSecurityObject
     /// (ICAO 9303 part 10); its content was read as an LDSSecurityObject.
     SodContentTypeIdData,
@@ -144,6 +150,7 @@ impl Warning {
             Warning::CertificateProfile(w) => w.code(),
             Warning::SignedAttributesNotInDerOrder { .. } => "signed-attributes-not-in-der-order",
             Warning::TrailingZeroBytes { .. } => "trailing-zero-bytes",
+            Warning::PdfValidationDataUnreadable { .. } => "pdf-validation-data-unreadable",
             Warning::SodContentTypeIdData => "sod-content-type-id-data",
             Warning::EcdsaParametersNull => "ecdsa-parameters-null",
             Warning::RepeatedUnknownSignedAttribute { .. } => "repeated-unknown-signed-attribute",
@@ -225,6 +232,10 @@ impl core::fmt::Display for Warning {
             Warning::TrailingZeroBytes { count } => {
                 write!(f, "{count} zero bytes after the signature were ignored")
             }
+            Warning::PdfValidationDataUnreadable { object } => write!(
+                f,
+                "object {object} of the Document Security Store does not decode and was not used"
+            ),
             Warning::RepeatedUnknownSignedAttribute { oid } => write!(
                 f,
                 "the signed attribute {oid}, which kyso does not read, appears more than once"
