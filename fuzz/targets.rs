@@ -162,6 +162,35 @@ pub fn time_stamped_data(data: &[u8]) {
     );
 }
 
+/// A PDF read as revisions (from memory and through the windowed reader, which must agree)
+/// and every signature in it validated against the test root, with the analysis of what
+/// changed after each.
+pub fn pdf(data: &[u8]) {
+    let from_bytes = kyso::pdf::PdfDocument::from_bytes(data);
+    let from_reader = kyso::pdf::PdfDocument::from_reader(std::io::Cursor::new(data));
+    assert_eq!(
+        from_bytes
+            .as_ref()
+            .map(|d| d.revision_ranges())
+            .map_err(|e| e.to_string()),
+        from_reader
+            .as_ref()
+            .map(|d| d.revision_ranges())
+            .map_err(|e| e.to_string()),
+        "the in-memory and windowed readers disagree"
+    );
+    let Ok(pdf) = from_bytes else {
+        return;
+    };
+    let root: &[u8] = include_bytes!("../test-vectors/pki/root-ca.pem");
+    if let Ok(anchors) = TrustStore::from_pem(root) {
+        let context = kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked);
+        let policy = kyso::ValidationPolicy::at(Time::from_unix(1_893_456_000));
+        let report = kyso::Verifier::new(&context, policy).verify_pdf(&pdf);
+        let _ = (report.to_json(), report.to_string());
+    }
+}
+
 /// A public key and a signature verified over a message with every algorithm kyso has,
 /// including those it verifies itself (RSASSA-PSS with any parameters, RSA with SHA-3,
 /// plain ECDSA, DSA): `[key length: 2 octets][SubjectPublicKeyInfo][signature length: 2

@@ -12,6 +12,12 @@
 //! flips every bit of every file; that run is meant for release builds
 //! (`cargo test --release --test no_panic`) and takes minutes rather than seconds.
 //!
+//! Signed PDFs (`test-vectors/pdf/`) go through the PDF entry point only (reading the
+//! revisions, validating every signature, judging the changes), which costs a full
+//! validation per input: each is cut at every length of its last 64 bytes (its trailer,
+//! `startxref` and `%%EOF`, which steer the reader) and every bit of its last 48 bytes is
+//! flipped; elsewhere one cut and one flip every 509 bytes.
+//!
 //! The scripts, notes and verdict tables that live beside the vectors (`*.sh`, `*.py`,
 //! `*.md`, `*.tsv`) are not inputs of any parser and are left out: each parser rescans its
 //! whole input, so every truncation of a 50 KB script would cost minutes and test nothing
@@ -94,6 +100,45 @@ fn flips(len: usize, full: bool, dense: usize) -> Vec<(usize, u8)> {
     out
 }
 
+/// Near the end of a PDF, where its structure is read from, every length and bit.
+const PDF_TAIL: usize = 64;
+/// Elsewhere in a PDF, one cut and one flip every this many bytes.
+const PDF_STRIDE: usize = 509;
+
+/// Cuts and flips one PDF through the PDF entry point; returns the counts.
+fn pdf_sweep(data: &[u8], full: bool, name: &str, failures: &mut Vec<String>) -> (usize, usize) {
+    let len = data.len();
+    let (mut cuts, mut flips) = (0, 0);
+    for l in 0..len {
+        if full || l >= len.saturating_sub(PDF_TAIL) || l.is_multiple_of(PDF_STRIDE) {
+            cuts += 1;
+            if catch_unwind(AssertUnwindSafe(|| targets::pdf(&data[..l]))).is_err() {
+                failures.push(format!("{name}: truncated to {l} bytes"));
+            }
+        }
+    }
+    let mut copy = data.to_vec();
+    for byte in 0..len {
+        let tail = byte >= len.saturating_sub(48);
+        let bits: Vec<u8> = if full || tail {
+            (0..8).collect()
+        } else if byte.is_multiple_of(PDF_STRIDE) {
+            vec![u8::try_from(byte % 8).unwrap()]
+        } else {
+            continue;
+        };
+        for bit in bits {
+            copy[byte] ^= 1 << bit;
+            flips += 1;
+            if catch_unwind(AssertUnwindSafe(|| targets::pdf(&copy))).is_err() {
+                failures.push(format!("{name}: bit {bit} of byte {byte} flipped"));
+            }
+            copy[byte] ^= 1 << bit;
+        }
+    }
+    (cuts, flips)
+}
+
 #[test]
 fn damaged_test_vectors_never_panic() {
     let full = std::env::var("KYSO_NO_PANIC_FULL").as_deref() == Ok("1");
@@ -121,6 +166,12 @@ fn damaged_test_vectors_never_panic() {
         let name = path
             .strip_prefix(env!("CARGO_MANIFEST_DIR"))
             .unwrap_or(path);
+        if path.extension().and_then(|e| e.to_str()) == Some("pdf") {
+            let (t, f) = pdf_sweep(&data, full, &name.display().to_string(), &mut failures);
+            truncations += t;
+            flipped += f;
+            continue;
+        }
         let edge = name
             .starts_with("test-vectors/interop")
             .then_some(INTEROP_EDGE);

@@ -883,3 +883,210 @@ fn table_entry(e: &[u8]) -> Option<Entry> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A revision: `objects` (number, body) written after `prefix`, then a table and a
+    /// trailer with `trailer` keys (and `/Prev` when `prev` is given).
+    fn revision(
+        prefix: &[u8],
+        objects: &[(u32, &str)],
+        trailer: &str,
+        prev: Option<u64>,
+    ) -> Vec<u8> {
+        let mut out = prefix.to_vec();
+        let mut offsets = Vec::new();
+        for (n, body) in objects {
+            offsets.push((*n, out.len()));
+            out.extend_from_slice(format!("{n} 0 obj\n{body}\nendobj\n").as_bytes());
+        }
+        let xref = out.len();
+        out.extend_from_slice(b"xref\n");
+        if prev.is_none() {
+            out.extend_from_slice(b"0 1\n0000000000 65535 f\r\n");
+        }
+        for (n, off) in &offsets {
+            out.extend_from_slice(format!("{n} 1\n{off:010} 00000 n\r\n").as_bytes());
+        }
+        let prev = prev.map(|p| format!(" /Prev {p}")).unwrap_or_default();
+        out.extend_from_slice(
+            format!(
+                "trailer\n<< /Size 10 /Root 1 0 R{prev} {trailer} >>\nstartxref\n{xref}\n%%EOF\n"
+            )
+            .as_bytes(),
+        );
+        out
+    }
+
+    fn base() -> Vec<u8> {
+        revision(
+            b"%PDF-1.7\n",
+            &[
+                (1, "<< /Type /Catalog /Pages 2 0 R >>"),
+                (2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
+                (3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] >>"),
+            ],
+            "",
+            None,
+        )
+    }
+
+    fn xref_of(bytes: &[u8]) -> u64 {
+        let text = String::from_utf8_lossy(bytes);
+        let at = text.rfind("startxref\n").unwrap_or(0) + 10;
+        text[at..]
+            .lines()
+            .next()
+            .and_then(|l| l.parse().ok())
+            .unwrap_or(0)
+    }
+
+    fn open(bytes: &[u8]) -> Result<PdfFile<'_>, PdfError> {
+        PdfFile::open(Source::bytes(bytes)?)
+    }
+
+    #[test]
+    fn revisions_end_to_end() {
+        let b = base();
+        let prev = xref_of(&b);
+        let full = revision(
+            &b,
+            &[(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 20 20] >>")],
+            "",
+            Some(prev),
+        );
+        let file = open(&full).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(file.revisions.len(), 2);
+        assert_eq!(file.revisions[0].end, b.len() as u64);
+        assert_eq!(file.revisions[1].end, full.len() as u64);
+        assert_ne!(file.definition(3, 0), file.definition(3, 1));
+        assert_eq!(file.definition(2, 0), file.definition(2, 1));
+        let reader = PdfFile::open(
+            Source::reader(Box::new(std::io::Cursor::new(full.clone())))
+                .unwrap_or_else(|e| panic!("{e}")),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(reader.revisions.len(), 2);
+    }
+
+    #[test]
+    fn refusals() {
+        let b = base();
+        let prev = xref_of(&b);
+        let mut junk = b.clone();
+        junk.extend_from_slice(b"4 0 obj\n(hidden)\nendobj\n");
+        assert!(matches!(
+            open(&junk),
+            Err(PdfError::DataAfterLastRevision { .. })
+        ));
+        let enc = revision(
+            b"%PDF-1.7\n",
+            &[(1, "<< /Type /Catalog >>")],
+            "/Encrypt 5 0 R",
+            None,
+        );
+        assert!(matches!(open(&enc), Err(PdfError::Encrypted)));
+        let hybrid = revision(
+            b"%PDF-1.7\n",
+            &[(1, "<< /Type /Catalog >>")],
+            "/XRefStm 0",
+            None,
+        );
+        assert!(matches!(open(&hybrid), Err(PdfError::HybridReference)));
+        let dup = revision(
+            b"%PDF-1.7\n",
+            &[(1, "<< /Type /Catalog >>"), (1, "<< >>")],
+            "",
+            None,
+        );
+        assert!(matches!(
+            open(&dup),
+            Err(PdfError::DuplicateObject { number: 1, .. })
+        ));
+        // An update whose entry points at another object.
+        let mut wrong = revision(&b, &[(3, "<< /Type /Page >>")], "", Some(prev));
+        let at = b.len();
+        wrong[at] = b'4';
+        assert!(matches!(
+            open(&wrong),
+            Err(PdfError::XrefMismatch { number: 3, .. })
+        ));
+        // An update with bytes its section does not list.
+        let mut hidden = b.clone();
+        hidden.extend_from_slice(b"9 0 obj\n(unlisted)\nendobj\n");
+        let hidden = revision(&hidden, &[(3, "<< /Type /Page >>")], "", Some(prev));
+        assert!(matches!(open(&hidden), Err(PdfError::Malformed { .. })));
+        assert!(matches!(open(b"%!PS-Adobe"), Err(PdfError::NotPdf)));
+        // startxref pointing at a section of another revision.
+        let mut skew = base();
+        let text = format!("startxref\n{prev}\n%%EOF\n");
+        let pos = skew.len() - text.len();
+        skew.truncate(pos);
+        skew.extend_from_slice(format!("startxref\n{}\n%%EOF\n", prev + 1).as_bytes());
+        assert!(open(&skew).is_err());
+    }
+
+    #[test]
+    fn xref_and_object_streams() {
+        use std::io::Write;
+        // Objects 1 and 2 in an object stream (object 3), the section a stream (object 4)
+        // with the PNG Up predictor.
+        let objs =
+            b"1 0 2 36 << /Type /Catalog /Pages 2 0 R >>   << /Type /Pages /Kids [] /Count 0 >>";
+        let first = 9;
+        let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        let _ = enc.write_all(objs);
+        let objstm = enc.finish().unwrap_or_default();
+        let mut out = b"%PDF-1.7\n".to_vec();
+        let off3 = out.len();
+        out.extend_from_slice(format!("3 0 obj\n<< /Type /ObjStm /N 2 /First {first} /Length {} /Filter /FlateDecode >>\nstream\n", objstm.len()).as_bytes());
+        out.extend_from_slice(&objstm);
+        out.extend_from_slice(b"\nendstream\nendobj\n");
+        let off4 = out.len();
+        // Rows: type, field 2 (2 bytes), field 3 (1 byte).
+        let rows: Vec<[u8; 4]> = vec![
+            [0, 0, 0, 0],
+            [2, 0, 3, 0],
+            [2, 0, 3, 1],
+            [1, (off3 >> 8) as u8, off3 as u8, 0],
+            [1, (off4 >> 8) as u8, off4 as u8, 0],
+        ];
+        let mut raw = Vec::new();
+        let mut prev = [0u8; 4];
+        for r in &rows {
+            raw.push(2u8);
+            for i in 0..4 {
+                raw.push(r[i].wrapping_sub(prev[i]));
+            }
+            prev = *r;
+        }
+        let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        let _ = enc.write_all(&raw);
+        let xs = enc.finish().unwrap_or_default();
+        out.extend_from_slice(format!("4 0 obj\n<< /Type /XRef /Size 5 /W [1 2 1] /Root 1 0 R /Length {} /Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 4 >> >>\nstream\n", xs.len()).as_bytes());
+        out.extend_from_slice(&xs);
+        out.extend_from_slice(
+            format!("\nendstream\nendobj\nstartxref\n{off4}\n%%EOF\n").as_bytes(),
+        );
+        let file = open(&out).unwrap_or_else(|e| panic!("{e}"));
+        let (_, cat) = file.catalog(0).unwrap_or_else(|e| panic!("{e}"));
+        let pages = cat
+            .as_dict()
+            .and_then(|d| d.get(b"Pages".as_slice()))
+            .cloned();
+        let pages = file
+            .resolve(&pages.unwrap_or(Object::Null), 0)
+            .ok()
+            .flatten();
+        assert_eq!(
+            pages
+                .as_deref()
+                .and_then(Object::as_dict)
+                .and_then(|d| d.get(b"Count".as_slice()))
+                .and_then(Object::as_int),
+            Some(0)
+        );
+    }
+}
