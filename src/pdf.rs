@@ -102,13 +102,15 @@ impl<'a> PdfDocument<'a> {
 pub enum ModificationClass {
     /// Nothing changed after the signature.
     None,
-    /// Validation data only: the Document Security Store (`/DSS`, `/VRI`), document
-    /// timestamps, the extensions dictionary that announces them, and the form flags they
-    /// need. Permitted by every DocMDP level.
+    /// Validation data and metadata only: the Document Security Store (`/DSS`, `/VRI`),
+    /// document timestamps, the extensions dictionary and version that announce them, the
+    /// form flags they need, and the document information (`/Info`, the XMP `/Metadata`)
+    /// that signing tools update with every revision. None of it is page content. Permitted
+    /// by every DocMDP level (ISO 32000-2 section 12.8.2.2 allows validation data and
+    /// document timestamps after P=1).
     LongTermData,
-    /// New signatures (signing an empty field or adding a signature field), filling in
-    /// form fields, and the document information that tools update with them. Permitted
-    /// by DocMDP P=2 and P=3.
+    /// New signatures (signing an empty field or adding a signature field) and filling in
+    /// form fields. Permitted by DocMDP P=2 and P=3.
     FormFilling,
     /// Annotations added, changed or deleted (including new fields other than signature
     /// fields, and unsigned signature fields that show an appearance). Permitted by DocMDP

@@ -133,7 +133,7 @@ impl<'f, 'a> Analysis<'f, 'a> {
                     info,
                     Role::Information,
                     Via {
-                        new_class: Some(ModificationClass::FormFilling),
+                        new_class: Some(ModificationClass::LongTermData),
                     },
                 )?;
             }
@@ -339,6 +339,18 @@ impl<'f, 'a> Analysis<'f, 'a> {
         }
     }
 
+    /// Whether `d` is a signature field (or its widget) that holds a signature.
+    fn is_signed_signature_widget(&self, d: &Dict) -> Result<bool, PdfError> {
+        let is_sig = self
+            .inherited(d, b"FT")?
+            .and_then(|o| o.as_name().map(<[u8]>::to_vec))
+            == Some(b"Sig".to_vec());
+        Ok(is_sig
+            && self
+                .inherited(d, b"V")?
+                .is_some_and(|v| !matches!(v, Object::Null)))
+    }
+
     /// A field attribute, looked up through `/Parent`.
     fn inherited(&self, d: &Dict, key: &[u8]) -> Result<Option<Object>, PdfError> {
         let mut cur = Rc::new(Object::Dict(d.clone()));
@@ -371,7 +383,7 @@ impl<'f, 'a> Analysis<'f, 'a> {
             return Ok((
                 match role {
                     Role::LongTerm => ModificationClass::LongTermData,
-                    Role::Information => ModificationClass::FormFilling,
+                    Role::Information => ModificationClass::LongTermData,
                     Role::Appearance(c) => c.max(ModificationClass::Annotations),
                     _ => ModificationClass::Other,
                 },
@@ -389,9 +401,10 @@ impl<'f, 'a> Analysis<'f, 'a> {
             let k = key.as_slice();
             let c = match role {
                 Role::Catalog => match k {
-                    b"DSS" | b"Extensions" => ModificationClass::LongTermData,
+                    b"DSS" | b"Extensions" | b"Metadata" | b"Version" => {
+                        ModificationClass::LongTermData
+                    }
                     b"AcroForm" => self.array_class(od, nd, b"AcroForm")?,
-                    b"Metadata" => ModificationClass::FormFilling,
                     _ => ModificationClass::Other,
                 },
                 Role::AcroForm => match k {
@@ -417,7 +430,7 @@ impl<'f, 'a> Analysis<'f, 'a> {
                 }
                 Role::Appearance(c) => c.max(ModificationClass::Annotations),
                 Role::LongTerm => ModificationClass::LongTermData,
-                Role::Information => ModificationClass::FormFilling,
+                Role::Information => ModificationClass::LongTermData,
                 Role::SignatureValue | Role::Generic | Role::Skip => ModificationClass::Other,
             };
             class = class.max(c);
@@ -426,7 +439,7 @@ impl<'f, 'a> Analysis<'f, 'a> {
             // Same keys, a stream whose data changed.
             class = match role {
                 Role::LongTerm => ModificationClass::LongTermData,
-                Role::Information => ModificationClass::FormFilling,
+                Role::Information => ModificationClass::LongTermData,
                 Role::Appearance(c) => c.max(ModificationClass::Annotations),
                 _ => ModificationClass::Other,
             };
@@ -587,13 +600,18 @@ impl<'f, 'a> Analysis<'f, 'a> {
                         _ => new_class,
                     };
                     let child = match child {
-                        Role::Appearance(_) => Role::Appearance(class.unwrap_or(
-                            if role == Role::Annotation || role == Role::Field {
+                        // The look of an unchanged annotation: changing it changes the
+                        // annotation, unless it shows a signature already made, whose look
+                        // is part of what was signed.
+                        Role::Appearance(_) => Role::Appearance(match class {
+                            Some(c) => c,
+                            None if (role == Role::Annotation || role == Role::Field)
+                                && !self.is_signed_signature_widget(&d)? =>
+                            {
                                 ModificationClass::Annotations
-                            } else {
-                                ModificationClass::Other
-                            },
-                        )),
+                            }
+                            None => ModificationClass::Other,
+                        }),
                         other => other,
                     };
                     self.value(v, child, Via { new_class: c })?;
