@@ -33,8 +33,6 @@ use std::io::{Read, Seek};
 use crate::error::{Error, PdfError};
 use crate::validate::SignerReport;
 
-pub use syntax::ObjRef;
-
 /// A PDF read as its revisions: the original document and each incremental update.
 pub struct PdfDocument<'a> {
     pub(crate) file: document::PdfFile<'a>,
@@ -99,6 +97,7 @@ impl<'a> PdfDocument<'a> {
 /// 32000-2 section 12.8.2.2 (DocMDP) and ETSI EN 319 142-1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum ModificationClass {
     /// Nothing changed after the signature.
     None,
@@ -137,6 +136,7 @@ impl ModificationClass {
 
 /// One change made after a signature.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct PdfChange {
     /// The object number (0 for the trailer).
     pub object: u32,
@@ -151,6 +151,7 @@ pub struct PdfChange {
 /// What kind of PDF signature.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum PdfSignatureKind {
     /// An approval signature.
     Approval,
@@ -166,6 +167,7 @@ pub enum PdfSignatureKind {
 
 /// The validation of one signature or document timestamp of a PDF.
 #[derive(Clone, Debug, serde::Serialize)]
+#[non_exhaustive]
 pub struct PdfSignatureReport {
     /// The field's full name (`/T` of the field and its parents, joined by dots).
     pub field: String,
@@ -205,6 +207,7 @@ impl PdfSignatureReport {
 
 /// The validation of every signature in a PDF.
 #[derive(Clone, Debug, serde::Serialize)]
+#[non_exhaustive]
 pub struct PdfReport {
     /// One entry per signature and document timestamp, in the order of the revisions they
     /// cover.
@@ -320,6 +323,12 @@ impl core::fmt::Display for PdfReport {
     }
 }
 
+/// A count or offset of the machine's size as a file offset (`usize` is at most 64 bits on
+/// every target kyso builds for, so this never saturates in practice).
+pub(crate) fn wide(n: usize) -> u64 {
+    u64::try_from(n).unwrap_or(u64::MAX)
+}
+
 /// Parses a PDF date (`D:YYYYMMDDHHmmSSOHH'mm'`, ISO 32000-2 section 7.9.4); parts after
 /// the year are optional.
 pub(crate) fn parse_date(s: &[u8]) -> Option<crate::time::Time> {
@@ -360,6 +369,7 @@ pub(crate) fn parse_date(s: &[u8]) -> Option<crate::time::Time> {
 }
 
 #[cfg(test)]
+#[allow(clippy::as_conversions)]
 mod tests {
     use super::*;
 

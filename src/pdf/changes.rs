@@ -9,6 +9,7 @@
 //! dangling reference when the document was signed: filling it in changes what the signer
 //! saw, so it is "anything else".
 
+use crate::pdf::wide;
 use std::collections::HashSet;
 use std::rc::Rc;
 
@@ -222,7 +223,7 @@ impl<'f, 'a> Analysis<'f, 'a> {
         if *self.visits > MAX_PDF_VISITS {
             return Err(PdfError::TooLarge {
                 what: PdfLimit::Visits,
-                limit: MAX_PDF_VISITS as u64,
+                limit: wide(MAX_PDF_VISITS),
             });
         }
         let new = self.file.get(r, self.last)?;
@@ -716,7 +717,7 @@ fn visible(d: &Dict) -> bool {
 
 fn number(o: &Object) -> Option<f64> {
     match o {
-        Object::Integer(i) => Some(*i as f64),
+        Object::Integer(i) => i32::try_from(*i).ok().map(f64::from),
         Object::Real(r) => core::str::from_utf8(r).ok()?.parse().ok(),
         _ => None,
     }
@@ -773,11 +774,11 @@ pub(crate) fn same(file: &PdfFile<'_>, a: &Object, b: &Object) -> Result<bool, P
             let mut at = 0u64;
             const CHUNK: usize = 64 * 1024;
             while at < dx.length && equal {
-                let n = usize::try_from((dx.length - at).min(CHUNK as u64)).unwrap_or(CHUNK);
+                let n = usize::try_from((dx.length - at).min(wide(CHUNK))).unwrap_or(CHUNK);
                 let p = file.src.read(dx.offset + at, n)?;
                 let q = file.src.read(dy.offset + at, n)?;
                 equal = p == q;
-                at += n as u64;
+                at += wide(n);
             }
             equal
         }

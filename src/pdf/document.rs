@@ -2,6 +2,7 @@
 //! incremental update, with its own cross-reference section, trailer, `startxref` and
 //! `%%EOF`, kept apart so that each revision can be seen exactly as it was written.
 
+use crate::pdf::wide;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
@@ -97,7 +98,7 @@ impl<'a> PdfFile<'a> {
             if chain.len() >= MAX_PDF_REVISIONS {
                 return Err(PdfError::TooLarge {
                     what: PdfLimit::Revisions,
-                    limit: MAX_PDF_REVISIONS as u64,
+                    limit: wide(MAX_PDF_REVISIONS),
                 });
             }
             let rev = file.section(xref)?;
@@ -126,7 +127,7 @@ impl<'a> PdfFile<'a> {
                     "a cross-reference section inside an earlier revision",
                 ));
             }
-            if i > 0 && rev.trailer.get(b"Prev".as_slice()).is_none() {
+            if i > 0 && !rev.trailer.contains_key(b"Prev".as_slice()) {
                 return Err(malformed(rev.xref_offset, "an update without /Prev"));
             }
             start = rev.end;
@@ -139,7 +140,7 @@ impl<'a> PdfFile<'a> {
             .read(start, usize::try_from(len - start).unwrap_or(0))?;
         if let Some(pos) = tail.iter().position(|b| !is_white(*b)) {
             return Err(PdfError::DataAfterLastRevision {
-                offset: start + pos as u64,
+                offset: start + wide(pos),
             });
         }
         file.revisions = chain;
@@ -158,7 +159,7 @@ impl<'a> PdfFile<'a> {
             .windows(9)
             .rposition(|w| w == b"startxref")
             .ok_or_else(|| malformed(len, "no startxref in the last 1024 bytes"))?;
-        let at = from + pos as u64;
+        let at = from + wide(pos);
         self.src.parse_at(at, 64, |l| {
             l.expect_keyword(b"startxref", "startxref expected")?;
             l.unsigned("an offset after startxref")
@@ -263,7 +264,7 @@ impl<'a> PdfFile<'a> {
                 Step::Trailer(d, after) => return Ok((entries, d, after)),
                 Step::Subsection(first, count, body) => {
                     if first.saturating_add(count) > MAX_PDF_OBJECTS
-                        || entries.len() as u64 + count > MAX_PDF_OBJECTS
+                        || wide(entries.len()) + count > MAX_PDF_OBJECTS
                     {
                         return Err(PdfError::TooLarge {
                             what: PdfLimit::Objects,
@@ -273,14 +274,14 @@ impl<'a> PdfFile<'a> {
                     let bytes = self
                         .src
                         .read(body, usize::try_from(count * 20).unwrap_or(usize::MAX))?;
-                    if (bytes.len() as u64) < count * 20 {
+                    if (wide(bytes.len())) < count * 20 {
                         return Err(malformed(body, "cross-reference table cut short"));
                     }
                     for (i, e) in bytes.chunks(20).enumerate() {
-                        let number = u32::try_from(first + i as u64).unwrap_or(u32::MAX);
+                        let number = u32::try_from(first + wide(i)).unwrap_or(u32::MAX);
                         let entry = table_entry(e).ok_or_else(|| {
                             malformed(
-                                body + i as u64 * 20,
+                                body + wide(i) * 20,
                                 "a cross-reference entry is not 20 bytes of nnnnnnnnnn ggggg n",
                             )
                         })?;
@@ -362,7 +363,7 @@ impl<'a> PdfFile<'a> {
         let mut entries = BTreeMap::new();
         for (first, count) in ranges {
             if first.saturating_add(count) > MAX_PDF_OBJECTS
-                || entries.len() as u64 + count > MAX_PDF_OBJECTS
+                || wide(entries.len()) + count > MAX_PDF_OBJECTS
             {
                 return Err(PdfError::TooLarge {
                     what: PdfLimit::Objects,
@@ -546,7 +547,7 @@ impl<'a> PdfFile<'a> {
                         if depth >= MAX_PDF_REFERENCE_DEPTH {
                             return Err(PdfError::TooLarge {
                                 what: PdfLimit::ReferenceDepth,
-                                limit: MAX_PDF_REFERENCE_DEPTH as u64,
+                                limit: wide(MAX_PDF_REFERENCE_DEPTH),
                             });
                         }
                         let last = self.revisions.len().saturating_sub(1);
@@ -605,10 +606,10 @@ impl<'a> PdfFile<'a> {
 
     /// The decoded data of a stream.
     pub(crate) fn decode(&self, dict: &Dict, data: &StreamData) -> Result<Vec<u8>, PdfError> {
-        if data.length > MAX_PDF_DECOMPRESSED as u64 {
+        if data.length > wide(MAX_PDF_DECOMPRESSED) {
             return Err(PdfError::TooLarge {
                 what: PdfLimit::Decompressed,
-                limit: MAX_PDF_DECOMPRESSED as u64,
+                limit: wide(MAX_PDF_DECOMPRESSED),
             });
         }
         let raw = self
@@ -671,7 +672,7 @@ impl<'a> PdfFile<'a> {
             }
         };
         let obj = Rc::new(obj);
-        if self.objects.borrow().len() as u64 >= MAX_PDF_OBJECTS {
+        if wide(self.objects.borrow().len()) >= MAX_PDF_OBJECTS {
             return Err(PdfError::TooLarge {
                 what: PdfLimit::Objects,
                 limit: MAX_PDF_OBJECTS,
@@ -727,7 +728,7 @@ impl<'a> PdfFile<'a> {
                     .and_then(|n| usize::try_from(n).ok())
                     .ok_or_else(|| malformed(offset, "an object stream without /First"))?;
                 let data = self.decode(&dict, &data)?;
-                if n as u64 > MAX_PDF_OBJECTS || first > data.len() {
+                if wide(n) > MAX_PDF_OBJECTS || first > data.len() {
                     return Err(malformed(offset, "object stream /N or /First out of range"));
                 }
                 let mut l = Lexer::new(data.get(..first).unwrap_or_default(), 0, true);
@@ -790,7 +791,7 @@ impl<'a> PdfFile<'a> {
         }
         Err(PdfError::TooLarge {
             what: PdfLimit::ReferenceDepth,
-            limit: MAX_PDF_REFERENCE_DEPTH as u64,
+            limit: wide(MAX_PDF_REFERENCE_DEPTH),
         })
     }
 
@@ -885,6 +886,7 @@ fn table_entry(e: &[u8]) -> Option<Entry> {
 }
 
 #[cfg(test)]
+#[allow(clippy::as_conversions)]
 mod tests {
     use super::*;
 

@@ -2,6 +2,7 @@
 //! through the `flate2` crate, then the PNG or TIFF predictor (ISO 32000-2 section 7.4.4.4),
 //! within [`MAX_PDF_DECOMPRESSED`] and [`MAX_PDF_DECOMPRESSION_RATIO`].
 
+use crate::pdf::wide;
 use std::io::Read;
 
 use crate::error::{PdfError, PdfLimit};
@@ -65,7 +66,7 @@ fn inflate(raw: &[u8]) -> Result<Vec<u8>, PdfError> {
             .saturating_add(1024 * 1024),
     );
     let mut out = Vec::new();
-    let mut decoder = flate2::read::ZlibDecoder::new(raw).take(limit as u64 + 1);
+    let mut decoder = flate2::read::ZlibDecoder::new(raw).take(wide(limit) + 1);
     decoder
         .read_to_end(&mut out)
         .map_err(|_| PdfError::Malformed {
@@ -79,7 +80,7 @@ fn inflate(raw: &[u8]) -> Result<Vec<u8>, PdfError> {
             } else {
                 PdfLimit::Decompressed
             },
-            limit: limit as u64,
+            limit: wide(limit),
         });
     }
     Ok(out)
@@ -136,7 +137,7 @@ fn predict(p: &Dict, data: Vec<u8>) -> Result<Vec<u8>, PdfError> {
 /// PNG predictors: each row starts with its filter type byte.
 fn png(data: &[u8], row: usize, bpp: usize) -> Result<Vec<u8>, PdfError> {
     let stride = row + 1;
-    if data.len() % stride != 0 {
+    if !data.len().is_multiple_of(stride) {
         return Err(PdfError::Malformed {
             offset: 0,
             reason: "PNG-predicted data is not a whole number of rows",
@@ -198,6 +199,7 @@ fn paeth(a: u8, b: u8, c: u8) -> u8 {
 }
 
 #[cfg(test)]
+#[allow(clippy::as_conversions)]
 mod tests {
     use super::*;
     use std::io::Write;

@@ -1,6 +1,7 @@
 //! Where the PDF's bytes come from: a slice in memory, or a reader that can seek (a file),
 //! read a window at a time so that memory does not grow with the file.
 
+use crate::pdf::wide;
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::io::{Read, Seek, SeekFrom};
@@ -23,7 +24,7 @@ pub(crate) enum Source<'a> {
 
 impl<'a> Source<'a> {
     pub(crate) fn bytes(bytes: &'a [u8]) -> Result<Self, PdfError> {
-        let len = bytes.len() as u64;
+        let len = wide(bytes.len());
         if len > MAX_PDF_SIZE {
             return Err(PdfError::TooLarge {
                 what: PdfLimit::FileSize,
@@ -51,7 +52,7 @@ impl<'a> Source<'a> {
 
     pub(crate) fn len(&self) -> u64 {
         match self {
-            Source::Bytes(b) => b.len() as u64,
+            Source::Bytes(b) => wide(b.len()),
             Source::Reader { len, .. } => *len,
         }
     }
@@ -60,7 +61,7 @@ impl<'a> Source<'a> {
     pub(crate) fn read(&self, offset: u64, len: usize) -> Result<Cow<'a, [u8]>, PdfError> {
         let total = self.len();
         let start = offset.min(total);
-        let end = start.saturating_add(len as u64).min(total);
+        let end = start.saturating_add(wide(len)).min(total);
         match self {
             Source::Bytes(b) => {
                 let (Ok(s), Ok(e)) = (usize::try_from(start), usize::try_from(end)) else {
@@ -92,7 +93,7 @@ impl<'a> Source<'a> {
         let mut size = initial.max(64);
         loop {
             let window = self.read(offset, size)?;
-            let complete = offset.saturating_add(window.len() as u64) >= self.len();
+            let complete = offset.saturating_add(wide(window.len())) >= self.len();
             let mut lexer = Lexer::new(&window, offset, complete);
             match f(&mut lexer) {
                 Ok(v) => return Ok(v),
@@ -109,7 +110,7 @@ impl<'a> Source<'a> {
                     } else {
                         PdfError::TooLarge {
                             what: PdfLimit::ObjectBytes,
-                            limit: MAX_PDF_OBJECT_BYTES as u64,
+                            limit: wide(MAX_PDF_OBJECT_BYTES),
                         }
                     });
                 }
@@ -128,7 +129,7 @@ impl<'a> Source<'a> {
         let mut at = offset;
         let end = offset.saturating_add(len);
         while at < end {
-            let n = usize::try_from((end - at).min(CHUNK as u64)).unwrap_or(CHUNK);
+            let n = usize::try_from((end - at).min(wide(CHUNK))).unwrap_or(CHUNK);
             let chunk = self.read(at, n)?;
             if chunk.is_empty() {
                 return Err(PdfError::Malformed {
@@ -137,7 +138,7 @@ impl<'a> Source<'a> {
                 });
             }
             sink(&chunk);
-            at += chunk.len() as u64;
+            at += wide(chunk.len());
         }
         Ok(())
     }

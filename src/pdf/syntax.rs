@@ -5,6 +5,7 @@
 //! of the slice is reported as [`Parse::Incomplete`], so that the caller can read a larger
 //! window and try again: the file itself is never held whole.
 
+use crate::pdf::wide;
 use std::collections::BTreeMap;
 
 use crate::error::{PdfError, PdfLimit};
@@ -12,7 +13,7 @@ use crate::limits::{MAX_PDF_NESTING, MAX_PDF_STRING};
 
 /// A reference to an indirect object: its number and generation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ObjRef {
+pub(crate) struct ObjRef {
     /// The object number.
     pub number: u32,
     /// The generation number.
@@ -163,7 +164,7 @@ impl<'a> Lexer<'a> {
 
     /// The file offset of the next byte.
     pub(crate) fn offset(&self) -> u64 {
-        self.base + self.pos as u64
+        self.base + wide(self.pos)
     }
 
     pub(crate) fn position(&self) -> usize {
@@ -293,7 +294,7 @@ impl<'a> Lexer<'a> {
         if depth > MAX_PDF_NESTING {
             return Err(Parse::Error(PdfError::TooLarge {
                 what: PdfLimit::Nesting,
-                limit: MAX_PDF_NESTING as u64,
+                limit: wide(MAX_PDF_NESTING),
             }));
         }
         self.skip_space()?;
@@ -305,7 +306,7 @@ impl<'a> Lexer<'a> {
             }
             b'(' => {
                 let s = self.literal_string()?;
-                Ok(Object::String(s, (self.base + start as u64, self.offset())))
+                Ok(Object::String(s, (self.base + wide(start), self.offset())))
             }
             b'<' => {
                 if self.buf.get(self.pos + 1) == Some(&b'<') {
@@ -315,7 +316,7 @@ impl<'a> Lexer<'a> {
                     Err(Parse::Incomplete)
                 } else {
                     let s = self.hex_string()?;
-                    Ok(Object::String(s, (self.base + start as u64, self.offset())))
+                    Ok(Object::String(s, (self.base + wide(start), self.offset())))
                 }
             }
             b'[' => {
@@ -399,7 +400,7 @@ impl<'a> Lexer<'a> {
         if out.len() >= MAX_PDF_STRING {
             return Err(Parse::Error(PdfError::TooLarge {
                 what: PdfLimit::StringLength,
-                limit: MAX_PDF_STRING as u64,
+                limit: wide(MAX_PDF_STRING),
             }));
         }
         out.push(b);
@@ -595,6 +596,7 @@ fn parse_number(word: &[u8]) -> Option<Object> {
 }
 
 #[cfg(test)]
+#[allow(clippy::as_conversions)]
 mod tests {
     use super::*;
 

@@ -1,8 +1,8 @@
 //! Validating every signature of a PDF: the PDF checks (byte range, revision, changes
 //! after signing, DocMDP and FieldMDP) around the CMS pipeline every format shares.
 
+use crate::pdf::wide;
 use std::collections::{HashMap, HashSet};
-use std::rc::Rc;
 
 use crate::budget::Budget;
 use crate::cert::Certificate;
@@ -37,7 +37,6 @@ struct Found {
 /// A signature whose dictionary and byte range were read.
 struct Placed {
     name: String,
-    sig: Rc<Object>,
     dict: Dict,
     byte_range: [u64; 4],
     contents: Vec<u8>,
@@ -198,18 +197,16 @@ impl<'a> Verifier<'a> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn one_signature(
+    /// The CMS pipeline's report on one placed signature (or document timestamp) over its
+    /// byte ranges, and a document timestamp's genTime.
+    fn signer_report(
         &self,
         file: &PdfFile<'_>,
         p: &Placed,
         dss_certs: &[Certificate],
         dss_revocation: &CrlStore,
         external_poe: Option<Time>,
-        certification: Option<(usize, ModificationClass)>,
-        visits: &mut usize,
-    ) -> Result<PdfSignatureReport, PdfError> {
-        let last = file.revisions.len().saturating_sub(1);
+    ) -> Result<(SignerReport, Option<Time>), PdfError> {
         let [_, a, b, c] = p.byte_range;
         let ranges = [(0u64, a), (b, c)];
         let mut v = self.clone();
@@ -217,7 +214,7 @@ impl<'a> Verifier<'a> {
         let v = v.certificates(dss_certs.iter().cloned());
         let der = trim_der(&p.contents);
         let mut timestamp_time = None;
-        let mut report = match (p.kind, der) {
+        let report = match (p.kind, der) {
             (_, Err(reason)) => {
                 let mut r = SignerReport::empty(self.given_time());
                 let e = PdfError::Signature {
@@ -236,48 +233,7 @@ impl<'a> Verifier<'a> {
                 Err(e) => failed_format(self.given_time(), e),
                 Ok(token) => {
                     timestamp_time = Some(token.gen_time());
-                    let imprint = token
-                        .imprint_algorithm()
-                        .and_then(|alg| range_digests(file, &ranges, &[alg]).map_err(Error::Pdf));
-                    let mut policy = self.policy.clone();
-                    policy.purpose = KeyPurpose::TimeStamping;
-                    policy.require_signing_certificate_attribute = true;
-                    let policy = policy
-                        .accept_content_type(Oid::from_der(&crate::tsp::asn1::ID_CT_TST_INFO));
-                    let mut tv = v.clone();
-                    tv.policy = policy;
-                    let tv = tv.for_timestamp_token(None, self.budget);
-                    let mut tv = tv;
-                    tv.external_poe = external_poe;
-                    let cms = with_revocation(token.cms(), dss_revocation);
-                    let mut rep = tv.verify(&cms, None);
-                    let mut r = rep
-                        .signers
-                        .pop()
-                        .unwrap_or_else(|| SignerReport::empty(self.given_time()));
-                    if rep.signers.len() > 0 {
-                        etsi::pdf_failure(
-                            &mut r,
-                            CheckKind::Format,
-                            "a document timestamp with more than one signer".into(),
-                            None,
-                        );
-                    }
-                    match imprint {
-                        Ok(d) if d.first().is_some_and(|d| token.imprint_is(d)) => r.check(
-                            CheckKind::MessageDigest,
-                            Outcome::Passed,
-                            "the timestamp's imprint is the digest of the byte range",
-                        ),
-                        Ok(_) => etsi::content_mismatch(&mut r),
-                        Err(e) => etsi::pdf_failure(
-                            &mut r,
-                            CheckKind::MessageDigest,
-                            e.to_string(),
-                            Some(e),
-                        ),
-                    }
-                    r
+                    self.timestamp_report(file, &ranges, &token, &v, dss_revocation, external_poe)
                 }
             },
             (_, Ok(der)) => match SignedCms::parse_with(der, self.cache) {
@@ -335,6 +291,73 @@ impl<'a> Verifier<'a> {
                 }
             },
         };
+        Ok((report, timestamp_time))
+    }
+
+    /// A document timestamp's report: the token validated as a timestamp (TSA purpose,
+    /// TSTInfo content), and its imprint compared with the digest of the byte ranges.
+    fn timestamp_report(
+        &self,
+        file: &PdfFile<'_>,
+        ranges: &[(u64, u64)],
+        token: &TimeStampToken,
+        v: &Verifier<'_>,
+        dss_revocation: &CrlStore,
+        external_poe: Option<Time>,
+    ) -> SignerReport {
+        let imprint = token
+            .imprint_algorithm()
+            .and_then(|alg| range_digests(file, ranges, &[alg]).map_err(Error::Pdf));
+        let mut policy = self.policy.clone();
+        policy.purpose = KeyPurpose::TimeStamping;
+        policy.require_signing_certificate_attribute = true;
+        let policy = policy.accept_content_type(Oid::from_der(&crate::tsp::asn1::ID_CT_TST_INFO));
+        let mut tv = v.clone();
+        tv.policy = policy;
+        let tv = tv.for_timestamp_token(None, self.budget);
+        let mut tv = tv;
+        tv.external_poe = external_poe;
+        let cms = with_revocation(token.cms(), dss_revocation);
+        let mut rep = tv.verify(&cms, None);
+        let mut r = rep
+            .signers
+            .pop()
+            .unwrap_or_else(|| SignerReport::empty(self.given_time()));
+        if !rep.signers.is_empty() {
+            etsi::pdf_failure(
+                &mut r,
+                CheckKind::Format,
+                "a document timestamp with more than one signer".into(),
+                None,
+            );
+        }
+        match imprint {
+            Ok(d) if d.first().is_some_and(|d| token.imprint_is(d)) => r.check(
+                CheckKind::MessageDigest,
+                Outcome::Passed,
+                "the timestamp's imprint is the digest of the byte range",
+            ),
+            Ok(_) => etsi::content_mismatch(&mut r),
+            Err(e) => etsi::pdf_failure(&mut r, CheckKind::MessageDigest, e.to_string(), Some(e)),
+        }
+        r
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn one_signature(
+        &self,
+        file: &PdfFile<'_>,
+        p: &Placed,
+        dss_certs: &[Certificate],
+        dss_revocation: &CrlStore,
+        external_poe: Option<Time>,
+        certification: Option<(usize, ModificationClass)>,
+        visits: &mut usize,
+    ) -> Result<PdfSignatureReport, PdfError> {
+        let last = file.revisions.len().saturating_sub(1);
+        let [_, a, b, c] = p.byte_range;
+        let (mut report, timestamp_time) =
+            self.signer_report(file, p, dss_certs, dss_revocation, external_poe)?;
         report.check(
             CheckKind::PdfByteRange,
             Outcome::Passed,
@@ -344,92 +367,7 @@ impl<'a> Verifier<'a> {
                 p.revision + 1
             ),
         );
-        // What changed after the signature, and what it permits.
-        let changes = Analysis::run(file, p.revision, visits)?;
-        let modification = changes
-            .iter()
-            .map(|c| c.class)
-            .max()
-            .unwrap_or(ModificationClass::None);
-        let own = match p.kind {
-            PdfSignatureKind::Certification { permission } => permitted_by(permission),
-            _ => ModificationClass::Annotations,
-        };
-        let permitted = match certification {
-            Some((rev, cap)) if rev <= p.revision => own.min(cap),
-            _ => own,
-        };
-        let locked = locked_objects(file, last, &p.locks)?;
-        let mut locked_fields_changed: Vec<String> = changes
-            .iter()
-            .filter(|ch| ch.class >= ModificationClass::FormFilling)
-            .filter_map(|ch| locked.get(&ch.object).cloned())
-            .collect();
-        locked_fields_changed.sort();
-        locked_fields_changed.dedup();
-        let listing = |list: &[crate::pdf::PdfChange]| -> String {
-            list.iter()
-                .take(8)
-                .map(|c| {
-                    format!(
-                        "object {} (revision {}): {} [{}]",
-                        c.object,
-                        c.revision + 1,
-                        c.what,
-                        c.class.name()
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("; ")
-        };
-        if modification == ModificationClass::Other || modification > permitted {
-            let beyond: Vec<_> = changes
-                .iter()
-                .filter(|c| c.class == ModificationClass::Other || c.class > permitted)
-                .cloned()
-                .collect();
-            etsi::pdf_failure(
-                &mut report,
-                CheckKind::PdfChanges,
-                format!(
-                    "changed after signing beyond what is permitted ({}): {}",
-                    permitted.name(),
-                    listing(&beyond)
-                ),
-                None,
-            );
-        } else if !locked_fields_changed.is_empty() {
-            etsi::pdf_failure(
-                &mut report,
-                CheckKind::PdfChanges,
-                format!(
-                    "fields this signature locks were changed: {}",
-                    locked_fields_changed.join(", ")
-                ),
-                None,
-            );
-        } else if changes.is_empty() {
-            report.check(
-                CheckKind::PdfChanges,
-                Outcome::Passed,
-                if p.revision == last {
-                    "the signature covers the whole file".to_string()
-                } else {
-                    "later revisions change nothing".to_string()
-                },
-            );
-        } else {
-            report.check(
-                CheckKind::PdfChanges,
-                Outcome::Passed,
-                format!(
-                    "{} change(s) after signing, up to {} (permitted: {})",
-                    changes.len(),
-                    modification.name(),
-                    permitted.name()
-                ),
-            );
-        }
+        let judged = judge_changes(file, p, certification, visits, &mut report)?;
         let claimed_time = p
             .dict
             .get(b"M".as_slice())
@@ -438,7 +376,6 @@ impl<'a> Verifier<'a> {
         if report.claimed_signing_time.is_none() {
             report.claimed_signing_time = claimed_time;
         }
-        let _ = &p.sig;
         Ok(PdfSignatureReport {
             field: p.name.clone(),
             kind: p.kind,
@@ -448,13 +385,125 @@ impl<'a> Verifier<'a> {
             covers_whole_file: p.revision == last,
             claimed_time,
             timestamp_time,
-            modification,
-            permitted,
-            changes,
-            locked_fields_changed,
+            modification: judged.modification,
+            permitted: judged.permitted,
+            changes: judged.changes,
+            locked_fields_changed: judged.locked_fields_changed,
             report,
         })
     }
+}
+
+/// What changed after a signature, and whether it permits it.
+struct Judged {
+    modification: ModificationClass,
+    permitted: ModificationClass,
+    changes: Vec<crate::pdf::PdfChange>,
+    locked_fields_changed: Vec<String>,
+}
+
+/// Compares the signed revision with the final document, records the check in `report`,
+/// and fails it for a change it does not permit.
+fn judge_changes(
+    file: &PdfFile<'_>,
+    p: &Placed,
+    certification: Option<(usize, ModificationClass)>,
+    visits: &mut usize,
+    report: &mut SignerReport,
+) -> Result<Judged, PdfError> {
+    let last = file.revisions.len().saturating_sub(1);
+    // What changed after the signature, and what it permits.
+    let changes = Analysis::run(file, p.revision, visits)?;
+    let modification = changes
+        .iter()
+        .map(|c| c.class)
+        .max()
+        .unwrap_or(ModificationClass::None);
+    let own = match p.kind {
+        PdfSignatureKind::Certification { permission } => permitted_by(permission),
+        _ => ModificationClass::Annotations,
+    };
+    let permitted = match certification {
+        Some((rev, cap)) if rev <= p.revision => own.min(cap),
+        _ => own,
+    };
+    let locked = locked_objects(file, last, &p.locks)?;
+    let mut locked_fields_changed: Vec<String> = changes
+        .iter()
+        .filter(|ch| ch.class >= ModificationClass::FormFilling)
+        .filter_map(|ch| locked.get(&ch.object).cloned())
+        .collect();
+    locked_fields_changed.sort();
+    locked_fields_changed.dedup();
+    let listing = |list: &[crate::pdf::PdfChange]| -> String {
+        list.iter()
+            .take(8)
+            .map(|c| {
+                format!(
+                    "object {} (revision {}): {} [{}]",
+                    c.object,
+                    c.revision + 1,
+                    c.what,
+                    c.class.name()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    if modification == ModificationClass::Other || modification > permitted {
+        let beyond: Vec<_> = changes
+            .iter()
+            .filter(|c| c.class == ModificationClass::Other || c.class > permitted)
+            .cloned()
+            .collect();
+        etsi::pdf_failure(
+            report,
+            CheckKind::PdfChanges,
+            format!(
+                "changed after signing beyond what is permitted ({}): {}",
+                permitted.name(),
+                listing(&beyond)
+            ),
+            None,
+        );
+    } else if !locked_fields_changed.is_empty() {
+        etsi::pdf_failure(
+            report,
+            CheckKind::PdfChanges,
+            format!(
+                "fields this signature locks were changed: {}",
+                locked_fields_changed.join(", ")
+            ),
+            None,
+        );
+    } else if changes.is_empty() {
+        report.check(
+            CheckKind::PdfChanges,
+            Outcome::Passed,
+            if p.revision == last {
+                "the signature covers the whole file".to_string()
+            } else {
+                "later revisions change nothing".to_string()
+            },
+        );
+    } else {
+        report.check(
+            CheckKind::PdfChanges,
+            Outcome::Passed,
+            format!(
+                "{} change(s) after signing, up to {} (permitted: {})",
+                changes.len(),
+                modification.name(),
+                permitted.name()
+            ),
+        );
+    }
+    Ok(Judged {
+        modification,
+        permitted,
+        changes,
+        locked_fields_changed,
+    })
 }
 
 fn failed_format(time: Time, e: Error) -> SignerReport {
@@ -572,7 +621,7 @@ fn find_signature_fields(file: &PdfFile<'_>, last: usize) -> Result<Vec<Found>, 
         if seen.len() > crate::limits::MAX_PDF_VISITS {
             return Err(PdfError::TooLarge {
                 what: PdfLimit::Visits,
-                limit: crate::limits::MAX_PDF_VISITS as u64,
+                limit: wide(crate::limits::MAX_PDF_VISITS),
             });
         }
         let Some(obj) = file.get(r, last)? else {
@@ -599,28 +648,27 @@ fn find_signature_fields(file: &PdfFile<'_>, last: usize) -> Result<Vec<Found>, 
             .or(parent_ft);
         if ft.as_deref() == Some(b"Sig")
             && let Some(value) = d.get(b"V".as_slice())
+            && !matches!(value, Object::Null)
         {
-            if !matches!(value, Object::Null) {
-                if out.len() >= MAX_PDF_SIGNATURES {
-                    return Err(PdfError::TooLarge {
-                        what: PdfLimit::Signatures,
-                        limit: MAX_PDF_SIGNATURES as u64,
-                    });
-                }
-                let lock = file
-                    .dict_of(d, b"Lock", last)?
-                    .and_then(|l| l.as_dict().cloned());
-                out.push(Found {
-                    name: if name.is_empty() {
-                        format!("object {}", r.number)
-                    } else {
-                        name.clone()
-                    },
-                    field: r,
-                    lock,
-                    value: value.clone(),
+            if out.len() >= MAX_PDF_SIGNATURES {
+                return Err(PdfError::TooLarge {
+                    what: PdfLimit::Signatures,
+                    limit: wide(MAX_PDF_SIGNATURES),
                 });
             }
+            let lock = file
+                .dict_of(d, b"Lock", last)?
+                .and_then(|l| l.as_dict().cloned());
+            out.push(Found {
+                name: if name.is_empty() {
+                    format!("object {}", r.number)
+                } else {
+                    name.clone()
+                },
+                field: r,
+                lock,
+                value: value.clone(),
+            });
         }
         if let Some(kids) = d.get(b"Kids".as_slice()) {
             let kids = file.resolve(kids, last)?;
@@ -686,11 +734,10 @@ fn place(file: &PdfFile<'_>, f: Found, perms_docmdp: Option<ObjRef>) -> Prepared
 
 type PlaceError = (PdfError, Option<[u64; 4]>, String);
 
-fn place_inner(
-    file: &PdfFile<'_>,
-    f: &Found,
-    perms_docmdp: Option<ObjRef>,
-) -> Result<Placed, PlaceError> {
+/// The signature dictionary a field's `/V` names: its reference, its offset (it must be
+/// placed in the file, not in an object stream, so that its `/Contents` is in the gap), and
+/// the dictionary as parsed there.
+fn signature_dictionary(file: &PdfFile<'_>, f: &Found) -> Result<(ObjRef, u64, Dict), PlaceError> {
     let last = file.revisions.len().saturating_sub(1);
     let sig_err = |reason: &str| PdfError::Signature {
         field: f.name.clone(),
@@ -727,13 +774,28 @@ fn place_inner(
             String::new(),
         ));
     }
-    let Object::Dict(dict) = &sig else {
+    let Object::Dict(dict) = sig else {
         return Err((
             sig_err("the signature value is not a dictionary"),
             None,
             String::new(),
         ));
     };
+    Ok((sig_ref, offset, dict))
+}
+
+fn place_inner(
+    file: &PdfFile<'_>,
+    f: &Found,
+    perms_docmdp: Option<ObjRef>,
+) -> Result<Placed, PlaceError> {
+    let last = file.revisions.len().saturating_sub(1);
+    let sig_err = |reason: &str| PdfError::Signature {
+        field: f.name.clone(),
+        reason: reason.to_string(),
+    };
+    let (sig_ref, offset, dict) = signature_dictionary(file, f)?;
+    let dict = &dict;
     let sub_filter = dict
         .get(b"SubFilter".as_slice())
         .and_then(Object::as_name)
@@ -779,12 +841,11 @@ fn place_inner(
             "the gap in /ByteRange is not exactly this dictionary's /Contents string",
         ));
     }
-    if file
+    if !file
         .src
         .read(*a, 1)
         .map(|s| s.first() == Some(&b'<'))
         .unwrap_or(false)
-        == false
     {
         return Err(e("/Contents is not a hex string"));
     }
@@ -807,35 +868,8 @@ fn place_inner(
             "the signature dictionary lies outside the revision it signs",
         ));
     }
-    let ty = dict.get(b"Type".as_slice()).and_then(Object::as_name);
-    let kind = match (sub_filter.as_slice(), ty) {
-        (b"ETSI.RFC3161", Some(b"DocTimeStamp")) => PdfSignatureKind::DocumentTimestamp,
-        (b"ETSI.RFC3161", _) => {
-            return Err(e(
-                "an ETSI.RFC3161 signature that is not /Type /DocTimeStamp",
-            ));
-        }
-        (_, Some(b"DocTimeStamp")) => {
-            return Err(e("a /DocTimeStamp whose /SubFilter is not ETSI.RFC3161"));
-        }
-        (
-            b"adbe.pkcs7.detached" | b"ETSI.CAdES.detached" | b"adbe.pkcs7.sha1",
-            None | Some(b"Sig"),
-        ) => match docmdp_permission(file, dict, last, perms_docmdp == Some(sig_ref)) {
-            Some(p) => PdfSignatureKind::Certification { permission: p },
-            None => PdfSignatureKind::Approval,
-        },
-        (b"adbe.pkcs7.detached" | b"ETSI.CAdES.detached" | b"adbe.pkcs7.sha1", Some(_)) => {
-            return Err(e(
-                "a signature dictionary whose /Type is neither /Sig nor /DocTimeStamp",
-            ));
-        }
-        _ => {
-            return Err(e(
-                "unsupported /SubFilter (adbe.pkcs7.detached, ETSI.CAdES.detached, ETSI.RFC3161 and adbe.pkcs7.sha1 are)",
-            ));
-        }
-    };
+    let kind =
+        signature_kind(file, dict, &sub_filter, last, perms_docmdp == Some(sig_ref)).map_err(e)?;
     let mut locks: Vec<Dict> = Vec::new();
     for r in reference_dicts(file, dict, last) {
         if r.get(b"TransformMethod".as_slice())
@@ -855,7 +889,6 @@ fn place_inner(
     let _ = f.field;
     Ok(Placed {
         name: f.name.clone(),
-        sig: Rc::new(sig.clone()),
         dict: dict.clone(),
         byte_range,
         contents: contents.clone(),
@@ -864,6 +897,43 @@ fn place_inner(
         revision,
         locks,
     })
+}
+
+/// Approval, certification or document timestamp, from `/Type`, `/SubFilter` and DocMDP;
+/// the reason when the combination is not one ISO 32000-2 and ETSI EN 319 142-1 define.
+fn signature_kind(
+    file: &PdfFile<'_>,
+    dict: &Dict,
+    sub_filter: &[u8],
+    last: usize,
+    in_perms: bool,
+) -> Result<PdfSignatureKind, &'static str> {
+    let ty = dict.get(b"Type".as_slice()).and_then(Object::as_name);
+    let kind = match (sub_filter, ty) {
+        (b"ETSI.RFC3161", Some(b"DocTimeStamp")) => PdfSignatureKind::DocumentTimestamp,
+        (b"ETSI.RFC3161", _) => {
+            return Err("an ETSI.RFC3161 signature that is not /Type /DocTimeStamp");
+        }
+        (_, Some(b"DocTimeStamp")) => {
+            return Err("a /DocTimeStamp whose /SubFilter is not ETSI.RFC3161");
+        }
+        (
+            b"adbe.pkcs7.detached" | b"ETSI.CAdES.detached" | b"adbe.pkcs7.sha1",
+            None | Some(b"Sig"),
+        ) => match docmdp_permission(file, dict, last, in_perms) {
+            Some(p) => PdfSignatureKind::Certification { permission: p },
+            None => PdfSignatureKind::Approval,
+        },
+        (b"adbe.pkcs7.detached" | b"ETSI.CAdES.detached" | b"adbe.pkcs7.sha1", Some(_)) => {
+            return Err("a signature dictionary whose /Type is neither /Sig nor /DocTimeStamp");
+        }
+        _ => {
+            return Err(
+                "unsupported /SubFilter (adbe.pkcs7.detached, ETSI.CAdES.detached, ETSI.RFC3161 and adbe.pkcs7.sha1 are)",
+            );
+        }
+    };
+    Ok(kind)
 }
 
 /// The signature reference dictionaries (`/Reference`) of a signature dictionary.
@@ -1047,8 +1117,10 @@ fn document_security_store(
             {
                 return Err(PdfError::TooLarge {
                     what: PdfLimit::Objects,
-                    limit: (crate::limits::MAX_CMS_REVOCATION_DATA
-                        + crate::limits::MAX_CMS_CERTIFICATES) as u64,
+                    limit: wide(
+                        crate::limits::MAX_CMS_REVOCATION_DATA
+                            + crate::limits::MAX_CMS_CERTIFICATES,
+                    ),
                 });
             }
             let Some(obj) = file.get(r, last)? else {
