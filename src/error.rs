@@ -1192,6 +1192,8 @@ pub enum PdfLimit {
     Decompressed,
     /// [`MAX_PDF_DECOMPRESSION_RATIO`](crate::limits::MAX_PDF_DECOMPRESSION_RATIO).
     DecompressionRatio,
+    /// [`MAX_PDF_DECOMPRESSED_TOTAL`](crate::limits::MAX_PDF_DECOMPRESSED_TOTAL).
+    DecompressedTotal,
     /// [`MAX_PDF_STRING`](crate::limits::MAX_PDF_STRING).
     StringLength,
     /// [`MAX_PDF_OBJECT_BYTES`](crate::limits::MAX_PDF_OBJECT_BYTES).
@@ -1213,6 +1215,7 @@ impl core::fmt::Display for PdfLimit {
             PdfLimit::Revisions => "revisions",
             PdfLimit::Decompressed => "decompressed bytes",
             PdfLimit::DecompressionRatio => "decompression ratio",
+            PdfLimit::DecompressedTotal => "decompressed bytes in all",
             PdfLimit::StringLength => "string length",
             PdfLimit::ObjectBytes => "object size",
             PdfLimit::Signatures => "signatures",

@@ -220,7 +220,7 @@ pub const MAX_HTTP_CACHED_CRL_BYTES: usize = 64 * 1024 * 1024;
 /// not memory: 64 GiB is beyond any document that travels between agencies.
 pub const MAX_PDF_SIZE: u64 = 64 * 1024 * 1024 * 1024;
 
-/// Most objects in one revision's cross-reference section, and most object numbers.
+/// Most cross-reference entries over all revisions, and most object numbers.
 ///
 /// Large scanned reports hold tens of thousands of objects; a million leaves a wide margin
 /// while bounding the tables (about 24 MiB at most).
@@ -241,6 +241,18 @@ pub const MAX_PDF_REVISIONS: usize = 512;
 ///
 /// Object streams hold at most a few MiB of dictionaries; 32 MiB keeps memory bounded.
 pub const MAX_PDF_DECOMPRESSED: usize = 32 * 1024 * 1024;
+
+/// Most bytes decompressed over the whole validation of one PDF.
+///
+/// Bounds the work an attacker can ask for with many small streams that each decompress to
+/// just under [`MAX_PDF_DECOMPRESSED`]; real documents decompress a few MiB of object and
+/// cross-reference streams in all.
+pub const MAX_PDF_DECOMPRESSED_TOTAL: usize = 256 * 1024 * 1024;
+
+/// Most bytes of objects, and separately of decoded object streams, kept in the reader's
+/// caches; past it a cache starts again empty, so that memory stays bounded whatever the
+/// file holds.
+pub const MAX_PDF_OBJECT_CACHE: usize = 16 * 1024 * 1024;
 
 /// Largest ratio of decompressed to compressed size of a stream beyond the first MiB.
 ///

@@ -146,6 +146,9 @@ pub struct PdfChange {
     pub class: ModificationClass,
     /// What changed, in words.
     pub what: String,
+    /// The form field or annotation the changed object belongs to (its appearance, say),
+    /// if the walk reached it inside one.
+    pub within: Option<u32>,
 }
 
 /// What kind of PDF signature.

@@ -57,6 +57,8 @@ pub(crate) struct Analysis<'f, 'a> {
     last: usize,
     visited: HashSet<(u32, Role)>,
     visited_numbers: HashSet<u32>,
+    /// The form field or annotation the walk is inside, if any.
+    owner: Option<u32>,
     pub(crate) changes: Vec<PdfChange>,
     visits: &'f mut usize,
 }
@@ -75,6 +77,7 @@ impl<'f, 'a> Analysis<'f, 'a> {
             last,
             visited: HashSet::new(),
             visited_numbers: HashSet::new(),
+            owner: None,
             changes: Vec::new(),
             visits,
         };
@@ -85,6 +88,7 @@ impl<'f, 'a> Analysis<'f, 'a> {
     }
 
     fn note(&mut self, number: u32, class: ModificationClass, what: impl Into<String>) {
+        let within = self.owner;
         let revision = match self.file.definition(number, self.last) {
             Definition::Placed(r, _) | Definition::Free(r) => r,
             Definition::Absent => self.last,
@@ -94,6 +98,7 @@ impl<'f, 'a> Analysis<'f, 'a> {
             revision,
             class,
             what: what.into(),
+            within,
         };
         if !self.changes.contains(&change) {
             self.changes.push(change);
@@ -198,23 +203,14 @@ impl<'f, 'a> Analysis<'f, 'a> {
         if role == Role::Skip {
             return Ok(());
         }
-        // What an object says it is decides its role, whatever led to it (a page reached
-        // through an outline's destination is still a page).
-        let role = match (role, self.file.get(r, self.last)?.as_deref()) {
-            (Role::Appearance(_) | Role::LongTerm | Role::Information, _) => role,
-            (_, Some(o)) => match o
-                .as_dict()
-                .and_then(|d| d.get(b"Type".as_slice()))
-                .and_then(Object::as_name)
-            {
-                Some(b"Page" | b"Pages") => Role::PageTree,
-                Some(b"Catalog") => Role::Catalog,
-                Some(b"Sig" | b"DocTimeStamp") => Role::SignatureValue,
-                Some(b"Annot") => Role::Annotation,
-                _ => role,
-            },
-            (_, None) => role,
-        };
+        // An object's role is where the structure puts it, never what the object says of
+        // itself (a content stream rewritten with /Type /Annot is still a content stream).
+        // One exception, which only narrows: a link to a page (an outline's or
+        // /OpenAction's destination) leaves the page to the page tree, when the page was a
+        // page when signed and still is.
+        if role == Role::Generic && self.is_page_in_both(r)? {
+            return Ok(());
+        }
         if !self.visited.insert((r.number, role)) {
             return Ok(());
         }
@@ -274,13 +270,38 @@ impl<'f, 'a> Analysis<'f, 'a> {
                 Some(class)
             }
             Status::Changed => {
-                let old = old.unwrap_or_else(|| Rc::new(Object::Null));
+                let old = old.clone().unwrap_or_else(|| Rc::new(Object::Null));
                 let (c, what) = self.changed_class(role, &old, &new)?;
                 self.note(r.number, c, what);
                 Some(c)
             }
         };
-        self.children(&new, role, class)
+        let owner = self.owner;
+        if matches!(role, Role::Field | Role::Annotation) {
+            self.owner = Some(r.number);
+        }
+        let result = self.children(&new, old.as_deref(), role, class);
+        self.owner = owner;
+        result
+    }
+
+    /// Whether `r` is a page dictionary (or page-tree node) both when signed and now.
+    fn is_page_in_both(&self, r: ObjRef) -> Result<bool, PdfError> {
+        let is_page = |o: Option<Rc<Object>>| {
+            o.as_deref().is_some_and(|o| {
+                matches!(o, Object::Dict(d) if matches!(
+                    d.get(b"Type".as_slice()).and_then(Object::as_name),
+                    Some(b"Page" | b"Pages")
+                ))
+            })
+        };
+        if !matches!(
+            self.file.definition(r.number, self.signed),
+            Definition::Placed(..)
+        ) {
+            return Ok(false);
+        }
+        Ok(is_page(self.file.get(r, self.signed)?) && is_page(self.file.get(r, self.last)?))
     }
 
     /// The class of a new object met in `role` where new objects are of class `given`.
@@ -380,6 +401,14 @@ impl<'f, 'a> Analysis<'f, 'a> {
         old: &Object,
         new: &Object,
     ) -> Result<(ModificationClass, String), PdfError> {
+        if let (Object::Array(oa), Object::Array(na), Role::Annotation | Role::Field) =
+            (old, new, role)
+        {
+            let old_items: Vec<ObjRef> = oa.iter().filter_map(Object::as_ref).collect();
+            let new_items: Vec<ObjRef> = na.iter().filter_map(Object::as_ref).collect();
+            let class = self.items_class(&old_items, &new_items, role == Role::Annotation)?;
+            return Ok((class, format!("{} list changed", role_word(role))));
+        }
         let (Some(od), Some(nd)) = (old.as_dict(), new.as_dict()) else {
             return Ok((
                 match role {
@@ -410,9 +439,8 @@ impl<'f, 'a> Analysis<'f, 'a> {
                 },
                 Role::AcroForm => match k {
                     b"Fields" => self.array_class(od, nd, b"Fields")?,
-                    b"SigFlags" | b"NeedAppearances" | b"DR" | b"DA" => {
-                        ModificationClass::LongTermData
-                    }
+                    b"SigFlags" => ModificationClass::LongTermData,
+                    b"NeedAppearances" | b"DR" | b"DA" => ModificationClass::FormFilling,
                     _ => ModificationClass::Other,
                 },
                 Role::Field => self.field_key_class(od, k)?,
@@ -491,9 +519,8 @@ impl<'f, 'a> Analysis<'f, 'a> {
             for k in changed_keys(self.file, &od2, &nd2)? {
                 class = class.max(match k.as_slice() {
                     b"Fields" => self.array_class(&od2, &nd2, b"Fields")?,
-                    b"SigFlags" | b"NeedAppearances" | b"DR" | b"DA" => {
-                        ModificationClass::LongTermData
-                    }
+                    b"SigFlags" => ModificationClass::LongTermData,
+                    b"NeedAppearances" | b"DR" | b"DA" => ModificationClass::FormFilling,
                     _ => ModificationClass::Other,
                 });
             }
@@ -501,17 +528,29 @@ impl<'f, 'a> Analysis<'f, 'a> {
         }
         let old_items = self.array_items(od, key, self.signed)?;
         let new_items = self.array_items(nd, key, self.last)?;
+        self.items_class(&old_items, &new_items, key == b"Annots")
+    }
+
+    /// The class of a list of annotations (`annots`) or of fields changing from `old_items`
+    /// to `new_items`: entries removed are annotations deleted (for fields, anything else);
+    /// entries added are classified as new fields or annotations.
+    fn items_class(
+        &self,
+        old_items: &[ObjRef],
+        new_items: &[ObjRef],
+        annots: bool,
+    ) -> Result<ModificationClass, PdfError> {
         let mut class = ModificationClass::None;
-        for item in &old_items {
+        for item in old_items {
             if !new_items.contains(item) {
-                class = class.max(if key == b"Annots" {
+                class = class.max(if annots {
                     self.removed_annotation_class(*item)?
                 } else {
                     ModificationClass::Other
                 });
             }
         }
-        for item in &new_items {
+        for item in new_items {
             if old_items.contains(item) {
                 continue;
             }
@@ -521,7 +560,7 @@ impl<'f, 'a> Analysis<'f, 'a> {
             );
             let c = if existed {
                 // An object of the signed revision placed in the form or on a page.
-                if key == b"Annots" {
+                if annots {
                     ModificationClass::Annotations
                 } else {
                     ModificationClass::Other
@@ -540,7 +579,7 @@ impl<'f, 'a> Analysis<'f, 'a> {
         if class == ModificationClass::None && old_items != new_items {
             // The same members in another order: the stacking of annotations, or the
             // order of fields.
-            class = if key == b"Annots" {
+            class = if annots {
                 ModificationClass::Annotations
             } else {
                 ModificationClass::FormFilling
@@ -583,23 +622,22 @@ impl<'f, 'a> Analysis<'f, 'a> {
 
     /// Visits the references inside `o`, reached in `role`; `class` is the class of
     /// `o`'s own change (`None` if unchanged).
+    /// Visits the references inside `o` (whose version when signed is `old`), reached in
+    /// `role`; `class` is the class of `o`'s own change (`None` if unchanged). A reference
+    /// that `old` already held at the same place leads to an object that existed when
+    /// signed or was dangling then: a new object there is never excused by `class`.
     fn children(
         &mut self,
         o: &Object,
+        old: Option<&Object>,
         role: Role,
         class: Option<ModificationClass>,
     ) -> Result<(), PdfError> {
-        let new_class = class;
         match o {
             Object::Dict(d) | Object::Stream(d, _) => {
-                let d = d.clone();
-                for (k, v) in &d {
-                    let child = child_role(role, k, &d);
-                    let c = match child {
-                        Role::LongTerm => new_class.map(|_| ModificationClass::LongTermData),
-                        Role::Appearance(_) => new_class,
-                        _ => new_class,
-                    };
+                let old_dict = old.and_then(Object::as_dict);
+                for (k, v) in d {
+                    let child = child_role(role, k, d);
                     let child = match child {
                         // The look of an unchanged annotation: changing it changes the
                         // annotation, unless it shows a signature already made, whose look
@@ -607,7 +645,7 @@ impl<'f, 'a> Analysis<'f, 'a> {
                         Role::Appearance(_) => Role::Appearance(match class {
                             Some(c) => c,
                             None if (role == Role::Annotation || role == Role::Field)
-                                && !self.is_signed_signature_widget(&d)? =>
+                                && !self.is_signed_signature_widget(d)? =>
                             {
                                 ModificationClass::Annotations
                             }
@@ -615,12 +653,20 @@ impl<'f, 'a> Analysis<'f, 'a> {
                         }),
                         other => other,
                     };
-                    self.value(v, child, Via { new_class: c })?;
+                    let c = match child {
+                        Role::LongTerm => class.map(|_| ModificationClass::LongTermData),
+                        _ => class,
+                    };
+                    let before = old_dict.and_then(|od| od.get(k));
+                    self.value(v, before, child, Via { new_class: c })?;
                 }
             }
             Object::Array(items) => {
-                for v in items.clone() {
-                    self.value(&v, role, Via { new_class })?;
+                for v in items {
+                    let before = old
+                        .and_then(Object::as_array)
+                        .and_then(|a| a.iter().find(|o| same_ref(o, v)));
+                    self.value(v, before, role, Via { new_class: class })?;
                 }
             }
             _ => {}
@@ -628,26 +674,52 @@ impl<'f, 'a> Analysis<'f, 'a> {
         Ok(())
     }
 
-    fn value(&mut self, v: &Object, role: Role, via: Via) -> Result<(), PdfError> {
+    /// Visits `v` (whose counterpart when signed is `before`, if any) in `role`.
+    fn value(
+        &mut self,
+        v: &Object,
+        before: Option<&Object>,
+        role: Role,
+        via: Via,
+    ) -> Result<(), PdfError> {
+        if role == Role::Skip {
+            return Ok(());
+        }
         match v {
-            Object::Ref(r) => self.reference(*r, role, via),
+            Object::Ref(r) => {
+                let held_before = before.is_some_and(|b| same_ref(b, v));
+                let via = if held_before {
+                    Via { new_class: None }
+                } else {
+                    via
+                };
+                self.reference(*r, role, via)
+            }
             Object::Array(items) => {
                 for item in items {
-                    self.value(item, role, via)?;
+                    let b = before
+                        .and_then(Object::as_array)
+                        .and_then(|a| a.iter().find(|o| same_ref(o, item)));
+                    self.value(item, b, role, via)?;
                 }
                 Ok(())
             }
             Object::Dict(d) => {
-                let d = d.clone();
-                for (k, v) in &d {
-                    let child = child_role(role, k, &d);
-                    self.value(v, child, via)?;
+                let old_dict = before.and_then(Object::as_dict);
+                for (k, w) in d {
+                    let child = child_role(role, k, d);
+                    self.value(w, old_dict.and_then(|od| od.get(k)), child, via)?;
                 }
                 Ok(())
             }
             _ => Ok(()),
         }
     }
+}
+
+/// Whether two objects are the same reference.
+fn same_ref(a: &Object, b: &Object) -> bool {
+    matches!((a, b), (Object::Ref(x), Object::Ref(y)) if x == y)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -660,6 +732,8 @@ enum Status {
 /// The role of the value under key `k` of a dictionary `d` reached in `role`.
 fn child_role(role: Role, k: &[u8], d: &Dict) -> Role {
     match (role, k) {
+        // Nothing under a back reference is followed, even written inline.
+        (Role::Skip, _) => Role::Skip,
         // Back references and links lead to objects visited in their own role.
         (_, b"Parent" | b"P" | b"Popup" | b"IRT") => Role::Skip,
         (Role::Catalog, b"AcroForm") => Role::AcroForm,

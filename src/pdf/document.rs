@@ -9,7 +9,8 @@ use std::rc::Rc;
 
 use crate::error::{PdfError, PdfLimit};
 use crate::limits::{
-    MAX_PDF_DECOMPRESSED, MAX_PDF_OBJECTS, MAX_PDF_REFERENCE_DEPTH, MAX_PDF_REVISIONS,
+    MAX_PDF_DECOMPRESSED, MAX_PDF_DECOMPRESSED_TOTAL, MAX_PDF_OBJECT_CACHE, MAX_PDF_OBJECTS,
+    MAX_PDF_REFERENCE_DEPTH, MAX_PDF_REVISIONS,
 };
 use crate::pdf::filter;
 use crate::pdf::source::Source;
@@ -67,7 +68,13 @@ pub(crate) struct PdfFile<'a> {
     pub(crate) src: Source<'a>,
     pub(crate) revisions: Vec<Revision>,
     objects: RefCell<HashMap<(usize, u32), Rc<Object>>>,
+    /// Approximate bytes the cached objects take (their size in the file).
+    object_bytes: std::cell::Cell<usize>,
     streams: RefCell<HashMap<(usize, u32), Rc<ObjectStream>>>,
+    /// Decoded bytes the cached object streams hold.
+    stream_bytes: std::cell::Cell<usize>,
+    /// Bytes decompressed so far, over the whole document.
+    decoded_total: std::cell::Cell<usize>,
 }
 
 fn malformed(offset: u64, reason: &'static str) -> PdfError {
@@ -88,11 +95,15 @@ impl<'a> PdfFile<'a> {
             src,
             revisions: Vec::new(),
             objects: RefCell::new(HashMap::new()),
+            object_bytes: std::cell::Cell::new(0),
             streams: RefCell::new(HashMap::new()),
+            stream_bytes: std::cell::Cell::new(0),
+            decoded_total: std::cell::Cell::new(0),
         };
         let last = file.last_startxref()?;
         // Follow /Prev from the last section to the first.
         let mut chain = Vec::new();
+        let mut total_entries = 0u64;
         let mut next = Some(last);
         while let Some(xref) = next {
             if chain.len() >= MAX_PDF_REVISIONS {
@@ -113,6 +124,13 @@ impl<'a> PdfFile<'a> {
                 }
                 Some(_) => return Err(malformed(xref, "/Prev is not an integer")),
             };
+            total_entries = total_entries.saturating_add(wide(rev.entries.len()));
+            if total_entries > MAX_PDF_OBJECTS {
+                return Err(PdfError::TooLarge {
+                    what: PdfLimit::Objects,
+                    limit: MAX_PDF_OBJECTS,
+                });
+            }
             chain.push(rev);
             next = prev;
         }
@@ -615,7 +633,16 @@ impl<'a> PdfFile<'a> {
         let raw = self
             .src
             .read(data.offset, usize::try_from(data.length).unwrap_or(0))?;
-        filter::decode(dict, &raw)
+        let decoded = filter::decode(dict, &raw)?;
+        let total = self.decoded_total.get().saturating_add(decoded.len());
+        if total > MAX_PDF_DECOMPRESSED_TOTAL {
+            return Err(PdfError::TooLarge {
+                what: PdfLimit::DecompressedTotal,
+                limit: wide(MAX_PDF_DECOMPRESSED_TOTAL),
+            });
+        }
+        self.decoded_total.set(total);
+        Ok(decoded)
     }
 
     /// Where the definition of object `number` in effect at revision `rev` comes from.
@@ -648,13 +675,14 @@ impl<'a> PdfFile<'a> {
                 _ => Some(o.clone()),
             });
         }
+        let mut size = 64;
         let obj = match entry {
             Entry::Free => return Ok(None),
             Entry::InUse { offset, generation } => {
                 if generation != r.generation {
                     return Ok(None);
                 }
-                let (id, obj, _) = self.indirect_at(offset, depth)?;
+                let (id, obj, after) = self.indirect_at(offset, depth)?;
                 if id != r {
                     return Err(PdfError::XrefMismatch {
                         number: r.number,
@@ -662,6 +690,7 @@ impl<'a> PdfFile<'a> {
                         offset,
                     });
                 }
+                size = usize::try_from(after.saturating_sub(offset)).unwrap_or(usize::MAX);
                 obj
             }
             Entry::Compressed { stream, index } => {
@@ -672,11 +701,14 @@ impl<'a> PdfFile<'a> {
             }
         };
         let obj = Rc::new(obj);
-        if wide(self.objects.borrow().len()) >= MAX_PDF_OBJECTS {
-            return Err(PdfError::TooLarge {
-                what: PdfLimit::Objects,
-                limit: MAX_PDF_OBJECTS,
-            });
+        // The cache is bounded: past its bound it starts again empty (objects are read
+        // again when needed, a cost the visit budget bounds).
+        let bytes = self.object_bytes.get().saturating_add(size);
+        if bytes > MAX_PDF_OBJECT_CACHE {
+            self.objects.borrow_mut().clear();
+            self.object_bytes.set(size);
+        } else {
+            self.object_bytes.set(bytes);
         }
         self.objects
             .borrow_mut()
@@ -750,6 +782,13 @@ impl<'a> PdfFile<'a> {
                     first,
                     offsets,
                 });
+                let bytes = self.stream_bytes.get().saturating_add(os.data.len());
+                if bytes > MAX_PDF_OBJECT_CACHE {
+                    self.streams.borrow_mut().clear();
+                    self.stream_bytes.set(os.data.len());
+                } else {
+                    self.stream_bytes.set(bytes);
+                }
                 self.streams.borrow_mut().insert((rev, stream), os.clone());
                 os
             }

@@ -431,7 +431,12 @@ fn judge_changes(
     let mut locked_fields_changed: Vec<String> = changes
         .iter()
         .filter(|ch| ch.class >= ModificationClass::FormFilling)
-        .filter_map(|ch| locked.get(&ch.object).cloned())
+        .filter_map(|ch| {
+            locked
+                .get(&ch.object)
+                .or_else(|| ch.within.and_then(|w| locked.get(&w)))
+                .cloned()
+        })
         .collect();
     locked_fields_changed.sort();
     locked_fields_changed.dedup();
