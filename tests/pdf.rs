@@ -11,6 +11,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::as_conversions)]
 
 mod common;
+#[path = "common/pdf_writer.rs"]
+mod pdf_writer;
 
 use std::path::PathBuf;
 
@@ -202,6 +204,58 @@ fn unsigned_bases_have_no_signatures() {
     }
 }
 
+/// `adbe.pkcs7.sha1` (the CMS envelops the SHA-1 digest of the byte ranges): refused as
+/// SHA-1 by the default policy, valid under the legacy one, and HASH_FAILURE when the
+/// digest inside is not the file's.
+#[test]
+fn adbe_pkcs7_sha1_only_under_the_legacy_policy() {
+    use kyso::key::AlgorithmPolicy;
+    use kyso::validate::SubIndication;
+    let time = Time::from_utc(2026, 6, 1, 0, 0, 0).unwrap();
+    let signer =
+        kyso::SoftwareSigner::from_file(common::vector_path("keys/ee-rsa2048.key.pem"), None)
+            .unwrap();
+    let mut pdf = pdf_writer::VirtualPdf::new(4096);
+    pdf.sign_with(
+        "Sig1",
+        &cert("pki/ee-rsa2048.pem"),
+        &[cert("pki/intermediate-ca.pem")],
+        &signer,
+        time,
+        true,
+    );
+    let bytes = pdf.to_vec();
+    let anchors = TrustStore::from_certificates([cert("pki/root-ca.pem")]);
+    let context = TrustContext::new(&anchors, Revocation::NotChecked);
+    let doc = PdfDocument::from_bytes(&bytes).unwrap();
+    let strict = Verifier::new(&context, ValidationPolicy::at(time)).verify_pdf(&doc);
+    let s = &strict.signatures[0];
+    assert_eq!(s.sub_filter, "adbe.pkcs7.sha1");
+    assert_eq!(
+        (s.indication(), s.report.sub_indication),
+        (
+            kyso::Indication::Indeterminate,
+            Some(SubIndication::CryptoConstraintsFailureNoPoe)
+        ),
+        "{strict}"
+    );
+    let legacy = ValidationPolicy::at(time)
+        .algorithm_policy(AlgorithmPolicy::default().allow_sha1_for_legacy_use_only());
+    let report = Verifier::new(&context, legacy.clone()).verify_pdf(&doc);
+    assert!(report.is_passed(), "{report}");
+    // One byte of the page content changed: the digest inside no longer matches.
+    let mut forged = bytes.clone();
+    let at = forged.windows(7).position(|w| w == b"stream\n").unwrap() + 7;
+    forged[at] ^= 1;
+    let doc = PdfDocument::from_bytes(&forged).unwrap();
+    let report = Verifier::new(&context, legacy).verify_pdf(&doc);
+    assert_eq!(
+        report.signatures[0].report.sub_indication,
+        Some(SubIndication::HashFailure),
+        "{report}"
+    );
+}
+
 /// The windowed reader and the in-memory one read every fixture the same way.
 #[test]
 fn reader_and_bytes_agree() {
@@ -226,4 +280,43 @@ fn classes_are_ordered() {
     assert!(ModificationClass::LongTermData < ModificationClass::FormFilling);
     assert!(ModificationClass::FormFilling < ModificationClass::Annotations);
     assert!(ModificationClass::Annotations < ModificationClass::Other);
+}
+
+/// Two signatures written the minimal way (a direct `/AcroForm` in the catalog, the page's
+/// `/Annots` rewritten): the author's sees a new signature after it, nothing else.
+#[test]
+fn minimal_author_then_seal() {
+    let time = Time::from_utc(2026, 6, 1, 0, 0, 0).unwrap();
+    let signer =
+        kyso::SoftwareSigner::from_file(common::vector_path("keys/ee-rsa2048.key.pem"), None)
+            .unwrap();
+    let chain = [cert("pki/intermediate-ca.pem")];
+    let mut pdf = pdf_writer::VirtualPdf::new(4096);
+    pdf.sign(
+        "NguoiKy",
+        &cert("pki/ee-rsa2048.pem"),
+        &chain,
+        &signer,
+        time,
+    );
+    pdf.sign(
+        "DauCoQuan",
+        &cert("pki/ee-rsa2048.pem"),
+        &chain,
+        &signer,
+        time,
+    );
+    let bytes = pdf.to_vec();
+    if let Some(dir) = std::env::var_os("KYSO_PDF_WRITE_DIR") {
+        std::fs::write(PathBuf::from(dir).join("minimal-author-seal.pdf"), &bytes).unwrap();
+    }
+    let anchors = TrustStore::from_certificates([cert("pki/root-ca.pem")]);
+    let context = TrustContext::new(&anchors, Revocation::NotChecked);
+    let doc = PdfDocument::from_bytes(&bytes).unwrap();
+    let report = Verifier::new(&context, ValidationPolicy::at(time)).verify_pdf(&doc);
+    assert!(report.is_passed(), "{report}");
+    assert_eq!(
+        report.signatures[0].modification,
+        ModificationClass::FormFilling
+    );
 }

@@ -92,14 +92,14 @@ impl VirtualPdf {
         let prev = prev.map(|p| format!(" /Prev {p}")).unwrap_or_default();
         out.push_str(&format!(
             "trailer\n<< /Size {} /Root 1 0 R{prev} >>\nstartxref\n{xref}\n%%EOF\n",
-            self.next_object + 2
+            self.next_object
         ));
         self.push(out.into_bytes());
         self.xrefs.push(xref);
     }
 
     /// Appends an incremental update with a new signature field `name`, signed by
-    /// `signer` with `certificate` and `chain`.
+    /// `signer` with `certificate` and `chain` (`ETSI.CAdES.detached`).
     pub fn sign(
         &mut self,
         name: &str,
@@ -108,6 +108,25 @@ impl VirtualPdf {
         signer: &dyn Signer,
         time: Time,
     ) {
+        self.sign_with(name, certificate, chain, signer, time, false);
+    }
+
+    /// [`VirtualPdf::sign`], or with `sha1_wrapped` the legacy `adbe.pkcs7.sha1`: the CMS
+    /// envelops the SHA-1 digest of the byte ranges.
+    pub fn sign_with(
+        &mut self,
+        name: &str,
+        certificate: &Certificate,
+        chain: &[Certificate],
+        signer: &dyn Signer,
+        time: Time,
+        sha1_wrapped: bool,
+    ) {
+        let sub_filter = if sha1_wrapped {
+            "adbe.pkcs7.sha1"
+        } else {
+            "ETSI.CAdES.detached"
+        };
         let field = self.next_object;
         let sig = field + 1;
         self.next_object += 2;
@@ -139,7 +158,7 @@ impl VirtualPdf {
         let sig_at = self.len();
         offsets.push((sig, sig_at));
         let head = format!(
-            "{sig} 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange [0 0000000000 0000000000 0000000000] /Contents "
+            "{sig} 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /{sub_filter} /ByteRange [0 0000000000 0000000000 0000000000] /Contents "
         );
         let a = sig_at + head.len() as u64;
         let b = a + CONTENTS_HEX as u64 + 2;
@@ -162,7 +181,11 @@ impl VirtualPdf {
                 .unwrap();
             body[at..at + range.len()].copy_from_slice(range.as_bytes());
         }
-        let mut hasher = Hasher::new(DigestAlgorithm::Sha256);
+        let mut hasher = Hasher::new(if sha1_wrapped {
+            DigestAlgorithm::Sha1
+        } else {
+            DigestAlgorithm::Sha256
+        });
         for (from, len) in [(0, a), (b, c)] {
             let mut reader = self.clone();
             reader.seek(SeekFrom::Start(from)).unwrap();
@@ -174,12 +197,17 @@ impl VirtualPdf {
                 left -= n as u64;
             }
         }
-        let cms = SignatureBuilder::new(certificate.clone(), time)
-            .chain(chain.iter().cloned())
-            .sign_digest(&hasher.finish(), signer)
-            .unwrap()
-            .to_der()
-            .unwrap();
+        let builder = SignatureBuilder::new(certificate.clone(), time).chain(chain.iter().cloned());
+        let cms = if sha1_wrapped {
+            builder
+                .enveloping()
+                .sign(hasher.finish().as_bytes(), signer)
+        } else {
+            builder.sign_digest(&hasher.finish(), signer)
+        }
+        .unwrap()
+        .to_der()
+        .unwrap();
         let hex: String = cms.iter().map(|b| format!("{b:02x}")).collect();
         assert!(
             hex.len() <= CONTENTS_HEX,
