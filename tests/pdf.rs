@@ -320,3 +320,29 @@ fn minimal_author_then_seal() {
         ModificationClass::FormFilling
     );
 }
+
+/// B-LT and B-LTA offline ten years on, with revocation required and nothing but what the
+/// file carries: the signature timestamp (and for B-LTA the document timestamp) proves the
+/// signature existed while the validation data in `/DSS` shows every certificate good.
+#[test]
+fn long_term_files_validate_offline_years_later() {
+    let later = Time::from_unix(validation_time().unix() + 10 * 365 * 86_400);
+    let anchors = TrustStore::from_certificates([cert("pki/root-ca.pem")]);
+    let nothing = kyso::CrlStore::new();
+    let context = TrustContext::new(&anchors, Revocation::Required(&nothing));
+    for file in ["b-lt.pdf", "b-lta.pdf"] {
+        let bytes = std::fs::read(folder().join(file)).unwrap();
+        let doc = PdfDocument::from_bytes(&bytes).unwrap();
+        let report = Verifier::new(&context, ValidationPolicy::at(later)).verify_pdf(&doc);
+        assert!(report.is_passed(), "{file}:\n{report}");
+        assert!(
+            report.signatures[0].report.best_signature_time.is_some(),
+            "{file}: no proof of existence"
+        );
+    }
+    // A B-B signature has nothing to show for the same years.
+    let bytes = std::fs::read(folder().join("single-cades.pdf")).unwrap();
+    let doc = PdfDocument::from_bytes(&bytes).unwrap();
+    let report = Verifier::new(&context, ValidationPolicy::at(later)).verify_pdf(&doc);
+    assert!(!report.is_passed(), "{report}");
+}
