@@ -217,8 +217,9 @@ pub struct PdfReport {
     pub signatures: Vec<PdfSignatureReport>,
     /// The number of revisions.
     pub revisions: usize,
-    /// Why the PDF could not be validated at all, if so.
-    pub error: Option<String>,
+    /// Why the PDF could not be validated at all, if so (in JSON, its message).
+    #[serde(serialize_with = "error_message")]
+    pub error: Option<PdfError>,
     /// Signature checks made, over all signatures, timestamps and paths (one budget).
     pub signature_checks: usize,
 }
@@ -243,9 +244,16 @@ impl PdfReport {
         PdfReport {
             signatures: Vec::new(),
             revisions: 0,
-            error: Some(e.to_string()),
+            error: Some(e.clone()),
             signature_checks: 0,
         }
+    }
+}
+
+fn error_message<S: serde::Serializer>(e: &Option<PdfError>, s: S) -> Result<S::Ok, S::Error> {
+    match e {
+        Some(e) => s.serialize_str(&e.to_string()),
+        None => s.serialize_none(),
     }
 }
 

@@ -70,7 +70,13 @@ fn verify(bytes: &[u8]) -> Result<PdfReport, Error> {
     let anchors = TrustStore::from_certificates([cert("pki/root-ca.pem")]);
     let context = TrustContext::new(&anchors, Revocation::NotChecked);
     let pdf = PdfDocument::from_bytes(bytes)?;
-    Ok(Verifier::new(&context, ValidationPolicy::at(validation_time())).verify_pdf(&pdf))
+    let report = Verifier::new(&context, ValidationPolicy::at(validation_time())).verify_pdf(&pdf);
+    // A file refused while its signatures were looked for (a bound met on the way) is
+    // refused as a whole too.
+    match report.error {
+        Some(e) => Err(Error::Pdf(e)),
+        None => Ok(report),
+    }
 }
 
 /// The reason word of cases.tsv for a refusal.

@@ -307,6 +307,8 @@ def add_annotation(data, kind='Square', page=0, text='Da xem'):
     annot[pdf_name('/AP')] = generic.DictionaryObject({pdf_name('/N'): w.add_object(ap)})
     aref = w.add_object(annot)
     annots = pg.get('/Annots')
+    if isinstance(annots, generic.IndirectObject):
+        annots = annots.get_object()    # an array object of its own: rewritten as such
     if annots is None:
         pg[pdf_name('/Annots')] = generic.ArrayObject([aref])
         w.update_container(pg)

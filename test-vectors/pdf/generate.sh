@@ -58,6 +58,7 @@ PY="$VENV/bin/python"
 cd "$HERE"
 "$PY" build_pdfs.py "$OUT"
 "$PY" attacks.py "$OUT"
+"$PY" review_attacks.py "$OUT"
 # pyHanko's verdicts, with no network at all where the machine allows it.
 if unshare -n true 2>/dev/null; then
   unshare -n "$PY" report.py "$OUT"

@@ -10,7 +10,9 @@ time pyHanko checks no revocation), and for the long-term files also
 generate.sh runs this script under `unshare -n` where the machine allows it, so
 that pyHanko cannot reach the CRL and OCSP addresses the certificates name.
 `validate` does not list document timestamps; those rows get the verdict of
-pyHanko's API (`validate_pdf_timestamp`, no fetching, revocation not checked).
+pyHanko's API (`validate_pdf_timestamp`, no fetching, revocation not checked),
+with the coverage and modification level its diff analysis found spelled as
+`validate` spells them for signatures (UNTOUCHED, EXTENDED_WITH_...).
 """
 
 import datetime as dt
@@ -22,6 +24,7 @@ import sys
 
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_timestamp
+from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 import _common as C
@@ -83,7 +86,17 @@ def doc_ts_status(path, field):
             trust_roots=[C.load_cert(ROOT)[1]], allow_fetching=False,
             moment=dt.datetime.fromisoformat(VT.replace('Z', '+00:00')))
         st = validate_pdf_timestamp(sig, validation_context=vc)
-        return 'API: ' + st.summary()
+        # summary() leaves out what the diff analysis found; name it the way `validate`
+        # does for signatures (pyHanko judges no policy for a document timestamp).
+        words = [st.summary()]
+        if st.coverage == SignatureCoverageLevel.ENTIRE_FILE:
+            words.append('UNTOUCHED')
+        elif st.coverage == SignatureCoverageLevel.ENTIRE_REVISION:
+            words.append('EXTENDED_WITH_' + st.modification_level.name
+                         if st.modification_level is not None else 'EXTENDED')
+        else:
+            words.append('NONSTANDARD_COVERAGE')
+        return 'API: ' + ','.join(words)
     except StopIteration:
         return 'API: not found'
     except Exception as e:  # noqa: BLE001 - recorded as it is
