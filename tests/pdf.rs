@@ -352,3 +352,33 @@ fn long_term_files_validate_offline_years_later() {
     let report = Verifier::new(&context, ValidationPolicy::at(later)).verify_pdf(&doc);
     assert!(!report.is_passed(), "{report}");
 }
+
+/// A signed signature widget on a page that `/AcroForm` does not list is still found,
+/// validated and named as such.
+#[test]
+fn signature_widgets_outside_the_form_are_reported() {
+    let time = Time::from_utc(2026, 6, 1, 0, 0, 0).unwrap();
+    let signer =
+        kyso::SoftwareSigner::from_file(common::vector_path("keys/ee-rsa2048.key.pem"), None)
+            .unwrap();
+    let mut pdf = pdf_writer::VirtualPdf::new(1024);
+    pdf.in_acroform = false;
+    pdf.sign(
+        "Orphan",
+        &cert("pki/ee-rsa2048.pem"),
+        &[cert("pki/intermediate-ca.pem")],
+        &signer,
+        time,
+    );
+    let bytes = pdf.to_vec();
+    let anchors = TrustStore::from_certificates([cert("pki/root-ca.pem")]);
+    let context = TrustContext::new(&anchors, Revocation::NotChecked);
+    let doc = PdfDocument::from_bytes(&bytes).unwrap();
+    let report = Verifier::new(&context, ValidationPolicy::at(time)).verify_pdf(&doc);
+    assert_eq!(report.signatures.len(), 1, "{report}");
+    assert_eq!(
+        report.signatures[0].field,
+        "Orphan (widget not in /AcroForm)"
+    );
+    assert!(report.is_passed(), "{report}");
+}

@@ -599,10 +599,12 @@ fn find_signature_fields(file: &PdfFile<'_>, last: usize) -> Result<Vec<Found>, 
     let Some(cat) = catalog.as_dict() else {
         return Ok(Vec::new());
     };
-    let Some(form) = file.dict_of(cat, b"AcroForm", last)? else {
-        return Ok(Vec::new());
-    };
-    let fields = match form.as_dict().and_then(|f| f.get(b"Fields".as_slice())) {
+    let form = file.dict_of(cat, b"AcroForm", last)?;
+    let fields = match form
+        .as_deref()
+        .and_then(Object::as_dict)
+        .and_then(|f| f.get(b"Fields".as_slice()))
+    {
         Some(f) => file.resolve(f, last)?,
         None => None,
     };
@@ -688,7 +690,96 @@ fn find_signature_fields(file: &PdfFile<'_>, last: usize) -> Result<Vec<Found>, 
             }
         }
     }
+    orphan_signature_widgets(file, cat, last, &seen, &mut out)?;
     Ok(out)
+}
+
+/// Signed signature widgets on the pages that `/AcroForm` does not list: not fields in the
+/// strict sense, but a viewer may show them, so they are validated and reported too (named
+/// by their `/T`, or by their object number).
+fn orphan_signature_widgets(
+    file: &PdfFile<'_>,
+    catalog: &Dict,
+    last: usize,
+    seen: &HashSet<ObjRef>,
+    out: &mut Vec<Found>,
+) -> Result<(), PdfError> {
+    let mut nodes: Vec<(Object, usize)> = catalog
+        .get(b"Pages".as_slice())
+        .map(|p| vec![(p.clone(), 0)])
+        .unwrap_or_default();
+    let mut visited = HashSet::new();
+    while let Some((node, depth)) = nodes.pop() {
+        let Some(r) = node.as_ref() else { continue };
+        if depth > MAX_PDF_REFERENCE_DEPTH * 4 || !visited.insert(r) {
+            continue;
+        }
+        if visited.len() > crate::limits::MAX_PDF_VISITS {
+            return Err(PdfError::TooLarge {
+                what: PdfLimit::Visits,
+                limit: wide(crate::limits::MAX_PDF_VISITS),
+            });
+        }
+        let Some(obj) = file.get(r, last)? else {
+            continue;
+        };
+        let Some(d) = obj.as_dict() else { continue };
+        if let Some(kids) = d.get(b"Kids".as_slice()) {
+            let kids = file.resolve(kids, last)?;
+            for k in kids
+                .as_deref()
+                .and_then(Object::as_array)
+                .unwrap_or_default()
+            {
+                nodes.push((k.clone(), depth + 1));
+            }
+        }
+        let Some(annots) = d.get(b"Annots".as_slice()) else {
+            continue;
+        };
+        let annots = file.resolve(annots, last)?;
+        for a in annots
+            .as_deref()
+            .and_then(Object::as_array)
+            .unwrap_or_default()
+        {
+            let Some(ar) = a.as_ref() else { continue };
+            if seen.contains(&ar) || out.iter().any(|f| f.field == ar) {
+                continue;
+            }
+            let Some(w) = file.get(ar, last)? else {
+                continue;
+            };
+            let Some(wd) = w.as_dict() else { continue };
+            let is_sig = wd.get(b"FT".as_slice()).and_then(Object::as_name) == Some(b"Sig");
+            let Some(value) = wd
+                .get(b"V".as_slice())
+                .filter(|v| !matches!(v, Object::Null))
+            else {
+                continue;
+            };
+            if !is_sig || wd.contains_key(b"Parent".as_slice()) {
+                continue;
+            }
+            if out.len() >= MAX_PDF_SIGNATURES {
+                return Err(PdfError::TooLarge {
+                    what: PdfLimit::Signatures,
+                    limit: wide(MAX_PDF_SIGNATURES),
+                });
+            }
+            let name = wd
+                .get(b"T".as_slice())
+                .and_then(Object::as_string)
+                .map_or_else(|| format!("object {}", ar.number), text_string);
+            out.push(Found {
+                name: format!("{name} (widget not in /AcroForm)"),
+                field: ar,
+                lock: None,
+                value: value.clone(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// A PDF text string: UTF-16BE with a byte-order mark, UTF-8 with one (PDF 2.0), or
@@ -891,7 +982,6 @@ fn place_inner(
     if let Some(l) = &f.lock {
         locks.push(l.clone());
     }
-    let _ = f.field;
     Ok(Placed {
         name: f.name.clone(),
         dict: dict.clone(),

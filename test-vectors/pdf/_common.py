@@ -150,13 +150,20 @@ def make_ocsp(pki, cert, this_update, next_update):
 
 
 class Revinfo:
-    """Fresh CRLs of both CAs and an OCSP answer for ee-rsa2048."""
+    """CRLs of both CAs and a 'good' OCSP answer for ee-rsa2048, all issued at one moment.
 
-    def __init__(self, pki, t0, outdir):
+    `Revinfo(pki, t0, outdir)` is the run's first set (thisUpdate T0 - 10 min, written
+    to outdir as signing-ca.crl.der and root.crl.der); `Revinfo.issued_at(pki, t)` a
+    later set, issued at `t` (after a timestamp's genTime: see `wait_past`), held in
+    memory only."""
+
+    def __init__(self, pki, t0, outdir=None, this_update=None):
         from asn1crypto import crl as asn1_crl, ocsp as asn1_ocsp
-        this_update = t0 - dt.timedelta(minutes=10)
+        if this_update is None:
+            this_update = t0 - dt.timedelta(minutes=10)
+        self.this_update = this_update
         next_update = t0 + dt.timedelta(days=30)
-        number = int(t0.timestamp())  # grows from run to run
+        number = int(t0.timestamp())  # grows from run to run, and from set to set
         self.sca_crl = make_crl(pki.ica, pki.ica_key, number, this_update, next_update,
                                 _revoked_from_index())
         self.root_crl = make_crl(pki.root, pki.root_key, number, this_update, next_update)
@@ -164,13 +171,39 @@ class Revinfo:
             'signing-ca.crl.der': self.sca_crl.public_bytes(serialization.Encoding.DER),
             'root.crl.der': self.root_crl.public_bytes(serialization.Encoding.DER),
         }
-        for name, der in self.crl_der.items():
-            with open(os.path.join(outdir, name), 'wb') as f:
-                f.write(der)
+        if outdir is not None:
+            for name, der in self.crl_der.items():
+                with open(os.path.join(outdir, name), 'wb') as f:
+                    f.write(der)
         self.crls_a = [asn1_crl.CertificateList.load(d) for d in self.crl_der.values()]
+        # producedAt is the moment the builder signs, so never before this_update.
         self.ocsp_ee2048 = make_ocsp(pki, pki.ee2048, this_update, t0 + dt.timedelta(days=7))
         self.ocsps_a = [asn1_ocsp.OCSPResponse.load(
             self.ocsp_ee2048.public_bytes(serialization.Encoding.DER))]
+
+    @classmethod
+    def issued_at(cls, pki, t):
+        """A set issued at `t`: thisUpdate t, nextUpdate t + 30 days (CRLs) and
+        t + 7 days (OCSP), cRLNumber the Unix time of t."""
+        return cls(pki, t, this_update=t)
+
+
+def tst_gen_time(signed_data):
+    """genTime of a timestamp token (asn1crypto cms.SignedData)."""
+    return signed_data['encap_content_info']['content'].parsed['gen_time'].native
+
+
+def wait_past(gen_time, accuracy=dt.timedelta(seconds=1)):
+    """Sleeps until the clock is past `gen_time` plus the accuracy the local TSA states,
+    rounded up to the next whole second, and returns that moment (whole seconds): data
+    issued then was issued after the latest time the timestamp can stand for."""
+    import time
+    target = (gen_time + accuracy).replace(microsecond=0) + dt.timedelta(seconds=1)
+    while True:
+        now = dt.datetime.now(dt.timezone.utc)
+        if now >= target:
+            return now.replace(microsecond=0)
+        time.sleep((target - now).total_seconds() + 0.01)
 
 
 # --------------------------------------------------------------------------

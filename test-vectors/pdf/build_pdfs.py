@@ -21,7 +21,9 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.fields import MDPPerm, SigFieldSpec
 from pyhanko.sign.signers import pdf_signer as pdf_signer_mod
+from pyhanko.sign.validation import add_validation_info
 from pyhanko.sign.validation.dss import DocumentSecurityStore
+from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
@@ -195,37 +197,28 @@ def signer_for(who):
     return signers.SimpleSigner(signing_cert=cert, signing_key=key, cert_registry=reg)
 
 
-def validation_context():
-    """Offline context holding the run's CRLs and OCSP answers."""
+def validation_context(revinfo):
+    """Offline context holding one set of CRLs and OCSP answers, judged now."""
     return ValidationContext(
         trust_roots=[PKI.root_a], other_certs=[PKI.ica_a],
-        crls=REVINFO.crls_a, ocsps=REVINFO.ocsps_a,
+        crls=revinfo.crls_a, ocsps=revinfo.ocsps_a,
         allow_fetching=False, revocation_mode='hard-fail')
 
 
 def sign(data, field, who='rsa2048', subfilter=C.CADES, timestamp=False,
-         certify=False, perm=MDPPerm.FILL_FORMS, new_box=None, page=1,
-         lt=False, lta=False, separate_dss=True):
+         certify=False, perm=MDPPerm.FILL_FORMS, new_box=None, page=1):
     w = IncrementalPdfFileWriter(io.BytesIO(data))
     sf = {C.CADES: fields.SigSeedSubFilter.PADES,
           C.ADBE: fields.SigSeedSubFilter.ADOBE_PKCS7_DETACHED}[subfilter]
-    kw = {}
-    if lt or lta:
-        kw['embed_validation_info'] = True
-        kw['validation_context'] = validation_context()
-        if separate_dss:
-            kw['dss_settings'] = pdf_signer_mod.DSSContentSettings(
-                placement=pdf_signer_mod.SigDSSPlacementPreference.SEPARATE_REVISION)
     meta = signers.PdfSignatureMetadata(
         field_name=field, subfilter=sf, md_algorithm='sha256',
         certify=certify, docmdp_permissions=perm,
-        use_pades_lta=lta, timestamp_field_name='Timestamp' if lta else None,
-        reason=None, location='Ha Noi', **kw)
+        reason=None, location='Ha Noi')
     spec = None
     if new_box is not None:
         spec = SigFieldSpec(sig_field_name=field, on_page=page, box=new_box)
     ps = signers.PdfSigner(meta, signer=signer_for(who),
-                           timestamper=TSA if (timestamp or lt or lta) else None,
+                           timestamper=TSA if timestamp else None,
                            stamp_style=STAMP, new_field_spec=spec)
     out = io.BytesIO()
     ps.sign_pdf(w, output=out)
@@ -238,6 +231,45 @@ def doc_timestamp(data, field='Timestamp'):
     out = io.BytesIO()
     ts.timestamp_pdf(w, 'sha256', validation_context=None, output=out)
     return out.getvalue()
+
+
+def embedded(data, field):
+    """pyHanko's view of the signature or document timestamp in `field`."""
+    r = PdfFileReader(io.BytesIO(data))
+    return next(s for s in r.embedded_signatures if s.field_name == field)
+
+
+def latest_gen_time(data, field):
+    """The genTime a signature's timestamp (or a document timestamp) states."""
+    sig = embedded(data, field)
+    if sig.sig_object_type == '/DocTimeStamp':
+        tokens = [sig.signed_data]
+    else:
+        tokens = list(extract_tst_data_iter(sig.signer_info, signed=False))
+    assert tokens, f'{field}: no timestamp'
+    return max(C.tst_gen_time(t) for t in tokens)
+
+
+def add_fresh_validation_info(data, field):
+    """Waits until the timestamp of `field` is in the past (genTime plus accuracy), issues
+    CRLs of both CAs and an OCSP answer for the signer at that later moment, and appends
+    pyHanko's DSS update for `field` (its chain and its timestamp's TSA chain, with a VRI
+    entry) from a validation context that holds them and fetches nothing."""
+    issued = C.wait_past(latest_gen_time(data, field))
+    revinfo = C.Revinfo.issued_at(PKI, issued)
+    out = add_validation_info(embedded(data, field), validation_context(revinfo))
+    return out.getvalue()
+
+
+def long_term(data, field='Sig1'):
+    """B-T to B-LT: a DSS update with data issued after the signature timestamp."""
+    return add_fresh_validation_info(data, field)
+
+
+def long_term_archival(b_lt, field='Timestamp'):
+    """B-LT to B-LTA: a document timestamp, then a DSS update with data issued after it
+    that covers the document timestamp's TSA."""
+    return add_fresh_validation_info(doc_timestamp(b_lt, field), field)
 
 
 def add_dss(data, sig_field):
@@ -395,14 +427,17 @@ def main():
          'pyHanko: author B-T (ee-rsa2048) then seal B-T (ee-rsa3072)')
 
     # 4
-    w('b-t.pdf', sign(base, 'Sig1', timestamp=True))
+    b_t = w('b-t.pdf', sign(base, 'Sig1', timestamp=True))
     case('b-t.pdf', [R(1, 'Sig1', C.CADES, P)], 'pyHanko B-T')
-    w('b-lt.pdf', sign(base, 'Sig1', lt=True))
-    case('b-lt.pdf', [R(1, 'Sig1', C.CADES, P, changes='long-term-data')], 'pyHanko B-LT')
-    w('b-lta.pdf', sign(base, 'Sig1', lta=True))
+    b_lt = w('b-lt.pdf', long_term(b_t))
+    case('b-lt.pdf', [R(1, 'Sig1', C.CADES, P, changes='long-term-data')],
+         'pyHanko B-LT: b-t.pdf, then a DSS update with CRLs and OCSP issued after the '
+         'signature timestamp')
+    w('b-lta.pdf', long_term_archival(b_lt))
     case('b-lta.pdf', [R(1, 'Sig1', C.CADES, P, changes='long-term-data'),
                        R(2, 'Timestamp', C.RFC3161, P, changes='long-term-data')],
-         'pyHanko B-LTA: signature, DSS, document timestamp, DSS (VRI of the timestamp)')
+         'pyHanko B-LTA: b-lt.pdf, then a document timestamp, then a DSS update with CRLs '
+         'and OCSP issued after it')
     w('single-ecdsa.pdf', sign(base, 'Sig1', who='p256'))
     case('single-ecdsa.pdf', [R(1, 'Sig1', C.CADES, P)],
          'pyHanko, ee-ecdsa-p256 (pyHanko raises the catalog /Version to 2.0 in the signed revision)')

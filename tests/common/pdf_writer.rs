@@ -39,6 +39,9 @@ pub struct VirtualPdf {
     /// Objects of the last revision's catalog and page, rewritten by each signing.
     fields: Vec<u32>,
     next_object: u32,
+    /// Whether new signature fields are listed in `/AcroForm` (else they are only widgets
+    /// on the page).
+    pub in_acroform: bool,
 }
 
 impl VirtualPdf {
@@ -50,6 +53,7 @@ impl VirtualPdf {
             xrefs: Vec::new(),
             fields: Vec::new(),
             next_object: 5,
+            in_acroform: true,
         };
         pdf.push(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec());
         let mut offsets = Vec::new();
@@ -137,7 +141,12 @@ impl VirtualPdf {
         offsets.push((1, self.len()));
         self.push(
             format!(
-                "1 0 obj\n<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [{refs}] /SigFlags 3 >> >>\nendobj\n"
+                "1 0 obj\n<< /Type /Catalog /Pages 2 0 R{} >>\nendobj\n",
+                if self.in_acroform {
+                    format!(" /AcroForm << /Fields [{refs}] /SigFlags 3 >>")
+                } else {
+                    String::new()
+                }
             )
             .into_bytes(),
         );
