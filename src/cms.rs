@@ -5,7 +5,7 @@
 
 mod attributes;
 mod augment;
-mod proof_of_existence;
+pub(crate) mod proof_of_existence;
 mod sign;
 mod signed_attributes;
 mod signed_cms;

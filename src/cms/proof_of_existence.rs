@@ -340,7 +340,7 @@ fn timestamp_proof(
 
 /// Whether current revocation data shows `tsa` revoked for a (key, CA or AA) compromise,
 /// or for no stated reason.
-fn tsa_compromised(
+pub(crate) fn tsa_compromised(
     tsa: &Certificate,
     issuer: &Certificate,
     ctx: &TimestampContext<'_>,

@@ -308,21 +308,59 @@ impl<'a> Verifier<'a> {
         let imprint = token
             .imprint_algorithm()
             .and_then(|alg| range_digests(file, ranges, &[alg]).map_err(Error::Pdf));
+        // As a signature timestamp is: the TSA's path at the genTime (the token says when it
+        // was made; a later document timestamp proves it), revocation data judged now, so
+        // that data issued after the genTime shows the TSA was good then, years later.
+        let now = self.given_time();
+        let at = token.gen_time().min(now);
         let mut policy = self.policy.clone();
+        policy.time = ValidationTime::Given(at);
         policy.purpose = KeyPurpose::TimeStamping;
         policy.require_signing_certificate_attribute = true;
         let policy = policy.accept_content_type(Oid::from_der(&crate::tsp::asn1::ID_CT_TST_INFO));
         let mut tv = v.clone();
         tv.policy = policy;
-        let tv = tv.for_timestamp_token(None, self.budget);
-        let mut tv = tv;
+        let mut tv = tv.for_timestamp_token(Some(now), self.budget);
         tv.external_poe = external_poe;
         let cms = with_revocation(token.cms(), dss_revocation);
         let mut rep = tv.verify(&cms, None);
         let mut r = rep
             .signers
             .pop()
-            .unwrap_or_else(|| SignerReport::empty(self.given_time()));
+            .unwrap_or_else(|| SignerReport::empty(now));
+        // Current data that shows the TSA's key compromised undoes every token it made.
+        if let (Some(tsa), Some(issuer), Some(budget)) =
+            (r.chain.first(), r.chain.get(1), self.budget)
+        {
+            let none = CrlStore::new();
+            let given: &dyn crate::revocation::RevocationSource = match self.revocation_source {
+                Some(s) => s,
+                None => &none,
+            };
+            let sources = crate::revocation::Both(given, dss_revocation);
+            let ctx = crate::cms::proof_of_existence::TimestampContext {
+                revocation: crate::revocation::RevocationPolicy::IfAvailable,
+                sources: &sources,
+                now,
+            };
+            if crate::cms::proof_of_existence::tsa_compromised(
+                tsa,
+                issuer,
+                &ctx,
+                &self.policy.algorithms,
+                budget,
+            ) {
+                let subject = tsa.subject().to_string();
+                r.check(
+                    CheckKind::Revocation,
+                    Outcome::Failed,
+                    format!("the TSA certificate {subject} is revoked for a key compromise"),
+                );
+                r.indication = Indication::Indeterminate;
+                r.sub_indication = Some(SubIndication::RevokedNoPoe);
+                r.chain.clear();
+            }
+        }
         if !rep.signers.is_empty() {
             etsi::pdf_failure(
                 &mut r,

@@ -161,7 +161,6 @@ class Revinfo:
         from asn1crypto import crl as asn1_crl, ocsp as asn1_ocsp
         if this_update is None:
             this_update = t0 - dt.timedelta(minutes=10)
-        self.this_update = this_update
         next_update = t0 + dt.timedelta(days=30)
         number = int(t0.timestamp())  # grows from run to run, and from set to set
         self.sca_crl = make_crl(pki.ica, pki.ica_key, number, this_update, next_update,
@@ -194,11 +193,14 @@ def tst_gen_time(signed_data):
 
 
 def wait_past(gen_time, accuracy=dt.timedelta(seconds=1)):
-    """Sleeps until the clock is past `gen_time` plus the accuracy the local TSA states,
-    rounded up to the next whole second, and returns that moment (whole seconds): data
-    issued then was issued after the latest time the timestamp can stand for."""
+    """Sleeps until the clock is a whole second past `gen_time` (rounded up to the
+    second) plus the accuracy the local TSA states, and returns that moment to the second:
+    data issued then is issued after the latest time the timestamp can stand for."""
     import time
-    target = (gen_time + accuracy).replace(microsecond=0) + dt.timedelta(seconds=1)
+    whole = gen_time.replace(microsecond=0)
+    if whole < gen_time:
+        whole += dt.timedelta(seconds=1)
+    target = whole + accuracy + dt.timedelta(seconds=1)
     while True:
         now = dt.datetime.now(dt.timezone.utc)
         if now >= target:
