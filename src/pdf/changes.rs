@@ -350,7 +350,11 @@ impl<'f, 'a> Analysis<'f, 'a> {
                     .and_then(|vd| vd.get(b"Type".as_slice()))
                     .and_then(Object::as_name)
                     == Some(b"DocTimeStamp");
-                Ok(if is_timestamp {
+                Ok(if is_timestamp && is_widget && visible(d) {
+                    // A document timestamp shows nothing; one that does shows content the
+                    // permissions for long-term data were never meant to let in.
+                    ModificationClass::Annotations
+                } else if is_timestamp {
                     ModificationClass::LongTermData
                 } else {
                     ModificationClass::FormFilling
@@ -414,7 +418,7 @@ impl<'f, 'a> Analysis<'f, 'a> {
                 match role {
                     Role::LongTerm => ModificationClass::LongTermData,
                     Role::Information => ModificationClass::LongTermData,
-                    Role::Appearance(c) => c.max(ModificationClass::Annotations),
+                    Role::Appearance(c) => appearance_class(c),
                     _ => ModificationClass::Other,
                 },
                 format!("{} changed", role_word(role)),
@@ -457,7 +461,7 @@ impl<'f, 'a> Analysis<'f, 'a> {
                         ModificationClass::Annotations
                     }
                 }
-                Role::Appearance(c) => c.max(ModificationClass::Annotations),
+                Role::Appearance(c) => appearance_class(c),
                 Role::LongTerm => ModificationClass::LongTermData,
                 Role::Information => ModificationClass::LongTermData,
                 Role::SignatureValue | Role::Generic | Role::Skip => ModificationClass::Other,
@@ -469,7 +473,7 @@ impl<'f, 'a> Analysis<'f, 'a> {
             class = match role {
                 Role::LongTerm => ModificationClass::LongTermData,
                 Role::Information => ModificationClass::LongTermData,
-                Role::Appearance(c) => c.max(ModificationClass::Annotations),
+                Role::Appearance(c) => appearance_class(c),
                 _ => ModificationClass::Other,
             };
         }
@@ -714,6 +718,17 @@ impl<'f, 'a> Analysis<'f, 'a> {
             }
             _ => Ok(()),
         }
+    }
+}
+
+/// The class of a change inside an appearance owned by an annotation or field whose own
+/// change is `owner` (filling a field rewrites its appearance: form filling); an appearance
+/// changed under an unchanged owner was given its class where the walk entered it.
+fn appearance_class(owner: ModificationClass) -> ModificationClass {
+    if owner == ModificationClass::None {
+        ModificationClass::Annotations
+    } else {
+        owner
     }
 }
 
