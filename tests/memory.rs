@@ -8,7 +8,7 @@ mod common;
 
 use std::io::Read;
 
-use common::{cert, vector_path};
+use common::{cert, rss, vector_path};
 use kyso::{SignatureBuilder, SoftwareSigner, Time, TrustStore, ValidationPolicy, Verifier};
 
 const GIB: u64 = 1 << 30;
@@ -36,19 +36,6 @@ fn document() -> Pattern {
         left: GIB,
         block: (0..1 << 20).map(|i| (i % 251) as u8).collect(),
     }
-}
-
-/// (current resident size, peak resident size) in KiB, from /proc/self/status.
-fn rss() -> Option<(u64, u64)> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse::<u64>().ok())
-    };
-    Some((field("VmRSS:")?, field("VmHWM:")?))
 }
 
 #[test]

@@ -9,7 +9,7 @@ mod common;
 #[path = "common/pdf_writer.rs"]
 mod pdf_writer;
 
-use common::{cert, vector_path};
+use common::{cert, rss, vector_path};
 use kyso::pdf::{ModificationClass, PdfDocument};
 use kyso::{
     Revocation, SoftwareSigner, Time, TrustContext, TrustStore, ValidationPolicy, Verifier,
@@ -17,19 +17,6 @@ use kyso::{
 use pdf_writer::VirtualPdf;
 
 const GIB: u64 = 1 << 30;
-
-/// (current resident size, peak resident size) in KiB, from /proc/self/status.
-fn rss() -> Option<(u64, u64)> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse::<u64>().ok())
-    };
-    Some((field("VmRSS:")?, field("VmHWM:")?))
-}
 
 #[test]
 fn a_gibibyte_pdf_in_bounded_memory() {

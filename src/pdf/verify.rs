@@ -631,13 +631,23 @@ fn range_digests(
     Ok(hashers.into_iter().map(Hasher::finish).collect())
 }
 
-/// Every signed signature field of the final revision, by walking `/AcroForm /Fields`.
-fn find_signature_fields(file: &PdfFile<'_>, last: usize) -> Result<Vec<Found>, PdfError> {
-    let (_, catalog) = file.catalog(last)?;
-    let Some(cat) = catalog.as_dict() else {
-        return Ok(Vec::new());
-    };
-    let form = file.dict_of(cat, b"AcroForm", last)?;
+/// One node of the form's field tree: its full name (`/T` of it and its parents, joined by
+/// dots; a widget without `/T` shares its field's), its type (inherited), the object.
+struct FieldNode {
+    name: String,
+    r: ObjRef,
+    field_type: Option<Vec<u8>>,
+    object: std::rc::Rc<Object>,
+}
+
+/// Every node of `/AcroForm /Fields` and their `/Kids` at revision `last`, each once,
+/// within [`MAX_PDF_REFERENCE_DEPTH`] levels and the visit bound.
+fn form_fields(
+    file: &PdfFile<'_>,
+    catalog: &Dict,
+    last: usize,
+) -> Result<Vec<FieldNode>, PdfError> {
+    let form = file.dict_of(catalog, b"AcroForm", last)?;
     let fields = match form
         .as_deref()
         .and_then(Object::as_dict)
@@ -669,29 +679,57 @@ fn find_signature_fields(file: &PdfFile<'_>, last: usize) -> Result<Vec<Found>, 
                 limit: wide(crate::limits::MAX_PDF_VISITS),
             });
         }
-        let Some(obj) = file.get(r, last)? else {
+        let Some(object) = file.get(r, last)? else {
             continue;
         };
-        let Some(d) = obj.as_dict() else {
+        let Some(d) = object.as_dict() else {
             continue;
         };
         let name = match d.get(b"T".as_slice()).and_then(Object::as_string) {
-            Some(t) => {
-                let t = text_string(t);
-                if parent_name.is_empty() {
-                    t
-                } else {
-                    format!("{parent_name}.{t}")
-                }
-            }
+            Some(t) if parent_name.is_empty() => text_string(t),
+            Some(t) => format!("{parent_name}.{}", text_string(t)),
             None => parent_name.clone(),
         };
-        let ft = d
+        let field_type = d
             .get(b"FT".as_slice())
             .and_then(Object::as_name)
             .map(<[u8]>::to_vec)
             .or(parent_ft);
-        if ft.as_deref() == Some(b"Sig")
+        if let Some(kids) = d.get(b"Kids".as_slice()) {
+            let kids = file.resolve(kids, last)?;
+            for k in kids
+                .as_deref()
+                .and_then(Object::as_array)
+                .unwrap_or_default()
+                .iter()
+                .rev()
+            {
+                stack.push((k.clone(), name.clone(), field_type.clone(), depth + 1));
+            }
+        }
+        out.push(FieldNode {
+            name,
+            r,
+            field_type,
+            object,
+        });
+    }
+    Ok(out)
+}
+
+/// Every signed signature field of the final revision, by walking `/AcroForm /Fields`.
+fn find_signature_fields(file: &PdfFile<'_>, last: usize) -> Result<Vec<Found>, PdfError> {
+    let (_, catalog) = file.catalog(last)?;
+    let Some(cat) = catalog.as_dict() else {
+        return Ok(Vec::new());
+    };
+    let nodes = form_fields(file, cat, last)?;
+    let mut out = Vec::new();
+    for node in &nodes {
+        let Some(d) = node.object.as_dict() else {
+            continue;
+        };
+        if node.field_type.as_deref() == Some(b"Sig")
             && let Some(value) = d.get(b"V".as_slice())
             && !matches!(value, Object::Null)
         {
@@ -705,29 +743,18 @@ fn find_signature_fields(file: &PdfFile<'_>, last: usize) -> Result<Vec<Found>, 
                 .dict_of(d, b"Lock", last)?
                 .and_then(|l| l.as_dict().cloned());
             out.push(Found {
-                name: if name.is_empty() {
-                    format!("object {}", r.number)
+                name: if node.name.is_empty() {
+                    format!("object {}", node.r.number)
                 } else {
-                    name.clone()
+                    node.name.clone()
                 },
-                field: r,
+                field: node.r,
                 lock,
                 value: value.clone(),
             });
         }
-        if let Some(kids) = d.get(b"Kids".as_slice()) {
-            let kids = file.resolve(kids, last)?;
-            for k in kids
-                .as_deref()
-                .and_then(Object::as_array)
-                .unwrap_or_default()
-                .iter()
-                .rev()
-            {
-                stack.push((k.clone(), name.clone(), ft.clone(), depth + 1));
-            }
-        }
     }
+    let seen: HashSet<ObjRef> = nodes.iter().map(|n| n.r).collect();
     orphan_signature_widgets(file, cat, last, &seen, &mut out)?;
     Ok(out)
 }
@@ -1153,58 +1180,14 @@ fn locked_objects(
 /// Every field's full name with its object and its kids' objects.
 fn all_fields(file: &PdfFile<'_>, last: usize) -> Result<Vec<(String, Vec<u32>)>, PdfError> {
     let (_, catalog) = file.catalog(last)?;
-    let Some(form) = catalog
-        .as_dict()
-        .map(|c| file.dict_of(c, b"AcroForm", last))
-        .transpose()?
-        .flatten()
-    else {
+    let Some(cat) = catalog.as_dict() else {
         return Ok(Vec::new());
     };
-    let fields = match form.as_dict().and_then(|f| f.get(b"Fields".as_slice())) {
-        Some(f) => file.resolve(f, last)?,
-        None => None,
-    };
     let mut out: Vec<(String, Vec<u32>)> = Vec::new();
-    let mut seen = HashSet::new();
-    let mut stack: Vec<(ObjRef, String, usize)> = fields
-        .as_deref()
-        .and_then(Object::as_array)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(Object::as_ref)
-        .map(|r| (r, String::new(), 0))
-        .collect();
-    while let Some((r, parent, depth)) = stack.pop() {
-        if depth > MAX_PDF_REFERENCE_DEPTH || !seen.insert(r) {
-            continue;
-        }
-        let Some(obj) = file.get(r, last)? else {
-            continue;
-        };
-        let Some(d) = obj.as_dict() else {
-            continue;
-        };
-        let name = match d.get(b"T".as_slice()).and_then(Object::as_string) {
-            Some(t) if parent.is_empty() => text_string(t),
-            Some(t) => format!("{parent}.{}", text_string(t)),
-            None => parent.clone(),
-        };
-        match out.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, objs)) => objs.push(r.number),
-            None => out.push((name.clone(), vec![r.number])),
-        }
-        if let Some(kids) = d.get(b"Kids".as_slice()) {
-            let kids = file.resolve(kids, last)?;
-            for k in kids
-                .as_deref()
-                .and_then(Object::as_array)
-                .unwrap_or_default()
-            {
-                if let Some(k) = k.as_ref() {
-                    stack.push((k, name.clone(), depth + 1));
-                }
-            }
+    for node in form_fields(file, cat, last)? {
+        match out.iter_mut().find(|(n, _)| *n == node.name) {
+            Some((_, objs)) => objs.push(node.r.number),
+            None => out.push((node.name, vec![node.r.number])),
         }
     }
     Ok(out)
