@@ -6,7 +6,7 @@
 mod attributes;
 mod augment;
 pub(crate) mod proof_of_existence;
-mod sign;
+pub(crate) mod sign;
 mod signed_attributes;
 mod signed_cms;
 mod signed_data;

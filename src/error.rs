@@ -524,6 +524,56 @@ pub enum SigningError {
         /// Its sub-indication.
         sub_indication: Option<SubIndication>,
     },
+    /// The PDF field named for the signature is not a signature field.
+    #[error("PDF field {field} is not a signature field")]
+    PdfFieldNotSignature {
+        /// The field's full name.
+        field: String,
+    },
+    /// The PDF signature field named for the signature is already signed.
+    #[error("PDF signature field {field} is already signed")]
+    PdfFieldAlreadySigned {
+        /// The field's full name.
+        field: String,
+    },
+    /// A certification signature (DocMDP) must be the document's first signature (ISO
+    /// 32000-2 section 12.8.2.2).
+    #[error("a certification signature must be the first signature of the document")]
+    PdfCertificationNotFirst,
+    /// The document is certified with DocMDP P=1: no signature may be added (only
+    /// validation data and document timestamps).
+    #[error("the document is certified with no changes permitted (DocMDP P=1)")]
+    PdfNoChangesPermitted,
+    /// The page named for a visible signature does not exist.
+    #[error("page {page} does not exist (the document has {pages})")]
+    PdfPageNotFound {
+        /// The page asked for (1 for the first).
+        page: usize,
+        /// The number of pages.
+        pages: usize,
+    },
+    /// The signature does not fit the space reserved for `/Contents`.
+    #[error("the signature needs {needed} bytes, {reserved} reserved in the PDF")]
+    PdfReservedSpaceTooSmall {
+        /// The DER signature's length.
+        needed: usize,
+        /// The space reserved.
+        reserved: usize,
+    },
+    /// The file given to finish a prepared PDF signature is not the one prepared: its
+    /// length, its signed bytes or its reserved `/Contents` differ.
+    #[error("the PDF is not the one prepared for this signature: {reason}")]
+    PdfPreparedFileMismatch {
+        /// What differs.
+        reason: &'static str,
+    },
+    /// The visible appearance cannot be made: an image that does not decode, a rectangle
+    /// with no area, a text the font cannot draw.
+    #[error("signature appearance: {reason}")]
+    PdfAppearance {
+        /// What is wrong.
+        reason: String,
+    },
 }
 
 /// PKCS#11 tokens (feature `pkcs11`; return values of PKCS#11 v2.40 section 5.1).

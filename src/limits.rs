@@ -273,6 +273,13 @@ pub const MAX_PDF_OBJECT_BYTES: usize = 2 * MAX_PDF_STRING + 1024 * 1024;
 /// Most signatures (signature fields and document timestamps) validated in one PDF.
 pub const MAX_PDF_SIGNATURES: usize = 64;
 
+/// Pixels of an image in a visible signature's appearance (a seal scanned at 600 dpi is
+/// about 1,000 × 1,000).
+pub const MAX_PDF_IMAGE_PIXELS: usize = 16 * 1024 * 1024;
+
+/// Characters of text in a visible signature's appearance.
+pub const MAX_SIGNATURE_TEXT: usize = 4096;
+
 /// Most objects the comparison of a signed revision with the final document visits, over
 /// all signatures.
 ///

@@ -21,12 +21,18 @@
 //! file, never merges revisions, and reads a file given as a reader a window at a time, so
 //! memory does not grow with the file.
 
+mod appearance;
 mod changes;
 mod document;
 mod filter;
+mod sign;
 mod source;
 mod syntax;
 mod verify;
+mod write;
+
+pub use appearance::SignatureAppearance;
+pub use sign::{Certification, PdfSignatureWidget, PdfSigned, PdfSigning, PreparedPdfSignature};
 
 use std::io::{Read, Seek};
 

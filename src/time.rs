@@ -137,7 +137,7 @@ impl Time {
     }
 
     /// (year, month, day, hour, minute, second) in UTC.
-    fn to_civil(self) -> (i64, u32, u32, u32, u32, u32) {
+    pub(crate) fn to_civil(self) -> (i64, u32, u32, u32, u32, u32) {
         let days = self.0.div_euclid(SECONDS_PER_DAY);
         let rem = self.0.rem_euclid(SECONDS_PER_DAY);
         let (y, m, d) = civil_from_days(days);

@@ -203,7 +203,7 @@ impl Verifier<'_> {
     }
 
     /// The same verifier at `time`, with no revocation source of its own.
-    fn offline_at(&self, time: crate::time::Time) -> Self {
+    pub(crate) fn offline_at(&self, time: crate::time::Time) -> Self {
         let mut v = self.clone();
         v.policy.time = crate::validate::ValidationTime::Given(time);
         v

@@ -54,6 +54,7 @@ pub struct SignatureBuilder {
     signer_location: Option<SignerLocation>,
     enveloping: bool,
     use_key_identifier: bool,
+    signing_time_attribute: bool,
 }
 
 /// A signature waiting for its signature value: the result of the first of the two steps.
@@ -87,7 +88,23 @@ impl SignatureBuilder {
             signer_location: None,
             enveloping: false,
             use_key_identifier: false,
+            signing_time_attribute: true,
         }
+    }
+
+    /// Leaves out the signing-time attribute (PAdES puts the claimed time in the PDF's
+    /// `/M` instead, ETSI EN 319 142-1 section 5.3).
+    #[must_use]
+    pub(crate) fn without_signing_time_attribute(mut self) -> Self {
+        self.signing_time_attribute = false;
+        self
+    }
+
+    /// The signer's certificate and the chain.
+    pub(crate) fn certificates(&self) -> Vec<&Certificate> {
+        core::iter::once(&self.certificate)
+            .chain(self.chain.iter())
+            .collect()
     }
 
     /// Certificates to include above the signer's (intermediates; the root may be left out).
@@ -340,10 +357,6 @@ impl SignatureBuilder {
                 &OctetString::new(document_digest.as_bytes()).map_err(der_err)?,
             )?,
             attributes::attribute(
-                SIGNING_TIME,
-                &attributes::signing_time_value(self.signing_time)?,
-            )?,
-            attributes::attribute(
                 SIGNING_CERTIFICATE_V2,
                 &SigningCertificateV2 {
                     certs: vec![EssCertIdV2 {
@@ -361,6 +374,12 @@ impl SignatureBuilder {
                 },
             )?,
         ];
+        if self.signing_time_attribute {
+            attrs.push(attributes::attribute(
+                SIGNING_TIME,
+                &attributes::signing_time_value(self.signing_time)?,
+            )?);
+        }
         if let Some(c) = self.commitment_type {
             attrs.push(attributes::attribute(
                 COMMITMENT_TYPE,
@@ -442,6 +461,21 @@ impl PreparedSignature {
         self.algorithm
             .digest_algorithm()
             .map(|h| digest(h, &self.to_be_signed))
+    }
+
+    /// The message digest the signed attributes carry.
+    pub(crate) fn message_digest(&self) -> Option<Vec<u8>> {
+        self.signer_info
+            .signed_attrs
+            .as_ref()?
+            .iter()
+            .find(|a| a.oid == MESSAGE_DIGEST)?
+            .values
+            .iter()
+            .next()?
+            .decode_as::<OctetString>()
+            .ok()
+            .map(|o| o.as_bytes().to_vec())
     }
 
     /// The signature algorithm the value must use.

@@ -26,7 +26,7 @@ use crate::validate::{
 };
 
 /// A signature field found in the final document.
-struct Found {
+pub(crate) struct Found {
     name: String,
     field: ObjRef,
     /// The field's `/Lock` (PDF 2.0 signature field lock), if any.
@@ -633,16 +633,16 @@ fn range_digests(
 
 /// One node of the form's field tree: its full name (`/T` of it and its parents, joined by
 /// dots; a widget without `/T` shares its field's), its type (inherited), the object.
-struct FieldNode {
-    name: String,
-    r: ObjRef,
-    field_type: Option<Vec<u8>>,
-    object: std::rc::Rc<Object>,
+pub(crate) struct FieldNode {
+    pub(crate) name: String,
+    pub(crate) r: ObjRef,
+    pub(crate) field_type: Option<Vec<u8>>,
+    pub(crate) object: std::rc::Rc<Object>,
 }
 
 /// Every node of `/AcroForm /Fields` and their `/Kids` at revision `last`, each once,
 /// within [`MAX_PDF_REFERENCE_DEPTH`] levels and the visit bound.
-fn form_fields(
+pub(crate) fn form_fields(
     file: &PdfFile<'_>,
     catalog: &Dict,
     last: usize,
@@ -718,7 +718,10 @@ fn form_fields(
 }
 
 /// Every signed signature field of the final revision, by walking `/AcroForm /Fields`.
-fn find_signature_fields(file: &PdfFile<'_>, last: usize) -> Result<Vec<Found>, PdfError> {
+pub(crate) fn find_signature_fields(
+    file: &PdfFile<'_>,
+    last: usize,
+) -> Result<Vec<Found>, PdfError> {
     let (_, catalog) = file.catalog(last)?;
     let Some(cat) = catalog.as_dict() else {
         return Ok(Vec::new());
@@ -849,7 +852,7 @@ fn orphan_signature_widgets(
 
 /// A PDF text string: UTF-16BE with a byte-order mark, UTF-8 with one (PDF 2.0), or
 /// PDFDocEncoding (read as Latin-1, which it equals for letters and digits).
-fn text_string(s: &[u8]) -> String {
+pub(crate) fn text_string(s: &[u8]) -> String {
     if let Some(rest) = s.strip_prefix(&[0xfe, 0xff]) {
         let units: Vec<u16> = rest
             .chunks(2)
@@ -1115,7 +1118,12 @@ fn reference_dicts(file: &PdfFile<'_>, dict: &Dict, last: usize) -> Vec<Dict> {
 /// The DocMDP permission of a certification signature: from its `/Reference` with
 /// `/TransformMethod /DocMDP`, or 2 (the default) when the catalog's `/Perms /DocMDP` names
 /// it without one.
-fn docmdp_permission(file: &PdfFile<'_>, dict: &Dict, last: usize, in_perms: bool) -> Option<u8> {
+pub(crate) fn docmdp_permission(
+    file: &PdfFile<'_>,
+    dict: &Dict,
+    last: usize,
+    in_perms: bool,
+) -> Option<u8> {
     for r in reference_dicts(file, dict, last) {
         if r.get(b"TransformMethod".as_slice())
             .and_then(Object::as_name)
