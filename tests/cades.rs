@@ -1157,3 +1157,92 @@ fn old_revocation_data_does_not_cure_a_revocation() {
                 && k.outcome == kyso::validate::Outcome::Failed)
     );
 }
+
+#[test]
+fn pades_b_t_then_b_lt_then_b_lta_validates_offline_later() {
+    use kyso::pdf::{PdfDocument, PdfSignatureKind, PdfSigning};
+    if !openssl_available() {
+        return;
+    }
+    let mut env = Env::new("pades");
+    let (c, key) = env.issue("Signer PAdES", true);
+    let anchors = env.anchors();
+    let tsa = HttpTimeStampSource::new(env.url("/tsa")).unwrap();
+    let stamper = TimeStampStamper::new(&tsa, &anchors);
+    let letter = std::fs::read(vector_path("pdf/sample-cong-van.pdf")).unwrap();
+    let mut bt = Vec::new();
+    PdfSigning::new(c, Time::now())
+        .chain([cert("pki/intermediate-ca.pem")])
+        .timestamp(&stamper)
+        .sign(&PdfDocument::from_bytes(&letter).unwrap(), &key, &mut bt)
+        .unwrap();
+    next_second();
+    next_second();
+    let http = HttpRevocationSource::new().unwrap();
+    let local = env.local_crls();
+    let sources = (&http, &local);
+    let context = kyso::TrustContext::new(&anchors, kyso::Revocation::Required(&sources));
+    let online = Verifier::new(&context, ValidationPolicy::now());
+    // B-LT: a /DSS with what validates the signature and its timestamp.
+    let mut lt = Vec::new();
+    PdfDocument::from_bytes(&bt)
+        .unwrap()
+        .add_validation_data(&online, &mut lt)
+        .unwrap();
+    assert!(lt.starts_with(&bt));
+    // B-LTA: a document timestamp over it all.
+    let mut lta = Vec::new();
+    PdfDocument::from_bytes(&lt)
+        .unwrap()
+        .add_document_timestamp(&stamper, &mut lta)
+        .unwrap();
+    assert!(lta.starts_with(&lt));
+    if let Ok(dir) = std::env::var("KYSO_PDF_SIGN_OUT") {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(Path::new(&dir).join("b-t.pdf"), &bt).unwrap();
+        std::fs::write(Path::new(&dir).join("b-lt.pdf"), &lt).unwrap();
+        std::fs::write(Path::new(&dir).join("b-lta.pdf"), &lta).unwrap();
+    }
+    // B-LT needs a signature timestamp on every approval signature.
+    let mut bb = Vec::new();
+    let (c2, key2) = env.issue("Signer PAdES B", true);
+    PdfSigning::new(c2, Time::now())
+        .chain([cert("pki/intermediate-ca.pem")])
+        .sign(&PdfDocument::from_bytes(&letter).unwrap(), &key2, &mut bb)
+        .unwrap();
+    let mut out = Vec::new();
+    let e = PdfDocument::from_bytes(&bb)
+        .unwrap()
+        .add_validation_data(&online, &mut out)
+        .unwrap_err();
+    assert!(out.is_empty());
+    assert!(
+        matches!(
+            e,
+            kyso::Error::Signing(
+                SigningError::SignatureNotValid { .. } | SigningError::TimestampRequired { .. }
+            )
+        ),
+        "{e}"
+    );
+    env.network_off();
+    let nothing = CrlStore::new();
+    let offline = kyso::TrustContext::new(&anchors, kyso::Revocation::Required(&nothing));
+    let later = Time::from_unix(Time::now().unix() + 60 * 86_400);
+    let report = Verifier::new(&offline, ValidationPolicy::at(later))
+        .verify_pdf(&PdfDocument::from_bytes(&lta).unwrap());
+    assert!(report.is_passed(), "{report}");
+    assert_eq!(report.signatures.len(), 2);
+    assert_eq!(
+        report.signatures[1].kind,
+        PdfSignatureKind::DocumentTimestamp
+    );
+    assert_eq!(
+        report.signatures[0].modification,
+        kyso::pdf::ModificationClass::LongTermData
+    );
+    // The B-T file alone, offline sixty days on, does not validate.
+    let report = Verifier::new(&offline, ValidationPolicy::at(later))
+        .verify_pdf(&PdfDocument::from_bytes(&bt).unwrap());
+    assert!(!report.is_passed(), "{report}");
+}

@@ -2,13 +2,15 @@
 //! fails once a byte of the signed range changes. (The same files are checked by pyHanko,
 //! qpdf and pdfsig in `.ci/run`.)
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::as_conversions)]
 
 use std::path::PathBuf;
 
+use kyso::error::SigningError;
+use kyso::pdf::ModificationClass;
 use kyso::pdf::{Certification, PdfDocument, PdfReport, PdfSigning, SignatureAppearance};
 use kyso::{Certificate, Revocation, SoftwareSigner, Time, TrustContext, TrustStore};
-use kyso::{ValidationPolicy, Verifier};
+use kyso::{Error, ValidationPolicy, Verifier};
 
 fn vectors() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("test-vectors")
@@ -42,14 +44,74 @@ fn original(name: &str) -> Vec<u8> {
 }
 
 fn sign(bytes: &[u8], s: &PdfSigning<'_>) -> Vec<u8> {
+    sign_with(bytes, s, "ee-rsa2048")
+}
+
+fn sign_with(bytes: &[u8], s: &PdfSigning<'_>, who: &str) -> Vec<u8> {
     let mut out = Vec::new();
     s.sign(
         &PdfDocument::from_bytes(bytes).unwrap(),
-        &key("keys/ee-rsa2048.key.pem"),
+        &key(&format!("keys/{who}.key.pem")),
         &mut out,
     )
     .unwrap();
     out
+}
+
+/// The organisation (the seal): an RSA-3072 certificate of a provincial People's Committee.
+fn seal_signing() -> PdfSigning<'static> {
+    PdfSigning::new(cert("pki/ee-rsa3072.pem"), time()).chain([cert("pki/intermediate-ca.pem")])
+}
+
+fn image(name: &str) -> Vec<u8> {
+    std::fs::read(vectors().join("pdf/images").join(name)).unwrap()
+}
+
+/// The signature rectangle of the sample letter.
+fn sample_rect() -> [f64; 4] {
+    let t = std::fs::read_to_string(vectors().join("pdf/sample-cong-van.rect")).unwrap();
+    let v: Vec<f64> = t.trim().split(',').map(|x| x.parse().unwrap()).collect();
+    [v[0], v[1], v[2], v[3]]
+}
+
+/// Keeps a made file for the peers of `.ci/run` (pyHanko, qpdf, pdfsig) when
+/// `KYSO_PDF_SIGN_OUT` names a folder.
+fn keep(name: &str, bytes: &[u8]) {
+    if let Ok(dir) = std::env::var("KYSO_PDF_SIGN_OUT") {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(PathBuf::from(dir).join(name), bytes).unwrap();
+    }
+}
+
+/// Every signature of `bytes` passes, and each fails once a byte it covers changes (one
+/// in the original part, one in the update after its `/Contents`).
+fn assert_valid_and_tamper_evident(name: &str, bytes: &[u8], signatures: usize) {
+    let report = verify(bytes);
+    assert!(report.is_passed(), "{name}:\n{report}");
+    assert_eq!(report.signatures.len(), signatures, "{name}:\n{report}");
+    for s in &report.signatures {
+        let [_, start, end, len] = s.byte_range.unwrap();
+        for at in [start / 2, end + len / 2] {
+            let mut bad = bytes.to_vec();
+            let at = usize::try_from(at).unwrap();
+            // A byte of a comment or of text changes meaning nowhere the reader looks:
+            // flip it to another printable byte so the file still parses.
+            bad[at] = if bad[at] == b'7' { b'8' } else { b'7' };
+            let Ok(pdf) = PdfDocument::from_bytes(&bad) else {
+                continue; // refused as a whole: not passed either
+            };
+            let anchors = TrustStore::from_certificates([cert("pki/root-ca.pem")]);
+            let context = TrustContext::new(&anchors, Revocation::NotChecked);
+            let r = Verifier::new(&context, ValidationPolicy::at(time())).verify_pdf(&pdf);
+            let same = r.signatures.iter().find(|x| x.field == s.field);
+            assert!(
+                same.is_none_or(|x| !x.report.is_passed()),
+                "{name}: byte {at} changed, {} still passes",
+                s.field
+            );
+        }
+    }
+    keep(name, bytes);
 }
 
 #[test]
@@ -63,4 +125,339 @@ fn invisible_signature_validates_on_table_and_stream_files() {
         assert_eq!(report.signatures.len(), 1);
         assert_eq!(report.signatures[0].field, "Signature1");
     }
+}
+
+#[test]
+fn author_then_seal_on_the_sample_letter() {
+    let letter = original("sample-cong-van.pdf");
+    let rect = sample_rect();
+    let author = SignatureAppearance::author(1, rect, &image("author-signature.png")).unwrap();
+    let one = sign(&letter, &signing().reason("Ký duyệt").appearance(author));
+    assert_valid_and_tamper_evident("author.pdf", &one, 1);
+
+    let doc = PdfDocument::from_bytes(&one).unwrap();
+    let widgets = doc.signature_widgets().unwrap();
+    assert_eq!(widgets.len(), 1);
+    assert_eq!(widgets[0].page, Some(1));
+    assert_eq!(widgets[0].rect, rect);
+    assert!(widgets[0].signed);
+    let seal = SignatureAppearance::seal(1, widgets[0].rect, &image("seal.png")).unwrap();
+    // 472 pixels at 300 dpi: 40 mm, 113.28 pt; its right edge on the author's left third.
+    let r = seal.rect();
+    assert!((r[2] - r[0] - 113.28).abs() < 0.01, "{r:?}");
+    assert!(
+        (r[2] - (rect[0] + (rect[2] - rect[0]) / 3.0)).abs() < 0.01,
+        "{r:?}"
+    );
+    let two = sign_with(&one, &seal_signing().appearance(seal), "ee-rsa3072");
+    assert_valid_and_tamper_evident("author-seal.pdf", &two, 2);
+    let report = verify(&two);
+    assert_eq!(
+        report.signatures[0].modification,
+        ModificationClass::FormFilling
+    );
+    assert_eq!(report.signatures[1].modification, ModificationClass::None);
+}
+
+#[test]
+fn attachment_preset_puts_text_at_the_top_right() {
+    let letter = original("sample-cong-van.pdf");
+    let doc = PdfDocument::from_bytes(&letter).unwrap();
+    let page = doc.page_box(1).unwrap().unwrap();
+    assert_eq!(doc.page_count().unwrap(), 1);
+    let lines = [
+        "Số: 123/STTTT-VP".to_string(),
+        "Bản sao điện tử".to_string(),
+        "2026-06-01T15:30:00+07:00".to_string(),
+    ];
+    let ap = SignatureAppearance::attachment(page, &lines).unwrap();
+    let r = ap.rect();
+    assert!(
+        r[2] < page[2] && r[2] > page[2] - 40.0 && r[3] > page[3] - 40.0,
+        "{r:?}"
+    );
+    let signed = sign_with(&letter, &seal_signing().appearance(ap), "ee-rsa3072");
+    assert_valid_and_tamper_evident("attachment.pdf", &signed, 1);
+    // The text is extractable: the embedded font maps its glyphs back to Unicode.
+    let text = String::from_utf8_lossy(&signed);
+    assert!(text.contains("/ToUnicode"));
+    assert!(text.contains("+LiberationSerif"));
+}
+
+#[test]
+fn vietnamese_text_outside_the_font_is_refused_with_its_code_point() {
+    let letter = original("sample-cong-van.pdf");
+    let ap = SignatureAppearance::new(1, [10.0, 10.0, 200.0, 60.0])
+        .unwrap()
+        .text("Ký số ✓");
+    let mut out = Vec::new();
+    let e = signing()
+        .appearance(ap)
+        .sign(
+            &PdfDocument::from_bytes(&letter).unwrap(),
+            &key("keys/ee-rsa2048.key.pem"),
+            &mut out,
+        )
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::Signing(SigningError::PdfAppearance { reason }) if reason.contains("U+2713")),
+        "{e}"
+    );
+    assert!(out.is_empty(), "nothing written on error");
+    // Every precomposed Vietnamese letter draws.
+    let all: String = ('\u{1EA0}'..='\u{1EF9}')
+        .chain("ĂăÂâĐđÊêÔôƠơƯư".chars())
+        .collect();
+    let ap = SignatureAppearance::new(1, [10.0, 10.0, 500.0, 60.0])
+        .unwrap()
+        .text(all);
+    let signed = sign(&letter, &signing().appearance(ap));
+    assert_valid_and_tamper_evident("vietnamese-repertoire.pdf", &signed, 1);
+}
+
+#[test]
+fn certification_levels_and_what_they_permit() {
+    let letter = original("sample-cong-van.pdf");
+    for (p, c) in [
+        (1, Certification::NoChanges),
+        (2, Certification::FormFilling),
+        (3, Certification::Annotations),
+    ] {
+        let certified = sign(&letter, &signing().certify(c));
+        assert_valid_and_tamper_evident(&format!("certified-p{p}.pdf"), &certified, 1);
+        let report = verify(&certified);
+        assert_eq!(
+            report.signatures[0].kind,
+            kyso::pdf::PdfSignatureKind::Certification { permission: p }
+        );
+        let doc = PdfDocument::from_bytes(&certified).unwrap();
+        let mut out = Vec::new();
+        let second = seal_signing().sign(&doc, &key("keys/ee-rsa3072.key.pem"), &mut out);
+        if p == 1 {
+            assert!(
+                matches!(
+                    second,
+                    Err(Error::Signing(SigningError::PdfNoChangesPermitted))
+                ),
+                "{second:?}"
+            );
+            assert!(out.is_empty());
+        } else {
+            second.unwrap();
+            assert_valid_and_tamper_evident(&format!("certified-p{p}-then-approval.pdf"), &out, 2);
+        }
+        // A second certification is refused.
+        let mut out = Vec::new();
+        let again = signing().certify(Certification::FormFilling).sign(
+            &doc,
+            &key("keys/ee-rsa2048.key.pem"),
+            &mut out,
+        );
+        assert!(
+            matches!(
+                again,
+                Err(Error::Signing(SigningError::PdfCertificationNotFirst))
+            ),
+            "{again:?}"
+        );
+    }
+}
+
+#[test]
+fn a_signed_field_is_not_signed_again_and_names_are_unique() {
+    let letter = original("sample-cong-van.pdf");
+    let one = sign(&letter, &signing());
+    let doc = PdfDocument::from_bytes(&one).unwrap();
+    let mut out = Vec::new();
+    let e = signing()
+        .field("Signature1")
+        .sign(&doc, &key("keys/ee-rsa2048.key.pem"), &mut out)
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::Signing(SigningError::PdfFieldAlreadySigned { .. })
+        ),
+        "{e}"
+    );
+    let two = sign(&one, &signing());
+    let report = verify(&two);
+    let names: Vec<&str> = report.signatures.iter().map(|s| s.field.as_str()).collect();
+    assert_eq!(names, ["Signature1", "Signature2"]);
+    let e = signing()
+        .appearance(SignatureAppearance::new(3, [0.0, 0.0, 10.0, 10.0]).unwrap())
+        .sign(&doc, &key("keys/ee-rsa2048.key.pem"), &mut out)
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::Signing(SigningError::PdfPageNotFound { page: 3, pages: 1 })
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn two_step_signing_survives_a_restart_and_binds_the_prepared_file() {
+    let letter = original("sample-cong-van.pdf");
+    let doc = PdfDocument::from_bytes(&letter).unwrap();
+    let signer = key("keys/ee-ecdsa-p256.key.pem");
+    let s = PdfSigning::new(cert("pki/ee-ecdsa-p256.pem"), time())
+        .chain([cert("pki/intermediate-ca.pem")]);
+    let mut prepared_pdf = Vec::new();
+    let state = s
+        .prepare(&doc, kyso::Signer::algorithm(&signer), &mut prepared_pdf)
+        .unwrap()
+        .to_bytes()
+        .unwrap();
+    // Another prepared file of the same document (another signing time).
+    let mut other_pdf = Vec::new();
+    let other = PdfSigning::new(
+        cert("pki/ee-ecdsa-p256.pem"),
+        Time::from_unix(time().unix() + 1),
+    )
+    .prepare(&doc, kyso::Signer::algorithm(&signer), &mut other_pdf)
+    .unwrap();
+    drop(other);
+
+    // Later, in another process: the state and the signer's value.
+    let resumed = kyso::pdf::PreparedPdfSignature::from_bytes(&state).unwrap();
+    let value = kyso::Signer::sign(&signer, resumed.to_be_signed()).unwrap();
+    let mut wrong = std::io::Cursor::new(other_pdf.clone());
+    let e = resumed
+        .clone()
+        .finish(&value, None, &mut wrong)
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::Signing(SigningError::PdfPreparedFileMismatch { .. })
+        ),
+        "{e}"
+    );
+    assert_eq!(
+        wrong.into_inner(),
+        other_pdf,
+        "nothing written to the wrong file"
+    );
+    let mut file = std::io::Cursor::new(prepared_pdf);
+    let done = resumed.finish(&value, None, &mut file).unwrap();
+    assert_eq!(done.field, "Signature1");
+    assert_valid_and_tamper_evident("two-step-ecdsa.pdf", &file.into_inner(), 1);
+    assert!(kyso::pdf::PreparedPdfSignature::from_bytes(&state[..state.len() - 1]).is_err());
+}
+
+/// Page 1 of `pdf` rendered by poppler's `pdftoppm` at 72 dpi (one pixel per point):
+/// width, height and RGB bytes. `None` when poppler is not installed (outside CI).
+fn render(pdf: &[u8]) -> Option<(usize, usize, Vec<u8>)> {
+    let dir = std::env::temp_dir().join(format!("kyso-render-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("in.pdf"), pdf).unwrap();
+    let run = std::process::Command::new("pdftoppm")
+        .args(["-r", "72", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(dir.join("in.pdf"))
+        .arg(dir.join("page"))
+        .status();
+    match run {
+        Ok(s) => assert!(s.success(), "pdftoppm failed"),
+        Err(_) if std::env::var_os("CI").is_none() => {
+            eprintln!("pdftoppm not installed: rendering not checked");
+            return None;
+        }
+        Err(e) => panic!("pdftoppm is needed in CI: {e}"),
+    }
+    let ppm = std::fs::read(dir.join("page.ppm")).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    // P6 <w> <h> 255 <raster>
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        while ppm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        let start = at;
+        while !ppm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields.push(String::from_utf8_lossy(&ppm[start..at]).into_owned());
+    }
+    assert_eq!(fields[0], "P6");
+    let (w, h) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    Some((w, h, ppm[at + 1..].to_vec()))
+}
+
+#[test]
+fn rendered_seal_overlaps_the_left_third_of_the_author_signature() {
+    let letter = original("sample-cong-van.pdf");
+    let rect = sample_rect();
+    let author = SignatureAppearance::author(1, rect, &image("author-signature.png")).unwrap();
+    let one = sign(&letter, &signing().appearance(author));
+    let seal = SignatureAppearance::seal(1, rect, &image("seal.png")).unwrap();
+    let two = sign_with(&one, &seal_signing().appearance(seal), "ee-rsa3072");
+    let Some((w, h, rgb)) = render(&two) else {
+        return;
+    };
+    let page_h = 841.89_f64;
+    let pixel = |x: f64, y: f64| {
+        let (px, py) = (x as usize, (page_h - y) as usize);
+        let i = (py.min(h - 1) * w + px.min(w - 1)) * 3;
+        (rgb[i], rgb[i + 1], rgb[i + 2])
+    };
+    let is_red = |(r, g, b): (u8, u8, u8)| r > 150 && g < 100 && b < 100;
+    let is_blue = |(r, g, b): (u8, u8, u8)| b > 100 && r < 110 && g < 130;
+    let third = rect[0] + (rect[2] - rect[0]) / 3.0;
+    let (mut red_on_left, mut red_right_of_third, mut blue, mut red_left_of_author) = (0, 0, 0, 0);
+    let mut y = rect[1];
+    while y < rect[3] {
+        let mut x = rect[0] - 60.0;
+        while x < rect[2] {
+            let p = pixel(x, y);
+            if is_red(p) {
+                if x < rect[0] {
+                    red_left_of_author += 1;
+                } else if x <= third {
+                    red_on_left += 1;
+                } else if x > third + 2.0 {
+                    red_right_of_third += 1;
+                }
+            }
+            if is_blue(p) && x >= rect[0] {
+                blue += 1;
+            }
+            x += 1.0;
+        }
+        y += 1.0;
+    }
+    assert!(blue > 100, "blue signature pixels: {blue}");
+    assert!(
+        red_on_left > 100,
+        "red seal pixels over the left third: {red_on_left}"
+    );
+    assert!(
+        red_left_of_author > 100,
+        "seal pixels left of the signature: {red_left_of_author}"
+    );
+    assert_eq!(red_right_of_third, 0, "seal pixels beyond the left third");
+
+    // The attachment text: dark pixels at the top right, none in the same band on the left.
+    let doc = PdfDocument::from_bytes(&letter).unwrap();
+    let ap = SignatureAppearance::attachment(
+        doc.page_box(1).unwrap().unwrap(),
+        &["Số: 123/STTTT-VP".to_string()],
+    )
+    .unwrap();
+    let r = ap.rect();
+    let signed = sign(&letter, &signing().appearance(ap));
+    let (w, h, rgb) = render(&signed).unwrap();
+    let _ = (w, h);
+    let mut dark = 0;
+    for y in r[1] as usize..r[3] as usize {
+        for x in r[0] as usize..r[2] as usize {
+            let i = ((842 - y).min(h - 1) * w + x.min(w - 1)) * 3;
+            if rgb[i] < 100 && rgb[i + 1] < 100 && rgb[i + 2] < 100 {
+                dark += 1;
+            }
+        }
+    }
+    assert!(dark > 30, "text pixels in the attachment box: {dark}");
 }

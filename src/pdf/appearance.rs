@@ -237,9 +237,9 @@ impl SignatureAppearance {
                 h - PAD
             };
             let [r, g, b] = self.color;
-            let _ = write!(
+            let _ = writeln!(
                 content,
-                "BT /F1 {} Tf {} {} {} rg\n",
+                "BT /F1 {} Tf {} {} {} rg",
                 format_number(size),
                 format_number(r),
                 format_number(g),

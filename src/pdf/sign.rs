@@ -684,23 +684,7 @@ pub(crate) fn append_signature(
     let last = file.revisions.len().saturating_sub(1);
     let (cat_ref, cat_obj) = file.catalog(last)?;
     let mut catalog = cat_obj.as_dict().cloned().unwrap_or_default();
-    let signed = find_signature_fields(file, last)?;
-    if spec.approval {
-        if spec.certification.is_some() && !signed.is_empty() {
-            return Err(Error::Signing(SigningError::PdfCertificationNotFirst));
-        }
-        if let Some(perms) = file.dict_of(&catalog, b"Perms", last)?
-            && let Some(sig) = perms
-                .as_dict()
-                .map(|p| file.dict_of(p, b"DocMDP", last))
-                .transpose()?
-                .flatten()
-            && let Some(sd) = sig.as_dict()
-            && docmdp_permission(file, sd, last, true) == Some(1)
-        {
-            return Err(Error::Signing(SigningError::PdfNoChangesPermitted));
-        }
-    }
+    check_may_sign(file, &catalog, last, spec)?;
     let nodes = form_fields(file, &catalog, last)?;
     let mut seed = Vec::new();
     seed.extend_from_slice(&file.src.len().to_be_bytes());
@@ -757,53 +741,16 @@ pub(crate) fn append_signature(
     };
     field_dict.insert(b"V".to_vec(), Object::Ref(sig_ref));
 
-    // The page the widget goes on.
-    let page_number = spec.appearance.map_or(1, SignatureAppearance::page);
-    let pages = page_list(file, &catalog, last)?;
     if new_field {
-        let page_ref = *pages
-            .get(page_number.wrapping_sub(1))
-            .ok_or(Error::Signing(SigningError::PdfPageNotFound {
-                page: page_number,
-                pages: pages.len(),
-            }))?;
-        field_dict.insert(b"P".to_vec(), Object::Ref(page_ref));
-        let rect = spec.appearance.map_or([0.0; 4], SignatureAppearance::rect);
-        field_dict.insert(
-            b"Rect".to_vec(),
-            Object::Array(rect.iter().map(|x| write::real(*x)).collect()),
-        );
-        // The page's /Annots gets the widget.
-        let page_obj = file.get(page_ref, last)?;
-        let mut page = page_obj
-            .as_deref()
-            .and_then(Object::as_dict)
-            .cloned()
-            .ok_or_else(|| not_dict("a page"))?;
-        match page.get(b"Annots".as_slice()).cloned() {
-            Some(Object::Ref(ar)) => {
-                let mut items = file
-                    .get(ar, last)?
-                    .as_deref()
-                    .and_then(Object::as_array)
-                    .map(<[Object]>::to_vec)
-                    .unwrap_or_default();
-                items.push(Object::Ref(field_ref));
-                update.object(ar, &Object::Array(items));
-            }
-            Some(Object::Array(mut items)) => {
-                items.push(Object::Ref(field_ref));
-                page.insert(b"Annots".to_vec(), Object::Array(items));
-                update.object(page_ref, &Object::Dict(page));
-            }
-            _ => {
-                page.insert(
-                    b"Annots".to_vec(),
-                    Object::Array(vec![Object::Ref(field_ref)]),
-                );
-                update.object(page_ref, &Object::Dict(page));
-            }
-        }
+        place_widget(
+            file,
+            &catalog,
+            last,
+            spec,
+            &mut update,
+            field_ref,
+            &mut field_dict,
+        )?;
     }
     if let Some(appearance) = spec.appearance {
         let rect = if new_field {
@@ -815,7 +762,113 @@ pub(crate) fn append_signature(
         field_dict.insert(b"AP".to_vec(), Object::Dict(dict([("N", Object::Ref(ap))])));
     }
 
-    // The form: the field listed, /SigFlags 3 (signatures exist, append only).
+    let mut catalog_changed =
+        add_to_form(file, &mut catalog, last, &mut update, field_ref, new_field)?;
+
+    // Certification: /Perms /DocMDP names the signature.
+    let mut entries = spec.entries.clone();
+    if let Some(c) = spec.certification {
+        let mut perms = file
+            .dict_of(&catalog, b"Perms", last)?
+            .as_deref()
+            .and_then(Object::as_dict)
+            .cloned()
+            .unwrap_or_default();
+        perms.insert(b"DocMDP".to_vec(), Object::Ref(sig_ref));
+        catalog.insert(b"Perms".to_vec(), Object::Dict(perms));
+        catalog_changed = true;
+        let reference = Object::Array(vec![Object::Dict(dict([
+            ("Type", name_obj("SigRef")),
+            ("TransformMethod", name_obj("DocMDP")),
+            (
+                "TransformParams",
+                Object::Dict(dict([
+                    ("Type", name_obj("TransformParams")),
+                    ("P", Object::Integer(i64::from(c.permission()))),
+                    ("V", name_obj("1.2")),
+                ])),
+            ),
+        ]))]);
+        push_entry(&mut entries, "Reference", &reference);
+    }
+    if catalog_changed {
+        update.object(cat_ref, &Object::Dict(catalog));
+    }
+    update.object(field_ref, &Object::Dict(field_dict));
+
+    write_signature_dictionary(file, update, sig_ref, &entries, spec.reserve, field_name)
+}
+
+/// Puts the new widget `field_ref` on its page: `/P` and `/Rect` in `field_dict`, and the
+/// page's `/Annots` (or the array it refers to) rewritten with it.
+fn place_widget(
+    file: &PdfFile<'_>,
+    catalog: &Dict,
+    last: usize,
+    spec: &FieldSpec<'_>,
+    update: &mut Update,
+    field_ref: ObjRef,
+    field_dict: &mut Dict,
+) -> Result<(), Error> {
+    let page_number = spec.appearance.map_or(1, SignatureAppearance::page);
+    let pages = page_list(file, catalog, last)?;
+    let page_ref = *pages
+        .get(page_number.wrapping_sub(1))
+        .ok_or(Error::Signing(SigningError::PdfPageNotFound {
+            page: page_number,
+            pages: pages.len(),
+        }))?;
+    field_dict.insert(b"P".to_vec(), Object::Ref(page_ref));
+    let rect = spec.appearance.map_or([0.0; 4], SignatureAppearance::rect);
+    field_dict.insert(
+        b"Rect".to_vec(),
+        Object::Array(rect.iter().map(|x| write::real(*x)).collect()),
+    );
+    // The page's /Annots gets the widget.
+    let page_obj = file.get(page_ref, last)?;
+    let mut page = page_obj
+        .as_deref()
+        .and_then(Object::as_dict)
+        .cloned()
+        .ok_or_else(|| not_dict("a page"))?;
+    match page.get(b"Annots".as_slice()).cloned() {
+        Some(Object::Ref(ar)) => {
+            let mut items = file
+                .get(ar, last)?
+                .as_deref()
+                .and_then(Object::as_array)
+                .map(<[Object]>::to_vec)
+                .unwrap_or_default();
+            items.push(Object::Ref(field_ref));
+            update.object(ar, &Object::Array(items));
+        }
+        Some(Object::Array(mut items)) => {
+            items.push(Object::Ref(field_ref));
+            page.insert(b"Annots".to_vec(), Object::Array(items));
+            update.object(page_ref, &Object::Dict(page));
+        }
+        _ => {
+            page.insert(
+                b"Annots".to_vec(),
+                Object::Array(vec![Object::Ref(field_ref)]),
+            );
+            update.object(page_ref, &Object::Dict(page));
+        }
+    }
+    Ok(())
+}
+
+/// Lists the new field in `/AcroForm /Fields` and sets `/SigFlags 3` (signatures exist,
+/// append only): the form object is rewritten, or, for a form inside the catalog, the
+/// catalog (returns whether it changed).
+fn add_to_form(
+    file: &PdfFile<'_>,
+    catalog: &mut Dict,
+    last: usize,
+    update: &mut Update,
+    field_ref: ObjRef,
+    new_field: bool,
+) -> Result<bool, Error> {
     let mut catalog_changed = false;
     let (form_ref, mut form) = match catalog.get(b"AcroForm".as_slice()) {
         Some(Object::Ref(r)) => (
@@ -865,48 +918,29 @@ pub(crate) fn append_signature(
             catalog_changed = true;
         }
     }
+    Ok(catalog_changed)
+}
 
-    // Certification: /Perms /DocMDP names the signature.
-    let mut entries = spec.entries.clone();
-    if let Some(c) = spec.certification {
-        let mut perms = file
-            .dict_of(&catalog, b"Perms", last)?
-            .as_deref()
-            .and_then(Object::as_dict)
-            .cloned()
-            .unwrap_or_default();
-        perms.insert(b"DocMDP".to_vec(), Object::Ref(sig_ref));
-        catalog.insert(b"Perms".to_vec(), Object::Dict(perms));
-        catalog_changed = true;
-        let reference = Object::Array(vec![Object::Dict(dict([
-            ("Type", name_obj("SigRef")),
-            ("TransformMethod", name_obj("DocMDP")),
-            (
-                "TransformParams",
-                Object::Dict(dict([
-                    ("Type", name_obj("TransformParams")),
-                    ("P", Object::Integer(i64::from(c.permission()))),
-                    ("V", name_obj("1.2")),
-                ])),
-            ),
-        ]))]);
-        push_entry(&mut entries, "Reference", &reference);
-    }
-    if catalog_changed {
-        update.object(cat_ref, &Object::Dict(catalog));
-    }
-    update.object(field_ref, &Object::Dict(field_dict));
-
-    // The signature dictionary: /ByteRange filled once the update's length is known.
+/// Writes the signature dictionary `sig_ref` (`entries`, then `/ByteRange` and a
+/// `/Contents` of `reserve` zero bytes) and ends the update; `/ByteRange` is filled once
+/// the update's length is known.
+fn write_signature_dictionary(
+    file: &PdfFile<'_>,
+    mut update: Update,
+    sig_ref: ObjRef,
+    entries: &[u8],
+    reserve: usize,
+    field_name: String,
+) -> Result<Built, Error> {
     let mut body = b"<<".to_vec();
-    body.extend_from_slice(&entries);
+    body.extend_from_slice(entries);
     body.extend_from_slice(b" /ByteRange [");
     let range_at = body.len();
     body.extend_from_slice(&[b' '; BYTE_RANGE_WIDTH]);
     body.extend_from_slice(b"] /Contents ");
     let gap_start = body.len();
     body.push(b'<');
-    body.resize(body.len() + 2 * spec.reserve, b'0');
+    body.resize(body.len() + 2 * reserve, b'0');
     body.push(b'>');
     let gap_end = body.len();
     body.extend_from_slice(b">>");
@@ -927,6 +961,34 @@ pub(crate) fn append_signature(
         base_len,
         field: field_name,
     })
+}
+
+/// A certification only as the first signature; no approval signature after a
+/// certification with P=1.
+fn check_may_sign(
+    file: &PdfFile<'_>,
+    catalog: &Dict,
+    last: usize,
+    spec: &FieldSpec<'_>,
+) -> Result<(), Error> {
+    let signed = find_signature_fields(file, last)?;
+    if spec.approval {
+        if spec.certification.is_some() && !signed.is_empty() {
+            return Err(Error::Signing(SigningError::PdfCertificationNotFirst));
+        }
+        if let Some(perms) = file.dict_of(catalog, b"Perms", last)?
+            && let Some(sig) = perms
+                .as_dict()
+                .map(|p| file.dict_of(p, b"DocMDP", last))
+                .transpose()?
+                .flatten()
+            && let Some(sd) = sig.as_dict()
+            && docmdp_permission(file, sd, last, true) == Some(1)
+        {
+            return Err(Error::Signing(SigningError::PdfNoChangesPermitted));
+        }
+    }
+    Ok(())
 }
 
 /// Space for the four `/ByteRange` numbers (each at most 20 digits).
@@ -1216,6 +1278,21 @@ impl PdfDocument<'_> {
         }
         let tail = update.finish();
 
+        self.check_offline(&verifier, &report, file, &tail)?;
+        copy_original(file, |chunk| out.write_all(chunk).map_err(io_err))?;
+        out.write_all(&tail).map_err(io_err)?;
+        out.flush().map_err(io_err)
+    }
+
+    /// The B-LT file (this one with `tail` appended) validates offline one day after the
+    /// last certificate `report` used expires, revocation required, with no outside data.
+    fn check_offline(
+        &self,
+        verifier: &crate::cms::Verifier<'_>,
+        report: &crate::pdf::PdfReport,
+        file: &PdfFile<'_>,
+        tail: &[u8],
+    ) -> Result<(), Error> {
         // The point of B-LT: with nothing but what the file carries, after every
         // certificate has expired, it still validates. Check exactly that.
         let latest = report
@@ -1230,11 +1307,7 @@ impl PdfDocument<'_> {
             let offline = verifier
                 .offline_at(later)
                 .with_revocation(crate::revocation::RevocationPolicy::Required, &nothing);
-            let extended = PdfDocument::from_reader(Appended {
-                file,
-                tail: &tail,
-                pos: 0,
-            })?;
+            let extended = PdfDocument::from_reader(Appended { file, tail, pos: 0 })?;
             let check = offline.verify_pdf(&extended);
             if let Some(e) = check.error {
                 return Err(Error::Pdf(e));
@@ -1249,9 +1322,7 @@ impl PdfDocument<'_> {
                 }
             }
         }
-        copy_original(file, |chunk| out.write_all(chunk).map_err(io_err))?;
-        out.write_all(&tail).map_err(io_err)?;
-        out.flush().map_err(io_err)
+        Ok(())
     }
 }
 
