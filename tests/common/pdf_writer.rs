@@ -83,6 +83,11 @@ impl VirtualPdf {
         self.pieces.push(Piece::Bytes(bytes));
     }
 
+    /// Appends bytes written by another signer (an incremental update).
+    pub fn append(&mut self, bytes: Vec<u8>) {
+        self.push(bytes);
+    }
+
     /// A cross-reference table for `offsets` and its trailer.
     fn section(&mut self, offsets: &[(u32, u64)], prev: Option<u64>) {
         let xref = self.len();
