@@ -24,18 +24,18 @@
 
 use std::process::ExitCode;
 
-use kyso::pdf::{Certification, PdfDocument, PdfSigning, SignatureAppearance};
+#[path = "common/pdf_appearance.rs"]
+mod pdf_appearance;
+
+use kyso::pdf::{Certification, PdfDocument, PdfSigning};
 use kyso::{Certificate, SoftwareSigner, Time};
+use pdf_appearance::AppearanceArgs;
 
 const USAGE: &str =
     "usage: sign_pdf --key KEY --cert CERT [--chain CHAIN]... --in IN.pdf --out OUT.pdf
     [--field NAME] [--page N --rect X1,Y1,X2,Y2] [--image PNG] [--text LINE]...
     [--preset author|seal|attachment] [--certify 1|2|3] [--reason TEXT] [--location TEXT]
     [--time RFC3339] [--tsa URL] [--lt] [--lta] [--anchor ROOT]... [--crl CRL]...";
-
-/// The bundled sample images, relative to the crate's root.
-const AUTHOR_IMAGE: &str = "test-vectors/pdf/images/author-signature.png";
-const SEAL_IMAGE: &str = "test-vectors/pdf/images/seal.png";
 
 fn main() -> ExitCode {
     match run() {
@@ -55,11 +55,7 @@ struct Args {
     input: Option<String>,
     output: Option<String>,
     field: Option<String>,
-    page: Option<usize>,
-    rect: Option<[f64; 4]>,
-    image: Option<String>,
-    text: Vec<String>,
-    preset: Option<String>,
+    appearance: AppearanceArgs,
     certify: Option<u8>,
     reason: Option<String>,
     location: Option<String>,
@@ -76,6 +72,9 @@ fn parse_args() -> Result<Args, String> {
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or(format!("{arg} needs a value"));
+        if a.appearance.take(&arg, &mut value)? {
+            continue;
+        }
         match arg.as_str() {
             "--key" => a.key = Some(value()?),
             "--cert" => a.cert = Some(value()?),
@@ -83,22 +82,6 @@ fn parse_args() -> Result<Args, String> {
             "--in" => a.input = Some(value()?),
             "--out" => a.output = Some(value()?),
             "--field" => a.field = Some(value()?),
-            "--page" => a.page = Some(value()?.parse().map_err(|_| "--page needs a number")?),
-            "--rect" => {
-                let v = value()?;
-                let n: Vec<f64> = v
-                    .split(',')
-                    .map(|x| x.trim().parse::<f64>())
-                    .collect::<Result<_, _>>()
-                    .map_err(|_| format!("--rect {v}: four numbers X1,Y1,X2,Y2"))?;
-                a.rect = Some(
-                    n.try_into()
-                        .map_err(|_| format!("--rect {v}: four numbers X1,Y1,X2,Y2"))?,
-                );
-            }
-            "--image" => a.image = Some(value()?),
-            "--text" => a.text.push(value()?),
-            "--preset" => a.preset = Some(value()?),
             "--certify" => {
                 a.certify = Some(value()?.parse().map_err(|_| "--certify needs 1, 2 or 3")?);
             }
@@ -123,12 +106,6 @@ fn read(path: &str) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("{path}: {e}"))
 }
 
-/// The signing time in ISO 8601 with the Vietnam time zone (UTC+07:00).
-fn vietnam_time(t: Time) -> String {
-    let local = Time::from_unix(t.unix() + 7 * 3600).to_string();
-    format!("{}+07:00", local.trim_end_matches('Z'))
-}
-
 fn run() -> Result<(), String> {
     let a = parse_args()?;
     let key_path = a.key.as_deref().ok_or("--key is required")?;
@@ -145,7 +122,7 @@ fn run() -> Result<(), String> {
     let original = read(input)?;
     let pdf = PdfDocument::from_bytes(&original).map_err(|e| format!("{input}: {e}"))?;
 
-    let appearance = appearance(&a, &pdf, time)?;
+    let appearance = a.appearance.build(&pdf, time)?;
     let mut signing = PdfSigning::new(cert, time).chain(chain);
     if let Some(f) = &a.field {
         signing = signing.field(f.clone());
@@ -167,69 +144,6 @@ fn run() -> Result<(), String> {
     std::fs::write(output, &signed).map_err(|e| format!("{output}: {e}"))?;
     println!("{output}: signed ({} bytes)", signed.len());
     Ok(())
-}
-
-fn appearance(
-    a: &Args,
-    pdf: &PdfDocument<'_>,
-    time: Time,
-) -> Result<Option<SignatureAppearance>, String> {
-    let image = |default: &str| -> Result<Vec<u8>, String> {
-        match &a.image {
-            Some(p) => read(p),
-            None => read(&format!("{}/{default}", env!("CARGO_MANIFEST_DIR"))),
-        }
-    };
-    let mut ap = match a.preset.as_deref() {
-        None => match a.rect {
-            None if a.image.is_some() || !a.text.is_empty() => {
-                return Err("--image and --text need --rect".to_string());
-            }
-            None => return Ok(None),
-            Some(rect) => {
-                let mut ap = SignatureAppearance::new(a.page.unwrap_or(1), rect)
-                    .map_err(|e| e.to_string())?;
-                if let Some(p) = &a.image {
-                    ap = ap.image_png(&read(p)?).map_err(|e| format!("{p}: {e}"))?;
-                }
-                ap
-            }
-        },
-        Some("author") => {
-            let rect = a.rect.ok_or("--preset author needs --rect")?;
-            SignatureAppearance::author(a.page.unwrap_or(1), rect, &image(AUTHOR_IMAGE)?)
-                .map_err(|e| e.to_string())?
-        }
-        Some("seal") => {
-            let widgets = pdf.signature_widgets().map_err(|e| e.to_string())?;
-            let author = widgets
-                .iter()
-                .rev()
-                .find(|w| w.signed && w.rect[2] > w.rect[0] && w.rect[3] > w.rect[1])
-                .ok_or("--preset seal: the file has no visible signature to place the seal on")?;
-            SignatureAppearance::seal(author.page.unwrap_or(1), author.rect, &image(SEAL_IMAGE)?)
-                .map_err(|e| e.to_string())?
-        }
-        Some("attachment") => {
-            let page_box = pdf
-                .page_box(1)
-                .map_err(|e| e.to_string())?
-                .ok_or("page 1 has no media box")?;
-            let lines = if a.text.is_empty() {
-                vec![vietnam_time(time)]
-            } else {
-                a.text.clone()
-            };
-            return SignatureAppearance::attachment(page_box, &lines)
-                .map(Some)
-                .map_err(|e| e.to_string());
-        }
-        Some(other) => return Err(format!("unknown preset {other}")),
-    };
-    for line in &a.text {
-        ap = ap.text(line.clone());
-    }
-    Ok(Some(ap))
 }
 
 #[cfg(not(feature = "http"))]

@@ -204,8 +204,8 @@ fn softhsm_suite() {
     println!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "the SoftHSM tests failed");
     assert!(
-        stdout.contains("test result: ok. 6 passed"),
-        "the six SoftHSM tests did not all run"
+        stdout.contains("test result: ok. 7 passed"),
+        "the seven SoftHSM tests did not all run"
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -346,6 +346,46 @@ fn softhsm_signs_cms_with_rsa_and_ecdsa() {
         .sign(&doc, &ed)
         .unwrap();
     assert_verifies(&cms, &doc, false);
+}
+
+/// A PDF signed on the token: the competent person's visible signature (RSA key "rsa"),
+/// then the organisation's seal over it (key "seal"), both in incremental updates.
+#[test]
+#[ignore = "run by softhsm_suite in a child process that has the SoftHSM token"]
+fn softhsm_signs_pdfs_author_then_seal() {
+    use kyso::pdf::{PdfDocument, PdfSigning, SignatureAppearance};
+    let Some(m) = module() else { return };
+    let letter = read("pdf/sample-cong-van.pdf");
+    let rect = [340.0, 150.0, 520.0, 230.0];
+    let author = open_signer(&m, "rsa");
+    let mut one = Vec::new();
+    PdfSigning::new(author.certificate().clone(), Time::now())
+        .chain([cert("pki/intermediate-ca.pem")])
+        .appearance(
+            SignatureAppearance::author(1, rect, &read("pdf/images/author-signature.png")).unwrap(),
+        )
+        .sign(
+            &PdfDocument::from_bytes(&letter).unwrap(),
+            &author,
+            &mut one,
+        )
+        .unwrap();
+    let seal = open_signer(&m, "seal");
+    let mut two = Vec::new();
+    PdfSigning::new(seal.certificate().clone(), Time::now())
+        .chain([cert("pki/intermediate-ca.pem")])
+        .appearance(SignatureAppearance::seal(1, rect, &read("pdf/images/seal.png")).unwrap())
+        .sign(&PdfDocument::from_bytes(&one).unwrap(), &seal, &mut two)
+        .unwrap();
+    let anchors = TrustStore::from_certificates([cert("pki/root-ca.pem")]);
+    let report = Verifier::new(
+        &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+        ValidationPolicy::at(check_time()),
+    )
+    .verify_pdf(&PdfDocument::from_bytes(&two).unwrap());
+    assert!(report.is_passed(), "{report}");
+    assert_eq!(report.signatures.len(), 2);
+    println!("token PDF signatures: author then seal, both TOTAL-PASSED");
 }
 
 /// The token signs digests too (CKM_RSA_PKCS over a DigestInfo, CKM_RSA_PKCS_PSS,
