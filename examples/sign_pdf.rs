@@ -96,6 +96,10 @@ fn parse_args() -> Result<Args, String> {
             "--lta" => a.lta = true,
             "--anchor" => a.anchors.push(value()?),
             "--crl" => a.crls.push(value()?),
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                std::process::exit(0);
+            }
             other => return Err(format!("unknown argument {other}")),
         }
     }
