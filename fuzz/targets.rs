@@ -186,9 +186,50 @@ pub fn pdf(data: &[u8]) {
     if let Ok(anchors) = TrustStore::from_pem(root) {
         let context = kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked);
         let policy = kyso::ValidationPolicy::at(Time::from_unix(1_893_456_000));
-        let report = kyso::Verifier::new(&context, policy).verify_pdf(&pdf);
+        let verifier = kyso::Verifier::new(&context, policy);
+        let report = verifier.verify_pdf(&pdf);
         let _ = (report.to_json(), report.to_string());
+        sign_pdf_and_check(&pdf, &verifier);
     }
+}
+
+/// Signs a PDF the reader accepted (ECDSA P-256, a visible signature with text) and holds
+/// kyso to what it wrote: the result reads, and its new signature, which covers the whole
+/// file, is TOTAL-PASSED.
+fn sign_pdf_and_check(pdf: &kyso::pdf::PdfDocument<'_>, verifier: &Verifier<'_>) {
+    use kyso::pdf::{PdfDocument, PdfSigning, SignatureAppearance};
+    let cert = Certificate::from_pem(include_bytes!("../test-vectors/pki/ee-ecdsa-p256.pem"));
+    let chain = Certificate::from_pem(include_bytes!("../test-vectors/pki/intermediate-ca.pem"));
+    let key = SoftwareSigner::from_pem(
+        include_bytes!("../test-vectors/keys/ee-ecdsa-p256.key.pem"),
+        None,
+    );
+    let (Ok(cert), Ok(chain), Ok(key)) = (cert, chain, key) else {
+        return;
+    };
+    let Ok(appearance) = SignatureAppearance::new(1, [20.0, 20.0, 200.0, 60.0]) else {
+        return;
+    };
+    let mut out = Vec::new();
+    let signed = PdfSigning::new(cert, Time::from_unix(1_780_000_000))
+        .chain([chain])
+        .appearance(appearance.text("Ký số"))
+        .sign(pdf, &key, &mut out);
+    let Ok(signed) = signed else {
+        assert!(out.is_empty(), "output written by a signing that failed");
+        return;
+    };
+    let again = PdfDocument::from_bytes(&out).expect("kyso reads the PDF it signed");
+    let report = verifier.verify_pdf(&again);
+    let mine = report
+        .signatures
+        .iter()
+        .find(|s| s.field == signed.field)
+        .unwrap_or_else(|| panic!("the new signature is not found: {:?}", report.error));
+    assert!(
+        mine.report.is_passed(),
+        "the new signature does not pass:\n{report}"
+    );
 }
 
 /// A public key and a signature verified over a message with every algorithm kyso has,

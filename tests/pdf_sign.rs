@@ -461,3 +461,50 @@ fn rendered_seal_overlaps_the_left_third_of_the_author_signature() {
     }
     assert!(dark > 30, "text pixels in the attachment box: {dark}");
 }
+
+fn replace_last(bytes: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    assert_eq!(from.len(), to.len());
+    let at = bytes
+        .windows(from.len())
+        .rposition(|w| w == from)
+        .expect("pattern present");
+    let mut out = bytes.to_vec();
+    out[at..at + from.len()].copy_from_slice(to);
+    out
+}
+
+#[test]
+fn a_trailer_without_size_does_not_make_the_update_redefine_objects() {
+    // The last trailer's /Size renamed: the next free number comes from the objects the
+    // revisions list, never from 1.
+    let bytes = replace_last(&original("author-seal.pdf"), b"/Size", b"/Cize");
+    let signed = sign(&bytes, &signing());
+    let report = verify(&signed);
+    let mine = report.signatures.last().unwrap();
+    assert!(mine.report.is_passed(), "{report}");
+    assert_eq!(mine.modification, ModificationClass::None);
+    // The earlier signatures see a new field and nothing else.
+    assert_eq!(
+        report.signatures[1].modification,
+        ModificationClass::FormFilling
+    );
+}
+
+#[test]
+fn a_file_the_validator_refuses_is_not_signed() {
+    // An appearance stream of the author's widget made malformed: validation of the
+    // signatures after it cannot read the file, so nothing signed into it could be
+    // validated either.
+    let bytes = original("author-seal.pdf");
+    let at = bytes.windows(7).position(|w| w == b"/BBox [").unwrap();
+    let mut bad = bytes.clone();
+    bad[at - 1] = b'"';
+    let doc = PdfDocument::from_bytes(&bad).unwrap();
+    let refused = verify(&bad).error.expect("the validator refuses it");
+    let mut out = Vec::new();
+    let e = signing()
+        .sign(&doc, &key("keys/ee-rsa2048.key.pem"), &mut out)
+        .unwrap_err();
+    assert_eq!(e, Error::Pdf(refused));
+    assert!(out.is_empty());
+}

@@ -14,7 +14,9 @@ use crate::pdf::PdfDocument;
 use crate::pdf::appearance::SignatureAppearance;
 use crate::pdf::document::PdfFile;
 use crate::pdf::syntax::{Dict, ObjRef, Object};
-use crate::pdf::verify::{docmdp_permission, find_signature_fields, form_fields};
+use crate::pdf::verify::{
+    docmdp_permission, document_security_store, find_signature_fields, form_fields,
+};
 use crate::pdf::wide;
 use crate::pdf::write::{self, Update, dict, name, text_string, write_object};
 use crate::time::Time;
@@ -344,7 +346,9 @@ impl<'a> PdfSigning<'a> {
     /// - [`SigningError::PdfReservedSpaceTooSmall`] if the signature does not fit the
     ///   reservation given with [`PdfSigning::reserve`].
     /// - [`Error::Pdf`] if an object the update rewrites (catalog, page, form) cannot be
-    ///   read; [`PdfError::Io`] if reading the original or writing `out` fails.
+    ///   read, or the file is one kyso's validator refuses as a whole (a signature added
+    ///   to it could never be validated); [`PdfError::Io`] if reading the original or
+    ///   writing `out` fails.
     /// - Those of [`SignatureBuilder::prepare_digest`], of the signer, of
     ///   [`PreparedSignature::finish`] and of [`TimeStampStamper::stamp`]. Nothing is
     ///   written to `out` unless the signature is complete.
@@ -460,7 +464,9 @@ impl<'a> PdfSigning<'a> {
             entries,
             reserve,
         };
-        append_signature(file, &spec, self.signing_time)
+        let built = append_signature(file, &spec, self.signing_time)?;
+        check_result(file, &built.update)?;
+        Ok(built)
     }
 }
 
@@ -991,6 +997,22 @@ fn check_may_sign(
     Ok(())
 }
 
+/// Reads the signed result as validation will, before anything is signed or written: the
+/// original with `tail` appended, its signature fields, its `/DSS`, and every object
+/// reachable from its trailer compared with the original's (what validating any earlier
+/// signature walks, now or after a later update). A file with a malformed object on that
+/// way is refused: a signature added to it could never be validated.
+fn check_result(file: &PdfFile<'_>, tail: &[u8]) -> Result<(), Error> {
+    let result = PdfDocument::from_reader(Appended { file, tail, pos: 0 })?;
+    let f = &result.file;
+    let last = f.revisions.len().saturating_sub(1);
+    find_signature_fields(f, last)?;
+    document_security_store(f, last)?;
+    let mut visits = 0usize;
+    crate::pdf::changes::Analysis::run(f, last.saturating_sub(1), &mut visits)?;
+    Ok(())
+}
+
 /// Space for the four `/ByteRange` numbers (each at most 20 digits).
 const BYTE_RANGE_WIDTH: usize = 4 * 21;
 
@@ -1137,6 +1159,7 @@ impl PdfDocument<'_> {
                 reserve,
             };
             let mut built = append_signature(&self.file, &spec, Time::now())?;
+            check_result(&self.file, &built.update)?;
             let digest = built.digest(&self.file, stamper.imprint_algorithm())?;
             let (token, _) = stamper.stamp_digest(&digest)?;
             match built.fill(token.der()) {
@@ -1278,6 +1301,7 @@ impl PdfDocument<'_> {
         }
         let tail = update.finish();
 
+        check_result(file, &tail)?;
         self.check_offline(&verifier, &report, file, &tail)?;
         copy_original(file, |chunk| out.write_all(chunk).map_err(io_err))?;
         out.write_all(&tail).map_err(io_err)?;

@@ -1203,7 +1203,7 @@ fn all_fields(file: &PdfFile<'_>, last: usize) -> Result<Vec<(String, Vec<u32>)>
 
 /// The certificates, CRLs and OCSP responses of the final revision's `/DSS` (ETSI EN
 /// 319 142-1 section 5.4), with a warning for each item that does not decode.
-fn document_security_store(
+pub(crate) fn document_security_store(
     file: &PdfFile<'_>,
     last: usize,
 ) -> Result<(Vec<Certificate>, CrlStore, Vec<Warning>), PdfError> {

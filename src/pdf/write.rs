@@ -146,11 +146,21 @@ impl Update {
     pub(crate) fn new(file: &PdfFile<'_>, id_seed: &[u8]) -> Self {
         let last = file.revisions.last();
         let trailer = last.map(|r| r.trailer.clone()).unwrap_or_default();
+        // The next free number: past `/Size` and past every object any revision lists
+        // (a trailer whose `/Size` is missing or too small must not make the update
+        // redefine an object).
+        let listed = file
+            .revisions
+            .iter()
+            .filter_map(|r| r.entries.keys().next_back())
+            .max()
+            .map_or(1, |n| n.saturating_add(1));
         let size = trailer
             .get(b"Size".as_slice())
             .and_then(Object::as_int)
             .and_then(|s| u32::try_from(s).ok())
             .unwrap_or(1)
+            .max(listed)
             .max(1);
         let base_len = file.src.len();
         let ends_with_eol = base_len > 0
