@@ -567,6 +567,28 @@ pub enum SigningError {
         /// What differs.
         reason: &'static str,
     },
+    /// A new signature field's name is empty or has a period (ISO 32000-2 section
+    /// 12.7.4.2: a partial field name does not contain one).
+    #[error("PDF field name {name:?}: {reason}")]
+    PdfFieldName {
+        /// The name given.
+        name: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// The signature field's seed values (`/SV` with `/Ff`) make constraints mandatory:
+    /// kyso signs such a field only when it can meet them, which it does not check yet.
+    #[error("PDF signature field {field} has mandatory seed values (/SV /Ff)")]
+    PdfSeedValuesRequired {
+        /// The field's full name.
+        field: String,
+    },
+    /// A certified document (DocMDP P=2 or P=3) gets no new visible signature field:
+    /// sign one of its empty fields, or sign invisibly.
+    #[error(
+        "the document is certified: a new signature field must be invisible (or sign an existing empty field)"
+    )]
+    PdfNewVisibleFieldAfterCertification,
     /// The visible appearance cannot be made: an image that does not decode, a rectangle
     /// with no area, a text the font cannot draw.
     #[error("signature appearance: {reason}")]

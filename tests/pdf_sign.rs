@@ -165,12 +165,13 @@ fn attachment_preset_puts_text_at_the_top_right() {
     let doc = PdfDocument::from_bytes(&letter).unwrap();
     let page = doc.page_box(1).unwrap().unwrap();
     assert_eq!(doc.page_count().unwrap(), 1);
+    assert_eq!(doc.page_rotation(1).unwrap(), 0);
     let lines = [
         "Số: 123/STTTT-VP".to_string(),
         "Bản sao điện tử".to_string(),
         "2026-06-01T15:30:00+07:00".to_string(),
     ];
-    let ap = SignatureAppearance::attachment(page, &lines).unwrap();
+    let ap = SignatureAppearance::attachment(&doc, &lines).unwrap();
     let r = ap.rect();
     assert!(
         r[2] < page[2] && r[2] > page[2] - 40.0 && r[3] > page[3] - 40.0,
@@ -441,11 +442,7 @@ fn rendered_seal_overlaps_the_left_third_of_the_author_signature() {
 
     // The attachment text: dark pixels at the top right, none in the same band on the left.
     let doc = PdfDocument::from_bytes(&letter).unwrap();
-    let ap = SignatureAppearance::attachment(
-        doc.page_box(1).unwrap().unwrap(),
-        &["Số: 123/STTTT-VP".to_string()],
-    )
-    .unwrap();
+    let ap = SignatureAppearance::attachment(&doc, &["Số: 123/STTTT-VP".to_string()]).unwrap();
     let r = ap.rect();
     let signed = sign(&letter, &signing().appearance(ap));
     let (w, h, rgb) = render(&signed).unwrap();
@@ -507,4 +504,195 @@ fn a_file_the_validator_refuses_is_not_signed() {
         .unwrap_err();
     assert_eq!(e, Error::Pdf(refused));
     assert!(out.is_empty());
+}
+
+/// A PDF of the given objects (numbered from 1, object 1 the catalog) with a
+/// cross-reference table: the shapes the tests below need, written plainly.
+fn raw_pdf(objects: &[&str]) -> Vec<u8> {
+    let mut out = b"%PDF-1.7\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f\r\n", objects.len() + 1).as_bytes(),
+    );
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n\r\n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+fn sign_result(bytes: &[u8], s: &PdfSigning<'_>) -> Result<Vec<u8>, Error> {
+    let mut out = Vec::new();
+    s.sign(
+        &PdfDocument::from_bytes(bytes).unwrap(),
+        &key("keys/ee-rsa2048.key.pem"),
+        &mut out,
+    )
+    .map(|_| out)
+}
+
+/// The update kyso appended (everything after the original).
+fn update_of(signed: &[u8], original: &[u8]) -> String {
+    String::from_utf8_lossy(&signed[original.len()..]).into_owned()
+}
+
+#[test]
+fn a_rotated_page_gets_an_upright_appearance_and_the_attachment_its_top_right() {
+    let pdf = raw_pdf(&[
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 /Rotate 90 /MediaBox [0 0 595 842] >>",
+        "<< /Type /Page /Parent 2 0 R >>",
+    ]);
+    let doc = PdfDocument::from_bytes(&pdf).unwrap();
+    assert_eq!(doc.page_rotation(1).unwrap(), 90);
+    assert_eq!(doc.page_box(1).unwrap(), Some([0.0, 0.0, 595.0, 842.0]));
+    // Shown turned clockwise, the page's top right corner is user space's top left: the
+    // box sits 1 cm from user space's left edge and from its top.
+    let ap = SignatureAppearance::attachment(&doc, &["Bản sao".to_string()]).unwrap();
+    let r = ap.rect();
+    assert!((r[0] - 28.35).abs() < 0.01, "{r:?}");
+    assert!((r[3] - (842.0 - 28.35)).abs() < 0.01, "{r:?}");
+    // Laid out in the shown orientation: the box is taller than wide in user space.
+    assert!(r[3] - r[1] > r[2] - r[0], "{r:?}");
+    let signed = sign(&pdf, &signing().appearance(ap));
+    assert!(update_of(&signed, &pdf).contains("/Matrix [0 1 -1 0 0 0]"));
+    assert_valid_and_tamper_evident("rotated-attachment.pdf", &signed, 1);
+}
+
+#[test]
+fn a_shared_annotation_array_is_not_given_the_widget_on_every_page() {
+    let pdf = raw_pdf(&[
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 /MediaBox [0 0 595 842] >>",
+        "<< /Type /Page /Parent 2 0 R /Annots 5 0 R >>",
+        "<< /Type /Page /Parent 2 0 R /Annots 5 0 R >>",
+        "[6 0 R]",
+        "<< /Type /Annot /Subtype /Text /Rect [10 10 20 20] /Contents (note) >>",
+    ]);
+    let ap = SignatureAppearance::new(2, [50.0, 50.0, 200.0, 100.0])
+        .unwrap()
+        .text("Ký");
+    let signed = sign(&pdf, &signing().appearance(ap));
+    let update = update_of(&signed, &pdf);
+    // Page 2 gets its own array; the shared one (object 5) is left as it was.
+    assert!(update.contains("4 0 obj\n<</Annots [6 0 R "), "{update}");
+    assert!(!update.contains("\n5 0 obj"), "{update}");
+    assert_valid_and_tamper_evident("shared-annots.pdf", &signed, 1);
+    let widgets = PdfDocument::from_bytes(&signed)
+        .unwrap()
+        .signature_widgets()
+        .unwrap();
+    assert_eq!(widgets[0].page, Some(2));
+}
+
+#[test]
+fn an_existing_field_is_signed_in_its_widget_with_its_lock() {
+    // A signature field with one widget kid and a lock on the field "Số".
+    let pdf = raw_pdf(&[
+        "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R 6 0 R] >> >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 595 842] >>",
+        "<< /Type /Page /Parent 2 0 R /Annots [5 0 R 6 0 R] >>",
+        "<< /FT /Sig /T (KyDuyet) /Kids [5 0 R] /Lock << /Type /SigFieldLock /Action /Include /Fields [(So)] >> >>",
+        "<< /Type /Annot /Subtype /Widget /Parent 4 0 R /P 3 0 R /Rect [300 100 500 160] /F 4 >>",
+        "<< /Type /Annot /Subtype /Widget /FT /Tx /T (So) /V (123) /P 3 0 R /Rect [50 700 200 720] >>",
+    ]);
+    let ap = SignatureAppearance::new(1, [0.0, 0.0, 10.0, 10.0])
+        .unwrap()
+        .text("Nguyễn Văn An");
+    let signed = sign(&pdf, &signing().field("KyDuyet").appearance(ap));
+    let update = update_of(&signed, &pdf);
+    // The appearance goes on the widget kid, at the widget's own rectangle.
+    assert!(update.contains("5 0 obj\n<</AP <</N "), "{update}");
+    assert!(update.contains("/BBox [0 0 200 60]"), "{update}");
+    // The lock became the signature's FieldMDP reference.
+    assert!(update.contains("/TransformMethod /FieldMDP"), "{update}");
+    assert!(update.contains("/Action /Include"), "{update}");
+    assert_valid_and_tamper_evident("field-with-kid-and-lock.pdf", &signed, 1);
+    let report = verify(&signed);
+    assert_eq!(report.signatures[0].field, "KyDuyet");
+    // A later signature is a permitted change for the locked one: its FieldMDP /Data
+    // (the catalog) is a back reference, not content of the signature.
+    let two = sign(&signed, &seal_signing_rsa2048());
+    let report = verify(&two);
+    assert!(report.is_passed(), "{report}");
+    assert_eq!(
+        report.signatures[0].modification,
+        ModificationClass::FormFilling
+    );
+    assert!(report.signatures[0].locked_fields_changed.is_empty());
+}
+
+#[test]
+fn fields_and_rectangles_kyso_will_not_sign() {
+    let base = [
+        "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R] >> >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 595 842] >>",
+        "<< /Type /Page /Parent 2 0 R /Annots [4 0 R] >>",
+        "<< /Type /Annot /Subtype /Widget /FT /Sig /T (F) /P 3 0 R /Rect [0 0 0 0] /SV << /Type /SV /Ff 1 /SubFilter [/adbe.pkcs7.detached] >> >>",
+    ];
+    let pdf = raw_pdf(&base);
+    // Mandatory seed values.
+    let e = sign_result(&pdf, &signing().field("F")).unwrap_err();
+    assert_eq!(
+        e,
+        Error::Signing(SigningError::PdfSeedValuesRequired { field: "F".into() })
+    );
+    // Names a new field cannot have.
+    for (name, reason) in [("", "empty"), ("a.b", "a partial field name has no period")] {
+        let e = sign_result(&pdf, &signing().field(name)).unwrap_err();
+        assert_eq!(
+            e,
+            Error::Signing(SigningError::PdfFieldName {
+                name: name.into(),
+                reason
+            })
+        );
+    }
+    // A rectangle off the page.
+    let ap = SignatureAppearance::new(1, [500.0, 800.0, 700.0, 900.0]).unwrap();
+    let e = sign_result(&pdf, &signing().appearance(ap)).unwrap_err();
+    assert!(
+        matches!(e, Error::Signing(SigningError::PdfAppearance { .. })),
+        "{e}"
+    );
+    // An existing field whose widget has no area, asked to be visible.
+    let no_sv = raw_pdf(&[
+        base[0],
+        base[1],
+        base[2],
+        "<< /Type /Annot /Subtype /Widget /FT /Sig /T (F) /P 3 0 R /Rect [0 0 0 0] >>",
+    ]);
+    let ap = SignatureAppearance::new(1, [10.0, 10.0, 100.0, 50.0]).unwrap();
+    let e = sign_result(&no_sv, &signing().field("F").appearance(ap)).unwrap_err();
+    assert!(
+        matches!(e, Error::Signing(SigningError::PdfAppearance { .. })),
+        "{e}"
+    );
+    // A new visible field in a certified document; invisible is fine.
+    let certified = sign(
+        &original("sample-cong-van.pdf"),
+        &signing().certify(Certification::FormFilling),
+    );
+    let ap = SignatureAppearance::new(1, [10.0, 10.0, 100.0, 50.0]).unwrap();
+    let e = sign_result(&certified, &signing().appearance(ap)).unwrap_err();
+    assert_eq!(
+        e,
+        Error::Signing(SigningError::PdfNewVisibleFieldAfterCertification)
+    );
+}
+
+/// A second signer with the first signer's key (the tests' `sign` uses that key).
+fn seal_signing_rsa2048() -> PdfSigning<'static> {
+    signing().reason("Đóng dấu")
 }

@@ -96,16 +96,12 @@ impl AppearanceArgs {
                 .map_err(|e| e.to_string())?
             }
             Some("attachment") => {
-                let page_box = pdf
-                    .page_box(1)
-                    .map_err(|e| e.to_string())?
-                    .ok_or("page 1 has no media box")?;
                 let lines = if self.text.is_empty() {
                     vec![vietnam_time(time)]
                 } else {
                     self.text.clone()
                 };
-                return SignatureAppearance::attachment(page_box, &lines)
+                return SignatureAppearance::attachment(pdf, &lines)
                     .map(Some)
                     .map_err(|e| e.to_string());
             }

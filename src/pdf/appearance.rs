@@ -175,40 +175,131 @@ impl SignatureAppearance {
     }
 
     /// The organisation's signature on attachments and copies (Decree 30 Appendix I): no
-    /// image, the lines in 10 pt at the top right of page 1 of a page `page_box` wide
-    /// (`[x1, y1, x2, y2]`, see [`PdfDocument::page_box`](crate::pdf::PdfDocument::page_box)).
+    /// image, the lines in 10 pt, 1 cm from the top right corner of page 1 of `pdf` as it
+    /// is shown (its `/Rotate` taken into account).
     ///
     /// # Errors
     ///
-    /// [`SigningError::PdfAppearance`] if there is no line or a line has a character the
-    /// font cannot draw.
-    pub fn attachment(page_box: [f64; 4], lines: &[String]) -> Result<Self, Error> {
+    /// [`SigningError::PdfAppearance`] if there is no line, a line has a character the
+    /// font cannot draw, or page 1 has no box; [`Error::Pdf`] if the page tree cannot be
+    /// read.
+    pub fn attachment(pdf: &crate::pdf::PdfDocument<'_>, lines: &[String]) -> Result<Self, Error> {
         if lines.is_empty() {
             return Err(appearance_err("no text for the attachment signature"));
         }
+        let page_box = pdf
+            .page_box(1)?
+            .ok_or_else(|| appearance_err("page 1 has no media box"))?;
+        let rotation = pdf.page_rotation(1)?;
         let size = 10.0;
         let font = Font::load()?;
         let mut width: f64 = 0.0;
         for l in lines {
             width = width.max(font.width(l)? * size / 1000.0);
         }
-        let w = width + 2.0 * PAD + 1.0;
-        let h = size * LEADING * count_f64(lines.len()) + 2.0 * PAD;
+        let bw = width + 2.0 * PAD + 1.0;
+        let bh = size * LEADING * count_f64(lines.len()) + 2.0 * PAD;
         let margin = 28.35; // 1 cm
-        let x2 = page_box[2] - margin;
-        let y2 = page_box[3] - margin;
-        let mut a = SignatureAppearance::new(1, [x2 - w, y2 - h, x2, y2])?.font_size(size);
+        let [x1, y1, x2, y2] = page_box;
+        let (uw, uh) = (x2 - x1, y2 - y1);
+        // The box in the page as shown, then back to user space.
+        let (dw, dh) = if rotation % 180 == 90 {
+            (uh, uw)
+        } else {
+            (uw, uh)
+        };
+        let to_user = |dx: f64, dy: f64| match rotation {
+            90 => (x1 + uw - dy, y1 + dx),
+            180 => (x1 + uw - dx, y1 + uh - dy),
+            270 => (x1 + dy, y1 + uh - dx),
+            _ => (x1 + dx, y1 + dy),
+        };
+        let (ax, ay) = to_user(dw - margin - bw, dh - margin - bh);
+        let (bx, by) = to_user(dw - margin, dh - margin);
+        let mut a = SignatureAppearance::new(1, [ax, ay, bx, by])?.font_size(size);
         a.lines = lines.to_vec();
         Ok(a)
     }
 
     /// Writes the appearance stream (and the image and font it uses) into `update`, for
     /// a widget of `rect`; returns the stream's reference.
-    pub(crate) fn write(&self, update: &mut Update, rect: [f64; 4]) -> Result<ObjRef, Error> {
-        let w = (rect[2] - rect[0]).abs();
-        let h = (rect[3] - rect[1]).abs();
+    pub(crate) fn write(
+        &self,
+        update: &mut Update,
+        rect: [f64; 4],
+        rotation: u16,
+    ) -> Result<ObjRef, Error> {
+        // On a page shown turned (`/Rotate`), the appearance is laid out in the turned
+        // orientation and turned back by its `/Matrix`, so it reads upright.
+        let (rw, rh) = ((rect[2] - rect[0]).abs(), (rect[3] - rect[1]).abs());
+        let (w, h) = if rotation % 180 == 90 {
+            (rh, rw)
+        } else {
+            (rw, rh)
+        };
+        let matrix: [f64; 6] = match rotation {
+            90 => [0.0, 1.0, -1.0, 0.0, 0.0, 0.0],
+            180 => [-1.0, 0.0, 0.0, -1.0, 0.0, 0.0],
+            270 => [0.0, -1.0, 1.0, 0.0, 0.0, 0.0],
+            _ => [1.0, 0.0, 0.0, 1.0, 0.0, 0.0],
+        };
         let mut content = String::new();
         let mut resources = Dict::new();
+        let text_height = self.draw_text(update, w, h, &mut content, &mut resources)?;
+        if let Some(image) = &self.image {
+            let area_h = (h - text_height).max(1.0);
+            let iw = f64::from(image.width);
+            let ih = f64::from(image.height);
+            let scale = (w / iw).min(area_h / ih);
+            let (dw, dh) = (iw * scale, ih * scale);
+            let x = (w - dw) / 2.0;
+            let y = text_height + (area_h - dh) / 2.0;
+            let image_ref = embed_image(update, image);
+            resources.insert(
+                b"XObject".to_vec(),
+                Object::Dict(dict([("Im1", Object::Ref(image_ref))])),
+            );
+            content = format!(
+                "q {} 0 0 {} {} {} cm /Im1 Do Q\n{content}",
+                format_number(dw),
+                format_number(dh),
+                format_number(x),
+                format_number(y)
+            );
+        }
+        let r = ObjRef {
+            number: update.allocate(),
+            generation: 0,
+        };
+        let form = dict([
+            ("Type", name("XObject")),
+            ("Subtype", name("Form")),
+            (
+                "BBox",
+                Object::Array(vec![real(0.0), real(0.0), real(w), real(h)]),
+            ),
+            ("Resources", Object::Dict(resources)),
+        ]);
+        let mut form = form;
+        if rotation != 0 {
+            form.insert(
+                b"Matrix".to_vec(),
+                Object::Array(matrix.iter().map(|v| real(*v)).collect()),
+            );
+        }
+        update.deflated_stream(r, form, content.as_bytes());
+        Ok(r)
+    }
+    /// Writes the text lines into `content` (the font into `update` and `resources`) for
+    /// an appearance `w` by `h`; returns the height they take at the bottom.
+    fn draw_text(
+        &self,
+        update: &mut Update,
+        w: f64,
+        h: f64,
+        content: &mut String,
+        resources: &mut Dict,
+    ) -> Result<f64, Error> {
         let lines: Vec<String> = self.lines.iter().map(|l| l.nfc().collect()).collect();
         let total: usize = lines.iter().map(|l| l.chars().count()).sum();
         if total > MAX_SIGNATURE_TEXT {
@@ -228,6 +319,16 @@ impl SignatureAppearance {
                 .fold(0.0, f64::max);
             if widest * size / 1000.0 > w - 2.0 * PAD && widest > 0.0 {
                 size = (w - 2.0 * PAD) * 1000.0 / widest;
+            }
+            // The lines take at most the whole height, or half of it under an image.
+            let room = if self.image.is_some() {
+                h / 2.0
+            } else {
+                h - PAD
+            };
+            let needed = size * LEADING * count_f64(lines.len()) + PAD;
+            if needed > room {
+                size = ((room - PAD) / (LEADING * count_f64(lines.len()))).max(0.5);
             }
             let leading = size * LEADING;
             text_height = leading * count_f64(lines.len()) + PAD;
@@ -276,42 +377,7 @@ impl SignatureAppearance {
                 Object::Dict(dict([("F1", Object::Ref(font_ref))])),
             );
         }
-        if let Some(image) = &self.image {
-            let area_h = (h - text_height).max(1.0);
-            let iw = f64::from(image.width);
-            let ih = f64::from(image.height);
-            let scale = (w / iw).min(area_h / ih);
-            let (dw, dh) = (iw * scale, ih * scale);
-            let x = (w - dw) / 2.0;
-            let y = text_height + (area_h - dh) / 2.0;
-            let image_ref = embed_image(update, image);
-            resources.insert(
-                b"XObject".to_vec(),
-                Object::Dict(dict([("Im1", Object::Ref(image_ref))])),
-            );
-            content = format!(
-                "q {} 0 0 {} {} {} cm /Im1 Do Q\n{content}",
-                format_number(dw),
-                format_number(dh),
-                format_number(x),
-                format_number(y)
-            );
-        }
-        let r = ObjRef {
-            number: update.allocate(),
-            generation: 0,
-        };
-        let form = dict([
-            ("Type", name("XObject")),
-            ("Subtype", name("Form")),
-            (
-                "BBox",
-                Object::Array(vec![real(0.0), real(0.0), real(w), real(h)]),
-            ),
-            ("Resources", Object::Dict(resources)),
-        ]);
-        update.deflated_stream(r, form, content.as_bytes());
-        Ok(r)
+        Ok(text_height)
     }
 }
 

@@ -759,6 +759,10 @@ fn child_role(role: Role, k: &[u8], d: &Dict) -> Role {
         (Role::AcroForm, b"Fields") => Role::Field,
         (Role::Field, b"Kids") => Role::Field,
         (Role::Field | Role::Annotation, b"V") if is_sig_value_holder(d) => Role::SignatureValue,
+        // A signature reference's /Data names the object the transform covers (the
+        // catalog, for FieldMDP): a back reference, visited in its own role.
+        (Role::SignatureValue, b"Data") => Role::Skip,
+        (Role::SignatureValue, _) => Role::SignatureValue,
         (Role::Field | Role::Annotation, b"AP") => Role::Appearance(ModificationClass::None),
         (Role::PageTree, b"Kids") => Role::PageTree,
         (Role::PageTree, b"Annots") => Role::Annotation,

@@ -690,8 +690,9 @@ pub(crate) fn append_signature(
     let last = file.revisions.len().saturating_sub(1);
     let (cat_ref, cat_obj) = file.catalog(last)?;
     let mut catalog = cat_obj.as_dict().cloned().unwrap_or_default();
-    check_may_sign(file, &catalog, last, spec)?;
+    let (certified, has_signatures) = check_may_sign(file, &catalog, last, spec)?;
     let nodes = form_fields(file, &catalog, last)?;
+    let pages = page_list(file, &catalog, last)?;
     let mut seed = Vec::new();
     seed.extend_from_slice(&file.src.len().to_be_bytes());
     seed.extend_from_slice(&seed_time.unix().to_be_bytes());
@@ -702,70 +703,33 @@ pub(crate) fn append_signature(
         generation: 0,
     };
 
-    // The field: an empty signature field of that name, or a new one.
-    let existing = spec
-        .field
-        .and_then(|n| nodes.iter().find(|node| node.name == n));
-    let (field_ref, mut field_dict, field_name, new_field) = match existing {
-        Some(node) => {
-            if node.field_type.as_deref() != Some(b"Sig") {
-                return Err(Error::Signing(SigningError::PdfFieldNotSignature {
-                    field: node.name.clone(),
-                }));
-            }
-            let d = node.object.as_dict().cloned().unwrap_or_default();
-            if d.get(b"V".as_slice())
-                .is_some_and(|v| !matches!(v, Object::Null))
-            {
-                return Err(Error::Signing(SigningError::PdfFieldAlreadySigned {
-                    field: node.name.clone(),
-                }));
-            }
-            (node.r, d, node.name.clone(), false)
-        }
-        None => {
-            let name = match spec.field {
-                Some(n) => n.to_string(),
-                None => (1..)
-                    .map(|i| format!("{}{i}", spec.prefix))
-                    .find(|n| !nodes.iter().any(|node| &node.name == n))
-                    .unwrap_or_else(|| spec.prefix.to_string()),
-            };
-            let r = ObjRef {
-                number: update.allocate(),
-                generation: 0,
-            };
-            let d = dict([
-                ("Type", name_obj("Annot")),
-                ("Subtype", name_obj("Widget")),
-                ("FT", name_obj("Sig")),
-                ("T", text_string(&name)),
-                ("F", Object::Integer(132)),
-            ]);
-            (r, d, name, true)
-        }
-    };
+    let (field_ref, mut field_dict, field_name, new_field) =
+        choose_field(file, last, &nodes, spec, certified, &mut update)?;
     field_dict.insert(b"V".to_vec(), Object::Ref(sig_ref));
 
-    if new_field {
-        place_widget(
+    let page = if new_field {
+        Some(place_widget(
             file,
-            &catalog,
+            &pages,
             last,
             spec,
             &mut update,
             field_ref,
             &mut field_dict,
-        )?;
-    }
+        )?)
+    } else {
+        None
+    };
     if let Some(appearance) = spec.appearance {
-        let rect = if new_field {
-            appearance.rect()
-        } else {
-            widget_rect(&field_dict).unwrap_or_else(|| appearance.rect())
-        };
-        let ap = appearance.write(&mut update, rect)?;
-        field_dict.insert(b"AP".to_vec(), Object::Dict(dict([("N", Object::Ref(ap))])));
+        draw_widget(
+            file,
+            last,
+            &pages,
+            appearance,
+            &mut update,
+            page,
+            &mut field_dict,
+        )?;
     }
 
     let mut catalog_changed =
@@ -783,19 +747,48 @@ pub(crate) fn append_signature(
         perms.insert(b"DocMDP".to_vec(), Object::Ref(sig_ref));
         catalog.insert(b"Perms".to_vec(), Object::Dict(perms));
         catalog_changed = true;
-        let reference = Object::Array(vec![Object::Dict(dict([
-            ("Type", name_obj("SigRef")),
-            ("TransformMethod", name_obj("DocMDP")),
-            (
-                "TransformParams",
-                Object::Dict(dict([
-                    ("Type", name_obj("TransformParams")),
-                    ("P", Object::Integer(i64::from(c.permission()))),
-                    ("V", name_obj("1.2")),
-                ])),
-            ),
-        ]))]);
+        let reference = Object::Array(vec![docmdp_reference(c.permission())]);
         push_entry(&mut entries, "Reference", &reference);
+    }
+    // A field lock (ISO 32000-2 section 12.7.5.5) becomes the signature's FieldMDP
+    // reference, so that validators hold the locked fields to it.
+    if !new_field && let Some(lock) = file.dict_of(&field_dict, b"Lock", last)? {
+        let lock = lock.as_dict().cloned().unwrap_or_default();
+        if lock.contains_key(b"P".as_slice()) {
+            // A lock that certifies the document: only as its first signature.
+            if has_signatures || spec.certification.is_some() {
+                return Err(Error::Signing(SigningError::PdfCertificationNotFirst));
+            }
+        }
+        let mut params = dict([
+            ("Type", name_obj("TransformParams")),
+            ("V", name_obj("1.2")),
+        ]);
+        for key in [b"Action".as_slice(), b"Fields"] {
+            if let Some(v) = lock.get(key) {
+                params.insert(key.to_vec(), v.clone());
+            }
+        }
+        let mut references = vec![Object::Dict(dict([
+            ("Type", name_obj("SigRef")),
+            ("TransformMethod", name_obj("FieldMDP")),
+            ("TransformParams", Object::Dict(params)),
+            ("Data", Object::Ref(cat_ref)),
+        ]))];
+        if let Some(p) = lock.get(b"P".as_slice()).and_then(Object::as_int) {
+            let p = u8::try_from(p.clamp(1, 3)).unwrap_or(2);
+            let mut perms = file
+                .dict_of(&catalog, b"Perms", last)?
+                .as_deref()
+                .and_then(Object::as_dict)
+                .cloned()
+                .unwrap_or_default();
+            perms.insert(b"DocMDP".to_vec(), Object::Ref(sig_ref));
+            catalog.insert(b"Perms".to_vec(), Object::Dict(perms));
+            catalog_changed = true;
+            references.insert(0, docmdp_reference(p));
+        }
+        push_entry(&mut entries, "Reference", &Object::Array(references));
     }
     if catalog_changed {
         update.object(cat_ref, &Object::Dict(catalog));
@@ -809,15 +802,14 @@ pub(crate) fn append_signature(
 /// page's `/Annots` (or the array it refers to) rewritten with it.
 fn place_widget(
     file: &PdfFile<'_>,
-    catalog: &Dict,
+    pages: &[ObjRef],
     last: usize,
     spec: &FieldSpec<'_>,
     update: &mut Update,
     field_ref: ObjRef,
     field_dict: &mut Dict,
-) -> Result<(), Error> {
+) -> Result<ObjRef, Error> {
     let page_number = spec.appearance.map_or(1, SignatureAppearance::page);
-    let pages = page_list(file, catalog, last)?;
     let page_ref = *pages
         .get(page_number.wrapping_sub(1))
         .ok_or(Error::Signing(SigningError::PdfPageNotFound {
@@ -826,6 +818,17 @@ fn place_widget(
         }))?;
     field_dict.insert(b"P".to_vec(), Object::Ref(page_ref));
     let rect = spec.appearance.map_or([0.0; 4], SignatureAppearance::rect);
+    if spec.appearance.is_some()
+        && let Some(b) = inherited_box(file, page_ref, last)?
+        && (rect[0] < b[0] - 1.0
+            || rect[1] < b[1] - 1.0
+            || rect[2] > b[2] + 1.0
+            || rect[3] > b[3] + 1.0)
+    {
+        return Err(Error::Signing(SigningError::PdfAppearance {
+            reason: format!("the rectangle {rect:?} is not inside page {page_number} ({b:?})"),
+        }));
+    }
     field_dict.insert(
         b"Rect".to_vec(),
         Object::Array(rect.iter().map(|x| write::real(*x)).collect()),
@@ -846,7 +849,27 @@ fn place_widget(
                 .map(<[Object]>::to_vec)
                 .unwrap_or_default();
             items.push(Object::Ref(field_ref));
-            update.object(ar, &Object::Array(items));
+            // An array other pages share too: this page gets its own copy, or the widget
+            // would show on every one of them.
+            let mut shared = false;
+            for other in pages.iter().filter(|p| **p != page_ref) {
+                let annots = file
+                    .get(*other, last)?
+                    .as_deref()
+                    .and_then(Object::as_dict)
+                    .and_then(|d| d.get(b"Annots".as_slice()))
+                    .and_then(Object::as_ref);
+                if annots == Some(ar) {
+                    shared = true;
+                    break;
+                }
+            }
+            if shared {
+                page.insert(b"Annots".to_vec(), Object::Array(items));
+                update.object(page_ref, &Object::Dict(page));
+            } else {
+                update.object(ar, &Object::Array(items));
+            }
         }
         Some(Object::Array(mut items)) => {
             items.push(Object::Ref(field_ref));
@@ -861,7 +884,58 @@ fn place_widget(
             update.object(page_ref, &Object::Dict(page));
         }
     }
-    Ok(())
+    Ok(page_ref)
+}
+
+/// An entry of a page, inherited from its ancestors (ISO 32000-2 section 7.7.3.4).
+fn inherited(
+    file: &PdfFile<'_>,
+    page: ObjRef,
+    last: usize,
+    key: &[u8],
+) -> Result<Option<std::rc::Rc<Object>>, Error> {
+    let mut node = file.get(page, last)?;
+    for _ in 0..crate::limits::MAX_PDF_REFERENCE_DEPTH {
+        let Some(d) = node.as_deref().and_then(Object::as_dict) else {
+            break;
+        };
+        if let Some(v) = d.get(key) {
+            return Ok(file.resolve(v, last)?);
+        }
+        let Some(parent) = d.get(b"Parent".as_slice()).and_then(Object::as_ref) else {
+            break;
+        };
+        node = file.get(parent, last)?;
+    }
+    Ok(None)
+}
+
+/// The visible area of a page: its `/CropBox`, else its `/MediaBox`, normalised.
+fn inherited_box(file: &PdfFile<'_>, page: ObjRef, last: usize) -> Result<Option<[f64; 4]>, Error> {
+    for key in [b"CropBox".as_slice(), b"MediaBox"] {
+        if let Some(r) = inherited(file, page, last, key)?
+            .as_deref()
+            .and_then(Object::as_array)
+            .and_then(rect_of)
+        {
+            return Ok(Some([
+                r[0].min(r[2]),
+                r[1].min(r[3]),
+                r[0].max(r[2]),
+                r[1].max(r[3]),
+            ]));
+        }
+    }
+    Ok(None)
+}
+
+/// A page's `/Rotate`, inherited, as 0, 90, 180 or 270.
+fn page_rotation(file: &PdfFile<'_>, page: ObjRef, last: usize) -> Result<u16, Error> {
+    let r = inherited(file, page, last, b"Rotate")?
+        .as_deref()
+        .and_then(Object::as_int)
+        .unwrap_or(0);
+    Ok(u16::try_from(r.rem_euclid(360) / 90 * 90).unwrap_or(0))
 }
 
 /// Lists the new field in `/AcroForm /Fields` and sets `/SigFlags 3` (signatures exist,
@@ -976,25 +1050,26 @@ fn check_may_sign(
     catalog: &Dict,
     last: usize,
     spec: &FieldSpec<'_>,
-) -> Result<(), Error> {
+) -> Result<(bool, bool), Error> {
     let signed = find_signature_fields(file, last)?;
-    if spec.approval {
-        if spec.certification.is_some() && !signed.is_empty() {
-            return Err(Error::Signing(SigningError::PdfCertificationNotFirst));
-        }
-        if let Some(perms) = file.dict_of(catalog, b"Perms", last)?
-            && let Some(sig) = perms
-                .as_dict()
-                .map(|p| file.dict_of(p, b"DocMDP", last))
-                .transpose()?
-                .flatten()
-            && let Some(sd) = sig.as_dict()
-            && docmdp_permission(file, sd, last, true) == Some(1)
-        {
+    if spec.approval && spec.certification.is_some() && !signed.is_empty() {
+        return Err(Error::Signing(SigningError::PdfCertificationNotFirst));
+    }
+    let mut certified = false;
+    if let Some(perms) = file.dict_of(catalog, b"Perms", last)?
+        && let Some(sig) = perms
+            .as_dict()
+            .map(|p| file.dict_of(p, b"DocMDP", last))
+            .transpose()?
+            .flatten()
+        && let Some(sd) = sig.as_dict()
+    {
+        certified = true;
+        if spec.approval && docmdp_permission(file, sd, last, true) == Some(1) {
             return Err(Error::Signing(SigningError::PdfNoChangesPermitted));
         }
     }
-    Ok(())
+    Ok((certified, !signed.is_empty()))
 }
 
 /// Reads the signed result as validation will, before anything is signed or written: the
@@ -1010,6 +1085,196 @@ fn check_result(file: &PdfFile<'_>, tail: &[u8]) -> Result<(), Error> {
     document_security_store(f, last)?;
     let mut visits = 0usize;
     crate::pdf::changes::Analysis::run(f, last.saturating_sub(1), &mut visits)?;
+    Ok(())
+}
+
+/// The field to sign: the empty signature field `spec.field` names, or a new one (a merged
+/// field and widget, its number allocated in `update`).
+fn choose_field(
+    file: &PdfFile<'_>,
+    last: usize,
+    nodes: &[crate::pdf::verify::FieldNode],
+    spec: &FieldSpec<'_>,
+    certified: bool,
+    update: &mut Update,
+) -> Result<(ObjRef, Dict, String, bool), Error> {
+    let existing = spec
+        .field
+        .and_then(|n| nodes.iter().find(|node| node.name == n));
+    let chosen = match existing {
+        Some(node) => {
+            if node.field_type.as_deref() != Some(b"Sig") {
+                return Err(Error::Signing(SigningError::PdfFieldNotSignature {
+                    field: node.name.clone(),
+                }));
+            }
+            let d = node.object.as_dict().cloned().unwrap_or_default();
+            if d.get(b"V".as_slice())
+                .is_some_and(|v| !matches!(v, Object::Null))
+            {
+                return Err(Error::Signing(SigningError::PdfFieldAlreadySigned {
+                    field: node.name.clone(),
+                }));
+            }
+            let mandatory = file
+                .dict_of(&d, b"SV", last)?
+                .as_deref()
+                .and_then(Object::as_dict)
+                .and_then(|sv| sv.get(b"Ff".as_slice()))
+                .and_then(Object::as_int)
+                .is_some_and(|ff| ff != 0);
+            if mandatory {
+                return Err(Error::Signing(SigningError::PdfSeedValuesRequired {
+                    field: node.name.clone(),
+                }));
+            }
+            (node.r, d, node.name.clone(), false)
+        }
+        None => {
+            if certified && spec.approval && spec.appearance.is_some() {
+                return Err(Error::Signing(
+                    SigningError::PdfNewVisibleFieldAfterCertification,
+                ));
+            }
+            let name = match spec.field {
+                Some(n) => {
+                    let reason = if n.is_empty() {
+                        Some("empty")
+                    } else if n.contains('.') {
+                        Some("a partial field name has no period")
+                    } else if n.chars().count() > 256 {
+                        Some("longer than 256 characters")
+                    } else {
+                        None
+                    };
+                    if let Some(reason) = reason {
+                        return Err(Error::Signing(SigningError::PdfFieldName {
+                            name: n.to_string(),
+                            reason,
+                        }));
+                    }
+                    n.to_string()
+                }
+                None => (1..)
+                    .map(|i| format!("{}{i}", spec.prefix))
+                    .find(|n| !nodes.iter().any(|node| &node.name == n))
+                    .unwrap_or_else(|| spec.prefix.to_string()),
+            };
+            let r = ObjRef {
+                number: update.allocate(),
+                generation: 0,
+            };
+            let d = dict([
+                ("Type", name_obj("Annot")),
+                ("Subtype", name_obj("Widget")),
+                ("FT", name_obj("Sig")),
+                ("T", text_string(&name)),
+                ("F", Object::Integer(132)),
+            ]);
+            (r, d, name, true)
+        }
+    };
+    Ok(chosen)
+}
+
+/// A DocMDP signature reference with permission `p`.
+fn docmdp_reference(p: u8) -> Object {
+    Object::Dict(dict([
+        ("Type", name_obj("SigRef")),
+        ("TransformMethod", name_obj("DocMDP")),
+        (
+            "TransformParams",
+            Object::Dict(dict([
+                ("Type", name_obj("TransformParams")),
+                ("P", Object::Integer(i64::from(p))),
+                ("V", name_obj("1.2")),
+            ])),
+        ),
+    ]))
+}
+
+/// Draws `appearance` on the signature's widget: the new widget on `page`, the existing
+/// field when it is its own widget, or its one widget kid (rewritten in the update). The
+/// rectangle is the widget's own for an existing field; the page's `/Rotate` turns the
+/// appearance so that it reads upright.
+fn draw_widget(
+    file: &PdfFile<'_>,
+    last: usize,
+    pages: &[ObjRef],
+    appearance: &SignatureAppearance,
+    update: &mut Update,
+    page: Option<ObjRef>,
+    field_dict: &mut Dict,
+) -> Result<(), Error> {
+    let bad = |reason: String| Error::Signing(SigningError::PdfAppearance { reason });
+    let is_widget = |d: &Dict| {
+        d.get(b"Subtype".as_slice()).and_then(Object::as_name) == Some(b"Widget")
+            || d.contains_key(b"Rect".as_slice())
+    };
+    // The widget: (its object to rewrite, if not the field; its dictionary).
+    let mut kid: Option<(ObjRef, Dict)> = None;
+    if page.is_none() && !is_widget(field_dict) {
+        let kids = match field_dict.get(b"Kids".as_slice()) {
+            Some(k) => file.resolve(k, last)?,
+            None => None,
+        };
+        let mut widgets = Vec::new();
+        for k in kids
+            .as_deref()
+            .and_then(Object::as_array)
+            .unwrap_or_default()
+        {
+            if let Some(r) = k.as_ref()
+                && let Some(d) = file.get(r, last)?.as_deref().and_then(Object::as_dict)
+                && is_widget(d)
+            {
+                widgets.push((r, d.clone()));
+            }
+        }
+        if widgets.len() != 1 {
+            return Err(bad(format!(
+                "the field has {} widgets; kyso draws on a field with one",
+                widgets.len()
+            )));
+        }
+        kid = widgets.pop();
+    }
+    let widget: &mut Dict = match &mut kid {
+        Some((_, d)) => d,
+        None => field_dict,
+    };
+    let rect = if page.is_some() {
+        appearance.rect()
+    } else {
+        widget_rect(widget).ok_or_else(|| bad("the field's widget has no /Rect".into()))?
+    };
+    let rect = [
+        rect[0].min(rect[2]),
+        rect[1].min(rect[3]),
+        rect[0].max(rect[2]),
+        rect[1].max(rect[3]),
+    ];
+    if rect[2] - rect[0] < 1.0 || rect[3] - rect[1] < 1.0 {
+        return Err(bad(
+            "the field's widget has no area: it cannot be visible".into()
+        ));
+    }
+    let on_page = match page {
+        Some(p) => Some(p),
+        None => match widget.get(b"P".as_slice()).and_then(Object::as_ref) {
+            Some(p) if pages.contains(&p) => Some(p),
+            _ => None,
+        },
+    };
+    let rotation = match on_page {
+        Some(p) => page_rotation(file, p, last)?,
+        None => 0,
+    };
+    let ap = appearance.write(update, rect, rotation)?;
+    widget.insert(b"AP".to_vec(), Object::Dict(dict([("N", Object::Ref(ap))])));
+    if let Some((r, d)) = kid {
+        update.object(r, &Object::Dict(d));
+    }
     Ok(())
 }
 
@@ -1057,7 +1322,14 @@ pub(crate) fn page_list(
     let mut seen = std::collections::HashSet::new();
     while let Some((node, depth)) = stack.pop() {
         let Some(r) = node.as_ref() else { continue };
-        if depth > crate::limits::MAX_PDF_REFERENCE_DEPTH * 4 || !seen.insert(r) {
+        if depth > crate::limits::MAX_PDF_REFERENCE_DEPTH * 4 {
+            // Skipping a subtree would number the pages wrongly.
+            return Err(PdfError::TooLarge {
+                what: crate::error::PdfLimit::ReferenceDepth,
+                limit: wide(crate::limits::MAX_PDF_REFERENCE_DEPTH * 4),
+            });
+        }
+        if !seen.insert(r) {
             continue;
         }
         if seen.len() > crate::limits::MAX_PDF_VISITS {
@@ -1439,28 +1711,28 @@ impl PdfDocument<'_> {
         let (_, cat) = file.catalog(last)?;
         let cat = cat.as_dict().cloned().unwrap_or_default();
         let pages = page_list(file, &cat, last)?;
-        let Some(r) = page.checked_sub(1).and_then(|i| pages.get(i)) else {
-            return Ok(None);
-        };
-        for key in [b"CropBox".as_slice(), b"MediaBox"] {
-            let mut node = file.get(*r, last)?;
-            for _ in 0..crate::limits::MAX_PDF_REFERENCE_DEPTH {
-                let Some(d) = node.as_deref().and_then(Object::as_dict) else {
-                    break;
-                };
-                if let Some(b) = d.get(key) {
-                    let b = file.resolve(b, last)?;
-                    if let Some(rect) = b.as_deref().and_then(Object::as_array).and_then(rect_of) {
-                        return Ok(Some(rect));
-                    }
-                }
-                let Some(parent) = d.get(b"Parent".as_slice()).and_then(Object::as_ref) else {
-                    break;
-                };
-                node = file.get(parent, last)?;
-            }
+        match page.checked_sub(1).and_then(|i| pages.get(i)) {
+            Some(r) => inherited_box(file, *r, last),
+            None => Ok(None),
         }
-        Ok(None)
+    }
+
+    /// The `/Rotate` of page `page` (1 for the first), inherited: 0, 90, 180 or 270
+    /// (clockwise, as the page is shown); 0 when there is no such page.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Pdf`] if the catalog or the page tree cannot be read.
+    pub fn page_rotation(&self, page: usize) -> Result<u16, Error> {
+        let file = &self.file;
+        let last = file.revisions.len().saturating_sub(1);
+        let (_, cat) = file.catalog(last)?;
+        let cat = cat.as_dict().cloned().unwrap_or_default();
+        let pages = page_list(file, &cat, last)?;
+        match page.checked_sub(1).and_then(|i| pages.get(i)) {
+            Some(r) => page_rotation(file, *r, last),
+            None => Ok(0),
+        }
     }
 
     /// Every signature field's widget (signed or empty) with its page and rectangle: what

@@ -274,6 +274,13 @@ impl Update {
     /// Ends the update: the cross-reference section, the trailer, `startxref` and
     /// `%%EOF`. Returns the update's bytes.
     pub(crate) fn finish(mut self) -> Vec<u8> {
+        // Past every object written, a replaced one numbered beyond `/Size` included.
+        let written = self
+            .offsets
+            .keys()
+            .next_back()
+            .map_or(0, |n| n.saturating_add(1));
+        self.next = self.next.max(written);
         let size = self.next;
         let mut trailer = std::mem::take(&mut self.trailer);
         trailer.insert(b"Size".to_vec(), Object::Integer(i64::from(size)));

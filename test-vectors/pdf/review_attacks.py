@@ -204,18 +204,19 @@ def fieldmdp(base):
                            b' /Resources << /Font << /Helv ' + helv_ref(signed) + b' >> >>')
     write('fieldmdp-locked-appearance.pdf', C.append_update(signed, {ap_num: ap}))
     case('fieldmdp-locked-appearance.pdf',
-         [R(1, 'Sig3', C.CADES, F, FF, 'other',
+         [R(1, 'Sig3', C.CADES, F, FF, 'annotations',
             'the appearance stream of so_van_ban, which Sig3 locks, is redefined to show '
             '9.000.000 VND; the field object itself is unchanged, but what it shows is part '
-            'of the locked field')],
+            'of the locked field (an appearance change, failed by the lock)')],
          'fieldmdp-signed.pdf + a hand-written update redefining the appearance stream object '
          'of the locked field so_van_ban (same object number)')
 
     write('fieldmdp-locked-value.pdf', B.fill_text_field(signed, '9.000.000 VND'))
     case('fieldmdp-locked-value.pdf',
-         [R(1, 'Sig3', C.CADES, F, FF, 'other',
+         [R(1, 'Sig3', C.CADES, F, FF, 'form-filling',
             'so_van_ban, which Sig3 locks, filled (value and appearance) the ordinary way; a '
-            'change to a locked field is not form filling the signature permits')],
+            'change to a locked field is not form filling the signature permits (failed by '
+            'the lock)')],
          'fieldmdp-signed.pdf, then so_van_ban filled by pyHanko\'s writer')
 
 
