@@ -142,11 +142,11 @@ fn run() -> Result<bool, String> {
             Err(kyso::Error::Pdf(e)) => kyso::pdf::PdfReport::refused(&e),
             Err(e) => return Err(format!("{sig}: {e}")),
         };
-        if json {
-            println!("{}", report.to_json());
+        emit(&if json {
+            format!("{}\n", report.to_json())
         } else {
-            print!("{report}");
-        }
+            report.to_string()
+        });
         return Ok(report.is_passed());
     }
     let signature = std::fs::read(&sig).map_err(|e| format!("{sig}: {e}"))?;
@@ -155,12 +155,20 @@ fn run() -> Result<bool, String> {
         None => None,
     };
     let report = verifier.verify_encoded(&signature, document.as_deref());
-    if json {
-        println!("{}", report.to_json());
+    emit(&if json {
+        format!("{}\n", report.to_json())
     } else {
-        print!("{report}");
-    }
+        report.to_string()
+    });
     Ok(report.is_passed())
+}
+
+/// Writes the report to standard output; a reader that stops early (`| head`) is not an
+/// error of the verification.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
 
 /// The network source when `--online` was asked for.

@@ -1297,9 +1297,9 @@ impl core::fmt::Display for PdfLimit {
     }
 }
 
-/// Why a PDF cannot be validated: its structure is not one kyso reads without guessing
-/// (kyso never repairs a file), or a signature is not placed as ISO 32000-2 section 12.8
-/// and ETSI EN 319 142-1 require.
+/// Why kyso does not read a PDF, to validate or to sign it: its structure is not one kyso
+/// reads without guessing (kyso never repairs a file), or a signature is not placed as
+/// ISO 32000-2 section 12.8 and ETSI EN 319 142-1 require.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PdfError {
@@ -1307,14 +1307,14 @@ pub enum PdfError {
     #[error("not a PDF: no %PDF- header at byte 0")]
     NotPdf,
     /// The file is encrypted (its trailer has `/Encrypt`).
-    #[error("cannot be validated: encrypted")]
+    #[error("encrypted PDF (kyso reads no encrypted file)")]
     Encrypted,
     /// A hybrid-reference file (a trailer with `/XRefStm`): readers of PDF 1.4 and later
     /// see different objects, so which document was signed is ambiguous.
-    #[error("cannot be validated: hybrid-reference file (trailer with /XRefStm)")]
+    #[error("hybrid-reference PDF (a trailer with /XRefStm): which objects it holds is ambiguous")]
     HybridReference,
     /// A linearized first revision (two cross-reference sections in one revision).
-    #[error("cannot be validated: linearized file")]
+    #[error("linearized PDF (kyso does not read linearized originals)")]
     Linearized,
     /// The bytes at `offset` are not what the PDF syntax requires there.
     #[error("malformed PDF at byte {offset}: {reason}")]
