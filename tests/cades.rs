@@ -1246,3 +1246,73 @@ fn pades_b_t_then_b_lt_then_b_lta_validates_offline_later() {
         .verify_pdf(&PdfDocument::from_bytes(&bt).unwrap());
     assert!(!report.is_passed(), "{report}");
 }
+
+#[test]
+fn pades_certified_p1_takes_long_term_data_and_two_step_takes_its_timestamp_at_finish() {
+    use kyso::pdf::{Certification, PdfDocument, PdfSigning, PreparedPdfSignature};
+    if !openssl_available() {
+        return;
+    }
+    let mut env = Env::new("pades-p1");
+    let (c, key) = env.issue("Signer PAdES P1", true);
+    let anchors = env.anchors();
+    let tsa = HttpTimeStampSource::new(env.url("/tsa")).unwrap();
+    let stamper = TimeStampStamper::new(&tsa, &anchors);
+    let letter = std::fs::read(vector_path("pdf/sample-cong-van.pdf")).unwrap();
+    // Two steps: prepare (no timestamp yet), the value from the signer, then finish with
+    // the signature timestamp.
+    let mut file = std::io::Cursor::new(Vec::new());
+    let state = PdfSigning::new(c, Time::now())
+        .chain([cert("pki/intermediate-ca.pem")])
+        .certify(Certification::NoChanges)
+        .prepare(
+            &PdfDocument::from_bytes(&letter).unwrap(),
+            kyso::Signer::algorithm(&key),
+            file.get_mut(),
+        )
+        .unwrap()
+        .to_bytes()
+        .unwrap();
+    let prepared = PreparedPdfSignature::from_bytes(&state).unwrap();
+    let value = kyso::Signer::sign(&key, prepared.to_be_signed()).unwrap();
+    prepared.finish(&value, Some(&stamper), &mut file).unwrap();
+    let bt = file.into_inner();
+    next_second();
+    next_second();
+    let http = HttpRevocationSource::new().unwrap();
+    let local = env.local_crls();
+    let sources = (&http, &local);
+    let context = kyso::TrustContext::new(&anchors, kyso::Revocation::Required(&sources));
+    let online = Verifier::new(&context, ValidationPolicy::now());
+    // P=1 permits validation data and document timestamps, nothing else.
+    let mut lt = Vec::new();
+    PdfDocument::from_bytes(&bt)
+        .unwrap()
+        .add_validation_data(&online, &mut lt)
+        .unwrap();
+    let mut lta = Vec::new();
+    PdfDocument::from_bytes(&lt)
+        .unwrap()
+        .add_document_timestamp(&stamper, &mut lta)
+        .unwrap();
+    if let Ok(dir) = std::env::var("KYSO_PDF_SIGN_OUT") {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(Path::new(&dir).join("certified-p1-b-lta.pdf"), &lta).unwrap();
+    }
+    env.network_off();
+    let nothing = CrlStore::new();
+    let offline = kyso::TrustContext::new(&anchors, kyso::Revocation::Required(&nothing));
+    let later = Time::from_unix(Time::now().unix() + 60 * 86_400);
+    let report = Verifier::new(&offline, ValidationPolicy::at(later))
+        .verify_pdf(&PdfDocument::from_bytes(&lta).unwrap());
+    assert!(report.is_passed(), "{report}");
+    assert_eq!(
+        report.signatures[0].kind,
+        kyso::pdf::PdfSignatureKind::Certification { permission: 1 }
+    );
+    assert_eq!(
+        report.signatures[0].modification,
+        kyso::pdf::ModificationClass::LongTermData
+    );
+    assert!(report.signatures[0].report.best_signature_time.is_some());
+}

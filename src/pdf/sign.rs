@@ -312,13 +312,16 @@ impl<'a> PdfSigning<'a> {
         self
     }
 
-    fn default_reserve(&self) -> usize {
-        let certs: usize = self
-            .builder
+    fn certificates_size(&self) -> usize {
+        self.builder
             .certificates()
             .iter()
             .map(|c| c.der().len())
-            .sum();
+            .sum()
+    }
+
+    fn default_reserve(&self) -> usize {
+        let certs = self.certificates_size();
         let stamp = if self.stamper.is_some() {
             RESERVE_TIMESTAMP
         } else {
@@ -401,7 +404,8 @@ impl<'a> PdfSigning<'a> {
     ///
     /// Those of [`PdfSigning::sign`] that arise before a signature value is needed. A
     /// timestamp set with [`PdfSigning::timestamp`] is ignored here: pass the stamper to
-    /// [`PreparedPdfSignature::finish`].
+    /// [`PreparedPdfSignature::finish`]. Without [`PdfSigning::reserve`], room for a
+    /// signature timestamp is always reserved.
     pub fn prepare(
         &self,
         pdf: &PdfDocument<'_>,
@@ -409,7 +413,12 @@ impl<'a> PdfSigning<'a> {
         out: &mut dyn Write,
     ) -> Result<PreparedPdfSignature, Error> {
         let file = &pdf.file;
-        let built = self.build(file, self.reserve.unwrap_or_else(|| self.default_reserve()))?;
+        // The timestamp is added at `finish`, so room for one is always reserved.
+        let reserve = self.reserve.unwrap_or_else(|| {
+            self.default_reserve()
+                .max(self.certificates_size() + RESERVE_MARGIN + RESERVE_TIMESTAMP)
+        });
+        let built = self.build(file, reserve)?;
         let digest = built.digest(file, message_digest_algorithm(algorithm))?;
         let cms = self.builder.prepare_digest(&digest, algorithm)?;
         built.write(file, out)?;

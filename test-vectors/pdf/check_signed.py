@@ -41,8 +41,11 @@ def main(folder):
         if qpdf.returncode != 0:
             failures.append(f'{name}: qpdf --check: {qpdf.stdout.strip()} {qpdf.stderr.strip()}')
         out = subprocess.run(['pdfsig', path], capture_output=True, text=True).stdout
-        # Empty signature fields are listed too ("not signed"): not signatures.
-        blocks = [b for b in out.split('Signature #')[1:] if 'not signed' not in b]
+        # Empty signature fields are listed too ("not signed"): not signatures. poppler also
+        # says "not signed" of a signed field whose widget is a kid of the field (pyHanko's
+        # own files of that shape get the same): counted apart, noted, not a failure.
+        listed = out.split('Signature #')[1:]
+        blocks = [b for b in listed if 'not signed' not in b]
         for i, block in enumerate(blocks, 1):
             if 'ETSI.CAdES.detached' in block and 'Signature is Valid.' not in block:
                 failures.append(f'{name}: pdfsig: signature {i} not valid:\n{block}')
@@ -54,7 +57,11 @@ def main(folder):
                 failures.append(f'{name}: pyHanko cannot read it: {e!r}')
                 continue
             if len(sigs) != len(blocks):
-                failures.append(f'{name}: pyHanko sees {len(sigs)} signatures, pdfsig {len(blocks)}')
+                if len(sigs) == len(listed):
+                    print(f'{name}: pdfsig lists {len(listed) - len(blocks)} signed field(s) as '
+                          'not signed (a widget kid: a poppler limitation)')
+                else:
+                    failures.append(f'{name}: pyHanko sees {len(sigs)} signatures, pdfsig {len(blocks)}')
             for sig in sigs:
                 vc = ValidationContext(trust_roots=[root], other_certs=others,
                                        allow_fetching=False, revocation_mode='soft-fail')
