@@ -1169,7 +1169,11 @@ fn pades_b_t_then_b_lt_then_b_lta_validates_offline_later() {
     let anchors = env.anchors();
     let tsa = HttpTimeStampSource::new(env.url("/tsa")).unwrap();
     let stamper = TimeStampStamper::new(&tsa, &anchors);
-    let letter = std::fs::read(vector_path("pdf/sample-cong-van.pdf")).unwrap();
+    let letter = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/test-vectors/pdf/sample-cong-van.pdf"
+    ))
+    .unwrap();
     let mut bt = Vec::new();
     PdfSigning::new(c, Time::now())
         .chain([cert("pki/intermediate-ca.pem")])
@@ -1258,7 +1262,11 @@ fn pades_certified_p1_takes_long_term_data_and_two_step_takes_its_timestamp_at_f
     let anchors = env.anchors();
     let tsa = HttpTimeStampSource::new(env.url("/tsa")).unwrap();
     let stamper = TimeStampStamper::new(&tsa, &anchors);
-    let letter = std::fs::read(vector_path("pdf/sample-cong-van.pdf")).unwrap();
+    let letter = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/test-vectors/pdf/sample-cong-van.pdf"
+    ))
+    .unwrap();
     // Two steps: prepare (no timestamp yet), the value from the signer, then finish with
     // the signature timestamp.
     let mut file = std::io::Cursor::new(Vec::new());

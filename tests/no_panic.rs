@@ -153,7 +153,14 @@ fn pdf_sweep(data: &[u8], full: bool, name: &str, failures: &mut Vec<String>) ->
         for bit in bits {
             copy[byte] ^= 1 << bit;
             flips += 1;
-            if catch_unwind(AssertUnwindSafe(|| targets::pdf(&copy))).is_err() {
+            // Every flip is read and validated; one bit a byte is also signed (signing the
+            // same shapes eight times over adds minutes and nothing else).
+            let entry = if full || usize::from(bit) == byte % 8 {
+                targets::pdf
+            } else {
+                targets::pdf_read_only
+            };
+            if catch_unwind(AssertUnwindSafe(|| entry(&copy))).is_err() {
                 failures.push(format!("{name}: bit {bit} of byte {byte} flipped"));
             }
             copy[byte] ^= 1 << bit;
