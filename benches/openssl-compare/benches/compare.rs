@@ -245,6 +245,150 @@ fn cms(c: &mut Criterion) {
     }
 }
 
+/// The chip curves ring lacks: one ECDSA verification (hashing a 64-byte message
+/// included) by a key already parsed, in kyso and in OpenSSL, and kyso's verification again
+/// with the SHA-1 hash when it only touches the curve (`openssl speed ecdsa` measures the same).
+fn chip_curves(c: &mut Criterion) {
+    use kyso::key::{PublicKey, SignatureAlgorithm};
+    use openssl::ec::{EcGroup, EcKey};
+    use openssl::hash::MessageDigest;
+    use openssl::nid::Nid;
+    use openssl::pkey::PKey;
+    let message = [0x5au8; 64];
+    let ap = AlgorithmPolicy::default();
+    for (label, nid, key, digest, md) in [
+        (
+            "brainpoolP256r1",
+            Nid::BRAINPOOL_P256R1,
+            kyso::key::KeyType::EcBrainpoolP256r1,
+            DigestAlgorithm::Sha256,
+            MessageDigest::sha256(),
+        ),
+        (
+            "brainpoolP384r1",
+            Nid::BRAINPOOL_P384R1,
+            kyso::key::KeyType::EcBrainpoolP384r1,
+            DigestAlgorithm::Sha384,
+            MessageDigest::sha384(),
+        ),
+        (
+            "brainpoolP512r1",
+            Nid::BRAINPOOL_P512R1,
+            kyso::key::KeyType::EcBrainpoolP512r1,
+            DigestAlgorithm::Sha512,
+            MessageDigest::sha512(),
+        ),
+        (
+            "P-521",
+            Nid::SECP521R1,
+            kyso::key::KeyType::EcP521,
+            DigestAlgorithm::Sha512,
+            MessageDigest::sha512(),
+        ),
+    ] {
+        let group_ = EcGroup::from_curve_name(nid).unwrap();
+        let pkey = PKey::from_ec_key(EcKey::generate(&group_).unwrap()).unwrap();
+        let mut signer = openssl::sign::Signer::new(md, &pkey).unwrap();
+        let sig = signer.sign_oneshot_to_vec(&message).unwrap();
+        let spki = pkey.public_key_to_der().unwrap();
+        let public = PKey::public_key_from_der(&spki).unwrap();
+        let kyso_key = PublicKey::from_spki_der(&spki).unwrap();
+        let alg = SignatureAlgorithm::Ecdsa { key, digest };
+        kyso_key.verify(alg, &message, &sig, &ap).unwrap();
+        let mut group = c.benchmark_group(format!("ecdsa-{label}"));
+        group.bench_function("kyso", |b| {
+            b.iter(|| {
+                kyso_key
+                    .verify(alg, black_box(&message), black_box(&sig), &ap)
+                    .unwrap()
+            })
+        });
+        group.bench_function("openssl", |b| {
+            b.iter(|| {
+                let mut v = openssl::sign::Verifier::new(md, &public).unwrap();
+                assert!(
+                    v.verify_oneshot(black_box(&sig), black_box(&message))
+                        .unwrap()
+                );
+            })
+        });
+        group.finish();
+    }
+}
+
+/// Passive authentication of the bundled CCCD-like card (a brainpoolP256r1 document signer
+/// under a brainpoolP512r1 CSCA with explicit parameters), parsing included, against
+/// OpenSSL doing the same checks: the SOD's CMS signature by the document signer, the
+/// document signer's certificate by the CSCA, and the data groups' SHA-256 digests.
+fn passive_auth(c: &mut Criterion) {
+    use kyso::eid::{PassiveAuth, Sod};
+    use openssl::hash::{MessageDigest, hash};
+    let sod_der = read("eid/cccd-brainpool.sod");
+    let csca_pem = read("eid/csca-vn.pem");
+    let dgs: Vec<(u8, Vec<u8>)> = [
+        (1u8, "cccd-dg1.bin"),
+        (2, "cccd-dg2.bin"),
+        (13, "cccd-dg13.bin"),
+    ]
+    .iter()
+    .map(|(n, f)| (*n, read(&format!("eid/{f}"))))
+    .collect();
+    let refs: Vec<(u8, &[u8])> = dgs.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    let anchors = TrustStore::from_pem(&csca_pem).unwrap();
+    // The chip vectors take their generation time as notBefore.
+    let now = Time::now();
+    let o_csca = X509::from_pem(&csca_pem).unwrap().public_key().unwrap();
+    // The SOD wraps its ContentInfo in the ICAO application tag [APPLICATION 23].
+    let cms_der = {
+        let (_, len_len) = match sod_der[1] {
+            l if l < 0x80 => (l as usize, 1),
+            l => (0, 1 + (l & 0x7f) as usize),
+        };
+        sod_der[1 + len_len..].to_vec()
+    };
+    let mut group = c.benchmark_group("passive-auth-cccd");
+    group.bench_function("kyso", |b| {
+        b.iter(|| {
+            let sod = Sod::parse(black_box(&sod_der)).unwrap();
+            let r = PassiveAuth::new(
+                &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+                now,
+            )
+            .verify(&sod, &refs);
+            assert!(r.is_passed());
+        })
+    });
+    group.bench_function("openssl", |b| {
+        b.iter(|| {
+            let mut info = CmsContentInfo::from_der(black_box(&cms_der)).unwrap();
+            let mut content = Vec::new();
+            info.verify(
+                None,
+                None,
+                None,
+                Some(&mut content),
+                CMSOptions::BINARY | CMSOptions::NO_SIGNER_CERT_VERIFY,
+            )
+            .unwrap();
+            let ds = ds_certificate(&cms_der);
+            assert!(ds.verify(&o_csca).unwrap());
+            for (_, dg) in &refs {
+                let d = hash(MessageDigest::sha256(), dg).unwrap();
+                assert!(content.windows(d.len()).any(|w| w == &d[..]));
+            }
+        })
+    });
+    group.finish();
+}
+
+/// The document signer's certificate in a SOD's SignedData, for OpenSSL (whose Rust binding
+/// does not hand out a CMS's signer certificates).
+fn ds_certificate(cms_der: &[u8]) -> X509 {
+    let pkcs7 = openssl::pkcs7::Pkcs7::from_der(cms_der).unwrap();
+    let certs = pkcs7.signed().unwrap().certificates().unwrap();
+    certs.iter().next().unwrap().to_owned()
+}
+
 /// 10,000 warm RSA-2048 verifications, one after another and with `verify_batch`.
 fn batch(c: &mut Criterion) {
     let document: Vec<u8> = (0..1024).map(|i| (i % 251) as u8).collect();
@@ -380,6 +524,30 @@ fn report(dir: &Path) {
         show(par),
         seq / par
     );
+    println!("\nECDSA over the chip curves, one verification by a parsed key:");
+    for curve in [
+        "brainpoolP256r1",
+        "brainpoolP384r1",
+        "brainpoolP512r1",
+        "P-521",
+    ] {
+        let k = get(&format!("ecdsa-{curve}/kyso"));
+        let o = get(&format!("ecdsa-{curve}/openssl"));
+        println!(
+            "  {curve:<16} kyso {:>10}  openssl {:>10}  openssl/kyso {:.2}x",
+            show(k),
+            show(o),
+            o / k
+        );
+    }
+    let k = get("passive-auth-cccd/kyso");
+    let o = get("passive-auth-cccd/openssl");
+    println!(
+        "\npassive authentication of the CCCD card (brainpoolP256r1 under brainpoolP512r1):\n  kyso {}  openssl {}  kyso/openssl {:.2}",
+        show(k),
+        show(o),
+        k / o
+    );
     println!();
 }
 
@@ -400,6 +568,8 @@ fn main() {
     certificates_and_paths(&mut c);
     cms(&mut c);
     batch(&mut c);
+    chip_curves(&mut c);
+    passive_auth(&mut c);
     c.final_summary();
     report(&out);
 }
