@@ -171,7 +171,7 @@ impl PublicKey {
             let key_type = KeyType::from_curve(curve);
             if !matches!(key_type, KeyType::EcP256 | KeyType::EcP384) {
                 // ring checks its own curves' points when it verifies; these are checked now.
-                crate::key::ec::decode_point(curve.params(), key_bytes)
+                crate::key::ec::check_point(curve, key_bytes)
                     .map_err(|_| Error::invalid_der(Object::PublicKey))?;
             }
             (key_type, None)
