@@ -37,6 +37,20 @@ for f in "$vectors"/pki/ee-*.pem "$vectors"/interop/cms/ee-*.pem; do
     | python3 -c 'import sys; k = sys.stdin.buffer.read(); s = bytes(256); sys.stdout.buffer.write(len(k).to_bytes(2, "big") + k + len(s).to_bytes(2, "big") + s + b"message")' \
     > "$here/corpus/public_key_verify/$(basename "$f" .pem).bin" || true
 done
+tmp_ec=$(mktemp -u)
+# Valid ECDSA signatures (SHA3-256, the hash the target tries) on the curves kyso verifies
+# itself, named and with explicit parameters, from fresh OpenSSL keys.
+for curve in brainpoolP256r1 brainpoolP384r1 brainpoolP512r1 secp521r1; do
+  openssl ecparam -name "$curve" -genkey -noout -out "$tmp_ec.key" 2>/dev/null
+  printf 'message' > "$tmp_ec.msg"
+  openssl dgst -sha3-256 -sign "$tmp_ec.key" -out "$tmp_ec.sig" "$tmp_ec.msg"
+  for form in named_curve explicit; do
+    openssl ec -in "$tmp_ec.key" -pubout -outform DER -param_enc "$form" -out "$tmp_ec.spki" 2>/dev/null
+    python3 -c 'import sys; k, s, m = (open(f, "rb").read() for f in sys.argv[1:4]); sys.stdout.buffer.write(len(k).to_bytes(2, "big") + k + len(s).to_bytes(2, "big") + s + m)' \
+      "$tmp_ec.spki" "$tmp_ec.sig" "$tmp_ec.msg" > "$here/corpus/public_key_verify/ecdsa-$curve-$form.bin"
+  done
+done
+rm -f "$tmp_ec".*
 # CRLs: NIST PKITS's, when the shared data is beside the checkout.
 pkits="${KYSO_PKITS_DIR:-$here/../../shared/vectors/pkits}"
 if [ -d "$pkits/crls" ]; then

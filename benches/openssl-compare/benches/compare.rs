@@ -462,69 +462,78 @@ fn show(ns: f64) -> String {
     }
 }
 
+fn throughput(bytes: f64, ns: f64) -> String {
+    let mib = bytes / ns * 1e9 / 1_048_576.0;
+    if mib >= 1024.0 {
+        format!("{:.2} GiB/s", mib / 1024.0)
+    } else {
+        format!("{mib:.0} MiB/s")
+    }
+}
+
+/// The medians as the Markdown table of BENCHMARKS.md, ready to paste.
 fn report(dir: &Path) {
     let m = medians(dir);
     let get = |k: &str| m.get(k).copied().unwrap_or(f64::NAN);
-    println!("\n==== kyso against OpenSSL and the floor (medians, same run) ====");
-    println!("\nSHA-256 / SHA-512 throughput (MiB/s) and kyso / OpenSSL:");
-    for size in ["1KiB", "1MiB", "64MiB"] {
-        let bytes = match size {
-            "1KiB" => 1024.0,
-            "1MiB" => 1048576.0,
-            _ => 67108864.0,
-        };
-        let rate = |k: &str| bytes / get(k) * 1e9 / 1048576.0;
-        for alg in ["sha256", "sha512"] {
-            let k = rate(&format!("hash/kyso-{alg}/{size}"));
-            let o = rate(&format!("hash/openssl-{alg}/{size}"));
-            println!(
-                "  {alg} {size:>6}: kyso {k:8.0}  openssl {o:8.0}  kyso/openssl {:.2}",
-                k / o
-            );
+    let ratio = |a: f64, b: f64| {
+        if a.is_nan() || b.is_nan() {
+            String::new()
+        } else {
+            format!("{:.2}×", a / b)
         }
+    };
+    let mut rows: Vec<[String; 6]> = Vec::new();
+    for (alg, size, bytes) in [
+        ("sha256", "1KiB", 1024.0),
+        ("sha256", "1MiB", 1_048_576.0),
+        ("sha256", "64MiB", 67_108_864.0),
+        ("sha512", "64MiB", 67_108_864.0),
+    ] {
+        let k = get(&format!("hash/kyso-{alg}/{size}"));
+        let o = get(&format!("hash/openssl-{alg}/{size}"));
+        rows.push([
+            format!(
+                "{}, {}",
+                alg.replace("sha", "SHA-"),
+                size.replace("KiB", " KiB").replace("MiB", " MiB")
+            ),
+            throughput(bytes, k),
+            throughput(bytes, o),
+            String::new(),
+            ratio(o, k),
+            String::new(),
+        ]);
     }
-    for kind in ["rsa2048", "p256"] {
+    for (kind, label) in [("rsa2048", "RSA-2048"), ("p256", "P-256")] {
         let p = |f: &str| get(&format!("path-{kind}/{f}"));
         let c = |f: &str| get(&format!("cms-{kind}/{f}"));
-        println!("\n{kind}:");
-        println!(
-            "  certificate parse   kyso {:>10}  openssl {:>10}  openssl/kyso {:.1}x",
+        rows.push([
+            format!("parse one certificate, {label}"),
             show(p("kyso-parse")),
             show(p("openssl-parse")),
-            p("openssl-parse") / p("kyso-parse")
-        );
-        println!(
-            "  path validation     kyso {:>10}  openssl {:>10}  openssl/kyso {:.1}x  kyso/floor {:.2}",
+            String::new(),
+            ratio(p("openssl-parse"), p("kyso-parse")),
+            String::new(),
+        ]);
+        rows.push([
+            format!("path validation, 3-level {label} (parsed)"),
             show(p("kyso-validate")),
             show(p("openssl-validate")),
-            p("openssl-validate") / p("kyso-validate"),
-            p("kyso-validate") / p("floor-validate")
-        );
-        println!(
-            "  CMS verify, cold    kyso {:>10}  openssl {:>10}  openssl/kyso {:.1}x  kyso/floor {:.2}",
-            show(c("kyso-cold")),
-            show(c("openssl")),
-            c("openssl") / c("kyso-cold"),
-            c("kyso-cold") / c("floor-cold")
-        );
-        println!(
-            "  CMS verify, warm    kyso {:>10}  openssl {:>10}  openssl/kyso {:.1}x  kyso/floor {:.2}",
-            show(c("kyso-warm")),
-            show(c("openssl")),
-            c("openssl") / c("kyso-warm"),
-            c("kyso-warm") / c("floor-warm")
-        );
+            show(p("floor-validate")),
+            ratio(p("openssl-validate"), p("kyso-validate")),
+            ratio(p("kyso-validate"), p("floor-validate")),
+        ]);
+        for (temp, floor) in [("cold", "floor-cold"), ("warm", "floor-warm")] {
+            rows.push([
+                format!("CMS verify {label}, {temp}"),
+                show(c(&format!("kyso-{temp}"))),
+                show(c("openssl")),
+                show(c(floor)),
+                ratio(c("openssl"), c(&format!("kyso-{temp}"))),
+                ratio(c(&format!("kyso-{temp}")), c(floor)),
+            ]);
+        }
     }
-    let seq = get("batch/sequential-10000");
-    let par = get("batch/verify_batch-10000");
-    println!(
-        "\nbatch of 10,000 warm RSA-2048 verifications on {} cores: sequential {}, verify_batch {}, speed-up {:.2}x",
-        std::thread::available_parallelism().map_or(1, |n| n.get()),
-        show(seq),
-        show(par),
-        seq / par
-    );
-    println!("\nECDSA over the chip curves, one verification by a parsed key:");
     for curve in [
         "brainpoolP256r1",
         "brainpoolP384r1",
@@ -533,21 +542,44 @@ fn report(dir: &Path) {
     ] {
         let k = get(&format!("ecdsa-{curve}/kyso"));
         let o = get(&format!("ecdsa-{curve}/openssl"));
-        println!(
-            "  {curve:<16} kyso {:>10}  openssl {:>10}  openssl/kyso {:.2}x",
+        rows.push([
+            format!("ECDSA verify {curve} (key parsed)"),
             show(k),
             show(o),
-            o / k
-        );
+            String::new(),
+            ratio(o, k),
+            String::new(),
+        ]);
     }
     let k = get("passive-auth-cccd/kyso");
     let o = get("passive-auth-cccd/openssl");
-    println!(
-        "\npassive authentication of the CCCD card (brainpoolP256r1 under brainpoolP512r1):\n  kyso {}  openssl {}  kyso/openssl {:.2}",
+    rows.push([
+        "passive authentication, CCCD card (brainpool)".into(),
         show(k),
         show(o),
-        k / o
-    );
+        String::new(),
+        ratio(o, k),
+        String::new(),
+    ]);
+    let seq = get("batch/sequential-10000");
+    let par = get("batch/verify_batch-10000");
+    rows.push([
+        format!(
+            "batch of 10,000 warm RSA-2048 on {} cores",
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        ),
+        format!("{} each", show(par / 10_000.0)),
+        String::new(),
+        String::new(),
+        String::new(),
+        format!("{} the sequential rate", ratio(seq, par)),
+    ]);
+    println!("\n==== kyso against OpenSSL and the floor (medians, same run) ====\n");
+    println!("| measurement | kyso | OpenSSL | floor | OpenSSL / kyso | kyso / floor |");
+    println!("|---|---|---|---|---|---|");
+    for r in rows {
+        println!("| {} |", r.join(" | "));
+    }
     println!();
 }
 

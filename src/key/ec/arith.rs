@@ -2,15 +2,18 @@
 //! Weierstrass form, `y² = x³ + ax + b`.
 //!
 //! - Field and scalar elements are `N` little-endian 64-bit limbs in Montgomery form
-//!   (R = 2^(64N)), multiplied by coarsely integrated operand scanning; every value is kept
-//!   fully reduced, so equality of limbs is equality of elements.
+//!   (R = 2^(64N)), multiplied by coarsely integrated operand scanning and squared by
+//!   separated operand scanning; every value is kept fully reduced, so equality of limbs is
+//!   equality of elements. P-521's field (2^521 − 1) keeps its elements plain and multiplies
+//!   in nine 58-bit digits, folding the high half down (`p521_product`).
 //! - Points are in Jacobian coordinates (x = X/Z², y = Y/Z³, Z = 0 at infinity), doubled with
-//!   dbl-2001-b when a = −3 and dbl-2007-bl otherwise, added with add-2007-bl, or madd-2007-bl
-//!   to an affine point.
+//!   dbl-2001-b (a = −3), added with add-2007-bl, or madd-2007-bl to an affine point. A curve
+//!   with another a that is isomorphic to one with a = −3 (the brainpool curves) is worked on
+//!   that twist.
 //! - `u1·G + u2·Q` is one pass of doublings over both scalars in width-w NAF: G's odd multiples
 //!   are computed once per curve and kept affine, Q's are computed per verification.
 //! - The final check compares X with r·Z² (and (r + n)·Z² while below p), so no field
-//!   inversion is needed; s⁻¹ mod n is one exponentiation by n − 2.
+//!   inversion is needed; s⁻¹ mod n is one binary extended Euclid.
 //!
 //! Everything here handles public data only (a public key, a signature, a hash), so the
 //! arithmetic is variable-time on purpose.
