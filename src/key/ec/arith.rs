@@ -189,13 +189,12 @@ fn p521_square_columns(x: &[u64; 9]) -> [u128; 9] {
     ]
 }
 
-/// a·b (or a² when `square`) for nine-limb a, b below 2^521, as a value below 2^523 in the
-/// low nine limbs of a double-width buffer, ready for `Modulus::fold`.
+/// a·b mod p (or a² when `square`) for nine-limb a, b below p = 2^521 − 1, fully reduced.
 ///
 /// The factors are split into nine 58-bit digits, so the 81 (or 45) partial products
 /// accumulate in 128-bit sums without carries; the digits of weight 2^522 and up are
 /// folded down doubled (2^522 ≡ 2 mod 2^521 − 1) and the carries are propagated once.
-fn p521_product<const N: usize>(a: &Fe<N>, b: &Fe<N>, square: bool) -> [u64; 2 * MAX_LIMBS] {
+fn p521_product<const N: usize>(a: &Fe<N>, b: &Fe<N>, square: bool, p: &Fe<N>) -> Fe<N> {
     let split = |x: &Fe<N>| {
         let mut out = [0u64; 9];
         for (i, digit) in out.iter_mut().enumerate() {
@@ -222,29 +221,32 @@ fn p521_product<const N: usize>(a: &Fe<N>, b: &Fe<N>, square: bool) -> [u64; 2 *
         *d = lo(v) & M58;
         carry = v >> 58;
     }
-    let mut t = [0u64; 2 * MAX_LIMBS];
+    let mut t = [0u64; N];
     for (i, &d) in digits.iter().enumerate() {
         let (word, shift) = ((58 * i) / 64, (58 * i) % 64);
-        t[word] |= d << shift;
-        if shift > 6 {
-            t[word + 1] |= d >> (64 - shift);
+        if let Some(w) = t.get_mut(word) {
+            *w |= d << shift;
+        }
+        if shift > 6
+            && let Some(w) = t.get_mut(word + 1)
+        {
+            *w |= d >> (64 - shift);
         }
     }
-    // The last carry has weight 2^522 ≡ 2.
+    // t < 2^522; the last carry has weight 2^522 ≡ 2, and the sum stays below 2^523.
     let extra = carry << 1;
-    let mut add = u128::from(t[0]) + u128::from(lo(extra));
-    t[0] = lo(add);
-    add = u128::from(t[1]) + u128::from(hi(extra)) + (add >> 64);
-    t[1] = lo(add);
-    let mut k = 2;
-    let mut rest = add >> 64;
-    while rest != 0 && k < 2 * MAX_LIMBS {
-        let v = u128::from(t[k]) + rest;
-        t[k] = lo(v);
-        rest = v >> 64;
-        k += 1;
-    }
-    t
+    let mut e = [0u64; N];
+    e[0] = lo(extra);
+    e[1] = hi(extra);
+    let (t, _) = add_limbs(&t, &e);
+    // 2^521 ≡ 1: the bits from 521 up (at most 3) are added to those below, once, and the
+    // result (below 2^521 + 3) is reduced by one subtraction of p at most.
+    let mut low = t;
+    low[N - 1] &= P521_TOP;
+    let mut high = [0u64; N];
+    high[0] = t[N - 1] >> 9;
+    let (s, _) = add_limbs(&low, &high);
+    if less(&s, p) { s } else { sub_limbs(&s, p).0 }
 }
 
 /// x >> 1, with `top` shifted in as the new top bit.
@@ -421,35 +423,11 @@ impl<const N: usize> Modulus<N> {
         Some(if u == one { x1 } else { x2 })
     }
 
-    /// t mod 2^521 − 1, for t < (2^521 − 1)² in nine-limb halves: 2^521 ≡ 1, so the bits
-    /// from 521 up are added to those below.
-    fn fold(&self, t: &[u64; 2 * MAX_LIMBS]) -> Fe<N> {
-        let mut low = [0u64; N];
-        let mut high = [0u64; N];
-        for i in 0..N {
-            low[i] = t[i];
-            high[i] = (t[N - 1 + i] >> 9) | (t[N + i] << 55);
-        }
-        low[N - 1] &= P521_TOP;
-        // Both halves are below 2^521, so the sum is below 2^522: fold its bit 521 once more.
-        let (mut s, _) = add_limbs(&low, &high);
-        let bit = s[N - 1] >> 9;
-        s[N - 1] &= P521_TOP;
-        let mut one = [0u64; N];
-        one[0] = bit;
-        let (s, _) = add_limbs(&s, &one);
-        if less(&s, &self.m) {
-            s
-        } else {
-            sub_limbs(&s, &self.m).0
-        }
-    }
-
     /// a·b·R⁻¹ mod m, for a, b < m.
     #[inline]
     fn mul(&self, a: &Fe<N>, b: &Fe<N>) -> Fe<N> {
         if self.mersenne {
-            return self.fold(&p521_product(a, b, false));
+            return p521_product(a, b, false, &self.m);
         }
         let mut t = [0u64; N];
         let mut t_n = 0u64;
@@ -485,7 +463,7 @@ impl<const N: usize> Modulus<N> {
     #[inline]
     fn sqr(&self, a: &Fe<N>) -> Fe<N> {
         if self.mersenne {
-            self.fold(&p521_product(a, a, true))
+            p521_product(a, a, true, &self.m)
         } else {
             self.redc(Self::wide_sqr(a))
         }
