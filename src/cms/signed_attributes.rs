@@ -282,7 +282,13 @@ impl SigningCertificateBinding {
                 )
             }
         };
-        if digest(alg, cert.der()).as_bytes() != hash {
+        // The SHA-256 of a certificate is its fingerprint, computed when it was read.
+        let matched = if alg == DigestAlgorithm::Sha256 {
+            cert.fingerprint_sha256().as_slice() == hash
+        } else {
+            digest(alg, cert.der()).as_bytes() == hash
+        };
+        if !matched {
             return Err(BindingError::HashMismatch(alg));
         }
         if let Some(is) = issuer_serial {
