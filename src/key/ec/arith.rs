@@ -896,38 +896,34 @@ impl<const N: usize> CurveArith<N> {
             if d1 != 0
                 && let Some(pt) = self.g_table.get(usize::from(d1.unsigned_abs() / 2))
             {
-                {
-                    acc = if d1 > 0 {
-                        self.add_affine(&acc, pt)
-                    } else {
-                        self.add_affine(
-                            &acc,
-                            &Affine {
-                                x: pt.x,
-                                y: f.neg(&pt.y),
-                            },
-                        )
-                    };
-                }
+                acc = if d1 > 0 {
+                    self.add_affine(&acc, pt)
+                } else {
+                    self.add_affine(
+                        &acc,
+                        &Affine {
+                            x: pt.x,
+                            y: f.neg(&pt.y),
+                        },
+                    )
+                };
             }
             let d2 = naf2.get(i).copied().unwrap_or(0);
             if d2 != 0
                 && let Some(pt) = q_table.get(usize::from(d2.unsigned_abs() / 2))
             {
-                {
-                    acc = if d2 > 0 {
-                        self.add(&acc, pt)
-                    } else {
-                        self.add(
-                            &acc,
-                            &Jacobian {
-                                x: pt.x,
-                                y: f.neg(&pt.y),
-                                z: pt.z,
-                            },
-                        )
-                    };
-                }
+                acc = if d2 > 0 {
+                    self.add(&acc, pt)
+                } else {
+                    self.add(
+                        &acc,
+                        &Jacobian {
+                            x: pt.x,
+                            y: f.neg(&pt.y),
+                            z: pt.z,
+                        },
+                    )
+                };
             }
         }
         if is_zero(&acc.z) {
