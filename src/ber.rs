@@ -237,6 +237,39 @@ impl Walk {
         Ok(())
     }
 
+    /// Whether `e` (at nesting level `depth`) is already in the DER form [`Walk::write_der`]
+    /// would write: every length definite and in its shortest form, and no constructed OCTET
+    /// STRING. It reads and counts the elements as `write_der` does, so the same bounds
+    /// hold; it stops at the first element `write_der` would change.
+    pub fn check_der(&mut self, e: &Element<'_>, depth: usize) -> Result<bool, Error> {
+        self.count()?;
+        let definite = e.whole.get(e.tag.len()) != Some(&0x80);
+        let shortest = e
+            .tag
+            .len()
+            .checked_add(length_octets(e.contents.len()))
+            .and_then(|h| h.checked_add(e.contents.len()))
+            == Some(e.whole.len());
+        if !(definite && shortest) {
+            return Ok(false);
+        }
+        if !e.constructed() {
+            return Ok(true);
+        }
+        if e.first == 0x24 {
+            return Ok(false);
+        }
+        let mut rest = e.contents;
+        while !rest.is_empty() {
+            let (child, after) = self.element(rest, depth + 1)?;
+            if !self.check_der(&child, depth + 1)? {
+                return Ok(false);
+            }
+            rest = after;
+        }
+        Ok(true)
+    }
+
     fn octet_segments(
         &mut self,
         mut contents: &[u8],
@@ -271,6 +304,17 @@ fn write_length(out: &mut Vec<u8>, len: usize) {
     out.extend_from_slice(significant);
 }
 
+/// How many octets [`write_length`] writes for `len`.
+fn length_octets(len: usize) -> usize {
+    match len {
+        0..0x80 => 1,
+        0x80..0x100 => 2,
+        0x100..0x1_0000 => 3,
+        0x1_0000..0x100_0000 => 4,
+        _ => 1 + len.to_be_bytes().iter().skip_while(|b| **b == 0).count(),
+    }
+}
+
 /// What [`to_der`] found after the one element.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Trailing {
@@ -298,6 +342,12 @@ pub(crate) fn to_der(input: &[u8], object: Object) -> Result<(Vec<u8>, Trailing)
     } else {
         return Err(Error::malformed(object, Malformed::TrailingData));
     };
+    // Most inputs are DER already: one walk that only reads (under the same bounds) finds
+    // that, and the copy is the rewrite. Anything else, malformed input included, is
+    // rewritten by the full walk, which gives its errors.
+    if let Ok(true) = Walk::new(object).check_der(&e, 0) {
+        return Ok((e.whole.to_vec(), trailing));
+    }
     let mut out = Vec::with_capacity(e.whole.len());
     walk.write_der(&e, 0, &mut out)?;
     Ok((out, trailing))
@@ -306,6 +356,9 @@ pub(crate) fn to_der(input: &[u8], object: Object) -> Result<(Vec<u8>, Trailing)
 /// Whether `e` is already in DER as far as this module rewrites: definite, shortest
 /// lengths and no constructed OCTET STRING anywhere inside.
 pub(crate) fn is_der(e: &Element<'_>, object: Object) -> Result<bool, Error> {
+    if let Ok(true) = Walk::new(object).check_der(e, 0) {
+        return Ok(true);
+    }
     let mut walk = Walk::new(object);
     let mut out = Vec::with_capacity(e.whole.len());
     walk.write_der(e, 0, &mut out)?;
@@ -346,6 +399,93 @@ mod tests {
         let out = der(&long).unwrap();
         assert_eq!(&out[..3], &[0x04, 0x81, 0x90]);
         assert_eq!(out.len(), 3 + 0x90);
+    }
+
+    /// A small BER encoding drawn from `seed`: nested SEQUENCEs, INTEGERs and OCTET
+    /// STRINGs (some constructed), with definite lengths in short, long or padded long form
+    /// and indefinite lengths, contents up to a few hundred octets.
+    fn random_ber(seed: &mut u64, depth: usize) -> Vec<u8> {
+        fn next(seed: &mut u64, m: u64) -> usize {
+            *seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            usize::try_from((*seed >> 33) % m).unwrap()
+        }
+        let kind = if depth > 3 {
+            next(seed, 2)
+        } else {
+            next(seed, 4)
+        };
+        let (tag, contents, may_be_indefinite) = match kind {
+            0 => (0x02u8, vec![1u8; next(seed, 300)], false),
+            1 => (0x04, vec![2u8; next(seed, 200)], false),
+            2 => {
+                let mut c = Vec::new();
+                for _ in 0..next(seed, 4) {
+                    let n = next(seed, 150);
+                    c.extend([0x04, 0x81, u8::try_from(n).unwrap()]);
+                    c.extend(std::iter::repeat_n(3u8, n));
+                }
+                (0x24, c, true)
+            }
+            _ => {
+                let mut c = Vec::new();
+                for _ in 0..next(seed, 4) {
+                    c.extend(random_ber(seed, depth + 1));
+                }
+                (0x30, c, true)
+            }
+        };
+        let mut out = vec![tag];
+        match next(seed, 4) {
+            0 if may_be_indefinite => {
+                out.push(0x80);
+                out.extend(&contents);
+                out.extend([0, 0]);
+                return out;
+            }
+            1 => {
+                let [.., hi, lo] = contents.len().to_be_bytes();
+                out.extend([0x82, hi, lo]);
+            }
+            _ => write_length(&mut out, contents.len()),
+        }
+        out.extend(&contents);
+        out
+    }
+
+    #[test]
+    fn the_read_only_walk_agrees_with_the_rewrite() {
+        let mut seed = 7u64;
+        let (mut der_seen, mut ber_seen) = (0, 0);
+        for _ in 0..3000 {
+            let input = random_ber(&mut seed, 0);
+            let walk = Walk::new(Object::Cms);
+            let (e, rest) = walk.element(&input, 0).unwrap();
+            assert!(rest.is_empty());
+            let mut out = Vec::new();
+            Walk::new(Object::Cms).write_der(&e, 0, &mut out).unwrap();
+            let unchanged = out == input;
+            assert_eq!(
+                Walk::new(Object::Cms).check_der(&e, 0).unwrap(),
+                unchanged,
+                "{input:02x?}"
+            );
+            assert_eq!(der(&input).unwrap(), out);
+            if unchanged {
+                der_seen += 1;
+            } else {
+                ber_seen += 1;
+            }
+        }
+        assert!(der_seen > 300 && ber_seen > 300, "{der_seen} {ber_seen}");
+        // An indefinite length whose octets count as many as a two-octet long form would.
+        let mut tricky = vec![0x30, 0x80, 0x04, 0x82, 0x01, 0x2a];
+        tricky.extend([5u8; 0x12a]);
+        tricky.extend([0, 0]);
+        let (e, _) = Walk::new(Object::Cms).element(&tricky, 0).unwrap();
+        assert!(!Walk::new(Object::Cms).check_der(&e, 0).unwrap());
+        assert_eq!(&der(&tricky).unwrap()[..4], &[0x30, 0x82, 0x01, 0x2e]);
     }
 
     #[test]

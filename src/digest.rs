@@ -129,13 +129,23 @@ impl Digest {
 
     /// The hash value in lowercase hexadecimal, as `sha256sum` prints it.
     pub fn to_hex(&self) -> String {
-        use core::fmt::Write as _;
-        let mut s = String::with_capacity(self.value.len() * 2);
-        for b in &self.value {
-            let _ = write!(s, "{b:02x}");
-        }
-        s
+        hex(&self.value, false)
     }
+}
+
+/// `bytes` as hexadecimal digits, two per byte, in lower or upper case.
+pub(crate) fn hex(bytes: &[u8], upper: bool) -> String {
+    let digits: &[u8; 16] = if upper {
+        b"0123456789ABCDEF"
+    } else {
+        b"0123456789abcdef"
+    };
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(digits[usize::from(b >> 4)]));
+        s.push(char::from(digits[usize::from(b & 0x0f)]));
+    }
+    s
 }
 
 impl AsRef<[u8]> for Digest {

@@ -265,12 +265,7 @@ impl Certificate {
 
     /// The serial number in uppercase hexadecimal, as OpenSSL prints it.
     pub fn serial_hex(&self) -> String {
-        use core::fmt::Write as _;
-        let mut s = String::new();
-        for b in &self.0.serial {
-            let _ = write!(s, "{b:02X}");
-        }
-        s
+        crate::digest::hex(&self.0.serial, true)
     }
 
     /// The issuer name.

@@ -93,6 +93,32 @@ impl Attribute {
 pub struct Name {
     der: Vec<u8>,
     rdns: Vec<Vec<Attribute>>,
+    /// The RFC 4514 string, rendered the first time it is asked for: a certificate kept in
+    /// a [`VerificationCache`](crate::path::VerificationCache) names its subject and issuer
+    /// in every report.
+    rendered: Rendered,
+}
+
+/// A name's string once rendered. It takes no part in comparisons, hashes or `Debug`.
+#[derive(Clone, Default)]
+struct Rendered(std::sync::OnceLock<String>);
+
+impl PartialEq for Rendered {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Rendered {}
+
+impl core::hash::Hash for Rendered {
+    fn hash<H: core::hash::Hasher>(&self, _: &mut H) {}
+}
+
+impl core::fmt::Debug for Rendered {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("_")
+    }
 }
 
 impl Name {
@@ -130,6 +156,7 @@ impl Name {
         Ok(Name {
             der: name.as_raw().to_vec(),
             rdns,
+            rendered: Rendered::default(),
         })
     }
 
@@ -175,7 +202,11 @@ impl Name {
         }
         let mut der = tlv_prefix(0x30, content.len());
         der.extend(content);
-        Ok(Name { der, rdns })
+        Ok(Name {
+            der,
+            rdns,
+            rendered: Rendered::default(),
+        })
     }
 
     /// Parses a DER `Name`.
@@ -315,7 +346,20 @@ impl Name {
 impl core::fmt::Display for Name {
     /// RFC 4514 string: RDNs from the last to the first, separated by commas.
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        for (i, rdn) in self.rdns.iter().rev().enumerate() {
+        f.write_str(self.rendered.0.get_or_init(|| {
+            let mut s = String::new();
+            let _ = core::fmt::write(&mut s, format_args!("{}", Rfc4514(self)));
+            s
+        }))
+    }
+}
+
+/// A name written as RFC 4514 says, each time.
+struct Rfc4514<'a>(&'a Name);
+
+impl core::fmt::Display for Rfc4514<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        for (i, rdn) in self.0.rdns.iter().rev().enumerate() {
             if i > 0 {
                 f.write_str(",")?;
             }
@@ -628,6 +672,7 @@ mod tests {
                 vec![attr(oid::AT_COUNTRY, 19, "VN")],
                 vec![attr(oid::AT_COMMON_NAME, 12, "Nguyễn  Văn An ")],
             ],
+            rendered: Rendered::default(),
         };
         let b = Name {
             der: vec![2],
@@ -635,6 +680,7 @@ mod tests {
                 vec![attr(oid::AT_COUNTRY, 19, "vn")],
                 vec![attr(oid::AT_COMMON_NAME, 12, "NGUYỄN VĂN AN")],
             ],
+            rendered: Rendered::default(),
         };
         assert!(a.matches(&b));
         let c = Name {
@@ -643,6 +689,7 @@ mod tests {
                 vec![attr(oid::AT_COMMON_NAME, 12, "Nguyễn Văn An")],
                 vec![attr(oid::AT_COUNTRY, 19, "VN")],
             ],
+            rendered: Rendered::default(),
         };
         assert!(!a.matches(&c), "RDN order matters");
     }
@@ -657,6 +704,7 @@ mod tests {
                     .map(|v| attr(oid::AT_ORGANIZATION, 12, v))
                     .collect(),
             ],
+            rendered: Rendered::default(),
         }
     }
 
@@ -703,6 +751,7 @@ mod tests {
                 4,
                 nfc.as_bytes().to_vec(),
             )]],
+            rendered: Rendered::default(),
         };
         assert!(!octets.is_comparable());
         // Look-alikes: Cyrillic letters, a Hangul filler for a space, a repeated mark.
@@ -737,6 +786,7 @@ mod tests {
                 vec![attr(oid::AT_ORGANIZATION, 12, "A, B + C")],
                 vec![attr("1.2.3.4", 12, "x")],
             ],
+            rendered: Rendered::default(),
         };
         assert_eq!(n.to_string(), "1.2.3.4=#0c0178,O=A\\, B \\+ C,C=VN");
         let forged = Name {
@@ -746,6 +796,7 @@ mod tests {
                 12,
                 "An\nSigner 2: TOTAL-PASSED",
             )]],
+            rendered: Rendered::default(),
         };
         assert_eq!(forged.to_string(), "CN=An\\0aSigner 2: TOTAL-PASSED");
         // Format characters: a zero-width space and a right-to-left override.
@@ -756,6 +807,7 @@ mod tests {
                 12,
                 "B\u{1ed9}\u{200b} C\u{f4}ng \u{202e}an",
             )]],
+            rendered: Rendered::default(),
         };
         assert_eq!(
             hidden.to_string(),

@@ -315,11 +315,7 @@ impl<'a> LoginVerifier<'a> {
             cmnd: id.cmnd().map(str::to_owned),
             tax_code: id.tax_code_text(),
             organization: id.organization.clone(),
-            fingerprint_sha256: cert
-                .fingerprint_sha256()
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect(),
+            fingerprint_sha256: crate::digest::hex(cert.fingerprint_sha256(), false),
             not_before: cert.not_before(),
             not_after: cert.not_after(),
             certificate: cert,

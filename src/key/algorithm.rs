@@ -207,16 +207,17 @@ pub(crate) fn signature_identifier_has_ecdsa_null(der_bytes: &[u8]) -> bool {
 
 /// The hash an ecdsa-plain-* identifier names (BSI TR-03111 section 5.2.1).
 fn ecdsa_plain_digest(alg: &ObjectIdentifier) -> Option<DigestAlgorithm> {
-    let text = alg.to_string();
-    let last = text.strip_prefix(oid::ECDSA_PLAIN)?.strip_prefix('.')?;
-    match last {
-        "1" => Some(DigestAlgorithm::Sha1),
-        "3" => Some(DigestAlgorithm::Sha256),
-        "4" => Some(DigestAlgorithm::Sha384),
-        "5" => Some(DigestAlgorithm::Sha512),
-        "9" => Some(DigestAlgorithm::Sha3_256),
-        "10" => Some(DigestAlgorithm::Sha3_384),
-        "11" => Some(DigestAlgorithm::Sha3_512),
+    // The content octets of 0.4.0.127.0.7.1.1.4.1 ([`oid::ECDSA_PLAIN`]); the hash is one
+    // more arc, below 128 and so one octet.
+    const PREFIX: [u8; 9] = [0x04, 0x00, 0x7f, 0x00, 0x07, 0x01, 0x01, 0x04, 0x01];
+    match alg.as_bytes().strip_prefix(&PREFIX)? {
+        [1] => Some(DigestAlgorithm::Sha1),
+        [3] => Some(DigestAlgorithm::Sha256),
+        [4] => Some(DigestAlgorithm::Sha384),
+        [5] => Some(DigestAlgorithm::Sha512),
+        [9] => Some(DigestAlgorithm::Sha3_256),
+        [10] => Some(DigestAlgorithm::Sha3_384),
+        [11] => Some(DigestAlgorithm::Sha3_512),
         _ => None,
     }
 }
@@ -622,6 +623,31 @@ mod tests {
         SignatureAlgorithm::EcdsaP384Sha384,
         SignatureAlgorithm::Ed25519,
     ];
+
+    #[test]
+    fn ecdsa_plain_identifiers_name_their_hash() {
+        let prefix = ObjectIdentifier::new(oid::ECDSA_PLAIN).unwrap();
+        for d in DigestAlgorithm::ALL {
+            let alg = ecdsa_plain_oid(d);
+            assert!(
+                alg.to_string()
+                    .starts_with(&format!("{}.", oid::ECDSA_PLAIN))
+            );
+            assert_eq!(ecdsa_plain_digest(&alg), Some(d), "{alg}");
+        }
+        for other in [
+            "0.4.0.127.0.7.1.1.4.1.2",
+            "0.4.0.127.0.7.1.1.4.1.1.1",
+            "0.4.0.127.0.7.1.1.4.2.3",
+        ] {
+            assert_eq!(
+                ecdsa_plain_digest(&ObjectIdentifier::new(other).unwrap()),
+                None,
+                "{other}"
+            );
+        }
+        assert_eq!(ecdsa_plain_digest(&prefix), None);
+    }
 
     #[test]
     fn identifiers_round_trip() {

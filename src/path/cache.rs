@@ -1,18 +1,20 @@
 //! An opt-in cache for hubs that verify many signatures from a few CAs: certificates already
 //! parsed, and certificate signatures already verified under an issuer's key.
 
+use std::collections::hash_map::RandomState;
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::hash::BuildHasher;
 use std::sync::RwLock;
 
 use crate::cert::Certificate;
-use crate::digest::{DigestAlgorithm, digest};
 use crate::error::Error;
 
 /// Remembers two things, keyed on exact bytes, so that a signature from a known CA costs its
 /// own signature check and the document's digest:
 ///
-/// - certificates already parsed (by the SHA-256 of their DER), so the certificates embedded
-///   in each signature are not parsed again;
+/// - certificates already parsed (by their DER, found through a keyed hash of it and then
+///   compared byte for byte), so the certificates embedded in each signature are not parsed
+///   again;
 /// - certificate signatures already verified (by the SHA-256 fingerprints of the certificate
 ///   and of the issuer certificate whose key verified it), so a known chain's signatures are
 ///   not verified again.
@@ -43,14 +45,19 @@ pub struct VerificationCache {
     inner: RwLock<Inner>,
     max_links: usize,
     max_certificates: usize,
+    /// A SipHash key of this cache's own, so that nobody can choose certificates whose
+    /// lookups collide.
+    hasher: RandomState,
 }
 
 #[derive(Debug, Default)]
 struct Inner {
     links: HashSet<[u8; 64]>,
     link_order: VecDeque<[u8; 64]>,
-    certificates: HashMap<[u8; 32], Certificate>,
-    certificate_order: VecDeque<[u8; 32]>,
+    /// By the keyed hash of the DER; an entry is used only when its DER equals the bytes
+    /// looked up.
+    certificates: HashMap<u64, Certificate>,
+    certificate_order: VecDeque<u64>,
 }
 
 impl Default for VerificationCache {
@@ -73,6 +80,7 @@ impl VerificationCache {
             inner: RwLock::new(Inner::default()),
             max_links: links,
             max_certificates: certificates,
+            hasher: RandomState::new(),
         }
     }
 
@@ -129,21 +137,23 @@ impl VerificationCache {
 
     /// The certificate encoded as `der`, parsed now or earlier.
     pub(crate) fn certificate(&self, der: &[u8]) -> Result<Certificate, Error> {
-        let mut key = [0u8; 32];
-        key.copy_from_slice(digest(DigestAlgorithm::Sha256, der).as_bytes());
+        let key = self.hasher.hash_one(der);
         if let Some(c) = self
             .inner
             .read()
             .ok()
-            .and_then(|i| i.certificates.get(&key).cloned())
+            .and_then(|i| i.certificates.get(&key).filter(|c| c.der() == der).cloned())
         {
             return Ok(c);
         }
         let cert = Certificate::from_der(der)?;
+        // A different certificate under the same hash keeps its place: this one is parsed
+        // each time, which is only slower.
         if self.max_certificates > 0
             && let Ok(mut i) = self.inner.write()
-            && i.certificates.insert(key, cert.clone()).is_none()
+            && !i.certificates.contains_key(&key)
         {
+            i.certificates.insert(key, cert.clone());
             i.certificate_order.push_back(key);
             while i.certificates.len() > self.max_certificates {
                 match i.certificate_order.pop_front() {
