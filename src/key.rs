@@ -9,9 +9,11 @@ mod rsa;
 mod signer;
 mod software;
 
-pub(crate) use algorithm::signature_identifier_has_ecdsa_null;
 pub use algorithm::{
     AlgorithmPolicy, DEFAULT_MIN_RSA_BITS, LEGACY_MIN_RSA_BITS, SignatureAlgorithm,
+};
+pub(crate) use algorithm::{
+    algorithm_identifier_has_ecdsa_null, signature_identifier_has_ecdsa_null,
 };
 pub use public_key::{KeyType, PublicKey};
 pub use signer::{Signer, check_digest_for, sign_by_digest};

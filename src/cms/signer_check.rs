@@ -676,12 +676,7 @@ fn algorithm(
         )
     })?;
     r.report.signature_algorithm = Some(algorithm);
-    if inp
-        .si
-        .signature_algorithm
-        .to_der()
-        .is_ok_and(|d| crate::key::signature_identifier_has_ecdsa_null(&d))
-    {
+    if crate::key::algorithm_identifier_has_ecdsa_null(&inp.si.signature_algorithm) {
         r.warn(Warning::EcdsaParametersNull);
     }
     let policy = &inp.v.policy.algorithms;

@@ -205,6 +205,11 @@ pub(crate) fn signature_identifier_has_ecdsa_null(der_bytes: &[u8]) -> bool {
         .is_ok_and(|ai| ecdsa_with_null(&ai.oid, ai.parameters))
 }
 
+/// [`ecdsa_with_null`] of a decoded AlgorithmIdentifier.
+pub(crate) fn algorithm_identifier_has_ecdsa_null(ai: &spki::AlgorithmIdentifierOwned) -> bool {
+    ecdsa_with_null(&ai.oid, ai.parameters.as_ref().map(AnyRef::from))
+}
+
 /// The hash an ecdsa-plain-* identifier names (BSI TR-03111 section 5.2.1).
 fn ecdsa_plain_digest(alg: &ObjectIdentifier) -> Option<DigestAlgorithm> {
     // The content octets of 0.4.0.127.0.7.1.1.4.1 ([`oid::ECDSA_PLAIN`]); the hash is one
