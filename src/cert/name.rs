@@ -346,11 +346,7 @@ impl Name {
 impl core::fmt::Display for Name {
     /// RFC 4514 string: RDNs from the last to the first, separated by commas.
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(self.rendered.0.get_or_init(|| {
-            let mut s = String::new();
-            let _ = core::fmt::write(&mut s, format_args!("{}", Rfc4514(self)));
-            s
-        }))
+        f.write_str(self.rendered.0.get_or_init(|| Rfc4514(self).to_string()))
     }
 }
 
