@@ -80,15 +80,76 @@ impl Oid {
         Oid(Cow::Borrowed(dotted))
     }
 
-    /// The dotted form a decoder wrote (`der`'s and `x509-parser`'s identifiers display
-    /// canonically).
-    pub(crate) fn decoded(dotted: String) -> Oid {
-        Oid(Cow::Owned(dotted))
+    /// A dotted form taken as it is, unchecked (tests build names from text).
+    #[cfg(test)]
+    pub(crate) fn known_or_owned(dotted: &str) -> Oid {
+        Oid(Cow::Owned(dotted.to_owned()))
     }
 
     /// From a `der` identifier.
     pub(crate) fn from_der(oid: &DerOid) -> Oid {
-        Oid(Cow::Owned(oid.to_string()))
+        Oid::from_content(oid.as_bytes()).unwrap_or_else(|| Oid(Cow::Owned(oid.to_string())))
+    }
+
+    /// From an `x509-parser` identifier.
+    pub(crate) fn from_x509(oid: &x509_parser::oid_registry::Oid<'_>) -> Oid {
+        Oid::from_content(oid.as_bytes()).unwrap_or_else(|| Oid(Cow::Owned(oid.to_id_string())))
+    }
+
+    /// The identifier whose contents octets (X.690 section 8.19) are `content`, rendered
+    /// without the formatter; an identifier in [`KNOWN`] is borrowed, not allocated. `None`
+    /// for what this fast path leaves to the decoder's own rendering: no octets, an arc
+    /// padded with a leading 0x80 or cut short, an arc over 64 bits, or a rendering longer
+    /// than [`MAX_OID_LENGTH`].
+    pub(crate) fn from_content(content: &[u8]) -> Option<Oid> {
+        let mut out = [0u8; MAX_OID_LENGTH];
+        let mut len = 0usize;
+        let mut push = |bytes: &[u8]| -> Option<()> {
+            let end = len.checked_add(bytes.len())?;
+            out.get_mut(len..end)?.copy_from_slice(bytes);
+            len = end;
+            Some(())
+        };
+        let mut arc: u64 = 0;
+        let mut fresh = true;
+        let mut first = true;
+        for &b in content {
+            if fresh && b == 0x80 {
+                return None;
+            }
+            if arc >> 57 != 0 {
+                return None;
+            }
+            arc = (arc << 7) | u64::from(b & 0x7f);
+            fresh = b & 0x80 == 0;
+            if !fresh {
+                continue;
+            }
+            if first {
+                // X.690 section 8.19.4: the first subidentifier packs the first two arcs.
+                let (top, second) = match arc {
+                    0..=39 => (b"0", arc),
+                    40..=79 => (b"1", arc - 40),
+                    _ => (b"2", arc - 80),
+                };
+                push(top)?;
+                push(b".")?;
+                push(decimal(second, &mut [0; 20]))?;
+                first = false;
+            } else {
+                push(b".")?;
+                push(decimal(arc, &mut [0; 20]))?;
+            }
+            arc = 0;
+        }
+        if first || !fresh {
+            return None;
+        }
+        let text = core::str::from_utf8(out.get(..len)?).ok()?;
+        Some(match KNOWN.binary_search(&text) {
+            Ok(i) => Oid(Cow::Borrowed(KNOWN.get(i)?)),
+            Err(_) => Oid(Cow::Owned(text.to_owned())),
+        })
     }
 
     /// As a `der` identifier, if `der` can hold it (at most 39 bytes encoded).
@@ -134,6 +195,76 @@ impl serde::Serialize for Oid {
         serializer.serialize_str(&self.0)
     }
 }
+
+/// `n` in decimal, written at the end of `buf`.
+fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        // `n % 10` is below 10, so the cast cannot truncate.
+        #[allow(clippy::as_conversions, clippy::cast_possible_truncation)]
+        let digit = (n % 10) as u8;
+        if let Some(slot) = buf.get_mut(i) {
+            *slot = b'0' + digit;
+        }
+        n /= 10;
+        if n == 0 || i == 0 {
+            break;
+        }
+    }
+    buf.get(i..).unwrap_or_default()
+}
+
+/// Identifiers read so often (name attributes, extensions, key purposes, access methods)
+/// that [`Oid::from_content`] borrows them instead of allocating; sorted, for a binary
+/// search.
+const KNOWN: [&str; 45] = [
+    "0.9.2342.19200300.100.1.1",
+    "0.9.2342.19200300.100.1.25",
+    "1.2.840.113549.1.1.1",
+    "1.2.840.113549.1.1.11",
+    "1.2.840.113549.1.9.1",
+    "1.2.840.113549.1.9.16.2.47",
+    "1.2.840.113549.1.9.3",
+    "1.2.840.113549.1.9.4",
+    "1.2.840.113549.1.9.5",
+    "1.3.6.1.5.5.7.1.1",
+    "1.3.6.1.5.5.7.1.3",
+    "1.3.6.1.5.5.7.3.1",
+    "1.3.6.1.5.5.7.3.2",
+    "1.3.6.1.5.5.7.3.3",
+    "1.3.6.1.5.5.7.3.36",
+    "1.3.6.1.5.5.7.3.4",
+    "1.3.6.1.5.5.7.3.8",
+    "1.3.6.1.5.5.7.3.9",
+    "1.3.6.1.5.5.7.48.1",
+    "1.3.6.1.5.5.7.48.2",
+    "2.16.840.1.101.3.4.2.1",
+    "2.5.29.14",
+    "2.5.29.15",
+    "2.5.29.17",
+    "2.5.29.18",
+    "2.5.29.19",
+    "2.5.29.30",
+    "2.5.29.31",
+    "2.5.29.32",
+    "2.5.29.32.0",
+    "2.5.29.35",
+    "2.5.29.36",
+    "2.5.29.37",
+    "2.5.29.37.0",
+    "2.5.29.54",
+    "2.5.4.10",
+    "2.5.4.11",
+    "2.5.4.12",
+    "2.5.4.3",
+    "2.5.4.4",
+    "2.5.4.42",
+    "2.5.4.5",
+    "2.5.4.6",
+    "2.5.4.7",
+    "2.5.4.8",
+];
 
 // Digest algorithms.
 pub(crate) const SHA1: DerOid = DerOid::new_unwrap("1.3.14.3.2.26");
@@ -231,3 +362,98 @@ pub(crate) const AT_GIVEN_NAME: &str = "2.5.4.42";
 pub(crate) const AT_EMAIL: &str = "1.2.840.113549.1.9.1";
 pub(crate) const AT_UID: &str = "0.9.2342.19200300.100.1.1";
 pub(crate) const AT_DOMAIN_COMPONENT: &str = "0.9.2342.19200300.100.1.25";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_known_table_is_sorted_and_valid() {
+        assert!(KNOWN.windows(2).all(|w| w[0] < w[1]));
+        for k in KNOWN {
+            assert!(Oid::parse(k).is_ok(), "{k}");
+            let der = DerOid::new(k).unwrap();
+            let oid = Oid::from_content(der.as_bytes()).unwrap();
+            assert!(matches!(oid.0, Cow::Borrowed(_)), "{k}");
+            assert_eq!(oid, *k);
+        }
+    }
+
+    /// X.690 section 8.19, written out for the test.
+    fn encode(dotted: &str) -> Vec<u8> {
+        let arcs: Vec<u64> = dotted.split('.').map(|a| a.parse().unwrap()).collect();
+        let mut subs = vec![u128::from(arcs[0]) * 40 + u128::from(arcs[1])];
+        subs.extend(arcs[2..].iter().map(|&a| u128::from(a)));
+        let mut out = Vec::new();
+        for sub in subs {
+            let mut groups = vec![(sub & 0x7f) as u8];
+            let mut rest = sub >> 7;
+            while rest != 0 {
+                groups.push((rest & 0x7f) as u8 | 0x80);
+                rest >>= 7;
+            }
+            out.extend(groups.iter().rev());
+        }
+        out
+    }
+
+    #[test]
+    fn contents_render_as_the_decoders_do() {
+        for dotted in [
+            "0.0",
+            "0.39",
+            "1.0",
+            "1.39.4",
+            "2.0",
+            "2.39",
+            "2.40",
+            "2.47.1",
+            "2.999.3",
+            "2.25.18446744073709551615",
+            "1.2.840.113549.1.9.16.1.4",
+            "0.4.0.127.0.7.1.1.4.1.3",
+            "1.3.6.1.4.1.311.10.3.12",
+            "2.5.4.3",
+        ] {
+            let content = encode(dotted);
+            assert_eq!(Oid::from_content(&content).unwrap(), dotted);
+            // `der` cannot hold a second arc of 40 or more under 2.
+            if let Ok(der) = DerOid::new(dotted) {
+                assert_eq!(der.as_bytes(), content.as_slice());
+                assert_eq!(Oid::from_der(&der), dotted);
+                assert_eq!(der.to_string(), dotted);
+            }
+        }
+        // Where x509-parser's own rendering is right (first arcs 0 and 1, or 2 with a
+        // second arc below 40), the two agree.
+        for dotted in [
+            "1.2.840.113549.1.1.11",
+            "0.9.2342.19200300.100.1.1",
+            "2.5.29.37.0",
+        ] {
+            let der = DerOid::new(dotted).unwrap();
+            let parsed = x509_parser::oid_registry::Oid::new(der.as_bytes().into());
+            assert_eq!(Oid::from_x509(&parsed), dotted);
+            assert_eq!(parsed.to_id_string(), dotted);
+        }
+    }
+
+    #[test]
+    fn irregular_contents_are_left_to_the_decoder() {
+        // No octets; a padded arc; an arc cut short; an arc over 64 bits.
+        for content in [
+            &[][..],
+            &[0x2a, 0x80, 0x01][..],
+            &[0x80, 0x2a][..],
+            &[0x2a, 0x86][..],
+            &[
+                0x2a, 0x82, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00,
+            ][..],
+        ] {
+            assert!(Oid::from_content(content).is_none(), "{content:02x?}");
+        }
+        // A rendering longer than the limit.
+        let long = [0x2a; MAX_OID_LENGTH];
+        assert!(Oid::from_content(&long).is_none());
+    }
+}

@@ -126,7 +126,7 @@ pub(super) fn read_extensions(
     let mut inner = Extensions::default();
     let mut seen = HashSet::new();
     for ext in extensions {
-        let oid = Oid::decoded(ext.oid.to_id_string());
+        let oid = Oid::from_x509(&ext.oid);
         if !seen.insert(oid.clone()) {
             return Err(Error::malformed(
                 Object::Certificate,
@@ -202,7 +202,7 @@ pub(super) fn read_extensions(
                         .filter(|(on, _)| *on)
                         .map(|&(_, o)| Oid::known(o)),
                 );
-                list.extend(eku.other.iter().map(|o| Oid::decoded(o.to_id_string())));
+                list.extend(eku.other.iter().map(Oid::from_x509));
                 // RFC 5280 section 4.2.1.12: KeyPurposeId SIZE (1..MAX).
                 if list.is_empty() {
                     return Err(invalid());
@@ -218,7 +218,7 @@ pub(super) fn read_extensions(
             ParsedExtension::CertificatePolicies(policies) => {
                 let mut list: Vec<Oid> = Vec::new();
                 for p in policies.iter() {
-                    let id = Oid::decoded(p.policy_id.to_id_string());
+                    let id = Oid::from_x509(&p.policy_id);
                     // RFC 5280 section 4.2.1.4: a policy OID appears at most once.
                     if list.contains(&id) {
                         return Err(invalid());
@@ -239,8 +239,8 @@ pub(super) fn read_extensions(
                     .iter()
                     .map(|m| {
                         (
-                            Oid::decoded(m.issuer_domain_policy.to_id_string()),
-                            Oid::decoded(m.subject_domain_policy.to_id_string()),
+                            Oid::from_x509(&m.issuer_domain_policy),
+                            Oid::from_x509(&m.subject_domain_policy),
                         )
                     })
                     .collect();
@@ -260,7 +260,7 @@ pub(super) fn read_extensions(
             }
             ParsedExtension::AuthorityInfoAccess(aia) => {
                 for ad in aia.iter() {
-                    let method = ad.access_method.to_id_string();
+                    let method = Oid::from_x509(&ad.access_method);
                     let target = match method.as_str() {
                         oid::AD_OCSP => &mut inner.ocsp_urls,
                         oid::AD_CA_ISSUERS => &mut inner.ca_issuer_urls,

@@ -4,6 +4,7 @@
 
 use crate::cert::name::Name;
 use crate::error::NameSyntax;
+use crate::oid::Oid;
 
 /// One general name, owned.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -44,7 +45,7 @@ impl GeneralName {
                 Err(_) => GeneralName::UnreadableDirectory,
             },
             G::IPAddress(b) => GeneralName::Ip(b.to_vec()),
-            G::OtherName(oid, _) if oid.to_id_string() == ON_SMTP_UTF8_MAILBOX => {
+            G::OtherName(oid, _) if Oid::from_x509(oid) == ON_SMTP_UTF8_MAILBOX => {
                 GeneralName::Utf8Mailbox
             }
             _ => GeneralName::Other,

@@ -144,11 +144,7 @@ impl Name {
                     .map(|atv| {
                         let any = atv.attr_value();
                         let tag = u8::try_from(any.tag().0).unwrap_or(0);
-                        Attribute::new(
-                            Oid::decoded(atv.attr_type().to_id_string()),
-                            tag,
-                            any.data.to_vec(),
-                        )
+                        Attribute::new(Oid::from_x509(&atv.attr_type()), tag, any.data.to_vec())
                     })
                     .collect()
             })
@@ -172,11 +168,7 @@ impl Name {
             .map(|atv| {
                 let any = atv.attr_value();
                 let tag = u8::try_from(any.tag().0).unwrap_or(0);
-                Attribute::new(
-                    Oid::decoded(atv.attr_type().to_id_string()),
-                    tag,
-                    any.data.to_vec(),
-                )
+                Attribute::new(Oid::from_x509(&atv.attr_type()), tag, any.data.to_vec())
             })
             .collect();
         if added.is_empty() || self.attributes().count() + added.len() > MAX_NAME_ATTRIBUTES {
@@ -657,7 +649,7 @@ mod tests {
     use super::*;
 
     fn attr(oid: &str, tag: u8, text: &str) -> Attribute {
-        Attribute::new(Oid::decoded(oid.to_owned()), tag, text.as_bytes().to_vec())
+        Attribute::new(Oid::known_or_owned(oid), tag, text.as_bytes().to_vec())
     }
 
     #[test]

@@ -744,7 +744,7 @@ fn read_crl_extensions(
     extensions: &[x509_parser::extensions::X509Extension<'_>],
 ) -> Result<(), Error> {
     for ext in extensions {
-        let oid = Oid::decoded(ext.oid.to_id_string());
+        let oid = Oid::from_x509(&ext.oid);
         if oid == EXT_ISSUING_DISTRIBUTION_POINT {
             // Read with x509-cert, which decodes names relative to the CRL issuer.
             let idp =
@@ -812,7 +812,7 @@ fn read_entries(
         let mut reason = RevocationReason::Unspecified;
         let mut invalidity_date = None;
         for ext in entry.extensions() {
-            let oid = Oid::decoded(ext.oid.to_id_string());
+            let oid = Oid::from_x509(&ext.oid);
             match (oid.as_str(), ext.parsed_extension()) {
                 (_, ParsedExtension::ParseError { .. }) => {
                     return Err(Error::malformed(
