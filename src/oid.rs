@@ -386,10 +386,11 @@ mod tests {
         subs.extend(arcs[2..].iter().map(|&a| u128::from(a)));
         let mut out = Vec::new();
         for sub in subs {
-            let mut groups = vec![(sub & 0x7f) as u8];
+            let low = |v: u128| u8::try_from(v & 0x7f).unwrap();
+            let mut groups = vec![low(sub)];
             let mut rest = sub >> 7;
             while rest != 0 {
-                groups.push((rest & 0x7f) as u8 | 0x80);
+                groups.push(low(rest) | 0x80);
                 rest >>= 7;
             }
             out.extend(groups.iter().rev());

@@ -144,7 +144,7 @@ impl Name {
                     .map(|atv| {
                         let any = atv.attr_value();
                         let tag = u8::try_from(any.tag().0).unwrap_or(0);
-                        Attribute::new(Oid::from_x509(&atv.attr_type()), tag, any.data.to_vec())
+                        Attribute::new(Oid::from_x509(atv.attr_type()), tag, any.data.to_vec())
                     })
                     .collect()
             })
@@ -168,7 +168,7 @@ impl Name {
             .map(|atv| {
                 let any = atv.attr_value();
                 let tag = u8::try_from(any.tag().0).unwrap_or(0);
-                Attribute::new(Oid::from_x509(&atv.attr_type()), tag, any.data.to_vec())
+                Attribute::new(Oid::from_x509(atv.attr_type()), tag, any.data.to_vec())
             })
             .collect();
         if added.is_empty() || self.attributes().count() + added.len() > MAX_NAME_ATTRIBUTES {
