@@ -237,39 +237,6 @@ impl Walk {
         Ok(())
     }
 
-    /// Whether `e` (at nesting level `depth`) is already in the DER form [`Walk::write_der`]
-    /// would write: every length definite and in its shortest form, and no constructed OCTET
-    /// STRING. It reads and counts the elements as `write_der` does, so the same bounds
-    /// hold; it stops at the first element `write_der` would change.
-    pub fn check_der(&mut self, e: &Element<'_>, depth: usize) -> Result<bool, Error> {
-        self.count()?;
-        let definite = e.whole.get(e.tag.len()) != Some(&0x80);
-        let shortest = e
-            .tag
-            .len()
-            .checked_add(length_octets(e.contents.len()))
-            .and_then(|h| h.checked_add(e.contents.len()))
-            == Some(e.whole.len());
-        if !(definite && shortest) {
-            return Ok(false);
-        }
-        if !e.constructed() {
-            return Ok(true);
-        }
-        if e.first == 0x24 {
-            return Ok(false);
-        }
-        let mut rest = e.contents;
-        while !rest.is_empty() {
-            let (child, after) = self.element(rest, depth + 1)?;
-            if !self.check_der(&child, depth + 1)? {
-                return Ok(false);
-            }
-            rest = after;
-        }
-        Ok(true)
-    }
-
     fn octet_segments(
         &mut self,
         mut contents: &[u8],
@@ -287,6 +254,103 @@ impl Walk {
             contents = rest;
         }
         Ok(())
+    }
+}
+
+/// Whether `whole`, one element, is already in the DER form [`Walk::write_der`] would
+/// write: every length definite and in its shortest form, no constructed OCTET STRING, and
+/// within the bounds the rewrite keeps ([`MAX_CMS_ELEMENTS`] elements, [`MAX_CMS_DEPTH`]
+/// levels). It only reads, in one loop with no recursion and no allocation; `false` means
+/// "rewrite it", and the rewrite then gives the errors of malformed input.
+fn plain_der(whole: &[u8]) -> bool {
+    plain_der_walk(whole).is_some()
+}
+
+/// [`plain_der`], with `None` for anything the rewrite would change or refuse.
+fn plain_der_walk(whole: &[u8]) -> Option<()> {
+    // The end offsets of the constructed elements still open, innermost last.
+    let mut open = [0usize; MAX_CMS_DEPTH + 1];
+    let mut depth = 0usize;
+    let mut pos = 0usize;
+    let mut elements = 0usize;
+    loop {
+        // The element at `pos` sits `depth` levels down and must end within its parent.
+        if depth > MAX_CMS_DEPTH {
+            return None;
+        }
+        let bound = match depth.checked_sub(1) {
+            Some(d) => *open.get(d)?,
+            None => whole.len(),
+        };
+        let first = *whole.get(pos)?;
+        let mut i = pos.checked_add(1)?;
+        if first & 0x1f == 0x1f {
+            // High tag number: at most four subsequent octets, as `Walk::element` reads.
+            let mut n = 0;
+            loop {
+                let b = *whole.get(i)?;
+                i += 1;
+                n += 1;
+                if b & 0x80 == 0 {
+                    break;
+                }
+                if n >= 4 {
+                    return None;
+                }
+            }
+        }
+        let l = *whole.get(i)?;
+        i += 1;
+        let len = if l < 0x80 {
+            usize::from(l)
+        } else {
+            // 0x80 is an indefinite length, 0xFF reserved: neither is DER.
+            let count = usize::from(l & 0x7f);
+            if count == 0 || count == 0x7f {
+                return None;
+            }
+            let mut len = 0usize;
+            for _ in 0..count {
+                let b = *whole.get(i)?;
+                i += 1;
+                len = len.checked_mul(256)?.checked_add(usize::from(b))?;
+            }
+            if 1 + count != length_octets(len) {
+                return None;
+            }
+            len
+        };
+        let end = i.checked_add(len)?;
+        if end > bound {
+            return None;
+        }
+        elements += 1;
+        if elements > MAX_CMS_ELEMENTS {
+            return None;
+        }
+        if first & 0x20 != 0 && len > 0 {
+            if first == 0x24 {
+                return None;
+            }
+            *open.get_mut(depth)? = end;
+            depth += 1;
+            pos = i;
+        } else {
+            if first == 0x24 {
+                return None;
+            }
+            pos = end;
+            // Close every level that ends here.
+            while let Some(d) = depth.checked_sub(1) {
+                if *open.get(d)? != pos {
+                    break;
+                }
+                depth = d;
+            }
+            if depth == 0 {
+                return (pos == whole.len()).then_some(());
+            }
+        }
     }
 }
 
@@ -345,7 +409,7 @@ pub(crate) fn to_der(input: &[u8], object: Object) -> Result<(Vec<u8>, Trailing)
     // Most inputs are DER already: one walk that only reads (under the same bounds) finds
     // that, and the copy is the rewrite. Anything else, malformed input included, is
     // rewritten by the full walk, which gives its errors.
-    if let Ok(true) = Walk::new(object).check_der(&e, 0) {
+    if plain_der(e.whole) {
         return Ok((e.whole.to_vec(), trailing));
     }
     let mut out = Vec::with_capacity(e.whole.len());
@@ -356,7 +420,7 @@ pub(crate) fn to_der(input: &[u8], object: Object) -> Result<(Vec<u8>, Trailing)
 /// Whether `e` is already in DER as far as this module rewrites: definite, shortest
 /// lengths and no constructed OCTET STRING anywhere inside.
 pub(crate) fn is_der(e: &Element<'_>, object: Object) -> Result<bool, Error> {
-    if let Ok(true) = Walk::new(object).check_der(e, 0) {
+    if plain_der(e.whole) {
         return Ok(true);
     }
     let mut walk = Walk::new(object);
@@ -466,11 +530,7 @@ mod tests {
             let mut out = Vec::new();
             Walk::new(Object::Cms).write_der(&e, 0, &mut out).unwrap();
             let unchanged = out == input;
-            assert_eq!(
-                Walk::new(Object::Cms).check_der(&e, 0).unwrap(),
-                unchanged,
-                "{input:02x?}"
-            );
+            assert_eq!(plain_der(e.whole), unchanged, "{input:02x?}");
             assert_eq!(der(&input).unwrap(), out);
             if unchanged {
                 der_seen += 1;
@@ -484,8 +544,36 @@ mod tests {
         tricky.extend([5u8; 0x12a]);
         tricky.extend([0, 0]);
         let (e, _) = Walk::new(Object::Cms).element(&tricky, 0).unwrap();
-        assert!(!Walk::new(Object::Cms).check_der(&e, 0).unwrap());
+        assert!(!plain_der(e.whole));
         assert_eq!(&der(&tricky).unwrap()[..4], &[0x30, 0x82, 0x01, 0x2e]);
+    }
+
+    #[test]
+    fn the_read_only_walk_keeps_the_rewrites_depth_bound() {
+        // `levels` SEQUENCEs, each holding the next, around a NULL.
+        let nested = |levels: usize| {
+            let mut v = vec![0x05, 0x00];
+            for _ in 0..levels {
+                let mut outer = vec![0x30];
+                write_length(&mut outer, v.len());
+                outer.extend(&v);
+                v = outer;
+            }
+            v
+        };
+        let deepest = nested(MAX_CMS_DEPTH);
+        assert!(plain_der(&deepest));
+        assert_eq!(der(&deepest).unwrap(), deepest);
+        let too_deep = nested(MAX_CMS_DEPTH + 1);
+        assert!(!plain_der(&too_deep));
+        assert!(matches!(
+            der(&too_deep),
+            Err(Error::Encoding(EncodingError::TooLarge { .. }))
+        ));
+        // An element that runs past its parent, and an empty constructed OCTET STRING.
+        assert!(!plain_der(&[0x30, 0x02, 0x04, 0x05, 0x00]));
+        assert!(!plain_der(&[0x24, 0x00]));
+        assert_eq!(der(&[0x24, 0x00]).unwrap(), [0x04, 0x00]);
     }
 
     #[test]
