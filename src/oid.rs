@@ -99,7 +99,8 @@ impl Oid {
     /// The identifier whose contents octets (X.690 section 8.19) are `content`, rendered
     /// without the formatter; an identifier in [`KNOWN`] is borrowed, not allocated. `None`
     /// for what this fast path leaves to the decoder's own rendering: no octets, an arc
-    /// padded with a leading 0x80 or cut short, an arc over 64 bits, or a rendering longer
+    /// padded with a leading 0x80 or cut short, an arc over 128 bits (a UUID under 2.25 fits),
+    /// or a rendering longer
     /// than [`MAX_OID_LENGTH`].
     pub(crate) fn from_content(content: &[u8]) -> Option<Oid> {
         let mut out = [0u8; MAX_OID_LENGTH];
@@ -110,17 +111,17 @@ impl Oid {
             len = end;
             Some(())
         };
-        let mut arc: u64 = 0;
+        let mut arc: u128 = 0;
         let mut fresh = true;
         let mut first = true;
         for &b in content {
             if fresh && b == 0x80 {
                 return None;
             }
-            if arc >> 57 != 0 {
+            if arc >> 121 != 0 {
                 return None;
             }
-            arc = (arc << 7) | u64::from(b & 0x7f);
+            arc = (arc << 7) | u128::from(b & 0x7f);
             fresh = b & 0x80 == 0;
             if !fresh {
                 continue;
@@ -134,11 +135,11 @@ impl Oid {
                 };
                 push(top)?;
                 push(b".")?;
-                push(decimal(second, &mut [0; 20]))?;
+                push(decimal(second, &mut [0; 39]))?;
                 first = false;
             } else {
                 push(b".")?;
-                push(decimal(arc, &mut [0; 20]))?;
+                push(decimal(arc, &mut [0; 39]))?;
             }
             arc = 0;
         }
@@ -196,19 +197,25 @@ impl serde::Serialize for Oid {
     }
 }
 
-/// `n` in decimal, written at the end of `buf`.
-fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+/// `n` in decimal, written at the end of `buf` (64-bit division while the value fits).
+fn decimal(n: u128, buf: &mut [u8; 39]) -> &[u8] {
     let mut i = buf.len();
-    loop {
+    let mut wide = n;
+    while u64::try_from(wide).is_err() {
         i -= 1;
-        // `n % 10` is below 10, so the cast cannot truncate.
-        #[allow(clippy::as_conversions, clippy::cast_possible_truncation)]
-        let digit = (n % 10) as u8;
-        if let Some(slot) = buf.get_mut(i) {
+        if let (Some(slot), Ok(digit)) = (buf.get_mut(i), u8::try_from(wide % 10)) {
             *slot = b'0' + digit;
         }
-        n /= 10;
-        if n == 0 || i == 0 {
+        wide /= 10;
+    }
+    let mut narrow = u64::try_from(wide).unwrap_or(0);
+    loop {
+        i -= 1;
+        if let (Some(slot), Ok(digit)) = (buf.get_mut(i), u8::try_from(narrow % 10)) {
+            *slot = b'0' + digit;
+        }
+        narrow /= 10;
+        if narrow == 0 || i == 0 {
             break;
         }
     }
@@ -381,9 +388,9 @@ mod tests {
 
     /// X.690 section 8.19, written out for the test.
     fn encode(dotted: &str) -> Vec<u8> {
-        let arcs: Vec<u64> = dotted.split('.').map(|a| a.parse().unwrap()).collect();
-        let mut subs = vec![u128::from(arcs[0]) * 40 + u128::from(arcs[1])];
-        subs.extend(arcs[2..].iter().map(|&a| u128::from(a)));
+        let arcs: Vec<u128> = dotted.split('.').map(|a| a.parse().unwrap()).collect();
+        let mut subs = vec![arcs[0] * 40 + arcs[1]];
+        subs.extend(&arcs[2..]);
         let mut out = Vec::new();
         for sub in subs {
             let low = |v: u128| u8::try_from(v & 0x7f).unwrap();
@@ -411,6 +418,8 @@ mod tests {
             "2.47.1",
             "2.999.3",
             "2.25.18446744073709551615",
+            "2.25.340282366920938463463374607431768211455",
+            "2.25.329800735698586629295641978511506172918",
             "1.2.840.113549.1.9.16.1.4",
             "0.4.0.127.0.7.1.1.4.1.3",
             "1.3.6.1.4.1.311.10.3.12",
@@ -441,14 +450,15 @@ mod tests {
 
     #[test]
     fn irregular_contents_are_left_to_the_decoder() {
-        // No octets; a padded arc; an arc cut short; an arc over 64 bits.
+        // No octets; a padded arc; an arc cut short; an arc over 128 bits.
         for content in [
             &[][..],
             &[0x2a, 0x80, 0x01][..],
             &[0x80, 0x2a][..],
             &[0x2a, 0x86][..],
             &[
-                0x2a, 0x82, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00,
+                0x2a, 0x84, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+                0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00,
             ][..],
         ] {
             assert!(Oid::from_content(content).is_none(), "{content:02x?}");

@@ -257,3 +257,52 @@ fn damaged_certificates_are_refused_with_specific_errors() {
         }))
     ));
 }
+
+/// Object identifiers as OpenSSL writes them, rendered by kyso as X.690 section 8.19 reads
+/// them: second arcs of 40 or more under 2 (where the first subidentifier takes two octets,
+/// or one octet of 120 or more), and a UUID arc under 2.25 (over 64 bits).
+#[test]
+fn identifiers_with_large_arcs_are_rendered_in_dotted_decimal() {
+    if !common::openssl_available() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("kyso-oid-arcs-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let uuid = "2.25.329800735698586629295641978511506172918";
+    common::openssl(
+        &dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "k.pem",
+            "-out",
+            "c.pem",
+            "-subj",
+            "/CN=Arcs",
+            "-days",
+            "30",
+            "-addext",
+            &format!("extendedKeyUsage=2.999.3,2.47.2,{uuid}"),
+            "-addext",
+            "certificatePolicies=2.999.5,1.2.840.113549.1.9.16.2.47",
+        ],
+    );
+    let c = Certificate::from_pem(&std::fs::read(dir.join("c.pem")).unwrap()).unwrap();
+    let ekus: Vec<String> = c
+        .extended_key_usage()
+        .unwrap()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(ekus, ["2.999.3", "2.47.2", uuid]);
+    let policies: Vec<String> = c.policies().iter().map(ToString::to_string).collect();
+    assert_eq!(policies, ["2.999.5", "1.2.840.113549.1.9.16.2.47"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
