@@ -99,9 +99,8 @@ impl Oid {
     /// The identifier whose contents octets (X.690 section 8.19) are `content`, rendered
     /// without the formatter; an identifier in [`KNOWN`] is borrowed, not allocated. `None`
     /// for what this fast path leaves to the decoder's own rendering: no octets, an arc
-    /// padded with a leading 0x80 or cut short, an arc over 128 bits (a UUID under 2.25 fits),
-    /// or a rendering longer
-    /// than [`MAX_OID_LENGTH`].
+    /// padded with a leading 0x80 or cut short, an arc over 128 bits (a UUID under 2.25
+    /// fits), or a rendering longer than [`MAX_OID_LENGTH`].
     pub(crate) fn from_content(content: &[u8]) -> Option<Oid> {
         let mut out = [0u8; MAX_OID_LENGTH];
         let mut len = 0usize;
