@@ -92,7 +92,15 @@ impl Certificate {
                 actual: der_bytes.len(),
             }));
         }
-        let (tbs, signature_algorithm, signature) = crate::cert::strict::split_signed(der_bytes)?;
+        // Strict DER only (see cert/strict.rs): x509-parser alone lets some non-DER
+        // structures through. The one-pass read settles the common shapes; anything else
+        // goes through `der`'s decoder, which gives the errors.
+        let fast = crate::cert::strict::fast_shape(der_bytes);
+        let shape_known = fast.is_some();
+        let (tbs, signature_algorithm, signature) = match fast {
+            Some(parts) => parts,
+            None => crate::cert::strict::split_signed(der_bytes)?,
+        };
         let (rest, x509) = x509_parser::certificate::X509Certificate::from_der(der_bytes)
             .map_err(|_| Error::invalid_der(Object::Certificate))?;
         if !rest.is_empty() {
@@ -101,9 +109,7 @@ impl Certificate {
                 Malformed::TrailingData,
             ));
         }
-        // Strict DER only (see cert/strict.rs): x509-parser alone lets some non-DER
-        // structures through.
-        if !crate::cert::strict::is_der_certificate(der_bytes) {
+        if !shape_known && !crate::cert::strict::is_der_certificate(der_bytes) {
             return Err(Error::invalid_der(Object::Certificate));
         }
         let tbs_cert = &x509.tbs_certificate;
