@@ -282,46 +282,12 @@ fn plain_der_walk(whole: &[u8]) -> Option<()> {
             Some(d) => *open.get(d)?,
             None => whole.len(),
         };
-        let first = *whole.get(pos)?;
-        let mut i = pos.checked_add(1)?;
-        if first & 0x1f == 0x1f {
-            // High tag number: at most four subsequent octets, as `Walk::element` reads.
-            let mut n = 0;
-            loop {
-                let b = *whole.get(i)?;
-                i += 1;
-                n += 1;
-                if b & 0x80 == 0 {
-                    break;
-                }
-                if n >= 4 {
-                    return None;
-                }
-            }
-        }
-        let l = *whole.get(i)?;
-        i += 1;
-        let len = if l < 0x80 {
-            usize::from(l)
-        } else {
-            // 0x80 is an indefinite length, 0xFF reserved: neither is DER.
-            let count = usize::from(l & 0x7f);
-            if count == 0 || count == 0x7f {
-                return None;
-            }
-            let mut len = 0usize;
-            for _ in 0..count {
-                let b = *whole.get(i)?;
-                i += 1;
-                len = len.checked_mul(256)?.checked_add(usize::from(b))?;
-            }
-            if 1 + count != length_octets(len) {
-                return None;
-            }
-            len
-        };
-        let end = i.checked_add(len)?;
-        if end > bound {
+        // The shared header reader: a tag of up to five octets (as `Walk::element` reads),
+        // a definite length of up to four; the length must be in its shortest form.
+        let h = crate::tlv::header_at(whole, pos)?;
+        let (first, i, end) = (h.first, h.start, h.end);
+        let len = end - i;
+        if i - h.tag_end != length_octets(len) || end > bound {
             return None;
         }
         elements += 1;
@@ -368,8 +334,8 @@ fn write_length(out: &mut Vec<u8>, len: usize) {
     out.extend_from_slice(significant);
 }
 
-/// How many octets [`write_length`] writes for `len`.
-fn length_octets(len: usize) -> usize {
+/// How many octets [`write_length`] writes for `len`: those of a length in DER.
+pub(crate) fn length_octets(len: usize) -> usize {
     match len {
         0..0x80 => 1,
         0x80..0x100 => 2,

@@ -107,8 +107,7 @@ pub(super) fn split_signed(input: &[u8]) -> Result<SignedParts, Error> {
 }
 
 /// One pass over a certificate that only reads, for the shapes real certificates have:
-/// every tag one octet, every length definite and in its shortest form (at most three
-/// length octets), every object identifier of 1 to 39 octets with a first octet below 120
+/// every tag one octet, every length definite and in its shortest form, every object identifier of 1 to 39 octets with a first octet below 120
 /// and arcs of at most four octets without padding, attribute values and algorithm
 /// parameters of the universal types `der` knows, a version of v1, v2 or v3 written out,
 /// and a signature with no unused bits. On such input it returns what [`split_signed`]
@@ -231,40 +230,19 @@ impl<'a> Tlv<'a> {
 
     /// The next element's tag and the range of its contents; the cursor moves past it.
     fn next(&mut self) -> Option<(u8, usize, usize)> {
-        let first = self.peek()?;
-        if first & 0x1f == 0x1f {
+        if self.done() {
             return None;
         }
-        let l = *self.bytes.get(self.pos.checked_add(1)?)?;
-        let mut start = self.pos.checked_add(2)?;
-        let len = if l < 0x80 {
-            usize::from(l)
-        } else {
-            let count = usize::from(l & 0x7f);
-            if !(1..=3).contains(&count) {
-                return None;
-            }
-            let mut len = 0usize;
-            for _ in 0..count {
-                len = (len << 8) | usize::from(*self.bytes.get(start)?);
-                start += 1;
-            }
-            let shortest = if count == 1 {
-                0x80
-            } else {
-                1 << (8 * (count - 1))
-            };
-            if len < shortest {
-                return None;
-            }
-            len
-        };
-        let end = start.checked_add(len)?;
-        if end > self.end {
+        // One-octet tags only; lengths in their shortest form, within these contents.
+        let h = crate::tlv::header_at(self.bytes, self.pos)?;
+        if h.first & 0x1f == 0x1f
+            || h.start - h.tag_end != crate::ber::length_octets(h.end - h.start)
+            || h.end > self.end
+        {
             return None;
         }
-        self.pos = end;
-        Some((first, start, end))
+        self.pos = h.end;
+        Some((h.first, h.start, h.end))
     }
 
     /// The next element, which must have tag `tag`, as a cursor over its contents.
