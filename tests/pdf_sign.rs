@@ -696,3 +696,34 @@ fn fields_and_rectangles_kyso_will_not_sign() {
 fn seal_signing_rsa2048() -> PdfSigning<'static> {
     signing().reason("Đóng dấu")
 }
+
+/// A file with a signed earlier revision and a page content stream whose `/Length` key is
+/// misspelt (found by the `pdf` fuzz target): the analysis of what changed after that
+/// earlier signature reaches the stream once the new signature's widget is on the page, so
+/// validation would fail the whole file. Signing refuses it up front, with that reason, and
+/// writes nothing.
+#[test]
+fn a_file_whose_earlier_signature_could_not_then_be_judged_is_not_signed() {
+    let bytes = std::fs::read(
+        vectors().join("fuzz-regressions/pdf/stream-length-misspelt-under-earlier-signature.pdf"),
+    )
+    .unwrap();
+    let pdf = PdfDocument::from_bytes(&bytes).unwrap();
+    let appearance = SignatureAppearance::new(1, [20.0, 20.0, 200.0, 60.0])
+        .unwrap()
+        .text("Ký số");
+    let mut out = Vec::new();
+    let result =
+        signing()
+            .appearance(appearance)
+            .sign(&pdf, &key("keys/ee-rsa2048.key.pem"), &mut out);
+    match result {
+        Err(Error::Pdf(e)) => assert!(
+            e.to_string()
+                .contains("a stream without an integer /Length"),
+            "{e}"
+        ),
+        other => panic!("expected the malformed stream, got {:?}", other.map(|_| ())),
+    }
+    assert!(out.is_empty());
+}

@@ -1093,7 +1093,13 @@ fn check_result(file: &PdfFile<'_>, tail: &[u8]) -> Result<(), Error> {
     find_signature_fields(f, last)?;
     document_security_store(f, last)?;
     let mut visits = 0usize;
+    // What changed since the original, and since every signed revision of it: what
+    // validating each earlier signature will walk (from its own revision, which reaches
+    // other objects of a malformed original than the last revision does).
     crate::pdf::changes::Analysis::run(f, last.saturating_sub(1), &mut visits)?;
+    for revision in crate::pdf::verify::judged_revisions(f)? {
+        crate::pdf::changes::Analysis::run(f, revision, &mut visits)?;
+    }
     Ok(())
 }
 

@@ -87,19 +87,7 @@ impl<'a> Verifier<'a> {
         let last = file.revisions.len().saturating_sub(1);
         let found = find_signature_fields(file, last)?;
         let (dss_certs, dss_revocation, dss_warnings) = document_security_store(file, last)?;
-        let perms_docmdp = file
-            .catalog(last)?
-            .1
-            .as_dict()
-            .and_then(|c| c.get(b"Perms".as_slice()).cloned())
-            .map(|p| file.resolve(&p, last))
-            .transpose()?
-            .flatten()
-            .and_then(|p| {
-                p.as_dict()
-                    .and_then(|d| d.get(b"DocMDP".as_slice()))
-                    .and_then(Object::as_ref)
-            });
+        let perms_docmdp = perms_docmdp(file, last)?;
         let mut prepared: Vec<Prepared> = found
             .into_iter()
             .map(|f| place(file, f, perms_docmdp))
@@ -872,6 +860,41 @@ pub(crate) fn text_string(s: &[u8]) -> String {
 }
 
 /// Reads a found signature's dictionary and checks where its byte range and value are.
+/// The signature the catalog's `/Perms /DocMDP` names, if any.
+fn perms_docmdp(file: &PdfFile<'_>, last: usize) -> Result<Option<ObjRef>, PdfError> {
+    let perms = file
+        .catalog(last)?
+        .1
+        .as_dict()
+        .and_then(|c| c.get(b"Perms".as_slice()).cloned())
+        .map(|p| file.resolve(&p, last))
+        .transpose()?
+        .flatten()
+        .and_then(|p| {
+            p.as_dict()
+                .and_then(|d| d.get(b"DocMDP".as_slice()))
+                .and_then(Object::as_ref)
+        });
+    Ok(perms)
+}
+
+/// The revisions whose signatures validation judges, each the start of a change analysis
+/// (signing runs the same analyses on its result before it signs).
+pub(crate) fn judged_revisions(file: &PdfFile<'_>) -> Result<Vec<usize>, PdfError> {
+    let last = file.revisions.len().saturating_sub(1);
+    let perms = perms_docmdp(file, last)?;
+    let mut revisions: Vec<usize> = find_signature_fields(file, last)?
+        .into_iter()
+        .filter_map(|f| match place(file, f, perms) {
+            Prepared::Placed(p) => Some(p.revision),
+            Prepared::Refused { .. } => None,
+        })
+        .collect();
+    revisions.sort_unstable();
+    revisions.dedup();
+    Ok(revisions)
+}
+
 fn place(file: &PdfFile<'_>, f: Found, perms_docmdp: Option<ObjRef>) -> Prepared {
     let refuse = |reason: String, br: Option<[u64; 4]>, sf: String| Prepared::Refused {
         name: f.name.clone(),
