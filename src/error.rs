@@ -47,6 +47,8 @@ pub enum Object {
     Sod,
     /// DG13 of a chip ID card.
     Dg13,
+    /// An XML document.
+    Xml,
 }
 
 impl core::fmt::Display for Object {
@@ -67,6 +69,7 @@ impl core::fmt::Display for Object {
             Object::Mrz => "MRZ",
             Object::Sod => "EF.SOD",
             Object::Dg13 => "DG13",
+            Object::Xml => "XML document",
         })
     }
 }
@@ -277,6 +280,11 @@ pub enum Error {
     /// ISO 32000 and ETSI EN 319 142-1 require.
     #[error(transparent)]
     Pdf(#[from] PdfError),
+    /// An XML document is not one kyso reads (not well-formed, a document type declaration,
+    /// over a bound), or a same-document reference in it cannot be resolved to exactly one
+    /// element.
+    #[error(transparent)]
+    Xml(#[from] XmlError),
     /// Fetching revocation data or a timestamp over the network failed (feature `http`).
     #[cfg(feature = "http")]
     #[error("{url}: {failure}")]
@@ -1295,6 +1303,56 @@ impl core::fmt::Display for PdfLimit {
             PdfLimit::ReferenceDepth => "reference chain",
         })
     }
+}
+
+/// Why kyso does not read an XML document, or cannot find in it what a signature refers to.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum XmlError {
+    /// The bytes are not UTF-8 (kyso reads XML in UTF-8 only, with or without a byte order
+    /// mark), or the XML declaration names another encoding.
+    #[error("XML not in UTF-8")]
+    NotUtf8,
+    /// The document is not well-formed XML 1.0 with namespaces.
+    #[error("XML not well-formed at line {line}, column {column}: {reason}")]
+    NotWellFormed {
+        /// The line, from 1.
+        line: u32,
+        /// The column, from 1.
+        column: u32,
+        /// What is wrong there.
+        reason: &'static str,
+    },
+    /// The document has a document type declaration. Entity declarations change what the
+    /// text says and default attributes what the elements carry, outside the signed bytes'
+    /// reach; kyso refuses every DTD, even an empty one.
+    #[error("XML with a document type declaration (kyso reads none)")]
+    Doctype,
+    /// Elements nested deeper than [`MAX_XML_DEPTH`](crate::limits::MAX_XML_DEPTH).
+    #[error("XML elements nested deeper than {limit}")]
+    TooDeep {
+        /// The bound.
+        limit: usize,
+    },
+    /// More nodes than [`MAX_XML_NODES`](crate::limits::MAX_XML_NODES).
+    #[error("XML with more than {limit} nodes")]
+    TooManyNodes {
+        /// The bound.
+        limit: usize,
+    },
+    /// No element carries the `Id` a reference names.
+    #[error("no element with Id {id:?}")]
+    IdNotFound {
+        /// The identifier.
+        id: String,
+    },
+    /// Two or more elements carry the `Id` a reference names: which one was meant is
+    /// ambiguous (the shape of signature-wrapping attacks), so the document is refused.
+    #[error("more than one element with Id {id:?}")]
+    DuplicateId {
+        /// The identifier.
+        id: String,
+    },
 }
 
 /// Why kyso does not read a PDF, to validate or to sign it: its structure is not one kyso

@@ -80,6 +80,7 @@ mod tlv;
 pub mod tsp;
 pub mod validate;
 mod vocabulary;
+pub mod xml;
 
 // The paved path: what verifying and signing a document needs. Everything else is in the
 // public module named after its concept (`kyso::cert`, `kyso::revocation`, `kyso::key`...).

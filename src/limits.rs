@@ -290,3 +290,23 @@ pub const MAX_PDF_VISITS: usize = 2_000_000;
 /// Longest chain of references followed to find one value (a `/Length` in an object stream,
 /// a `/Parent` inherited value).
 pub const MAX_PDF_REFERENCE_DEPTH: usize = 16;
+
+/// Largest XML document read, in bytes.
+///
+/// An e-invoice with a few hundred lines and its signatures is well under 1 MiB; 16 MiB
+/// leaves room for invoices with thousands of lines while bounding the tree built from one
+/// file (roxmltree keeps about ten words a node).
+pub const MAX_XML_SIZE: usize = 16 * 1024 * 1024;
+
+/// Most nodes (elements, text, comments, processing instructions) in one XML document.
+///
+/// A 16 MiB document of the densest real shape (short elements one per line) has about a
+/// million nodes; two million bounds memory at a few hundred MiB even for input built to
+/// maximise the node count.
+pub const MAX_XML_NODES: usize = 2_000_000;
+
+/// Deepest nesting of XML elements read.
+///
+/// E-invoices nest eight levels, XML signatures six more; 256 leaves room for any real
+/// document while keeping every walk over the tree shallow.
+pub const MAX_XML_DEPTH: usize = 256;
