@@ -10,7 +10,7 @@ pub(crate) mod sign;
 mod signed_attributes;
 mod signed_cms;
 mod signed_data;
-mod signer_check;
+pub(crate) mod signer_check;
 mod signer_match;
 mod stamper;
 mod timestamp_token;

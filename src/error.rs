@@ -1353,6 +1353,47 @@ pub enum XmlError {
         /// The identifier.
         id: String,
     },
+    /// A `Signature` element is not structured as XML Signature requires (or exceeds
+    /// kyso's bounds on references and transforms).
+    #[error("malformed XML signature: {reason}")]
+    Signature {
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// An algorithm URI kyso does not implement (canonicalization, signature, digest).
+    #[error("unsupported XML signature algorithm {uri}")]
+    UnsupportedAlgorithm {
+        /// The `Algorithm` attribute.
+        uri: String,
+    },
+    /// A transform kyso refuses: XPath, XPath Filter 2.0, XSLT and base64 run code or
+    /// select data in ways a reader of the document cannot see, and no signed document
+    /// kyso reads needs them.
+    #[error("refused XML signature transform {uri}")]
+    RefusedTransform {
+        /// The transform's `Algorithm`.
+        uri: String,
+    },
+    /// A reference other than the whole document (`""`) or an element by `Id` (`#id`):
+    /// external resources and XPointer expressions are not fetched or evaluated.
+    #[error("refused XML signature reference {uri:?}")]
+    RefusedReference {
+        /// The `URI` attribute (empty if absent).
+        uri: String,
+    },
+    /// Key information kyso does not follow (`RetrievalMethod`, `KeyName`): the signer's
+    /// certificate must be in the signature.
+    #[error("refused KeyInfo element {element}")]
+    RefusedKeyInfo {
+        /// The element's local name.
+        element: String,
+    },
+    /// The document is not an e-invoice of the shape the `vn-einvoice` profile reads.
+    #[error("not an e-invoice: {reason}")]
+    NotEInvoice {
+        /// What is missing or out of place.
+        reason: &'static str,
+    },
 }
 
 /// Why kyso does not read a PDF, to validate or to sign it: its structure is not one kyso

@@ -24,6 +24,8 @@
 //! ```
 
 mod c14n;
+pub(crate) mod dsig;
+pub mod einvoice;
 
 use crate::error::{Error, XmlError};
 use crate::limits::{MAX_XML_DEPTH, MAX_XML_NODES, MAX_XML_SIZE};

@@ -75,6 +75,30 @@ pub(crate) struct Inputs<'a> {
     pub extra_digests: &'a std::sync::Mutex<Vec<crate::digest::Digest>>,
 }
 
+/// What judging a signer's certificate needs, in any signature format: the verifier, the
+/// certificates at hand, the revocation data inside the signature, and the call's budget.
+pub(crate) struct CertificateInputs<'a> {
+    /// The verifier's configuration.
+    pub v: &'a Verifier<'a>,
+    /// The signature's certificates and the caller's.
+    pub pool: &'a [Certificate],
+    /// The CRLs and OCSP responses inside the signature.
+    pub embedded: &'a CrlStore,
+    /// The signature-check budget of the whole call.
+    pub budget: &'a Budget,
+}
+
+impl<'a> Inputs<'a> {
+    fn certificate_inputs(&self) -> CertificateInputs<'a> {
+        CertificateInputs {
+            v: self.v,
+            pool: self.pool,
+            embedded: self.embedded,
+            budget: self.budget,
+        }
+    }
+}
+
 /// A step's decision that the run cannot go on; only [`SignerRun::stop`] makes one, after
 /// recording the failure.
 pub(crate) struct Stop(());
@@ -162,16 +186,31 @@ pub(crate) fn run(r: &mut SignerRun, inp: &Inputs<'_>) -> Result<(), Stop> {
     let algorithm = algorithm(r, inp, digest, &cert)?;
     signature_value(r, &value, &cert, algorithm)?;
     claimed_time(r, &cert);
-    let judged = JudgedTimes::of(r, inp);
+    let ci = inp.certificate_inputs();
+    let judged = JudgedTimes::of(r, &ci);
     let no_source = CrlStore::new();
-    let scope = RevocationScope::of(inp, &no_source);
+    let scope = RevocationScope::of(&ci, &no_source);
     let sources = Both(scope.given, inp.embedded);
     let poe = proof_of_existence(r, inp, &cert, &scope, &sources, judged.now);
-    certificate_path(r, inp, &cert, &judged, &scope, &sources, poe);
-    required_timestamp(r, inp, poe);
+    certificate_path(r, &ci, &cert, &judged, &scope, &sources, poe);
+    required_timestamp(r, inp.v, poe);
     unexamined_attributes(r, inp);
     counter_signatures(r, inp);
     Ok(())
+}
+
+/// The steps after the signature value for a signature format that carries no signature
+/// timestamps (XML signatures): the claimed signing time against the certificate, then the
+/// certificate path at the time judged (with the proof of existence from outside the
+/// signature, if the verifier has one), then the policy's demand for a timestamp.
+pub(crate) fn judge_certificate(r: &mut SignerRun, c: &CertificateInputs<'_>, cert: &Certificate) {
+    claimed_time(r, cert);
+    let judged = JudgedTimes::of(r, c);
+    let no_source = CrlStore::new();
+    let scope = RevocationScope::of(c, &no_source);
+    let sources = Both(scope.given, c.embedded);
+    certificate_path(r, c, cert, &judged, &scope, &sources, None);
+    required_timestamp(r, c.v, None);
 }
 
 /// Lists the CAdES-C, -X and -A attributes kyso does not examine yet, so that nobody reads
@@ -537,7 +576,7 @@ impl<'a> ValueCheck<'a> {
 
 /// The widest policy kyso can verify under, to tell a wrong signature (SIG_CRYPTO_FAILURE)
 /// from a refused algorithm, which the caller's policy judges separately.
-fn permissive() -> AlgorithmPolicy {
+pub(crate) fn permissive() -> AlgorithmPolicy {
     AlgorithmPolicy::default()
         .allow_sha1_for_legacy_use_only()
         .require_min_rsa_bits(LEGACY_MIN_RSA_BITS)
@@ -773,7 +812,7 @@ struct JudgedTimes {
 }
 
 impl JudgedTimes {
-    fn of(r: &mut SignerRun, inp: &Inputs<'_>) -> Self {
+    fn of(r: &mut SignerRun, inp: &CertificateInputs<'_>) -> Self {
         let policy_time = inp.v.policy.time;
         let (time, source) = match (policy_time, r.report.claimed_signing_time) {
             (ValidationTime::ClaimedSigningTime { .. }, Some(t)) => {
@@ -807,7 +846,7 @@ struct RevocationScope<'a> {
 impl<'a> RevocationScope<'a> {
     /// The scope of `inp`'s verifier; `none` stands for the caller's source when there is
     /// none.
-    fn of(inp: &Inputs<'a>, none: &'a CrlStore) -> Self {
+    fn of(inp: &CertificateInputs<'a>, none: &'a CrlStore) -> Self {
         let policy = match inp.v.revocation {
             RevocationPolicy::NoCheck if inp.embedded.is_empty() => RevocationPolicy::NoCheck,
             // Revocation data in the signature is used even when the caller gave none.
@@ -886,7 +925,7 @@ fn proof_of_existence(
 /// current revocation data), again at the time a signature timestamp proves.
 fn certificate_path(
     r: &mut SignerRun,
-    inp: &Inputs<'_>,
+    inp: &CertificateInputs<'_>,
     cert: &Certificate,
     judged: &JudgedTimes,
     scope: &RevocationScope<'_>,
@@ -1033,8 +1072,8 @@ fn record_path(
 }
 
 /// A signature timestamp, when the policy requires one (CAdES-B-T).
-fn required_timestamp(r: &mut SignerRun, inp: &Inputs<'_>, poe: Option<Time>) {
-    if inp.v.policy.require_signature_timestamp && poe.is_none() {
+fn required_timestamp(r: &mut SignerRun, v: &Verifier<'_>, poe: Option<Time>) {
+    if v.policy.require_signature_timestamp && poe.is_none() {
         r.fail(
             CheckKind::SignatureTimestamp,
             SubIndication::SigConstraintsFailure,

@@ -33,7 +33,7 @@ use crate::validate::{
 pub struct Verifier<'a> {
     pub(crate) anchors: &'a TrustStore,
     pub(crate) policy: ValidationPolicy,
-    extra_certificates: Vec<Certificate>,
+    pub(crate) extra_certificates: Vec<Certificate>,
     pub(crate) revocation: RevocationPolicy,
     pub(crate) revocation_source: Option<&'a dyn RevocationSource>,
     pub(crate) timestamp_anchors: Option<&'a TrustStore>,

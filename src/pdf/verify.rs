@@ -178,7 +178,7 @@ impl<'a> Verifier<'a> {
         })
     }
 
-    fn given_time(&self) -> Time {
+    pub(crate) fn given_time(&self) -> Time {
         match self.policy.time {
             ValidationTime::Given(t) => t,
             ValidationTime::ClaimedSigningTime { fallback } => fallback,

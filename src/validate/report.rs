@@ -52,6 +52,12 @@ pub enum CheckKind {
     /// What changed in a PDF after the signature, against what the signature (and a
     /// certification signature before it) permits.
     PdfChanges,
+    /// An XML signature's reference: its target resolved, its transforms applied, and the
+    /// digest of the result equal to the `DigestValue`.
+    XmlReference,
+    /// What an XML profile requires of a signature (for an e-invoice: what it signs, where it
+    /// sits, and the seller's tax code against the certificate).
+    XmlProfile,
 }
 
 impl CheckKind {
@@ -74,6 +80,8 @@ impl CheckKind {
             CheckKind::WorkBudget => "work budget",
             CheckKind::PdfByteRange => "PDF byte range",
             CheckKind::PdfChanges => "changes after signing",
+            CheckKind::XmlReference => "XML reference",
+            CheckKind::XmlProfile => "XML profile",
         }
     }
 }

@@ -126,6 +126,20 @@ pub enum Warning {
         /// How many were checked at this level.
         checked: usize,
     },
+    /// An XML reference to an element inside its own signature (an e-invoice's SigningTime
+    /// object) lists the enveloped-signature transform, which taken literally removes its
+    /// whole target; the transform was skipped, as the producers of such files do when they
+    /// sign, so the digest covers the element.
+    EnvelopedTransformSkipped {
+        /// The reference's `URI`.
+        uri: String,
+    },
+    /// Elements of an e-invoice outside everything its signatures cover (a QR code's data,
+    /// say): they may have changed after signing.
+    UnsignedElements {
+        /// Their local names, in document order.
+        names: Vec<String>,
+    },
 }
 
 impl Warning {
@@ -156,6 +170,8 @@ impl Warning {
             Warning::RepeatedUnknownSignedAttribute { .. } => "repeated-unknown-signed-attribute",
             Warning::AttributeNotExamined { .. } => "attribute-not-examined",
             Warning::CounterSignaturesNotAllChecked { .. } => "counter-signatures-not-all-checked",
+            Warning::EnvelopedTransformSkipped { .. } => "enveloped-transform-skipped",
+            Warning::UnsignedElements { .. } => "unsigned-elements",
         }
     }
 }
@@ -247,6 +263,15 @@ impl core::fmt::Display for Warning {
             Warning::CounterSignaturesNotAllChecked { checked } => write!(
                 f,
                 "only {checked} counter-signatures at this level were checked; the rest, and any deeper, were not"
+            ),
+            Warning::EnvelopedTransformSkipped { uri } => write!(
+                f,
+                "the reference {uri:?} targets an element inside its own signature with the enveloped-signature transform, which was skipped (as the file's producer did)"
+            ),
+            Warning::UnsignedElements { names } => write!(
+                f,
+                "not covered by any signature: {}",
+                names.join(", ")
             ),
             Warning::EcdsaParametersNull => f.write_str(
                 "the signature algorithm is ECDSA with a NULL parameter, which RFC 5758 leaves absent",
