@@ -428,7 +428,9 @@ pub(crate) fn reference_octets<'a, 'i>(
         exclude: None,
         comments: false,
     };
+    // `None` while the data is a node-set (`subset`, or nothing at all if `empty`).
     let mut octets: Option<Vec<u8>> = None;
+    let mut empty = false;
     let mut enveloped = Enveloped::AsSpecified;
     for t in &r.transforms {
         match t {
@@ -442,7 +444,7 @@ pub(crate) fn reference_octets<'a, 'i>(
                         enveloped = Enveloped::Skipped;
                     } else {
                         // As specified: nothing of the target is left.
-                        octets = Some(Vec::new());
+                        empty = true;
                     }
                 } else if signature.ancestors().any(|a| a == apex) {
                     subset.exclude = Some(signature.id());
@@ -451,6 +453,7 @@ pub(crate) fn reference_octets<'a, 'i>(
             Transform::Canonical(method) => {
                 let mut out = Vec::new();
                 match octets.take() {
+                    None if empty => {}
                     None => super::c14n::write(&subset, method, &mut out),
                     Some(input) => {
                         // Octets into a node-set: parsed as a document of their own.
@@ -472,6 +475,7 @@ pub(crate) fn reference_octets<'a, 'i>(
     }
     let bytes = match octets {
         Some(o) => o,
+        None if empty => Vec::new(),
         None => {
             let mut out = Vec::new();
             super::c14n::write(
