@@ -55,33 +55,6 @@ fn verify(file: &str, legacy: bool) -> Result<EInvoiceReport, kyso::Error> {
     Ok(Verifier::new(&context, policy).verify_einvoice(&doc))
 }
 
-fn summary(r: &Result<EInvoiceReport, kyso::Error>) -> String {
-    match r {
-        Err(e) => format!("refused: {e}"),
-        Ok(r) if r.error.is_some() => format!("refused: {}", r.error.as_ref().unwrap()),
-        Ok(r) => r
-            .signatures
-            .iter()
-            .map(|s| {
-                let mut w: Vec<&str> = s.report.warnings.iter().map(|w| w.code()).collect();
-                w.sort_unstable();
-                w.dedup();
-                format!(
-                    "{:?} {} {} [{}] time={:?}",
-                    s.role,
-                    s.report.indication,
-                    s.report
-                        .sub_indication
-                        .map_or_else(|| "-".to_owned(), |x| x.to_string()),
-                    w.join(","),
-                    s.signing_time
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("; "),
-    }
-}
-
 /// The verdict as `cases.tsv` writes it, with the warnings and the signing time.
 fn observed(file: &str, legacy: bool) -> (String, String, String) {
     let none = || ("-".to_owned(), "-".to_owned());
