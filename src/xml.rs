@@ -125,6 +125,8 @@ impl Canonicalization {
 /// read from.
 pub struct XmlDocument<'a> {
     doc: roxmltree::Document<'a>,
+    /// The elements of each unqualified `Id` value, indexed on first use.
+    ids: std::sync::OnceLock<std::collections::HashMap<String, Vec<roxmltree::NodeId>>>,
 }
 
 impl core::fmt::Debug for XmlDocument<'_> {
@@ -172,7 +174,10 @@ impl<'a> XmlDocument<'a> {
             .map_err(|e| Error::Xml(syntax_error(&e)))?;
         refuse_doctype(&doc)?;
         check_depth(&doc)?;
-        Ok(XmlDocument { doc })
+        Ok(XmlDocument {
+            doc,
+            ids: std::sync::OnceLock::new(),
+        })
     }
 
     /// The canonical form of the whole document: the document element with everything in
@@ -224,19 +229,29 @@ impl<'a> XmlDocument<'a> {
 
     /// The one element whose unqualified `Id` attribute is `id`.
     pub(crate) fn element_by_id(&self, id: &str) -> Result<roxmltree::Node<'_, 'a>, Error> {
-        let mut found = None;
-        for node in self.doc.descendants().filter(roxmltree::Node::is_element) {
-            let has = node
-                .attributes()
-                .any(|a| a.namespace().is_none() && a.name() == "Id" && a.value() == id);
-            if has {
-                if found.is_some() {
-                    return Err(Error::Xml(XmlError::DuplicateId { id: id.to_owned() }));
+        let index = self.ids.get_or_init(|| {
+            let mut index: std::collections::HashMap<String, Vec<roxmltree::NodeId>> =
+                std::collections::HashMap::new();
+            for node in self.doc.descendants().filter(roxmltree::Node::is_element) {
+                for a in node.attributes() {
+                    if a.namespace().is_none() && a.name() == "Id" {
+                        index
+                            .entry(a.value().to_owned())
+                            .or_default()
+                            .push(node.id());
+                    }
                 }
-                found = Some(node);
             }
+            index
+        });
+        match index.get(id).map(Vec::as_slice) {
+            Some([one]) => self
+                .doc
+                .get_node(*one)
+                .ok_or_else(|| Error::Xml(XmlError::IdNotFound { id: id.to_owned() })),
+            Some([_, _, ..]) => Err(Error::Xml(XmlError::DuplicateId { id: id.to_owned() })),
+            _ => Err(Error::Xml(XmlError::IdNotFound { id: id.to_owned() })),
         }
-        found.ok_or_else(|| Error::Xml(XmlError::IdNotFound { id: id.to_owned() }))
     }
 }
 

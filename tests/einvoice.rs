@@ -155,3 +155,92 @@ fn the_signed_invoice_is_what_was_digested() {
     assert_eq!(identity.tax_code_text().as_deref(), Some("5700100256-001"));
     assert!(r.to_json().contains("\"unsigned_elements\":[\"DLQRCode\"]"));
 }
+
+/// What XML Signature allows and kyso does not follow gets a typed error in the seller's
+/// report (TOTAL-FAILED, FORMAT_FAILURE), never a guess: each made from the invoice xmlsec1
+/// signed, changed in one place.
+#[test]
+fn constructs_kyso_does_not_follow_are_refused_with_their_reason() {
+    use kyso::error::XmlError;
+    let base = std::fs::read_to_string(folder().join("xmlsec1-rsa.xml")).unwrap();
+    let enveloped = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
+    let xpath = "http://www.w3.org/TR/1999/REC-xpath-19991116";
+    let xslt = "http://www.w3.org/TR/1999/REC-xslt-19991116";
+    let c14n11 = "http://www.w3.org/2006/12/xml-c14n11";
+    let cases: Vec<(String, XmlError)> = vec![
+        (
+            base.replacen(enveloped, xpath, 1),
+            XmlError::RefusedTransform { uri: xpath.into() },
+        ),
+        (
+            base.replacen(enveloped, xslt, 1),
+            XmlError::RefusedTransform { uri: xslt.into() },
+        ),
+        (
+            base.replacen(
+                "URI=\"#K26TKY42\"",
+                "URI=\"http://example.org/hoadon.xml\"",
+                1,
+            ),
+            XmlError::RefusedReference {
+                uri: "http://example.org/hoadon.xml".into(),
+            },
+        ),
+        (
+            base.replacen("URI=\"#K26TKY42\"", "URI=\"#xpointer(id('K26TKY42'))\"", 1),
+            XmlError::RefusedReference {
+                uri: "#xpointer(id('K26TKY42'))".into(),
+            },
+        ),
+        (
+            base.replacen("<KeyInfo>", "<KeyInfo><KeyName>seller</KeyName>", 1),
+            XmlError::RefusedKeyInfo {
+                element: "KeyName".into(),
+            },
+        ),
+        (
+            base.replacen(
+                "<KeyInfo>",
+                "<KeyInfo><RetrievalMethod URI=\"http://example.org/cert.der\"/>",
+                1,
+            ),
+            XmlError::RefusedKeyInfo {
+                element: "RetrievalMethod".into(),
+            },
+        ),
+        (
+            base.replacen("http://www.w3.org/TR/2001/REC-xml-c14n-20010315", c14n11, 1),
+            XmlError::UnsupportedAlgorithm { uri: c14n11.into() },
+        ),
+        (
+            base.replacen(
+                "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+                "http://www.w3.org/2000/09/xmldsig#hmac-sha1",
+                1,
+            ),
+            XmlError::UnsupportedAlgorithm {
+                uri: "http://www.w3.org/2000/09/xmldsig#hmac-sha1".into(),
+            },
+        ),
+    ];
+    for (text, want) in cases {
+        assert_ne!(text, base, "{want:?}: nothing changed");
+        let doc = XmlDocument::parse(text.as_bytes()).unwrap();
+        let anchors = anchors();
+        let context = TrustContext::new(&anchors, Revocation::NotChecked);
+        let at = Time::from_utc(2026, 6, 1, 0, 0, 0).unwrap();
+        let r = Verifier::new(&context, ValidationPolicy::at(at)).verify_einvoice(&doc);
+        let seller = r.seller().unwrap();
+        assert_eq!(
+            seller.report.sub_indication,
+            Some(kyso::validate::SubIndication::FormatFailure),
+            "{want:?}"
+        );
+        assert_eq!(
+            seller.report.error,
+            Some(kyso::Error::Xml(want.clone())),
+            "{want:?}"
+        );
+        assert!(!r.is_passed());
+    }
+}

@@ -562,7 +562,7 @@ fn steps<'a, 'i>(
         ),
     );
     r.report.claimed_signing_time = claimed_time;
-    let sha1 = references(r, doc, node, &sig, skip_enveloped_inside, outcomes)?;
+    let sha1 = references(r, doc, node, &sig, budget, skip_enveloped_inside, outcomes)?;
     let (cert, alg, certificates) = signer_certificate(r, &sig, budget)?;
     r.pass(
         CheckKind::SignerCertificate,
@@ -617,11 +617,13 @@ fn references<'a, 'i>(
     doc: &'a XmlDocument<'i>,
     node: Node<'a, 'i>,
     sig: &SignatureElement<'a, 'i>,
+    budget: &Budget,
     skip_enveloped_inside: bool,
     outcomes: &mut Vec<ReferenceOutcome<'a, 'i>>,
 ) -> Result<bool, crate::cms::signer_check::Stop> {
     let mut sha1 = false;
-    for reference in &sig.references {
+    for (index, reference) in sig.references.iter().enumerate() {
+        charge(r, doc, sig, index, budget)?;
         let resolve = |r: &mut SignerRun, skip: bool| {
             reference_octets(doc, node, reference, skip).map_err(|e| {
                 r.stop(
@@ -679,6 +681,47 @@ fn references<'a, 'i>(
         });
     }
     Ok(sha1)
+}
+
+/// Charges a reference's canonicalization and digest to the call's budget before they are
+/// made, one unit and one more per MiB of the target's text (the canonical form is at most a
+/// few times as long), so that a document cannot make the call digest without end.
+fn charge(
+    r: &mut SignerRun,
+    doc: &XmlDocument<'_>,
+    sig: &SignatureElement<'_, '_>,
+    index: usize,
+    budget: &Budget,
+) -> Result<(), crate::cms::signer_check::Stop> {
+    let reference = sig.references.get(index);
+    let len = match reference.and_then(Reference::id) {
+        None => doc.doc.input_text().len(),
+        Some(id) => doc.element_by_id(id).map_or(0, |n| n.range().len()),
+    };
+    let mut h = Hasher::new(DigestAlgorithm::Sha256);
+    h.update(b"xml reference");
+    h.update(
+        &u64::try_from(sig.signed_info.range().start)
+            .unwrap_or(u64::MAX)
+            .to_be_bytes(),
+    );
+    h.update(&u64::try_from(index).unwrap_or(u64::MAX).to_be_bytes());
+    let mut object = [0u8; 32];
+    object.copy_from_slice(h.finish().as_bytes());
+    let id = CheckId {
+        object,
+        key: [0; 32],
+    };
+    budget
+        .check_costing(id, 1 + len / (1 << 20), || Ok(()))
+        .map_err(|e| {
+            r.stop(
+                CheckKind::WorkBudget,
+                SubIndication::SignedDataNotFound,
+                "the references were not all digested: the call's work budget ran out",
+                Some(e),
+            )
+        })
 }
 
 /// The signer's certificate among those of `KeyInfo` (the first whose key verifies the

@@ -152,6 +152,10 @@ impl EInvoiceReport {
     }
 }
 
+/// Most signatures read from one invoice: seller, buyer and tax authority sign once each;
+/// sixteen leaves room for other signers while bounding the work of one call.
+const MAX_INVOICE_SIGNATURES: usize = 16;
+
 fn not_einvoice(reason: &'static str) -> XmlError {
     XmlError::NotEInvoice { reason }
 }
@@ -289,6 +293,14 @@ impl Verifier<'_> {
             .map_err(|()| not_einvoice("more than one DSCKS in HDon"))?
             .map(|d| d.children().filter(|c| c.is_element()).collect::<Vec<_>>())
             .unwrap_or_default();
+        let count: usize = places
+            .iter()
+            .filter(|p| InvoiceSignerRole::of(p.tag_name().name()).is_some())
+            .map(|p| p.children().filter(|c| c.is_element()).count())
+            .sum();
+        if count > MAX_INVOICE_SIGNATURES {
+            return Err(not_einvoice("more signatures than kyso reads"));
+        }
         for place in places {
             let Some(role) = InvoiceSignerRole::of(place.tag_name().name()) else {
                 continue;
