@@ -360,25 +360,31 @@ impl Verifier<'_> {
         if report.seller().is_none() {
             return Err(not_einvoice("no seller signature in HDon/DSCKS/NBan"));
         }
-        report.unsigned_elements = root
-            .children()
-            .filter(|c| c.is_element() && c.tag_name().name() != "DSCKS")
-            .filter(|c| {
-                !covered
-                    .iter()
-                    .any(|t| *t == *c || c.ancestors().any(|a| a == *t))
-            })
-            .map(|c| c.tag_name().name().to_owned())
-            .collect();
-        if !report.unsigned_elements.is_empty() {
-            let warning = Warning::UnsignedElements {
-                names: report.unsigned_elements.clone(),
-            };
-            for s in &mut report.signatures {
-                s.report.warnings.push(warning.clone());
-            }
-        }
+        unsigned_elements(&mut report, root, &covered);
         Ok(report)
+    }
+}
+
+/// Lists the children of `HDon` (but `DSCKS`) no verified reference covers, and warns of
+/// them in every signature's report.
+fn unsigned_elements(report: &mut EInvoiceReport, root: Node<'_, '_>, covered: &[Node<'_, '_>]) {
+    report.unsigned_elements = root
+        .children()
+        .filter(|c| c.is_element() && c.tag_name().name() != "DSCKS")
+        .filter(|c| {
+            !covered
+                .iter()
+                .any(|t| *t == *c || c.ancestors().any(|a| a == *t))
+        })
+        .map(|c| c.tag_name().name().to_owned())
+        .collect();
+    if !report.unsigned_elements.is_empty() {
+        let warning = Warning::UnsignedElements {
+            names: report.unsigned_elements.clone(),
+        };
+        for s in &mut report.signatures {
+            s.report.warnings.push(warning.clone());
+        }
     }
 }
 
