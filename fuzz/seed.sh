@@ -4,7 +4,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 vectors="$here/../test-vectors"
-for target in certificate_der certificate_differential pem_bundle private_key path_validation cms_verify crl ocsp_response timestamp mrz dg13 sod time_stamped_data public_key_verify pdf; do
+for target in certificate_der certificate_differential pem_bundle private_key path_validation cms_verify crl ocsp_response timestamp mrz dg13 sod time_stamped_data public_key_verify pdf xml; do
   mkdir -p "$here/corpus/$target"
 done
 # DER certificates: the .der files, and the DER inside every PEM certificate.
@@ -27,6 +27,10 @@ for f in "$vectors"/interop/tsp/*.tsd; do cp "$f" "$here/corpus/time_stamped_dat
 for f in "$vectors"/interop/tsp/*.ts[rt]; do cp "$f" "$here/corpus/timestamp/"; done
 for f in "$vectors"/interop/tsp/ocsp-*.der; do cp "$f" "$here/corpus/ocsp_response/"; done
 for f in "$vectors"/interop/eid/*.sod; do cp "$f" "$here/corpus/sod/"; done
+# XML: the canonicalization inputs and the signed e-invoices with their attacks.
+for f in "$vectors"/xml/c14n/input/*.xml "$vectors"/xml/einvoice/signed/*.xml; do
+  cp "$f" "$here/corpus/xml/"
+done
 # Signed PDFs from pyHanko and the attack shapes built on them.
 for f in "$vectors"/pdf/*.pdf; do cp "$f" "$here/corpus/pdf/"; done
 # Public keys of every type kyso reads (RSA, id-RSASSA-PSS, DSA, EC, Ed25519), each with a

@@ -36,6 +36,7 @@ fn every_seed_runs_through_every_target() {
         targets::dg13(&data);
         targets::sod(&data);
         targets::time_stamped_data(&data);
+        targets::xml(&data);
         // Truncated and bit-flipped variants too, cheaply.
         let half = &data[..data.len() / 2];
         targets::certificate_der(half);
@@ -48,6 +49,8 @@ fn every_seed_runs_through_every_target() {
         targets::pem_bundle(&flipped);
         targets::cms_verify(half);
         targets::cms_verify(&flipped);
+        targets::xml(half);
+        targets::xml(&flipped);
     }
     // The chains, concatenated, exercise path building from a bundle.
     let mut bundle = std::fs::read(
