@@ -534,3 +534,61 @@ mod tests {
         assert_eq!(signing_time("30/11/2026"), None);
     }
 }
+
+impl core::fmt::Display for InvoiceSignerRole {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            InvoiceSignerRole::Seller => "seller",
+            InvoiceSignerRole::Buyer => "buyer",
+            InvoiceSignerRole::TaxAuthority => "tax authority",
+            InvoiceSignerRole::Other => "other signer",
+        })
+    }
+}
+
+impl core::fmt::Display for EInvoiceReport {
+    /// A line for the invoice, one per signature (`Signature N (role): INDICATION[ /
+    /// SUB-INDICATION]`), the unsigned elements, then the details of each signature.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        if let Some(e) = &self.error {
+            return writeln!(f, "E-invoice: cannot be validated: {e}");
+        }
+        writeln!(
+            f,
+            "E-invoice {} (seller tax code {}), {} signature(s)",
+            self.invoice_id.as_deref().unwrap_or("?"),
+            self.seller_tax_code.as_deref().unwrap_or("none"),
+            self.signatures.len()
+        )?;
+        for (i, s) in self.signatures.iter().enumerate() {
+            write!(
+                f,
+                "Signature {} ({}): {}",
+                i + 1,
+                s.role,
+                s.report.indication
+            )?;
+            if let Some(sub) = s.report.sub_indication {
+                write!(f, " / {sub}")?;
+            }
+            writeln!(f)?;
+        }
+        if !self.unsigned_elements.is_empty() {
+            writeln!(f, "Not signed: {}", self.unsigned_elements.join(", "))?;
+        }
+        for (i, s) in self.signatures.iter().enumerate() {
+            writeln!(
+                f,
+                "\nSignature {} ({}, HDon/DSCKS/{})",
+                i + 1,
+                s.role,
+                s.role.element()
+            )?;
+            if let Some(t) = &s.signing_time {
+                writeln!(f, "  SigningTime: {t} (local time, signed)")?;
+            }
+            s.report.fmt_details(f)?;
+        }
+        Ok(())
+    }
+}
