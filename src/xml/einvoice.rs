@@ -507,34 +507,6 @@ fn check_tax_code(report: &mut SignerReport, role: InvoiceSignerRole, stated: Op
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn signing_times_are_vietnam_local_unless_zoned() {
-        let utc = |s: &str| Time::parse_rfc3339(s).ok();
-        assert_eq!(
-            signing_time("2026-11-30T10:00:00"),
-            utc("2026-11-30T03:00:00Z")
-        );
-        assert_eq!(
-            signing_time("2026-11-30T10:00:00Z"),
-            utc("2026-11-30T10:00:00Z")
-        );
-        assert_eq!(
-            signing_time("2026-11-30T10:00:00+07:00"),
-            utc("2026-11-30T03:00:00Z")
-        );
-        assert_eq!(
-            signing_time("2026-11-30T10:00:00-01:30"),
-            utc("2026-11-30T11:30:00Z")
-        );
-        assert_eq!(signing_time("2026-11-30 10:00:00"), None);
-        assert_eq!(signing_time("30/11/2026"), None);
-    }
-}
-
 impl core::fmt::Display for InvoiceSignerRole {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(match self {
@@ -590,5 +562,33 @@ impl core::fmt::Display for EInvoiceReport {
             s.report.fmt_details(f)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signing_times_are_vietnam_local_unless_zoned() {
+        let utc = |s: &str| Time::parse_rfc3339(s).ok();
+        assert_eq!(
+            signing_time("2026-11-30T10:00:00"),
+            utc("2026-11-30T03:00:00Z")
+        );
+        assert_eq!(
+            signing_time("2026-11-30T10:00:00Z"),
+            utc("2026-11-30T10:00:00Z")
+        );
+        assert_eq!(
+            signing_time("2026-11-30T10:00:00+07:00"),
+            utc("2026-11-30T03:00:00Z")
+        );
+        assert_eq!(
+            signing_time("2026-11-30T10:00:00-01:30"),
+            utc("2026-11-30T11:30:00Z")
+        );
+        assert_eq!(signing_time("2026-11-30 10:00:00"), None);
+        assert_eq!(signing_time("30/11/2026"), None);
     }
 }
