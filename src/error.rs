@@ -1388,6 +1388,12 @@ pub enum XmlError {
         /// The element's local name.
         element: String,
     },
+    /// kyso writes no XML signature method for the signer's algorithm.
+    #[error("no XML signature method for {algorithm}")]
+    NoSignatureMethod {
+        /// The signer's algorithm.
+        algorithm: SignatureAlgorithm,
+    },
     /// The document is not an e-invoice of the shape the `vn-einvoice` profile reads.
     #[error("not an e-invoice: {reason}")]
     NotEInvoice {

@@ -26,6 +26,7 @@
 mod c14n;
 pub(crate) mod dsig;
 pub mod einvoice;
+mod einvoice_signing;
 
 use crate::error::{Error, XmlError};
 use crate::limits::{MAX_XML_DEPTH, MAX_XML_NODES, MAX_XML_SIZE};

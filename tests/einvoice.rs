@@ -244,3 +244,155 @@ fn constructs_kyso_does_not_follow_are_refused_with_their_reason() {
         assert!(!r.is_passed());
     }
 }
+
+fn unsigned() -> String {
+    std::fs::read_to_string(here().join("xml/einvoice/unsigned.xml")).unwrap()
+}
+
+fn seal() -> (kyso::Certificate, kyso::SoftwareSigner) {
+    (
+        kyso::Certificate::from_pem(&std::fs::read(here().join("pki/ee-rsa3072.pem")).unwrap())
+            .unwrap(),
+        kyso::SoftwareSigner::from_file(here().join("keys/ee-rsa3072.key.pem"), None).unwrap(),
+    )
+}
+
+fn verify_bytes(bytes: &[u8]) -> EInvoiceReport {
+    let doc = XmlDocument::parse(bytes).unwrap();
+    let anchors = anchors();
+    let context = TrustContext::new(&anchors, Revocation::NotChecked).certificates([
+        kyso::Certificate::from_pem(
+            &std::fs::read(here().join("pki/intermediate-ca.pem")).unwrap(),
+        )
+        .unwrap(),
+    ]);
+    let at = Time::from_utc(2026, 6, 1, 0, 0, 0).unwrap();
+    Verifier::new(&context, ValidationPolicy::at(at)).verify_einvoice(&doc)
+}
+
+/// Invoices kyso signs (RSA and ECDSA) pass kyso's profile with no warning about their
+/// form, report the signing time in local time, change nothing outside the signature, and
+/// fail when a signed amount changes. With `KYSO_EINVOICE_SIGN_OUT` set they are written
+/// there, with a tampered copy of each, for CI to hand to `xmlsec1 --verify`.
+#[test]
+fn invoices_kyso_signs_verify() {
+    use kyso::xml::einvoice::InvoiceSigning;
+    let at = Time::from_utc(2026, 5, 20, 2, 15, 0).unwrap();
+    let (cert, key) = seal();
+    let ec_cert =
+        kyso::Certificate::from_pem(&std::fs::read(here().join("pki/ee-ecdsa-p256.pem")).unwrap())
+            .unwrap();
+    let ec_key =
+        kyso::SoftwareSigner::from_file(here().join("keys/ee-ecdsa-p256.key.pem"), None).unwrap();
+    let rsa_invoice = unsigned();
+    let ec_invoice = rsa_invoice.replace("<MST>5700100256-001</MST>", "<MST>0104831030</MST>");
+    let out = std::env::var_os("KYSO_EINVOICE_SIGN_OUT").map(PathBuf::from);
+    for (name, invoice, signing, signer) in [
+        (
+            "kyso-rsa",
+            &rsa_invoice,
+            InvoiceSigning::new(cert.clone(), at),
+            &key,
+        ),
+        (
+            "kyso-ecdsa",
+            &ec_invoice,
+            InvoiceSigning::new(ec_cert.clone(), at),
+            &ec_key,
+        ),
+    ] {
+        let signed = signing.sign(invoice.as_bytes(), signer).unwrap();
+        let text = String::from_utf8(signed.clone()).unwrap();
+        // Only the signature was added.
+        let start = text.find("<Signature ").unwrap();
+        let end = text.find("</Signature>").unwrap() + "</Signature>".len();
+        assert_eq!(
+            format!("{}{}", &text[..start], &text[end..]).replace("<NBan></NBan>", "<NBan/>"),
+            *invoice
+        );
+        let r = verify_bytes(&signed);
+        assert!(r.is_passed(), "{name}: {r}");
+        let seller = r.seller().unwrap();
+        assert_eq!(seller.signing_time.as_deref(), Some("2026-05-20T09:15:00"));
+        assert_eq!(
+            seller.report.claimed_signing_time,
+            Some(Time::from_utc(2026, 5, 20, 2, 15, 0).unwrap())
+        );
+        let codes: Vec<&str> = seller.report.warnings.iter().map(|w| w.code()).collect();
+        assert!(!codes.contains(&"enveloped-transform-skipped"), "{codes:?}");
+        let tampered = text.replace(
+            "<TgTTTBSo>1100000</TgTTTBSo>",
+            "<TgTTTBSo>1100001</TgTTTBSo>",
+        );
+        assert_ne!(tampered, text);
+        let r = verify_bytes(tampered.as_bytes());
+        assert_eq!(
+            r.seller().unwrap().report.sub_indication,
+            Some(kyso::validate::SubIndication::HashFailure)
+        );
+        let tax_code = text
+            .replacen("<MST>5700100256-001</MST>", "<MST>5700100256-002</MST>", 1)
+            .replacen("<MST>0104831030</MST>", "<MST>0104831031</MST>", 1);
+        assert_ne!(tax_code, text);
+        assert!(!verify_bytes(tax_code.as_bytes()).is_passed());
+        if let Some(dir) = &out {
+            std::fs::create_dir_all(dir).unwrap();
+            std::fs::write(dir.join(format!("{name}.xml")), &signed).unwrap();
+            std::fs::write(dir.join(format!("{name}-tampered-amount.xml")), tampered).unwrap();
+            std::fs::write(dir.join(format!("{name}-tampered-tax-code.xml")), tax_code).unwrap();
+        }
+    }
+}
+
+/// The signature goes where the format puts it whatever shape DSCKS has, and a second
+/// seller signature, a foreign key, and an invoice of another shape are refused.
+#[test]
+fn signing_places_the_signature_and_refuses_what_it_must() {
+    use kyso::error::{SigningError, XmlError};
+    use kyso::xml::einvoice::InvoiceSigning;
+    let at = Time::from_utc(2026, 5, 20, 2, 15, 0).unwrap();
+    let (cert, key) = seal();
+    let signing = InvoiceSigning::new(cert, at);
+    let base = unsigned();
+    let dscks_start = base.find("  <DSCKS>").unwrap();
+    let dscks_end = base.find("</DSCKS>").unwrap() + "</DSCKS>".len();
+    for shape in [
+        "",
+        "<DSCKS/>",
+        "<DSCKS></DSCKS>",
+        "<DSCKS>\n    <NMua/>\n  </DSCKS>",
+        "<DSCKS><NBan></NBan><NMua/></DSCKS>",
+    ] {
+        let invoice = format!("{}{}{}", &base[..dscks_start], shape, &base[dscks_end..]);
+        let signed = signing
+            .sign(invoice.as_bytes(), &key)
+            .unwrap_or_else(|e| panic!("{shape:?}: {e}"));
+        let r = verify_bytes(&signed);
+        assert!(r.is_passed(), "{shape:?}: {r}");
+        let text = String::from_utf8(signed.clone()).unwrap();
+        assert!(text.contains("<DSCKS><NBan><Signature ") || text.contains("<NBan><Signature "));
+        // Signed once: a second seller signature is refused.
+        assert_eq!(
+            signing.sign(&signed, &key).unwrap_err(),
+            kyso::Error::Xml(XmlError::NotEInvoice {
+                reason: "the seller has signed already"
+            }),
+            "{shape:?}"
+        );
+    }
+    let other_key =
+        kyso::SoftwareSigner::from_file(here().join("keys/ee-rsa2048.key.pem"), None).unwrap();
+    assert_eq!(
+        signing.sign(base.as_bytes(), &other_key).unwrap_err(),
+        kyso::Error::Signing(SigningError::SignerKeyMismatch)
+    );
+    assert!(matches!(
+        signing.sign(b"<Invoice/>", &key),
+        Err(kyso::Error::Xml(XmlError::NotEInvoice { .. }))
+    ));
+    let doctype = base.replacen("<HDon>", "<!DOCTYPE HDon>\n<HDon>", 1);
+    assert_eq!(
+        signing.sign(doctype.as_bytes(), &key).unwrap_err(),
+        kyso::Error::Xml(XmlError::Doctype)
+    );
+}

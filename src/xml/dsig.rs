@@ -68,7 +68,7 @@ impl Reference {
 
 /// The signature method, before the key says which curve.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Method {
+pub(crate) enum Method {
     Rsa(DigestAlgorithm),
     Ecdsa(DigestAlgorithm),
 }
@@ -193,7 +193,10 @@ fn signature_method(uri: &str) -> Result<Method, Error> {
 
 /// The algorithm a method names with a key of `key_type`: RSA PKCS#1 v1.5, or ECDSA with
 /// the value as r‖s (RFC 4051 section 3.3 and XML Signature 1.1 section 6.4.3).
-fn signature_algorithm(method: Method, key_type: KeyType) -> Option<SignatureAlgorithm> {
+pub(crate) fn signature_algorithm_for(
+    method: Method,
+    key_type: KeyType,
+) -> Option<SignatureAlgorithm> {
     match (method, key_type) {
         (Method::Rsa(DigestAlgorithm::Sha1), KeyType::Rsa) => {
             Some(SignatureAlgorithm::RsaPkcs1Sha1ForLegacyUseOnly)
@@ -380,8 +383,13 @@ impl<'a, 'i> SignatureElement<'a, 'i> {
         })
     }
 
+    /// The signature method.
+    pub(crate) fn method(&self) -> Method {
+        self.method
+    }
+
     /// The canonical `SignedInfo`: the bytes the signature value is over.
-    fn signed_info_bytes(&self) -> Vec<u8> {
+    pub(crate) fn signed_info_bytes(&self) -> Vec<u8> {
         let mut out = Vec::new();
         super::c14n::write(
             &Subset {
@@ -758,7 +766,7 @@ fn signer_certificate(
         let Ok(key) = cert.public_key() else {
             continue;
         };
-        let Some(alg) = signature_algorithm(sig.method, key.key_type()) else {
+        let Some(alg) = signature_algorithm_for(sig.method, key.key_type()) else {
             continue;
         };
         let mut h = Hasher::new(DigestAlgorithm::Sha256);

@@ -22,6 +22,8 @@
 
 use roxmltree::Node;
 
+pub use super::einvoice_signing::InvoiceSigning;
+
 use super::XmlDocument;
 use super::dsig::{self, DSIG, ReferenceOutcome, SignatureElement};
 use crate::budget::Budget;
