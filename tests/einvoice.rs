@@ -396,3 +396,30 @@ fn signing_places_the_signature_and_refuses_what_it_must() {
         kyso::Error::Xml(XmlError::Doctype)
     );
 }
+
+/// Two steps, as with a remote signing service: the bytes to sign leave, the value comes
+/// back; a value over anything else is refused and nothing is returned.
+#[test]
+fn invoices_sign_in_two_steps() {
+    use kyso::Signer as _;
+    use kyso::error::SigningError;
+    use kyso::xml::einvoice::InvoiceSigning;
+    let at = Time::from_utc(2026, 5, 20, 2, 15, 0).unwrap();
+    let (cert, key) = seal();
+    let prepared = InvoiceSigning::new(cert, at)
+        .prepare(unsigned().as_bytes(), key.algorithm())
+        .unwrap();
+    assert!(
+        prepared
+            .to_be_signed()
+            .starts_with(b"<SignedInfo xmlns=\"http://www.w3.org/2000/09/xmldsig#\">")
+    );
+    let value = key.sign(prepared.to_be_signed()).unwrap();
+    let signed = prepared.finish(&value).unwrap();
+    assert!(verify_bytes(&signed).is_passed());
+    let wrong = key.sign(b"something else").unwrap();
+    assert_eq!(
+        prepared.finish(&wrong).unwrap_err(),
+        kyso::Error::Signing(SigningError::SignatureValueRejected)
+    );
+}

@@ -22,7 +22,7 @@
 
 use roxmltree::Node;
 
-pub use super::einvoice_signing::InvoiceSigning;
+pub use super::einvoice_signing::{InvoiceSigning, PreparedInvoice};
 
 use super::XmlDocument;
 use super::dsig::{self, DSIG, ReferenceOutcome, SignatureElement};

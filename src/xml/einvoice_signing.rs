@@ -73,8 +73,6 @@ impl InvoiceSigning {
     /// - The signer's errors, and [`SigningError::SignatureValueRejected`] if its signature
     ///   does not verify with the certificate's key. Nothing is returned then.
     pub fn sign(&self, invoice: &[u8], signer: &dyn Signer) -> Result<Vec<u8>, Error> {
-        let algorithm = signer.algorithm();
-        let (method, digest) = method(algorithm, self.sha1)?;
         let key = self.certificate.public_key()?;
         if signer
             .public_key()
@@ -82,59 +80,56 @@ impl InvoiceSigning {
         {
             return Err(Error::Signing(SigningError::SignerKeyMismatch));
         }
+        let prepared = self.prepare(invoice, signer.algorithm())?;
+        let value = signer.sign(prepared.to_be_signed())?;
+        prepared.finish(&value)
+    }
+
+    /// The first of two steps, for a signer elsewhere (a remote signing service, a token
+    /// behind another process): the invoice with the signature's digests in place, and the
+    /// bytes `algorithm` must sign ([`PreparedInvoice::to_be_signed`]).
+    ///
+    /// # Errors
+    ///
+    /// Those of [`InvoiceSigning::sign`] before the signer is asked.
+    pub fn prepare(
+        &self,
+        invoice: &[u8],
+        algorithm: SignatureAlgorithm,
+    ) -> Result<PreparedInvoice, Error> {
+        let (method, digest) = method(algorithm, self.sha1)?;
+        let key = self.certificate.public_key()?;
+        if key.key_type() != algorithm.key_type() {
+            return Err(Error::Signing(SigningError::SignerKeyMismatch));
+        }
         let doc = XmlDocument::parse(invoice)?;
         let plan = Plan::of(&doc)?;
-        let text = doc.doc.input_text();
-        let build = |digests: &[String; 2], value: &str| {
-            let signature = self.signature_xml(&plan, method, digest, digests, value);
-            plan.insert(text, &signature)
+        let text = doc.doc.input_text().to_owned();
+        let mut prepared = PreparedInvoice {
+            signing: self.clone(),
+            algorithm,
+            method,
+            digest,
+            plan,
+            text,
+            digests: [String::new(), String::new()],
+            to_be_signed: Vec::new(),
         };
         // Pass one: the digests, over the file as it will be (only the signature's values
         // change after this).
-        let empty = [String::new(), String::new()];
-        let first = build(&empty, "");
-        let digests = {
-            let d = XmlDocument::parse(first.as_bytes())?;
-            let node = signature_node(&d)?;
-            let parsed = SignatureElement::read(node)?;
-            let mut out = [String::new(), String::new()];
-            for (slot, r) in out.iter_mut().zip(&parsed.references) {
-                let (octets, _, _) = dsig::reference_octets(&d, node, r, false)?;
-                *slot = base64(crate::digest::digest(digest, &octets).as_bytes());
-            }
-            out
-        };
-        // Pass two: the canonical SignedInfo, signed.
-        let second = build(&digests, "");
-        let to_sign = {
-            let d = XmlDocument::parse(second.as_bytes())?;
-            SignatureElement::read(signature_node(&d)?)?.signed_info_bytes()
-        };
-        let mut value = signer.sign(&to_sign)?;
-        if let Some(len) = ecdsa_field_len(algorithm) {
-            value = ecdsa_der_to_plain(&value, len)?;
-        }
-        let signed = build(&digests, &base64(&value));
-        // Read back: both digests and the value must verify before anything is returned.
-        let d = XmlDocument::parse(signed.as_bytes())?;
+        let first = prepared.build("");
+        let d = XmlDocument::parse(first.as_bytes())?;
         let node = signature_node(&d)?;
         let parsed = SignatureElement::read(node)?;
-        for r in &parsed.references {
+        for (slot, r) in prepared.digests.iter_mut().zip(&parsed.references) {
             let (octets, _, _) = dsig::reference_octets(&d, node, r, false)?;
-            if !r.digest_matches(&octets) {
-                return Err(Error::Signing(SigningError::SignatureValueRejected));
-            }
+            *slot = base64(crate::digest::digest(digest, &octets).as_bytes());
         }
-        let verify_as = dsig::signature_algorithm_for(parsed.method(), key.key_type())
-            .ok_or(Error::Signing(SigningError::SignatureValueRejected))?;
-        key.verify(
-            verify_as,
-            &parsed.signed_info_bytes(),
-            &value,
-            &crate::cms::signer_check::permissive(),
-        )
-        .map_err(|_| Error::Signing(SigningError::SignatureValueRejected))?;
-        Ok(signed.into_bytes())
+        // Pass two: the canonical SignedInfo.
+        let second = prepared.build("");
+        let d = XmlDocument::parse(second.as_bytes())?;
+        prepared.to_be_signed = SignatureElement::read(signature_node(&d)?)?.signed_info_bytes();
+        Ok(prepared)
     }
 
     fn signature_xml(
@@ -185,7 +180,78 @@ impl InvoiceSigning {
     }
 }
 
+/// An invoice ready for its seller's signature value: the second of two steps
+/// ([`InvoiceSigning::prepare`]).
+#[derive(Clone, Debug)]
+pub struct PreparedInvoice {
+    signing: InvoiceSigning,
+    algorithm: SignatureAlgorithm,
+    method: &'static str,
+    digest: DigestAlgorithm,
+    plan: Plan,
+    text: String,
+    digests: [String; 2],
+    to_be_signed: Vec<u8>,
+}
+
+impl PreparedInvoice {
+    /// The bytes to sign: the canonical `SignedInfo`. A signer that signs digests signs
+    /// their hash with the algorithm's hash function.
+    pub fn to_be_signed(&self) -> &[u8] {
+        &self.to_be_signed
+    }
+
+    /// The signed invoice, with `signature` (as the algorithm's signers return it: ECDSA
+    /// values in DER, converted here to r‖s) in place.
+    ///
+    /// # Errors
+    ///
+    /// [`SigningError::SignatureValueRejected`] if the value does not verify with the
+    /// certificate's key over [`PreparedInvoice::to_be_signed`]; nothing is returned then.
+    pub fn finish(&self, signature: &[u8]) -> Result<Vec<u8>, Error> {
+        let rejected = || Error::Signing(SigningError::SignatureValueRejected);
+        let mut value = signature.to_vec();
+        if let Some(len) = ecdsa_field_len(self.algorithm) {
+            value = ecdsa_der_to_plain(&value, len)?;
+        }
+        let signed = self.build(&base64(&value));
+        // Read back: both digests and the value must verify before anything is returned.
+        let d = XmlDocument::parse(signed.as_bytes())?;
+        let node = signature_node(&d)?;
+        let parsed = SignatureElement::read(node)?;
+        for r in &parsed.references {
+            let (octets, _, _) = dsig::reference_octets(&d, node, r, false)?;
+            if !r.digest_matches(&octets) {
+                return Err(rejected());
+            }
+        }
+        let key = self.signing.certificate.public_key()?;
+        let verify_as =
+            dsig::signature_algorithm_for(parsed.method(), key.key_type()).ok_or_else(rejected)?;
+        if parsed.signed_info_bytes() != self.to_be_signed {
+            return Err(rejected());
+        }
+        key.verify(
+            verify_as,
+            &self.to_be_signed,
+            &value,
+            &crate::cms::signer_check::permissive(),
+        )
+        .map_err(|_| rejected())?;
+        Ok(signed.into_bytes())
+    }
+
+    /// The invoice with the signature, its digests as computed so far, and `value`.
+    fn build(&self, value: &str) -> String {
+        let signature =
+            self.signing
+                .signature_xml(&self.plan, self.method, self.digest, &self.digests, value);
+        self.plan.insert(&self.text, &signature)
+    }
+}
+
 /// Where the signature goes, and the `Id`s it uses.
+#[derive(Clone, Debug)]
 struct Plan {
     data_id: String,
     signature_id: String,
