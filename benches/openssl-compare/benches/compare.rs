@@ -9,6 +9,9 @@
 //!   OpenSSL, and the floors: cold, the document's digest, the signed attributes' digest and
 //!   three signature checks; warm, the digests and the signer's signature check.
 //!
+//! - a Vietnamese e-invoice (XML signature, RSA-3072) under the `vn-einvoice` profile, against
+//!   `xmlsec1 --verify` run as a process and against the floor.
+//!
 //! Both chains use one key kind throughout (test-vectors/bench/: RSA-2048, or P-256).
 //! At the end it prints a table of medians and ratios.
 //!
@@ -426,6 +429,128 @@ fn batch(c: &mut Criterion) {
     group.finish();
 }
 
+/// An e-invoice signed by xmlsec1 (RSA-3072 seller, two references), validated under the
+/// `vn-einvoice` profile with its chain: kyso in process; `xmlsec1 --verify` as a process
+/// (what a system calling it pays, start-up included; skipped where xmlsec1 is not
+/// installed); and the floor, the two references' SHA-256 and one RSA verification.
+fn einvoice(c: &mut Criterion) {
+    use kyso::xml::{Canonicalization, XmlDocument};
+    let path = vector("xml/einvoice/signed/xmlsec1-rsa.xml");
+    let bytes = std::fs::read(&path).unwrap();
+    let root = Certificate::from_pem(&read("pki/root-ca.pem")).unwrap();
+    let issuer = Certificate::from_pem(&read("pki/intermediate-ca.pem")).unwrap();
+    let seller = Certificate::from_pem(&read("pki/ee-rsa3072.pem")).unwrap();
+    let anchors = TrustStore::from_certificates([root]);
+    let at = Time::from_utc(2026, 6, 1, 0, 0, 0).unwrap();
+    let context = kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked)
+        .certificates([issuer]);
+    // The floor's inputs, as the verifier digests and verifies them.
+    let doc = XmlDocument::parse(&bytes).unwrap();
+    let c14n = Canonicalization::Inclusive {
+        with_comments: false,
+    };
+    let data = doc.canonicalize_element("K26TKY42", &c14n).unwrap();
+    let object = doc
+        .canonicalize_element("SigningTime-K26TKY42", &c14n)
+        .unwrap();
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    let value_b64: String = text
+        .split("<SignatureValue>")
+        .nth(1)
+        .and_then(|t| t.split("</SignatureValue>").next())
+        .unwrap()
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace())
+        .collect();
+    let value = base64_decode(&value_b64);
+    let start = text.find("<SignedInfo>").unwrap();
+    let end = text.find("</SignedInfo>").unwrap() + "</SignedInfo>".len();
+    let signed_info = format!(
+        "<SignedInfo xmlns=\"http://www.w3.org/2000/09/xmldsig#\">{}",
+        &text[start + "<SignedInfo>".len()..end]
+    );
+    let signed_info = XmlDocument::parse(signed_info.as_bytes())
+        .unwrap()
+        .canonicalize(&c14n);
+    let key = seller.public_key().unwrap().clone();
+    let policy = AlgorithmPolicy::default();
+    assert!(
+        key.verify(
+            kyso::key::SignatureAlgorithm::RsaPkcs1Sha256,
+            &signed_info,
+            &value,
+            &policy
+        )
+        .is_ok(),
+        "the floor's inputs are not the verifier's"
+    );
+    let mut group = c.benchmark_group("einvoice");
+    group.bench_function("kyso", |b| {
+        b.iter(|| {
+            let doc = XmlDocument::parse(black_box(&bytes)).unwrap();
+            let r = Verifier::new(&context, ValidationPolicy::at(at)).verify_einvoice(&doc);
+            assert!(r.is_passed());
+        })
+    });
+    group.bench_function("floor", |b| {
+        b.iter(|| {
+            let _ = ring::digest::digest(&ring::digest::SHA256, black_box(&data));
+            let _ = ring::digest::digest(&ring::digest::SHA256, black_box(&object));
+            key.verify(
+                kyso::key::SignatureAlgorithm::RsaPkcs1Sha256,
+                black_box(&signed_info),
+                &value,
+                &policy,
+            )
+            .unwrap();
+        })
+    });
+    let xmlsec1 = std::process::Command::new("xmlsec1").arg("--version").output();
+    if xmlsec1.is_ok_and(|o| o.status.success()) {
+        group.sample_size(10);
+        let args = [
+            "--verify".to_owned(),
+            "--trusted-pem".to_owned(),
+            vector("pki/root-ca.pem").display().to_string(),
+            "--untrusted-pem".to_owned(),
+            vector("pki/intermediate-ca.pem").display().to_string(),
+            "--id-attr:Id".to_owned(),
+            "DLHDon".to_owned(),
+            "--id-attr:Id".to_owned(),
+            "http://www.w3.org/2000/09/xmldsig#:Object".to_owned(),
+            "--verification-gmt-time".to_owned(),
+            "2026-06-01 00:00:00".to_owned(),
+            path.display().to_string(),
+        ];
+        group.bench_function("xmlsec1-process", |b| {
+            b.iter(|| {
+                let out = std::process::Command::new("xmlsec1")
+                    .args(&args)
+                    .output()
+                    .unwrap();
+                assert!(out.status.success());
+            })
+        });
+    }
+    group.finish();
+}
+
+fn base64_decode(text: &str) -> Vec<u8> {
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::new();
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in text.bytes().filter(|c| *c != b'=') {
+        let v = alphabet.iter().position(|a| *a == c).unwrap() as u32;
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    out
+}
+
 /// Medians (ns) by "group/function[/parameter]", read back from criterion's output.
 fn medians(dir: &Path) -> BTreeMap<String, f64> {
     let mut out = BTreeMap::new();
@@ -580,6 +705,22 @@ fn report(dir: &Path) {
     for r in rows {
         println!("| {} |", r.join(" | "));
     }
+    let (k, x, f) = (
+        get("einvoice/kyso"),
+        get("einvoice/xmlsec1-process"),
+        get("einvoice/floor"),
+    );
+    println!("\n==== e-invoices: kyso against xmlsec1 (a process per file) and the floor ====\n");
+    println!("| measurement | kyso | xmlsec1 --verify | floor | xmlsec1 / kyso | kyso / floor |");
+    println!("|---|---|---|---|---|---|");
+    println!(
+        "| e-invoice verify, RSA-3072 seller, chain and profile | {} | {} | {} | {} | {} |",
+        show(k),
+        show(x),
+        show(f),
+        ratio(x, k),
+        ratio(k, f)
+    );
     println!();
 }
 
@@ -602,6 +743,7 @@ fn main() {
     batch(&mut c);
     chip_curves(&mut c);
     passive_auth(&mut c);
+    einvoice(&mut c);
     c.final_summary();
     report(&out);
 }
