@@ -423,3 +423,41 @@ fn invoices_sign_in_two_steps() {
         kyso::Error::Signing(SigningError::SignatureValueRejected)
     );
 }
+
+/// Seller, buyer and tax authority, signed in turn by xmlsec1: each passes with its own
+/// signing time; the buyer's tax code is held to its certificate, the tax authority's
+/// signature covers its code `MCCQT`, so only the QR code is left unsigned.
+#[test]
+fn three_signers_each_get_their_verdict() {
+    use kyso::xml::einvoice::InvoiceSignerRole as Role;
+    let r = verify("three-signatures.xml", false).unwrap();
+    assert!(r.is_passed(), "{r}");
+    let roles: Vec<(Role, Option<&str>)> = r
+        .signatures
+        .iter()
+        .map(|s| (s.role, s.signing_time.as_deref()))
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            (Role::Seller, Some("2026-05-20T09:15:00")),
+            (Role::Buyer, Some("2026-05-20T10:00:00")),
+            (Role::TaxAuthority, Some("2026-05-20T10:05:00")),
+        ]
+    );
+    assert_eq!(r.unsigned_elements, ["DLQRCode"]);
+    let buyer = &r.signatures[1].report;
+    assert!(
+        buyer
+            .checks
+            .iter()
+            .any(|c| c.detail == "the NMua tax code 0104831030 is the certificate's")
+    );
+    let authority = &r.signatures[2].report;
+    assert!(
+        authority
+            .checks
+            .iter()
+            .any(|c| c.detail == "the CQT signature covers HDon/DLHDon and HDon/MCCQT")
+    );
+}

@@ -432,7 +432,8 @@ fn batch(c: &mut Criterion) {
 /// An e-invoice signed by xmlsec1 (RSA-3072 seller, two references), validated under the
 /// `vn-einvoice` profile with its chain: kyso in process; `xmlsec1 --verify` as a process
 /// (what a system calling it pays, start-up included; skipped where xmlsec1 is not
-/// installed); and the floor, the two references' SHA-256 and one RSA verification.
+/// installed); and the floor, the two references' SHA-256 and one RSA verification, with and
+/// without the chain's two certificate signatures.
 fn einvoice(c: &mut Criterion) {
     use kyso::xml::{Canonicalization, XmlDocument};
     let path = vector("xml/einvoice/signed/xmlsec1-rsa.xml");
@@ -442,8 +443,8 @@ fn einvoice(c: &mut Criterion) {
     let seller = Certificate::from_pem(&read("pki/ee-rsa3072.pem")).unwrap();
     let anchors = TrustStore::from_certificates([root]);
     let at = Time::from_utc(2026, 6, 1, 0, 0, 0).unwrap();
-    let context = kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked)
-        .certificates([issuer]);
+    let context =
+        kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked).certificates([issuer]);
     // The floor's inputs, as the verifier digests and verifies them.
     let doc = XmlDocument::parse(&bytes).unwrap();
     let c14n = Canonicalization::Inclusive {
@@ -505,7 +506,32 @@ fn einvoice(c: &mut Criterion) {
             .unwrap();
         })
     });
-    let xmlsec1 = std::process::Command::new("xmlsec1").arg("--version").output();
+    // The same, with the chain's two certificate signatures (what a validation with a
+    // path cannot skip either).
+    let issuer_ca = Certificate::from_pem(&read("pki/intermediate-ca.pem")).unwrap();
+    let root_ca = Certificate::from_pem(&read("pki/root-ca.pem")).unwrap();
+    group.bench_function("floor-with-chain", |b| {
+        b.iter(|| {
+            let _ = ring::digest::digest(&ring::digest::SHA256, black_box(&data));
+            let _ = ring::digest::digest(&ring::digest::SHA256, black_box(&object));
+            key.verify(
+                kyso::key::SignatureAlgorithm::RsaPkcs1Sha256,
+                black_box(&signed_info),
+                &value,
+                &policy,
+            )
+            .unwrap();
+            seller
+                .verify_signed_by(issuer_ca.public_key().unwrap(), &policy)
+                .unwrap();
+            issuer_ca
+                .verify_signed_by(root_ca.public_key().unwrap(), &policy)
+                .unwrap();
+        })
+    });
+    let xmlsec1 = std::process::Command::new("xmlsec1")
+        .arg("--version")
+        .output();
     if xmlsec1.is_ok_and(|o| o.status.success()) {
         group.sample_size(10);
         let args = [
@@ -705,10 +731,11 @@ fn report(dir: &Path) {
     for r in rows {
         println!("| {} |", r.join(" | "));
     }
-    let (k, x, f) = (
+    let (k, x, f, fc) = (
         get("einvoice/kyso"),
         get("einvoice/xmlsec1-process"),
         get("einvoice/floor"),
+        get("einvoice/floor-with-chain"),
     );
     println!("\n==== e-invoices: kyso against xmlsec1 (a process per file) and the floor ====\n");
     println!("| measurement | kyso | xmlsec1 --verify | floor | xmlsec1 / kyso | kyso / floor |");
@@ -720,6 +747,11 @@ fn report(dir: &Path) {
         show(f),
         ratio(x, k),
         ratio(k, f)
+    );
+    println!(
+        "| the same, floor with the chain's two certificate signatures | | | {} | | {} |",
+        show(fc),
+        ratio(k, fc)
     );
     println!();
 }

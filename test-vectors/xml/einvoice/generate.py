@@ -127,6 +127,65 @@ SIGNATURE = """<Signature xmlns="{dsig}" Id="NBan-{id}">
 
 SELLER = "Ủy ban nhân dân tỉnh Quảng Ninh"
 
+ROLE_SIGNATURE = """<Signature xmlns="{dsig}" Id="{role}-{id}">
+      <SignedInfo>
+        <CanonicalizationMethod Algorithm="{c14n}"/>
+        <SignatureMethod Algorithm="{method}"/>
+        {references}
+        <Reference URI="#SigningTime-{role}-{id}">
+          <Transforms><Transform Algorithm="{c14n}"/></Transforms>
+          <DigestMethod Algorithm="{digest}"/>
+          <DigestValue/>
+        </Reference>
+      </SignedInfo>
+      <SignatureValue/>
+      <KeyInfo><X509Data><X509Certificate/></X509Data></KeyInfo>
+      <Object Id="SigningTime-{role}-{id}">
+        <SignatureProperties>
+          <SignatureProperty Target="#{role}-{id}">
+            <SigningTime>{time}</SigningTime>
+          </SignatureProperty>
+        </SignatureProperties>
+      </Object>
+    </Signature>"""
+
+ENVELOPED_REFERENCE = """<Reference URI="#{target}">
+          <Transforms><Transform Algorithm="{enveloped}"/></Transforms>
+          <DigestMethod Algorithm="{digest}"/>
+          <DigestValue/>
+        </Reference>"""
+
+
+def role_signature(role, method, targets, time, inv_id="K26TKY42"):
+    references = "".join(ENVELOPED_REFERENCE.format(target=t, enveloped=ENVELOPED, digest=SHA256)
+                         for t in targets)
+    return ROLE_SIGNATURE.format(dsig=DSIG, role=role, id=inv_id, c14n=C14N, method=method,
+                                 references=references, digest=SHA256, time=time)
+
+
+def three_signatures(tmp, out, keys):
+    """The seller (RSA-3072), the buyer (P-256, whose tax code the invoice names) and the
+    tax authority (RSA-2048, over DLHDon and the authority's code MCCQT), each signed by
+    xmlsec1 in turn."""
+    text = INVOICE.format(id="K26TKY42", seller=SELLER, mst="5700100256-001", signature="")
+    text = text.replace("<MST>0312345678</MST>", "<MST>0104831030</MST>")
+    text = text.replace("</DLHDon>\n", "</DLHDon>\n  <MCCQT Id=\"MCCQT-K26TKY42\">00B2C4D6E8F0A1B2C3D4E5F6A7B8C9D0E1</MCCQT>\n", 1)
+    text = text.replace("<NBan></NBan>", "<NBan>" + role_signature(
+        "NBan", RSA_SHA256, ["K26TKY42"], "2026-05-20T09:15:00") + "</NBan>")
+    text = text.replace("<NMua/>", "<NMua>" + role_signature(
+        "NMua", ECDSA_SHA256, ["K26TKY42"], "2026-05-20T10:00:00") + "</NMua><CQT>" + role_signature(
+        "CQT", RSA_SHA256, ["K26TKY42", "MCCQT-K26TKY42"], "2026-05-20T10:05:00") + "</CQT>")
+    path = write(text, tmp, "three.tpl.xml")
+    for role in ("NBan", "NMua", "CQT"):
+        key, cert = keys[role]
+        signed = os.path.join(tmp, f"three.{role}.xml")
+        run("xmlsec1", "--sign", "--privkey-pem", f"{key},{cert}", "--id-attr:Id", "DLHDon",
+            "--id-attr:Id", "MCCQT", "--id-attr:Id", f"{DSIG}:Object", "--id-attr:Id",
+            f"{DSIG}:Signature", "--node-id", f"{role}-K26TKY42", "--output", signed, path)
+        path = signed
+    with open(path, "rb") as f, open(os.path.join(out, "three-signatures.xml"), "wb") as g:
+        g.write(f.read())
+
 
 def run(*args, **kw):
     return subprocess.run(args, capture_output=True, check=True, **kw)
@@ -138,13 +197,21 @@ def xmlsec1_sign(template, key, cert, out):
 
 
 def xmlsec1_verifies(path, anchor):
-    """Whether `xmlsec1 --verify` accepts the file (with the test root as trust anchor)."""
-    r = subprocess.run(["xmlsec1", "--verify", "--trusted-pem", anchor, "--untrusted-pem",
-                        os.path.join(VECTORS, "pki/intermediate-ca.pem"), "--id-attr:Id",
-                        "DLHDon", "--id-attr:Id", f"{DSIG}:Object",
-                        "--verification-gmt-time", "2026-06-01 00:00:00", path],
-                       capture_output=True)
-    return r.returncode == 0
+    """Whether `xmlsec1 --verify` accepts the file (with the test root as trust anchor):
+    its first signature, or each of them for the file with three."""
+    nodes = [[]]
+    if os.path.basename(path) == "three-signatures.xml":
+        nodes = [["--id-attr:Id", f"{DSIG}:Signature", "--node-id", f"{r}-K26TKY42"]
+                 for r in ("NBan", "NMua", "CQT")]
+    for node in nodes:
+        r = subprocess.run(["xmlsec1", "--verify", "--trusted-pem", anchor, "--untrusted-pem",
+                            os.path.join(VECTORS, "pki/intermediate-ca.pem"), "--id-attr:Id",
+                            "DLHDon", "--id-attr:Id", "MCCQT", "--id-attr:Id", f"{DSIG}:Object",
+                            "--verification-gmt-time", "2026-06-01 00:00:00"] + node + [path],
+                           capture_output=True)
+        if r.returncode != 0:
+            return False
+    return True
 
 
 def canonical_signed_info(doc):
@@ -305,6 +372,13 @@ def main(out):
                     "t6.xml")
         xmlsec1_sign(tpl, seal_key, seal_cert, os.path.join(out, "tax-code-not-signer.xml"))
 
+        # 7. Seller, buyer and tax authority.
+        three_signatures(tmp, out, {
+            "NBan": (seal_key, seal_cert),
+            "NMua": (ec_key, ec_cert),
+            "CQT": (os.path.join(VECTORS, "keys/ee-rsa2048.key.pem"),
+                    os.path.join(VECTORS, "pki/ee-rsa2048.pem")),
+        })
         # Attacks on the invoice xmlsec1 signed (which xmlsec1 itself verifies), without
         # signing again.
         base = text_of(os.path.join(out, "xmlsec1-rsa.xml"))
