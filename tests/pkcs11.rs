@@ -204,8 +204,8 @@ fn softhsm_suite() {
     println!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "the SoftHSM tests failed");
     assert!(
-        stdout.contains("test result: ok. 7 passed"),
-        "the seven SoftHSM tests did not all run"
+        stdout.contains("test result: ok. 8 passed"),
+        "the eight SoftHSM tests did not all run"
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -386,6 +386,35 @@ fn softhsm_signs_pdfs_author_then_seal() {
     assert!(report.is_passed(), "{report}");
     assert_eq!(report.signatures.len(), 2);
     println!("token PDF signatures: author then seal, both TOTAL-PASSED");
+}
+
+/// E-invoices signed as the seller with keys on the token (the organisation's RSA-3072 seal,
+/// and a P-256 key, whose ECDSA value the token returns raw and kyso writes as r‖s), each
+/// TOTAL-PASSED under the `vn-einvoice` profile.
+#[test]
+#[ignore = "run by softhsm_suite in a child process that has the SoftHSM token"]
+fn softhsm_signs_einvoices() {
+    use kyso::xml::XmlDocument;
+    use kyso::xml::einvoice::InvoiceSigning;
+    let Some(m) = module() else { return };
+    let unsigned = String::from_utf8(read("xml/einvoice/unsigned.xml")).unwrap();
+    let anchors = TrustStore::from_certificates([cert("pki/root-ca.pem")]);
+    let context = kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked)
+        .certificates([cert("pki/intermediate-ca.pem")]);
+    for (label, tax_code) in [("seal", "5700100256-001"), ("p256", "0104831030")] {
+        let signer = open_signer(&m, label);
+        let invoice = unsigned.replace(
+            "<MST>5700100256-001</MST>",
+            &format!("<MST>{tax_code}</MST>"),
+        );
+        let signed = InvoiceSigning::new(signer.certificate().clone(), Time::now())
+            .sign(invoice.as_bytes(), &signer)
+            .unwrap();
+        let report = Verifier::new(&context, ValidationPolicy::at(check_time()))
+            .verify_einvoice(&XmlDocument::parse(&signed).unwrap());
+        assert!(report.is_passed(), "{label}: {report}");
+    }
+    println!("token e-invoice signatures: RSA-3072 and P-256, both TOTAL-PASSED");
 }
 
 /// The token signs digests too (CKM_RSA_PKCS over a DigestInfo, CKM_RSA_PKCS_PSS,
