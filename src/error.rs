@@ -1340,6 +1340,20 @@ pub enum XmlError {
         /// The bound.
         limit: usize,
     },
+    /// An element with more attributes than
+    /// [`MAX_XML_ATTRIBUTES`](crate::limits::MAX_XML_ATTRIBUTES).
+    #[error("an XML element with more than {limit} attributes")]
+    TooManyAttributes {
+        /// The bound.
+        limit: usize,
+    },
+    /// More namespace declarations than
+    /// [`MAX_XML_NAMESPACES`](crate::limits::MAX_XML_NAMESPACES).
+    #[error("XML with more than {limit} namespace declarations")]
+    TooManyNamespaces {
+        /// The bound.
+        limit: usize,
+    },
     /// No element carries the `Id` a reference names.
     #[error("no element with Id {id:?}")]
     IdNotFound {

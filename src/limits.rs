@@ -310,3 +310,16 @@ pub const MAX_XML_NODES: usize = 2_000_000;
 /// E-invoices nest eight levels, XML signatures six more; 256 leaves room for any real
 /// document while keeping every walk over the tree shallow.
 pub const MAX_XML_DEPTH: usize = 256;
+
+/// Most attributes (namespace declarations included) on one XML element.
+///
+/// Signed documents carry a handful per element; `roxmltree` compares each attribute with
+/// every other of its element, so the bound keeps that comparison small.
+pub const MAX_XML_ATTRIBUTES: usize = 128;
+
+/// Most namespace declarations in one XML document.
+///
+/// E-invoices declare one or two, signed UBL and SAML documents a dozen or two. An element
+/// that declares one gets a copy of every binding in scope, and canonical XML compares an
+/// element's bindings with its parent's, so this bounds both.
+pub const MAX_XML_NAMESPACES: usize = 64;

@@ -2,7 +2,8 @@
 //! XML Canonicalization 1.0), the ground XML signatures stand on.
 //!
 //! [`XmlDocument::parse`] reads UTF-8 XML 1.0 with namespaces through `roxmltree`, under
-//! kyso's bounds ([`MAX_XML_SIZE`], [`MAX_XML_NODES`], [`MAX_XML_DEPTH`]), and refuses every
+//! kyso's bounds ([`MAX_XML_SIZE`], [`MAX_XML_NODES`], [`MAX_XML_DEPTH`],
+//! [`MAX_XML_ATTRIBUTES`], [`MAX_XML_NAMESPACES`]), and refuses every
 //! document type declaration: entities and default attributes would make the tree differ
 //! from the bytes, and no real signed document needs them. What is read is never repaired.
 //!
@@ -29,7 +30,9 @@ pub mod einvoice;
 mod einvoice_signing;
 
 use crate::error::{Error, XmlError};
-use crate::limits::{MAX_XML_DEPTH, MAX_XML_NODES, MAX_XML_SIZE};
+use crate::limits::{
+    MAX_XML_ATTRIBUTES, MAX_XML_DEPTH, MAX_XML_NAMESPACES, MAX_XML_NODES, MAX_XML_SIZE,
+};
 
 pub(crate) use c14n::Subset;
 
@@ -153,8 +156,9 @@ impl<'a> XmlDocument<'a> {
     /// - [`XmlError::Doctype`] for any document type declaration.
     /// - [`XmlError::NotWellFormed`], with the line and column, for anything else that is
     ///   not well-formed XML 1.0 with namespaces.
-    /// - [`XmlError::TooManyNodes`] and [`XmlError::TooDeep`] over [`MAX_XML_NODES`] and
-    ///   [`MAX_XML_DEPTH`].
+    /// - [`XmlError::TooManyNodes`], [`XmlError::TooDeep`], [`XmlError::TooManyAttributes`]
+    ///   and [`XmlError::TooManyNamespaces`] over [`MAX_XML_NODES`], [`MAX_XML_DEPTH`],
+    ///   [`MAX_XML_ATTRIBUTES`] and [`MAX_XML_NAMESPACES`].
     pub fn parse(bytes: &'a [u8]) -> Result<Self, Error> {
         if bytes.len() > MAX_XML_SIZE {
             return Err(Error::Encoding(crate::error::EncodingError::TooLarge {
@@ -166,6 +170,7 @@ impl<'a> XmlDocument<'a> {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let text = core::str::from_utf8(bytes).map_err(|_| XmlError::NotUtf8)?;
         declared_encoding_is_utf8(text)?;
+        prescan(text)?;
         let options = roxmltree::ParsingOptions {
             allow_dtd: false,
             nodes_limit: u32::try_from(MAX_XML_NODES).unwrap_or(u32::MAX),
@@ -286,6 +291,77 @@ fn declared_encoding_is_utf8(text: &str) -> Result<(), Error> {
     } else {
         Err(Error::Xml(XmlError::NotUtf8))
     }
+}
+
+/// Bounds what `roxmltree` would otherwise spend without limit, before it reads the text:
+/// attributes per element (it checks each against every other, quadratic in their number)
+/// and namespace declarations in the document (each element that declares one copies the
+/// bindings in scope). One pass over the markup, skipping comments, CDATA sections,
+/// processing instructions and declarations; within a start tag, every `=` outside quotes
+/// is one attribute. Malformed text is left to the parser.
+fn prescan(text: &str) -> Result<(), Error> {
+    let b = text.as_bytes();
+    let find = |from: usize, pat: &str| {
+        text.get(from..)
+            .and_then(|t| t.find(pat))
+            .map_or(b.len(), |i| from + i + pat.len())
+    };
+    let mut namespaces = 0usize;
+    let mut i = 0;
+    while let Some(off) = text.get(i..).and_then(|t| t.find('<')) {
+        let at = i + off;
+        let rest = text.get(at..).unwrap_or_default();
+        if rest.starts_with("<!--") {
+            i = find(at + 4, "-->");
+        } else if rest.starts_with("<![CDATA[") {
+            i = find(at + 9, "]]>");
+        } else if rest.starts_with("<?") {
+            i = find(at + 2, "?>");
+        } else if rest.starts_with("<!") || rest.starts_with("</") {
+            i = find(at + 2, ">");
+        } else {
+            let mut attributes = 0usize;
+            let mut quote = None;
+            let mut j = at + 1;
+            while let Some(&c) = b.get(j) {
+                match quote {
+                    Some(q) if c == q => quote = None,
+                    Some(_) => {}
+                    None => match c {
+                        b'"' | b'\'' => quote = Some(c),
+                        b'>' => break,
+                        b'=' => {
+                            attributes += 1;
+                            let name = text
+                                .get(at + 1..j)
+                                .unwrap_or_default()
+                                .trim_end()
+                                .rsplit(|c: char| c.is_ascii_whitespace())
+                                .next()
+                                .unwrap_or_default();
+                            if name == "xmlns" || name.starts_with("xmlns:") {
+                                namespaces += 1;
+                            }
+                        }
+                        _ => {}
+                    },
+                }
+                j += 1;
+            }
+            if attributes > MAX_XML_ATTRIBUTES {
+                return Err(Error::Xml(XmlError::TooManyAttributes {
+                    limit: MAX_XML_ATTRIBUTES,
+                }));
+            }
+            if namespaces > MAX_XML_NAMESPACES {
+                return Err(Error::Xml(XmlError::TooManyNamespaces {
+                    limit: MAX_XML_NAMESPACES,
+                }));
+            }
+            i = j + 1;
+        }
+    }
+    Ok(())
 }
 
 /// Refuses a document type declaration wherever the prolog has one: between the nodes
@@ -431,6 +507,34 @@ mod tests {
         // Siblings do not add up.
         let wide = format!("<r>{}</r>", "<a><b/></a>".repeat(1000));
         assert!(XmlDocument::parse(wide.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn attributes_and_namespace_declarations_are_bounded_before_parsing() {
+        let attrs = |n: usize| {
+            let list: String = (0..n).map(|i| format!(" a{i}='x=y'")).collect();
+            format!("<!-- a=b c=d --><r{list}><![CDATA[ e=f ]]><?p g=h?></r>")
+        };
+        assert!(XmlDocument::parse(attrs(MAX_XML_ATTRIBUTES).as_bytes()).is_ok());
+        assert_eq!(
+            refused(&attrs(MAX_XML_ATTRIBUTES + 1)),
+            XmlError::TooManyAttributes {
+                limit: MAX_XML_ATTRIBUTES
+            }
+        );
+        let namespaces = |n: usize| {
+            let inner: String = (0..n)
+                .map(|i| format!("<e xmlns:p{i} = 'urn:{i}'/>"))
+                .collect();
+            format!("<r xmlns='urn:r'>{inner}</r>")
+        };
+        assert!(XmlDocument::parse(namespaces(MAX_XML_NAMESPACES - 1).as_bytes()).is_ok());
+        assert_eq!(
+            refused(&namespaces(MAX_XML_NAMESPACES)),
+            XmlError::TooManyNamespaces {
+                limit: MAX_XML_NAMESPACES
+            }
+        );
     }
 
     #[test]

@@ -173,6 +173,9 @@ fn start_tag<'a>(
     let scope = in_scope(node);
     let mut written: Vec<Binding<'a>> = Vec::new();
     let context = match method {
+        // The bindings of an element that declares none are its parent's, in the same
+        // order: nothing to write, and no comparison one by one.
+        Canonicalization::Inclusive { .. } if parent.is_some_and(|ctx| *ctx == scope) => scope,
         Canonicalization::Inclusive { .. } => {
             for &(p, u) in &scope {
                 if parent.is_none_or(|ctx| lookup(ctx, p) != Some(u)) {
