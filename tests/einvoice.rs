@@ -461,3 +461,39 @@ fn three_signers_each_get_their_verdict() {
             .any(|c| c.detail == "the CQT signature covers HDon/DLHDon and HDon/MCCQT")
     );
 }
+
+/// A forger who changes the amount and writes the new digest into the reference gets the
+/// digest to match, not the signature: the report fails the seller (SIG_CRYPTO_FAILURE) and
+/// gives no signed data to read, and the changed element counts as unsigned.
+#[test]
+fn no_signed_data_without_a_verified_signature_value() {
+    use base64::Engine as _;
+    let base = std::fs::read_to_string(folder().join("xmlsec1-rsa.xml")).unwrap();
+    let forged = base.replace(
+        "<TgTTTBSo>1100000</TgTTTBSo>",
+        "<TgTTTBSo>9100000</TgTTTBSo>",
+    );
+    let c14n = kyso::xml::Canonicalization::Inclusive {
+        with_comments: false,
+    };
+    let digest_of = |text: &str| {
+        let d = XmlDocument::parse(text.as_bytes()).unwrap();
+        let octets = d.canonicalize_element("K26TKY42", &c14n).unwrap();
+        base64::engine::general_purpose::STANDARD
+            .encode(kyso::digest::digest(kyso::digest::DigestAlgorithm::Sha256, &octets).as_bytes())
+    };
+    let old = digest_of(&base);
+    assert!(
+        base.contains(&old),
+        "the digest kyso computes is the one xmlsec1 wrote"
+    );
+    let forged = forged.replacen(&old, &digest_of(&forged), 1);
+    let r = verify_bytes(forged.as_bytes());
+    let seller = r.seller().unwrap();
+    assert_eq!(
+        seller.report.sub_indication,
+        Some(kyso::validate::SubIndication::SigCryptoFailure)
+    );
+    assert!(r.signed_invoice.is_none());
+    assert!(r.unsigned_elements.contains(&"DLHDon".to_owned()));
+}

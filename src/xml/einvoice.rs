@@ -97,8 +97,10 @@ pub struct EInvoiceReport {
     pub seller_tax_code: Option<String>,
     /// Every signature at a place the profile knows, seller first, in document order.
     pub signatures: Vec<InvoiceSignature>,
-    /// The canonical form of `DLHDon` whose digest the seller's signature carries: what
-    /// was signed, to be read instead of the file when the seller's signature passed.
+    /// The canonical form of `DLHDon` the seller's key signed: its digest matches and the
+    /// seller's signature value verifies (`None` otherwise). Read the invoice's fields from
+    /// these bytes, not from the file, and only when [`EInvoiceReport::is_passed`] says the
+    /// signer is trusted.
     #[serde(skip)]
     pub signed_invoice: Option<Vec<u8>>,
     /// Children of `HDon` that no signature covers, by local name, in document order.
@@ -336,7 +338,12 @@ impl Verifier<'_> {
                     InvoiceSignerRole::TaxAuthority | InvoiceSignerRole::Other => None,
                 };
                 check_tax_code(&mut signer, role, tax_code);
-                for o in outcomes.iter().filter(|o| o.matches) {
+                // Only what a key is proven to have signed counts as covered.
+                let value_verified = signer
+                    .checks
+                    .iter()
+                    .any(|c| c.kind == CheckKind::SignatureValue && c.outcome == Outcome::Passed);
+                for o in outcomes.iter().filter(|o| o.matches && value_verified) {
                     covered.push(o.target);
                     if role == InvoiceSignerRole::Seller
                         && o.target == data
