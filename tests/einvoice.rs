@@ -35,7 +35,11 @@ fn anchors() -> TrustStore {
 /// The report on `file` under the default policy, or the legacy one (SHA-1, RSA-1024).
 fn verify(file: &str, legacy: bool) -> Result<EInvoiceReport, kyso::Error> {
     let bytes = std::fs::read(folder().join(file)).unwrap();
-    let doc = XmlDocument::parse(&bytes)?;
+    verify_with(&bytes, legacy)
+}
+
+fn verify_with(bytes: &[u8], legacy: bool) -> Result<EInvoiceReport, kyso::Error> {
+    let doc = XmlDocument::parse(bytes)?;
     let anchors = anchors();
     let context = TrustContext::new(&anchors, Revocation::NotChecked).certificates([
         kyso::Certificate::from_pem(
@@ -258,16 +262,7 @@ fn seal() -> (kyso::Certificate, kyso::SoftwareSigner) {
 }
 
 fn verify_bytes(bytes: &[u8]) -> EInvoiceReport {
-    let doc = XmlDocument::parse(bytes).unwrap();
-    let anchors = anchors();
-    let context = TrustContext::new(&anchors, Revocation::NotChecked).certificates([
-        kyso::Certificate::from_pem(
-            &std::fs::read(here().join("pki/intermediate-ca.pem")).unwrap(),
-        )
-        .unwrap(),
-    ]);
-    let at = Time::from_utc(2026, 6, 1, 0, 0, 0).unwrap();
-    Verifier::new(&context, ValidationPolicy::at(at)).verify_einvoice(&doc)
+    verify_with(bytes, false).unwrap()
 }
 
 /// Invoices kyso signs (RSA and ECDSA) pass kyso's profile with no warning about their

@@ -718,9 +718,31 @@ fn algorithm(
     if crate::key::algorithm_identifier_has_ecdsa_null(&inp.si.signature_algorithm) {
         r.warn(Warning::EcdsaParametersNull);
     }
-    let policy = &inp.v.policy.algorithms;
+    judge_algorithm(
+        r,
+        &inp.v.policy.algorithms,
+        algorithm,
+        digest_algorithm == DigestAlgorithm::Sha1,
+        cert,
+        format!("{algorithm}, digest {digest_algorithm}"),
+    );
+    Ok(algorithm)
+}
+
+/// The algorithm policy on a signer's algorithm, on the digest it signed (`sha1_digest`:
+/// SHA-1 only if the policy allows it) and on the certificate's key: passed with `detail`
+/// (and warning `sha1-accepted` where SHA-1 was), or failed CRYPTO_CONSTRAINTS_FAILURE_NO_POE.
+/// The one rule for every signature format.
+pub(crate) fn judge_algorithm(
+    r: &mut SignerRun,
+    policy: &AlgorithmPolicy,
+    algorithm: SignatureAlgorithm,
+    sha1_digest: bool,
+    cert: &Certificate,
+    detail: String,
+) {
     let policy_check = policy.check_algorithm(algorithm).and_then(|()| {
-        if digest_algorithm == DigestAlgorithm::Sha1 && !policy.sha1_allowed() {
+        if sha1_digest && !policy.sha1_allowed() {
             return Err(Error::Signature(SignatureError::AlgorithmNotAllowed {
                 algorithm,
                 reason: DisallowedReason::Sha1,
@@ -730,13 +752,8 @@ fn algorithm(
     });
     match policy_check {
         Ok(()) => {
-            r.pass(
-                CheckKind::Algorithm,
-                format!("{algorithm}, digest {digest_algorithm}"),
-            );
-            if algorithm.digest_algorithm() == Some(DigestAlgorithm::Sha1)
-                || digest_algorithm == DigestAlgorithm::Sha1
-            {
+            r.pass(CheckKind::Algorithm, detail);
+            if sha1_digest || algorithm.digest_algorithm() == Some(DigestAlgorithm::Sha1) {
                 r.warn(Warning::Sha1Accepted);
             }
         }
@@ -747,7 +764,6 @@ fn algorithm(
             Some(e),
         ),
     }
-    Ok(algorithm)
 }
 
 /// The signature value, with every algorithm kyso can verify (the policy was applied by

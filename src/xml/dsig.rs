@@ -15,9 +15,11 @@ use super::{Canonicalization, Subset, XmlDocument};
 use crate::budget::{Budget, CheckId};
 use crate::cert::Certificate;
 use crate::cms::Verifier;
-use crate::cms::signer_check::{CertificateInputs, SignerRun, judge_certificate, permissive};
+use crate::cms::signer_check::{
+    CertificateInputs, SignerRun, judge_algorithm, judge_certificate, permissive,
+};
 use crate::digest::{DigestAlgorithm, Hasher};
-use crate::error::{DisallowedReason, Error, SignatureError, XmlError};
+use crate::error::{Error, SignatureError, XmlError};
 use crate::key::{KeyType, SignatureAlgorithm};
 use crate::revocation::CrlStore;
 use crate::time::Time;
@@ -580,30 +582,7 @@ fn steps<'a, 'i>(
     r.report.signer_certificate = Some(cert.clone());
     r.report.signature_algorithm = Some(alg);
     r.report.digest_algorithm = alg.digest_algorithm();
-    let policy = &v.policy.algorithms;
-    let policy_check = policy.check_algorithm(alg).and_then(|()| {
-        if sha1 && !policy.sha1_allowed() {
-            return Err(Error::Signature(SignatureError::AlgorithmNotAllowed {
-                algorithm: alg,
-                reason: DisallowedReason::Sha1,
-            }));
-        }
-        cert.public_key().and_then(|k| policy.check_key(k))
-    });
-    match policy_check {
-        Ok(()) => {
-            r.pass(CheckKind::Algorithm, alg.to_string());
-            if sha1 || alg.digest_algorithm() == Some(DigestAlgorithm::Sha1) {
-                r.warn(Warning::Sha1Accepted);
-            }
-        }
-        Err(e) => r.fail(
-            CheckKind::Algorithm,
-            SubIndication::CryptoConstraintsFailureNoPoe,
-            e.to_string(),
-            Some(e),
-        ),
-    }
+    judge_algorithm(r, &v.policy.algorithms, alg, sha1, &cert, alg.to_string());
     r.pass(CheckKind::SignatureValue, "verifies with the signer's key");
     let mut pool = certificates;
     pool.extend(v.extra_certificates.iter().cloned());
