@@ -127,7 +127,16 @@ const READ: [ObjectIdentifier; 6] = [
 ];
 
 /// The ESS signing-certificate attribute: v2 (RFC 5035) or v1 (RFC 2634, SHA-1 only).
-pub(crate) enum SigningCertificateBinding {
+pub(crate) struct SigningCertificateBinding {
+    attribute: EssAttribute,
+    /// The DER of each directoryName in the first ESSCertID's issuerSerial, encoded once
+    /// when the attribute is read (the binding is compared with more than one
+    /// certificate, and more than once).
+    directory_names: Vec<Vec<u8>>,
+}
+
+/// The decoded attribute: v2 or v1.
+enum EssAttribute {
     V2(SigningCertificateV2),
     V1(SigningCertificateV1),
 }
@@ -193,14 +202,14 @@ impl SignedAttributes {
         let v2 = single(SIGNING_CERTIFICATE_V2, "signing-certificate-v2")?;
         let v1 = single(SIGNING_CERTIFICATE, "signing-certificate")?;
         let signing_certificate = match (v2, v1) {
-            (Some(any), _) => Some(SigningCertificateBinding::V2(
+            (Some(any), _) => Some(SigningCertificateBinding::new(EssAttribute::V2(
                 any.decode_as()
                     .map_err(|_| AttributeError::Malformed("signing-certificate-v2"))?,
-            )),
-            (None, Some(any)) => Some(SigningCertificateBinding::V1(
+            ))),
+            (None, Some(any)) => Some(SigningCertificateBinding::new(EssAttribute::V1(
                 any.decode_as()
                     .map_err(|_| AttributeError::Malformed("signing-certificate"))?,
-            )),
+            ))),
             (None, None) => None,
         };
         // Each value a CommitmentTypeIndication; DSS writes one per commitment.
@@ -241,11 +250,34 @@ fn signing_time(any: &der::Any) -> Result<Time, AttributeError> {
 }
 
 impl SigningCertificateBinding {
+    fn new(attribute: EssAttribute) -> Self {
+        let issuer_serial = match &attribute {
+            EssAttribute::V2(v2) => v2.certs.first().and_then(|id| id.issuer_serial.as_ref()),
+            EssAttribute::V1(v1) => v1.certs.first().and_then(|id| id.issuer_serial.as_ref()),
+        };
+        // A name that does not encode (none decoded from DER) matches no certificate.
+        let directory_names = issuer_serial
+            .map(|is| {
+                is.issuer
+                    .iter()
+                    .filter_map(|g| match g {
+                        GeneralName::DirectoryName(n) => n.to_der().ok(),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        SigningCertificateBinding {
+            attribute,
+            directory_names,
+        }
+    }
+
     /// Whether the binding hashes the certificate with SHA-1 (ESS v1, or v2 with SHA-1).
     pub(crate) fn uses_sha1(&self) -> bool {
-        match self {
-            SigningCertificateBinding::V1(_) => true,
-            SigningCertificateBinding::V2(v2) => v2.certs.first().is_some_and(|id| {
+        match &self.attribute {
+            EssAttribute::V1(_) => true,
+            EssAttribute::V2(v2) => v2.certs.first().is_some_and(|id| {
                 id.hash_algorithm
                     .as_ref()
                     .is_some_and(|a| a.oid == DigestAlgorithm::Sha1.der_oid())
@@ -256,8 +288,8 @@ impl SigningCertificateBinding {
     /// Whether the first ESSCertID (the signer's, RFC 5035 section 3) names `cert`; on
     /// success, the hash algorithm it names it with.
     pub(crate) fn matches(&self, cert: &Certificate) -> Result<DigestAlgorithm, BindingError> {
-        let (alg, hash, issuer_serial) = match self {
-            SigningCertificateBinding::V2(v2) => {
+        let (alg, hash, issuer_serial) = match &self.attribute {
+            EssAttribute::V2(v2) => {
                 let id = v2
                     .certs
                     .first()
@@ -270,7 +302,7 @@ impl SigningCertificateBinding {
                 };
                 (alg, id.cert_hash.as_bytes(), id.issuer_serial.as_ref())
             }
-            SigningCertificateBinding::V1(v1) => {
+            EssAttribute::V1(v1) => {
                 let id = v1
                     .certs
                     .first()
@@ -293,12 +325,9 @@ impl SigningCertificateBinding {
         }
         if let Some(is) = issuer_serial {
             let serial_ok = is.serial_number.as_bytes() == cert.serial();
-            let issuer_ok = is.issuer.iter().any(|g| match g {
-                GeneralName::DirectoryName(n) => n.to_der().ok().is_some_and(|d| {
-                    d.as_slice() == cert.issuer().der()
-                        || Name::from_der(&d).is_ok_and(|n| n.matches(cert.issuer()))
-                }),
-                _ => false,
+            let issuer_ok = self.directory_names.iter().any(|d| {
+                d.as_slice() == cert.issuer().der()
+                    || Name::from_der(d).is_ok_and(|n| n.matches(cert.issuer()))
             });
             if !(serial_ok && issuer_ok) {
                 return Err(BindingError::IssuerSerialMismatch);

@@ -60,7 +60,7 @@ pub(crate) fn prepare(input: &[u8]) -> Result<Prepared, Error> {
     let (der_bytes, trailing) = crate::ber::to_der(input, Object::Cms)?;
     let was_ber = der_bytes.len() != input.len() - trailing_len(trailing)
         || input.get(..der_bytes.len()) != Some(der_bytes.as_slice());
-    let reordered_signed_attributes = signed_attributes_as_received(input)?;
+    let reordered_signed_attributes = signed_attributes_as_received(input, !was_ber)?;
     Ok(Prepared {
         der: der_bytes,
         was_ber,
@@ -78,7 +78,8 @@ fn trailing_len(t: Trailing) -> usize {
 
 /// ContentInfo → [0] → SignedData → signerInfos (its last element) → each SignerInfo →
 /// [0] IMPLICIT signedAttrs, walked in the input as received (BER allowed around them).
-fn signed_attributes_as_received(input: &[u8]) -> Result<Vec<Reordered>, Error> {
+/// `plain`: the whole input is DER already, so each part of it is.
+fn signed_attributes_as_received(input: &[u8], plain: bool) -> Result<Vec<Reordered>, Error> {
     let walk = Walk::new(Object::Cms);
     let mut out = Vec::new();
     let (content_info, _) = walk.element(input, 0)?;
@@ -111,7 +112,7 @@ fn signed_attributes_as_received(input: &[u8]) -> Result<Vec<Reordered>, Error> 
         let Some(field) = fields.get(at) else {
             continue;
         };
-        let Some((der_form, received)) = received_attributes(&walk, field)? else {
+        let Some((der_form, received)) = received_attributes(&walk, field, plain)? else {
             continue;
         };
         // A signature value in BER chunks is not matched: its signer is then checked over
@@ -129,8 +130,12 @@ fn signed_attributes_as_received(input: &[u8]) -> Result<Vec<Reordered>, Error> 
 
 /// The signed attributes `field` holds: an error if their encoding is not DER; (DER form,
 /// as received) if their order is not DER's; `None` if they are plain DER.
-fn received_attributes(walk: &Walk, field: &Element<'_>) -> Result<Option<AttributeForms>, Error> {
-    if !crate::ber::is_der(field, Object::Cms)? {
+fn received_attributes(
+    walk: &Walk,
+    field: &Element<'_>,
+    plain: bool,
+) -> Result<Option<AttributeForms>, Error> {
+    if !plain && !crate::ber::is_der(field, Object::Cms)? {
         return Err(not_der_attributes());
     }
     let attributes = walk.children(field.contents, 6)?;

@@ -92,6 +92,15 @@ impl SignatureAlgorithm {
     /// - [`SignatureError::AlgorithmKeyMismatch`] if the algorithm needs another type of key than
     ///   `key`.
     pub fn from_algorithm_identifier_der(der_bytes: &[u8], key: &PublicKey) -> Result<Self, Error> {
+        // The encodings nearly every certificate and signature carries are matched as
+        // octets; the result is the one the full decode below gives for them.
+        if let Some((oid, null)) = COMMON_ALGORITHM_IDENTIFIERS
+            .iter()
+            .find(|(der, _, _)| *der == der_bytes)
+            .map(|(_, oid, null)| (oid, *null))
+        {
+            return Self::from_parts(oid, null.then_some(AnyRef::NULL), key.key_type());
+        }
         let ai = spki::AlgorithmIdentifierRef::from_der(der_bytes)
             .map_err(|_| Error::invalid_der(Object::AlgorithmIdentifier))?;
         Self::from_parts(&ai.oid, ai.parameters, key.key_type())
@@ -612,6 +621,16 @@ impl AlgorithmPolicy {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn common_identifiers_decode_as_their_table_row_says() {
+        for (der_bytes, oid, null) in COMMON_ALGORITHM_IDENTIFIERS {
+            let ai = spki::AlgorithmIdentifierRef::from_der(der_bytes).unwrap();
+            assert_eq!(ai.oid, oid);
+            assert_eq!(ai.parameters, null.then_some(AnyRef::NULL));
+            assert_eq!(ai.to_der().unwrap(), der_bytes);
+        }
+    }
     use super::*;
 
     const ALL: [SignatureAlgorithm; 12] = [
@@ -744,3 +763,48 @@ mod tests {
         assert_eq!(strict.require_min_rsa_bits(512).min_rsa_bits(), 1024);
     }
 }
+
+/// The DER of the AlgorithmIdentifiers most signatures carry: (encoding, OID, parameters
+/// NULL rather than absent). RSA PKCS#1 v1.5 with SHA-256/384/512 and NULL parameters
+/// (RFC 8017 appendix A.2.4), ECDSA with SHA-256/384 and no parameters (RFC 5758 section
+/// 3.2).
+const COMMON_ALGORITHM_IDENTIFIERS: [(&[u8], ObjectIdentifier, bool); 5] = [
+    (
+        &[
+            0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b, 0x05,
+            0x00,
+        ],
+        oid::SHA256_WITH_RSA,
+        true,
+    ),
+    (
+        &[
+            0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0c, 0x05,
+            0x00,
+        ],
+        oid::SHA384_WITH_RSA,
+        true,
+    ),
+    (
+        &[
+            0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0d, 0x05,
+            0x00,
+        ],
+        oid::SHA512_WITH_RSA,
+        true,
+    ),
+    (
+        &[
+            0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02,
+        ],
+        oid::ECDSA_WITH_SHA256,
+        false,
+    ),
+    (
+        &[
+            0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x03,
+        ],
+        oid::ECDSA_WITH_SHA384,
+        false,
+    ),
+];
