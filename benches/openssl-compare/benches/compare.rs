@@ -22,7 +22,7 @@
 use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use criterion::{BenchmarkId, Criterion, Throughput};
 use kyso::digest::DigestAlgorithm;
@@ -569,7 +569,9 @@ fn base64_decode(text: &str) -> Vec<u8> {
 }
 
 /// Medians (ns) by "group/function[/parameter]", read back from criterion's output.
-fn medians(dir: &Path) -> BTreeMap<String, f64> {
+/// The medians criterion wrote at or after `since` (this run), by benchmark id: results
+/// left in `dir` by earlier runs, of groups this run did not measure, are not reported.
+fn medians(dir: &Path, since: SystemTime) -> BTreeMap<String, f64> {
     let mut out = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -580,7 +582,11 @@ fn medians(dir: &Path) -> BTreeMap<String, f64> {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
-            } else if p.ends_with("new/benchmark.json") {
+            } else if p.ends_with("new/benchmark.json")
+                && std::fs::metadata(p.with_file_name("estimates.json"))
+                    .and_then(|m| m.modified())
+                    .is_ok_and(|t| t >= since)
+            {
                 let meta: serde_json::Value =
                     serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
                 let est: serde_json::Value = serde_json::from_slice(
@@ -613,9 +619,10 @@ fn throughput(bytes: f64, ns: f64) -> String {
     }
 }
 
-/// The medians as the Markdown table of BENCHMARKS.md, ready to paste.
-fn report(dir: &Path) {
-    let m = medians(dir);
+/// The medians as the Markdown table of BENCHMARKS.md, ready to paste: the rows this run
+/// measured (a run of some groups only prints theirs).
+fn report(dir: &Path, since: SystemTime) {
+    let m = medians(dir, since);
     let get = |k: &str| m.get(k).copied().unwrap_or(f64::NAN);
     let ratio = |a: f64, b: f64| {
         if a.is_nan() || b.is_nan() {
@@ -719,7 +726,8 @@ fn report(dir: &Path) {
     println!("\n==== kyso against OpenSSL and the floor (medians, same run) ====\n");
     println!("| measurement | kyso | OpenSSL | floor | OpenSSL / kyso | kyso / floor |");
     println!("|---|---|---|---|---|---|");
-    for r in rows {
+    // A row whose kyso figure this run did not measure is left out.
+    for r in rows.iter().filter(|r| !r[1].contains("NaN")) {
         println!("| {} |", r.join(" | "));
     }
     let (k, x, f, fc) = (
@@ -728,6 +736,10 @@ fn report(dir: &Path) {
         get("einvoice/floor"),
         get("einvoice/floor-with-chain"),
     );
+    if k.is_nan() {
+        println!();
+        return;
+    }
     println!("\n==== e-invoices: kyso against xmlsec1 (a process per file) and the floor ====\n");
     println!("| measurement | kyso | xmlsec1 --verify | floor | xmlsec1 / kyso | kyso / floor |");
     println!("|---|---|---|---|---|---|");
@@ -748,6 +760,7 @@ fn report(dir: &Path) {
 }
 
 fn main() {
+    let started = SystemTime::now();
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/kyso-bench");
     let quick = std::env::var_os("KYSO_BENCH_QUICK").is_some();
     let (warm, measure) = if quick {
@@ -768,5 +781,5 @@ fn main() {
     passive_auth(&mut c);
     einvoice(&mut c);
     c.final_summary();
-    report(&out);
+    report(&out, started);
 }
