@@ -159,7 +159,38 @@ impl core::fmt::Display for Time {
     /// RFC 3339, UTC: `2026-06-01T00:00:00Z`.
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         let (y, mo, d, h, mi, s) = self.to_civil();
-        write!(f, "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+        let Ok(year @ 0..=9999) = u32::try_from(y) else {
+            return write!(f, "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z");
+        };
+        // Reports print times on every validation: the 20 octets are written directly
+        // rather than through six integer formats.
+        let mut out = [0u8; 20];
+        let mut at = 0;
+        let mut put = |b: u8| {
+            if let Some(slot) = out.get_mut(at) {
+                *slot = b;
+            }
+            at += 1;
+        };
+        for (separator, value, scale) in [
+            (None, year, 1000),
+            (Some(b'-'), mo, 10),
+            (Some(b'-'), d, 10),
+            (Some(b'T'), h, 10),
+            (Some(b':'), mi, 10),
+            (Some(b':'), s, 10),
+        ] {
+            if let Some(c) = separator {
+                put(c);
+            }
+            let mut scale: u32 = scale;
+            while scale > 0 {
+                put(b'0' + u8::try_from(value / scale % 10).unwrap_or(0));
+                scale /= 10;
+            }
+        }
+        put(b'Z');
+        f.pad(core::str::from_utf8(&out).map_err(|_| core::fmt::Error)?)
     }
 }
 
@@ -400,6 +431,35 @@ impl serde::Serialize for Time {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn display_is_rfc_3339_utc_for_every_year() {
+        for (t, text) in [
+            (
+                Time::from_utc(2026, 6, 1, 0, 0, 0).unwrap(),
+                "2026-06-01T00:00:00Z",
+            ),
+            (
+                Time::from_utc(1950, 12, 31, 23, 59, 59).unwrap(),
+                "1950-12-31T23:59:59Z",
+            ),
+            (
+                Time::from_utc(9999, 1, 2, 3, 4, 5).unwrap(),
+                "9999-01-02T03:04:05Z",
+            ),
+            (
+                Time::from_utc(5, 10, 9, 8, 7, 6).unwrap(),
+                "0005-10-09T08:07:06Z",
+            ),
+        ] {
+            assert_eq!(t.to_string(), text);
+            assert_eq!(format!("{t:>22}"), format!("  {text}"));
+        }
+        let late = Time::from_unix(253_402_300_800); // 10000-01-01
+        assert_eq!(late.to_string(), "10000-01-01T00:00:00Z");
+        let early = Time::from_unix(-62_167_219_201); // one second before 0000-01-01
+        assert_eq!(early.to_string(), "-001-12-31T23:59:59Z");
+    }
     use super::*;
 
     #[test]

@@ -3,10 +3,10 @@
 //! each with one value, but commitment-type-indication, which DSS writes with several), and the ESS signing-certificate binding (RFC 2634 section 5.4, RFC 5035
 //! section 3) between the signature and the signer's certificate.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
+use der::Encode;
 use der::asn1::{ObjectIdentifier, OctetString};
-use der::{Decode, Encode};
 use x509_cert::attr::Attribute;
 use x509_cert::ext::pkix::name::GeneralName;
 
@@ -148,7 +148,9 @@ impl SignedAttributes {
         attrs: impl Iterator<Item = &'x Attribute>,
         econtent_type: Option<ObjectIdentifier>,
     ) -> Result<Self, AttributeError> {
-        let mut by_oid: HashMap<ObjectIdentifier, &Attribute> = HashMap::new();
+        // An ordered map: a handful of attributes, compared by their OID's octets, cost less
+        // than hashing each.
+        let mut by_oid: BTreeMap<ObjectIdentifier, &Attribute> = BTreeMap::new();
         let mut repeated_unknown = Vec::new();
         for a in attrs {
             if by_oid.insert(a.oid, a).is_some() {
@@ -241,9 +243,9 @@ impl SignedAttributes {
 
 /// The signing-time attribute's value (RFC 5652 section 11.3: UTCTime or GeneralizedTime).
 fn signing_time(any: &der::Any) -> Result<Time, AttributeError> {
-    let malformed = AttributeError::Malformed("signing-time");
-    let der = any.to_der().map_err(|_| malformed.clone())?;
-    let t = x509_cert::time::Time::from_der(&der).map_err(|_| malformed)?;
+    let t: x509_cert::time::Time = any
+        .decode_as()
+        .map_err(|_| AttributeError::Malformed("signing-time"))?;
     let secs = i64::try_from(t.to_unix_duration().as_secs())
         .map_err(|_| AttributeError::SigningTimeOutOfRange)?;
     Ok(Time::from_unix(secs))

@@ -2,12 +2,11 @@
 
 use crate::error::EncodingError;
 use base64::Engine as _;
-use cms::content_info::ContentInfo;
 use der::{Decode, Encode};
 
 use crate::cert::Certificate;
 use crate::cms::attributes::{ID_DATA, ID_RI_OCSP_RESPONSE, ID_SIGNED_DATA};
-use crate::cms::signed_data::SignedData;
+use crate::cms::signed_data::{ContentInfoRef, SignedData};
 use crate::error::{Error, Malformed, Object};
 use crate::limits::{MAX_CMS_CERTIFICATES, MAX_CMS_REVOCATION_DATA, MAX_CMS_SIGNERS, MAX_CMS_SIZE};
 use crate::oid::Oid;
@@ -115,7 +114,7 @@ impl SignedCms {
             return Err(Error::malformed(Object::Cms, Malformed::Empty));
         }
         let prepared = crate::cms::walk::prepare(der_bytes)?;
-        let info = ContentInfo::from_der(&prepared.der).map_err(|e| {
+        let info = ContentInfoRef::from_der(&prepared.der).map_err(|e| {
             if matches!(e.kind(), der::ErrorKind::TrailingData { .. }) {
                 Error::malformed(Object::Cms, Malformed::TrailingData)
             } else {
@@ -310,7 +309,7 @@ impl SignedCms {
         }
         let content = der::Any::encode_from(&self.signed_data)
             .map_err(|_| Error::invalid_der(Object::Cms))?;
-        ContentInfo {
+        cms::content_info::ContentInfo {
             content_type: ID_SIGNED_DATA,
             content,
         }

@@ -10,6 +10,7 @@
 use cms::content_info::CmsVersion;
 use cms::signed_data::{EncapsulatedContentInfo, SignerInfos};
 use der::asn1::SetOfVec;
+use der::asn1::{AnyRef, ObjectIdentifier};
 use der::{Any, Sequence};
 use x509_cert::spki::AlgorithmIdentifierOwned;
 
@@ -42,4 +43,19 @@ pub(crate) struct SignedData {
     )]
     pub crls: Option<SetOfVec<Any>>,
     pub signer_infos: SignerInfos,
+}
+
+/// ```text
+/// ContentInfo ::= SEQUENCE {
+///   contentType ContentType,
+///   content [0] EXPLICIT ANY DEFINED BY contentType }
+/// ```
+///
+/// The content borrowed from the input, so that it is decoded in place rather than copied
+/// first.
+#[derive(Clone, Debug, Sequence)]
+pub(crate) struct ContentInfoRef<'a> {
+    pub content_type: ObjectIdentifier,
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT")]
+    pub content: AnyRef<'a>,
 }

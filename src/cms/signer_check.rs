@@ -27,6 +27,8 @@
 
 use crate::error::{PathError, SignatureError};
 use crate::oid::Oid;
+use std::fmt::Write as _;
+
 use cms::signed_data::SignerInfo;
 use der::Encode;
 use der::asn1::ObjectIdentifier;
@@ -556,7 +558,8 @@ impl<'a> ValueCheck<'a> {
         let key = c.public_key()?;
         let mut h = Hasher::new(DigestAlgorithm::Sha256);
         h.update(self.id.as_bytes());
-        h.update(format!("{alg:?}").as_bytes());
+        // The algorithm's debug form, written into the hash without a string between.
+        let _ = write!(HashInto(&mut h), "{alg:?}");
         let mut object = [0u8; 32];
         object.copy_from_slice(h.finish().as_bytes());
         let id = CheckId {
@@ -571,6 +574,16 @@ impl<'a> ValueCheck<'a> {
                 &permissive(),
             )
         })
+    }
+}
+
+/// Text written into a [`Hasher`].
+struct HashInto<'h>(&'h mut Hasher);
+
+impl std::fmt::Write for HashInto<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.update(s.as_bytes());
+        Ok(())
     }
 }
 

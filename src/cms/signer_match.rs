@@ -7,7 +7,7 @@ use der::Encode;
 
 use crate::cert::{Certificate, Name};
 use crate::digest::DigestAlgorithm;
-use crate::error::{Error, Object};
+use crate::error::Error;
 use crate::key::SignatureAlgorithm;
 use crate::oid::RSA_ENCRYPTION;
 
@@ -86,9 +86,13 @@ pub(crate) fn signature_algorithm(
             | DigestAlgorithm::Sha3_512) => Ok(SignatureAlgorithm::RsaPkcs1 { digest }),
         };
     }
-    let der_bytes = si
-        .signature_algorithm
-        .to_der()
-        .map_err(|_| Error::invalid_der(Object::AlgorithmIdentifier))?;
-    SignatureAlgorithm::from_algorithm_identifier_der(&der_bytes, key)
+    // The decoded identifier, judged as its DER would be.
+    SignatureAlgorithm::from_parts(
+        &si.signature_algorithm.oid,
+        si.signature_algorithm
+            .parameters
+            .as_ref()
+            .map(der::asn1::AnyRef::from),
+        key.key_type(),
+    )
 }

@@ -619,6 +619,51 @@ impl AlgorithmPolicy {
     }
 }
 
+/// The DER of the AlgorithmIdentifiers most signatures carry: (encoding, OID, parameters
+/// NULL rather than absent). RSA PKCS#1 v1.5 with SHA-256/384/512 and NULL parameters
+/// (RFC 8017 appendix A.2.4), ECDSA with SHA-256/384 and no parameters (RFC 5758 section
+/// 3.2).
+const COMMON_ALGORITHM_IDENTIFIERS: [(&[u8], ObjectIdentifier, bool); 5] = [
+    (
+        &[
+            0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b, 0x05,
+            0x00,
+        ],
+        oid::SHA256_WITH_RSA,
+        true,
+    ),
+    (
+        &[
+            0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0c, 0x05,
+            0x00,
+        ],
+        oid::SHA384_WITH_RSA,
+        true,
+    ),
+    (
+        &[
+            0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0d, 0x05,
+            0x00,
+        ],
+        oid::SHA512_WITH_RSA,
+        true,
+    ),
+    (
+        &[
+            0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02,
+        ],
+        oid::ECDSA_WITH_SHA256,
+        false,
+    ),
+    (
+        &[
+            0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x03,
+        ],
+        oid::ECDSA_WITH_SHA384,
+        false,
+    ),
+];
+
 #[cfg(test)]
 mod tests {
 
@@ -763,48 +808,3 @@ mod tests {
         assert_eq!(strict.require_min_rsa_bits(512).min_rsa_bits(), 1024);
     }
 }
-
-/// The DER of the AlgorithmIdentifiers most signatures carry: (encoding, OID, parameters
-/// NULL rather than absent). RSA PKCS#1 v1.5 with SHA-256/384/512 and NULL parameters
-/// (RFC 8017 appendix A.2.4), ECDSA with SHA-256/384 and no parameters (RFC 5758 section
-/// 3.2).
-const COMMON_ALGORITHM_IDENTIFIERS: [(&[u8], ObjectIdentifier, bool); 5] = [
-    (
-        &[
-            0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b, 0x05,
-            0x00,
-        ],
-        oid::SHA256_WITH_RSA,
-        true,
-    ),
-    (
-        &[
-            0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0c, 0x05,
-            0x00,
-        ],
-        oid::SHA384_WITH_RSA,
-        true,
-    ),
-    (
-        &[
-            0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0d, 0x05,
-            0x00,
-        ],
-        oid::SHA512_WITH_RSA,
-        true,
-    ),
-    (
-        &[
-            0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02,
-        ],
-        oid::ECDSA_WITH_SHA256,
-        false,
-    ),
-    (
-        &[
-            0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x03,
-        ],
-        oid::ECDSA_WITH_SHA384,
-        false,
-    ),
-];
