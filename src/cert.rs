@@ -5,7 +5,7 @@ mod extensions;
 pub(crate) mod general_name;
 mod identity;
 pub(crate) mod name;
-mod strict;
+pub(crate) mod strict;
 
 pub use certificate::Certificate;
 pub(crate) use extensions::PROCESSED_EXTENSIONS;

@@ -195,15 +195,16 @@ pub(super) fn fast_shape(input: &[u8]) -> Option<SignedParts> {
     Some((tbs_start..tbs_end, tbs_end..alg_end, signature.to_vec()))
 }
 
-/// A cursor over the contents of one element, for [`fast_shape`].
-struct Tlv<'a> {
+/// A cursor over the contents of one element, for [`fast_shape`] and the other one-pass
+/// readers of common shapes.
+pub(crate) struct Tlv<'a> {
     bytes: &'a [u8],
     pos: usize,
     end: usize,
 }
 
 impl<'a> Tlv<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
+    pub(crate) fn new(bytes: &'a [u8]) -> Self {
         Tlv {
             bytes,
             pos: 0,
@@ -211,11 +212,11 @@ impl<'a> Tlv<'a> {
         }
     }
 
-    fn done(&self) -> bool {
+    pub(crate) fn done(&self) -> bool {
         self.pos == self.end
     }
 
-    fn peek(&self) -> Option<u8> {
+    pub(crate) fn peek(&self) -> Option<u8> {
         if self.done() {
             None
         } else {
@@ -246,7 +247,7 @@ impl<'a> Tlv<'a> {
     }
 
     /// The next element, which must have tag `tag`, as a cursor over its contents.
-    fn enter(&mut self, tag: u8) -> Option<Tlv<'a>> {
+    pub(crate) fn enter(&mut self, tag: u8) -> Option<Tlv<'a>> {
         let (found, start, end) = self.next()?;
         (found == tag).then_some(Tlv {
             bytes: self.bytes,
@@ -256,7 +257,7 @@ impl<'a> Tlv<'a> {
     }
 
     /// The contents of the next element, which must have tag `tag`.
-    fn primitive(&mut self, tag: u8) -> Option<&'a [u8]> {
+    pub(crate) fn primitive(&mut self, tag: u8) -> Option<&'a [u8]> {
         let (found, start, end) = self.next()?;
         if found != tag {
             return None;
@@ -281,7 +282,7 @@ impl<'a> Tlv<'a> {
 /// An OBJECT IDENTIFIER `der` holds: 1 to 39 octets, a first octet below 120 (first arc
 /// 0, 1 or 2 with a second arc below 40), arcs of at most four octets with no padding,
 /// the last octet closing an arc.
-fn oid(t: &mut Tlv<'_>) -> Option<()> {
+fn oid<'a>(t: &mut Tlv<'a>) -> Option<&'a [u8]> {
     let content = t.primitive(0x06)?;
     let (&first, rest) = content.split_first()?;
     if first >= 120 || content.len() > 39 {
@@ -299,7 +300,7 @@ fn oid(t: &mut Tlv<'_>) -> Option<()> {
             return None;
         }
     }
-    (arc_len == 0).then_some(())
+    (arc_len == 0).then_some(content)
 }
 
 /// `AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }`.
@@ -310,6 +311,37 @@ fn algorithm(t: &mut Tlv<'_>) -> Option<()> {
         seq.any()?;
     }
     seq.done().then_some(())
+}
+
+/// `AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }`, as
+/// [`algorithm`] reads it: the OID's contents octets.
+pub(crate) fn algorithm_oid<'a>(t: &mut Tlv<'a>) -> Option<&'a [u8]> {
+    let mut seq = t.enter(0x30)?;
+    let contents = oid(&mut seq)?;
+    if !seq.done() {
+        seq.any()?;
+    }
+    seq.done().then_some(contents)
+}
+
+/// A `Name` of at least one RDN, each RDN a single attribute (so no order within a SET
+/// to judge), every part as [`name`] reads it: the Name's whole encoding.
+pub(crate) fn single_valued_name<'a>(t: &mut Tlv<'a>) -> Option<&'a [u8]> {
+    let start = t.pos;
+    let mut rdns = t.enter(0x30)?;
+    if rdns.done() {
+        return None;
+    }
+    while !rdns.done() {
+        let mut rdn = rdns.enter(0x31)?;
+        let mut atv = rdn.enter(0x30)?;
+        oid(&mut atv)?;
+        atv.any()?;
+        if !atv.done() || !rdn.done() {
+            return None;
+        }
+    }
+    t.bytes.get(start..t.pos)
 }
 
 /// `Name ::= SEQUENCE OF SET OF SEQUENCE { type OID, value ANY }`.

@@ -12,9 +12,9 @@ use x509_cert::ext::pkix::name::GeneralName;
 
 use crate::cert::{Certificate, Name};
 use crate::cms::attributes::{
-    COMMITMENT_TYPE, CONTENT_TIME_STAMP, CONTENT_TYPE, CommitmentTypeIndication, MESSAGE_DIGEST,
-    SIGNING_CERTIFICATE, SIGNING_CERTIFICATE_V2, SIGNING_TIME, SigningCertificateV1,
-    SigningCertificateV2,
+    COMMITMENT_TYPE, CONTENT_TIME_STAMP, CONTENT_TYPE, CommitmentTypeIndication, IssuerSerial,
+    MESSAGE_DIGEST, SIGNING_CERTIFICATE, SIGNING_CERTIFICATE_V2, SIGNING_TIME,
+    SigningCertificateV1, SigningCertificateV2,
 };
 use crate::digest::{DigestAlgorithm, digest};
 use crate::time::Time;
@@ -126,19 +126,25 @@ const READ: [ObjectIdentifier; 6] = [
     COMMITMENT_TYPE,
 ];
 
-/// The ESS signing-certificate attribute: v2 (RFC 5035) or v1 (RFC 2634, SHA-1 only).
+/// The ESS signing-certificate attribute (v2, RFC 5035, or v1, RFC 2634, SHA-1 only), as
+/// far as the binding reads it: its first ESSCertID, the signer's.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct SigningCertificateBinding {
-    attribute: EssAttribute,
-    /// The DER of each directoryName in the first ESSCertID's issuerSerial, encoded once
-    /// when the attribute is read (the binding is compared with more than one
-    /// certificate, and more than once).
-    directory_names: Vec<Vec<u8>>,
+    /// ESS v1 (SHA-1 by definition) rather than v2.
+    v1: bool,
+    /// The first ESSCertID; `None` if the attribute lists none.
+    first: Option<EssCertId>,
 }
 
-/// The decoded attribute: v2 or v1.
-enum EssAttribute {
-    V2(SigningCertificateV2),
-    V1(SigningCertificateV1),
+/// What the binding reads of one ESSCertID(v2).
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct EssCertId {
+    /// The hash algorithm named (v2 only); `None` for the default, SHA-256.
+    hash_algorithm: Option<ObjectIdentifier>,
+    cert_hash: Vec<u8>,
+    /// The issuerSerial: the DER of each directoryName among its issuer's names, and the
+    /// serial number's contents octets.
+    issuer_serial: Option<(Vec<Vec<u8>>, Vec<u8>)>,
 }
 
 impl SignedAttributes {
@@ -204,14 +210,8 @@ impl SignedAttributes {
         let v2 = single(SIGNING_CERTIFICATE_V2, "signing-certificate-v2")?;
         let v1 = single(SIGNING_CERTIFICATE, "signing-certificate")?;
         let signing_certificate = match (v2, v1) {
-            (Some(any), _) => Some(SigningCertificateBinding::new(EssAttribute::V2(
-                any.decode_as()
-                    .map_err(|_| AttributeError::Malformed("signing-certificate-v2"))?,
-            ))),
-            (None, Some(any)) => Some(SigningCertificateBinding::new(EssAttribute::V1(
-                any.decode_as()
-                    .map_err(|_| AttributeError::Malformed("signing-certificate"))?,
-            ))),
+            (Some(any), _) => Some(SigningCertificateBinding::read_v2(any)?),
+            (None, Some(any)) => Some(SigningCertificateBinding::read_v1(any)?),
             (None, None) => None,
         };
         // Each value a CommitmentTypeIndication; DSS writes one per commitment.
@@ -252,70 +252,56 @@ fn signing_time(any: &der::Any) -> Result<Time, AttributeError> {
 }
 
 impl SigningCertificateBinding {
-    fn new(attribute: EssAttribute) -> Self {
-        let issuer_serial = match &attribute {
-            EssAttribute::V2(v2) => v2.certs.first().and_then(|id| id.issuer_serial.as_ref()),
-            EssAttribute::V1(v1) => v1.certs.first().and_then(|id| id.issuer_serial.as_ref()),
+    /// Reads a signing-certificate-v2 value: the common shape by one pass over its octets
+    /// ([`fast_v2`]), anything else by the typed decoder, which gives the errors.
+    fn read_v2(any: &der::Any) -> Result<Self, AttributeError> {
+        let first = match fast_v2(any) {
+            Some(first) => first,
+            None => typed_v2(any)?,
         };
-        // A name that does not encode (none decoded from DER) matches no certificate.
-        let directory_names = issuer_serial
-            .map(|is| {
-                is.issuer
-                    .iter()
-                    .filter_map(|g| match g {
-                        GeneralName::DirectoryName(n) => n.to_der().ok(),
-                        _ => None,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        SigningCertificateBinding {
-            attribute,
-            directory_names,
-        }
+        Ok(SigningCertificateBinding { v1: false, first })
+    }
+
+    /// Reads a signing-certificate (v1) value with the typed decoder.
+    fn read_v1(any: &der::Any) -> Result<Self, AttributeError> {
+        let v1: SigningCertificateV1 = any
+            .decode_as()
+            .map_err(|_| AttributeError::Malformed("signing-certificate"))?;
+        Ok(SigningCertificateBinding {
+            v1: true,
+            first: v1.certs.first().map(|id| EssCertId {
+                hash_algorithm: None,
+                cert_hash: id.cert_hash.as_bytes().to_vec(),
+                issuer_serial: id.issuer_serial.as_ref().map(issuer_serial),
+            }),
+        })
     }
 
     /// Whether the binding hashes the certificate with SHA-1 (ESS v1, or v2 with SHA-1).
     pub(crate) fn uses_sha1(&self) -> bool {
-        match &self.attribute {
-            EssAttribute::V1(_) => true,
-            EssAttribute::V2(v2) => v2.certs.first().is_some_and(|id| {
+        self.v1
+            || self.first.as_ref().is_some_and(|id| {
                 id.hash_algorithm
-                    .as_ref()
-                    .is_some_and(|a| a.oid == DigestAlgorithm::Sha1.der_oid())
-            }),
-        }
+                    .is_some_and(|a| a == DigestAlgorithm::Sha1.der_oid())
+            })
     }
 
     /// Whether the first ESSCertID (the signer's, RFC 5035 section 3) names `cert`; on
     /// success, the hash algorithm it names it with.
     pub(crate) fn matches(&self, cert: &Certificate) -> Result<DigestAlgorithm, BindingError> {
-        let (alg, hash, issuer_serial) = match &self.attribute {
-            EssAttribute::V2(v2) => {
-                let id = v2
-                    .certs
-                    .first()
-                    .ok_or(BindingError::Empty("signing-certificate-v2"))?;
-                // RFC 5035 section 4: the hash algorithm defaults to SHA-256.
-                let alg = match &id.hash_algorithm {
-                    None => DigestAlgorithm::Sha256,
-                    Some(a) => DigestAlgorithm::from_der_oid(&a.oid)
-                        .map_err(|_| BindingError::UnsupportedHash(a.oid))?,
-                };
-                (alg, id.cert_hash.as_bytes(), id.issuer_serial.as_ref())
-            }
-            EssAttribute::V1(v1) => {
-                let id = v1
-                    .certs
-                    .first()
-                    .ok_or(BindingError::Empty("signing-certificate"))?;
-                (
-                    DigestAlgorithm::Sha1,
-                    id.cert_hash.as_bytes(),
-                    id.issuer_serial.as_ref(),
-                )
-            }
+        let id = self.first.as_ref().ok_or(BindingError::Empty(if self.v1 {
+            "signing-certificate"
+        } else {
+            "signing-certificate-v2"
+        }))?;
+        // RFC 5035 section 4: the hash algorithm defaults to SHA-256; v1 is SHA-1.
+        let alg = match id.hash_algorithm {
+            _ if self.v1 => DigestAlgorithm::Sha1,
+            None => DigestAlgorithm::Sha256,
+            Some(oid) => DigestAlgorithm::from_der_oid(&oid)
+                .map_err(|_| BindingError::UnsupportedHash(oid))?,
         };
+        let hash = id.cert_hash.as_slice();
         // The SHA-256 of a certificate is its fingerprint, computed when it was read.
         let matched = if alg == DigestAlgorithm::Sha256 {
             cert.fingerprint_sha256().as_slice() == hash
@@ -325,9 +311,9 @@ impl SigningCertificateBinding {
         if !matched {
             return Err(BindingError::HashMismatch(alg));
         }
-        if let Some(is) = issuer_serial {
-            let serial_ok = is.serial_number.as_bytes() == cert.serial();
-            let issuer_ok = self.directory_names.iter().any(|d| {
+        if let Some((directory_names, serial)) = &id.issuer_serial {
+            let serial_ok = serial.as_slice() == cert.serial();
+            let issuer_ok = directory_names.iter().any(|d| {
                 d.as_slice() == cert.issuer().der()
                     || Name::from_der(d).is_ok_and(|n| n.matches(cert.issuer()))
             });
@@ -336,5 +322,225 @@ impl SigningCertificateBinding {
             }
         }
         Ok(alg)
+    }
+}
+
+/// The facts of a decoded IssuerSerial: the DER of its directory names (a name that does
+/// not encode, which none decoded from DER does, is left out and so matches nothing) and
+/// the serial number's contents octets.
+fn issuer_serial(is: &IssuerSerial) -> (Vec<Vec<u8>>, Vec<u8>) {
+    let names = is
+        .issuer
+        .iter()
+        .filter_map(|g| match g {
+            GeneralName::DirectoryName(n) => n.to_der().ok(),
+            _ => None,
+        })
+        .collect();
+    (names, is.serial_number.as_bytes().to_vec())
+}
+
+/// A signing-certificate-v2 value through the typed decoder: its first ESSCertID.
+fn typed_v2(any: &der::Any) -> Result<Option<EssCertId>, AttributeError> {
+    let v2: SigningCertificateV2 = any
+        .decode_as()
+        .map_err(|_| AttributeError::Malformed("signing-certificate-v2"))?;
+    Ok(v2.certs.first().map(|id| EssCertId {
+        hash_algorithm: id.hash_algorithm.as_ref().map(|a| a.oid),
+        cert_hash: id.cert_hash.as_bytes().to_vec(),
+        issuer_serial: id.issuer_serial.as_ref().map(issuer_serial),
+    }))
+}
+
+/// One pass over a signing-certificate-v2 value of the shape producers write, no
+/// allocation but the facts kept: every element DER as [`crate::cert::strict`] reads it,
+/// no policies, each ESSCertIDv2 with an optional hash AlgorithmIdentifier, its hash and an
+/// optional IssuerSerial whose names are all directoryNames of single-valued RDNs and whose
+/// serial is a positive INTEGER of at most 20 octets. On such input it gives what the typed
+/// decoder gives (the unit test holds the two together); `None` sends the value to that
+/// decoder.
+fn fast_v2(any: &der::Any) -> Option<Option<EssCertId>> {
+    use crate::cert::strict::{Tlv, algorithm_oid, single_valued_name};
+    if der::Tagged::tag(any) != der::Tag::Sequence {
+        return None;
+    }
+    let mut outer = Tlv::new(any.value());
+    let mut certs = outer.enter(0x30)?;
+    if !outer.done() {
+        return None;
+    }
+    let mut first = None;
+    while !certs.done() {
+        let mut id = certs.enter(0x30)?;
+        let hash_algorithm = if id.peek() == Some(0x30) {
+            Some(ObjectIdentifier::from_bytes(algorithm_oid(&mut id)?).ok()?)
+        } else {
+            None
+        };
+        let cert_hash = id.primitive(0x04)?;
+        let issuer_serial = if id.done() {
+            None
+        } else {
+            let mut is = id.enter(0x30)?;
+            let mut names = is.enter(0x30)?;
+            let mut directory_names = Vec::new();
+            if names.done() {
+                return None;
+            }
+            while !names.done() {
+                let mut explicit = names.enter(0xa4)?;
+                let name = single_valued_name(&mut explicit)?;
+                if !explicit.done() {
+                    return None;
+                }
+                if first.is_none() {
+                    directory_names.push(name.to_vec());
+                }
+            }
+            let serial = is.primitive(0x02)?;
+            let canonical = match serial {
+                [0x00] => true,
+                [0x00, next, ..] => *next >= 0x80,
+                [b, ..] => *b < 0x80,
+                [] => false,
+            };
+            if !canonical || serial.len() > 20 || !is.done() {
+                return None;
+            }
+            Some((directory_names, serial.to_vec()))
+        };
+        if !id.done() {
+            return None;
+        }
+        if first.is_none() {
+            first = Some(EssCertId {
+                hash_algorithm,
+                cert_hash: cert_hash.to_vec(),
+                issuer_serial,
+            });
+        }
+    }
+    Some(first)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cms::attributes::EssCertIdV2;
+    use der::{Any, Decode};
+    use x509_cert::serial_number::SerialNumber;
+    use x509_cert::spki::AlgorithmIdentifierOwned;
+
+    fn encoded(v2: &SigningCertificateV2) -> Vec<u8> {
+        v2.to_der().unwrap()
+    }
+
+    fn id(
+        hash_algorithm: Option<AlgorithmIdentifierOwned>,
+        issuer: Option<IssuerSerial>,
+    ) -> EssCertIdV2 {
+        EssCertIdV2 {
+            hash_algorithm,
+            cert_hash: OctetString::new(vec![0x5a; 32]).unwrap(),
+            issuer_serial: issuer,
+        }
+    }
+
+    /// Values of the shapes producers write and of others, each then changed octet by
+    /// octet and cut short: wherever the one-pass reader gives an answer, the typed
+    /// decoder accepts the same value and gives the same answer.
+    #[test]
+    fn fast_reader_agrees_with_the_typed_decoder() {
+        let pem = std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("test-vectors/bench/rsa2048-ee.pem"),
+        )
+        .unwrap();
+        let cert = Certificate::from_pem(&pem).unwrap();
+        let issuer = x509_cert::name::Name::from_der(cert.issuer().der()).unwrap();
+        let serial = SerialNumber::new(cert.serial()).unwrap();
+        let issuer_serial = |names: Vec<GeneralName>| IssuerSerial {
+            issuer: names,
+            serial_number: serial.clone(),
+        };
+        let sha512 = AlgorithmIdentifierOwned {
+            oid: DigestAlgorithm::Sha512.der_oid(),
+            parameters: Some(Any::null()),
+        };
+        let multi_valued = x509_cert::name::Name::from_der(&[
+            0x30, 0x1a, 0x31, 0x18, 0x30, 0x09, 0x06, 0x03, 0x55, 0x04, 0x06, 0x13, 0x02, 0x56,
+            0x4e, 0x30, 0x0b, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x04, 0x6b, 0x79, 0x73, 0x6f,
+        ])
+        .unwrap();
+        let values = [
+            // As kyso and most producers write it.
+            vec![id(
+                None,
+                Some(issuer_serial(vec![GeneralName::DirectoryName(
+                    issuer.clone(),
+                )])),
+            )],
+            vec![id(Some(sha512.clone()), None)],
+            vec![
+                id(None, None),
+                id(
+                    Some(sha512),
+                    Some(issuer_serial(vec![GeneralName::DirectoryName(
+                        issuer.clone(),
+                    )])),
+                ),
+            ],
+            vec![],
+            // Shapes left to the typed decoder.
+            vec![id(
+                None,
+                Some(issuer_serial(vec![
+                    GeneralName::DnsName(der::asn1::Ia5String::new("kyso.example").unwrap()),
+                    GeneralName::DirectoryName(issuer),
+                ])),
+            )],
+            vec![id(
+                None,
+                Some(issuer_serial(vec![GeneralName::DirectoryName(
+                    multi_valued,
+                )])),
+            )],
+        ];
+        let mut fast_answers = 0;
+        for certs in values {
+            let good = encoded(&SigningCertificateV2 {
+                certs,
+                policies: None,
+            });
+            let mut inputs = vec![good.clone()];
+            for i in 0..good.len() {
+                for change in [0x01, 0x80, 0xff] {
+                    let mut m = good.clone();
+                    m[i] ^= change;
+                    inputs.push(m);
+                }
+                inputs.push(good[..i].to_vec());
+            }
+            for input in inputs {
+                let Ok(any) = Any::from_der(&input) else {
+                    continue;
+                };
+                if let Some(fast) = fast_v2(&any) {
+                    fast_answers += 1;
+                    assert_eq!(typed_v2(&any), Ok(fast), "{input:02x?}");
+                }
+            }
+        }
+        assert!(fast_answers > 20, "{fast_answers}");
+    }
+
+    #[test]
+    fn shapes_left_to_the_typed_decoder() {
+        let with_policies = Any::from_der(&[
+            0x30, 0x0a, 0x30, 0x00, 0x30, 0x06, 0x30, 0x04, 0x06, 0x02, 0x2a, 0x03,
+        ])
+        .unwrap();
+        assert_eq!(fast_v2(&with_policies), None);
+        assert_eq!(typed_v2(&with_policies), Ok(None));
     }
 }

@@ -210,6 +210,12 @@ pub(crate) fn ecdsa_with_null(alg: &ObjectIdentifier, params: Option<AnyRef<'_>>
 
 /// [`ecdsa_with_null`] of a DER AlgorithmIdentifier (false if it does not decode).
 pub(crate) fn signature_identifier_has_ecdsa_null(der_bytes: &[u8]) -> bool {
+    if let Some((_, oid, null)) = COMMON_ALGORITHM_IDENTIFIERS
+        .iter()
+        .find(|(der, _, _)| *der == der_bytes)
+    {
+        return ecdsa_with_null(oid, null.then_some(AnyRef::NULL));
+    }
     spki::AlgorithmIdentifierRef::from_der(der_bytes)
         .is_ok_and(|ai| ecdsa_with_null(&ai.oid, ai.parameters))
 }
