@@ -36,6 +36,8 @@ pub struct SignedCms {
     pub(crate) was_ber: bool,
     /// Signed attributes received in another order than DER's.
     pub(crate) reordered_signed_attributes: Vec<crate::cms::walk::Reordered>,
+    /// Each SignerInfo's parts as received, for an input read in DER (empty otherwise).
+    pub(crate) signer_octets: Vec<crate::cms::walk::SignerOctets>,
 }
 
 impl SignedCms {
@@ -141,6 +143,7 @@ impl SignedCms {
         }
         cms.was_ber = prepared.was_ber;
         cms.reordered_signed_attributes = prepared.reordered_signed_attributes;
+        cms.signer_octets = prepared.signer_octets;
         Ok(cms)
     }
 
@@ -285,6 +288,7 @@ impl SignedCms {
             parse_warnings: Vec::new(),
             was_ber: false,
             reordered_signed_attributes: Vec::new(),
+            signer_octets: Vec::new(),
         })
     }
 

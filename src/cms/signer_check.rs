@@ -70,6 +70,8 @@ pub(crate) struct Inputs<'a> {
     pub budget: &'a Budget,
     /// Signed attributes the signature carries in another order than DER's.
     pub reordered: &'a [crate::cms::walk::Reordered],
+    /// This SignerInfo's parts as received, when the input was DER.
+    pub octets: Option<&'a crate::cms::walk::SignerOctets>,
     /// 0 for a SignerInfo of the SignedData, 1 for a counter-signature on one, and so on.
     pub depth: usize,
     /// Digests of the document with algorithms none of the signers use (a content
@@ -279,6 +281,7 @@ fn counter_signatures(r: &mut SignerRun, inp: &Inputs<'_>) {
             embedded: inp.embedded,
             budget: inp.budget,
             reordered: &[],
+            octets: None,
             depth: inp.depth + 1,
             extra_digests: &extra_digests,
         };
@@ -475,7 +478,10 @@ fn message_digest(
         ),
     }
     // The DER form; for attributes received in another order, `run` tries that order
-    // first.
+    // first. Those of an input in DER are its own octets.
+    if let Some(received) = inp.octets.and_then(|o| o.signed_attributes.as_ref()) {
+        return Ok(received.clone());
+    }
     set.to_der().map_err(|_| {
         r.stop(
             CheckKind::Format,
@@ -615,7 +621,11 @@ fn signer_certificate(
     // A binding by a hash the policy refuses (SHA-1, in ESS signing-certificate v1 or v2)
     // is compared, but not relied on to choose the certificate.
     let relied_on = binding.filter(|b| !(sha1_refused(inp) && b.uses_sha1()));
-    let mut candidates = find_signers(&inp.si.sid, inp.pool);
+    let mut candidates = find_signers(
+        &inp.si.sid,
+        inp.octets.and_then(|o| o.issuer.as_deref()),
+        inp.pool,
+    );
     if candidates.is_empty() && inp.v.mode == Mode::TravelDocument {
         candidates = find_signers_leniently(&inp.si.sid, inp.pool);
         if !candidates.is_empty() {

@@ -11,12 +11,21 @@ use crate::error::Error;
 use crate::key::SignatureAlgorithm;
 use crate::oid::RSA_ENCRYPTION;
 
-/// Every certificate a SignerIdentifier names, in pool order.
-pub(crate) fn find_signers(sid: &SignerIdentifier, pool: &[Certificate]) -> Vec<Certificate> {
+/// Every certificate a SignerIdentifier names, in pool order. `received_issuer`: the
+/// identifier's issuer name as received, when the input was DER (its encoding, then).
+pub(crate) fn find_signers(
+    sid: &SignerIdentifier,
+    received_issuer: Option<&[u8]>,
+    pool: &[Certificate],
+) -> Vec<Certificate> {
     match sid {
         SignerIdentifier::IssuerAndSerialNumber(isn) => {
-            let Ok(issuer_der) = isn.issuer.to_der() else {
-                return Vec::new();
+            let issuer_der = match received_issuer {
+                Some(der) => std::borrow::Cow::Borrowed(der),
+                None => match isn.issuer.to_der() {
+                    Ok(der) => std::borrow::Cow::Owned(der),
+                    Err(_) => return Vec::new(),
+                },
             };
             // The issuer name is parsed (for RFC 5280 comparison) only when no certificate
             // carries the very same bytes.
@@ -24,7 +33,7 @@ pub(crate) fn find_signers(sid: &SignerIdentifier, pool: &[Certificate]) -> Vec<
             pool.iter()
                 .filter(|c| {
                     c.serial() == isn.serial_number.as_bytes()
-                        && (c.issuer().der() == issuer_der.as_slice()
+                        && (c.issuer().der() == issuer_der.as_ref()
                             || issuer
                                 .get_or_insert_with(|| Name::from_der(&issuer_der).ok())
                                 .as_ref()

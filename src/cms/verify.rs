@@ -325,6 +325,10 @@ impl<'a> Verifier<'a> {
                     embedded: &cms.crls,
                     budget,
                     reordered: &cms.reordered_signed_attributes,
+                    octets: crate::cms::walk::octets_of(
+                        &cms.signer_octets,
+                        si.signature.as_bytes(),
+                    ),
                     depth: 0,
                     extra_digests: &extra_digests,
                 };

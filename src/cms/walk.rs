@@ -28,6 +28,29 @@ pub(crate) struct Reordered {
     pub signature: Vec<u8>,
 }
 
+/// The octets of one SignerInfo's parts as received, kept for an input that is DER
+/// already, so that the signer checks compare and hash them instead of encoding the
+/// decoded parts again.
+#[derive(Clone, Debug)]
+pub(crate) struct SignerOctets {
+    /// The signature value: what ties these octets to one SignerInfo of the decoded SET
+    /// (only a value no other SignerInfo carries is used).
+    pub signature: Vec<u8>,
+    /// The issuer Name of an IssuerAndSerialNumber identifier.
+    pub issuer: Option<Vec<u8>>,
+    /// The signed attributes with the SET tag, when they are in DER order (those in
+    /// another order are [`Reordered`]).
+    pub signed_attributes: Option<Vec<u8>>,
+}
+
+/// The [`SignerOctets`] of the SignerInfo whose signature value is `signature`, if exactly
+/// one has it.
+pub(crate) fn octets_of<'a>(all: &'a [SignerOctets], signature: &[u8]) -> Option<&'a SignerOctets> {
+    let mut found = all.iter().filter(|o| o.signature == signature);
+    let first = found.next()?;
+    found.next().is_none().then_some(first)
+}
+
 /// (DER form, as received) of one SignerInfo's signed attributes.
 type AttributeForms = (Vec<u8>, Vec<u8>);
 
@@ -42,6 +65,9 @@ pub(crate) struct Prepared {
     /// Signed attributes received in another order than DER's: (their DER encoding, the
     /// encoding as received with the SET tag), in the order found.
     pub reordered_signed_attributes: Vec<Reordered>,
+    /// Each SignerInfo's parts as received, for an input that is DER already (empty
+    /// otherwise).
+    pub signer_octets: Vec<SignerOctets>,
 }
 
 fn not_der_attributes() -> Error {
@@ -60,12 +86,14 @@ pub(crate) fn prepare(input: &[u8]) -> Result<Prepared, Error> {
     let (der_bytes, trailing) = crate::ber::to_der(input, Object::Cms)?;
     let was_ber = der_bytes.len() != input.len() - trailing_len(trailing)
         || input.get(..der_bytes.len()) != Some(der_bytes.as_slice());
-    let reordered_signed_attributes = signed_attributes_as_received(input, !was_ber)?;
+    let (reordered_signed_attributes, signer_octets) =
+        signed_attributes_as_received(input, !was_ber)?;
     Ok(Prepared {
         der: der_bytes,
         was_ber,
         trailing_zeros: trailing_len(trailing),
         reordered_signed_attributes,
+        signer_octets,
     })
 }
 
@@ -78,10 +106,15 @@ fn trailing_len(t: Trailing) -> usize {
 
 /// ContentInfo → [0] → SignedData → signerInfos (its last element) → each SignerInfo →
 /// [0] IMPLICIT signedAttrs, walked in the input as received (BER allowed around them).
-/// `plain`: the whole input is DER already, so each part of it is.
-fn signed_attributes_as_received(input: &[u8], plain: bool) -> Result<Vec<Reordered>, Error> {
+/// `plain`: the whole input is DER already, so each part of it is; each SignerInfo's
+/// [`SignerOctets`] are then kept too.
+fn signed_attributes_as_received(
+    input: &[u8],
+    plain: bool,
+) -> Result<(Vec<Reordered>, Vec<SignerOctets>), Error> {
     let walk = Walk::new(Object::Cms);
     let mut out = Vec::new();
+    let mut octets = Vec::new();
     let (content_info, _) = walk.element(input, 0)?;
     // Only constructed elements are descended into: the contents of any of them parse,
     // since the rewrite into DER walked them all; a shape other than SignedData's is left
@@ -94,18 +127,21 @@ fn signed_attributes_as_received(input: &[u8], plain: bool) -> Result<Vec<Reorde
         }
     }
     let Some(explicit) = inside(&walk, &content_info, 1)?.into_iter().nth(1) else {
-        return Ok(out);
+        return Ok((out, octets));
     };
     let Some(signed_data) = inside(&walk, &explicit, 2)?.into_iter().next() else {
-        return Ok(out);
+        return Ok((out, octets));
     };
     let Some(signer_infos) = inside(&walk, &signed_data, 3)?.into_iter().last() else {
-        return Ok(out);
+        return Ok((out, octets));
     };
     for signer_info in inside(&walk, &signer_infos, 4)? {
         let fields = inside(&walk, &signer_info, 5)?;
         // SignerInfo: version, sid, digestAlgorithm, [0] signedAttrs, signatureAlgorithm,
         // signature OCTET STRING, [1] unsignedAttrs.
+        if plain {
+            octets.push(signer_octets(&walk, &fields)?);
+        }
         let Some(at) = fields.iter().position(|f| f.first == 0xa0) else {
             continue;
         };
@@ -115,6 +151,11 @@ fn signed_attributes_as_received(input: &[u8], plain: bool) -> Result<Vec<Reorde
         let Some((der_form, received)) = received_attributes(&walk, field, plain)? else {
             continue;
         };
+        // Attributes in another order are hashed in both orders by the signer checks,
+        // from the typed decode's DER form: none are kept as received.
+        if plain && let Some(kept) = octets.last_mut() {
+            kept.signed_attributes = None;
+        }
         // A signature value in BER chunks is not matched: its signer is then checked over
         // the DER order only.
         if let Some(signature) = fields.get(at + 2).filter(|s| s.first == 0x04) {
@@ -125,7 +166,39 @@ fn signed_attributes_as_received(input: &[u8], plain: bool) -> Result<Vec<Reorde
             });
         }
     }
-    Ok(out)
+    Ok((out, octets))
+}
+
+/// The [`SignerOctets`] of one SignerInfo of an input in DER, from its fields: version,
+/// sid, digestAlgorithm, `[0]` signedAttrs, signatureAlgorithm, signature, `[1]`
+/// unsignedAttrs. A shape other than SignerInfo's keeps nothing (the typed decoder refuses
+/// it).
+fn signer_octets(walk: &Walk, fields: &[Element<'_>]) -> Result<SignerOctets, Error> {
+    let mut kept = SignerOctets {
+        signature: Vec::new(),
+        issuer: None,
+        signed_attributes: None,
+    };
+    let Some(signature) = fields.iter().skip(3).find(|f| f.first == 0x04) else {
+        return Ok(kept);
+    };
+    kept.signature = signature.contents.to_vec();
+    // IssuerAndSerialNumber ::= SEQUENCE { issuer Name, serialNumber INTEGER }.
+    if let Some(sid) = fields.get(1).filter(|f| f.first == 0x30) {
+        kept.issuer = walk
+            .children(sid.contents, 6)?
+            .first()
+            .filter(|issuer| issuer.first == 0x30)
+            .map(|issuer| issuer.whole.to_vec());
+    }
+    if let Some(attributes) = fields.get(3).filter(|f| f.first == 0xa0) {
+        let mut set = attributes.whole.to_vec();
+        if let Some(tag) = set.first_mut() {
+            *tag = 0x31;
+        }
+        kept.signed_attributes = Some(set);
+    }
+    Ok(kept)
 }
 
 /// The signed attributes `field` holds: an error if their encoding is not DER; (DER form,
@@ -194,6 +267,57 @@ fn der_set_order(a: &[u8], b: &[u8]) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each SignerInfo of every CMS test vector (OpenSSL's): the octets kept as received
+    /// are what encoding the typed decode gives, and each is found by its signature value.
+    #[test]
+    fn octets_as_received_are_the_typed_decode_encoded() {
+        use cms::signed_data::SignerIdentifier;
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/cms");
+        let mut signers = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "tsv") {
+                continue;
+            }
+            let cms = crate::SignedCms::parse(&std::fs::read(&path).unwrap()).unwrap();
+            assert_eq!(
+                cms.signer_octets.len(),
+                cms.signed_data.signer_infos.0.len(),
+                "{path:?}"
+            );
+            for si in cms.signed_data.signer_infos.0.iter() {
+                let o = octets_of(&cms.signer_octets, si.signature.as_bytes()).unwrap();
+                assert_eq!(
+                    o.signed_attributes,
+                    si.signed_attrs.as_ref().map(|a| a.to_der().unwrap()),
+                    "{path:?}"
+                );
+                let issuer = match &si.sid {
+                    SignerIdentifier::IssuerAndSerialNumber(isn) => {
+                        Some(isn.issuer.to_der().unwrap())
+                    }
+                    SignerIdentifier::SubjectKeyIdentifier(_) => None,
+                };
+                assert_eq!(o.issuer, issuer, "{path:?}");
+                signers += 1;
+            }
+        }
+        assert!(signers >= 14, "{signers}");
+    }
+
+    #[test]
+    fn octets_are_used_only_for_a_signature_value_found_once() {
+        let kept = |signature: &[u8]| SignerOctets {
+            signature: signature.to_vec(),
+            issuer: None,
+            signed_attributes: None,
+        };
+        let all = [kept(&[1, 2]), kept(&[3]), kept(&[1, 2])];
+        assert!(octets_of(&all, &[3]).is_some());
+        assert!(octets_of(&all, &[1, 2]).is_none());
+        assert!(octets_of(&all, &[4]).is_none());
+    }
 
     #[test]
     fn set_order() {
