@@ -184,12 +184,12 @@ fn signer_octets(walk: &Walk, fields: &[Element<'_>]) -> Result<SignerOctets, Er
     };
     kept.signature = signature.contents.to_vec();
     // IssuerAndSerialNumber ::= SEQUENCE { issuer Name, serialNumber INTEGER }.
-    if let Some(sid) = fields.get(1).filter(|f| f.first == 0x30) {
-        kept.issuer = walk
-            .children(sid.contents, 6)?
-            .first()
-            .filter(|issuer| issuer.first == 0x30)
-            .map(|issuer| issuer.whole.to_vec());
+    if let Some(sid) = fields
+        .get(1)
+        .filter(|f| f.first == 0x30 && !f.contents.is_empty())
+    {
+        let (issuer, _) = walk.element(sid.contents, 6)?;
+        kept.issuer = (issuer.first == 0x30).then(|| issuer.whole.to_vec());
     }
     if let Some(attributes) = fields.get(3).filter(|f| f.first == 0xa0) {
         let mut set = attributes.whole.to_vec();

@@ -92,18 +92,9 @@ impl SignatureAlgorithm {
     /// - [`SignatureError::AlgorithmKeyMismatch`] if the algorithm needs another type of key than
     ///   `key`.
     pub fn from_algorithm_identifier_der(der_bytes: &[u8], key: &PublicKey) -> Result<Self, Error> {
-        // The encodings nearly every certificate and signature carries are matched as
-        // octets; the result is the one the full decode below gives for them.
-        if let Some((oid, null)) = COMMON_ALGORITHM_IDENTIFIERS
-            .iter()
-            .find(|(der, _, _)| *der == der_bytes)
-            .map(|(_, oid, null)| (oid, *null))
-        {
-            return Self::from_parts(oid, null.then_some(AnyRef::NULL), key.key_type());
-        }
-        let ai = spki::AlgorithmIdentifierRef::from_der(der_bytes)
-            .map_err(|_| Error::invalid_der(Object::AlgorithmIdentifier))?;
-        Self::from_parts(&ai.oid, ai.parameters, key.key_type())
+        let (oid, parameters) = algorithm_identifier(der_bytes)
+            .ok_or(Error::invalid_der(Object::AlgorithmIdentifier))?;
+        Self::from_parts(&oid, parameters, key.key_type())
     }
 
     pub(crate) fn from_parts(
@@ -210,14 +201,23 @@ pub(crate) fn ecdsa_with_null(alg: &ObjectIdentifier, params: Option<AnyRef<'_>>
 
 /// [`ecdsa_with_null`] of a DER AlgorithmIdentifier (false if it does not decode).
 pub(crate) fn signature_identifier_has_ecdsa_null(der_bytes: &[u8]) -> bool {
+    algorithm_identifier(der_bytes)
+        .is_some_and(|(oid, parameters)| ecdsa_with_null(&oid, parameters))
+}
+
+/// A DER AlgorithmIdentifier's OID and parameters; `None` if it does not decode. The
+/// encodings nearly every certificate and signature carries are matched as octets first,
+/// with the result the decode gives for them.
+fn algorithm_identifier(der_bytes: &[u8]) -> Option<(ObjectIdentifier, Option<AnyRef<'_>>)> {
     if let Some((_, oid, null)) = COMMON_ALGORITHM_IDENTIFIERS
         .iter()
         .find(|(der, _, _)| *der == der_bytes)
     {
-        return ecdsa_with_null(oid, null.then_some(AnyRef::NULL));
+        return Some((*oid, null.then_some(AnyRef::NULL)));
     }
     spki::AlgorithmIdentifierRef::from_der(der_bytes)
-        .is_ok_and(|ai| ecdsa_with_null(&ai.oid, ai.parameters))
+        .ok()
+        .map(|ai| (ai.oid, ai.parameters))
 }
 
 /// [`ecdsa_with_null`] of a decoded AlgorithmIdentifier.
