@@ -431,6 +431,11 @@ mod tests {
     use x509_cert::serial_number::SerialNumber;
     use x509_cert::spki::AlgorithmIdentifierOwned;
 
+    /// The signing-certificate-v2 value of a signature made by `openssl cms -sign -cades
+    /// -md sha256` (OpenSSL 3.0), in hex: SHA-256 by default, one directoryName, a 20-octet
+    /// serial.
+    const OPENSSL_CADES: &str = "3071306f306d0420a58a0d699d89844ca0c00e8a9376d6f949f2937c587daa646c4a17258f1fb36c30493031a42f302d310b300906035504061302564e310d300b060355040a0c0454657374310f300d06035504030c065369676e6572021407de6b58ef3bf28d81c6c210f1912108e9a29067";
+
     fn encoded(v2: &SigningCertificateV2) -> Vec<u8> {
         v2.to_der().unwrap()
     }
@@ -506,12 +511,23 @@ mod tests {
                 )])),
             )],
         ];
+        let mut encodings: Vec<Vec<u8>> = values
+            .into_iter()
+            .map(|certs| {
+                encoded(&SigningCertificateV2 {
+                    certs,
+                    policies: None,
+                })
+            })
+            .collect();
+        // As `openssl cms -sign -cades` (OpenSSL 3.0) writes it: read in one pass.
+        let openssl = (0..OPENSSL_CADES.len() / 2)
+            .map(|i| u8::from_str_radix(&OPENSSL_CADES[2 * i..2 * i + 2], 16).unwrap())
+            .collect::<Vec<u8>>();
+        assert!(fast_v2(&Any::from_der(&openssl).unwrap()).is_some());
+        encodings.push(openssl);
         let mut fast_answers = 0;
-        for certs in values {
-            let good = encoded(&SigningCertificateV2 {
-                certs,
-                policies: None,
-            });
+        for good in encodings {
             let mut inputs = vec![good.clone()];
             for i in 0..good.len() {
                 for change in [0x01, 0x80, 0xff] {
