@@ -102,6 +102,9 @@ impl Oid {
     /// padded with a leading 0x80 or cut short, an arc over 128 bits (a UUID under 2.25
     /// fits), or a rendering longer than [`MAX_OID_LENGTH`].
     pub(crate) fn from_content(content: &[u8]) -> Option<Oid> {
+        if let Some(known) = known_by_content(content) {
+            return Some(Oid(Cow::Borrowed(known)));
+        }
         let mut out = [0u8; MAX_OID_LENGTH];
         let mut len = 0usize;
         let mut push = |bytes: &[u8]| -> Option<()> {
@@ -272,6 +275,26 @@ const KNOWN: [&str; 45] = [
     "2.5.4.8",
 ];
 
+/// The entry of [`KNOWN`] whose contents octets are `content`: found by the octets, so a
+/// known identifier is not rendered at all (rendering every name attribute's and every
+/// extension's identifier was most of the time spent copying a certificate's names).
+fn known_by_content(content: &[u8]) -> Option<&'static str> {
+    static BY_CONTENT: std::sync::OnceLock<Vec<(DerOid, &'static str)>> =
+        std::sync::OnceLock::new();
+    let table = BY_CONTENT.get_or_init(|| {
+        let mut table: Vec<(DerOid, &'static str)> = KNOWN
+            .iter()
+            .filter_map(|k| DerOid::new(k).ok().map(|d| (d, *k)))
+            .collect();
+        table.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+        table
+    });
+    let at = table
+        .binary_search_by(|(d, _)| d.as_bytes().cmp(content))
+        .ok()?;
+    table.get(at).map(|(_, k)| *k)
+}
+
 // Digest algorithms.
 pub(crate) const SHA1: DerOid = DerOid::new_unwrap("1.3.14.3.2.26");
 pub(crate) const SHA256: DerOid = DerOid::new_unwrap("2.16.840.1.101.3.4.2.1");
@@ -382,7 +405,12 @@ mod tests {
             let oid = Oid::from_content(der.as_bytes()).unwrap();
             assert!(matches!(oid.0, Cow::Borrowed(_)), "{k}");
             assert_eq!(oid, *k);
+            // Found by its octets, and the octets' own rendering agrees.
+            assert_eq!(known_by_content(der.as_bytes()), Some(k));
+            assert_eq!(known_by_content(&encode(k)), Some(k));
         }
+        assert_eq!(known_by_content(&encode("2.5.4.99")), None);
+        assert_eq!(known_by_content(&[]), None);
     }
 
     /// X.690 section 8.19, written out for the test.
