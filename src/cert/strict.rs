@@ -265,9 +265,16 @@ impl<'a> Tlv<'a> {
         self.bytes.get(start..end)
     }
 
+    /// The next element whole (identifier, length and contents), with its tag.
+    pub(crate) fn whole(&mut self) -> Option<(u8, &'a [u8])> {
+        let start = self.pos;
+        let (tag, _, end) = self.next()?;
+        Some((tag, self.bytes.get(start..end)?))
+    }
+
     /// The next element as `der`'s `AnyRef` reads it, for the universal types `der` knows
     /// by tag (SEQUENCE and SET not descended into): its tag and contents.
-    fn any(&mut self) -> Option<(u8, &'a [u8])> {
+    pub(crate) fn any(&mut self) -> Option<(u8, &'a [u8])> {
         let (tag, start, end) = self.next()?;
         if !matches!(
             tag,
@@ -282,7 +289,7 @@ impl<'a> Tlv<'a> {
 /// An OBJECT IDENTIFIER `der` holds: 1 to 39 octets, a first octet below 120 (first arc
 /// 0, 1 or 2 with a second arc below 40), arcs of at most four octets with no padding,
 /// the last octet closing an arc.
-fn oid<'a>(t: &mut Tlv<'a>) -> Option<&'a [u8]> {
+pub(crate) fn oid<'a>(t: &mut Tlv<'a>) -> Option<&'a [u8]> {
     let content = t.primitive(0x06)?;
     let (&first, rest) = content.split_first()?;
     if first >= 120 || content.len() > 39 {

@@ -131,9 +131,7 @@ impl SignedCms {
                 },
             ));
         }
-        let signed_data: SignedData = info
-            .content
-            .decode_as()
+        let signed_data = SignedData::decode_content(&info.content)
             .map_err(|_| Error::invalid_der(Object::Cms))?;
         let mut cms = SignedCms::from_signed_data_with(signed_data, cache)?;
         if prepared.trailing_zeros > 0 {
