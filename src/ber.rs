@@ -354,15 +354,19 @@ pub(crate) enum Trailing {
     Zeros(usize),
 }
 
-/// The DER form of the one element `input` holds, and what followed it. Zero octets after
-/// the element are accepted and counted; any other trailing byte is an error.
+/// The DER form of the one element `input` holds (borrowed from `input` when it is DER
+/// already), and what followed it. Zero octets after the element are accepted and
+/// counted; any other trailing byte is an error.
 ///
 /// # Errors
 ///
 /// [`Malformed::TrailingData`] for other trailing bytes, [`Malformed::InvalidDer`] for an
 /// encoding that is not BER (or truncated), [`EncodingError::TooLarge`] past the depth and
 /// element bounds; all with `object`.
-pub(crate) fn to_der(input: &[u8], object: Object) -> Result<(Vec<u8>, Trailing), Error> {
+pub(crate) fn to_der(
+    input: &[u8],
+    object: Object,
+) -> Result<(std::borrow::Cow<'_, [u8]>, Trailing), Error> {
     let mut walk = Walk::new(object);
     let (e, rest) = walk.element(input, 0)?;
     let trailing = if rest.is_empty() {
@@ -373,14 +377,14 @@ pub(crate) fn to_der(input: &[u8], object: Object) -> Result<(Vec<u8>, Trailing)
         return Err(Error::malformed(object, Malformed::TrailingData));
     };
     // Most inputs are DER already: one walk that only reads (under the same bounds) finds
-    // that, and the copy is the rewrite. Anything else, malformed input included, is
-    // rewritten by the full walk, which gives its errors.
+    // that, and the input itself is the rewrite. Anything else, malformed input included,
+    // is rewritten by the full walk, which gives its errors.
     if plain_der(e.whole) {
-        return Ok((e.whole.to_vec(), trailing));
+        return Ok((std::borrow::Cow::Borrowed(e.whole), trailing));
     }
     let mut out = Vec::with_capacity(e.whole.len());
     walk.write_der(&e, 0, &mut out)?;
-    Ok((out, trailing))
+    Ok((std::borrow::Cow::Owned(out), trailing))
 }
 
 /// Whether `e` is already in DER as far as this module rewrites: definite, shortest
@@ -400,7 +404,7 @@ mod tests {
     use super::*;
 
     fn der(input: &[u8]) -> Result<Vec<u8>, Error> {
-        to_der(input, Object::Cms).map(|(d, _)| d)
+        to_der(input, Object::Cms).map(|(d, _)| d.into_owned())
     }
 
     #[test]

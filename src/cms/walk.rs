@@ -55,9 +55,9 @@ pub(crate) fn octets_of<'a>(all: &'a [SignerOctets], signature: &[u8]) -> Option
 type AttributeForms = (Vec<u8>, Vec<u8>);
 
 /// A CMS encoding made ready for the typed decoder.
-pub(crate) struct Prepared {
-    /// The DER form of the ContentInfo.
-    pub der: Vec<u8>,
+pub(crate) struct Prepared<'a> {
+    /// The DER form of the ContentInfo: the input itself when it is DER already.
+    pub der: std::borrow::Cow<'a, [u8]>,
     /// Whether the input was BER (the DER form differs from it).
     pub was_ber: bool,
     /// Zero octets after the ContentInfo.
@@ -82,10 +82,11 @@ fn not_der_attributes() -> Error {
 /// Rewrites `input` into DER and reads the signed attributes as received. Errors are
 /// [`crate::error::EncodingError::TooLarge`] or [`crate::error::EncodingError::Malformed`]
 /// with [`Object::Cms`].
-pub(crate) fn prepare(input: &[u8]) -> Result<Prepared, Error> {
+pub(crate) fn prepare(input: &[u8]) -> Result<Prepared<'_>, Error> {
     let (der_bytes, trailing) = crate::ber::to_der(input, Object::Cms)?;
-    let was_ber = der_bytes.len() != input.len() - trailing_len(trailing)
-        || input.get(..der_bytes.len()) != Some(der_bytes.as_slice());
+    let was_ber = matches!(der_bytes, std::borrow::Cow::Owned(_))
+        && (der_bytes.len() != input.len() - trailing_len(trailing)
+            || input.get(..der_bytes.len()) != Some(&*der_bytes));
     let (reordered_signed_attributes, signer_octets) =
         signed_attributes_as_received(input, !was_ber)?;
     Ok(Prepared {
