@@ -381,16 +381,19 @@ impl core::fmt::Display for Rfc4514<'_> {
 }
 
 /// Writes `text` with control, format and line-separator characters escaped (`\u{a}`,
-/// `\u{202e}`), for reports read by people.
+/// `\u{202e}`), for reports read by people. Runs of characters kept as they are go out
+/// in one write.
 pub(crate) fn write_printable(f: &mut core::fmt::Formatter<'_>, text: &str) -> core::fmt::Result {
-    for c in text.chars() {
-        if hidden(c) {
-            write!(f, "{}", c.escape_unicode())?;
-        } else {
-            write!(f, "{c}")?;
+    let mut kept_from = 0;
+    for (at, c) in text.char_indices() {
+        if !needs_hex(c) {
+            continue;
         }
+        f.write_str(text.get(kept_from..at).unwrap_or_default())?;
+        write!(f, "{}", c.escape_unicode())?;
+        kept_from = at + c.len_utf8();
     }
-    Ok(())
+    f.write_str(text.get(kept_from..).unwrap_or_default())
 }
 
 /// A value prepared for comparison as RFC 5280 section 7.1 asks: the string preparation
@@ -518,14 +521,27 @@ pub(crate) fn hidden(c: char) -> bool {
         )
 }
 
-/// RFC 4514 section 2.4 escaping.
+/// Whether `c` is [`hidden`]: never for printable ASCII, which is most of what names
+/// hold, so the Unicode tables are read only for other characters.
+fn needs_hex(c: char) -> bool {
+    !matches!(c, ' '..='~') && hidden(c)
+}
+
+/// RFC 4514 section 2.4 escaping. Runs of characters kept as they are go out in one write.
 fn write_escaped(f: &mut core::fmt::Formatter<'_>, text: &str) -> core::fmt::Result {
     let last = text.chars().count().saturating_sub(1);
-    for (i, c) in text.chars().enumerate() {
+    let mut kept_from = 0;
+    for (i, (at, c)) in text.char_indices().enumerate() {
         let special = matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';')
             || (i == 0 && (c == '#' || c == ' '))
             || (i == last && c == ' ');
-        if hidden(c) {
+        let hex = needs_hex(c);
+        if !hex && !special {
+            continue;
+        }
+        f.write_str(text.get(kept_from..at).unwrap_or_default())?;
+        kept_from = at + c.len_utf8();
+        if hex {
             // RFC 4514 allows any character as hex pairs of its UTF-8 encoding; control,
             // format and separator characters are written that way so that a name cannot
             // forge lines of a report, reorder it (bidi controls) or hide a difference
@@ -534,13 +550,12 @@ fn write_escaped(f: &mut core::fmt::Formatter<'_>, text: &str) -> core::fmt::Res
             for b in c.encode_utf8(&mut buf).bytes() {
                 write!(f, "\\{b:02x}")?;
             }
-        } else if special {
-            write!(f, "\\{c}")?;
         } else {
-            write!(f, "{c}")?;
+            f.write_str("\\")?;
+            f.write_str(c.encode_utf8(&mut [0u8; 4]))?;
         }
     }
-    Ok(())
+    f.write_str(text.get(kept_from..).unwrap_or_default())
 }
 
 /// Whether `raw` is a DER Name as RFC 5280 section 4.1.2.4 shapes it: a SEQUENCE of SETs,
@@ -801,6 +816,86 @@ mod tests {
             hidden.to_string(),
             "CN=B\u{1ed9}\\e2\\80\\8b C\u{f4}ng \\e2\\80\\aean"
         );
+    }
+
+    /// The run-based writers give what writing one character at a time gives.
+    #[test]
+    fn escaping_in_runs_is_escaping_each_character() {
+        struct Escaped<'a>(&'a str, bool);
+        impl core::fmt::Display for Escaped<'_> {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                if self.1 {
+                    write_escaped(f, self.0)
+                } else {
+                    write_printable(f, self.0)
+                }
+            }
+        }
+        let each = |text: &str, rfc4514: bool| {
+            let last = text.chars().count().saturating_sub(1);
+            let mut out = String::new();
+            for (i, c) in text.chars().enumerate() {
+                let special = rfc4514
+                    && (matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';')
+                        || (i == 0 && (c == '#' || c == ' '))
+                        || (i == last && c == ' '));
+                if hidden(c) {
+                    if rfc4514 {
+                        let mut buf = [0u8; 4];
+                        for b in c.encode_utf8(&mut buf).bytes() {
+                            out.push_str(&format!("\\{b:02x}"));
+                        }
+                    } else {
+                        out.push_str(&c.escape_unicode().to_string());
+                    }
+                } else if special {
+                    out.push('\\');
+                    out.push(c);
+                } else {
+                    out.push(c);
+                }
+            }
+            out
+        };
+        let texts = [
+            "",
+            " ",
+            "#",
+            "  ",
+            "Kyso Test CA",
+            " #lead, trail ",
+            "A, B + C; <x> \"q\" \\",
+            "C\u{f4}ng ty C\u{1ed5} ph\u{1ea7}n",
+            "B\u{1ed9}\u{200b} C\u{f4}ng \u{202e}an\u{2066}",
+            "line\nbreak\r\ttab\u{7f}\u{85}\u{2028}\u{2029}",
+            "\u{feff}start and end\u{ad}",
+            "\u{1f600} emoji, \u{10ffff}",
+        ];
+        for text in texts {
+            for rfc4514 in [true, false] {
+                assert_eq!(
+                    Escaped(text, rfc4514).to_string(),
+                    each(text, rfc4514),
+                    "{text:?} {rfc4514}"
+                );
+            }
+        }
+        // Every character of the Basic Multilingual Plane and some beyond, alone and
+        // between printable ones.
+        for code in (0..0x3_0000u32).step_by(7).chain(0..0x80) {
+            let Some(c) = char::from_u32(code) else {
+                continue;
+            };
+            for text in [c.to_string(), format!("a{c}b"), format!("{c} ")] {
+                for rfc4514 in [true, false] {
+                    assert_eq!(
+                        Escaped(&text, rfc4514).to_string(),
+                        each(&text, rfc4514),
+                        "{code:x} {rfc4514}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
