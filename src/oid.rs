@@ -286,13 +286,19 @@ fn known_by_content(content: &[u8]) -> Option<&'static str> {
             .iter()
             .filter_map(|k| DerOid::new(k).ok().map(|d| (d, *k)))
             .collect();
-        table.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+        table.sort_by(|a, b| by_length_then_octets(a.0.as_bytes(), b.0.as_bytes()));
         table
     });
     let at = table
-        .binary_search_by(|(d, _)| d.as_bytes().cmp(content))
+        .binary_search_by(|(d, _)| by_length_then_octets(d.as_bytes(), content))
         .ok()?;
     table.get(at).map(|(_, k)| *k)
+}
+
+/// The order of [`known_by_content`]'s table: the length first, so that most steps of the
+/// search compare two numbers.
+fn by_length_then_octets(a: &[u8], b: &[u8]) -> core::cmp::Ordering {
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
 }
 
 // Digest algorithms.

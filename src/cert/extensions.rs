@@ -2,7 +2,7 @@
 //! ([`KeyUsage`], [`BasicConstraints`], [`PolicyConstraints`], [`Extension`]), and reading
 //! every extension of a certificate once, at parse time.
 
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 
 use x509_parser::extensions::{GeneralName, ParsedExtension};
 
@@ -124,7 +124,7 @@ pub(super) fn read_extensions(
     extensions: &[x509_parser::extensions::X509Extension<'_>],
 ) -> Result<Extensions, Error> {
     let mut inner = Extensions::default();
-    let mut seen = HashSet::new();
+    let mut seen = BTreeSet::new();
     for ext in extensions {
         let oid = Oid::from_x509(&ext.oid);
         if !seen.insert(oid.clone()) {
