@@ -15,9 +15,32 @@ pub struct Attribute {
     tag: u8,
     value: Vec<u8>,
     text: Option<String>,
-    /// `text` prepared for comparison (RFC 4518), computed once at parse time; `None` when
-    /// the value is not text or holds a character the preparation prohibits.
-    normalised: Option<String>,
+    /// `text` prepared for comparison (RFC 4518), computed the first time a comparison
+    /// needs it ([`Attribute::normalised`]).
+    normalised: Normalised,
+}
+
+/// An attribute's prepared text once computed. A function of the value, so it takes no
+/// part in comparisons, hashes or `Debug`.
+#[derive(Clone, Default)]
+struct Normalised(std::sync::OnceLock<Option<String>>);
+
+impl PartialEq for Normalised {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Normalised {}
+
+impl core::hash::Hash for Normalised {
+    fn hash<H: core::hash::Hasher>(&self, _: &mut H) {}
+}
+
+impl core::fmt::Debug for Normalised {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("_")
+    }
 }
 
 impl Attribute {
@@ -66,23 +89,36 @@ impl Attribute {
 
     fn new(oid: Oid, tag: u8, value: Vec<u8>) -> Self {
         let text = decode_text(tag, &value);
-        let normalised = text.as_deref().and_then(prepare);
         Attribute {
             oid,
             tag,
             value,
             text,
-            normalised,
+            normalised: Normalised::default(),
         }
+    }
+
+    /// The text prepared for comparison (RFC 4518); `None` when the value is not text or
+    /// holds a character the preparation prohibits.
+    fn normalised(&self) -> Option<&str> {
+        self.normalised
+            .0
+            .get_or_init(|| self.text.as_deref().and_then(prepare))
+            .as_deref()
     }
 
     fn matches(&self, other: &Attribute) -> bool {
         if self.oid != other.oid {
             return false;
         }
-        match (&self.normalised, &other.normalised) {
+        // The same encoding prepares to the same text, or to none on both sides: equal
+        // either way, without preparing.
+        if self.tag == other.tag && self.value == other.value {
+            return true;
+        }
+        match (self.normalised(), other.normalised()) {
             (Some(a), Some(b)) => a == b,
-            _ => self.tag == other.tag && self.value == other.value,
+            _ => false,
         }
     }
 }
@@ -251,7 +287,7 @@ impl Name {
     /// 4518), so that comparing it with another name means something beyond byte equality:
     /// a value kyso cannot decode as text, or of a string type it does not read, is not.
     pub(crate) fn is_comparable(&self) -> bool {
-        self.attributes().all(|a| a.normalised.is_some())
+        self.attributes().all(|a| a.normalised().is_some())
     }
 
     /// Whether `base`'s RDNs begin this name with every value compared by its
