@@ -50,7 +50,8 @@ struct Inner {
     not_after: Time,
     spki: Vec<u8>,
     public_key: Result<PublicKey, Error>,
-    identity: Identity,
+    /// Read from the subject the first time it is asked for.
+    identity: std::sync::OnceLock<Identity>,
     ext: Extensions,
 }
 
@@ -148,7 +149,7 @@ impl Certificate {
             version,
             serial: tbs_cert.raw_serial().to_vec(),
             issuer: Name::from_x509(&tbs_cert.issuer)?,
-            identity: Identity::from_name(&subject),
+            identity: std::sync::OnceLock::new(),
             subject,
             not_before: Time::from_unix(tbs_cert.validity.not_before.timestamp()),
             not_after: Time::from_unix(tbs_cert.validity.not_after.timestamp()),
@@ -286,7 +287,9 @@ impl Certificate {
 
     /// Who the subject is, read for people: name, organisation, CCCD, tax code...
     pub fn identity(&self) -> &Identity {
-        &self.0.identity
+        self.0
+            .identity
+            .get_or_init(|| Identity::from_name(&self.0.subject))
     }
 
     /// notBefore.
