@@ -274,6 +274,25 @@ mod tests {
                 .is_some_and(|e| e == "p7s" || e == "p7m" || e == "sod" || e == "tsr")
             {
                 signer_sets(&std::fs::read(&path).unwrap(), out);
+            } else if path.extension().is_some_and(|e| e == "pdf") {
+                // The signatures pyHanko and kyso wrote into PDFs: each `/Contents` hex
+                // string of a signature dictionary, zero padding and all.
+                let pdf = std::fs::read(&path).unwrap();
+                let mut rest = pdf.as_slice();
+                while let Some(at) = rest.windows(11).position(|w| w == b"/Contents <") {
+                    rest = &rest[at + 11..];
+                    let end = rest.iter().position(|b| *b == b'>').unwrap_or(0);
+                    let hex = &rest[..end];
+                    if hex.len() % 2 == 0 && hex.iter().all(u8::is_ascii_hexdigit) {
+                        let bytes: Vec<u8> = hex
+                            .chunks(2)
+                            .map(|p| {
+                                u8::from_str_radix(std::str::from_utf8(p).unwrap(), 16).unwrap()
+                            })
+                            .collect();
+                        signer_sets(&bytes, out);
+                    }
+                }
             }
         }
     }
@@ -302,7 +321,7 @@ mod tests {
         if shared.is_dir() {
             collect(&shared, &mut all);
         }
-        assert!(all.len() >= 50, "{}", all.len());
+        assert!(all.len() >= 100, "{}", all.len());
         let (mut settled, mut typed) = (0, 0);
         for set in &all {
             let any = AnyRef::from_der(set).unwrap();
