@@ -1,5 +1,6 @@
-//! X.509 certificates (RFC 5280), parsed once with `x509-parser` into an owned, cheaply
-//! cloned value.
+//! X.509 certificates (RFC 5280), parsed once into an owned, cheaply cloned value: the
+//! common shapes by one pass over the octets (`strict::fast_read`) with each extension
+//! parsed by x509-parser, anything else by x509-parser's whole-certificate parse and `der`.
 
 use std::ops::Range;
 use std::path::Path;
@@ -36,6 +37,7 @@ use crate::time::Time;
 #[derive(Clone)]
 pub struct Certificate(Arc<Inner>);
 
+#[cfg_attr(test, derive(Debug, PartialEq))]
 struct Inner {
     der: Vec<u8>,
     tbs: Range<usize>,
@@ -94,11 +96,90 @@ impl Certificate {
             }));
         }
         // Strict DER only (see cert/strict.rs): x509-parser alone lets some non-DER
-        // structures through. The one-pass read settles the common shapes; anything else
-        // goes through `der`'s decoder, which gives the errors.
-        let fast = crate::cert::strict::fast_shape(der_bytes);
-        let shape_known = fast.is_some();
-        let (tbs, signature_algorithm, signature) = match fast {
+        // structures through. The one-pass read settles the common shapes, and for most of
+        // them also gives the fields, so that only the extensions go through x509-parser;
+        // anything else goes through `der`'s decoder, which gives the errors, and
+        // x509-parser's whole-certificate parse.
+        let Some(read) = crate::cert::strict::fast_read(der_bytes) else {
+            return Self::from_typed(der_bytes, None);
+        };
+        let mut parts = Some(read.parts);
+        match Self::from_fields(der_bytes, &read.fields, &mut parts) {
+            Some(certificate) => Ok(certificate),
+            None => Self::from_typed(der_bytes, parts),
+        }
+    }
+
+    /// A certificate whose shape [`strict::fast_read`](crate::cert::strict::fast_read)
+    /// settled, built from the fields it found: the names read by [`Name::read_common`],
+    /// the times by [`validity_time`], each extension parsed on its own by x509-parser's
+    /// extension parser (the one its whole-certificate parse applies to each element).
+    /// `None` for anything unusual (a unique identifier, a key's BIT STRING with unused
+    /// bits, the two algorithm fields encoded differently, a name or time of another form,
+    /// any error), which
+    /// [`Certificate::from_typed`] then decides; on what this settles the two give the same
+    /// certificate (unit test below).
+    /// `parts` is taken only when a certificate is returned.
+    fn from_fields(
+        der_bytes: &[u8],
+        fields: &crate::cert::strict::Fields<'_>,
+        parts: &mut Option<crate::cert::strict::SignedParts>,
+    ) -> Option<Self> {
+        if !fields.same_algorithm || fields.unique_ids || !fields.whole_octet_key {
+            return None;
+        }
+        let mut extensions = Vec::new();
+        if let Some(mut list) = fields.extensions.map(crate::cert::strict::Tlv::new) {
+            while !list.done() {
+                let (_, whole) = list.whole()?;
+                let (rest, extension) =
+                    x509_parser::extensions::X509Extension::from_der(whole).ok()?;
+                if !rest.is_empty() {
+                    return None;
+                }
+                extensions.push(extension);
+            }
+        }
+        if fields.version < 3 && !extensions.is_empty() {
+            return None;
+        }
+        let [(before_tag, before), (after_tag, after)] = fields.validity;
+        let not_before = validity_time(before_tag, before)?;
+        let not_after = validity_time(after_tag, after)?;
+        let issuer = Name::read_common(fields.issuer)?;
+        let subject = Name::read_common(fields.subject)?;
+        let ext = read_extensions(&issuer, &extensions).ok()?;
+        let (tbs, signature_algorithm, signature) = parts.take()?;
+        let mut inner = Inner {
+            der: der_bytes.to_vec(),
+            tbs,
+            signature_algorithm,
+            signature,
+            fingerprint: [0; 32],
+            version: fields.version,
+            serial: fields.serial.to_vec(),
+            issuer,
+            identity: std::sync::OnceLock::new(),
+            subject,
+            not_before,
+            not_after,
+            public_key: PublicKey::from_spki_der(fields.spki),
+            spki: fields.spki.to_vec(),
+            ext,
+        };
+        let fp = digest(DigestAlgorithm::Sha256, der_bytes);
+        inner.fingerprint.copy_from_slice(fp.as_bytes());
+        Some(Certificate(Arc::new(inner)))
+    }
+
+    /// The parse of [`Certificate::from_der`] by x509-parser's whole-certificate parser
+    /// and, unless `parts` says the one-pass read settled the shape, `der`'s strict decode.
+    fn from_typed(
+        der_bytes: &[u8],
+        parts: Option<crate::cert::strict::SignedParts>,
+    ) -> Result<Self, Error> {
+        let shape_known = parts.is_some();
+        let (tbs, signature_algorithm, signature) = match parts {
             Some(parts) => parts,
             None => crate::cert::strict::split_signed(der_bytes)?,
         };
@@ -515,6 +596,38 @@ impl core::fmt::Debug for Certificate {
     }
 }
 
+/// A validity time in the form RFC 5280 section 4.1.2.5 requires of new certificates:
+/// UTCTime `YYMMDDHHMMSSZ` (`tag` 0x17; years 1950 to 2049) or GeneralizedTime
+/// `YYYYMMDDHHMMSSZ` (0x18), every field in range. `None` for any other form, which the
+/// typed parse then reads.
+fn validity_time(tag: u8, text: &[u8]) -> Option<Time> {
+    let digits = |range: Range<usize>| -> Option<u32> {
+        text.get(range)?.iter().try_fold(0u32, |acc, c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let (year, at) = match (tag, text.len()) {
+        (0x17, 13) => {
+            let yy = digits(0..2)?;
+            (if yy < 50 { 2000 + yy } else { 1900 + yy }, 2)
+        }
+        (0x18, 15) => (digits(0..4)?, 4),
+        _ => return None,
+    };
+    if text.last() != Some(&b'Z') {
+        return None;
+    }
+    Time::from_utc(
+        year,
+        digits(at..at + 2)?,
+        digits(at + 2..at + 4)?,
+        digits(at + 4..at + 6)?,
+        digits(at + 6..at + 8)?,
+        digits(at + 8..at + 10)?,
+    )
+    .ok()
+}
+
 fn cert_from_block(block: pem::Pem) -> Result<Certificate, Error> {
     match block.tag() {
         // "X509 CERTIFICATE" and "TRUSTED CERTIFICATE" are not accepted: the first is
@@ -532,6 +645,107 @@ fn cert_from_block(block: pem::Pem) -> Result<Certificate, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The certificate built from the one-pass read's fields, if it settles `input`; it
+    /// must then be the typed parse's, field for field.
+    fn settled_in_one_pass(input: &[u8]) -> bool {
+        let Some(read) = crate::cert::strict::fast_read(input) else {
+            return false;
+        };
+        let mut parts = Some(read.parts);
+        let Some(fast) = Certificate::from_fields(input, &read.fields, &mut parts) else {
+            return false;
+        };
+        let typed = Certificate::from_typed(input, None)
+            .unwrap_or_else(|e| panic!("the typed parse refuses ({e}) {input:02x?}"));
+        assert_eq!(*fast.0, *typed.0, "{input:02x?}");
+        true
+    }
+
+    #[test]
+    fn the_fields_read_in_one_pass_are_the_typed_parse() {
+        let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut all = Vec::new();
+        crate::cert::strict::tests::certificates(&here.join("test-vectors"), &mut all);
+        let shared = here.join("../shared/vectors");
+        if shared.is_dir() {
+            crate::cert::strict::tests::certificates(&shared, &mut all);
+        }
+        let (mut settled, mut parsed) = (0, 0);
+        for c in &all {
+            if Certificate::from_typed(c, None).is_ok() {
+                parsed += 1;
+            }
+            if settled_in_one_pass(c) {
+                settled += 1;
+            }
+        }
+        eprintln!(
+            "settled in one pass: {settled} of {parsed} parsed ({} read)",
+            all.len()
+        );
+        // Real certificates: all but the unusual forms (unique identifiers, validity times
+        // with fractions or offsets, multi-valued names of other value types).
+        assert!(settled * 100 >= parsed * 90, "{settled} of {parsed}");
+        // Mutations: a changed octet, a cut, an inserted octet, an octet plus one; every
+        // other one in the first 300 octets, where the version, serial number, algorithm,
+        // names and validity are, and the rest anywhere (extensions, key, signature).
+        let mut seed = 19u64;
+        let mut next = |m: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            usize::try_from(seed >> 33).unwrap() % m
+        };
+        let mut accepted = 0;
+        for round in 0..200_000 {
+            let base = &all[round % all.len()];
+            let mut m = base.clone();
+            let at = if round % 2 == 0 {
+                next(m.len())
+            } else {
+                next(m.len().min(300))
+            };
+            match next(4) {
+                0 => m[at] = u8::try_from(next(256)).unwrap(),
+                1 => m.truncate(at),
+                2 => m.insert(at, u8::try_from(next(256)).unwrap()),
+                _ => m[at] = m[at].wrapping_add(1),
+            }
+            if settled_in_one_pass(&m) {
+                accepted += 1;
+            }
+        }
+        eprintln!("mutations settled in one pass: {accepted} of 200000");
+        assert!(accepted > 20_000, "{accepted}");
+    }
+
+    #[test]
+    fn validity_times_of_the_strict_forms_only() {
+        let t = |tag, text: &str| validity_time(tag, text.as_bytes());
+        let at = |y, mo, d, h, mi, s| Time::from_utc(y, mo, d, h, mi, s).ok();
+        assert_eq!(t(0x17, "491231235959Z"), at(2049, 12, 31, 23, 59, 59));
+        assert_eq!(t(0x17, "500101000000Z"), at(1950, 1, 1, 0, 0, 0));
+        assert_eq!(t(0x18, "20500101000000Z"), at(2050, 1, 1, 0, 0, 0));
+        assert_eq!(t(0x18, "20240229120000Z"), at(2024, 2, 29, 12, 0, 0));
+        for (tag, text) in [
+            (0x18, "20230229120000Z"),
+            (0x17, "2402291200Z"),
+            (0x17, "240229120000+0700"),
+            (0x18, "20240229120000.5Z"),
+            (0x17, "24022912000aZ"),
+            (0x17, "241301000000Z"),
+            (0x17, "240101240000Z"),
+            (0x17, "240101006000Z"),
+            (0x17, "240101000060Z"),
+            (0x18, "00000101000000Z"),
+            (0x18, "240101000000Z"),
+            (0x17, "20240101000000Z"),
+            (0x04, "240101000000Z"),
+        ] {
+            assert_eq!(t(tag, text), None, "{text}");
+        }
+    }
 
     #[test]
     fn garbage_inputs_are_errors() {

@@ -95,6 +95,7 @@ pub struct Extension {
 
 /// Every extension of one certificate, as read at parse time.
 #[derive(Default)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
 pub(super) struct Extensions {
     pub(super) extensions: Vec<Extension>,
     pub(super) basic_constraints: Option<BasicConstraints>,

@@ -237,6 +237,50 @@ impl Name {
         })
     }
 
+    /// Reads a DER `Name` of the common shape in one pass: a SEQUENCE of non-empty SETs of
+    /// `SEQUENCE { OID, value }`, each value of a universal type `der` knows, at most
+    /// [`MAX_NAME_ATTRIBUTES`](crate::limits::MAX_NAME_ATTRIBUTES) attributes, nothing
+    /// after it. `None` for any other input, which [`Name::from_der`] then decides; on what
+    /// this settles, the two give the same name (the unit test of `Certificate::from_der`
+    /// holds them together).
+    pub(crate) fn read_common(der_bytes: &[u8]) -> Option<Self> {
+        use crate::cert::strict::{Tlv, oid};
+        let mut whole = Tlv::new(der_bytes);
+        let mut sequence = whole.enter(0x30)?;
+        if !whole.done() {
+            return None;
+        }
+        let mut rdns = Vec::new();
+        let mut count = 0usize;
+        while !sequence.done() {
+            let mut set = sequence.enter(0x31)?;
+            let mut rdn = Vec::with_capacity(1);
+            while !set.done() {
+                count += 1;
+                if count > MAX_NAME_ATTRIBUTES {
+                    return None;
+                }
+                let mut atv = set.enter(0x30)?;
+                let kind = Oid::from_content(oid(&mut atv)?)?;
+                let (tag, value) = atv.any()?;
+                if !atv.done() {
+                    return None;
+                }
+                // The universal tag number; `any` reads one-octet universal tags only.
+                rdn.push(Attribute::new(kind, tag & 0x1f, value.to_vec()));
+            }
+            if rdn.is_empty() {
+                return None;
+            }
+            rdns.push(rdn);
+        }
+        Some(Name {
+            der: der_bytes.to_vec(),
+            rdns,
+            rendered: Rendered::default(),
+        })
+    }
+
     /// Parses a DER `Name`.
     pub(crate) fn from_der(der_bytes: &[u8]) -> Result<Self, Error> {
         use x509_parser::prelude::FromDer;

@@ -69,7 +69,7 @@ pub(crate) fn is_der_certificate(der_bytes: &[u8]) -> bool {
 }
 
 /// The byte ranges of `tbsCertificate` and `signatureAlgorithm`, and the signature bits.
-pub(super) type SignedParts = (Range<usize>, Range<usize>, Vec<u8>);
+pub(crate) type SignedParts = (Range<usize>, Range<usize>, Vec<u8>);
 
 /// Splits `Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }`
 /// into the byte ranges of the first two and the signature bits, with `der`'s strict
@@ -114,7 +114,47 @@ pub(super) fn split_signed(input: &[u8]) -> Result<SignedParts, Error> {
 /// returns, and [`is_der_certificate`] holds; `None` sends the input to those two (the
 /// module's unit test holds the three together on real and mutated certificates). No
 /// allocation but the signature's copy, no recursion.
+#[cfg(test)]
 pub(super) fn fast_shape(input: &[u8]) -> Option<SignedParts> {
+    fast_read(input).map(|read| read.parts)
+}
+
+/// What [`fast_read`] finds in a certificate besides its shape: the fields of the
+/// `TBSCertificate`, as octets of the input.
+pub(crate) struct Fields<'a> {
+    /// 1, 2 or 3.
+    pub(super) version: u32,
+    /// The serial number's contents octets.
+    pub(super) serial: &'a [u8],
+    /// Whether the `signature` field inside `TBSCertificate` has the same encoding as
+    /// `signatureAlgorithm`.
+    pub(super) same_algorithm: bool,
+    /// The issuer's whole encoding.
+    pub(super) issuer: &'a [u8],
+    /// `notBefore` and `notAfter`: tag (UTCTime or GeneralizedTime) and contents.
+    pub(super) validity: [(u8, &'a [u8]); 2],
+    /// The subject's whole encoding.
+    pub(super) subject: &'a [u8],
+    /// `SubjectPublicKeyInfo`, whole.
+    pub(super) spki: &'a [u8],
+    /// Whether the public key's BIT STRING has no unused bits (x509-parser refuses unused
+    /// bits that are not zero, `der` takes them).
+    pub(super) whole_octet_key: bool,
+    /// Whether an `issuerUniqueID` or `subjectUniqueID` is present.
+    pub(super) unique_ids: bool,
+    /// The contents of the extensions' `SEQUENCE OF`, when `[3]` is present; each
+    /// extension in it has the shape `SEQUENCE { OID, BOOLEAN OPTIONAL, OCTET STRING }`.
+    pub(super) extensions: Option<&'a [u8]>,
+}
+
+/// A certificate as [`fast_read`] reads it.
+pub(crate) struct FastRead<'a> {
+    pub(super) parts: SignedParts,
+    pub(super) fields: Fields<'a>,
+}
+
+/// [`fast_shape`]'s pass, keeping the fields it passes over (see [`Fields`]).
+pub(crate) fn fast_read(input: &[u8]) -> Option<FastRead<'_>> {
     let mut top = Tlv::new(input);
     let mut cert = top.enter(0x30)?;
     if !top.done() {
@@ -123,7 +163,7 @@ pub(super) fn fast_shape(input: &[u8]) -> Option<SignedParts> {
     let tbs_start = cert.pos;
     let mut tbs = cert.enter(0x30)?;
     let tbs_end = cert.pos;
-    algorithm(&mut cert)?;
+    let outer_algorithm = algorithm(&mut cert)?;
     let alg_end = cert.pos;
     let bits = bit_string(&mut cert, 0x03)?;
     let (0, signature) = bits.split_first().map(|(u, s)| (*u, s))? else {
@@ -133,47 +173,57 @@ pub(super) fn fast_shape(input: &[u8]) -> Option<SignedParts> {
         return None;
     }
     // TBSCertificate (RFC 5280 section 4.1).
+    let mut version = 1;
     if tbs.peek() == Some(0xa0) {
-        let version = tbs.enter(0xa0)?;
-        if !matches!(version.rest(), [0x02, 0x01, 0..=2]) {
+        let explicit = tbs.enter(0xa0)?;
+        let [0x02, 0x01, v @ 0..=2] = explicit.rest() else {
             return None;
-        }
+        };
+        version = u32::from(*v) + 1;
     }
     let serial = tbs.primitive(0x02)?;
     match serial {
         [] | [0x00, 0x00..=0x7f, ..] | [0xff, 0x80..=0xff, ..] => return None,
         _ => {}
     }
-    algorithm(&mut tbs)?;
-    name(&mut tbs)?;
-    let mut validity = tbs.enter(0x30)?;
-    for _ in 0..2 {
-        let (tag, _) = validity.any()?;
+    let inner_algorithm = algorithm(&mut tbs)?;
+    let issuer = name(&mut tbs)?;
+    let mut times = tbs.enter(0x30)?;
+    let mut validity = [(0, &[][..]); 2];
+    for time in &mut validity {
+        let (tag, contents) = times.any()?;
         if tag != 0x17 && tag != 0x18 {
             return None;
         }
+        *time = (tag, contents);
     }
-    if !validity.done() {
+    if !times.done() {
         return None;
     }
-    name(&mut tbs)?;
+    let subject = name(&mut tbs)?;
+    let spki_start = tbs.pos;
     let mut spki = tbs.enter(0x30)?;
     algorithm(&mut spki)?;
-    bit_string(&mut spki, 0x03)?;
+    let key_bits = bit_string(&mut spki, 0x03)?;
     if !spki.done() {
         return None;
     }
+    let spki = input.get(spki_start..tbs.pos)?;
+    let mut unique_ids = false;
     for unique_id in [0x81, 0x82] {
         if tbs.peek() == Some(unique_id) {
             bit_string(&mut tbs, unique_id)?;
+            unique_ids = true;
         }
     }
+    let mut extension_list = None;
     if tbs.peek() == Some(0xa3) {
         let mut explicit = tbs.enter(0xa3)?;
         let mut extensions = explicit.enter(0x30)?;
         if !explicit.done() {
             return None;
         }
+        extension_list = Some(extensions.rest());
         while !extensions.done() {
             let mut extension = extensions.enter(0x30)?;
             oid(&mut extension)?;
@@ -192,7 +242,21 @@ pub(super) fn fast_shape(input: &[u8]) -> Option<SignedParts> {
     if !tbs.done() {
         return None;
     }
-    Some((tbs_start..tbs_end, tbs_end..alg_end, signature.to_vec()))
+    Some(FastRead {
+        parts: (tbs_start..tbs_end, tbs_end..alg_end, signature.to_vec()),
+        fields: Fields {
+            version,
+            serial,
+            same_algorithm: inner_algorithm == outer_algorithm,
+            issuer,
+            validity,
+            subject,
+            spki,
+            whole_octet_key: key_bits.first() == Some(&0),
+            unique_ids,
+            extensions: extension_list,
+        },
+    })
 }
 
 /// A cursor over the contents of one element, for [`fast_shape`] and the other one-pass
@@ -310,14 +374,19 @@ pub(crate) fn oid<'a>(t: &mut Tlv<'a>) -> Option<&'a [u8]> {
     (arc_len == 0).then_some(content)
 }
 
-/// `AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }`.
-fn algorithm(t: &mut Tlv<'_>) -> Option<()> {
+/// `AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }`: its
+/// whole encoding.
+fn algorithm<'a>(t: &mut Tlv<'a>) -> Option<&'a [u8]> {
+    let start = t.pos;
     let mut seq = t.enter(0x30)?;
     oid(&mut seq)?;
     if !seq.done() {
         seq.any()?;
     }
-    seq.done().then_some(())
+    if !seq.done() {
+        return None;
+    }
+    t.bytes.get(start..t.pos)
 }
 
 /// `AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }`, as
@@ -351,8 +420,9 @@ pub(crate) fn single_valued_name<'a>(t: &mut Tlv<'a>) -> Option<&'a [u8]> {
     t.bytes.get(start..t.pos)
 }
 
-/// `Name ::= SEQUENCE OF SET OF SEQUENCE { type OID, value ANY }`.
-fn name(t: &mut Tlv<'_>) -> Option<()> {
+/// `Name ::= SEQUENCE OF SET OF SEQUENCE { type OID, value ANY }`: its whole encoding.
+fn name<'a>(t: &mut Tlv<'a>) -> Option<&'a [u8]> {
+    let start = t.pos;
     let mut rdns = t.enter(0x30)?;
     while !rdns.done() {
         let mut rdn = rdns.enter(0x31)?;
@@ -365,7 +435,7 @@ fn name(t: &mut Tlv<'_>) -> Option<()> {
             }
         }
     }
-    Some(())
+    t.bytes.get(start..t.pos)
 }
 
 /// A BIT STRING with tag `tag` (universal or `[n] IMPLICIT`): at least the unused-bits
@@ -379,10 +449,11 @@ fn bit_string<'a>(t: &mut Tlv<'a>, tag: u8) -> Option<&'a [u8]> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn certificates(dir: &std::path::Path, out: &mut Vec<Vec<u8>>) {
+    /// The DER of every certificate under `dir`, in PEM or DER files.
+    pub(crate) fn certificates(dir: &std::path::Path, out: &mut Vec<Vec<u8>>) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
             if path.is_dir() {
