@@ -360,6 +360,8 @@ pub(crate) const EXT_NAME_CONSTRAINTS: &str = "2.5.29.30";
 pub(crate) const EXT_AUTHORITY_KEY_ID: &str = "2.5.29.35";
 pub(crate) const EXT_POLICY_CONSTRAINTS: &str = "2.5.29.36";
 pub(crate) const EXT_INHIBIT_ANY_POLICY: &str = "2.5.29.54";
+/// authorityInfoAccess (RFC 5280 section 4.2.2.1).
+pub(crate) const EXT_AUTHORITY_INFO_ACCESS: &str = "1.3.6.1.5.5.7.1.1";
 
 // Extended key usages (RFC 5280 section 4.2.1.12).
 pub(crate) const KP_ANY: &str = "2.5.29.37.0";

@@ -9,7 +9,8 @@ use std::sync::Arc;
 use x509_parser::prelude::FromDer;
 
 use crate::cert::extensions::{
-    BasicConstraints, Extension, Extensions, KeyUsage, PolicyConstraints, read_extensions,
+    BasicConstraints, Extension, Extensions, KeyUsage, Parsed, PolicyConstraints, RawExtension,
+    read_extensions,
 };
 use crate::cert::general_name::{DistributionPoint, GeneralName as AltName, NameConstraints};
 use crate::cert::identity::Identity;
@@ -74,7 +75,8 @@ impl Certificate {
     /// - [`EncodingError::Malformed`] with [`Object::Signature`] and [`Malformed::InvalidDer`] if the
     ///   signature BIT STRING has unused bits.
     /// - [`EncodingError::Malformed`] with [`Object::Extension`] and [`Malformed::InvalidExtension`]
-    ///   if a known extension's value does not decode, or breaks a rule of RFC 5280 section
+    ///   if a known extension's value does not decode, has octets after it inside
+    ///   `extnValue`, or breaks a rule of RFC 5280 section
     ///   4.2.1: an empty certificatePolicies or one that lists a policy twice (4.2.1.4), an
     ///   empty policyMappings (4.2.1.5), an empty policyConstraints (4.2.1.11).
     /// - [`EncodingError::Malformed`] with [`Object::Name`] and [`Malformed::InvalidDer`] if the
@@ -132,12 +134,28 @@ impl Certificate {
         if let Some(mut list) = fields.extensions.map(crate::cert::strict::Tlv::new) {
             while !list.done() {
                 let (_, whole) = list.whole()?;
-                let (rest, extension) =
-                    x509_parser::extensions::X509Extension::from_der(whole).ok()?;
-                if !rest.is_empty() {
-                    return None;
-                }
-                extensions.push(extension);
+                let mut extension = crate::cert::strict::Tlv::new(whole).enter(0x30)?;
+                let oid = Oid::from_content(crate::cert::strict::oid(&mut extension)?)?;
+                let critical = extension.peek() == Some(0x01)
+                    && extension.primitive(0x01)? == [0xff].as_slice();
+                let value = extension.primitive(0x04)?;
+                let parsed = match Parsed::read_common(&oid, value) {
+                    Some(parsed) => parsed,
+                    None => {
+                        let (rest, typed) =
+                            x509_parser::extensions::X509Extension::from_der(whole).ok()?;
+                        if !rest.is_empty() {
+                            return None;
+                        }
+                        Parsed::from_x509(typed.parsed_extension())
+                    }
+                };
+                extensions.push(RawExtension {
+                    oid,
+                    critical,
+                    value,
+                    parsed,
+                });
             }
         }
         if fields.version < 3 && !extensions.is_empty() {
@@ -148,7 +166,7 @@ impl Certificate {
         let not_after = validity_time(after_tag, after)?;
         let issuer = Name::read_common(fields.issuer)?;
         let subject = Name::read_common(fields.subject)?;
-        let ext = read_extensions(&issuer, &extensions).ok()?;
+        let ext = read_extensions(&issuer, extensions).ok()?;
         let (tbs, signature_algorithm, signature) = parts.take()?;
         let mut inner = Inner {
             der: der_bytes.to_vec(),
@@ -238,7 +256,17 @@ impl Certificate {
             spki,
             ext: Extensions::default(),
         };
-        inner.ext = read_extensions(&inner.issuer, tbs_cert.extensions())?;
+        let extensions = tbs_cert
+            .extensions()
+            .iter()
+            .map(|e| RawExtension {
+                oid: Oid::from_x509(&e.oid),
+                critical: e.critical,
+                value: e.value,
+                parsed: Parsed::from_x509(e.parsed_extension()),
+            })
+            .collect();
+        inner.ext = read_extensions(&inner.issuer, extensions)?;
         let fp = digest(DigestAlgorithm::Sha256, der_bytes);
         inner.fingerprint.copy_from_slice(fp.as_bytes());
         Ok(Certificate(Arc::new(inner)))
@@ -687,9 +715,9 @@ mod tests {
         // Real certificates: all but the unusual forms (unique identifiers, validity times
         // with fractions or offsets, multi-valued names of other value types).
         assert!(settled * 100 >= parsed * 90, "{settled} of {parsed}");
-        // Mutations: a changed octet, a cut, an inserted octet, an octet plus one; every
-        // other one in the first 300 octets, where the version, serial number, algorithm,
-        // names and validity are, and the rest anywhere (extensions, key, signature).
+        // Mutations: a changed octet, a cut, an inserted octet, an octet plus one; a third
+        // in the first 300 octets (version, serial number, algorithm, names, validity), a
+        // third in the second half (extensions, signature), a third anywhere.
         let mut seed = 19u64;
         let mut next = |m: usize| {
             seed = seed
@@ -701,10 +729,10 @@ mod tests {
         for round in 0..200_000 {
             let base = &all[round % all.len()];
             let mut m = base.clone();
-            let at = if round % 2 == 0 {
-                next(m.len())
-            } else {
-                next(m.len().min(300))
+            let at = match round % 3 {
+                0 => next(m.len()),
+                1 => next(m.len().min(300)),
+                _ => m.len() / 2 + next(m.len() - m.len() / 2),
             };
             match next(4) {
                 0 => m[at] = u8::try_from(next(256)).unwrap(),
@@ -718,6 +746,82 @@ mod tests {
         }
         eprintln!("mutations settled in one pass: {accepted} of 200000");
         assert!(accepted > 20_000, "{accepted}");
+    }
+
+    /// `tag`, a DER length and `contents`.
+    fn tlv(tag: u8, contents: &[u8]) -> Vec<u8> {
+        let mut out = vec![tag];
+        let len = contents.len();
+        if len < 0x80 {
+            out.push(u8::try_from(len).unwrap());
+        } else {
+            out.extend([
+                0x82,
+                u8::try_from(len >> 8).unwrap(),
+                u8::try_from(len & 0xff).unwrap(),
+            ]);
+        }
+        out.extend_from_slice(contents);
+        out
+    }
+
+    /// A v3 certificate with one extension, `extension` (its whole encoding), over the
+    /// key of the bundled RSA-2048 end entity; the signature is not a real one.
+    fn with_extension(extension: &[u8]) -> Vec<u8> {
+        let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let pem = std::fs::read(here.join("test-vectors/pki/ee-rsa2048.pem")).unwrap();
+        let key = Certificate::from_pem(&pem).unwrap().spki_der().to_vec();
+        let algorithm = [
+            0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b, 0x05,
+            0x00,
+        ];
+        let name = [
+            0x30, 0x0d, 0x31, 0x0b, 0x30, 0x09, 0x06, 0x03, 0x55, 0x04, 0x06, 0x13, 0x02, 0x56,
+            0x4e,
+        ];
+        let mut times = tlv(0x17, b"250101000000Z");
+        times.extend(tlv(0x17, b"350101000000Z"));
+        let mut tbs = vec![0xa0, 0x03, 0x02, 0x01, 0x02, 0x02, 0x01, 0x01];
+        tbs.extend(algorithm);
+        tbs.extend(name);
+        tbs.extend(tlv(0x30, &times));
+        tbs.extend(name);
+        tbs.extend(key);
+        tbs.extend(tlv(0xa3, &tlv(0x30, extension)));
+        let mut cert = tlv(0x30, &tbs);
+        cert.extend(algorithm);
+        let mut bits = vec![0u8; 65];
+        bits[1] = 1;
+        cert.extend(tlv(0x03, &bits));
+        tlv(0x30, &cert)
+    }
+
+    #[test]
+    fn a_known_extension_with_octets_after_its_value_is_refused() {
+        let ski = |value: &[u8]| {
+            let mut body = vec![0x06, 0x03, 0x55, 0x1d, 0x0e];
+            body.extend(tlv(0x04, value));
+            with_extension(&tlv(0x30, &body))
+        };
+        let good = Certificate::from_der(&ski(&[0x04, 0x01, 0xaa])).unwrap();
+        assert_eq!(good.subject_key_id(), Some([0xaa].as_slice()));
+        let refused = Error::malformed(
+            Object::Extension,
+            Malformed::InvalidExtension {
+                oid: Oid::known(crate::oid::EXT_SUBJECT_KEY_ID),
+            },
+        );
+        let trailing = ski(&[0x04, 0x01, 0xaa, 0x00]);
+        assert_eq!(
+            Certificate::from_der(&trailing).err(),
+            Some(refused.clone())
+        );
+        // The typed parse alone refuses it too, and the one-pass read gives it up.
+        assert_eq!(
+            Certificate::from_typed(&trailing, None).err(),
+            Some(refused)
+        );
+        assert!(!settled_in_one_pass(&trailing));
     }
 
     #[test]

@@ -289,7 +289,7 @@ impl<'a> Tlv<'a> {
     }
 
     /// What is left of these contents.
-    fn rest(&self) -> &'a [u8] {
+    pub(crate) fn rest(&self) -> &'a [u8] {
         self.bytes.get(self.pos..self.end).unwrap_or_default()
     }
 
