@@ -68,6 +68,8 @@ pub mod error;
 pub mod http;
 pub mod key;
 pub mod limits;
+#[cfg(test)]
+mod mutations;
 pub mod oid;
 pub mod path;
 pub mod pdf;

@@ -718,28 +718,17 @@ mod tests {
         // Mutations: a changed octet, a cut, an inserted octet, an octet plus one; a third
         // in the first 300 octets (version, serial number, algorithm, names, validity), a
         // third in the second half (extensions, signature), a third anywhere.
-        let mut seed = 19u64;
-        let mut next = |m: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            usize::try_from(seed >> 33).unwrap() % m
-        };
+        let mut mutations = crate::mutations::Mutations::new(19);
         let mut accepted = 0;
         for round in 0..200_000 {
             let base = &all[round % all.len()];
             let mut m = base.clone();
             let at = match round % 3 {
-                0 => next(m.len()),
-                1 => next(m.len().min(300)),
-                _ => m.len() / 2 + next(m.len() - m.len() / 2),
+                0 => mutations.below(m.len()),
+                1 => mutations.below(m.len().min(300)),
+                _ => m.len() / 2 + mutations.below(m.len() - m.len() / 2),
             };
-            match next(4) {
-                0 => m[at] = u8::try_from(next(256)).unwrap(),
-                1 => m.truncate(at),
-                2 => m.insert(at, u8::try_from(next(256)).unwrap()),
-                _ => m[at] = m[at].wrapping_add(1),
-            }
+            mutations.apply(&mut m, at);
             if settled_in_one_pass(&m) {
                 accepted += 1;
             }
@@ -748,22 +737,7 @@ mod tests {
         assert!(accepted > 20_000, "{accepted}");
     }
 
-    /// `tag`, a DER length and `contents`.
-    fn tlv(tag: u8, contents: &[u8]) -> Vec<u8> {
-        let mut out = vec![tag];
-        let len = contents.len();
-        if len < 0x80 {
-            out.push(u8::try_from(len).unwrap());
-        } else {
-            out.extend([
-                0x82,
-                u8::try_from(len >> 8).unwrap(),
-                u8::try_from(len & 0xff).unwrap(),
-            ]);
-        }
-        out.extend_from_slice(contents);
-        out
-    }
+    use crate::mutations::tlv;
 
     /// A v3 certificate with one extension, `extension` (its whole encoding), over the
     /// key of the bundled RSA-2048 end entity; the signature is not a real one.

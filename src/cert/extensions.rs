@@ -506,24 +506,7 @@ mod tests {
     use super::*;
     use x509_parser::prelude::FromDer;
 
-    /// `tag`, a DER length and `contents`.
-    fn tlv(tag: u8, contents: &[u8]) -> Vec<u8> {
-        let mut out = vec![tag];
-        let len = contents.len();
-        if len < 0x80 {
-            out.push(u8::try_from(len).unwrap());
-        } else if len < 0x100 {
-            out.extend([0x81, u8::try_from(len).unwrap()]);
-        } else {
-            out.extend([
-                0x82,
-                u8::try_from(len >> 8).unwrap(),
-                u8::try_from(len & 0xff).unwrap(),
-            ]);
-        }
-        out.extend_from_slice(contents);
-        out
-    }
+    use crate::mutations::tlv;
 
     /// Whatever the one-pass reader settles, x509-parser reads the same, from the same
     /// extension.
@@ -593,13 +576,7 @@ mod tests {
         assert!(settled > 1_000, "{settled}");
         // Mutations of the values: a changed octet, a cut, an inserted octet, an octet
         // plus one.
-        let mut seed = 23u64;
-        let mut next = |m: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            usize::try_from(seed >> 33).unwrap() % m
-        };
+        let mut mutations = crate::mutations::Mutations::new(23);
         let mut accepted = 0;
         for round in 0..300_000 {
             let (oid_content, base) = &extensions[round % extensions.len()];
@@ -608,13 +585,8 @@ mod tests {
             if m.is_empty() {
                 continue;
             }
-            let at = next(m.len());
-            match next(4) {
-                0 => m[at] = u8::try_from(next(256)).unwrap(),
-                1 => m.truncate(at),
-                2 => m.insert(at, u8::try_from(next(256)).unwrap()),
-                _ => m[at] = m[at].wrapping_add(1),
-            }
+            let at = mutations.below(m.len());
+            mutations.apply(&mut m, at);
             if agrees(&oid, oid_content, &m) {
                 accepted += 1;
             }

@@ -811,23 +811,12 @@ mod tests {
         // The URI-only points CAs write are settled; PKITS's points with reasons, CRL
         // issuers and relative names go to the typed reading.
         assert!(settled >= 40, "{settled} of {}", values.len());
-        let mut seed = 29u64;
-        let mut next = |m: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            usize::try_from(seed >> 33).unwrap() % m
-        };
+        let mut mutations = crate::mutations::Mutations::new(29);
         let mut accepted = 0;
         for round in 0..100_000 {
             let mut m = values[round % values.len()].clone();
-            let at = next(m.len());
-            match next(4) {
-                0 => m[at] = u8::try_from(next(256)).unwrap(),
-                1 => m.truncate(at),
-                2 => m.insert(at, u8::try_from(next(256)).unwrap()),
-                _ => m[at] = m[at].wrapping_add(1),
-            }
+            let at = mutations.below(m.len());
+            mutations.apply(&mut m, at);
             if agrees(&m) {
                 accepted += 1;
             }
