@@ -115,7 +115,26 @@ impl SignedCms {
         if der_bytes.is_empty() {
             return Err(Error::malformed(Object::Cms, Malformed::Empty));
         }
-        let prepared = crate::cms::walk::prepare(der_bytes)?;
+        let (der, trailing) = crate::ber::to_der(der_bytes, Object::Cms)?;
+        let trailing_zeros = crate::cms::walk::trailing_len(trailing);
+        // Most signatures are DER in the shapes real producers write: one pass reads them.
+        if let std::borrow::Cow::Borrowed(plain) = der
+            && let Some(read) = crate::cms::signed_data::fast_content_info(plain)
+        {
+            let mut cms = SignedCms::from_signed_data_with(
+                read.signed_data,
+                Some(&read.certificates),
+                cache,
+            )?;
+            if trailing_zeros > 0 {
+                cms.parse_warnings.push(Warning::TrailingZeroBytes {
+                    count: trailing_zeros,
+                });
+            }
+            cms.signer_octets = read.signer_octets;
+            return Ok(cms);
+        }
+        let prepared = crate::cms::walk::prepare_rewritten(der_bytes, der, trailing)?;
         let info = ContentInfoRef::from_der(&prepared.der).map_err(|e| {
             if matches!(e.kind(), der::ErrorKind::TrailingData { .. }) {
                 Error::malformed(Object::Cms, Malformed::TrailingData)
@@ -133,7 +152,7 @@ impl SignedCms {
         }
         let signed_data = SignedData::decode_content(&info.content)
             .map_err(|_| Error::invalid_der(Object::Cms))?;
-        let mut cms = SignedCms::from_signed_data_with(signed_data, cache)?;
+        let mut cms = SignedCms::from_signed_data_with(signed_data, None, cache)?;
         if prepared.trailing_zeros > 0 {
             cms.parse_warnings.push(Warning::TrailingZeroBytes {
                 count: prepared.trailing_zeros,
@@ -194,11 +213,14 @@ impl SignedCms {
     }
 
     pub(crate) fn from_signed_data(signed_data: SignedData) -> Result<Self, Error> {
-        SignedCms::from_signed_data_with(signed_data, None)
+        SignedCms::from_signed_data_with(signed_data, None, None)
     }
 
+    /// `encoded`: the encoding of each certificate of `signed_data.certificates` in the
+    /// same order, where the input held them already (else each is encoded again).
     fn from_signed_data_with(
         signed_data: SignedData,
+        encoded: Option<&[&[u8]]>,
         cache: Option<&VerificationCache>,
     ) -> Result<Self, Error> {
         // RFC 5652 section 5.2: eContent is an OCTET STRING whatever the content type.
@@ -230,7 +252,7 @@ impl SignedCms {
                     actual: set.len(),
                 }));
             }
-            for choice in set.iter() {
+            for (i, choice) in set.iter().enumerate() {
                 // CertificateChoices: a plain certificate is a SEQUENCE; the other choices
                 // (obsolete extended and attribute certificates, other formats) are tagged.
                 if der::Tagged::tag(choice) != der::Tag::Sequence {
@@ -239,13 +261,18 @@ impl SignedCms {
                     });
                     continue;
                 }
-                let parsed = choice
-                    .to_der()
-                    .map_err(|_| Error::invalid_der(Object::Certificate))
-                    .and_then(|d| match cache {
-                        Some(c) => c.certificate(&d),
-                        None => Certificate::from_der(&d),
-                    });
+                let received = encoded.and_then(|all| all.get(i).copied());
+                let encoding = match received {
+                    Some(octets) => Ok(std::borrow::Cow::Borrowed(octets)),
+                    None => choice
+                        .to_der()
+                        .map(std::borrow::Cow::Owned)
+                        .map_err(|_| Error::invalid_der(Object::Certificate)),
+                };
+                let parsed = encoding.and_then(|d| match cache {
+                    Some(c) => c.certificate(&d),
+                    None => Certificate::from_der(&d),
+                });
                 match parsed {
                     Ok(cert) => certificates.push(cert),
                     Err(e) => certificate_warnings.push(Warning::EmbeddedCertificateSkipped {

@@ -32,6 +32,7 @@ pub(crate) struct Reordered {
 /// already, so that the signer checks compare and hash them instead of encoding the
 /// decoded parts again.
 #[derive(Clone, Debug)]
+#[cfg_attr(test, derive(PartialEq))]
 pub(crate) struct SignerOctets {
     /// The signature value: what ties these octets to one SignerInfo of the decoded SET
     /// (only a value no other SignerInfo carries is used).
@@ -82,8 +83,19 @@ fn not_der_attributes() -> Error {
 /// Rewrites `input` into DER and reads the signed attributes as received. Errors are
 /// [`crate::error::EncodingError::TooLarge`] or [`crate::error::EncodingError::Malformed`]
 /// with [`Object::Cms`].
+#[cfg(test)]
 pub(crate) fn prepare(input: &[u8]) -> Result<Prepared<'_>, Error> {
     let (der_bytes, trailing) = crate::ber::to_der(input, Object::Cms)?;
+    prepare_rewritten(input, der_bytes, trailing)
+}
+
+/// [`prepare`] with the rewrite into DER done already: `der_bytes` and `trailing` are what
+/// [`crate::ber::to_der`] gave for `input`.
+pub(crate) fn prepare_rewritten<'a>(
+    input: &'a [u8],
+    der_bytes: std::borrow::Cow<'a, [u8]>,
+    trailing: Trailing,
+) -> Result<Prepared<'a>, Error> {
     let was_ber = matches!(der_bytes, std::borrow::Cow::Owned(_))
         && (der_bytes.len() != input.len() - trailing_len(trailing)
             || input.get(..der_bytes.len()) != Some(&*der_bytes));
@@ -98,7 +110,7 @@ pub(crate) fn prepare(input: &[u8]) -> Result<Prepared<'_>, Error> {
     })
 }
 
-fn trailing_len(t: Trailing) -> usize {
+pub(crate) fn trailing_len(t: Trailing) -> usize {
     match t {
         Trailing::None => 0,
         Trailing::Zeros(n) => n,
@@ -252,7 +264,7 @@ fn received_attributes(
 
 /// X.690 section 11.6: SET OF elements ascend by encoding, compared as octet strings with
 /// the shorter padded with zero octets at its end.
-fn der_set_order(a: &[u8], b: &[u8]) -> Ordering {
+pub(crate) fn der_set_order(a: &[u8], b: &[u8]) -> Ordering {
     let len = a.len().max(b.len());
     for i in 0..len {
         let x = a.get(i).copied().unwrap_or(0);
