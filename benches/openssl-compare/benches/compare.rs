@@ -13,7 +13,9 @@
 //!   `xmlsec1 --verify` run as a process and against the floor.
 //!
 //! Both chains use one key kind throughout (test-vectors/bench/: RSA-2048, or P-256).
-//! At the end it prints a table of medians and ratios.
+//! At the end it prints a table of medians and ratios. The CMS groups also time kyso and
+//! its floor in alternation (after criterion's measurements), for kyso ÷ floor ratios that
+//! the machine's drift between two measurements does not move.
 //!
 //! `cargo bench -p kyso-bench` (about four minutes); `KYSO_BENCH_QUICK=1` for a shorter run.
 
@@ -245,7 +247,95 @@ fn cms(c: &mut Criterion) {
         });
         group.bench_function("floor-warm", |b| b.iter(signer_check));
         group.finish();
+
+        // The same two ratios measured in alternation, where the machine's drift hits kyso
+        // and its floor alike (on a shared VM the floor alone moves by a third between
+        // criterion's measurements of one and of the other).
+        if selected(&format!("cms-{kind}")) {
+            let cold = Verifier::new(
+                &kyso::TrustContext::new(&anchors, kyso::Revocation::NotChecked),
+                policy.clone(),
+            );
+            let kyso_cold = || {
+                assert!(
+                    cold.verify_encoded(black_box(&der), Some(black_box(&document)))
+                        .is_passed()
+                );
+            };
+            let floor_cold = || {
+                signer_check();
+                ch.ee
+                    .verify_signed_by(ch.ca.public_key().unwrap(), &ap)
+                    .unwrap();
+                ch.ca
+                    .verify_signed_by(ch.root.public_key().unwrap(), &ap)
+                    .unwrap();
+            };
+            let kyso_warm = || {
+                assert!(
+                    warm.verify_encoded(black_box(&der), Some(black_box(&document)))
+                        .is_passed()
+                );
+            };
+            let mut paired = PAIRED.lock().unwrap();
+            paired.insert(
+                format!("cms-{kind}/cold"),
+                alternating(kyso_cold, floor_cold, 10),
+            );
+            paired.insert(
+                format!("cms-{kind}/warm"),
+                alternating(kyso_warm, signer_check, 30),
+            );
+        }
     }
+}
+
+/// kyso ÷ floor ratios measured by [`alternating`], by `cms-{kind}/{cold|warm}`.
+static PAIRED: std::sync::Mutex<BTreeMap<String, f64>> = std::sync::Mutex::new(BTreeMap::new());
+
+/// Whether the criterion filter given on the command line, if any, selects `group`.
+fn selected(group: &str) -> bool {
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    filters.is_empty()
+        || filters
+            .iter()
+            .any(|f| group.starts_with(f.as_str()) || f.starts_with(group))
+}
+
+/// The time of `a` over the time of `b`, measured in alternation: rounds of `per` runs of
+/// one then `per` runs of the other (which goes first alternates), the median of the
+/// rounds' ratios. 401 rounds (41 with `KYSO_BENCH_QUICK`) after 20 unmeasured.
+fn alternating(mut a: impl FnMut(), mut b: impl FnMut(), per: usize) -> f64 {
+    let rounds = if std::env::var_os("KYSO_BENCH_QUICK").is_some() {
+        41
+    } else {
+        401
+    };
+    let time = |f: &mut dyn FnMut()| {
+        let start = std::time::Instant::now();
+        for _ in 0..per {
+            f();
+        }
+        start.elapsed().as_secs_f64()
+    };
+    let mut ratios = Vec::with_capacity(rounds);
+    for round in 0..rounds + 20 {
+        let (ta, tb) = if round % 2 == 0 {
+            let ta = time(&mut a);
+            (ta, time(&mut b))
+        } else {
+            let tb = time(&mut b);
+            (time(&mut a), tb)
+        };
+        if round >= 20 {
+            ratios.push(ta / tb);
+        }
+    }
+    ratios.sort_by(f64::total_cmp);
+    ratios[rounds / 2]
 }
 
 /// The chip curves ring lacks: one ECDSA verification (hashing a 64-byte message
@@ -624,6 +714,7 @@ fn throughput(bytes: f64, ns: f64) -> String {
 fn report(dir: &Path, since: SystemTime) {
     let m = medians(dir, since);
     let get = |k: &str| m.get(k).copied().unwrap_or(f64::NAN);
+    let paired = PAIRED.lock().map(|p| p.clone()).unwrap_or_default();
     let ratio = |a: f64, b: f64| {
         if a.is_nan() || b.is_nan() {
             String::new()
@@ -681,6 +772,18 @@ fn report(dir: &Path, since: SystemTime) {
                 ratio(c("openssl"), c(&format!("kyso-{temp}"))),
                 ratio(c(&format!("kyso-{temp}")), c(floor)),
             ]);
+        }
+        for temp in ["cold", "warm"] {
+            if let Some(r) = paired.get(&format!("cms-{kind}/{temp}")) {
+                rows.push([
+                    format!("CMS verify {label}, {temp}, timed in alternation with its floor"),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    format!("{r:.2}×"),
+                ]);
+            }
         }
     }
     for curve in [
