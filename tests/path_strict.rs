@@ -407,3 +407,20 @@ fn name_constraint_comparisons_are_bounded() {
         "{err:?}"
     );
 }
+
+/// `b-ski-trailing`, which `openssl verify` accepts: its subjectKeyIdentifier extnValue
+/// holds the OCTET STRING `04 01 aa` and one octet more. extnValue is the DER encoding of one
+/// value (RFC 5280 section 4.1), so the certificate does not parse, and the error names the
+/// extension.
+#[test]
+fn an_extension_value_with_octets_after_it_is_refused_by_name() {
+    let text = std::fs::read_to_string(strict("b-ski-trailing-leaf.pem")).unwrap();
+    assert!(text.contains("BEGIN CERTIFICATE"));
+    match load("b-ski-trailing-leaf.pem") {
+        Err(Error::Encoding(kyso::error::EncodingError::Malformed {
+            object: kyso::error::Object::Extension,
+            reason: kyso::error::Malformed::InvalidExtension { oid },
+        })) => assert_eq!(oid.to_string(), "2.5.29.14"),
+        other => panic!("{other:?}"),
+    }
+}

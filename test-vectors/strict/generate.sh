@@ -659,6 +659,17 @@ cert b-link-old v3_root self --subject "/C=VN/O=Kyso Strict/CN=Kyso Strict b-lin
 cert b-link v3_ca b-link-old --subject "/C=VN/O=Kyso Strict/CN=Kyso Strict b-link"
 cert b-link-leaf v3_ee b-link
 
+# B8: a leaf under s-inter whose subjectKeyIdentifier extnValue holds the
+# OCTET STRING 04 01 aa and then one more octet (00). extnValue must be the
+# DER encoding of one value of the extension's type (RFC 5280 4.1, X.690
+# 10.1), so the certificate is malformed; OpenSSL reads the first value and
+# passes over the rest (it prints the SKI as AA).
+profile ee_ski_trailing <<EOF
+$(sed '/subjectKeyIdentifier/d' <<<"$EE_BASE")
+subjectKeyIdentifier   = DER:04:01:aa:00
+EOF
+cert b-ski-trailing-leaf ee_ski_trailing s-inter
+
 expect_no_text b-no-aki-leaf "Authority Key Identifier"
 expect_no_text b-no-ski-ca "Subject Key Identifier"
 # authorityCertIssuer + authorityCertSerialNumber name b-no-ski-ca's own
@@ -670,6 +681,7 @@ expect_text b-aki-crit-leaf "X509v3 Authority Key Identifier: critical"
 expect_text b-ski-crit-ca "X509v3 Subject Key Identifier: critical"
 expect_text b-root-aki-root "22:22:22:22:22:22:22:22:22:22:22:22:22:22:22:22:22:22:22:22"
 expect_text b-aki-mismatch-leaf "11:11:11:11:11:11:11:11:11:11:11:11:11:11:11:11:11:11:11:11"
+expect_text b-ski-trailing-leaf "X509v3 Subject Key Identifier:" "AA"
 
 # ----------------------------------------------------------------------------
 # C: extendedKeyUsage (RFC 5280 4.2.1.12; RFC 3161 2.3 for TSAs)
@@ -1125,6 +1137,7 @@ rows=(
 "b-ski-critical                $S                  b-ski-crit-ca.pem    b-ski-crit-leaf.pem       $DS          -                        ExtensionMustNotBeCritical@1            RFC 5280 4.2.1.2"
 "b-root-aki-mismatch           b-root-aki-root.pem b-root-aki-ca.pem    b-root-aki-leaf.pem       $DS          -                        KeyIdentifierMismatch@2                 RFC 5280 4.2.1.1"
 "b-aki-mismatch                $S                  $I                   b-aki-mismatch-leaf.pem   $DS          -                        KeyIdentifierMismatch@0                 RFC 5280 4.2.1.1"
+"b-ski-trailing                $S                  $I                   b-ski-trailing-leaf.pem   $DS          -                        Encoding@0                              RFC 5280 4.1"
 "c-eku-empty                   $S                  $I                   c-eku-empty-leaf.pem      $DS          -                        Encoding@0                              RFC 5280 4.2.1.12"
 "c-any-eku-server              $S                  $I                   c-any-eku-leaf.pem        server-auth  -                        ExtendedKeyUsageNotAllowed@0            RFC 5280 4.2.1.12"
 "c-any-eku-client              $S                  $I                   c-any-eku-leaf.pem        client-auth  -                        ExtendedKeyUsageNotAllowed@0            RFC 5280 4.2.1.12"
