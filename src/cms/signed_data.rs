@@ -169,13 +169,13 @@ pub(crate) fn fast_content_info(der: &[u8]) -> Option<FastContentInfo<'_>> {
         certificates.sort_unstable();
         let decoded = certificates
             .iter()
-            .map(|whole| Any::from_der(whole).ok())
+            .map(|whole| Any::new(Tag::Sequence, Tlv::new(whole).primitive(0x30)?).ok())
             .collect::<Option<Vec<_>>>()?;
         let set = SetOfVec::try_from(decoded).ok()?;
         let same_order = set
             .iter()
             .zip(&certificates)
-            .all(|(any, whole)| whole.ends_with(any.value()));
+            .all(|(any, whole)| Tlv::new(whole).primitive(0x30) == Some(any.value()));
         if !same_order || set.len() != certificates.len() {
             return None;
         }
