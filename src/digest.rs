@@ -135,17 +135,23 @@ impl Digest {
 
 /// `bytes` as hexadecimal digits, two per byte, in lower or upper case.
 pub(crate) fn hex(bytes: &[u8], upper: bool) -> String {
+    let mut s = String::with_capacity(bytes.len() * 2);
+    write_hex(&mut s, bytes, upper);
+    s
+}
+
+/// [`hex`], written at the end of `out`.
+pub(crate) fn write_hex(out: &mut String, bytes: &[u8], upper: bool) {
     let digits: &[u8; 16] = if upper {
         b"0123456789ABCDEF"
     } else {
         b"0123456789abcdef"
     };
-    let mut s = String::with_capacity(bytes.len() * 2);
+    out.reserve(bytes.len() * 2);
     for b in bytes {
-        s.push(char::from(digits[usize::from(b >> 4)]));
-        s.push(char::from(digits[usize::from(b & 0x0f)]));
+        out.push(char::from(digits[usize::from(b >> 4)]));
+        out.push(char::from(digits[usize::from(b & 0x0f)]));
     }
-    s
 }
 
 impl AsRef<[u8]> for Digest {

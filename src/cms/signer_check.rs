@@ -116,8 +116,12 @@ pub(crate) struct SignerRun {
 impl SignerRun {
     /// A run whose report starts at `given_time`, nothing checked yet.
     pub(crate) fn new(given_time: Time) -> Self {
+        let mut report = SignerReport::empty(given_time);
+        // Room for the checks of a signer with a path and a timestamp, so that the list
+        // is not moved as it grows.
+        report.checks.reserve(16);
         SignerRun {
-            report: SignerReport::empty(given_time),
+            report,
             failures: Vec::new(),
         }
     }
@@ -163,6 +167,16 @@ impl SignerRun {
         etsi::conclude(&mut self.report, self.failures);
         self.report
     }
+}
+
+/// A report sentence, written into one allocation with room for the usual ones (`format!`
+/// grows its string as each argument is written).
+fn sentence(args: std::fmt::Arguments<'_>) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(128);
+    // Writing into a String cannot fail.
+    let _ = out.write_fmt(args);
+    out
 }
 
 /// Runs every step on one signer, in order, until one stops the run.
@@ -463,10 +477,11 @@ fn message_digest(
                 None,
             ));
         }
-        Some(d) if d.as_bytes() == a.message_digest.as_slice() => r.pass(
-            CheckKind::MessageDigest,
-            format!("{digest_algorithm} {}", d.to_hex()),
-        ),
+        Some(d) if d.as_bytes() == a.message_digest.as_slice() => {
+            let mut detail = sentence(format_args!("{digest_algorithm} "));
+            crate::digest::write_hex(&mut detail, d.as_bytes(), false);
+            r.pass(CheckKind::MessageDigest, detail);
+        }
         Some(d) => r.fail(
             CheckKind::MessageDigest,
             SubIndication::HashFailure,
@@ -649,10 +664,10 @@ fn signer_certificate(
             None,
         ));
     };
-    r.pass(
-        CheckKind::SignerCertificate,
-        format!("{} (serial {})", cert.subject(), cert.serial_hex()),
-    );
+    let mut detail = sentence(format_args!("{} (serial ", cert.subject()));
+    crate::digest::write_hex(&mut detail, cert.serial(), true);
+    detail.push(')');
+    r.pass(CheckKind::SignerCertificate, detail);
     r.report.identity = Some(cert.identity().clone());
     r.report.signer_certificate = Some(cert.clone());
     Ok(cert)
@@ -747,7 +762,7 @@ fn algorithm(
         algorithm,
         digest_algorithm == DigestAlgorithm::Sha1,
         cert,
-        format!("{algorithm}, digest {digest_algorithm}"),
+        sentence(format_args!("{algorithm}, digest {digest_algorithm}")),
     );
     Ok(algorithm)
 }
@@ -1045,7 +1060,9 @@ fn record_path(
     at_poe: Option<&(Time, String)>,
     revocation: RevocationPolicy,
 ) {
-    r.report.chain = path.chain().to_vec();
+    let mut chain = Vec::with_capacity(path.chain().len() + 1);
+    chain.extend_from_slice(path.chain());
+    r.report.chain = chain;
     r.report.certificate_policies = Some(path.policies().clone());
     r.report.warnings.extend(
         path.warnings()
@@ -1059,7 +1076,10 @@ fn record_path(
     match at_poe {
         None => r.pass(
             CheckKind::CertificatePath,
-            format!("valid at {time} to {}", path.anchor().subject()),
+            sentence(format_args!(
+                "valid at {time} to {}",
+                path.anchor().subject()
+            )),
         ),
         Some((poe, first)) => {
             r.report.validation_time = *poe;
