@@ -107,7 +107,7 @@ pub(crate) struct FastContentInfo<'a> {
     pub signed_data: SignedData,
     /// The encoding of each certificate of `signed_data.certificates`, in the same order.
     pub certificates: Vec<&'a [u8]>,
-    /// Each SignerInfo's parts as received, as [`crate::cms::walk::prepare`] keeps them.
+    /// Each SignerInfo's parts as received, as [`crate::cms::walk::prepare_rewritten`] keeps them.
     pub signer_octets: Vec<SignerOctets>,
 }
 
@@ -121,7 +121,7 @@ pub(crate) struct FastContentInfo<'a> {
 /// - SignerInfos as [`fast_signer_infos`] reads them, with the signed attributes and the
 ///   values of each in DER order.
 ///
-/// What it gives equals what [`crate::cms::walk::prepare`], the typed decode of the
+/// What it gives equals what [`crate::cms::walk::prepare_rewritten`], the typed decode of the
 /// ContentInfo and [`SignedData::decode_content`] give together; `None` sends the input
 /// to them, which decide and give the errors. A unit test holds the two together on every
 /// signature in the vectors and on their mutations.
@@ -238,12 +238,12 @@ fn cms_version(contents: &[u8]) -> Option<CmsVersion> {
 /// - object identifiers `der` holds, and algorithm parameters and attribute values of the
 ///   universal types `der` knows by tag ([`Tlv::any`]);
 /// - signed attributes, and the values of each, in DER order (those in another order are
-///   left to [`crate::cms::walk::prepare`], which keeps them as received).
+///   left to [`crate::cms::walk::prepare_rewritten`], which keeps them as received).
 ///
 /// The signer identifier is left to `der`'s decoder, which checks the issuer Name and the
 /// serial number. Every SET OF is sorted by `der`'s own sort, as its decoder sorts it.
 /// With the SignerInfos come the octets of their parts as received, as
-/// [`crate::cms::walk::prepare`] keeps them for an input in DER. `None` sends the input to
+/// [`crate::cms::walk::prepare_rewritten`] keeps them for an input in DER. `None` sends the input to
 /// the typed decoder, which decides and gives the errors; a unit test holds the two to the
 /// same answer on real SignerInfos and on their mutations.
 fn fast_signer_infos(mut set: Tlv<'_>) -> Option<(SignerInfos, Vec<SignerOctets>)> {
