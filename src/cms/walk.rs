@@ -89,8 +89,10 @@ pub(crate) fn prepare(input: &[u8]) -> Result<Prepared<'_>, Error> {
     prepare_rewritten(input, der_bytes, trailing)
 }
 
-/// [`prepare`] with the rewrite into DER done already: `der_bytes` and `trailing` are what
-/// [`crate::ber::to_der`] gave for `input`.
+/// Reads the signed attributes of `input` as received, the rewrite into DER done already:
+/// `der_bytes` and `trailing` are what [`crate::ber::to_der`] gave for `input`. Errors are
+/// [`crate::error::EncodingError::TooLarge`] or [`crate::error::EncodingError::Malformed`]
+/// with [`Object::Cms`].
 pub(crate) fn prepare_rewritten<'a>(
     input: &'a [u8],
     der_bytes: std::borrow::Cow<'a, [u8]>,
