@@ -28,6 +28,32 @@ impl Mutations {
             _ => m[at] = m[at].wrapping_add(1),
         }
     }
+
+    /// How many of `rounds` mutations `agrees` settles: round `i` mutates a copy of
+    /// `bases[i % len]` once, anywhere in even rounds and within its first `head` octets in
+    /// odd ones (where the headers and the first fields are).
+    pub(crate) fn settled(
+        &mut self,
+        bases: &[Vec<u8>],
+        rounds: usize,
+        head: usize,
+        mut agrees: impl FnMut(&[u8]) -> bool,
+    ) -> usize {
+        let mut settled = 0;
+        for round in 0..rounds {
+            let mut m = bases[round % bases.len()].clone();
+            let at = if round % 2 == 0 {
+                self.below(m.len())
+            } else {
+                self.below(m.len().min(head))
+            };
+            self.apply(&mut m, at);
+            if agrees(&m) {
+                settled += 1;
+            }
+        }
+        settled
+    }
 }
 
 /// `tag`, a DER length (below 65,536) and `contents`.

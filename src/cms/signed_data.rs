@@ -479,6 +479,19 @@ mod tests {
         }
     }
 
+    /// The signatures in test-vectors and, where it is beside the checkout, in
+    /// `../shared/vectors` (other producers: pyHanko, real documents).
+    fn all_inputs() -> Vec<Vec<u8>> {
+        let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut inputs = Vec::new();
+        collect_inputs(&here.join("test-vectors"), &mut inputs);
+        let shared = here.join("../shared/vectors");
+        if shared.is_dir() {
+            collect_inputs(&shared, &mut inputs);
+        }
+        inputs
+    }
+
     /// The signatures in the files under `dir`: CMS files (`.p7s`, `.p7m`), document
     /// security objects, timestamp responses, and each signature inside a PDF.
     fn collect_inputs(dir: &std::path::Path, out: &mut Vec<Vec<u8>>) {
@@ -532,17 +545,8 @@ mod tests {
 
     #[test]
     fn the_one_pass_read_of_signer_infos_settles_only_what_der_accepts() {
-        let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut inputs = Vec::new();
-        collect_inputs(&here.join("test-vectors"), &mut inputs);
-        // SignerInfos from other producers (pyHanko, real documents), where they are
-        // beside the checkout.
-        let shared = here.join("../shared/vectors");
-        if shared.is_dir() {
-            collect_inputs(&shared, &mut inputs);
-        }
         let mut all = Vec::new();
-        for input in &inputs {
+        for input in &all_inputs() {
             signer_sets(input, &mut all);
         }
         assert!(all.len() >= 100, "{}", all.len());
@@ -566,21 +570,7 @@ mod tests {
         // Mutations: a changed octet, a cut, an inserted octet, an octet plus one; every
         // other one in the first 300 octets, where the headers, version, identifier,
         // algorithms and signed attributes are.
-        let mut mutations = crate::mutations::Mutations::new(5);
-        let mut accepted = 0;
-        for round in 0..200_000 {
-            let base = &all[round % all.len()];
-            let mut m = base.clone();
-            let at = if round % 2 == 0 {
-                mutations.below(m.len())
-            } else {
-                mutations.below(m.len().min(300))
-            };
-            mutations.apply(&mut m, at);
-            if agrees(&m) {
-                accepted += 1;
-            }
-        }
+        let accepted = crate::mutations::Mutations::new(5).settled(&all, 200_000, 300, agrees);
         eprintln!("mutations settled in one pass: {accepted}");
         assert!(accepted > 20_000, "{accepted}");
     }
@@ -665,15 +655,8 @@ mod tests {
 
     #[test]
     fn the_one_pass_read_of_a_content_info_is_the_typed_decode() {
-        let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut all = Vec::new();
-        collect_inputs(&here.join("test-vectors"), &mut all);
-        let shared = here.join("../shared/vectors");
-        if shared.is_dir() {
-            collect_inputs(&shared, &mut all);
-        }
         let mut infos = Vec::new();
-        for input in &all {
+        for input in &all_inputs() {
             content_infos(input, &mut infos);
         }
         assert!(infos.len() >= 100, "{}", infos.len());
@@ -689,21 +672,8 @@ mod tests {
         );
         // Mutations, half of them in the first 600 octets (the SignedData's head, the
         // first certificate's header), the rest anywhere (SignerInfos, attributes).
-        let mut mutations = crate::mutations::Mutations::new(11);
-        let mut accepted = 0;
-        for round in 0..100_000 {
-            let base = &infos[round % infos.len()];
-            let mut m = base.clone();
-            let at = if round % 2 == 0 {
-                mutations.below(m.len())
-            } else {
-                mutations.below(m.len().min(600))
-            };
-            mutations.apply(&mut m, at);
-            if content_info_agrees(&m) {
-                accepted += 1;
-            }
-        }
+        let accepted =
+            crate::mutations::Mutations::new(11).settled(&infos, 100_000, 600, content_info_agrees);
         eprintln!("mutations settled in one pass: {accepted}");
         assert!(accepted > 10_000, "{accepted}");
     }
