@@ -40,7 +40,7 @@ use crate::cms::proof_of_existence::{self, TimestampContext};
 use crate::cms::signed_attributes::SignedAttributes;
 use crate::cms::signer_match::{find_signers, find_signers_leniently, signature_algorithm};
 use crate::cms::verify::{Document, Mode, Verifier};
-use crate::digest::{Digest, DigestAlgorithm, Hasher};
+use crate::digest::{DigestAlgorithm, Hasher};
 use crate::error::{DisallowedReason, Error};
 use crate::key::{AlgorithmPolicy, LEGACY_MIN_RSA_BITS, SignatureAlgorithm};
 use crate::limits::{MAX_COUNTER_SIGNATURE_DEPTH, MAX_COUNTER_SIGNATURES};
@@ -439,10 +439,15 @@ fn content_type(
             oid: Oid::from_der(oid),
         });
     }
-    r.pass(
-        CheckKind::ContentType,
-        format!("content type {econtent_type}"),
-    );
+    if econtent_type == ID_DATA {
+        // The usual one, without formatting the identifier at each verification.
+        r.pass(CheckKind::ContentType, "content type 1.2.840.113549.1.7.1");
+    } else {
+        r.pass(
+            CheckKind::ContentType,
+            format!("content type {econtent_type}"),
+        );
+    }
     Ok(())
 }
 
@@ -514,8 +519,9 @@ struct ValueCheck<'a> {
     budget: &'a Budget,
     /// The bytes the signature covers.
     covered: Vec<u8>,
-    /// What the signature covers and its value, identified for the budget's memo.
-    id: Digest,
+    /// What the signature covers and its value, hashed for the budget's memo (the
+    /// algorithm is added per check).
+    id: Hasher,
     /// A signature over the document itself hashes it at every check: large documents
     /// cost more of the budget.
     units: usize,
@@ -535,19 +541,20 @@ enum Covered {
 
 impl<'a> ValueCheck<'a> {
     fn new(inp: &Inputs<'a>, covered: Vec<u8>) -> Self {
+        // Each part after its length, so that the algorithm's name, added last, cannot be
+        // read as part of the value.
+        let length = |b: &[u8]| u64::try_from(b.len()).unwrap_or(u64::MAX).to_be_bytes();
+        let value = inp.si.signature.as_bytes();
         let mut h = Hasher::new(DigestAlgorithm::Sha256);
-        h.update(
-            &u64::try_from(covered.len())
-                .unwrap_or(u64::MAX)
-                .to_be_bytes(),
-        );
+        h.update(&length(&covered));
         h.update(&covered);
-        h.update(inp.si.signature.as_bytes());
+        h.update(&length(value));
+        h.update(value);
         ValueCheck {
             si: inp.si,
             budget: inp.budget,
             units: 1 + covered.len() / (1 << 20),
-            id: h.finish(),
+            id: h,
             covered,
             alternative: None,
         }
@@ -577,8 +584,7 @@ impl<'a> ValueCheck<'a> {
     /// bytes, the value, the algorithm and the certificate.
     fn check_one(&self, c: &Certificate, alg: SignatureAlgorithm) -> Result<(), Error> {
         let key = c.public_key()?;
-        let mut h = Hasher::new(DigestAlgorithm::Sha256);
-        h.update(self.id.as_bytes());
+        let mut h = self.id.clone();
         // The algorithm's debug form, written into the hash without a string between.
         let _ = write!(HashInto(&mut h), "{alg:?}");
         let mut object = [0u8; 32];
@@ -1138,6 +1144,19 @@ fn required_timestamp(r: &mut SignerRun, v: &Verifier<'_>, poe: Option<Time>) {
             SubIndication::SigConstraintsFailure,
             "no valid signature timestamp, which the policy requires (CAdES-B-T)",
             None,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_id_data_sentence_is_the_one_formatted_for_other_types() {
+        assert_eq!(
+            format!("content type {ID_DATA}"),
+            "content type 1.2.840.113549.1.7.1"
         );
     }
 }
