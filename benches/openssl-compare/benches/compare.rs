@@ -267,6 +267,17 @@ fn cms(c: &mut Criterion) {
                         .is_passed()
                 );
             };
+            let openssl = || {
+                let mut info = CmsContentInfo::from_der(black_box(&der)).unwrap();
+                info.verify(
+                    None,
+                    Some(&store),
+                    Some(black_box(&document)),
+                    None,
+                    CMSOptions::BINARY,
+                )
+                .unwrap();
+            };
             let mut paired = PAIRED.lock().unwrap();
             paired.insert(
                 format!("cms-{kind}/cold"),
@@ -275,6 +286,24 @@ fn cms(c: &mut Criterion) {
             paired.insert(
                 format!("cms-{kind}/warm"),
                 alternating(kyso_warm, signer_check, 30),
+            );
+            // OpenSSL against kyso and against the floors, also in alternation: OpenSSL ÷
+            // floor is the most any verifier built on ring's operations could reach.
+            paired.insert(
+                format!("cms-{kind}/cold/openssl"),
+                alternating(openssl, kyso_cold, 4),
+            );
+            paired.insert(
+                format!("cms-{kind}/warm/openssl"),
+                alternating(openssl, kyso_warm, 4),
+            );
+            paired.insert(
+                format!("cms-{kind}/cold/openssl-floor"),
+                alternating(openssl, floor_cold, 4),
+            );
+            paired.insert(
+                format!("cms-{kind}/warm/openssl-floor"),
+                alternating(openssl, signer_check, 4),
             );
         }
     }
@@ -763,15 +792,28 @@ fn report(dir: &Path, since: SystemTime) {
                 ratio(c(&format!("kyso-{temp}")), c(floor)),
             ]);
         }
+        let times = |key: String| {
+            paired
+                .get(&key)
+                .map_or(String::new(), |r| format!("{r:.2}×"))
+        };
         for temp in ["cold", "warm"] {
-            if let Some(r) = paired.get(&format!("cms-{kind}/{temp}")) {
+            if paired.contains_key(&format!("cms-{kind}/{temp}")) {
                 rows.push([
-                    format!("CMS verify {label}, {temp}, timed in alternation with its floor"),
+                    format!("CMS verify {label}, {temp}, timed in alternation with its floor and with OpenSSL"),
                     String::new(),
                     String::new(),
                     String::new(),
+                    times(format!("cms-{kind}/{temp}/openssl")),
+                    times(format!("cms-{kind}/{temp}")),
+                ]);
+                rows.push([
+                    format!("the {temp} floor itself, timed in alternation with OpenSSL (the most a verifier on ring can reach)"),
                     String::new(),
-                    format!("{r:.2}×"),
+                    String::new(),
+                    String::new(),
+                    times(format!("cms-{kind}/{temp}/openssl-floor")),
+                    String::new(),
                 ]);
             }
         }
