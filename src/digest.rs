@@ -148,9 +148,18 @@ pub(crate) fn write_hex(out: &mut String, bytes: &[u8], upper: bool) {
         b"0123456789abcdef"
     };
     out.reserve(bytes.len() * 2);
-    for b in bytes {
-        out.push(char::from(digits[usize::from(b >> 4)]));
-        out.push(char::from(digits[usize::from(b & 0x0f)]));
+    // Digits written into a buffer and appended as one string, not pushed one by one.
+    let mut buffer = [0u8; 128];
+    for chunk in bytes.chunks(64) {
+        for (pair, b) in buffer.chunks_exact_mut(2).zip(chunk) {
+            if let [high, low] = pair {
+                *high = digits[usize::from(b >> 4)];
+                *low = digits[usize::from(b & 0x0f)];
+            }
+        }
+        let written = buffer.get(..chunk.len() * 2).unwrap_or_default();
+        // Only ASCII digits were written.
+        out.push_str(std::str::from_utf8(written).unwrap_or_default());
     }
 }
 
@@ -352,6 +361,21 @@ impl core::fmt::Debug for Hasher {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hex_of_every_byte_and_of_long_input() {
+        let all: Vec<u8> = (0..=255u8).collect();
+        let mut expected = String::new();
+        for b in &all {
+            expected.push_str(&format!("{b:02x}"));
+        }
+        assert_eq!(hex(&all, false), expected);
+        assert_eq!(hex(&all, true), expected.to_uppercase());
+        assert_eq!(hex(&[], false), "");
+        let mut out = "prefix ".to_owned();
+        write_hex(&mut out, &[0xab, 0x01], true);
+        assert_eq!(out, "prefix AB01");
+    }
 
     /// FIPS 180-4 examples ("abc" and the 448-bit message).
     #[test]
