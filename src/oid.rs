@@ -224,14 +224,16 @@ fn decimal(n: u128, buf: &mut [u8; 39]) -> &[u8] {
     buf.get(i..).unwrap_or_default()
 }
 
-/// Identifiers read so often (name attributes, extensions, key purposes, access methods)
-/// that [`Oid::from_content`] borrows them instead of allocating; sorted, for a binary
-/// search.
-const KNOWN: [&str; 45] = [
+/// Identifiers read so often (name attributes, extensions, key purposes, access methods,
+/// CMS content types) that [`Oid::from_content`] borrows them instead of allocating;
+/// sorted, for a binary search.
+const KNOWN: [&str; 47] = [
     "0.9.2342.19200300.100.1.1",
     "0.9.2342.19200300.100.1.25",
     "1.2.840.113549.1.1.1",
     "1.2.840.113549.1.1.11",
+    "1.2.840.113549.1.7.1",
+    "1.2.840.113549.1.7.2",
     "1.2.840.113549.1.9.1",
     "1.2.840.113549.1.9.16.2.47",
     "1.2.840.113549.1.9.3",

@@ -3,7 +3,7 @@
 //! each with one value, but commitment-type-indication, which DSS writes with several), and the ESS signing-certificate binding (RFC 2634 section 5.4, RFC 5035
 //! section 3) between the signature and the signer's certificate.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 use der::Encode;
 use der::asn1::{ObjectIdentifier, OctetString};
@@ -154,25 +154,39 @@ impl SignedAttributes {
         attrs: impl Iterator<Item = &'x Attribute>,
         econtent_type: Option<ObjectIdentifier>,
     ) -> Result<Self, AttributeError> {
-        // An ordered map: a handful of attributes, compared by their OID's octets, cost less
-        // than hashing each.
-        let mut by_oid: BTreeMap<ObjectIdentifier, &Attribute> = BTreeMap::new();
+        // The attributes read here, each in its place of READ; the others only in an
+        // ordered set, to find repeats (most signers carry none, and the set then
+        // allocates nothing).
+        let mut read: [Option<&Attribute>; READ.len()] = [None; READ.len()];
+        let mut others: BTreeSet<ObjectIdentifier> = BTreeSet::new();
         let mut repeated_unknown = Vec::new();
         for a in attrs {
-            if by_oid.insert(a.oid, a).is_some() {
-                if READ.contains(&a.oid) {
-                    return Err(AttributeError::Repeated(a.oid));
+            match READ.iter().position(|r| *r == a.oid) {
+                Some(i) => {
+                    if read.get_mut(i).and_then(|slot| slot.replace(a)).is_some() {
+                        return Err(AttributeError::Repeated(a.oid));
+                    }
                 }
-                // Content timestamps may be several; each is verified on its own.
-                if a.oid != CONTENT_TIME_STAMP && !repeated_unknown.contains(&a.oid) {
-                    repeated_unknown.push(a.oid);
+                None => {
+                    // Content timestamps may be several; each is verified on its own.
+                    if !others.insert(a.oid)
+                        && a.oid != CONTENT_TIME_STAMP
+                        && !repeated_unknown.contains(&a.oid)
+                    {
+                        repeated_unknown.push(a.oid);
+                    }
                 }
             }
         }
+        let get = |oid: ObjectIdentifier| -> Option<&Attribute> {
+            READ.iter()
+                .position(|r| *r == oid)
+                .and_then(|i| read.get(i).copied().flatten())
+        };
         let single = |oid: ObjectIdentifier,
                       name: &'static str|
          -> Result<Option<&der::Any>, AttributeError> {
-            match by_oid.get(&oid) {
+            match get(oid) {
                 None => Ok(None),
                 Some(a) if a.values.len() == 1 => Ok(a.values.iter().next()),
                 Some(_) => Err(AttributeError::NotSingleValued(name)),
@@ -192,7 +206,7 @@ impl SignedAttributes {
                 }
             }
             None => {
-                if by_oid.contains_key(&CONTENT_TYPE) {
+                if get(CONTENT_TYPE).is_some() {
                     return Err(AttributeError::ContentTypeInCounterSignature);
                 }
             }
@@ -216,7 +230,7 @@ impl SignedAttributes {
         };
         // Each value a CommitmentTypeIndication; DSS writes one per commitment.
         let mut commitment_types = Vec::new();
-        if let Some(a) = by_oid.get(&COMMITMENT_TYPE) {
+        if let Some(a) = get(COMMITMENT_TYPE) {
             if a.values.is_empty() {
                 return Err(AttributeError::Malformed("commitment-type-indication"));
             }
