@@ -404,11 +404,13 @@ fn content_type(
         );
         return Ok(());
     }
-    if !policy.accepts_content_type(&Oid::from_der(&econtent_type)) {
+    // Borrowed, not rendered, for the usual content types (`oid::KNOWN`).
+    let content_type = Oid::from_der(&econtent_type);
+    if !policy.accepts_content_type(&content_type) {
         r.fail(
             CheckKind::ContentType,
             SubIndication::SigConstraintsFailure,
-            format!("the signed content is of type {econtent_type}, not a document (id-data)"),
+            format!("the signed content is of type {content_type}, not a document (id-data)"),
             None,
         );
     }
@@ -439,15 +441,10 @@ fn content_type(
             oid: Oid::from_der(oid),
         });
     }
-    if econtent_type == ID_DATA {
-        // The usual one, without formatting the identifier at each verification.
-        r.pass(CheckKind::ContentType, "content type 1.2.840.113549.1.7.1");
-    } else {
-        r.pass(
-            CheckKind::ContentType,
-            format!("content type {econtent_type}"),
-        );
-    }
+    r.pass(
+        CheckKind::ContentType,
+        ["content type ", content_type.as_str()].concat(),
+    );
     Ok(())
 }
 
@@ -1153,10 +1150,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_id_data_sentence_is_the_one_formatted_for_other_types() {
-        assert_eq!(
-            format!("content type {ID_DATA}"),
-            "content type 1.2.840.113549.1.7.1"
-        );
+    fn content_types_read_as_der_writes_them() {
+        for oid in [
+            ID_DATA,
+            ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.1.4"),
+        ] {
+            assert_eq!(Oid::from_der(&oid).to_string(), oid.to_string());
+        }
     }
 }
