@@ -12,6 +12,7 @@ mod signed_cms;
 mod signed_data;
 pub(crate) mod signer_check;
 mod signer_match;
+pub(crate) mod signer_view;
 mod stamper;
 mod timestamp_token;
 mod timestamped_data;

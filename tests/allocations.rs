@@ -77,11 +77,13 @@ fn verification_parses_each_certificate_once_at_most() {
     println!("allocations per warm call (read + verify): {counts:?}");
     assert!(counts.windows(2).all(|w| w[0] == w[1]), "{counts:?}");
     // A warm call reads the signature without parsing its certificates (the cache has
-    // them) and then verifies it: verifying the signature already read allocates less,
-    // so verification itself parses no certificate (one parse would add `one_parse`).
+    // them) and then verifies it. Verifying the signature already read, without the cache,
+    // adds only the two certificate signature checks the cache saves; within half a
+    // certificate parse of the warm call, so verification itself parses no certificate
+    // (one parse would add `one_parse`).
     assert!(
-        verify < counts[0],
-        "verifying: {verify} allocations, a warm read and verification: {}",
+        verify < counts[0] + one_parse / 2,
+        "verifying: {verify} allocations, a warm read and verification: {}, one parse {one_parse}",
         counts[0]
     );
     let cold = allocations(|| {

@@ -8,7 +8,9 @@
 
 use crate::error::SigningError;
 use cms::content_info::CmsVersion;
-use cms::signed_data::{SignerInfo, SignerInfos};
+use cms::signed_data::SignerInfo;
+
+use crate::cms::signer_view::SignerInfoSet;
 use der::asn1::SetOfVec;
 use der::{Any, Decode};
 use x509_cert::attr::Attribute;
@@ -34,7 +36,7 @@ impl SignedCms {
         stamper: &TimeStampStamper<'_>,
     ) -> Result<SignedCms, Error> {
         let mut signed_data = self.signed_data.clone();
-        let mut infos: Vec<SignerInfo> = signed_data.signer_infos.0.into_vec();
+        let mut infos: Vec<SignerInfo> = signed_data.signer_infos.typed().map_err(der_err)?;
         for si in &mut infos {
             let stamped = si
                 .unsigned_attrs
@@ -58,7 +60,7 @@ impl SignedCms {
             attrs.push(attribute);
             si.unsigned_attrs = Some(SetOfVec::try_from(attrs).map_err(der_err)?);
         }
-        signed_data.signer_infos = SignerInfos(SetOfVec::try_from(infos).map_err(der_err)?);
+        signed_data.signer_infos = SignerInfoSet::from_typed(infos).map_err(der_err)?;
         let mut stamped = SignedCms::from_signed_data(signed_data)?;
         stamped
             .reordered_signed_attributes

@@ -76,13 +76,11 @@ pub(crate) fn signature_timestamps(
     inp: &Inputs<'_>,
     ctx: &TimestampContext<'_>,
 ) -> Option<Time> {
-    let values: Vec<&der::Any> = inp
+    let values: Vec<der::asn1::AnyRef<'_>> = inp
         .si
-        .unsigned_attrs
-        .iter()
-        .flat_map(|set| set.iter())
+        .unsigned_attributes()
         .filter(|a| a.oid == SIGNATURE_TIME_STAMP)
-        .flat_map(|a| a.values.iter())
+        .flat_map(|a| a.values())
         .collect();
     let mut best: Option<Time> = None;
     for (i, value) in values.iter().enumerate() {
@@ -135,13 +133,11 @@ pub(crate) fn content_timestamps(
     inp: &Inputs<'_>,
     ctx: &TimestampContext<'_>,
 ) {
-    let values: Vec<&der::Any> = inp
+    let values: Vec<der::asn1::AnyRef<'_>> = inp
         .si
-        .signed_attrs
-        .iter()
-        .flat_map(|set| set.iter())
+        .signed_attributes()
         .filter(|a| a.oid == CONTENT_TIME_STAMP)
-        .flat_map(|a| a.values.iter())
+        .flat_map(|a| a.values())
         .collect();
     for (i, value) in values.iter().enumerate() {
         if i >= MAX_SIGNATURE_TIMESTAMPS {
@@ -263,7 +259,7 @@ fn extra_digest(
 fn verify_timestamp(
     inp: &Inputs<'_>,
     ctx: &TimestampContext<'_>,
-    value: &der::Any,
+    value: &der::asn1::AnyRef<'_>,
 ) -> Result<TimeStampInfo, Unusable> {
     let v = inp.v;
     let context = TsaContext {
@@ -279,7 +275,7 @@ fn verify_timestamp(
         .map_err(|_| Error::invalid_der(Object::TimeStamp))
         .and_then(|d| TimeStampToken::from_der(&d))
         .and_then(|token| {
-            let imprint = digest(token.imprint_algorithm()?, inp.si.signature.as_bytes());
+            let imprint = digest(token.imprint_algorithm()?, inp.si.signature());
             token.verify_in(
                 v.timestamp_anchors.unwrap_or(v.anchors),
                 &imprint,

@@ -5,7 +5,7 @@ use std::io::Read;
 
 use cms::cert::IssuerAndSerialNumber;
 use cms::content_info::CmsVersion;
-use cms::signed_data::{EncapsulatedContentInfo, SignerIdentifier, SignerInfo, SignerInfos};
+use cms::signed_data::{EncapsulatedContentInfo, SignerIdentifier, SignerInfo};
 use der::asn1::{OctetString, SetOfVec};
 use der::{Any, Decode, Encode};
 use x509_cert::attr::Attribute;
@@ -20,6 +20,7 @@ use crate::cms::attributes::{
 };
 use crate::cms::signed_cms::SignedCms;
 use crate::cms::signed_data::SignedData;
+use crate::cms::signer_view::SignerInfoSet;
 use crate::digest::{Digest, DigestAlgorithm, digest, digest_reader};
 use crate::error::{EncodingError, SignatureError, SigningError};
 use crate::error::{Error, Object};
@@ -289,15 +290,13 @@ impl SignatureBuilder {
             (None, None) => return Err(Error::Signing(SigningError::ContentRequired)),
         };
         // The document must be the one the signers already there signed.
-        for si in existing.signed_data.signer_infos.0.iter() {
-            let signed = si.signed_attrs.as_ref().and_then(|attrs| {
-                attrs
-                    .iter()
-                    .find(|a| a.oid == MESSAGE_DIGEST)
-                    .and_then(|a| a.values.iter().next())
-                    .and_then(|v| v.decode_as::<OctetString>().ok())
-            });
-            let hash = DigestAlgorithm::from_der_oid(&si.digest_alg.oid).ok();
+        for si in existing.signed_data.signer_infos.iter() {
+            let signed = si
+                .signed_attributes()
+                .find(|a| a.oid == MESSAGE_DIGEST)
+                .and_then(|a| a.values().next())
+                .and_then(|v| v.decode_as::<OctetString>().ok());
+            let hash = DigestAlgorithm::from_der_oid(&si.digest_algorithm()).ok();
             if let (Some(signed), Some(hash)) = (signed, hash)
                 && digest(hash, content).as_bytes() != signed.as_bytes()
             {
@@ -675,7 +674,7 @@ impl PreparedSignature {
                 },
                 certificates: None,
                 crls: None,
-                signer_infos: SignerInfos(SetOfVec::new()),
+                signer_infos: SignerInfoSet::default(),
             },
         };
 
@@ -703,9 +702,9 @@ impl PreparedSignature {
         if signer_info.version == CmsVersion::V3 && signed_data.version < CmsVersion::V3 {
             signed_data.version = CmsVersion::V3;
         }
-        let mut infos: Vec<SignerInfo> = signed_data.signer_infos.0.into_vec();
+        let mut infos: Vec<SignerInfo> = signed_data.signer_infos.typed().map_err(der_err)?;
         infos.push(signer_info);
-        signed_data.signer_infos = SignerInfos(SetOfVec::try_from(infos).map_err(der_err)?);
+        signed_data.signer_infos = SignerInfoSet::from_typed(infos).map_err(der_err)?;
         SignedCms::from_signed_data(signed_data)
     }
 }
@@ -784,14 +783,13 @@ fn check_state(
     }
     // The signers already there must have signed the same document.
     if let Some(b) = base {
-        for other in b.signer_infos.0.iter() {
-            let other_digest = other.signed_attrs.as_ref().and_then(|a| {
-                a.iter()
-                    .find(|x| x.oid == MESSAGE_DIGEST)
-                    .and_then(|x| x.values.iter().next())
-                    .and_then(|v| v.decode_as::<OctetString>().ok())
-            });
-            if other.digest_alg.oid == si.digest_alg.oid
+        for other in b.signer_infos.iter() {
+            let other_digest = other
+                .signed_attributes()
+                .find(|x| x.oid == MESSAGE_DIGEST)
+                .and_then(|x| x.values().next())
+                .and_then(|v| v.decode_as::<OctetString>().ok());
+            if other.digest_algorithm() == si.digest_alg.oid
                 && other_digest.is_some_and(|d| d.as_bytes() != message_digest.as_bytes())
             {
                 return Err(Error::Signing(SigningError::ContentMismatch));

@@ -6,8 +6,10 @@
 use std::collections::BTreeSet;
 
 use der::Encode;
+use der::asn1::AnyRef;
 use der::asn1::{ObjectIdentifier, OctetString};
-use x509_cert::attr::Attribute;
+
+use crate::cms::signer_view::AttributeRef;
 use x509_cert::ext::pkix::name::GeneralName;
 
 use crate::cert::{Certificate, Name};
@@ -151,13 +153,13 @@ impl SignedAttributes {
     /// Reads `attrs` of a SignedData whose eContentType is `econtent_type`, or, for `None`,
     /// of a counter-signature, which has no content-type attribute (RFC 5652 section 11.4).
     pub(crate) fn read<'x>(
-        attrs: impl Iterator<Item = &'x Attribute>,
+        attrs: impl Iterator<Item = AttributeRef<'x>>,
         econtent_type: Option<ObjectIdentifier>,
     ) -> Result<Self, AttributeError> {
         // The attributes read here, each in its place of READ; the others only in an
         // ordered set, to find repeats (most signers carry none, and the set then
         // allocates nothing).
-        let mut read: [Option<&Attribute>; READ.len()] = [None; READ.len()];
+        let mut read: [Option<AttributeRef<'x>>; READ.len()] = [None; READ.len()];
         let mut others: BTreeSet<ObjectIdentifier> = BTreeSet::new();
         let mut repeated_unknown = Vec::new();
         for a in attrs {
@@ -178,17 +180,17 @@ impl SignedAttributes {
                 }
             }
         }
-        let get = |oid: ObjectIdentifier| -> Option<&Attribute> {
+        let get = |oid: ObjectIdentifier| -> Option<AttributeRef<'x>> {
             READ.iter()
                 .position(|r| *r == oid)
                 .and_then(|i| read.get(i).copied().flatten())
         };
         let single = |oid: ObjectIdentifier,
                       name: &'static str|
-         -> Result<Option<&der::Any>, AttributeError> {
+         -> Result<Option<AnyRef<'x>>, AttributeError> {
             match get(oid) {
                 None => Ok(None),
-                Some(a) if a.values.len() == 1 => Ok(a.values.iter().next()),
+                Some(a) if a.value_count() == 1 => Ok(a.values().next()),
                 Some(_) => Err(AttributeError::NotSingleValued(name)),
             }
         };
@@ -231,10 +233,10 @@ impl SignedAttributes {
         // Each value a CommitmentTypeIndication; DSS writes one per commitment.
         let mut commitment_types = Vec::new();
         if let Some(a) = get(COMMITMENT_TYPE) {
-            if a.values.is_empty() {
+            if a.value_count() == 0 {
                 return Err(AttributeError::Malformed("commitment-type-indication"));
             }
-            for any in a.values.iter() {
+            for any in a.values() {
                 let cti: CommitmentTypeIndication = any
                     .decode_as()
                     .map_err(|_| AttributeError::Malformed("commitment-type-indication"))?;
@@ -256,7 +258,7 @@ impl SignedAttributes {
 }
 
 /// The signing-time attribute's value (RFC 5652 section 11.3: UTCTime or GeneralizedTime).
-fn signing_time(any: &der::Any) -> Result<Time, AttributeError> {
+fn signing_time(any: AnyRef<'_>) -> Result<Time, AttributeError> {
     let t: x509_cert::time::Time = any
         .decode_as()
         .map_err(|_| AttributeError::Malformed("signing-time"))?;
@@ -268,7 +270,7 @@ fn signing_time(any: &der::Any) -> Result<Time, AttributeError> {
 impl SigningCertificateBinding {
     /// Reads a signing-certificate-v2 value: the common shape by one pass over its octets
     /// ([`fast_v2`]), anything else by the typed decoder, which gives the errors.
-    fn read_v2(any: &der::Any) -> Result<Self, AttributeError> {
+    fn read_v2(any: AnyRef<'_>) -> Result<Self, AttributeError> {
         let first = match fast_v2(any) {
             Some(first) => first,
             None => typed_v2(any)?,
@@ -277,7 +279,7 @@ impl SigningCertificateBinding {
     }
 
     /// Reads a signing-certificate (v1) value with the typed decoder.
-    fn read_v1(any: &der::Any) -> Result<Self, AttributeError> {
+    fn read_v1(any: AnyRef<'_>) -> Result<Self, AttributeError> {
         let v1: SigningCertificateV1 = any
             .decode_as()
             .map_err(|_| AttributeError::Malformed("signing-certificate"))?;
@@ -355,7 +357,7 @@ fn issuer_serial(is: &IssuerSerial) -> (Vec<Vec<u8>>, Vec<u8>) {
 }
 
 /// A signing-certificate-v2 value through the typed decoder: its first ESSCertID.
-fn typed_v2(any: &der::Any) -> Result<Option<EssCertId>, AttributeError> {
+fn typed_v2(any: AnyRef<'_>) -> Result<Option<EssCertId>, AttributeError> {
     let v2: SigningCertificateV2 = any
         .decode_as()
         .map_err(|_| AttributeError::Malformed("signing-certificate-v2"))?;
@@ -373,9 +375,9 @@ fn typed_v2(any: &der::Any) -> Result<Option<EssCertId>, AttributeError> {
 /// serial is a positive INTEGER of at most 20 octets. On such input it gives what the typed
 /// decoder gives (the unit test holds the two together); `None` sends the value to that
 /// decoder.
-fn fast_v2(any: &der::Any) -> Option<Option<EssCertId>> {
+fn fast_v2(any: AnyRef<'_>) -> Option<Option<EssCertId>> {
     use crate::cert::strict::{Tlv, algorithm_oid, single_valued_name};
-    if der::Tagged::tag(any) != der::Tag::Sequence {
+    if der::Tagged::tag(&any) != der::Tag::Sequence {
         return None;
     }
     let mut outer = Tlv::new(any.value());
@@ -538,7 +540,7 @@ mod tests {
         let openssl = (0..OPENSSL_CADES.len() / 2)
             .map(|i| u8::from_str_radix(&OPENSSL_CADES[2 * i..2 * i + 2], 16).unwrap())
             .collect::<Vec<u8>>();
-        assert!(fast_v2(&Any::from_der(&openssl).unwrap()).is_some());
+        assert!(fast_v2(AnyRef::from_der(&openssl).unwrap()).is_some());
         encodings.push(openssl);
         let mut fast_answers = 0;
         for good in encodings {
@@ -555,9 +557,9 @@ mod tests {
                 let Ok(any) = Any::from_der(&input) else {
                     continue;
                 };
-                if let Some(fast) = fast_v2(&any) {
+                if let Some(fast) = fast_v2((&any).into()) {
                     fast_answers += 1;
-                    assert_eq!(typed_v2(&any), Ok(fast), "{input:02x?}");
+                    assert_eq!(typed_v2((&any).into()), Ok(fast), "{input:02x?}");
                 }
             }
         }
@@ -570,7 +572,7 @@ mod tests {
             0x30, 0x0a, 0x30, 0x00, 0x30, 0x06, 0x30, 0x04, 0x06, 0x02, 0x2a, 0x03,
         ])
         .unwrap();
-        assert_eq!(fast_v2(&with_policies), None);
-        assert_eq!(typed_v2(&with_policies), Ok(None));
+        assert_eq!(fast_v2((&with_policies).into()), None);
+        assert_eq!(typed_v2((&with_policies).into()), Ok(None));
     }
 }

@@ -131,7 +131,6 @@ impl SignedCms {
                     count: trailing_zeros,
                 });
             }
-            cms.signer_octets = read.signer_octets;
             return Ok(cms);
         }
         let prepared = crate::cms::walk::prepare_rewritten(der_bytes, der, trailing)?;
@@ -234,7 +233,7 @@ impl SignedCms {
                 },
             ));
         }
-        let signer_count = signed_data.signer_infos.0.len();
+        let signer_count = signed_data.signer_infos.len();
         if signer_count > MAX_CMS_SIGNERS {
             return Err(Error::Encoding(EncodingError::TooLarge {
                 object: Object::Cms,
@@ -382,7 +381,7 @@ impl SignedCms {
 
     /// The number of signers (SignerInfos).
     pub fn signer_count(&self) -> usize {
-        self.signed_data.signer_infos.0.len()
+        self.signed_data.signer_infos.len()
     }
 
     /// The certificates carried in the signature that kyso could read, in encoding order.
@@ -398,8 +397,8 @@ impl SignedCms {
     /// The digest algorithms the signers use (the ones kyso knows), without repeats.
     pub fn digest_algorithms(&self) -> Vec<crate::digest::DigestAlgorithm> {
         let mut out = Vec::new();
-        for si in self.signed_data.signer_infos.0.iter() {
-            if let Ok(d) = crate::digest::DigestAlgorithm::from_der_oid(&si.digest_alg.oid)
+        for si in self.signed_data.signer_infos.iter() {
+            if let Ok(d) = crate::digest::DigestAlgorithm::from_der_oid(&si.digest_algorithm())
                 && !out.contains(&d)
             {
                 out.push(d);

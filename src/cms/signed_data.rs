@@ -7,19 +7,15 @@
 //! certificates itself, one by one, and reports those it cannot use; everything else comes
 //! from the `cms` crate.
 
-use cms::cert::IssuerAndSerialNumber;
 use cms::content_info::CmsVersion;
-use cms::signed_data::{EncapsulatedContentInfo, SignerIdentifier, SignerInfo, SignerInfos};
-use der::asn1::{AnyRef, ObjectIdentifier, OctetString, SetOfVec};
+use cms::signed_data::EncapsulatedContentInfo;
+use der::asn1::{AnyRef, ObjectIdentifier, SetOfVec};
 use der::{Any, Decode, Sequence, Tag, Tagged};
-use x509_cert::attr::{Attribute, AttributeTypeAndValue, Attributes};
-use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
-use x509_cert::serial_number::SerialNumber;
 use x509_cert::spki::AlgorithmIdentifierOwned;
 
 use crate::cert::strict::{Tlv, oid};
 use crate::cms::attributes::ID_SIGNED_DATA;
-use crate::cms::walk::{SignerOctets, der_set_order};
+use crate::cms::signer_view::{SignerInfoSet, SignerView, any_ref};
 
 /// ```text
 /// SignedData ::= SEQUENCE {
@@ -50,7 +46,7 @@ pub(crate) struct SignedData {
         optional = "true"
     )]
     pub crls: Option<SetOfVec<Any>>,
-    pub signer_infos: SignerInfos,
+    pub signer_infos: SignerInfoSet,
 }
 
 /// [`SignedData`] with its SignerInfos borrowed, for [`SignedData::decode_content`].
@@ -87,8 +83,8 @@ impl SignedData {
             .then(|| fast_signer_infos(Tlv::new(head.signer_infos.value())))
             .flatten();
         let signer_infos = match fast {
-            Some((infos, _)) => infos,
-            None => SignerInfos(head.signer_infos.decode_as()?),
+            Some(infos) => infos,
+            None => head.signer_infos.decode_as()?,
         };
         Ok(SignedData {
             version: head.version,
@@ -107,8 +103,6 @@ pub(crate) struct FastContentInfo<'a> {
     pub signed_data: SignedData,
     /// The encoding of each certificate of `signed_data.certificates`, in the same order.
     pub certificates: Vec<&'a [u8]>,
-    /// Each SignerInfo's parts as received, as [`crate::cms::walk::prepare_rewritten`] keeps them.
-    pub signer_octets: Vec<SignerOctets>,
 }
 
 /// A ContentInfo holding a `SignedData`, read in one pass over `der` (one element that is
@@ -197,7 +191,7 @@ pub(crate) fn fast_content_info(der: &[u8]) -> Option<FastContentInfo<'_>> {
     } else {
         None
     };
-    let (signer_infos, signer_octets) = fast_signer_infos(sd.enter(0x31)?)?;
+    let signer_infos = fast_signer_infos(sd.enter(0x31)?)?;
     if !sd.done() {
         return None;
     }
@@ -214,12 +208,11 @@ pub(crate) fn fast_content_info(der: &[u8]) -> Option<FastContentInfo<'_>> {
             signer_infos,
         },
         certificates,
-        signer_octets,
     })
 }
 
 /// `CMSVersion ::= INTEGER { v0(0), v1(1), v2(2), v3(3), v4(4), v5(5) }` in one octet.
-fn cms_version(contents: &[u8]) -> Option<CmsVersion> {
+pub(crate) fn cms_version(contents: &[u8]) -> Option<CmsVersion> {
     Some(match contents {
         [0] => CmsVersion::V0,
         [1] => CmsVersion::V1,
@@ -232,116 +225,30 @@ fn cms_version(contents: &[u8]) -> Option<CmsVersion> {
 }
 
 /// `SignerInfos ::= SET OF SignerInfo` (RFC 5652 section 5.3) read in one pass over the
-/// contents of the SET, for the shapes real producers write:
-/// - every tag one octet and every length in its shortest form ([`Tlv`]);
-/// - a version of 0 to 5 in one octet;
-/// - object identifiers `der` holds, and algorithm parameters and attribute values of the
-///   universal types `der` knows by tag ([`Tlv::any`]);
-/// - signed attributes, and the values of each, in DER order (those in another order are
-///   left to [`crate::cms::walk::prepare_rewritten`], which keeps them as received).
-///
-/// The signer identifier is left to `der`'s decoder, which checks the issuer Name and the
-/// serial number. Every SET OF is sorted by `der`'s own sort, as its decoder sorts it.
-/// With the SignerInfos come the octets of their parts as received, as
-/// [`crate::cms::walk::prepare_rewritten`] keeps them for an input in DER. `None` sends the input to
-/// the typed decoder, which decides and gives the errors; a unit test holds the two to the
-/// same answer on real SignerInfos and on their mutations.
-fn fast_signer_infos(mut set: Tlv<'_>) -> Option<(SignerInfos, Vec<SignerOctets>)> {
+/// contents of the SET, each SignerInfo as [`SignerView::received`] reads it; several are
+/// put in the order `der` sorts their typed values. The views hold the octets received,
+/// so the parts [`crate::cms::walk::prepare_rewritten`] keeps as received for an input in
+/// DER (the issuer name, the signed attributes) are read from them. `None` sends the input
+/// to the typed decoder, which decides and gives the errors; a unit test holds the two to
+/// the same answer on real SignerInfos and on their mutations.
+fn fast_signer_infos(mut set: Tlv<'_>) -> Option<SignerInfoSet> {
     let mut all = Vec::new();
-    let mut octets = Vec::new();
     while !set.done() {
-        let (info, kept) = fast_signer_info(&mut set)?;
-        all.push(info);
-        octets.push(kept);
-    }
-    Some((SignerInfos(SetOfVec::try_from(all).ok()?), octets))
-}
-
-fn fast_signer_info(t: &mut Tlv<'_>) -> Option<(SignerInfo, SignerOctets)> {
-    let mut si = t.enter(0x30)?;
-    let version = cms_version(si.primitive(0x02)?)?;
-    let (sid_tag, sid) = si.whole()?;
-    // IssuerAndSerialNumber ::= SEQUENCE { issuer Name, serialNumber INTEGER }.
-    let issuer = if sid_tag == 0x30 {
-        let (tag, issuer) = Tlv::new(sid).enter(0x30)?.whole()?;
-        (tag == 0x30).then(|| issuer.to_vec())
-    } else {
-        None
-    };
-    let sid = match sid_tag {
-        0x30 => fast_issuer_and_serial_number(sid)?,
-        _ => SignerIdentifier::from_der(sid).ok()?,
-    };
-    let digest_alg = fast_algorithm(&mut si)?;
-    let (signed_attrs, signed_octets) = if si.peek() == Some(0xa0) {
-        let (_, whole) = si.whole()?;
-        let attributes = fast_attributes(Tlv::new(whole).enter(0xa0)?, true)?;
-        let mut octets = whole.to_vec();
-        if let Some(tag) = octets.first_mut() {
-            *tag = 0x31;
+        let (tag, whole) = set.whole()?;
+        if tag != 0x30 {
+            return None;
         }
-        (Some(attributes), Some(octets))
-    } else {
-        (None, None)
-    };
-    let signature_algorithm = fast_algorithm(&mut si)?;
-    let signature_octets = si.primitive(0x04)?;
-    let signature = OctetString::new(signature_octets).ok()?;
-    let unsigned_attrs = if si.peek() == Some(0xa1) {
-        Some(fast_attributes(si.enter(0xa1)?, false)?)
-    } else {
-        None
-    };
-    si.done().then_some((
-        SignerInfo {
-            version,
-            sid,
-            digest_alg,
-            signed_attrs,
-            signature_algorithm,
-            signature,
-            unsigned_attrs,
-        },
-        SignerOctets {
-            signature: signature_octets.to_vec(),
-            issuer,
-            signed_attributes: signed_octets,
-        },
-    ))
-}
-
-/// `IssuerAndSerialNumber ::= SEQUENCE { issuer Name, serialNumber CertificateSerialNumber }`
-/// (`whole`, its encoding), the issuer's attribute values of the universal types `der`
-/// knows by tag ([`Tlv::any`]). Each RDN's SET OF is sorted by `der`'s own sort, as its
-/// decoder sorts it; the serial number is left to `der`, which checks it.
-fn fast_issuer_and_serial_number(whole: &[u8]) -> Option<SignerIdentifier> {
-    let mut isn = Tlv::new(whole).enter(0x30)?;
-    let mut name = isn.enter(0x30)?;
-    let mut rdns = Vec::new();
-    while !name.done() {
-        let mut rdn = name.enter(0x31)?;
-        let mut values = Vec::new();
-        while !rdn.done() {
-            let mut atv = rdn.enter(0x30)?;
-            let oid = ObjectIdentifier::from_bytes(oid(&mut atv)?).ok()?;
-            let value = any_of(atv.any()?)?;
-            if !atv.done() {
-                return None;
-            }
-            values.push(AttributeTypeAndValue { oid, value });
-        }
-        rdns.push(RelativeDistinguishedName::try_from(values).ok()?);
+        all.push(SignerView::received(whole)?);
     }
-    let (_, serial) = isn.whole()?;
-    if !isn.done() {
-        return None;
+    if all.len() > 1 {
+        let typed = all
+            .iter()
+            .map(SignerView::typed)
+            .collect::<der::Result<Vec<_>>>()
+            .ok()?;
+        return SignerInfoSet::from_typed(typed).ok();
     }
-    Some(SignerIdentifier::IssuerAndSerialNumber(
-        IssuerAndSerialNumber {
-            issuer: Name::hazmat_from_rdn_sequence(RdnSequence::from(rdns)),
-            serial_number: SerialNumber::from_der(serial).ok()?,
-        },
-    ))
+    Some(SignerInfoSet(all))
 }
 
 /// `AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }`.
@@ -351,80 +258,10 @@ fn fast_algorithm(t: &mut Tlv<'_>) -> Option<AlgorithmIdentifierOwned> {
     let parameters = if seq.done() {
         None
     } else {
-        Some(any_of(seq.any()?)?)
+        Some(Any::from(any_ref(seq.any()?)?))
     };
     seq.done()
         .then_some(AlgorithmIdentifierOwned { oid, parameters })
-}
-
-/// `SET OF Attribute`, each `SEQUENCE { attrType OID, attrValues SET OF ANY }`. With
-/// `in_der_order`, the attributes and the values of each must be in DER order as received
-/// (X.690 section 11.6).
-fn fast_attributes(mut set: Tlv<'_>, in_der_order: bool) -> Option<Attributes> {
-    let mut all = Vec::new();
-    let mut previous = None;
-    while !set.done() {
-        let (_, whole) = set.whole()?;
-        if !ascending(in_der_order, &mut previous, whole) {
-            return None;
-        }
-        let mut attribute = Tlv::new(whole).enter(0x30)?;
-        let oid = ObjectIdentifier::from_bytes(crate::cert::strict::oid(&mut attribute)?).ok()?;
-        let mut encoded = attribute.enter(0x31)?;
-        if !attribute.done() {
-            return None;
-        }
-        let mut values = Vec::new();
-        let mut previous_value = None;
-        while !encoded.done() {
-            let before = encoded.rest();
-            let value = any_of(encoded.any()?)?;
-            let read = before.len().checked_sub(encoded.rest().len())?;
-            if !ascending(in_der_order, &mut previous_value, before.get(..read)?) {
-                return None;
-            }
-            values.push(value);
-        }
-        all.push(Attribute {
-            oid,
-            values: SetOfVec::try_from(values).ok()?,
-        });
-    }
-    SetOfVec::try_from(all).ok()
-}
-
-/// Whether `next` may follow `previous` in a SET OF in DER order (always, unless
-/// `in_der_order`); `next` becomes the previous one.
-fn ascending<'a>(in_der_order: bool, previous: &mut Option<&'a [u8]>, next: &'a [u8]) -> bool {
-    let fine = !in_der_order
-        || previous.is_none_or(|p| der_set_order(p, next) != std::cmp::Ordering::Greater);
-    *previous = Some(next);
-    fine
-}
-
-/// A value of one of the universal types [`Tlv::any`] reads, as `der` holds it.
-fn any_of((tag, contents): (u8, &[u8])) -> Option<Any> {
-    let tag = match tag {
-        0x01 => Tag::Boolean,
-        0x02 => Tag::Integer,
-        0x03 => Tag::BitString,
-        0x04 => Tag::OctetString,
-        0x05 => Tag::Null,
-        0x06 => Tag::ObjectIdentifier,
-        0x0c => Tag::Utf8String,
-        0x12 => Tag::NumericString,
-        0x13 => Tag::PrintableString,
-        0x14 => Tag::TeletexString,
-        0x16 => Tag::Ia5String,
-        0x17 => Tag::UtcTime,
-        0x18 => Tag::GeneralizedTime,
-        0x1a => Tag::VisibleString,
-        0x1e => Tag::BmpString,
-        0x30 => Tag::Sequence,
-        0x31 => Tag::Set,
-        _ => return None,
-    };
-    Any::new(tag, contents).ok()
 }
 
 /// ```text
@@ -445,6 +282,8 @@ pub(crate) struct ContentInfoRef<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cms::signer_view::Sid;
+    use cms::signed_data::SignerInfo;
     use der::Encode;
 
     /// The SignerInfos (the whole SET) of the SignedData in `bytes` (a ContentInfo, or an
@@ -535,11 +374,21 @@ mod tests {
         if any.tag() != Tag::Set {
             return false;
         }
-        let Some((fast, _)) = fast_signer_infos(Tlv::new(any.value())) else {
+        let Some(fast) = fast_signer_infos(Tlv::new(any.value())) else {
             return false;
         };
-        let typed = any.decode_as::<SetOfVec<SignerInfo>>();
-        assert_eq!(Some(&fast.0), typed.as_ref().ok(), "{set:02x?}");
+        let typed = any
+            .decode_as::<SetOfVec<SignerInfo>>()
+            .map(SetOfVec::into_vec);
+        assert_eq!(
+            fast.typed().ok(),
+            typed.as_ref().ok().cloned(),
+            "{set:02x?}"
+        );
+        // Each view holds the DER `der` writes for the typed value.
+        for (view, si) in fast.iter().zip(typed.iter().flatten()) {
+            assert_eq!(view.der(), si.to_der().unwrap().as_slice(), "{set:02x?}");
+        }
         true
     }
 
@@ -630,7 +479,25 @@ mod tests {
         };
         let prepared = crate::cms::walk::prepare(input).unwrap();
         assert!(!prepared.was_ber && prepared.reordered_signed_attributes.is_empty());
-        assert_eq!(fast.signer_octets, prepared.signer_octets, "{input:02x?}");
+        // What the walk keeps as received is what the views hold.
+        for o in &prepared.signer_octets {
+            let view = fast
+                .signed_data
+                .signer_infos
+                .iter()
+                .find(|v| v.signature() == o.signature.as_slice())
+                .unwrap();
+            let issuer = match view.sid() {
+                Sid::IssuerAndSerialNumber { issuer, .. } => Some(issuer.to_vec()),
+                Sid::SubjectKeyIdentifier(_) => None,
+            };
+            assert_eq!(o.issuer, issuer, "{input:02x?}");
+            assert_eq!(
+                o.signed_attributes,
+                view.signed_attributes_der(),
+                "{input:02x?}"
+            );
+        }
         let info = ContentInfoRef::from_der(&prepared.der).unwrap();
         assert!(info.content_type == ID_SIGNED_DATA);
         let head: SignedDataHead<'_> = info.content.decode_as().unwrap();
@@ -640,7 +507,7 @@ mod tests {
             encap_content_info: head.encap_content_info,
             certificates: head.certificates,
             crls: head.crls,
-            signer_infos: SignerInfos(head.signer_infos.decode_as().unwrap()),
+            signer_infos: head.signer_infos.decode_as().unwrap(),
         };
         assert_eq!(fast.signed_data, typed, "{input:02x?}");
         let encoded: Vec<Vec<u8>> = typed

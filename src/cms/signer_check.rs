@@ -30,7 +30,8 @@ use crate::oid::Oid;
 use std::fmt::Write as _;
 
 use cms::signed_data::SignerInfo;
-use der::Encode;
+
+use crate::cms::signer_view::SignerView;
 use der::asn1::ObjectIdentifier;
 
 use crate::budget::{Budget, CheckId};
@@ -57,7 +58,7 @@ pub(crate) struct Inputs<'a> {
     /// The verifier's configuration.
     pub v: &'a Verifier<'a>,
     /// The signer.
-    pub si: &'a SignerInfo,
+    pub si: &'a SignerView,
     /// The SignedData's eContentType.
     pub econtent_type: ObjectIdentifier,
     /// The document, its digests, or nothing.
@@ -190,11 +191,15 @@ pub(crate) fn run(r: &mut SignerRun, inp: &Inputs<'_>) -> Result<(), Stop> {
     // producers sign the order they wrote. For this SignerInfo's own attributes (the same
     // attributes, the same signature value) the order received is tried first, then the DER
     // form.
-    let reordered = inp.si.signed_attrs.as_ref().and_then(|_| {
-        inp.reordered.iter().find(|r| {
-            r.der == value.covered && r.signature.as_slice() == inp.si.signature.as_bytes()
+    let reordered = inp
+        .si
+        .has_signed_attributes()
+        .then(|| {
+            inp.reordered
+                .iter()
+                .find(|r| r.der == value.covered && r.signature.as_slice() == inp.si.signature())
         })
-    });
+        .flatten();
     let value = match reordered {
         Some(r) => ValueCheck::new(inp, r.received.clone()).or_else(value),
         None => value,
@@ -234,7 +239,7 @@ pub(crate) fn judge_certificate(r: &mut SignerRun, c: &CertificateInputs<'_>, ce
 /// Lists the CAdES-C, -X and -A attributes kyso does not examine yet, so that nobody reads
 /// a TOTAL-PASSED as covering them.
 fn unexamined_attributes(r: &mut SignerRun, inp: &Inputs<'_>) {
-    for a in inp.si.unsigned_attrs.iter().flat_map(|set| set.iter()) {
+    for a in inp.si.unsigned_attributes() {
         let oid = Oid::from_der(&a.oid);
         if UNEXAMINED.iter().any(|u| oid == *u) && !r.report.unexamined_attributes.contains(&oid) {
             r.warn(Warning::AttributeNotExamined { oid: oid.clone() });
@@ -250,13 +255,11 @@ fn unexamined_attributes(r: &mut SignerRun, inp: &Inputs<'_>) {
 /// each. A counter-signature's verdict does not change the signer's: it is another
 /// signer's statement about this signature.
 fn counter_signatures(r: &mut SignerRun, inp: &Inputs<'_>) {
-    let values: Vec<&der::Any> = inp
+    let values: Vec<der::asn1::AnyRef<'_>> = inp
         .si
-        .unsigned_attrs
-        .iter()
-        .flat_map(|set| set.iter())
+        .unsigned_attributes()
         .filter(|a| a.oid == COUNTER_SIGNATURE)
-        .flat_map(|a| a.values.iter())
+        .flat_map(|a| a.values())
         .collect();
     if values.is_empty() {
         return;
@@ -267,13 +270,17 @@ fn counter_signatures(r: &mut SignerRun, inp: &Inputs<'_>) {
         });
         return;
     }
-    let value = inp.si.signature.as_bytes();
+    let value = inp.si.signature();
     for (i, any) in values.into_iter().enumerate() {
         if i >= MAX_COUNTER_SIGNATURES {
             r.warn(Warning::CounterSignaturesNotAllChecked { checked: i });
             break;
         }
-        let Ok(si) = any.decode_as::<SignerInfo>() else {
+        let Some(si) = any
+            .decode_as::<SignerInfo>()
+            .ok()
+            .and_then(|si| SignerView::from_typed(&si).ok())
+        else {
             r.report.check(
                 CheckKind::CounterSignature,
                 Outcome::Failed,
@@ -281,7 +288,7 @@ fn counter_signatures(r: &mut SignerRun, inp: &Inputs<'_>) {
             );
             continue;
         };
-        let digests = DigestAlgorithm::from_der_oid(&si.digest_alg.oid)
+        let digests = DigestAlgorithm::from_der_oid(&si.digest_algorithm())
             .map(|d| vec![crate::digest::digest(d, value)])
             .unwrap_or_default();
         let doc = Document::Bytes(value, digests);
@@ -326,7 +333,7 @@ fn counter_signatures(r: &mut SignerRun, inp: &Inputs<'_>) {
 
 /// The digest algorithm of the SignerInfo.
 fn digest_algorithm(r: &mut SignerRun, inp: &Inputs<'_>) -> Result<DigestAlgorithm, Stop> {
-    let oid = inp.si.digest_alg.oid;
+    let oid = inp.si.digest_algorithm();
     let Ok(digest_algorithm) = DigestAlgorithm::from_der_oid(&oid) else {
         return Err(r.stop(
             CheckKind::Algorithm,
@@ -346,11 +353,13 @@ fn signed_attributes(
     r: &mut SignerRun,
     inp: &Inputs<'_>,
 ) -> Result<Option<SignedAttributes>, Stop> {
-    let attrs = match inp.si.signed_attrs.as_ref() {
-        None => None,
-        Some(set) => {
-            match SignedAttributes::read(set.iter(), (inp.depth == 0).then_some(inp.econtent_type))
-            {
+    let attrs = match inp.si.has_signed_attributes() {
+        false => None,
+        true => {
+            match SignedAttributes::read(
+                inp.si.signed_attributes(),
+                (inp.depth == 0).then_some(inp.econtent_type),
+            ) {
                 Ok(a) => Some(a),
                 Err(e) => {
                     return Err(r.stop(
@@ -456,7 +465,7 @@ fn message_digest(
     digest_algorithm: DigestAlgorithm,
     attrs: Option<&SignedAttributes>,
 ) -> Result<Vec<u8>, Stop> {
-    let (Some(a), Some(set)) = (attrs, inp.si.signed_attrs.as_ref()) else {
+    let Some(a) = attrs.filter(|_| inp.si.has_signed_attributes()) else {
         return match inp.doc {
             Document::Bytes(b, _) => {
                 r.skip(CheckKind::MessageDigest, "no signed attributes");
@@ -499,7 +508,7 @@ fn message_digest(
     if let Some(received) = inp.octets.and_then(|o| o.signed_attributes.as_ref()) {
         return Ok(received.clone());
     }
-    set.to_der().map_err(|_| {
+    inp.si.signed_attributes_der().ok_or_else(|| {
         r.stop(
             CheckKind::Format,
             SubIndication::FormatFailure,
@@ -512,7 +521,7 @@ fn message_digest(
 /// Checks of the signature value, charged to the call's budget and remembered: a
 /// SignerInfo repeated in the input is checked once.
 struct ValueCheck<'a> {
-    si: &'a SignerInfo,
+    si: &'a SignerView,
     budget: &'a Budget,
     /// The bytes the signature covers.
     covered: Vec<u8>,
@@ -541,7 +550,7 @@ impl<'a> ValueCheck<'a> {
         // Each part after its length, so that the algorithm's name, added last, cannot be
         // read as part of the value.
         let length = |b: &[u8]| u64::try_from(b.len()).unwrap_or(u64::MAX).to_be_bytes();
-        let value = inp.si.signature.as_bytes();
+        let value = inp.si.signature();
         let mut h = Hasher::new(DigestAlgorithm::Sha256);
         h.update(&length(&covered));
         h.update(&covered);
@@ -591,12 +600,7 @@ impl<'a> ValueCheck<'a> {
             key: *c.fingerprint_sha256(),
         };
         self.budget.check_costing(id, self.units, || {
-            key.verify(
-                alg,
-                &self.covered,
-                self.si.signature.as_bytes(),
-                &permissive(),
-            )
+            key.verify(alg, &self.covered, self.si.signature(), &permissive())
         })
     }
 }
@@ -640,12 +644,12 @@ fn signer_certificate(
     // is compared, but not relied on to choose the certificate.
     let relied_on = binding.filter(|b| !(sha1_refused(inp) && b.uses_sha1()));
     let mut candidates = find_signers(
-        &inp.si.sid,
+        inp.si.sid(),
         inp.octets.and_then(|o| o.issuer.as_deref()),
         inp.pool,
     );
     if candidates.is_empty() && inp.v.mode == Mode::TravelDocument {
-        candidates = find_signers_leniently(&inp.si.sid, inp.pool);
+        candidates = find_signers_leniently(inp.si.sid(), inp.pool);
         if !candidates.is_empty() {
             r.warn(Warning::LenientSignerMatch);
         }
@@ -756,7 +760,8 @@ fn algorithm(
         )
     })?;
     r.report.signature_algorithm = Some(algorithm);
-    if crate::key::algorithm_identifier_has_ecdsa_null(&inp.si.signature_algorithm) {
+    let (oid, parameters) = inp.si.signature_algorithm();
+    if crate::key::algorithm_identifier_has_ecdsa_null(&oid, parameters) {
         r.warn(Warning::EcdsaParametersNull);
     }
     judge_algorithm(

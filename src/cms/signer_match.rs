@@ -2,10 +2,8 @@
 //! section 5.3), and the signature algorithm its algorithm identifiers and the certificate's
 //! key resolve to.
 
-use cms::signed_data::{SignerIdentifier, SignerInfo};
-use der::Encode;
-
 use crate::cert::{Certificate, Name};
+use crate::cms::signer_view::{Sid, SignerView};
 use crate::digest::DigestAlgorithm;
 use crate::error::Error;
 use crate::key::SignatureAlgorithm;
@@ -14,37 +12,31 @@ use crate::oid::RSA_ENCRYPTION;
 /// Every certificate a SignerIdentifier names, in pool order. `received_issuer`: the
 /// identifier's issuer name as received, when the input was DER (its encoding, then).
 pub(crate) fn find_signers(
-    sid: &SignerIdentifier,
+    sid: Sid<'_>,
     received_issuer: Option<&[u8]>,
     pool: &[Certificate],
 ) -> Vec<Certificate> {
     match sid {
-        SignerIdentifier::IssuerAndSerialNumber(isn) => {
-            let issuer_der = match received_issuer {
-                Some(der) => std::borrow::Cow::Borrowed(der),
-                None => match isn.issuer.to_der() {
-                    Ok(der) => std::borrow::Cow::Owned(der),
-                    Err(_) => return Vec::new(),
-                },
-            };
+        Sid::IssuerAndSerialNumber { issuer, serial } => {
+            let issuer_der = received_issuer.unwrap_or(issuer);
             // The issuer name is parsed (for RFC 5280 comparison) only when no certificate
             // carries the very same bytes.
-            let mut issuer: Option<Option<Name>> = None;
+            let mut parsed: Option<Option<Name>> = None;
             pool.iter()
                 .filter(|c| {
-                    c.serial() == isn.serial_number.as_bytes()
-                        && (c.issuer().der() == issuer_der.as_ref()
-                            || issuer
-                                .get_or_insert_with(|| Name::from_der(&issuer_der).ok())
+                    c.serial() == serial
+                        && (c.issuer().der() == issuer_der
+                            || parsed
+                                .get_or_insert_with(|| Name::from_der(issuer_der).ok())
                                 .as_ref()
                                 .is_some_and(|n| n.matches(c.issuer())))
                 })
                 .cloned()
                 .collect()
         }
-        SignerIdentifier::SubjectKeyIdentifier(ski) => pool
+        Sid::SubjectKeyIdentifier(ski) => pool
             .iter()
-            .filter(|c| c.subject_key_id() == Some(ski.0.as_bytes()))
+            .filter(|c| c.subject_key_id() == Some(ski))
             .cloned()
             .collect(),
     }
@@ -52,25 +44,15 @@ pub(crate) fn find_signers(
 
 /// Certificates with the identifier's serial number whose issuer name has the same
 /// attributes as the identifier's, in any order (some passports' SODs reorder them).
-pub(crate) fn find_signers_leniently(
-    sid: &SignerIdentifier,
-    pool: &[Certificate],
-) -> Vec<Certificate> {
-    let SignerIdentifier::IssuerAndSerialNumber(isn) = sid else {
+pub(crate) fn find_signers_leniently(sid: Sid<'_>, pool: &[Certificate]) -> Vec<Certificate> {
+    let Sid::IssuerAndSerialNumber { issuer, serial } = sid else {
         return Vec::new();
     };
-    let Some(issuer) = isn
-        .issuer
-        .to_der()
-        .ok()
-        .and_then(|d| Name::from_der(&d).ok())
-    else {
+    let Ok(issuer) = Name::from_der(issuer) else {
         return Vec::new();
     };
     pool.iter()
-        .filter(|c| {
-            c.serial() == isn.serial_number.as_bytes() && issuer.matches_unordered(c.issuer())
-        })
+        .filter(|c| c.serial() == serial && issuer.matches_unordered(c.issuer()))
         .cloned()
         .collect()
 }
@@ -79,12 +61,13 @@ pub(crate) fn find_signers_leniently(
 /// algorithm or, for RSA PKCS#1 v1.5, plain `rsaEncryption` with the hash in
 /// digestAlgorithm (RFC 5754 section 3.2; OpenSSL does the latter).
 pub(crate) fn signature_algorithm(
-    si: &SignerInfo,
+    si: &SignerView,
     digest_algorithm: DigestAlgorithm,
     cert: &Certificate,
 ) -> Result<SignatureAlgorithm, Error> {
     let key = cert.public_key()?;
-    if si.signature_algorithm.oid == RSA_ENCRYPTION {
+    let (oid, parameters) = si.signature_algorithm();
+    if oid == RSA_ENCRYPTION {
         return match digest_algorithm {
             DigestAlgorithm::Sha1 => Ok(SignatureAlgorithm::RsaPkcs1Sha1ForLegacyUseOnly),
             DigestAlgorithm::Sha256 => Ok(SignatureAlgorithm::RsaPkcs1Sha256),
@@ -96,12 +79,5 @@ pub(crate) fn signature_algorithm(
         };
     }
     // The decoded identifier, judged as its DER would be.
-    SignatureAlgorithm::from_parts(
-        &si.signature_algorithm.oid,
-        si.signature_algorithm
-            .parameters
-            .as_ref()
-            .map(der::asn1::AnyRef::from),
-        key.key_type(),
-    )
+    SignatureAlgorithm::from_parts(&oid, parameters, key.key_type())
 }

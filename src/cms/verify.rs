@@ -311,7 +311,6 @@ impl<'a> Verifier<'a> {
         let signers = cms
             .signed_data
             .signer_infos
-            .0
             .iter()
             .take(count)
             .map(|si| {
@@ -325,10 +324,7 @@ impl<'a> Verifier<'a> {
                     embedded: &cms.crls,
                     budget,
                     reordered: &cms.reordered_signed_attributes,
-                    octets: crate::cms::walk::octets_of(
-                        &cms.signer_octets,
-                        si.signature.as_bytes(),
-                    ),
+                    octets: crate::cms::walk::octets_of(&cms.signer_octets, si.signature()),
                     depth: 0,
                     extra_digests: &extra_digests,
                 };

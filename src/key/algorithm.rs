@@ -220,9 +220,12 @@ fn algorithm_identifier(der_bytes: &[u8]) -> Option<(ObjectIdentifier, Option<An
         .map(|ai| (ai.oid, ai.parameters))
 }
 
-/// [`ecdsa_with_null`] of a decoded AlgorithmIdentifier.
-pub(crate) fn algorithm_identifier_has_ecdsa_null(ai: &spki::AlgorithmIdentifierOwned) -> bool {
-    ecdsa_with_null(&ai.oid, ai.parameters.as_ref().map(AnyRef::from))
+/// [`ecdsa_with_null`] of an AlgorithmIdentifier's parts.
+pub(crate) fn algorithm_identifier_has_ecdsa_null(
+    oid: &ObjectIdentifier,
+    parameters: Option<AnyRef<'_>>,
+) -> bool {
+    ecdsa_with_null(oid, parameters)
 }
 
 /// The hash an ecdsa-plain-* identifier names (BSI TR-03111 section 5.2.1).
