@@ -190,8 +190,10 @@ impl SignedAttributes {
          -> Result<Option<AnyRef<'x>>, AttributeError> {
             match get(oid) {
                 None => Ok(None),
-                Some(a) if a.value_count() == 1 => Ok(a.values().next()),
-                Some(_) => Err(AttributeError::NotSingleValued(name)),
+                Some(a) => a
+                    .single_value()
+                    .map(Some)
+                    .ok_or(AttributeError::NotSingleValued(name)),
             }
         };
         match econtent_type {

@@ -87,10 +87,17 @@ impl<'a> AttributeRef<'a> {
     /// Each value, in order.
     pub(crate) fn values(self) -> impl Iterator<Item = AnyRef<'a>> + use<'a> {
         let mut rest = Elements::new(self.values);
-        std::iter::from_fn(move || {
-            let (_, whole, _) = rest.next_element()?;
-            AnyRef::from_der(whole).ok()
-        })
+        std::iter::from_fn(move || value_ref(rest.next_element()?))
+    }
+
+    /// The attribute's one value; `None` when it has none or several.
+    pub(crate) fn single_value(self) -> Option<AnyRef<'a>> {
+        let mut rest = Elements::new(self.values);
+        let first = rest.next_element()?;
+        if !rest.done() {
+            return None;
+        }
+        value_ref(first)
     }
 
     /// How many values it has.
@@ -213,6 +220,12 @@ fn attributes(contents: Option<&[u8]>) -> impl Iterator<Item = AttributeRef<'_>>
         let (_, _, attribute) = rest.next_element()?;
         attribute_ref(attribute)
     })
+}
+
+/// One element as `der`'s `AnyRef` reads it: built from the header already read for the
+/// universal types [`any_ref`] knows, else decoded.
+fn value_ref<'a>((first, whole, contents): (u8, &'a [u8], &'a [u8])) -> Option<AnyRef<'a>> {
+    any_ref((first, contents)).or_else(|| AnyRef::from_der(whole).ok())
 }
 
 /// An Attribute's contents: `attrType OID, attrValues SET OF ANY`.
@@ -590,5 +603,37 @@ impl<'a> DecodeValue<'a> for SignerInfoSet {
     fn decode_value<R: Reader<'a>>(reader: &mut R, header: Header) -> der::Result<Self> {
         let typed = SetOfVec::<SignerInfo>::decode_value(reader, header)?;
         SignerInfoSet::from_typed(typed.into_vec())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A value built from the header already read is the value `der` decodes, for every
+    /// first identifier octet (a high tag number's with one more octet).
+    #[test]
+    fn values_read_from_their_header_are_ders() {
+        let mut checked = 0;
+        for first in 0..=u8::MAX {
+            for contents in [&[][..], &[0x00][..], &[0x01, 0x02, 0x03][..]] {
+                let mut whole = vec![first, u8::try_from(contents.len()).unwrap()];
+                if first & 0x1f == 0x1f {
+                    whole.insert(1, 0x21);
+                }
+                whole.extend_from_slice(contents);
+                let mut e = Elements::new(&whole);
+                let Some(element) = e.next_element() else {
+                    continue;
+                };
+                assert_eq!(
+                    value_ref(element),
+                    AnyRef::from_der(&whole).ok(),
+                    "{whole:02x?}"
+                );
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 768);
     }
 }
